@@ -1,0 +1,147 @@
+package dev.tally.domain.container;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordStartFailed;
+import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.RemoveContainer;
+import dev.tally.domain.container.command.RequestKill;
+import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerKillRequested;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerStartFailed;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStopRequested;
+import java.time.Instant;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+
+/**
+ * A container's run lifecycle: created → starting → running → exited (→ starting again), and
+ * removed at the end. Handlers check and throw before applying; sourcing handlers only assign.
+ */
+public class Container {
+
+    @AggregateIdentifier
+    private String id;
+    private String name;
+    private ContainerStatus status;
+
+    Container() {
+        // for Axon
+    }
+
+    @CommandHandler
+    Container(CreateContainer cmd) {
+        if (cmd.name() == null || cmd.name().isBlank()) {
+            throw DomainException.invalid("a container needs a name");
+        }
+        apply(new ContainerCreated(cmd.containerId(), cmd.name(), cmd.config(), cmd.imageId(), cmd.actor(),
+                Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RequestStart cmd) {
+        switch (status) {
+            case RUNNING -> throw DomainException.notModified("container " + name + " is already running");
+            case STARTING -> throw DomainException.conflict("container " + name + " is already starting");
+            default -> apply(new ContainerStartRequested(id, name, cmd.actor(), Instant.now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordStarted cmd) {
+        requireStatus(ContainerStatus.STARTING, "record a start");
+        apply(new ContainerStarted(id, cmd.pid(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordStartFailed cmd) {
+        requireStatus(ContainerStatus.STARTING, "record a failed start");
+        apply(new ContainerStartFailed(id, cmd.reason(), cmd.actor(), Instant.now()));
+    }
+
+    /** Idempotent: an exit of a container that is not running is not recorded twice. */
+    @CommandHandler
+    boolean handle(RecordExit cmd) {
+        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
+            return false;
+        }
+        apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
+        return true;
+    }
+
+    @CommandHandler
+    void handle(RequestStop cmd) {
+        if (status != ContainerStatus.RUNNING) {
+            throw DomainException.notModified("container " + name + " is not running");
+        }
+        apply(new ContainerStopRequested(id, cmd.signal(), cmd.timeoutSeconds(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RequestKill cmd) {
+        if (status != ContainerStatus.RUNNING) {
+            throw DomainException.conflict("container " + id + " is not running");
+        }
+        apply(new ContainerKillRequested(id, cmd.signal(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RemoveContainer cmd) {
+        if ((status == ContainerStatus.RUNNING || status == ContainerStatus.STARTING) && !cmd.force()) {
+            throw DomainException.conflict("cannot remove container \"/" + name
+                    + "\": container is running: stop the container before removing or force remove");
+        }
+        apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+    }
+
+    private void requireStatus(ContainerStatus expected, String what) {
+        if (status != expected) {
+            throw DomainException.conflict("cannot " + what + " for container " + name + ": it is "
+                    + status.name().toLowerCase());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(ContainerCreated e) {
+        id = e.containerId();
+        name = e.name();
+        status = ContainerStatus.CREATED;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerStartRequested e) {
+        status = ContainerStatus.STARTING;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerStarted e) {
+        status = ContainerStatus.RUNNING;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerStartFailed e) {
+        status = ContainerStatus.CREATED;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerExited e) {
+        status = ContainerStatus.EXITED;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerRemoved e) {
+        status = ContainerStatus.REMOVED;
+        markDeleted();
+    }
+}

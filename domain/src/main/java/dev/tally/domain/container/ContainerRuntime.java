@@ -1,0 +1,55 @@
+package dev.tally.domain.container;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The host side of a container. Implementations own the bundle, the root filesystem mount, the
+ * monitor process and the cgroup. Errors are {@link dev.tally.domain.DomainException}s: INVALID for
+ * a bad configuration, FAILED for what the host refused, with the host's words.
+ */
+public interface ContainerRuntime {
+
+    /** Writes the container's bundle. Idempotent. Leaves nothing behind when it throws. */
+    void create(String id, ContainerConfig config, String imageId);
+
+    /**
+     * Mounts the root filesystem and starts the process under its monitor; returns its pid once it
+     * runs. On failure it unmounts and removes what it made, then throws with the runtime's reason.
+     */
+    long start(String id);
+
+    /** Sends a signal (name with or without SIG, or a number) to the container's process. */
+    void kill(String id, String signal);
+
+    /** What the host says now. Never throws for an unknown container: it reports it gone. */
+    HostState inspect(String id);
+
+    /** After an exit: deletes the runtime's state, unmounts and removes the cgroup. Idempotent. */
+    void release(String id);
+
+    /** Releases and deletes the container's directory, logs included. Idempotent. */
+    void remove(String id);
+
+    /** Called with every exit the monitors report, once per exit. */
+    void onExit(ExitListener listener);
+
+    /** Opens the container's log for reading from its start. */
+    LogCursor openLog(String id);
+
+    /** Known host facts about one container. */
+    record HostState(boolean running, long pid, Optional<Exit> exit) {
+        public static HostState gone() {
+            return new HostState(false, 0, Optional.empty());
+        }
+    }
+
+    /** An exit as the monitor recorded it. */
+    record Exit(int code, Instant at) {
+    }
+
+    @FunctionalInterface
+    interface ExitListener {
+        void exited(String id, Exit exit);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.tally.domain.container;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordStartFailed;
+import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.RemoveContainer;
+import dev.tally.domain.container.command.RequestKill;
+import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.ImageReference;
+import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.image.query.ImageView;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * The use cases on containers. Each one that touches the host stores its intent first, lets the
+ * runtime act, then stores the outcome, so that a crash in between leaves a visible intent.
+ */
+public class ContainerService {
+
+    private static final Pattern VALID_NAME = Pattern.compile("/?[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CommandGateway commands;
+    private final ContainerRuntime runtime;
+    private final ContainerQueries containers;
+    private final ImageQueries images;
+    /** Names held by live containers: the set-based rule of unique names, owned by the command side. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+
+    public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
+                            ImageQueries images) {
+        this.commands = commands;
+        this.runtime = runtime;
+        this.containers = containers;
+        this.images = images;
+        containers.list(true).forEach(c -> names.put(c.name(), c.id()));
+        runtime.onExit(this::exited);
+    }
+
+    /** Creates a container; returns its id. */
+    public String create(String requestedName, ContainerConfig config, Actor actor) {
+        ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
+                "No such image: " + displayRef(config.image())));
+        String id = newId();
+        String name = requestedName == null || requestedName.isBlank() ? generatedName(id) : requestedName;
+        if (!VALID_NAME.matcher(name).matches()) {
+            throw DomainException.invalid("Invalid container name (" + name
+                    + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        }
+        name = name.startsWith("/") ? name.substring(1) : name;
+        String holder = names.putIfAbsent(name, id);
+        if (holder != null) {
+            throw DomainException.conflict("Conflict. The container name \"/" + name
+                    + "\" is already in use by container \"" + holder
+                    + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        }
+        try {
+            runtime.create(id, config, image.id());
+            commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
+            return id;
+        } catch (RuntimeException e) {
+            names.remove(name, id);
+            runtime.remove(id);
+            throw e;
+        }
+    }
+
+    public void start(String ref, Actor actor) {
+        ContainerView c = require(ref);
+        commands.sendAndWait(new RequestStart(c.id(), actor));
+        long pid;
+        try {
+            pid = runtime.start(c.id());
+        } catch (DomainException e) {
+            commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
+            throw e;
+        }
+        commands.sendAndWait(new RecordStarted(c.id(), pid, actor));
+    }
+
+    /** Sends the signal, then SIGKILL after the timeout; returns once the container has exited. */
+    public void stop(String ref, String signal, int timeoutSeconds, Actor actor) {
+        ContainerView c = require(ref);
+        String sig = signal == null || signal.isBlank() ? "TERM" : signal;
+        int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
+        commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor));
+        runtime.kill(c.id(), sig);
+        if (!awaitExit(c.id(), timeout)) {
+            runtime.kill(c.id(), "KILL");
+            awaitExit(c.id(), 30);
+        }
+    }
+
+    public void kill(String ref, String signal, Actor actor) {
+        ContainerView c = require(ref);
+        String sig = signal == null || signal.isBlank() ? "KILL" : signal;
+        commands.sendAndWait(new RequestKill(c.id(), sig, actor));
+        runtime.kill(c.id(), sig);
+    }
+
+    public void remove(String ref, boolean force, Actor actor) {
+        ContainerView c = require(ref);
+        if (force && c.status() == ContainerStatus.RUNNING) {
+            commands.sendAndWait(new RequestKill(c.id(), "KILL", actor));
+            runtime.kill(c.id(), "KILL");
+            awaitExit(c.id(), 30);
+        }
+        commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+        runtime.remove(c.id());
+        names.remove(c.name(), c.id());
+    }
+
+    /** Records an exit the host reported; removes the container if it asked for that. */
+    public void exited(String id, ContainerRuntime.Exit exit) {
+        boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+        runtime.release(id);
+        if (recorded) {
+            containers.find(id).filter(c -> c.config().autoRemove())
+                    .ifPresent(c -> remove(id, true, Actor.daemon()));
+        }
+    }
+
+    /**
+     * Brings the log in line with the host after the daemon was down: exits that happened meanwhile
+     * are recorded with their real code and time, starts that never finished are recorded as failed,
+     * running containers are adopted.
+     */
+    public void reconcile() {
+        for (ContainerView c : containers.list(true)) {
+            if (c.status() != ContainerStatus.RUNNING && c.status() != ContainerStatus.STARTING) {
+                continue;
+            }
+            ContainerRuntime.HostState host = runtime.inspect(c.id());
+            if (host.running()) {
+                if (c.status() == ContainerStatus.STARTING) {
+                    commands.sendAndWait(new RecordStarted(c.id(), host.pid(), Actor.daemon()));
+                }
+                continue;
+            }
+            if (c.status() == ContainerStatus.STARTING && host.exit().isEmpty()) {
+                runtime.release(c.id());
+                commands.sendAndWait(new RecordStartFailed(c.id(), "the daemon stopped while starting it",
+                        Actor.daemon()));
+                continue;
+            }
+            exited(c.id(), host.exit().orElse(new ContainerRuntime.Exit(255, Instant.now())));
+        }
+    }
+
+    public ContainerView require(String ref) {
+        return containers.find(ref).orElseThrow(() -> DomainException.notFound("No such container: " + ref));
+    }
+
+    private boolean awaitExit(String id, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        try (AutoCloseable sub = containers.subscribe(v -> {
+            if (v.id().equals(id) && v.status() != ContainerStatus.RUNNING) {
+                done.complete(null);
+            }
+        })) {
+            if (containers.find(id).map(v -> v.status() != ContainerStatus.RUNNING).orElse(true)) {
+                return true;
+            }
+            done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            throw new DomainException(DomainException.Kind.FAILED, "waiting for container " + id + " to exit", e);
+        }
+    }
+
+    private static String displayRef(String ref) {
+        try {
+            return ImageReference.normalize(ref);
+        } catch (DomainException e) {
+            return ref;
+        }
+    }
+
+    private static String newId() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static final String[] ADJECTIVES = {"brave", "calm", "eager", "keen", "quiet", "steady", "tidy", "wise"};
+    private static final String[] NOUNS = {"auditor", "ledger", "tally", "scribe", "record", "witness", "clerk"};
+
+    private static String generatedName(String id) {
+        int a = Integer.parseInt(id.substring(0, 2), 16) % ADJECTIVES.length;
+        int n = Integer.parseInt(id.substring(2, 4), 16) % NOUNS.length;
+        return ADJECTIVES[a] + "_" + NOUNS[n] + "_" + id.substring(4, 8);
+    }
+}

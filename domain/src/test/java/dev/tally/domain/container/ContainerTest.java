@@ -1,0 +1,127 @@
+package dev.tally.domain.container;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.RemoveContainer;
+import dev.tally.domain.container.command.RequestKill;
+import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.event.ContainerStarted;
+import java.time.Instant;
+import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ContainerTest {
+
+    private static final String ID = "c0ffee";
+    private static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "unix:pid=42");
+    private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
+    private static final ContainerConfig CONFIG = new ContainerConfig("busybox", null, List.of("true"), null,
+            null, null, null, null, false, false, null, null, null, false);
+
+    private AggregateTestFixture<Container> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Container.class);
+    }
+
+    private ContainerCreated created() {
+        return new ContainerCreated(ID, "web", CONFIG, "sha256:ab", ALICE, T);
+    }
+
+    @Test
+    void creatingRecordsTheConfigurationAndTheActor() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateContainer(ID, "web", CONFIG, "sha256:ab", ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerCreated c && c.actor().equals(ALICE)
+                                && c.name().equals("web") && c.config().equals(CONFIG)),
+                        Matchers.andNoMore())));
+    }
+
+    @Test
+    void startIsRecordedAsAnIntentBeforeItsOutcome() {
+        fixture.given(created())
+                .when(new RequestStart(ID, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerStartRequested r && r.actor().equals(ALICE)),
+                        Matchers.andNoMore())));
+    }
+
+    @Test
+    void startingARunningContainerIsNotModified() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new RequestStart(ID, ALICE))
+                .expectException(DomainException.class)
+                .expectExceptionMessage("container web is already running");
+    }
+
+    @Test
+    void aStartOutcomeWithoutAnIntentIsRejected() {
+        fixture.given(created())
+                .when(new RecordStarted(ID, 7, ALICE))
+                .expectException(DomainException.class);
+    }
+
+    @Test
+    void anExitIsRecordedOnceOnly() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 3, Actor.daemon(), T))
+                .when(new RecordExit(ID, 3, T, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void stoppingAnExitedContainerIsNotModified() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 0, Actor.daemon(), T))
+                .when(new RequestStop(ID, "TERM", 10, ALICE))
+                .expectException(DomainException.class);
+    }
+
+    @Test
+    void killingAContainerThatIsNotRunningIsAConflict() {
+        fixture.given(created())
+                .when(new RequestKill(ID, "KILL", ALICE))
+                .expectException(Matchers.matches(e -> e instanceof DomainException d
+                        && d.kind() == DomainException.Kind.CONFLICT));
+    }
+
+    @Test
+    void removingARunningContainerWithoutForceIsAConflict() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new RemoveContainer(ID, false, ALICE))
+                .expectException(Matchers.matches(e -> e instanceof DomainException d
+                        && d.kind() == DomainException.Kind.CONFLICT
+                        && d.getMessage().contains("container is running")));
+    }
+
+    @Test
+    void removingAnExitedContainerIsAnEventNotADeletion() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 0, Actor.daemon(), T))
+                .when(new RemoveContainer(ID, false, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerRemoved r && r.actor().equals(ALICE)),
+                        Matchers.andNoMore())));
+    }
+
+    @Test
+    void aRemovedContainerTakesNoMoreCommands() {
+        fixture.given(created(), new ContainerRemoved(ID, "web", ALICE, T))
+                .when(new RequestStart(ID, ALICE))
+                .expectException(org.axonframework.eventsourcing.AggregateDeletedException.class);
+    }
+}
