@@ -86,6 +86,9 @@ public class ContainerService {
             pid = runtime.start(c.id());
         } catch (DomainException e) {
             commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
+            if (c.config().autoRemove()) {
+                remove(c.id(), true, Actor.daemon());
+            }
             throw e;
         }
         commands.sendAndWait(new RecordStarted(c.id(), pid, actor));

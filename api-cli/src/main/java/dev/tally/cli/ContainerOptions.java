@@ -1,0 +1,164 @@
+package dev.tally.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The flags and arguments shared by {@code run} and {@code create}, with docker's
+ * names and meaning, and their translation into the body of
+ * {@code POST /containers/create}.
+ */
+final class ContainerOptions {
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Assign a name to the container")
+    String name;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set environment variables")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Username or UID (format: <name|uid>[:<group|gid>])")
+    String user;
+
+    @Option(names = "--entrypoint", paramLabel = "CMD", description = "Overwrite the default ENTRYPOINT of the image")
+    String entrypoint;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "Container host name")
+    String hostname;
+
+    @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "Set metadata on a container")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory limit, e.g. 64m")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Number of CPUs, e.g. 0.5")
+    String cpus;
+
+    @Option(names = "--pids-limit", paramLabel = "N", description = "Tune container pids limit (-1 for unlimited)")
+    Long pidsLimit;
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:ro]", description = "Bind mount a volume")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "MODE", description = "Connect a container to a network (none, host)")
+    String network;
+
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
+    boolean tty;
+
+    @Option(names = "--rm", description = "Automatically remove the container when it exits")
+    boolean autoRemove;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to create the container from")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments")
+    List<String> command = new ArrayList<>();
+
+    /**
+     * The JSON body for {@code POST /containers/create}.
+     *
+     * @param attached    whether the CLI will attach to the container's streams (not -d)
+     * @param consoleSize terminal rows and columns, or null when unknown
+     * @param callerEnv   the CLI's environment, for {@code -e NAME} without a value
+     * @throws CliException (exit 125) for a flag value that cannot be understood
+     */
+    Map<String, Object> toCreateBody(boolean attached, int[] consoleSize, Map<String, String> callerEnv) {
+        Map<String, Object> hostConfig = new LinkedHashMap<>();
+        hostConfig.put("Binds", volumes.isEmpty() ? null : validatedBinds());
+        hostConfig.put("Memory", memory == null ? 0L : flagValue("-m, --memory", memory, ByteSize::parse));
+        hostConfig.put("NanoCpus", cpus == null ? 0L : flagValue("--cpus", cpus, CpuCount::parseNanoCpus));
+        if (pidsLimit != null) {
+            hostConfig.put("PidsLimit", pidsLimit);
+        }
+        if (network != null) {
+            hostConfig.put("NetworkMode", network);
+        }
+        hostConfig.put("AutoRemove", autoRemove);
+        hostConfig.put("ConsoleSize", consoleSize == null ? List.of(0, 0) : List.of(consoleSize[0], consoleSize[1]));
+
+        boolean attachStdin = attached && interactive;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Image", image);
+        body.put("Cmd", command.isEmpty() ? null : List.copyOf(command));
+        body.put("Entrypoint", entrypoint == null ? null : List.of(entrypoint));
+        body.put("Env", environment(callerEnv));
+        body.put("WorkingDir", workdir == null ? "" : workdir);
+        body.put("User", user == null ? "" : user);
+        body.put("Hostname", hostname == null ? "" : hostname);
+        body.put("Labels", labelMap());
+        body.put("Tty", tty);
+        body.put("OpenStdin", interactive);
+        body.put("StdinOnce", attachStdin);
+        body.put("AttachStdin", attachStdin);
+        body.put("AttachStdout", attached);
+        body.put("AttachStderr", attached);
+        body.put("HostConfig", hostConfig);
+        return body;
+    }
+
+    private List<String> environment(Map<String, String> callerEnv) {
+        List<String> result = new ArrayList<>();
+        for (String entry : env) {
+            if (entry.contains("=")) {
+                result.add(entry);
+            } else if (callerEnv.containsKey(entry)) {
+                result.add(entry + "=" + callerEnv.get(entry));
+            }
+        }
+        return result;
+    }
+
+    private Map<String, String> labelMap() {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String label : labels) {
+            int eq = label.indexOf('=');
+            if (eq < 0) {
+                result.put(label, "");
+            } else {
+                result.put(label.substring(0, eq), label.substring(eq + 1));
+            }
+        }
+        return result;
+    }
+
+    private List<String> validatedBinds() {
+        for (String bind : volumes) {
+            String[] parts = bind.split(":", -1);
+            boolean wellFormed = parts.length >= 2 && parts.length <= 3
+                    && !parts[0].isEmpty() && parts[1].startsWith("/")
+                    && (parts.length == 2 || parts[2].matches("(ro|rw|z|Z)(,(ro|rw|z|Z))*"));
+            if (!wellFormed) {
+                throw invalidFlag("-v, --volume", bind, "invalid volume specification: '" + bind + "'");
+            }
+        }
+        return List.copyOf(volumes);
+    }
+
+    private interface Conversion {
+        long convert(String text);
+    }
+
+    private static long flagValue(String flag, String text, Conversion conversion) {
+        try {
+            return conversion.convert(text);
+        } catch (IllegalArgumentException e) {
+            throw invalidFlag(flag, text, e.getMessage());
+        }
+    }
+
+    private static CliException invalidFlag(String flag, String value, String reason) {
+        return new CliException(
+                "invalid argument \"" + value + "\" for \"" + flag + "\" flag: " + reason, ExitCodeMapper.RUN_FAILURE);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tally.cli;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.tally.cli.http.HijackedConnection;
+import dev.tally.cli.http.HttpClient;
+import dev.tally.cli.http.HttpRequest;
+import dev.tally.cli.http.HttpResponse;
+import dev.tally.cli.http.RequestBody;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Docker Engine API as the CLI uses it. Paths are given without the version
+ * prefix (e.g. {@code /containers/json?all=1}) and sent as {@code /v1.50/...}.
+ * Every method that returns parsed JSON has checked the status first; an error
+ * status becomes a {@link dev.tally.cli.http.DaemonErrorException} with the daemon's message.
+ */
+final class DaemonApi {
+
+    static final String API_VERSION = "1.50";
+    private static final String PREFIX = "/v" + API_VERSION;
+
+    /** Writes null values too: the create body sends {@code "Cmd":null} like docker. */
+    private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
+
+    private final HttpClient http;
+
+    DaemonApi(HttpClient http) {
+        this.http = http;
+    }
+
+    String address() {
+        return http.address().toString();
+    }
+
+    /** GET and parse a JSON object. */
+    Map<String, Object> getObject(String path) throws IOException {
+        try (HttpResponse response = open(HttpRequest.get(PREFIX + path))) {
+            return JSON.std.mapFrom(response.bodyText());
+        }
+    }
+
+    /** GET and parse a JSON array. */
+    List<Object> getList(String path) throws IOException {
+        try (HttpResponse response = open(HttpRequest.get(PREFIX + path))) {
+            return JSON.std.listFrom(response.bodyText());
+        }
+    }
+
+    /** POST a JSON body and parse the JSON object answered (empty when there is no body). */
+    Map<String, Object> postJson(String path, Object body) throws IOException {
+        HttpRequest request = HttpRequest.post(PREFIX + path).withBody(RequestBody.json(WRITER.asString(body)));
+        try (HttpResponse response = open(request)) {
+            String text = response.bodyText();
+            return text.isBlank() ? Map.of() : JSON.std.mapFrom(text);
+        }
+    }
+
+    /** POST without a body, succeeding on 2xx and 304; any answer body is discarded. */
+    void post(String path) throws IOException {
+        open(HttpRequest.post(PREFIX + path)).close();
+    }
+
+    /** DELETE, succeeding on 2xx. */
+    void delete(String path) throws IOException {
+        open(HttpRequest.delete(PREFIX + path)).close();
+    }
+
+    /** Sends a request and returns the successful response with its body still streaming; the caller closes it. */
+    HttpResponse stream(String method, String path) throws IOException {
+        return open(HttpRequest.of(method, PREFIX + path));
+    }
+
+    /** Sends a request with a body and returns the successful response still streaming; the caller closes it. */
+    HttpResponse stream(String method, String path, RequestBody body) throws IOException {
+        return open(HttpRequest.of(method, PREFIX + path).withBody(body));
+    }
+
+    /** POSTs an upgrade request (e.g. attach) and returns the raw two-way connection. */
+    HijackedConnection hijack(String path) throws IOException {
+        return http.hijack(HttpRequest.post(PREFIX + path));
+    }
+
+    private HttpResponse open(HttpRequest request) throws IOException {
+        return http.exchange(request).expectSuccess();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tally.cli;
+
+import dev.tally.cli.http.HttpResponse;
+import dev.tally.cli.http.RequestBody;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tally import}: create an image from a root filesystem tarball (a file, or
+ * {@code -} for stdin), streamed to the daemon, and print the new image's id.
+ */
+@Command(name = "import", description = "Import the contents from a tarball to create a filesystem image")
+final class ImportCmd extends VerbCommand {
+
+    private static final String TAR = "application/x-tar";
+
+    @Parameters(index = "0", paramLabel = "TAR", description = "Tarball path, or - for stdin")
+    String source;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME[:TAG]", description = "Repository and tag for the image")
+    String reference;
+
+    @Override
+    public Integer call() throws IOException {
+        RequestBody body;
+        if (source.equals("-")) {
+            body = RequestBody.ofStream(io().in(), TAR);
+        } else {
+            Path file = Path.of(source);
+            if (!Files.isRegularFile(file)) {
+                throw new CliException("open " + source + ": no such file", ExitCodeMapper.GENERAL_FAILURE);
+            }
+            body = RequestBody.ofFile(file, TAR);
+        }
+        QueryString query = new QueryString().add("fromSrc", "-");
+        if (reference != null) {
+            ImageReference image = ImageReference.parse(reference);
+            query.add("repo", image.repository()).addIfPresent("tag", image.tag());
+        }
+        String[] lastStatus = {null};
+        try (HttpResponse response = api().stream("POST", "/images/create" + query, body)) {
+            JsonLines.forEach(response.body(), progress -> {
+                failIfError(progress);
+                if (progress.get("status") != null) {
+                    lastStatus[0] = progress.get("status").toString();
+                }
+            });
+        }
+        if (lastStatus[0] == null) {
+            throw new CliException("the daemon did not report the new image's id", ExitCodeMapper.GENERAL_FAILURE);
+        }
+        out().println(lastStatus[0]);
+        return 0;
+    }
+
+    private static void failIfError(Map<String, Object> progress) {
+        Object message = progress.get("errorDetail") instanceof Map<?, ?> detail ? detail.get("message") : null;
+        if (message == null) {
+            message = progress.get("error");
+        }
+        if (message != null) {
+            throw new CliException(message.toString(), ExitCodeMapper.GENERAL_FAILURE);
+        }
+    }
+}

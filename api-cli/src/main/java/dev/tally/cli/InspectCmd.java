@@ -1,0 +1,59 @@
+package dev.tally.cli;
+
+import dev.tally.cli.http.DaemonErrorException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tally inspect}: print containers' (or, failing that, images') details as
+ * an indented JSON array. Names found neither way are reported on stderr, exit 1.
+ */
+@Command(name = "inspect", description = "Return low-level information on containers or images")
+final class InspectCmd extends VerbCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "NAME")
+    List<String> names;
+
+    @Override
+    public Integer call() throws IOException {
+        DaemonApi api = api();
+        List<Object> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            Map<String, Object> object = lookup(api, name);
+            if (object == null) {
+                missing.add(name);
+            } else {
+                found.add(object);
+            }
+        }
+        out().println(JsonIndenter.indent(found));
+        for (String name : missing) {
+            err().println("Error: No such object: " + name);
+        }
+        return missing.isEmpty() ? 0 : ExitCodeMapper.GENERAL_FAILURE;
+    }
+
+    /** The container named so, else the image, else null. */
+    private static Map<String, Object> lookup(DaemonApi api, String name) throws IOException {
+        try {
+            return api.getObject(containerPath(name) + "/json");
+        } catch (DaemonErrorException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        try {
+            return api.getObject("/images/" + QueryString.pathSegment(name) + "/json");
+        } catch (DaemonErrorException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tally.cli;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code tally version}: the client's version, then the daemon's (from {@code GET /version}). */
+@Command(name = "version", description = "Show the tally version information")
+final class VersionCmd extends VerbCommand {
+
+    @Override
+    public Integer call() throws IOException {
+        out().println("Client:");
+        line(" Version:", TallyCli.VERSION);
+        line(" API version:", DaemonApi.API_VERSION);
+        line(" OS/Arch:", clientPlatform());
+        out().println();
+        Map<String, Object> server = api().getObject("/version");
+        out().println("Server:");
+        out().println(" Engine:");
+        line("  Version:", server.get("Version"));
+        Object api = server.get("ApiVersion");
+        Object minimum = server.get("MinAPIVersion");
+        line("  API version:", api == null ? null : minimum == null ? api : api + " (minimum version " + minimum + ")");
+        if (server.get("Os") != null || server.get("Arch") != null) {
+            line("  OS/Arch:", server.get("Os") + "/" + server.get("Arch"));
+        }
+        line("  Kernel version:", server.get("KernelVersion"));
+        line("  Git commit:", server.get("GitCommit"));
+        line("  Built:", server.get("BuildTime"));
+        return 0;
+    }
+
+    private void line(String label, Object value) {
+        if (value != null) {
+            out().println(String.format("%-20s%s", label, value));
+        }
+    }
+
+    private static String clientPlatform() {
+        String os = System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "unknown");
+        if (arch.equals("x86_64")) {
+            arch = "amd64";
+        } else if (arch.equals("aarch64")) {
+            arch = "arm64";
+        }
+        return os + "/" + arch;
+    }
+}

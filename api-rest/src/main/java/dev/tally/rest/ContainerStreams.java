@@ -1,0 +1,286 @@
+package dev.tally.rest;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.LogCursor;
+import dev.tally.domain.container.query.ContainerView;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/** Container endpoints that stream: wait, attach (hijacked) and logs. */
+final class ContainerStreams {
+
+    private static final long POLL_MS = 15;
+    private final DockerApi api;
+
+    ContainerStreams(DockerApi api) {
+        this.api = api;
+    }
+
+    void mount(Router r) {
+        r.post("/containers/:id/wait").handler(this::await);
+        r.post("/containers/:id/attach").handler(this::attach);
+        r.get("/containers/:id/logs").handler(this::logs);
+    }
+
+    /**
+     * Headers go out at once (the docker CLI starts the container only after it has them); the
+     * body follows when the condition is met: not-running (default), next-exit or removed.
+     */
+    private void await(RoutingContext ctx) {
+        String condition = ctx.request().getParam("condition", "not-running");
+        if (!List.of("not-running", "next-exit", "removed").contains(condition)) {
+            ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
+            return;
+        }
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), initial -> {
+            HttpServerResponse resp = ctx.response();
+            resp.setChunked(true).putHeader("Content-Type", "application/json");
+            resp.writeHead();
+            AtomicBoolean done = new AtomicBoolean();
+            Consumer<ContainerView> check = v -> {
+                boolean met = switch (condition) {
+                    case "removed" -> v.status() == ContainerStatus.REMOVED;
+                    case "next-exit" -> v.status() == ContainerStatus.EXITED || v.status() == ContainerStatus.REMOVED;
+                    default -> v.status() != ContainerStatus.RUNNING && v.status() != ContainerStatus.STARTING;
+                };
+                if (met && done.compareAndSet(false, true)) {
+                    JsonObject error = v.error() == null || v.error().isEmpty() ? null
+                            : new JsonObject().put("Message", v.error());
+                    resp.end(new JsonObject().put("StatusCode", v.exitCode()).put("Error", error).encode() + "\n");
+                }
+            };
+            AutoCloseable sub = api.containerQueries().subscribe(v -> {
+                if (v.id().equals(initial.id())) {
+                    check.accept(v);
+                }
+            });
+            resp.closeHandler(x -> closeQuietly(sub));
+            resp.endHandler(x -> closeQuietly(sub));
+            if (condition.equals("not-running")) {
+                api.containerQueries().find(initial.id()).ifPresent(check);
+            }
+        });
+    }
+
+    /** Hijacks the connection and sends the container's output from now until it exits. */
+    private void attach(RoutingContext ctx) {
+        boolean stdout = DockerApi.flag(ctx, "stdout");
+        boolean stderr = DockerApi.flag(ctx, "stderr");
+        boolean withLogs = DockerApi.flag(ctx, "logs");
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), c -> {
+            boolean tty = c.config().tty();
+            LogCursor cursor = api.runtime().openLog(c.id());
+            if (!withLogs) {
+                cursor.next(); // attach shows what comes from now on
+            }
+            Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
+                    : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
+                if (ar.failed()) {
+                    cursor.close();
+                    ErrorMapper.send(ctx.response(), ar.cause());
+                    return;
+                }
+                var socket = ar.result();
+                Follower f = new Follower(c.id(), cursor, line -> (line.stream() == 1 ? stdout : stderr),
+                        line -> socket.write(frame(tty, line.stream(), line.bytes())), () -> socket.end());
+                socket.closeHandler(x -> f.stop());
+                socket.handler(bytes -> {
+                    // stdin is not wired to the container yet: it is read and dropped
+                });
+                f.start(true);
+            });
+        });
+    }
+
+    private void logs(RoutingContext ctx) {
+        boolean stdout = DockerApi.flag(ctx, "stdout");
+        boolean stderr = DockerApi.flag(ctx, "stderr");
+        boolean follow = DockerApi.flag(ctx, "follow");
+        boolean timestamps = DockerApi.flag(ctx, "timestamps");
+        String tailParam = ctx.request().getParam("tail", "all");
+        int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
+        Instant since = time(ctx.request().getParam("since"));
+        Instant until = time(ctx.request().getParam("until"));
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), c -> {
+            boolean tty = c.config().tty();
+            HttpServerResponse resp = ctx.response();
+            resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"
+                    : "application/vnd.docker.multiplexed-stream");
+            LogCursor cursor = api.runtime().openLog(c.id());
+            api.vertx().executeBlocking(() -> {
+                Deque<LogCursor.Line> kept = new ArrayDeque<>();
+                for (LogCursor.Line line : cursor.next()) {
+                    if (wanted(line, stdout, stderr, since, until)) {
+                        kept.addLast(line);
+                        if (tail >= 0 && kept.size() > tail) {
+                            kept.removeFirst();
+                        }
+                    }
+                }
+                return kept;
+            }, false).onComplete(ar -> {
+                if (ar.failed()) {
+                    cursor.close();
+                    ErrorMapper.send(resp, ar.cause());
+                    return;
+                }
+                resp.writeHead();
+                for (LogCursor.Line line : ar.result()) {
+                    resp.write(frame(tty, line.stream(), stamped(line, timestamps)));
+                }
+                if (!follow || c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED) {
+                    cursor.close();
+                    resp.end();
+                    return;
+                }
+                Follower f = new Follower(c.id(), cursor, line -> wanted(line, stdout, stderr, since, until),
+                        line -> resp.write(frame(tty, line.stream(), stamped(line, timestamps))), resp::end);
+                resp.closeHandler(x -> f.stop());
+                f.start(false);
+            });
+        });
+    }
+
+    private static boolean wanted(LogCursor.Line line, boolean stdout, boolean stderr, Instant since, Instant until) {
+        return (line.stream() == 1 ? stdout : stderr)
+                && (since == null || !line.time().isBefore(since))
+                && (until == null || !line.time().isAfter(until));
+    }
+
+    private static byte[] stamped(LogCursor.Line line, boolean timestamps) {
+        if (!timestamps) {
+            return line.bytes();
+        }
+        byte[] prefix = (Rfc3339.nano(line.time()) + " ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + line.bytes().length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(line.bytes(), 0, out, prefix.length, line.bytes().length);
+        return out;
+    }
+
+    private static Instant time(String param) {
+        if (param == null || param.isEmpty() || param.equals("0")) {
+            return null;
+        }
+        try {
+            double seconds = Double.parseDouble(param);
+            return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
+        } catch (NumberFormatException e) {
+            throw DomainException.invalid("invalid time: " + param);
+        }
+    }
+
+    /** The multiplexed-stream frame: [stream, 0, 0, 0, size as big-endian uint32] then the bytes. */
+    static Buffer frame(boolean tty, int stream, byte[] bytes) {
+        if (tty) {
+            return Buffer.buffer(bytes);
+        }
+        return Buffer.buffer(8 + bytes.length).appendByte((byte) stream).appendByte((byte) 0).appendByte((byte) 0)
+                .appendByte((byte) 0).appendInt(bytes.length).appendBytes(bytes);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // a listener set: nothing can fail here
+        }
+    }
+
+    /**
+     * Follows a log while the container lives: polls the file, and once the container has
+     * stopped running reads what is left and ends.
+     */
+    private final class Follower {
+        private final String id;
+        private final LogCursor cursor;
+        private final java.util.function.Predicate<LogCursor.Line> filter;
+        private final Consumer<LogCursor.Line> out;
+        private final Runnable end;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private AutoCloseable sub;
+        private long timer = -1;
+
+        Follower(String id, LogCursor cursor, java.util.function.Predicate<LogCursor.Line> filter,
+                 Consumer<LogCursor.Line> out, Runnable end) {
+            this.id = id;
+            this.cursor = cursor;
+            this.filter = filter;
+            this.out = out;
+            this.end = end;
+        }
+
+        /** @param untilExit true for attach: a container that has not started yet is waited for. */
+        void start(boolean untilExit) {
+            sub = api.containerQueries().subscribe(v -> {
+                if (v.id().equals(id) && (v.status() == ContainerStatus.EXITED || v.status() == ContainerStatus.REMOVED
+                        || (v.status() == ContainerStatus.CREATED && v.error() != null && !v.error().isEmpty()))) {
+                    // Called before an auto-remove deletes the log: take what is left now.
+                    List<LogCursor.Line> rest = read();
+                    api.vertx().runOnContext(x -> finish(rest));
+                }
+            });
+            if (!untilExit && api.containerQueries().find(id).map(v -> v.status() != ContainerStatus.RUNNING).orElse(true)) {
+                List<LogCursor.Line> rest = read();
+                api.vertx().runOnContext(x -> finish(rest));
+                return;
+            }
+            timer = api.vertx().setPeriodic(POLL_MS, t -> poll());
+        }
+
+        private synchronized List<LogCursor.Line> read() {
+            return stopped.get() ? List.of() : cursor.next();
+        }
+
+        private void poll() {
+            api.vertx().executeBlocking(this::read, true).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    emit(ar.result());
+                } else {
+                    finish(List.of());
+                }
+            });
+        }
+
+        private void emit(List<LogCursor.Line> lines) {
+            if (stopped.get()) {
+                return;
+            }
+            for (LogCursor.Line line : lines) {
+                if (filter.test(line)) {
+                    out.accept(line);
+                }
+            }
+        }
+
+        private void finish(List<LogCursor.Line> rest) {
+            emit(rest);
+            if (!stopped.get()) {
+                stop();
+                end.run();
+            }
+        }
+
+        void stop() {
+            if (stopped.compareAndSet(false, true)) {
+                if (timer >= 0) {
+                    api.vertx().cancelTimer(timer);
+                }
+                closeQuietly(sub);
+                synchronized (this) {
+                    cursor.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.tally.rest;
+
+import dev.tally.domain.container.ContainerRuntime;
+import dev.tally.domain.container.ContainerService;
+import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.ImageService;
+import dev.tally.domain.image.query.ImageQueries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+
+/**
+ * The Docker Engine API subset that the docker CLI, docker-py and the tally CLI use, served by
+ * tallyd. Paths are accepted with and without a {@code /vX.Y} prefix.
+ */
+public final class DockerApi {
+
+    public static final String API_VERSION = "1.50";
+    public static final String MIN_API_VERSION = "1.24";
+    private static final Pattern VERSIONED = Pattern.compile("^/v([0-9]+)\\.([0-9]+)(/.*)$");
+
+    /** What the daemon says about itself in /version and /info. */
+    public record DaemonFacts(String version, String dataRoot, String id) {
+    }
+
+    private final Vertx vertx;
+    private final ContainerService containers;
+    private final ContainerQueries containerQueries;
+    private final ImageService images;
+    private final ImageQueries imageQueries;
+    private final ContainerRuntime runtime;
+    private final EventStore eventStore;
+    private final DaemonFacts facts;
+
+    public DockerApi(Vertx vertx, ContainerService containers, ContainerQueries containerQueries, ImageService images,
+                     ImageQueries imageQueries, ContainerRuntime runtime, EventStore eventStore, DaemonFacts facts) {
+        this.vertx = vertx;
+        this.containers = containers;
+        this.containerQueries = containerQueries;
+        this.images = images;
+        this.imageQueries = imageQueries;
+        this.runtime = runtime;
+        this.eventStore = eventStore;
+        this.facts = facts;
+    }
+
+    /** Listens on a Unix socket at {@code path}. */
+    public Future<HttpServer> listenUnix(String path) {
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(0))
+                .requestHandler(router())
+                .listen(SocketAddress.domainSocketAddress(path));
+    }
+
+    Router router() {
+        Router r = Router.router(vertx);
+        r.route().handler(this::headersAndVersion);
+        r.route().failureHandler(ctx -> ErrorMapper.send(ctx.response(), ctx.failure()));
+        r.route(HttpMethod.GET, "/_ping").handler(ctx -> ping(ctx, true));
+        r.route(HttpMethod.HEAD, "/_ping").handler(ctx -> ping(ctx, false));
+        r.get("/version").handler(ctx -> ctx.json(version()));
+        r.get("/info").handler(ctx -> blocking(ctx, this::info, ctx::json));
+        new ContainerRoutes(this).mount(r);
+        new ContainerStreams(this).mount(r);
+        new ImageRoutes(this).mount(r);
+        new EventRoutes(this).mount(r);
+        r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
+                dev.tally.domain.DomainException.notFound("page not found")));
+        return r;
+    }
+
+    private void headersAndVersion(RoutingContext ctx) {
+        ctx.response().putHeader("Api-Version", API_VERSION).putHeader("Ostype", "linux")
+                .putHeader("Server", "tally/" + facts.version() + " (linux)");
+        Matcher m = VERSIONED.matcher(ctx.request().path());
+        if (m.matches()) {
+            String asked = m.group(1) + "." + m.group(2);
+            if (compare(asked, API_VERSION) > 0) {
+                ErrorMapper.send(ctx.response(), dev.tally.domain.DomainException.invalid("client version " + asked
+                        + " is too new. Maximum supported API version is " + API_VERSION));
+                return;
+            }
+            if (compare(asked, MIN_API_VERSION) < 0) {
+                ErrorMapper.send(ctx.response(), dev.tally.domain.DomainException.invalid("client version " + asked
+                        + " is too old. Minimum supported API version is " + MIN_API_VERSION
+                        + ", please upgrade your client to a newer version"));
+                return;
+            }
+            String rest = m.group(3);
+            String query = ctx.request().query();
+            ctx.reroute(ctx.request().method(), query == null ? rest : rest + "?" + query);
+            return;
+        }
+        ctx.next();
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+    }
+
+    private void ping(RoutingContext ctx, boolean body) {
+        ctx.response().putHeader("Cache-Control", "no-cache, no-store, must-revalidate").putHeader("Pragma", "no-cache")
+                .putHeader("Builder-Version", "1").putHeader("Swarm", "inactive")
+                .putHeader("Docker-Experimental", "false").putHeader("Content-Type", "text/plain; charset=utf-8");
+        if (body) {
+            ctx.response().end("OK");
+        } else {
+            ctx.response().putHeader("Content-Length", "0").end();
+        }
+    }
+
+    private JsonObject version() {
+        String kernel = System.getProperty("os.version");
+        JsonObject details = new JsonObject().put("ApiVersion", API_VERSION).put("MinAPIVersion", MIN_API_VERSION)
+                .put("Os", "linux").put("Arch", "amd64").put("KernelVersion", kernel);
+        return new JsonObject()
+                .put("Platform", new JsonObject().put("Name", "tally"))
+                .put("Components", new JsonArray().add(new JsonObject().put("Name", "Engine")
+                        .put("Version", facts.version()).put("Details", details)))
+                .put("Version", facts.version())
+                .put("ApiVersion", API_VERSION)
+                .put("MinAPIVersion", MIN_API_VERSION)
+                .put("GitCommit", "")
+                .put("GoVersion", "java" + System.getProperty("java.version"))
+                .put("Os", "linux")
+                .put("Arch", "amd64")
+                .put("KernelVersion", kernel)
+                .put("BuildTime", "");
+    }
+
+    private JsonObject info() {
+        List<ContainerView> all = containerQueries.list(true);
+        long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING).count();
+        return new JsonObject()
+                .put("ID", facts.id())
+                .put("Containers", all.size())
+                .put("ContainersRunning", running)
+                .put("ContainersPaused", 0)
+                .put("ContainersStopped", all.size() - running)
+                .put("Images", imageQueries.list().size())
+                .put("ServerVersion", facts.version())
+                .put("Driver", "overlay")
+                .put("OSType", "linux")
+                .put("OperatingSystem", "tally on Linux")
+                .put("Architecture", "x86_64")
+                .put("NCPU", Runtime.getRuntime().availableProcessors())
+                .put("KernelVersion", System.getProperty("os.version"))
+                .put("DockerRootDir", facts.dataRoot())
+                .put("LoggingDriver", "k8s-file")
+                .put("CgroupDriver", "cgroupfs")
+                .put("CgroupVersion", "1")
+                .put("DefaultRuntime", "runc")
+                .put("Runtimes", new JsonObject().put("runc", new JsonObject().put("path", "runc")))
+                .put("Swarm", new JsonObject().put("LocalNodeState", "inactive"))
+                .put("Name", hostname())
+                .put("Warnings", new JsonArray());
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Runs blocking work off the event loop; failures become Docker error responses. */
+    <T> void blocking(RoutingContext ctx, Callable<T> work, Consumer<T> done) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                done.accept(ar.result());
+            } else {
+                ErrorMapper.send(ctx.response(), ar.cause());
+            }
+        });
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    ContainerService containers() {
+        return containers;
+    }
+
+    ContainerQueries containerQueries() {
+        return containerQueries;
+    }
+
+    ImageService images() {
+        return images;
+    }
+
+    ImageQueries imageQueries() {
+        return imageQueries;
+    }
+
+    ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    EventStore eventStore() {
+        return eventStore;
+    }
+
+    /** moby's rule: false only when empty, 0, no, false or none. */
+    static boolean flag(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return false;
+        }
+        String s = v.toLowerCase();
+        return !(s.isEmpty() || s.equals("0") || s.equals("no") || s.equals("false") || s.equals("none"));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tally.rest;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.NetSocket;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * Docker's hijack: {@code POST …/attach} with {@code Upgrade: tcp} is answered {@code 101} and the
+ * connection becomes a raw byte stream. Vert.x upgrades only GET requests through its public API,
+ * so this reaches its internal upgrade directly; nothing else in tally depends on Vert.x internals
+ * for this.
+ */
+final class Hijack {
+
+    private static final Method NET_SOCKET;
+
+    static {
+        try {
+            Class<?> response = Class.forName("io.vertx.core.http.impl.http1.Http1ServerResponse");
+            NET_SOCKET = response.getDeclaredMethod("netSocket", HttpMethod.class, MultiMap.class);
+            NET_SOCKET.setAccessible(true);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("this Vert.x has no HTTP/1 upgrade to reach: " + e);
+        }
+    }
+
+    private Hijack() {
+    }
+
+    /** Sends {@code 101} with Docker's headers and hands back the raw connection. */
+    @SuppressWarnings("unchecked")
+    static Future<NetSocket> upgrade(HttpServerRequest request, HttpServerResponse response, String contentType) {
+        Channel channel = ((ConnectionBase) request.connection()).channel();
+        // The docker CLI half-closes its side at once when it sends no stdin; output must go on.
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        response.putHeader("Content-Type", contentType).putHeader("Connection", "Upgrade").putHeader("Upgrade", "tcp");
+        MultiMap asUpgrade = MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "tcp");
+        try {
+            return (Future<NetSocket>) NET_SOCKET.invoke(response, HttpMethod.GET, asUpgrade);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+            return Future.failedFuture(cause);
+        }
+    }
+}

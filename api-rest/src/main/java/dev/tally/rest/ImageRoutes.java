@@ -1,0 +1,103 @@
+package dev.tally.rest;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.image.query.ImageView;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Images: import (POST /images/create?fromSrc=-), list, inspect. */
+final class ImageRoutes {
+
+    private final DockerApi api;
+
+    ImageRoutes(DockerApi api) {
+        this.api = api;
+    }
+
+    void mount(Router r) {
+        r.post("/images/create").handler(this::create);
+        r.get("/images/json").handler(ctx -> api.blocking(ctx, () -> {
+            JsonArray out = new JsonArray();
+            for (ImageView i : api.imageQueries().list()) {
+                out.add(DockerJson.imageSummary(i));
+            }
+            return out;
+        }, out -> ctx.response().putHeader("Content-Type", "application/json").end(out.encode())));
+        r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> {
+            String name = ctx.pathParam("name");
+            api.blocking(ctx, () -> DockerJson.imageInspect(api.imageQueries().find(name)
+                            .orElseThrow(() -> DomainException.notFound("No such image: " + name))),
+                    json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()));
+        });
+    }
+
+    private void create(RoutingContext ctx) {
+        Actor actor;
+        try {
+            actor = CallerIdentity.of(ctx.request());
+        } catch (DomainException e) {
+            ErrorMapper.send(ctx.response(), e);
+            return;
+        }
+        String fromSrc = ctx.request().getParam("fromSrc");
+        if (fromSrc == null) {
+            String image = ctx.request().getParam("fromImage", "");
+            ErrorMapper.send(ctx.response(), DomainException.notFound("pull access denied for " + image
+                    + ": tally cannot pull from registries yet; import a root filesystem with 'tally import'"));
+            return;
+        }
+        if (!fromSrc.equals("-")) {
+            ErrorMapper.send(ctx.response(), DomainException.invalid("import from a URL is not supported: use fromSrc=-"));
+            return;
+        }
+        String repo = ctx.request().getParam("repo", "");
+        String tag = ctx.request().getParam("tag", "");
+        if (repo.isEmpty()) {
+            ErrorMapper.send(ctx.response(), DomainException.invalid("import needs a repository name (repo=)"));
+            return;
+        }
+        String reference = tag.isEmpty() ? repo : repo + ":" + tag;
+        ctx.request().pause();
+        Path upload;
+        try {
+            upload = Files.createTempFile("tally-import", ".tar");
+        } catch (IOException e) {
+            ErrorMapper.send(ctx.response(), new DomainException(DomainException.Kind.FAILED, "store the upload", e));
+            return;
+        }
+        api.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(file -> ctx.request().pipeTo(file))
+                .onComplete(piped -> {
+                    if (piped.failed()) {
+                        deleteQuietly(upload);
+                        ErrorMapper.send(ctx.response(), piped.cause());
+                        return;
+                    }
+                    api.blocking(ctx, () -> {
+                        try (InputStream in = Files.newInputStream(upload)) {
+                            return api.images().importRootfs(in, reference, actor);
+                        } finally {
+                            deleteQuietly(upload);
+                        }
+                    }, id -> ctx.response().putHeader("Content-Type", "application/json")
+                            .end(new JsonObject().put("status", id).encode() + "\n"));
+                });
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tally.ops;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+
+/** The JDBC event storage on the configured store, with its schema made on first use. */
+final class EventStoreFactory {
+
+    private EventStoreFactory() {
+    }
+
+    static Serializer serializer() {
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    static JdbcEventStorageEngine engine(JdbcTransactions tx, Serializer serializer) {
+        JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+                .connectionProvider(tx)
+                .transactionManager(tx)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .persistenceExceptionResolver(EventStoreFactory::isDuplicateKey)
+                .build();
+        if (!tableExists(tx, "DOMAINEVENTENTRY")) {
+            engine.createSchema(H2EventTableFactory.INSTANCE);
+        }
+        return engine;
+    }
+
+    private static boolean isDuplicateKey(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean tableExists(JdbcTransactions tx, String table) {
+        try (Connection c = tx.getConnection();
+             ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new StoreException("look up table " + table, e);
+        }
+    }
+}

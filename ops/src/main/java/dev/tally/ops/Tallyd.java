@@ -1,0 +1,165 @@
+package dev.tally.ops;
+
+import dev.tally.domain.container.Container;
+import dev.tally.domain.container.ContainerService;
+import dev.tally.domain.image.Image;
+import dev.tally.domain.image.ImageService;
+import dev.tally.projections.ContainerProjection;
+import dev.tally.projections.ImageProjection;
+import dev.tally.rest.DockerApi;
+import dev.tally.runtime.LayeredImageStore;
+import dev.tally.runtime.RuncRuntime;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.serialization.Serializer;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/** The daemon: wires the store, Axon, the runtime and the API, reconciles with the host, serves. */
+public final class Tallyd {
+
+    static final String VERSION = "0.1.0";
+
+    private final DaemonOptions options;
+    private JdbcConnectionPool pool;
+    private Configuration axon;
+    private Vertx vertx;
+
+    Tallyd(DaemonOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        DaemonOptions options;
+        try {
+            options = DaemonOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tallyd: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Tallyd daemon = new Tallyd(options);
+        try {
+            daemon.start();
+        } catch (Exception e) {
+            System.err.println("tallyd: cannot start: " + e.getMessage());
+            if (System.getenv("TALLY_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            System.exit(1);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "tallyd-shutdown"));
+    }
+
+    void start() throws Exception {
+        Path dataRoot = options.dataRoot();
+        Files.createDirectories(dataRoot.resolve("events"));
+        Files.setPosixFilePermissions(dataRoot, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(dataRoot.resolve("events"), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(options.execRoot());
+
+        pool = JdbcConnectionPool.create(options.store(), "sa", "");
+        pool.setMaxConnections(16);
+        JdbcTransactions tx = new JdbcTransactions(pool);
+        Serializer serializer = EventStoreFactory.serializer();
+        ContainerProjection containerViews = new ContainerProjection(tx);
+        ImageProjection imageViews = new ImageProjection(tx);
+        containerViews.createSchema();
+        imageViews.createSchema();
+
+        Configurer configurer = DefaultConfigurer.defaultConfiguration()
+                .configureTransactionManager(c -> tx)
+                .configureSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureEmbeddedEventStore(c -> EventStoreFactory.engine(tx, serializer))
+                .configureAggregate(Container.class)
+                .configureAggregate(Image.class);
+        configurer.eventProcessing(ep -> ep.usingSubscribingEventProcessors()
+                .registerEventHandler(c -> containerViews)
+                .registerEventHandler(c -> imageViews));
+        axon = configurer.buildConfiguration();
+        axon.start();
+
+        LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
+        RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
+        ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews);
+        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
+        runtime.watchExits();
+        containers.reconcile();
+
+        vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        if (!vertx.isNativeTransportEnabled()) {
+            throw new IllegalStateException("the native (epoll) transport is unavailable, and without it the "
+                    + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());
+        }
+        DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, runtime,
+                axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        for (String host : options.hosts()) {
+            Path socket = Path.of(host.substring("unix://".length()));
+            Files.createDirectories(socket.getParent());
+            Files.deleteIfExists(socket);
+            api.listenUnix(socket.toString()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            secureSocket(socket);
+            System.out.println("tallyd " + VERSION + ": listening on " + host + " (data root " + dataRoot + ")");
+        }
+        Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /** Mode 0660 and the daemon's group, so that members of the group (and only they) may connect. */
+    private void secureSocket(Path socket) throws IOException {
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        try {
+            GroupPrincipal group = socket.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(options.group());
+            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
+        } catch (UserPrincipalNotFoundException e) {
+            System.err.println("tallyd: group " + options.group() + " does not exist: only root can use " + socket);
+        }
+    }
+
+    private static String hostId(Path dataRoot) throws IOException {
+        Path idFile = dataRoot.resolve("engine-id");
+        if (!Files.exists(idFile)) {
+            Files.writeString(idFile, java.util.UUID.randomUUID().toString());
+        }
+        return Files.readString(idFile).strip();
+    }
+
+    private static String tool(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        for (String dir : new String[] {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed (apt-get install " + name + ")");
+    }
+
+    void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+        if (axon != null) {
+            axon.shutdown();
+        }
+        if (pool != null) {
+            pool.dispose();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.tally.projections;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerStartFailed;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+
+/**
+ * The containers read model: one row per container with its latest view as JSON. Fed in the same
+ * transaction as the events, so a container is visible as soon as its command returns.
+ */
+public class ContainerProjection extends ViewStore implements ContainerQueries {
+
+    private final List<Consumer<ContainerView>> listeners = new CopyOnWriteArrayList<>();
+
+    public ContainerProjection(ConnectionProvider connections) {
+        super(connections);
+    }
+
+    @Override
+    public void createSchema() {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS container_view (id VARCHAR(64) PRIMARY KEY, "
+                    + "name VARCHAR(255) NOT NULL, status VARCHAR(16) NOT NULL, created TIMESTAMP WITH TIME ZONE, "
+                    + "doc CLOB NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS container_view_name ON container_view(name)");
+        } catch (SQLException e) {
+            throw failed("create the containers read model", e);
+        }
+    }
+
+    @EventHandler
+    void on(ContainerCreated e) {
+        save(new ContainerView(e.containerId(), e.name(), e.config(), e.imageId(), e.actor(), e.at(),
+                ContainerStatus.CREATED, 0, 0, null, null, ""));
+    }
+
+    @EventHandler
+    void on(ContainerStartRequested e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.STARTING, 0, v.exitCode(), v.startedAt(), v.finishedAt(), ""));
+    }
+
+    @EventHandler
+    void on(ContainerStarted e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.RUNNING, e.pid(), 0, e.at(), v.finishedAt(), ""));
+    }
+
+    @EventHandler
+    void on(ContainerStartFailed e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.CREATED, 0, 128, v.startedAt(), v.finishedAt(), e.reason()));
+    }
+
+    @EventHandler
+    void on(ContainerExited e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.EXITED, 0, e.exitCode(), v.startedAt(), e.at(), ""));
+    }
+
+    @EventHandler
+    void on(ContainerRemoved e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
+    }
+
+    @Override
+    public Optional<ContainerView> find(String ref) {
+        String key = ref.startsWith("/") ? ref.substring(1) : ref;
+        List<ContainerView> byIdOrName = select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id = ? OR name = ?)",
+                key, key);
+        if (!byIdOrName.isEmpty()) {
+            return byIdOrName.stream().filter(v -> v.id().equals(key)).findFirst().or(() -> Optional.of(byIdOrName.get(0)));
+        }
+        if (!key.matches("[0-9a-f]{1,63}")) {
+            return Optional.empty();
+        }
+        List<ContainerView> byPrefix = select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND id LIKE ?",
+                key + "%");
+        return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+    }
+
+    @Override
+    public List<ContainerView> list(boolean all) {
+        return select(all ? "SELECT doc FROM container_view WHERE status <> 'REMOVED' ORDER BY created DESC"
+                : "SELECT doc FROM container_view WHERE status = 'RUNNING' ORDER BY created DESC");
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ContainerView> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void update(String id, java.util.function.UnaryOperator<ContainerView> change) {
+        List<ContainerView> current = select("SELECT doc FROM container_view WHERE id = ?", id);
+        if (!current.isEmpty()) {
+            save(change.apply(current.get(0)));
+        }
+    }
+
+    private void save(ContainerView v) {
+        try (Connection c = connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "MERGE INTO container_view (id, name, status, created, doc) KEY (id) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, v.id());
+            ps.setString(2, v.name());
+            ps.setString(3, v.status().name());
+            ps.setObject(4, v.created().atOffset(java.time.ZoneOffset.UTC));
+            ps.setString(5, JSON.writeValueAsString(v));
+            ps.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            throw failed("update container " + v.id() + " in the read model", e);
+        }
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(u -> notifyListeners(v));
+        } else {
+            notifyListeners(v);
+        }
+    }
+
+    private void notifyListeners(ContainerView v) {
+        listeners.forEach(l -> l.accept(v));
+    }
+
+    private List<ContainerView> select(String sql, String... params) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<ContainerView> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(JSON.readValue(rs.getString(1), ContainerView.class));
+                }
+            }
+            return out;
+        } catch (SQLException | JsonProcessingException e) {
+            throw failed("read the containers read model", e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tally.projections;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.image.ImageReference;
+import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.image.query.ImageView;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.EventHandler;
+
+/** The images read model: images, and which image each reference points at. */
+public class ImageProjection extends ViewStore implements ImageQueries {
+
+    public ImageProjection(ConnectionProvider connections) {
+        super(connections);
+    }
+
+    @Override
+    public void createSchema() {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS image_view (id VARCHAR(71) PRIMARY KEY, layers CLOB NOT NULL, "
+                    + "size BIGINT NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS image_tag (ref VARCHAR(512) PRIMARY KEY, image_id VARCHAR(71) NOT NULL)");
+        } catch (SQLException e) {
+            throw failed("create the images read model", e);
+        }
+    }
+
+    @EventHandler
+    void on(ImageImported e) {
+        try (Connection c = connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "MERGE INTO image_view (id, layers, size, created) KEY (id) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, e.imageId());
+            ps.setString(2, String.join(",", e.layers()));
+            ps.setLong(3, e.size());
+            ps.setObject(4, e.at().atOffset(java.time.ZoneOffset.UTC));
+            ps.executeUpdate();
+        } catch (SQLException ex) {
+            throw failed("record image " + e.imageId(), ex);
+        }
+        tag(e.reference(), e.imageId());
+    }
+
+    @EventHandler
+    void on(ImageTagged e) {
+        tag(e.reference(), e.imageId());
+    }
+
+    private void tag(String ref, String imageId) {
+        try (Connection c = connection();
+             PreparedStatement ps = c.prepareStatement("MERGE INTO image_tag (ref, image_id) KEY (ref) VALUES (?, ?)")) {
+            ps.setString(1, ref);
+            ps.setString(2, imageId);
+            ps.executeUpdate();
+        } catch (SQLException ex) {
+            throw failed("tag image " + imageId, ex);
+        }
+    }
+
+    @Override
+    public Optional<ImageView> find(String ref) {
+        List<ImageView> byId = select("WHERE i.id = ?", ref.startsWith("sha256:") ? ref : "sha256:" + ref);
+        if (!byId.isEmpty()) {
+            return Optional.of(byId.get(0));
+        }
+        try {
+            String normalized = ImageReference.normalize(ref);
+            List<ImageView> byTag = select("WHERE i.id = (SELECT image_id FROM image_tag WHERE ref = ?)", normalized);
+            if (!byTag.isEmpty()) {
+                return Optional.of(byTag.get(0));
+            }
+        } catch (DomainException notAName) {
+            // fall through to an id prefix
+        }
+        if (ImageReference.isIdLike(ref)) {
+            List<ImageView> byPrefix = select("WHERE i.id LIKE ?", (ref.startsWith("sha256:") ? ref : "sha256:" + ref) + "%");
+            return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<ImageView> list() {
+        return select("");
+    }
+
+    private List<ImageView> select(String where, String... params) {
+        String sql = "SELECT i.id, i.layers, i.size, i.created, "
+                + "(SELECT LISTAGG(t.ref, ',') WITHIN GROUP (ORDER BY t.ref) FROM image_tag t WHERE t.image_id = i.id) "
+                + "FROM image_view i " + where + " ORDER BY i.created DESC";
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<ImageView> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String tags = rs.getString(5);
+                    out.add(new ImageView(rs.getString(1), tags == null ? List.of() : List.of(tags.split(",")),
+                            List.of(rs.getString(2).split(",")), rs.getLong(3),
+                            rs.getObject(4, java.time.OffsetDateTime.class).toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read the images read model", e);
+        }
+    }
+}

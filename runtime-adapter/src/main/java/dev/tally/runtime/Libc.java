@@ -1,0 +1,39 @@
+package dev.tally.runtime;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+
+/** The few libc calls tally needs, mapped directly; errno comes back as LastErrorException. */
+final class Libc {
+
+    static final int MS_RDONLY = 1;
+    static final int MS_BIND = 4096;
+    static final int MS_REC = 16384;
+    static final int MNT_DETACH = 2;
+
+    static {
+        Native.register("c");
+    }
+
+    private Libc() {
+    }
+
+    static native int mount(String source, String target, String fstype, long flags, String data)
+            throws LastErrorException;
+
+    static native int umount2(String target, int flags) throws LastErrorException;
+
+    /** The name of an errno value, as the kernel headers spell it where we know it. */
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case 1 -> "EPERM";
+            case 2 -> "ENOENT";
+            case 13 -> "EACCES";
+            case 16 -> "EBUSY";
+            case 20 -> "ENOTDIR";
+            case 22 -> "EINVAL";
+            case 28 -> "ENOSPC";
+            default -> "errno " + errno;
+        };
+    }
+}

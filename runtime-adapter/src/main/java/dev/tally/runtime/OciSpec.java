@@ -1,0 +1,148 @@
+package dev.tally.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OCI runtime {@code config.json}, built by small options on top of Docker's defaults
+ * (namespaces, default capabilities, masked paths, the standard /proc /dev /sys mounts). No rlimits
+ * are set: the process inherits the daemon's, which never asks for more than the host allows.
+ */
+final class OciSpec {
+
+    static final List<String> DEFAULT_CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+            "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+
+    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final Map<String, Object> process = new LinkedHashMap<>();
+    private final Map<String, Object> linux = new LinkedHashMap<>();
+    private final Map<String, Object> resources = new LinkedHashMap<>();
+    private final List<Map<String, Object>> mounts = new ArrayList<>();
+    private final List<Map<String, Object>> namespaces = new ArrayList<>();
+
+    OciSpec() {
+        root.put("ociVersion", "1.0.2");
+        root.put("process", process);
+        root.put("root", Map.of("path", "rootfs", "readonly", false));
+        root.put("hostname", "");
+        root.put("mounts", mounts);
+        root.put("linux", linux);
+        process.put("terminal", false);
+        process.put("user", Map.of("uid", 0, "gid", 0));
+        process.put("cwd", "/");
+        process.put("capabilities", Map.of("bounding", DEFAULT_CAPS, "effective", DEFAULT_CAPS,
+                "permitted", DEFAULT_CAPS));
+        process.put("noNewPrivileges", false);
+        mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount("/dev/pts", "devpts", "devpts",
+                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        mount("/dev/shm", "shm", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
+        for (String ns : List.of("pid", "ipc", "uts", "mount")) {
+            namespaces.add(Map.of("type", ns));
+        }
+        linux.put("namespaces", namespaces);
+        linux.put("resources", resources);
+        resources.put("devices", List.of(Map.of("allow", false, "access", "rwm")));
+        linux.put("maskedPaths", List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+                "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+                "/proc/scsi", "/sys/firmware"));
+        linux.put("readonlyPaths", List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                "/proc/sysrq-trigger"));
+    }
+
+    OciSpec withArgs(List<String> args) {
+        process.put("args", List.copyOf(args));
+        return this;
+    }
+
+    OciSpec withEnv(List<String> env) {
+        process.put("env", List.copyOf(env));
+        return this;
+    }
+
+    OciSpec withCwd(String cwd) {
+        process.put("cwd", cwd);
+        return this;
+    }
+
+    OciSpec withUser(int uid, int gid) {
+        process.put("user", Map.of("uid", uid, "gid", gid));
+        return this;
+    }
+
+    OciSpec withTerminal(boolean terminal) {
+        process.put("terminal", terminal);
+        return this;
+    }
+
+    OciSpec withHostname(String hostname) {
+        root.put("hostname", hostname);
+        namespaces.removeIf(n -> n.get("type").equals("uts"));
+        namespaces.add(Map.of("type", "uts"));
+        return this;
+    }
+
+    /** A new network namespace (loopback only), or none at all for the host's network. */
+    OciSpec withNetwork(String mode) {
+        if (!mode.equals("host")) {
+            namespaces.add(Map.of("type", "network"));
+        }
+        return this;
+    }
+
+    OciSpec withBind(String source, String destination, boolean readOnly) {
+        List<String> options = new ArrayList<>(List.of("rbind", "rprivate"));
+        if (readOnly) {
+            options.add("ro");
+        }
+        return mount(destination, source, "bind", options);
+    }
+
+    OciSpec withCgroupsPath(String path) {
+        linux.put("cgroupsPath", path);
+        return this;
+    }
+
+    OciSpec withMemoryLimit(long bytes) {
+        if (bytes > 0) {
+            resources.put("memory", Map.of("limit", bytes));
+        }
+        return this;
+    }
+
+    OciSpec withNanoCpus(long nanoCpus) {
+        if (nanoCpus > 0) {
+            long period = 100_000;
+            resources.put("cpu", Map.of("quota", nanoCpus * period / 1_000_000_000L, "period", period));
+        }
+        return this;
+    }
+
+    OciSpec withPidsLimit(long limit) {
+        if (limit > 0) {
+            resources.put("pids", Map.of("limit", limit));
+        }
+        return this;
+    }
+
+    Map<String, Object> toMap() {
+        return root;
+    }
+
+    private OciSpec mount(String destination, String source, String type, List<String> options) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("destination", destination);
+        m.put("type", type);
+        m.put("source", source);
+        m.put("options", options);
+        mounts.add(m);
+        return this;
+    }
+}

@@ -1,0 +1,337 @@
+package dev.tally.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ContainerRuntime;
+import dev.tally.domain.container.LogCursor;
+import dev.tally.domain.image.ImageStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * Containers as runc runs them, each under its own conmon so that it outlives the daemon and its
+ * exit code and output are kept. Layout per container: {@code containers/<id>/} holds
+ * {@code config.json}, {@code rootfs} (the overlay mount point), {@code upper}, {@code work},
+ * {@code ctr.log}; exit codes land in {@code exits/<id>}.
+ */
+public final class RuncRuntime implements ContainerRuntime {
+
+    private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Path containers;
+    private final Path volumes;
+    private final Path exits;
+    private final Path runcRoot;
+    private final Path sockets;
+    private final LayeredImageStore images;
+    private final String runc;
+    private final String conmon;
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExitWatcher watcher;
+
+    public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
+        this.containers = dataRoot.resolve("containers");
+        this.volumes = dataRoot.resolve("volumes");
+        this.exits = dataRoot.resolve("exits");
+        this.runcRoot = runRoot.resolve("runc");
+        this.sockets = runRoot.resolve("sockets");
+        this.images = images;
+        this.runc = runc;
+        this.conmon = conmon;
+        try {
+            for (Path p : List.of(containers, volumes, exits, runcRoot, sockets)) {
+                Files.createDirectories(p);
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
+        }
+        this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
+    }
+
+    @Override
+    public void create(String id, ContainerConfig config, String imageId) {
+        ImageStore.StoredImage image = images.get(imageId);
+        List<String> args = command(config, image.config());
+        Path dir = containers.resolve(id);
+        try {
+            Files.createDirectories(dir.resolve("rootfs"));
+            Files.createDirectories(dir.resolve("upper"));
+            Files.createDirectories(dir.resolve("work"));
+            Files.writeString(dir.resolve("image"), imageId);
+            int[] user = user(config.user(), imageId);
+            OciSpec spec = new OciSpec()
+                    .withArgs(args)
+                    .withEnv(env(config, image.config(), id))
+                    .withCwd(config.workingDir().isEmpty()
+                            ? (image.config().workingDir().isEmpty() ? "/" : image.config().workingDir())
+                            : config.workingDir())
+                    .withUser(user[0], user[1])
+                    .withTerminal(config.tty())
+                    .withHostname(config.hostname().isEmpty() ? id.substring(0, 12) : config.hostname())
+                    .withNetwork(config.networkMode())
+                    .withCgroupsPath("/tally/" + id)
+                    .withMemoryLimit(config.limits().memoryBytes())
+                    .withNanoCpus(config.limits().nanoCpus())
+                    .withPidsLimit(config.limits().pidsLimit());
+            for (ContainerConfig.Mount m : config.mounts()) {
+                if (!m.target().startsWith("/")) {
+                    throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
+                }
+                Path source = m.isVolume() ? volumes.resolve(volumeName(m.source())).resolve("_data") : Path.of(m.source());
+                Files.createDirectories(source);
+                spec.withBind(source.toString(), m.target(), m.readOnly());
+            }
+            json.writeValue(dir.resolve("config.json").toFile(), spec.toMap());
+        } catch (IOException e) {
+            remove(id);
+            throw new DomainException(DomainException.Kind.FAILED, "write bundle for " + id + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+    }
+
+    @Override
+    public long start(String id) {
+        Path dir = containers.resolve(id);
+        if (!Files.exists(dir.resolve("config.json"))) {
+            throw DomainException.notFound("No such container: " + id);
+        }
+        try {
+            Files.deleteIfExists(exits.resolve(id));
+            Path rootfs = dir.resolve("rootfs");
+            if (Mounts.mountedBelow(rootfs).isEmpty()) {
+                String imageId = Files.readString(dir.resolve("image")).strip();
+                Mounts.overlay(images.layerDirs(imageId), dir.resolve("upper"), dir.resolve("work"), rootfs);
+            }
+            long pid = launchMonitor(id, dir);
+            HostCommand started = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "start", id));
+            if (!started.ok()) {
+                throw new DomainException(DomainException.Kind.FAILED, HostCommand.runcMessage(started.stderr()));
+            }
+            return pid;
+        } catch (IOException e) {
+            release(id);
+            throw new DomainException(DomainException.Kind.FAILED, "start " + id + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(id);
+            throw e;
+        }
+    }
+
+    /** Starts conmon, which runs {@code runc create}; its sync pipe (fd 3 here) reports the pid or the error. */
+    private long launchMonitor(String id, Path dir) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(conmon, "--api-version", "1", "-c", id, "-u", id,
+                "-r", runc, "--runtime-arg", "--root", "--runtime-arg", runcRoot.toString(),
+                "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
+                "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
+                "-l", "k8s-file:" + dir.resolve("ctr.log"), "--socket-dir-path", sockets.toString(),
+                "--log-level", "error"));
+        JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
+        if (spec.path("process").path("terminal").asBoolean()) {
+            argv.add("-t");
+        }
+        List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c",
+                "exec 3>&1 1>/dev/null 2>&1 </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"", "conmon"));
+        sh.addAll(argv);
+        Process p = new ProcessBuilder(sh).redirectErrorStream(true).start();
+        String line;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            line = r.readLine();
+        }
+        if (line == null) {
+            throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word");
+        }
+        JsonNode sync = json.readTree(line);
+        long pid = sync.path("data").asLong(-1);
+        if (pid <= 0) {
+            throw new DomainException(DomainException.Kind.FAILED,
+                    "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText("")));
+        }
+        return pid;
+    }
+
+    @Override
+    public void kill(String id, String signal) {
+        String sig = signal.toUpperCase().startsWith("SIG") ? signal.substring(3).toUpperCase() : signal.toUpperCase();
+        HostCommand r = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "kill", id, sig));
+        if (!r.ok()) {
+            String msg = HostCommand.runcMessage(r.stderr());
+            if (msg.contains("invalid signal") || msg.contains("unknown signal")) {
+                throw DomainException.invalid("Invalid signal: " + signal);
+            }
+            if (!msg.contains("not running") && !msg.contains("does not exist")) {
+                throw new DomainException(DomainException.Kind.FAILED, "kill " + id + ": " + msg);
+            }
+        }
+    }
+
+    @Override
+    public HostState inspect(String id) {
+        Optional<Exit> exit = ExitWatcher.read(exits.resolve(id));
+        HostCommand r = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "state", id));
+        if (!r.ok()) {
+            return new HostState(false, 0, exit);
+        }
+        try {
+            JsonNode state = json.readTree(r.stdout());
+            long pid = state.path("pid").asLong();
+            boolean running = state.path("status").asText().equals("running") && alive(pid);
+            return new HostState(running, pid, exit);
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id, e);
+        }
+    }
+
+    /** Alive means neither gone nor a zombie waiting to be reaped. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void release(String id) {
+        HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "-f", id));
+        Mounts.unmountAllBelow(containers.resolve(id));
+        try {
+            Files.deleteIfExists(exits.resolve(id));
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "remove exit file of " + id, e);
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        release(id);
+        Path dir = containers.resolve(id);
+        if (!Mounts.mountedBelow(dir).isEmpty()) {
+            throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": still mounted");
+        }
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onExit(ExitListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public LogCursor openLog(String id) {
+        return new K8sLogCursor(containers.resolve(id).resolve("ctr.log"));
+    }
+
+    /** Begins reporting exits; call once every listener is registered. */
+    public void watchExits() {
+        watcher.start();
+    }
+
+    private static List<String> command(ContainerConfig config, ImageStore.ImageConfig image) {
+        List<String> entrypoint = config.entrypoint().isEmpty() ? image.entrypoint() : config.entrypoint();
+        List<String> cmd = !config.cmd().isEmpty() ? config.cmd()
+                : (config.entrypoint().isEmpty() ? image.cmd() : List.of());
+        List<String> args = new ArrayList<>(entrypoint);
+        args.addAll(cmd);
+        if (args.isEmpty()) {
+            throw DomainException.invalid("no command specified");
+        }
+        return args;
+    }
+
+    private static List<String> env(ContainerConfig config, ImageStore.ImageConfig image, String id) {
+        List<String> env = new ArrayList<>();
+        env.add(DEFAULT_PATH);
+        env.add("HOSTNAME=" + (config.hostname().isEmpty() ? id.substring(0, 12) : config.hostname()));
+        if (config.tty()) {
+            env.add("TERM=xterm");
+        }
+        for (List<String> source : List.of(image.env(), config.env())) {
+            for (String kv : source) {
+                String key = kv.contains("=") ? kv.substring(0, kv.indexOf('=') + 1) : kv + "=";
+                env.removeIf(e -> e.startsWith(key));
+                if (kv.contains("=")) {
+                    env.add(kv);
+                }
+            }
+        }
+        return env;
+    }
+
+    /** {@code uid[:gid]} or a name from the image's /etc/passwd; empty means root. */
+    private int[] user(String spec, String imageId) {
+        if (spec.isEmpty()) {
+            return new int[] {0, 0};
+        }
+        String[] parts = spec.split(":", 2);
+        int uid = idOf(parts[0], imageId, "passwd", spec);
+        int gid = parts.length > 1 ? idOf(parts[1], imageId, "group", spec) : uid;
+        return new int[] {uid, gid};
+    }
+
+    private int idOf(String nameOrId, String imageId, String db, String spec) {
+        if (nameOrId.matches("[0-9]+")) {
+            return Integer.parseInt(nameOrId);
+        }
+        for (Path layer : images.layerDirs(imageId)) {
+            Path file = layer.resolve("etc").resolve(db);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    for (String line : Files.readAllLines(file)) {
+                        String[] f = line.split(":");
+                        if (f.length > 2 && f[0].equals(nameOrId)) {
+                            return Integer.parseInt(f[2]);
+                        }
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    break;
+                }
+                break;
+            }
+        }
+        if (nameOrId.equals("root")) {
+            return 0;
+        }
+        throw DomainException.invalid("unable to find user " + spec + ": no matching entries in passwd file");
+    }
+
+    private static String volumeName(String name) {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw DomainException.invalid("create " + name + ": \"" + name
+                    + "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed");
+        }
+        return name;
+    }
+}
