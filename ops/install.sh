@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Puts the built daemon and CLI under /usr/local/lib/tally and their launchers on PATH.
+# Expects `mvn package` to have run in the repository this script lives in.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+prefix=${TALLY_PREFIX:-/usr/local}
+lib=$prefix/lib/tally
+rm -rf "$lib.new"
+mkdir -p "$lib.new/daemon" "$lib.new/cli" "$prefix/bin"
+cp "$repo"/ops/target/ops-*.jar "$repo"/ops/target/lib/*.jar "$lib.new/daemon/"
+cp "$repo"/api-cli/target/api-cli-*.jar "$repo"/api-cli/target/lib/*.jar "$lib.new/cli/"
+rm -rf "$lib.old"; [ -d "$lib" ] && mv "$lib" "$lib.old"; mv "$lib.new" "$lib"; rm -rf "$lib.old"
+
+cat > "$prefix/bin/tallyd" <<LAUNCH
+#!/bin/sh
+exec java -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Ddisable-axoniq-console-message=true \\
+  -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
+LAUNCH
+# The CLI is a JVM per command: a class-data archive made at install time cuts its start-up.
+cat > "$prefix/bin/tally" <<LAUNCH
+#!/bin/sh
+cds=""
+[ -r "$lib/cli/tally.jsa" ] && cds="-XX:SharedArchiveFile=$lib/cli/tally.jsa -Xshare:auto"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k \$cds -cp "$lib/cli/*" dev.tally.cli.TallyCli "\$@"
+LAUNCH
+chmod 755 "$prefix/bin/tallyd" "$prefix/bin/tally"
+java -XX:ArchiveClassesAtExit="$lib/cli/tally.jsa" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+  -cp "$lib/cli/*" dev.tally.cli.TallyCli --help >/dev/null 2>&1 || true

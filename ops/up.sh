@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's first command: from a fresh Debian 12 root to a container's greeting.
+# Installs host packages, builds, installs tally and tallyd, starts tallyd if it is not running,
+# imports busybox:latest and runs a demo container. Running it again is harmless.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+bash ops/host-packages.sh
+echo "tally: building (first time: Maven downloads dependencies)"
+mvn -B -q -DskipTests install
+bash ops/install.sh
+getent group tally >/dev/null || groupadd --system tally
+mkdir -p /var/log/tally /run/tally
+sock=/run/tally/tally.sock
+if ! tally version >/dev/null 2>&1; then
+  echo "tally: starting tallyd (log: /var/log/tally/tallyd.log)"
+  setsid tallyd >> /var/log/tally/tallyd.log 2>&1 < /dev/null &
+  for _ in $(seq 300); do
+    tally version >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  tally version >/dev/null 2>&1 || { echo "tally: tallyd did not come up; see /var/log/tally/tallyd.log" >&2; exit 1; }
+fi
+if ! tally images | grep -Eq "^busybox +latest "; then
+  tar=$(mktemp --suffix=.tar)
+  bash ops/busybox-rootfs.sh "$tar"
+  tally import "$tar" busybox:latest
+  rm -f "$tar"
+fi
+tally run --rm busybox echo "Hello from a tally container: every step of it is in the audit log."
+echo "tally: up. Try: tally ps -a; tally events --since 10m --until 0s"
