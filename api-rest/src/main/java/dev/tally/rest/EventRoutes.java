@@ -42,7 +42,10 @@ final class EventRoutes {
 
     private void events(RoutingContext ctx) {
         Instant since = bound(ctx.request().getParam("since"));
-        Instant until = bound(ctx.request().getParam("until"));
+        String untilParam = ctx.request().getParam("until");
+        Instant until = untilParam != null && untilParam.matches("[0-9]+")
+                ? bound(untilParam).plusSeconds(1).minusNanos(1) // whole seconds: the whole of that second
+                : bound(untilParam);
         Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
         HttpServerResponse resp = ctx.response();
         resp.setChunked(true).putHeader("Content-Type", "application/json");
@@ -60,10 +63,10 @@ final class EventRoutes {
         Map<String, String[]> containers = new HashMap<>();
         try (BlockingStream<TrackedEventMessage<?>> stream = api.eventStore().openStream(null)) {
             while (!closed.get()) {
-                if (until != null && Instant.now().isAfter(until) && !stream.hasNextAvailable()) {
-                    break;
-                }
-                if (!stream.hasNextAvailable(200, TimeUnit.MILLISECONDS)) {
+                if (!stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
+                    if (until != null && Instant.now().isAfter(until)) {
+                        break;
+                    }
                     continue;
                 }
                 TrackedEventMessage<?> m = stream.nextAvailable();

@@ -43,8 +43,10 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 throw new IllegalArgumentException("only unix:// hosts are served for now: " + h);
             }
         }
+        // WRITE_DELAY=0: a commit reaches the OS before the command is acknowledged, so a kill -9 of
+        // the daemon loses no acknowledged event (H2 buffers commits for 500 ms by default).
         if (store == null) {
-            store = "jdbc:h2:file:" + dataRoot.resolve("events/tally").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+            store = "jdbc:h2:file:" + dataRoot.resolve("events/tally").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store);
     }

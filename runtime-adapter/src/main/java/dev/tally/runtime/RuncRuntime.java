@@ -212,7 +212,9 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void release(String id) {
-        HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "-f", id));
+        if (Files.exists(runcRoot.resolve(id))) {
+            HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "-f", id));
+        }
         Mounts.unmountAllBelow(containers.resolve(id));
         try {
             Files.deleteIfExists(exits.resolve(id));
@@ -241,6 +243,16 @@ public final class RuncRuntime implements ContainerRuntime {
             });
         } catch (IOException | UncheckedIOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> hostIds() {
+        try (Stream<Path> dirs = Files.list(containers)) {
+            return dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}"))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list " + containers + ": " + e.getMessage(), e);
         }
     }
 

@@ -31,6 +31,9 @@ public interface ContainerRuntime {
     /** Releases and deletes the container's directory, logs included. Idempotent. */
     void remove(String id);
 
+    /** Ids of every container that has state on the host (bundle, mount or process). */
+    java.util.Set<String> hostIds();
+
     /** Called with every exit the monitors report, once per exit. */
     void onExit(ExitListener listener);
 

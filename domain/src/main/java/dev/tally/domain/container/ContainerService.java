@@ -142,8 +142,25 @@ public class ContainerService {
      * running containers are adopted.
      */
     public void reconcile() {
+        java.util.Set<String> known = new java.util.HashSet<>();
         for (ContainerView c : containers.list(true)) {
+            known.add(c.id());
+        }
+        for (String id : runtime.hostIds()) {
+            if (!known.contains(id)) {
+                // A crash between preparing the bundle and storing ContainerCreated: nobody was told
+                // this container exists, so it goes.
+                runtime.kill(id, "KILL");
+                runtime.remove(id);
+            }
+        }
+        for (ContainerView c : containers.list(true)) {
+            if (c.status() == ContainerStatus.EXITED && c.config().autoRemove()) {
+                remove(c.id(), true, Actor.daemon());
+                continue;
+            }
             if (c.status() != ContainerStatus.RUNNING && c.status() != ContainerStatus.STARTING) {
+                runtime.release(c.id()); // a crash after an exit was recorded may have left its mount
                 continue;
             }
             ContainerRuntime.HostState host = runtime.inspect(c.id());

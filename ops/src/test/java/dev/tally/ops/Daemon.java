@@ -1,0 +1,123 @@
+package dev.tally.ops;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real tallyd in its own process, on its own data root and socket, and the real CLI against it. */
+final class Daemon implements AutoCloseable {
+
+    final Path root;
+    final Path socket;
+    private Process process;
+
+    Daemon() throws IOException {
+        root = Files.createTempDirectory(Path.of("/tmp"), "tally-it");
+        socket = root.resolve("run/tally.sock");
+    }
+
+    Daemon start() throws IOException {
+        process = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
+                "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
+                "--exec-root", root.resolve("run").toString())
+                .redirectErrorStream(true).redirectOutput(root.resolve("tallyd.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !process.isAlive() || tally("version").code() == 0);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("tallyd did not start: " + Files.readString(root.resolve("tallyd.log")));
+        }
+        return this;
+    }
+
+    /** kill -9: no shutdown hook, nothing flushed that was not already committed. */
+    void crash() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String log() throws IOException {
+        return Files.readString(root.resolve("tallyd.log"));
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result tally(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dev.tally.cli.TallyCli", "-H", "unix://" + socket));
+        cmd.addAll(List.of(args));
+        return exec(cmd, Map.of());
+    }
+
+    Result docker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        return exec(cmd, Map.of("DOCKER_HOST", "unix://" + socket));
+    }
+
+    static Result exec(List<String> cmd, Map<String, String> env) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"));
+            pb.environment().putAll(env);
+            Path out = Files.createTempFile("tally-it", ".out");
+            Path err = Files.createTempFile("tally-it", ".err");
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Imports busybox:latest, made from the host's busybox-static by the same script up.sh uses. */
+    void importBusybox() throws IOException {
+        Path tar = root.resolve("busybox.tar");
+        Path script = Path.of(System.getProperty("user.dir")).resolve("busybox-rootfs.sh");
+        Result made = exec(List.of("bash", script.toString(), tar.toString()), Map.of());
+        if (made.code() != 0) {
+            throw new IllegalStateException("busybox rootfs: " + made.err());
+        }
+        Result imported = tally("import", tar.toString(), "busybox:latest");
+        if (imported.code() != 0) {
+            throw new IllegalStateException("import: " + imported.err());
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (String id : tally("ps", "-aq", "--no-trunc").out().split("\\s+")) {
+            if (!id.isBlank()) {
+                tally("rm", "-f", id);
+            }
+        }
+        if (process != null) {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        exec(List.of("rm", "-rf", "--one-file-system", root.toString()), Map.of());
+    }
+}

@@ -1,0 +1,162 @@
+package dev.tally.ops;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real containers through the real socket, driven by the real tally CLI and docker CLI. */
+class EngineIT {
+
+    private static Daemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = new Daemon().start();
+        daemon.importBusybox();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        daemon.close();
+    }
+
+    @Test
+    void runPrintsTheOutputAndExitsWithTheContainersCode() {
+        Daemon.Result r = daemon.tally("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.code(), r.err());
+        assertEquals("out\n", r.out());
+        assertEquals("err\n", r.err());
+    }
+
+    @Test
+    void envWorkdirAndUserReachTheProcess() {
+        Daemon.Result r = daemon.tally("run", "--rm", "-e", "GREETING=hi", "-w", "/tmp", "-u", "65534:65534",
+                "--hostname", "box1", "busybox", "sh", "-c", "echo $GREETING $(pwd) $(id -u):$(id -g) $(hostname)");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("hi /tmp 65534:65534 box1\n", r.out());
+    }
+
+    @Test
+    void limitsAreSetInTheContainersCgroups() throws Exception {
+        Daemon.Result run = daemon.tally("run", "-d", "-m", "64m", "--cpus", "0.5", "--pids-limit", "50",
+                "busybox", "sleep", "60");
+        assertEquals(0, run.code(), run.err());
+        String id = run.out().strip();
+        Path cg = Path.of("/sys/fs/cgroup");
+        assertEquals("67108864", Files.readString(cg.resolve("memory/tally/" + id + "/memory.limit_in_bytes")).strip());
+        assertEquals("50000", Files.readString(cg.resolve("cpu/tally/" + id + "/cpu.cfs_quota_us")).strip());
+        assertEquals("50", Files.readString(cg.resolve("pids/tally/" + id + "/pids.max")).strip());
+        assertEquals(0, daemon.tally("rm", "-f", id).code());
+        assertFalse(Files.exists(cg.resolve("memory/tally/" + id)), "the cgroup goes with the container");
+    }
+
+    @Test
+    void logsKeepStdoutAndStderrApart() {
+        Daemon.Result run = daemon.tally("run", "--name", "logs1", "busybox", "sh", "-c", "echo one; echo two >&2; sleep 0.2; echo three");
+        assertEquals(0, run.code(), run.err());
+        Daemon.Result logs = daemon.tally("logs", "logs1");
+        assertEquals("one\nthree\n", logs.out());
+        assertEquals("two\n", logs.err());
+        // conmon reads the two pipes apart, so order holds within a stream, not across them
+        assertEquals("three\n", daemon.tally("logs", "--tail", "1", "logs1").out());
+        assertEquals(0, daemon.tally("rm", "logs1").code());
+    }
+
+    @Test
+    void detachedContainerRunsUntilStoppedAndIsRemovedWithoutATrace() throws Exception {
+        Daemon.Result run = daemon.tally("run", "-d", "--name", "sleeper", "busybox", "sleep", "300");
+        assertEquals(0, run.code(), run.err());
+        String id = run.out().strip();
+        assertTrue(id.matches("[0-9a-f]{64}"), "-d prints the full id: " + id);
+        assertTrue(daemon.tally("ps").out().contains("sleeper"));
+        Daemon.Result rmRunning = daemon.tally("rm", "sleeper");
+        assertEquals(1, rmRunning.code());
+        assertTrue(rmRunning.err().contains("container is running"), rmRunning.err());
+        assertEquals(0, daemon.tally("stop", "-t", "1", "sleeper").code());
+        assertTrue(daemon.tally("ps", "-a", "--filter", "status=exited").out().contains("sleeper"));
+        assertEquals(0, daemon.tally("rm", "sleeper").code());
+        assertFalse(daemon.tally("ps", "-a").out().contains("sleeper"));
+        assertFalse(Files.exists(daemon.root.resolve("data/containers/" + id)));
+        assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).lines().noneMatch(l -> l.contains(id)),
+                "no mount is left behind");
+    }
+
+    @Test
+    void namedVolumesOutliveTheirContainers() {
+        Daemon.Result write = daemon.tally("run", "--rm", "-v", "itdata:/data", "busybox", "sh", "-c", "echo kept > /data/f");
+        assertEquals(0, write.code(), write.err());
+        Daemon.Result read = daemon.tally("run", "--rm", "-v", "itdata:/data:ro", "busybox", "cat", "/data/f");
+        assertEquals("kept\n", read.out(), read.err());
+        Daemon.Result refused = daemon.tally("run", "--rm", "-v", "itdata:/data:ro", "busybox", "sh", "-c", "echo x > /data/g");
+        assertTrue(refused.code() != 0, "a read-only volume refuses writes");
+    }
+
+    @Test
+    void unknownImageFailsLikeDocker() {
+        Daemon.Result r = daemon.tally("run", "--rm", "nosuch", "true");
+        assertEquals(125, r.code());
+        assertTrue(r.err().contains("Unable to find image 'nosuch:latest' locally"), r.err());
+    }
+
+    @Test
+    void aCommandThatIsNotThereExits127AndLeavesNothingBehind() throws Exception {
+        long before = Files.list(daemon.root.resolve("data/containers")).count();
+        Daemon.Result r = daemon.tally("run", "--rm", "busybox", "no-such-command");
+        assertEquals(127, r.code(), r.err());
+        assertTrue(r.err().contains("executable file not found"), r.err());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.list(daemon.root.resolve("data/containers")).count() == before);
+    }
+
+    @Test
+    void duplicateNamesAreAConflictThatNamesTheHolder() {
+        Daemon.Result first = daemon.tally("create", "--name", "twin", "busybox", "true");
+        assertEquals(0, first.code(), first.err());
+        Daemon.Result second = daemon.tally("create", "--name", "twin", "busybox", "true");
+        assertEquals(125, second.code());
+        assertTrue(second.err().contains("\"/twin\" is already in use by container \"" + first.out().strip() + "\""),
+                second.err());
+        assertEquals(0, daemon.tally("rm", "twin").code());
+    }
+
+    @Test
+    void malformedSizeIsRejectedBeforeAnythingHappens() {
+        Daemon.Result r = daemon.tally("run", "-m", "lots", "busybox", "true");
+        assertEquals(125, r.code());
+        assertTrue(r.err().contains("invalid size"), r.err());
+    }
+
+    @Test
+    void eventsComeFromThePersistentLogWithTheirActor() {
+        assertEquals(0, daemon.tally("run", "--rm", "--name", "audited", "busybox", "true").code());
+        Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=audited");
+        assertEquals(0, events.code(), events.err());
+        for (String action : new String[] {" create ", " start ", " die ", " destroy "}) {
+            assertTrue(events.out().contains(action), "missing" + action + "in " + events.out());
+        }
+        assertTrue(events.out().contains("tally.user=root"), events.out());
+    }
+
+    @Test
+    void theDockerCliDrivesTallyd() {
+        Daemon.Result run = daemon.docker("run", "--rm", "busybox", "sh", "-c", "echo from docker; exit 5");
+        assertEquals(5, run.code(), run.err());
+        assertEquals("from docker\n", run.out());
+        Daemon.Result detached = daemon.docker("run", "-d", "--name", "dk", "busybox", "sh", "-c", "echo logged; sleep 300");
+        assertEquals(0, detached.code(), detached.err());
+        assertTrue(daemon.docker("ps", "-a").out().contains("dk"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("logs", "dk").out().equals("logged\n"));
+        Daemon.Result rm = daemon.docker("rm", "-f", "dk");
+        assertEquals(0, rm.code(), rm.err());
+        assertFalse(daemon.docker("ps", "-a").out().contains("dk"));
+        Daemon.Result missing = daemon.docker("rm", "nosuch");
+        assertTrue(missing.err().contains("No such container: nosuch"), missing.err());
+    }
+}
