@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
@@ -39,6 +40,8 @@ public class ContainerService {
     private final ImageQueries images;
     /** Names held by live containers: the set-based rule of unique names, owned by the command side. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Orders a start's outcome before the exit of the same process, however fast it exits. */
+    private final Map<String, ReentrantLock> lifecycles = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
                             ImageQueries images) {
@@ -80,18 +83,28 @@ public class ContainerService {
 
     public void start(String ref, Actor actor) {
         ContainerView c = require(ref);
-        commands.sendAndWait(new RequestStart(c.id(), actor));
-        long pid;
+        ReentrantLock lifecycle = lifecycle(c.id());
+        lifecycle.lock();
         try {
-            pid = runtime.start(c.id());
-        } catch (DomainException e) {
-            commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
-            if (c.config().autoRemove()) {
-                remove(c.id(), true, Actor.daemon());
+            commands.sendAndWait(new RequestStart(c.id(), actor));
+            long pid;
+            try {
+                pid = runtime.start(c.id());
+            } catch (DomainException e) {
+                commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
+                if (c.config().autoRemove()) {
+                    remove(c.id(), true, Actor.daemon());
+                }
+                throw e;
             }
-            throw e;
+            commands.sendAndWait(new RecordStarted(c.id(), pid, actor));
+        } finally {
+            lifecycle.unlock();
         }
-        commands.sendAndWait(new RecordStarted(c.id(), pid, actor));
+    }
+
+    private ReentrantLock lifecycle(String id) {
+        return lifecycles.computeIfAbsent(id, k -> new ReentrantLock());
     }
 
     /** Sends the signal, then SIGKILL after the timeout; returns once the container has exited. */
@@ -124,15 +137,22 @@ public class ContainerService {
         commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
         runtime.remove(c.id());
         names.remove(c.name(), c.id());
+        lifecycles.remove(c.id());
     }
 
     /** Records an exit the host reported; removes the container if it asked for that. */
     public void exited(String id, ContainerRuntime.Exit exit) {
-        boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
-        runtime.release(id);
-        if (recorded) {
-            containers.find(id).filter(c -> c.config().autoRemove())
-                    .ifPresent(c -> remove(id, true, Actor.daemon()));
+        ReentrantLock lifecycle = lifecycle(id);
+        lifecycle.lock();
+        try {
+            boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+            runtime.release(id);
+            if (recorded) {
+                containers.find(id).filter(c -> c.config().autoRemove())
+                        .ifPresent(c -> remove(id, true, Actor.daemon()));
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
