@@ -76,6 +76,7 @@ public final class DockerApi {
         r.get("/info").handler(ctx -> blocking(ctx, this::info, ctx::json));
         new ContainerRoutes(this).mount(r);
         new ContainerStreams(this).mount(r);
+        new ExecRoutes(this).mount(r);
         new ImageRoutes(this).mount(r);
         new EventRoutes(this).mount(r);
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),

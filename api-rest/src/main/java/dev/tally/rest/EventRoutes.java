@@ -3,6 +3,8 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExecExited;
+import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
 import dev.tally.domain.container.event.ContainerRemoved;
@@ -104,6 +106,13 @@ final class EventRoutes {
             return container(k.containerId(), "kill", k.actor(), containers, Map.of("signal", k.signal()));
         } else if (payload instanceof ContainerStopRequested s) {
             return container(s.containerId(), "stop", s.actor(), containers, Map.of("signal", s.signal()));
+        } else if (payload instanceof ContainerExecStarted x) {
+            return container(x.containerId(), "exec_start", x.actor(), containers, Map.of("execID", x.execId(),
+                    "execCommand", String.join(" ", x.spec().cmd()), "tty", Boolean.toString(x.spec().tty()),
+                    "execUser", x.spec().user()));
+        } else if (payload instanceof ContainerExecExited x) {
+            return container(x.containerId(), "exec_die", x.actor(), containers, Map.of("execID", x.execId(),
+                    "exitCode", Integer.toString(x.exitCode())));
         } else if (payload instanceof ContainerExited x) {
             return container(x.containerId(), "die", x.actor(), containers,
                     Map.of("exitCode", Integer.toString(x.exitCode())));

@@ -159,4 +159,24 @@ class EngineIT {
         Daemon.Result missing = daemon.docker("rm", "nosuch");
         assertTrue(missing.err().contains("No such container: nosuch"), missing.err());
     }
+
+    @Test
+    void execRunsInsideTheContainerAndIsAudited() {
+        Daemon.Result run = daemon.docker("run", "-d", "--name", "ex", "busybox", "sleep", "300");
+        assertEquals(0, run.code(), run.err());
+        Daemon.Result exec = daemon.docker("exec", "-e", "A=1", "-w", "/tmp", "-u", "65534", "ex", "sh", "-c",
+                "echo $A $(pwd) $(id -u); echo oops >&2; exit 6");
+        assertEquals(6, exec.code(), exec.err());
+        assertEquals("1 /tmp 65534\n", exec.out());
+        assertEquals("oops\n", exec.err());
+        assertEquals(0, daemon.docker("exec", "-d", "ex", "touch", "/tmp/flag").code());
+        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("exec", "ex", "ls", "/tmp/flag").code() == 0);
+        Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=ex",
+                "--filter", "event=exec_start");
+        assertTrue(events.out().contains("execCommand=sh -c echo $A"), events.out());
+        assertTrue(events.out().contains("tally.user=root"), events.out());
+        assertEquals(0, daemon.docker("rm", "-f", "ex").code());
+        Daemon.Result gone = daemon.docker("exec", "ex", "true");
+        assertTrue(gone.err().contains("No such container: ex"), gone.err());
+    }
 }

@@ -70,7 +70,13 @@ final class ExitWatcher {
         if (!reported.add(id + "@" + exit.at().toEpochMilli())) {
             return;
         }
-        handlers.execute(() -> sink.accept(id, exit));
+        handlers.execute(() -> {
+            try {
+                sink.accept(id, exit);
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: recording the exit of " + id + " failed: " + e.getMessage());
+            }
+        });
     }
 
     /** The exit recorded in {@code file}, if the file is there and complete. */

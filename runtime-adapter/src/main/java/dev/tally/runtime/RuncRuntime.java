@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerRuntime;
+import dev.tally.domain.container.ExecProcess;
+import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.LogCursor;
 import dev.tally.domain.image.ImageStore;
 import java.io.BufferedReader;
@@ -243,6 +245,36 @@ public final class RuncRuntime implements ContainerRuntime {
             });
         } catch (IOException | UncheckedIOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ExecProcess exec(String id, ExecSpec spec) {
+        Path dir = containers.resolve(id);
+        List<String> argv = new ArrayList<>(List.of(runc, "--root", runcRoot.toString(), "exec"));
+        if (spec.tty()) {
+            argv.add("--tty");
+        }
+        if (!spec.workingDir().isEmpty()) {
+            argv.addAll(List.of("--cwd", spec.workingDir()));
+        }
+        for (String kv : spec.env()) {
+            argv.addAll(List.of("--env", kv));
+        }
+        if (!spec.user().isEmpty()) {
+            try {
+                int[] user = user(spec.user(), Files.readString(dir.resolve("image")).strip());
+                argv.addAll(List.of("--user", user[0] + ":" + user[1]));
+            } catch (IOException e) {
+                throw DomainException.notFound("No such container: " + id);
+            }
+        }
+        argv.add(id);
+        argv.addAll(spec.cmd());
+        try {
+            return new HostExecProcess(new ProcessBuilder(argv).start());
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "exec in " + id + ": " + e.getMessage(), e);
         }
     }
 

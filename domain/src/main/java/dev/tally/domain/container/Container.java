@@ -5,6 +5,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordExec;
+import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
@@ -13,6 +15,8 @@ import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExecExited;
+import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
 import dev.tally.domain.container.event.ContainerRemoved;
@@ -78,6 +82,22 @@ public class Container {
         }
         apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
         return true;
+    }
+
+    @CommandHandler
+    void handle(RecordExec cmd) {
+        if (status != ContainerStatus.RUNNING) {
+            throw DomainException.conflict("container " + id + " is not running");
+        }
+        if (cmd.spec().cmd().isEmpty()) {
+            throw DomainException.invalid("No exec command specified");
+        }
+        apply(new ContainerExecStarted(id, cmd.execId(), cmd.spec(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordExecExit cmd) {
+        apply(new ContainerExecExited(id, cmd.execId(), cmd.exitCode(), cmd.actor(), Instant.now()));
     }
 
     @CommandHandler

@@ -31,6 +31,9 @@ public interface ContainerRuntime {
     /** Releases and deletes the container's directory, logs included. Idempotent. */
     void remove(String id);
 
+    /** Starts a process inside a running container. FAILED with the runtime's words if it cannot. */
+    ExecProcess exec(String id, ExecSpec spec);
+
     /** Ids of every container that has state on the host (bundle, mount or process). */
     java.util.Set<String> hostIds();
 

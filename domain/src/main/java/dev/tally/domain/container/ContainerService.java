@@ -3,6 +3,8 @@ package dev.tally.domain.container;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordExec;
+import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
@@ -19,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +45,8 @@ public class ContainerService {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Orders a start's outcome before the exit of the same process, however fast it exits. */
     private final Map<String, ReentrantLock> lifecycles = new ConcurrentHashMap<>();
+    /** Exec sessions live as long as the daemon, as Docker's do; what they ran is in the log. */
+    private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
                             ImageQueries images) {
@@ -142,6 +147,9 @@ public class ContainerService {
 
     /** Records an exit the host reported; removes the container if it asked for that. */
     public void exited(String id, ContainerRuntime.Exit exit) {
+        if (containers.find(id).isEmpty()) {
+            return; // removed already (rm -f records the exit itself); its monitor reports late
+        }
         ReentrantLock lifecycle = lifecycle(id);
         lifecycle.lock();
         try {
@@ -199,6 +207,60 @@ public class ContainerService {
             exited(c.id(), host.exit().orElse(new ContainerRuntime.Exit(255, Instant.now())));
         }
     }
+
+    /** Prepares an exec in a running container; returns its id. Nothing runs until it is started. */
+    public String createExec(String ref, ExecSpec spec, Actor actor) {
+        ContainerView c = require(ref);
+        if (c.status() != ContainerStatus.RUNNING) {
+            throw DomainException.conflict("container " + c.id() + " is not running");
+        }
+        if (spec.cmd().isEmpty()) {
+            throw DomainException.invalid("No exec command specified");
+        }
+        String id = newId();
+        execs.put(id, new ExecSession(id, c.id(), spec, false, null));
+        return id;
+    }
+
+    public ExecSession execSession(String execId) {
+        ExecSession s = execs.get(execId);
+        if (s == null) {
+            throw DomainException.notFound("No such exec instance: " + execId);
+        }
+        return s;
+    }
+
+    /** Records who runs what, starts it, and records its exit when it ends. */
+    public RunningExec startExec(String execId, Actor actor) {
+        ExecSession s = execSession(execId);
+        if (s.running() || s.exitCode() != null) {
+            throw DomainException.conflict("Exec command " + execId + " has already run");
+        }
+        commands.sendAndWait(new RecordExec(s.containerId(), execId, s.spec(), actor));
+        ExecProcess process;
+        try {
+            process = runtime.exec(s.containerId(), s.spec());
+        } catch (DomainException e) {
+            commands.sendAndWait(new RecordExecExit(s.containerId(), execId, 126, Actor.daemon()));
+            execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, 126));
+            throw e;
+        }
+        execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), true, null));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+            int code = process.waitFor();
+            commands.sendAndWait(new RecordExecExit(s.containerId(), execId, code, Actor.daemon()));
+            execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, code));
+            return code;
+        }, EXEC_WAITERS);
+        return new RunningExec(process, exit);
+    }
+
+    private static final java.util.concurrent.ExecutorService EXEC_WAITERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "tally-exec-wait");
+                t.setDaemon(true);
+                return t;
+            });
 
     public ContainerView require(String ref) {
         return containers.find(ref).orElseThrow(() -> DomainException.notFound("No such container: " + ref));

@@ -124,4 +124,24 @@ class ContainerTest {
                 .when(new RequestStart(ID, ALICE))
                 .expectException(org.axonframework.eventsourcing.AggregateDeletedException.class);
     }
+
+    @Test
+    void execInAContainerThatIsNotRunningIsAConflict() {
+        fixture.given(created())
+                .when(new dev.tally.domain.container.command.RecordExec(ID, "e1",
+                        new ExecSpec(List.of("sh"), true, "", "", List.of()), ALICE))
+                .expectException(Matchers.matches(e -> e instanceof DomainException d
+                        && d.kind() == DomainException.Kind.CONFLICT));
+    }
+
+    @Test
+    void execRecordsTheArgvTheTerminalAndWhoOpenedIt() {
+        ExecSpec spec = new ExecSpec(List.of("sh", "-c", "id"), true, "1000", "/tmp", List.of());
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new dev.tally.domain.container.command.RecordExec(ID, "e1", spec, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof dev.tally.domain.container.event.ContainerExecStarted x
+                                && x.spec().equals(spec) && x.actor().equals(ALICE) && x.execId().equals("e1")),
+                        Matchers.andNoMore())));
+    }
 }
