@@ -2,6 +2,7 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerView;
 import io.vertx.core.json.DecodeException;
@@ -100,7 +101,10 @@ final class ContainerRoutes {
                 } catch (DecodeException | ClassCastException e) {
                     throw DomainException.invalid("invalid JSON: " + e.getMessage());
                 }
-                return api.containers().create(name, DockerJson.config(json), actor);
+                ContainerConfig config = DockerJson.config(json);
+                api.images().requireFor(config.image());
+                api.volumes().ensureFor(config, actor);
+                return api.containers().create(name, config, actor);
             }, id -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("Id", id).put("Warnings", new JsonArray()).encode()));
         });

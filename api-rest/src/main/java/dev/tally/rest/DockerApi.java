@@ -7,6 +7,8 @@ import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.volume.VolumeService;
+import dev.tally.domain.volume.query.VolumeQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -42,17 +44,22 @@ public final class DockerApi {
     private final ContainerService containers;
     private final ContainerQueries containerQueries;
     private final ImageService images;
+    private final VolumeService volumes;
+    private final VolumeQueries volumeQueries;
     private final ImageQueries imageQueries;
     private final ContainerRuntime runtime;
     private final EventStore eventStore;
     private final DaemonFacts facts;
 
     public DockerApi(Vertx vertx, ContainerService containers, ContainerQueries containerQueries, ImageService images,
-                     ImageQueries imageQueries, ContainerRuntime runtime, EventStore eventStore, DaemonFacts facts) {
+                     ImageQueries imageQueries, VolumeService volumes, VolumeQueries volumeQueries,
+                     ContainerRuntime runtime, EventStore eventStore, DaemonFacts facts) {
         this.vertx = vertx;
         this.containers = containers;
         this.containerQueries = containerQueries;
         this.images = images;
+        this.volumes = volumes;
+        this.volumeQueries = volumeQueries;
         this.imageQueries = imageQueries;
         this.runtime = runtime;
         this.eventStore = eventStore;
@@ -78,6 +85,7 @@ public final class DockerApi {
         new ContainerStreams(this).mount(r);
         new ExecRoutes(this).mount(r);
         new ImageRoutes(this).mount(r);
+        new VolumeRoutes(this).mount(r);
         new EventRoutes(this).mount(r);
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
                 dev.tally.domain.DomainException.notFound("page not found")));
@@ -211,6 +219,14 @@ public final class DockerApi {
 
     ImageQueries imageQueries() {
         return imageQueries;
+    }
+
+    VolumeService volumes() {
+        return volumes;
+    }
+
+    VolumeQueries volumeQueries() {
+        return volumeQueries;
     }
 
     ContainerRuntime runtime() {

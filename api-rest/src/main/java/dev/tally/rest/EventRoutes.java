@@ -12,6 +12,8 @@ import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.volume.event.VolumeCreated;
+import dev.tally.domain.volume.event.VolumeRemoved;
 import dev.tally.domain.image.event.ImageTagged;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -118,6 +120,10 @@ final class EventRoutes {
                     Map.of("exitCode", Integer.toString(x.exitCode())));
         } else if (payload instanceof ContainerRemoved r) {
             return container(r.containerId(), "destroy", r.actor(), containers, null);
+        } else if (payload instanceof VolumeCreated v) {
+            return volume(v.name(), "create", v.actor());
+        } else if (payload instanceof VolumeRemoved v) {
+            return volume(v.name(), "destroy", v.actor());
         } else if (payload instanceof ImageImported i) {
             return image(i.imageId(), "import", i.reference(), i.actor());
         } else if (payload instanceof ImageTagged t) {
@@ -144,6 +150,12 @@ final class EventRoutes {
         return new JsonObject().put("Type", "image").put("Action", action)
                 .put("Actor", new JsonObject().put("ID", id).put("Attributes", attrs))
                 .put("status", action).put("id", id);
+    }
+
+    private static JsonObject volume(String name, String action, Actor actor) {
+        JsonObject attrs = withActor(new JsonObject().put("driver", "local"), actor);
+        return new JsonObject().put("Type", "volume").put("Action", action)
+                .put("Actor", new JsonObject().put("ID", name).put("Attributes", attrs));
     }
 
     private static JsonObject withActor(JsonObject attrs, Actor actor) {

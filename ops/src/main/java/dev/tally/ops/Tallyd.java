@@ -4,10 +4,14 @@ import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageService;
+import dev.tally.domain.volume.Volume;
+import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
+import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.DockerApi;
 import dev.tally.runtime.LayeredImageStore;
+import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -74,8 +78,10 @@ public final class Tallyd {
         Serializer serializer = EventStoreFactory.serializer();
         ContainerProjection containerViews = new ContainerProjection(tx);
         ImageProjection imageViews = new ImageProjection(tx);
+        VolumeProjection volumeViews = new VolumeProjection(tx);
         containerViews.createSchema();
         imageViews.createSchema();
+        volumeViews.createSchema();
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureTransactionManager(c -> tx)
@@ -83,10 +89,12 @@ public final class Tallyd {
                 .configureEventSerializer(c -> serializer)
                 .configureEmbeddedEventStore(c -> EventStoreFactory.engine(tx, serializer))
                 .configureAggregate(Container.class)
-                .configureAggregate(Image.class);
+                .configureAggregate(Image.class)
+                .configureAggregate(Volume.class);
         configurer.eventProcessing(ep -> ep.usingSubscribingEventProcessors()
                 .registerEventHandler(c -> containerViews)
-                .registerEventHandler(c -> imageViews));
+                .registerEventHandler(c -> imageViews)
+                .registerEventHandler(c -> volumeViews));
         axon = configurer.buildConfiguration();
         axon.start();
 
@@ -94,6 +102,8 @@ public final class Tallyd {
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews);
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
+        VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
+                containerViews);
         runtime.watchExits();
         containers.reconcile();
 
@@ -102,7 +112,7 @@ public final class Tallyd {
             throw new IllegalStateException("the native (epoll) transport is unavailable, and without it the "
                     + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());
         }
-        DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, runtime,
+        DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         for (String host : options.hosts()) {
             Path socket = Path.of(host.substring("unix://".length()));

@@ -179,4 +179,22 @@ class EngineIT {
         Daemon.Result gone = daemon.docker("exec", "ex", "true");
         assertTrue(gone.err().contains("No such container: ex"), gone.err());
     }
+
+    @Test
+    void volumesAreCreatedListedRefusedWhileInUseAndRemoved() {
+        assertEquals(0, daemon.docker("volume", "create", "vol1").code());
+        assertEquals(0, daemon.docker("run", "--rm", "-v", "implicit1:/d", "busybox", "true").code());
+        String ls = daemon.docker("volume", "ls", "-q").out();
+        assertTrue(ls.contains("vol1") && ls.contains("implicit1"), ls);
+        Daemon.Result user = daemon.docker("run", "-d", "--name", "voluser", "-v", "vol1:/d", "busybox", "sleep", "300");
+        assertEquals(0, user.code(), user.err());
+        Daemon.Result inUse = daemon.docker("volume", "rm", "vol1");
+        assertTrue(inUse.err().contains("volume is in use"), inUse.err());
+        assertEquals(0, daemon.docker("rm", "-f", "voluser").code());
+        assertEquals(0, daemon.docker("volume", "rm", "vol1", "implicit1").code());
+        assertFalse(daemon.docker("volume", "ls", "-q").out().contains("vol1"));
+        assertFalse(Files.exists(daemon.root.resolve("data/volumes/vol1")));
+        Daemon.Result missing = daemon.docker("volume", "inspect", "nosuch");
+        assertTrue(missing.err().contains("no such volume"), missing.err());
+    }
 }

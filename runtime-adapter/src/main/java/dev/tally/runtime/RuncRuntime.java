@@ -36,7 +36,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path containers;
-    private final Path volumes;
+    private final LocalVolumes volumes;
     private final Path exits;
     private final Path runcRoot;
     private final Path sockets;
@@ -49,7 +49,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
         this.containers = dataRoot.resolve("containers");
-        this.volumes = dataRoot.resolve("volumes");
+        this.volumes = new LocalVolumes(dataRoot);
         this.exits = dataRoot.resolve("exits");
         this.runcRoot = runRoot.resolve("runc");
         this.sockets = runRoot.resolve("sockets");
@@ -57,7 +57,7 @@ public final class RuncRuntime implements ContainerRuntime {
         this.runc = runc;
         this.conmon = conmon;
         try {
-            for (Path p : List.of(containers, volumes, exits, runcRoot, sockets)) {
+            for (Path p : List.of(containers, exits, runcRoot, sockets)) {
                 Files.createDirectories(p);
             }
         } catch (IOException e) {
@@ -95,7 +95,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 if (!m.target().startsWith("/")) {
                     throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
                 }
-                Path source = m.isVolume() ? volumes.resolve(volumeName(m.source())).resolve("_data") : Path.of(m.source());
+                Path source = m.isVolume() ? volumes.dataDir(m.source()) : Path.of(m.source());
                 Files.createDirectories(source);
                 spec.withBind(source.toString(), m.target(), m.readOnly());
             }
@@ -371,11 +371,4 @@ public final class RuncRuntime implements ContainerRuntime {
         throw DomainException.invalid("unable to find user " + spec + ": no matching entries in passwd file");
     }
 
-    private static String volumeName(String name) {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
-            throw DomainException.invalid("create " + name + ": \"" + name
-                    + "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed");
-        }
-        return name;
-    }
 }

@@ -1,0 +1,66 @@
+package dev.tally.runtime;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.volume.VolumeStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Volumes as directories: {@code volumes/<name>/_data}, as Docker's local driver lays them out. */
+public final class LocalVolumes implements VolumeStore {
+
+    private final Path root;
+
+    public LocalVolumes(Path dataRoot) {
+        this.root = dataRoot.resolve("volumes");
+    }
+
+    Path dataDir(String name) {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw DomainException.invalid("invalid volume name: " + name);
+        }
+        return root.resolve(name).resolve("_data");
+    }
+
+    @Override
+    public String create(String name) {
+        Path data = dataDir(name);
+        try {
+            Files.createDirectories(data);
+            return data.toString();
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "create volume " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String mountpoint(String name) {
+        return dataDir(name).toString();
+    }
+
+    @Override
+    public void remove(String name) {
+        Path dir = dataDir(name).getParent();
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Mounts.mountedBelow(dir).isEmpty()) {
+            throw DomainException.conflict("remove " + name + ": volume is mounted");
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "remove volume " + name + ": " + e.getMessage(), e);
+        }
+    }
+}
