@@ -41,8 +41,11 @@ final class ContainerRoutes {
         }));
         r.delete("/containers/:id").handler(ctx -> act(ctx, a -> api.containers().remove(id(ctx),
                 DockerApi.flag(ctx, "force"), a)));
-        r.post("/containers/:id/resize").handler(ctx -> api.blocking(ctx,
-                () -> api.containers().require(id(ctx)), v -> ctx.response().setStatusCode(200).end()));
+        r.post("/containers/:id/resize").handler(ctx -> api.blocking(ctx, () -> {
+            ContainerView c = api.containers().require(id(ctx));
+            api.runtime().resize(c.id(), intParam(ctx, "h", 0), intParam(ctx, "w", 0));
+            return c;
+        }, v -> ctx.response().setStatusCode(200).end()));
     }
 
     static String id(RoutingContext ctx) {

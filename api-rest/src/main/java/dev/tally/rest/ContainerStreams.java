@@ -1,12 +1,14 @@
 package dev.tally.rest;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.LogCursor;
 import dev.tally.domain.container.query.ContainerView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -77,8 +79,13 @@ final class ContainerStreams {
         boolean stdout = DockerApi.flag(ctx, "stdout");
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
+        boolean stdin = DockerApi.flag(ctx, "stdin");
         api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), c -> {
             boolean tty = c.config().tty();
+            if (tty || (stdin && c.config().openStdin())) {
+                interactive(ctx, c, tty, stdin);
+                return;
+            }
             LogCursor cursor = api.runtime().openLog(c.id());
             if (!withLogs) {
                 cursor.next(); // attach shows what comes from now on
@@ -98,6 +105,56 @@ final class ContainerStreams {
                     // stdin is not wired to the container yet: it is read and dropped
                 });
                 f.start(true);
+            });
+        });
+    }
+
+    /**
+     * Attach through the container's monitor: stdin goes in, output comes out as it is written. The
+     * connection is made before the process runs when the container is about to start.
+     */
+    private void interactive(RoutingContext ctx, ContainerView c, boolean tty, boolean stdin) {
+        java.util.concurrent.CompletableFuture<AttachStream> connecting = api.runtime().attach(c.id());
+        Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
+                : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
+            if (ar.failed()) {
+                connecting.thenAccept(AttachStream::close);
+                ErrorMapper.send(ctx.response(), ar.cause());
+                return;
+            }
+            NetSocket socket = ar.result();
+            StdinRelay relay = new StdinRelay();
+            if (stdin) {
+                socket.handler(bytes -> relay.write(bytes.getBytes()));
+                Hijack.onInputShutdown(ctx.request(), relay::end);
+            } else {
+                socket.handler(bytes -> { });
+            }
+            AtomicBoolean gone = new AtomicBoolean();
+            socket.closeHandler(x -> {
+                gone.set(true);
+                relay.close();
+            });
+            connecting.whenComplete((stream, error) -> {
+                if (error != null) {
+                    socket.end();
+                    return;
+                }
+                if (gone.get()) {
+                    stream.close();
+                    return;
+                }
+                relay.connect(stream);
+                Thread reader = new Thread(() -> {
+                    AttachStream.Chunk chunk;
+                    while ((chunk = stream.read()) != null) {
+                        socket.write(frame(tty, chunk.stream(), chunk.bytes()));
+                    }
+                    stream.close();
+                    socket.end();
+                }, "tally-attach");
+                reader.setDaemon(true);
+                reader.start();
             });
         });
     }

@@ -97,6 +97,7 @@ final class ExecRoutes {
                         ErrorMapper.send(ctx.response(), ar.cause());
                         return;
                     }
+                    Hijack.onInputShutdown(ctx.request(), () -> closeQuietly(exec.process().stdin()));
                     stream(ar.result(), exec, tty);
                 });
             });

@@ -1,7 +1,10 @@
 package dev.tally.rest;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -33,6 +36,23 @@ final class Hijack {
     }
 
     private Hijack() {
+    }
+
+    /**
+     * Runs {@code action} when the client half-closes (shuts its write side): the docker CLI does
+     * that at the end of stdin. Vert.x does not report a half-close on a socket, Netty does.
+     */
+    static void onInputShutdown(HttpServerRequest request, Runnable action) {
+        Channel channel = ((ConnectionBase) request.connection()).channel();
+        channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    action.run();
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+        });
     }
 
     /** Sends {@code 101} with Docker's headers and hands back the raw connection. */

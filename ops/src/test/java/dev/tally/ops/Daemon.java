@@ -60,14 +60,23 @@ final class Daemon implements AutoCloseable {
     }
 
     Result docker(String... args) {
+        return dockerWithInput(null, args);
+    }
+
+    Result dockerWithInput(Path input, String... args) {
         List<String> cmd = new ArrayList<>(List.of("docker"));
         cmd.addAll(List.of(args));
-        return exec(cmd, Map.of("DOCKER_HOST", "unix://" + socket));
+        return exec(cmd, Map.of("DOCKER_HOST", "unix://" + socket), input);
     }
 
     static Result exec(List<String> cmd, Map<String, String> env) {
+        return exec(cmd, env, null);
+    }
+
+    /** Runs {@code cmd} with {@code input} (a file) as its stdin, or /dev/null. */
+    static Result exec(List<String> cmd, Map<String, String> env, Path input) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(input == null ? new File("/dev/null") : input.toFile());
             pb.environment().putAll(env);
             Path out = Files.createTempFile("tally-it", ".out");
             Path err = Files.createTempFile("tally-it", ".err");

@@ -197,4 +197,15 @@ class EngineIT {
         Daemon.Result missing = daemon.docker("volume", "inspect", "nosuch");
         assertTrue(missing.err().contains("no such volume"), missing.err());
     }
+
+    @Test
+    void stdinReachesTheContainerAndItsEndClosesIt() throws Exception {
+        Path input = daemon.root.resolve("stdin.txt");
+        Files.writeString(input, "line one\nline two\n");
+        Daemon.Result run = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 9");
+        assertEquals(9, run.code(), run.err());
+        assertEquals("2", run.out().strip());
+        Daemon.Result exec = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "cat");
+        assertEquals("line one\nline two\n", exec.out(), exec.err());
+    }
 }

@@ -23,6 +23,22 @@ final class Libc {
 
     static native int umount2(String target, int flags) throws LastErrorException;
 
+    static final int AF_UNIX = 1;
+    static final int SOCK_SEQPACKET = 5;
+    static final int SHUT_WR = 1;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int connect(int fd, byte[] address, int length) throws LastErrorException;
+
+    static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    static native int shutdown(int fd, int how) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
     /** The name of an errno value, as the kernel headers spell it where we know it. */
     static String errnoName(int errno) {
         return switch (errno) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerRuntime;
 import dev.tally.domain.container.ExecProcess;
 import dev.tally.domain.container.ExecSpec;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -46,6 +48,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ObjectMapper json = new ObjectMapper();
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final ExitWatcher watcher;
+    private final java.util.Map<String, List<CompletableFuture<AttachStream>>> pendingAttaches = new java.util.HashMap<>();
 
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
         this.containers = dataRoot.resolve("containers");
@@ -76,6 +79,9 @@ public final class RuncRuntime implements ContainerRuntime {
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
             Files.writeString(dir.resolve("image"), imageId);
+            if (config.openStdin()) {
+                Files.writeString(dir.resolve("stdin"), "open");
+            }
             int[] user = user(config.user(), imageId);
             OciSpec spec = new OciSpec()
                     .withArgs(args)
@@ -123,6 +129,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 Mounts.overlay(images.layerDirs(imageId), dir.resolve("upper"), dir.resolve("work"), rootfs);
             }
             long pid = launchMonitor(id, dir);
+            connectPendingAttaches(id);
             HostCommand started = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "start", id));
             if (!started.ok()) {
                 throw new DomainException(DomainException.Kind.FAILED, HostCommand.runcMessage(started.stderr()));
@@ -148,6 +155,9 @@ public final class RuncRuntime implements ContainerRuntime {
         JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
         if (spec.path("process").path("terminal").asBoolean()) {
             argv.add("-t");
+        }
+        if (Files.exists(dir.resolve("stdin"))) {
+            argv.add("-i");
         }
         List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c",
                 "exec 3>&1 1>/dev/null 2>&1 </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"", "conmon"));
@@ -245,6 +255,54 @@ public final class RuncRuntime implements ContainerRuntime {
             });
         } catch (IOException | UncheckedIOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<AttachStream> attach(String id) {
+        CompletableFuture<AttachStream> f = new CompletableFuture<>();
+        synchronized (pendingAttaches) {
+            if (!inspect(id).running()) {
+                pendingAttaches.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
+                return f;
+            }
+        }
+        try {
+            f.complete(ConmonAttachSocket.connect(sockets.resolve(id).resolve("attach")));
+        } catch (DomainException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private void connectPendingAttaches(String id) {
+        List<CompletableFuture<AttachStream>> waiting;
+        synchronized (pendingAttaches) {
+            waiting = pendingAttaches.remove(id);
+        }
+        if (waiting == null) {
+            return;
+        }
+        for (CompletableFuture<AttachStream> f : waiting) {
+            try {
+                f.complete(ConmonAttachSocket.connect(sockets.resolve(id).resolve("attach")));
+            } catch (DomainException e) {
+                f.completeExceptionally(e);
+            }
+        }
+    }
+
+
+    @Override
+    public void resize(String id, int height, int width) {
+        Path ctl = containers.resolve(id).resolve("ctl");
+        if (height <= 0 || width <= 0 || !Files.exists(ctl)) {
+            return;
+        }
+        try {
+            Files.writeString(ctl, "1 " + height + " " + width + "\n", java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "resize " + id + ": " + e.getMessage(), e);
         }
     }
 

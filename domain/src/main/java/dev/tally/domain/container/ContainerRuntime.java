@@ -31,6 +31,15 @@ public interface ContainerRuntime {
     /** Releases and deletes the container's directory, logs included. Idempotent. */
     void remove(String id);
 
+    /**
+     * Connects to the container's stdio: at once if it runs, else when it next starts, after its
+     * monitor is up and before its process runs, so that no output is missed.
+     */
+    java.util.concurrent.CompletableFuture<AttachStream> attach(String id);
+
+    /** Sets the size of the container's terminal. Ignored for a container without one. */
+    void resize(String id, int height, int width);
+
     /** Starts a process inside a running container. FAILED with the runtime's words if it cannot. */
     ExecProcess exec(String id, ExecSpec spec);
 

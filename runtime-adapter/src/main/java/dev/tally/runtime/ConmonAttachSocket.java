@@ -1,0 +1,107 @@
+package dev.tally.runtime;
+
+import com.sun.jna.LastErrorException;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.AttachStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * conmon's attach socket: a Unix SOCK_SEQPACKET socket (which the JDK cannot open). Each message
+ * from conmon is one byte naming the stream (2 stdout, 3 stderr) and then the bytes; what we write
+ * goes to the container's stdin as it is.
+ */
+final class ConmonAttachSocket implements AttachStream {
+
+    private static final int BUFFER = 8192 + 1;
+    private final int fd;
+    private volatile boolean closed;
+
+    private ConmonAttachSocket(int fd) {
+        this.fd = fd;
+    }
+
+    static ConmonAttachSocket connect(Path path) {
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (name.length >= 108) {
+            throw new DomainException(DomainException.Kind.FAILED, "attach socket path too long: " + path);
+        }
+        byte[] address = new byte[2 + 108];
+        address[0] = (byte) Libc.AF_UNIX; // sa_family_t, little-endian
+        System.arraycopy(name, 0, address, 2, name.length);
+        int fd;
+        try {
+            fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_SEQPACKET, 0);
+        } catch (LastErrorException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "socket for " + path + ": " + Libc.errnoName(e.getErrorCode()));
+        }
+        try {
+            Libc.connect(fd, address, 2 + name.length + 1);
+        } catch (LastErrorException e) {
+            Libc.close(fd);
+            throw new DomainException(DomainException.Kind.FAILED, "connect " + path + ": " + Libc.errnoName(e.getErrorCode()));
+        }
+        return new ConmonAttachSocket(fd);
+    }
+
+    @Override
+    public Chunk read() {
+        byte[] buf = new byte[BUFFER];
+        while (!closed) {
+            long n;
+            try {
+                n = Libc.read(fd, buf, buf.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == 4) { // EINTR
+                    continue;
+                }
+                return null;
+            }
+            if (n <= 0) {
+                return null;
+            }
+            if (n == 1) {
+                continue;
+            }
+            return new Chunk(buf[0] == 3 ? 2 : 1, Arrays.copyOfRange(buf, 1, (int) n));
+        }
+        return null;
+    }
+
+    @Override
+    public void write(byte[] bytes) {
+        int off = 0;
+        while (off < bytes.length && !closed) {
+            int len = Math.min(BUFFER - 1, bytes.length - off);
+            byte[] part = Arrays.copyOfRange(bytes, off, off + len);
+            try {
+                off += (int) Libc.write(fd, part, part.length);
+            } catch (LastErrorException e) {
+                return; // the container no longer takes input
+            }
+        }
+    }
+
+    @Override
+    public void closeStdin() {
+        try {
+            Libc.shutdown(fd, Libc.SHUT_WR);
+        } catch (LastErrorException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                Libc.shutdown(fd, 2);
+            } catch (LastErrorException ignored) {
+                // not connected any more
+            }
+            Libc.close(fd);
+        }
+    }
+}
