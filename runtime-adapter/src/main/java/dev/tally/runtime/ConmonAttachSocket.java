@@ -22,27 +22,41 @@ final class ConmonAttachSocket implements AttachStream {
         this.fd = fd;
     }
 
+    /**
+     * Connects through {@code /proc/self/fd/<dir>/<name>}: a socket path is limited to 107 bytes, and
+     * a data root under a long directory would pass that.
+     */
     static ConmonAttachSocket connect(Path path) {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= 108) {
-            throw new DomainException(DomainException.Kind.FAILED, "attach socket path too long: " + path);
-        }
-        byte[] address = new byte[2 + 108];
-        address[0] = (byte) Libc.AF_UNIX; // sa_family_t, little-endian
-        System.arraycopy(name, 0, address, 2, name.length);
-        int fd;
+        int dir;
         try {
-            fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_SEQPACKET, 0);
+            dir = Libc.open(path.getParent().toString(), Libc.O_PATH | Libc.O_DIRECTORY);
         } catch (LastErrorException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "socket for " + path + ": " + Libc.errnoName(e.getErrorCode()));
+            throw new DomainException(DomainException.Kind.FAILED, "open " + path.getParent() + ": "
+                    + Libc.errnoName(e.getErrorCode()));
         }
         try {
-            Libc.connect(fd, address, 2 + name.length + 1);
-        } catch (LastErrorException e) {
-            Libc.close(fd);
-            throw new DomainException(DomainException.Kind.FAILED, "connect " + path + ": " + Libc.errnoName(e.getErrorCode()));
+            byte[] name = ("/proc/self/fd/" + dir + "/" + path.getFileName()).getBytes(StandardCharsets.UTF_8);
+            byte[] address = new byte[2 + 108];
+            address[0] = (byte) Libc.AF_UNIX; // sa_family_t, little-endian
+            System.arraycopy(name, 0, address, 2, name.length);
+            int fd;
+            try {
+                fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_SEQPACKET, 0);
+            } catch (LastErrorException e) {
+                throw new DomainException(DomainException.Kind.FAILED, "socket for " + path + ": "
+                        + Libc.errnoName(e.getErrorCode()));
+            }
+            try {
+                Libc.connect(fd, address, 2 + name.length + 1);
+            } catch (LastErrorException e) {
+                Libc.close(fd);
+                throw new DomainException(DomainException.Kind.FAILED, "connect " + path + ": "
+                        + Libc.errnoName(e.getErrorCode()));
+            }
+            return new ConmonAttachSocket(fd);
+        } finally {
+            Libc.close(dir);
         }
-        return new ConmonAttachSocket(fd);
     }
 
     @Override

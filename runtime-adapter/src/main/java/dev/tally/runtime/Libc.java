@@ -27,6 +27,11 @@ final class Libc {
     static final int SOCK_SEQPACKET = 5;
     static final int SHUT_WR = 1;
 
+    static final int O_DIRECTORY = 0200000;
+    static final int O_PATH = 010000000;
+
+    static native int open(String path, int flags) throws LastErrorException;
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int connect(int fd, byte[] address, int length) throws LastErrorException;
