@@ -5,7 +5,6 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerView;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -70,11 +69,8 @@ final class ContainerRoutes {
 
     /** A verb with no body in its answer: 204, or what the error mapper says. */
     private void act(RoutingContext ctx, Action action) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         api.blocking(ctx, () -> {
@@ -84,11 +80,8 @@ final class ContainerRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         String name = ctx.request().getParam("name");
@@ -98,13 +91,7 @@ final class ContainerRoutes {
                 return;
             }
             api.blocking(ctx, () -> {
-                JsonObject json;
-                try {
-                    json = body.result().length() == 0 ? new JsonObject() : body.result().toJsonObject();
-                } catch (DecodeException | ClassCastException e) {
-                    throw DomainException.invalid("invalid JSON: " + e.getMessage());
-                }
-                ContainerConfig config = DockerJson.config(json);
+                ContainerConfig config = DockerJson.config(DockerApi.jsonBody(body.result()));
                 api.images().requireFor(config.image());
                 api.volumes().ensureFor(config, actor);
                 return api.containers().create(name, config, actor);

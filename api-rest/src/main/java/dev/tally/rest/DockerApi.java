@@ -1,5 +1,7 @@
 package dev.tally.rest;
 
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerRuntime;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.container.ContainerStatus;
@@ -88,7 +90,7 @@ public final class DockerApi {
         new VolumeRoutes(this).mount(r);
         new EventRoutes(this).mount(r);
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
-                dev.tally.domain.DomainException.notFound("page not found")));
+                DomainException.notFound("page not found")));
         return r;
     }
 
@@ -99,12 +101,12 @@ public final class DockerApi {
         if (m.matches()) {
             String asked = m.group(1) + "." + m.group(2);
             if (compare(asked, API_VERSION) > 0) {
-                ErrorMapper.send(ctx.response(), dev.tally.domain.DomainException.invalid("client version " + asked
+                ErrorMapper.send(ctx.response(), DomainException.invalid("client version " + asked
                         + " is too new. Maximum supported API version is " + API_VERSION));
                 return;
             }
             if (compare(asked, MIN_API_VERSION) < 0) {
-                ErrorMapper.send(ctx.response(), dev.tally.domain.DomainException.invalid("client version " + asked
+                ErrorMapper.send(ctx.response(), DomainException.invalid("client version " + asked
                         + " is too old. Minimum supported API version is " + MIN_API_VERSION
                         + ", please upgrade your client to a newer version"));
                 return;
@@ -187,6 +189,25 @@ public final class DockerApi {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost";
+        }
+    }
+
+    /** The caller, from the kernel; or a DENIED answer sent and null returned. */
+    static Actor callerOrDeny(RoutingContext ctx) {
+        try {
+            return CallerIdentity.of(ctx.request());
+        } catch (DomainException e) {
+            ErrorMapper.send(ctx.response(), e);
+            return null;
+        }
+    }
+
+    /** A request body as JSON; empty means {}; anything else that is not an object is a 400. */
+    static JsonObject jsonBody(io.vertx.core.buffer.Buffer body) {
+        try {
+            return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+        } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+            throw DomainException.invalid("invalid JSON: " + e.getMessage());
         }
     }
 

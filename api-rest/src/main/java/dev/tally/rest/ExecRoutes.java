@@ -1,12 +1,10 @@
 package dev.tally.rest;
 
 import dev.tally.domain.Actor;
-import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ExecSession;
 import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.RunningExec;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -39,11 +37,8 @@ final class ExecRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         ctx.request().body().onComplete(body -> {
@@ -52,7 +47,7 @@ final class ExecRoutes {
                 return;
             }
             api.blocking(ctx, () -> {
-                JsonObject json = parse(body.result());
+                JsonObject json = DockerApi.jsonBody(body.result());
                 ExecSpec spec = new ExecSpec(strings(json.getJsonArray("Cmd")), json.getBoolean("Tty", false),
                         json.getString("User"), json.getString("WorkingDir"), strings(json.getJsonArray("Env")));
                 return api.containers().createExec(ContainerRoutes.id(ctx), spec, actor);
@@ -62,11 +57,8 @@ final class ExecRoutes {
     }
 
     private void start(RoutingContext ctx) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         String execId = ctx.pathParam("id");
@@ -76,7 +68,7 @@ final class ExecRoutes {
                 return;
             }
             api.blocking(ctx, () -> {
-                JsonObject json = parse(body.result());
+                JsonObject json = DockerApi.jsonBody(body.result());
                 ExecSession session = api.containers().execSession(execId);
                 return new Object[] {json.getBoolean("Detach", false), session,
                         api.containers().startExec(execId, actor)};
@@ -178,13 +170,6 @@ final class ExecRoutes {
                         .put("privileged", false).put("user", s.spec().user()));
     }
 
-    private static JsonObject parse(Buffer body) {
-        try {
-            return body.length() == 0 ? new JsonObject() : body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            throw DomainException.invalid("invalid JSON: " + e.getMessage());
-        }
-    }
 
     private static List<String> strings(JsonArray a) {
         List<String> out = new ArrayList<>();

@@ -41,11 +41,8 @@ final class ImageRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         String fromSrc = ctx.request().getParam("fromSrc");

@@ -3,7 +3,6 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.volume.query.VolumeView;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,11 +29,8 @@ final class VolumeRoutes {
         r.get("/volumes/:name").handler(ctx -> api.blocking(ctx,
                 () -> json(api.volumes().require(ctx.pathParam("name"))), json -> ctx.json(json)));
         r.delete("/volumes/:name").handler(ctx -> {
-            Actor actor;
-            try {
-                actor = CallerIdentity.of(ctx.request());
-            } catch (DomainException e) {
-                ErrorMapper.send(ctx.response(), e);
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor == null) {
                 return;
             }
             api.blocking(ctx, () -> {
@@ -45,20 +41,12 @@ final class VolumeRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor;
-        try {
-            actor = CallerIdentity.of(ctx.request());
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
             return;
         }
         ctx.request().body().onComplete(body -> api.blocking(ctx, () -> {
-            JsonObject json;
-            try {
-                json = body.result().length() == 0 ? new JsonObject() : body.result().toJsonObject();
-            } catch (DecodeException | ClassCastException e) {
-                throw DomainException.invalid("invalid JSON: " + e.getMessage());
-            }
+            JsonObject json = DockerApi.jsonBody(body.result());
             String driver = json.getString("Driver", "local");
             if (!driver.isEmpty() && !driver.equals("local")) {
                 throw DomainException.notFound("plugin \"" + driver + "\" not found");

@@ -7,19 +7,16 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -139,19 +136,13 @@ public final class LayeredImageStore implements ImageStore {
     }
 
     private static void deleteQuietly(Path p) {
-        if (p == null || !Files.exists(p)) {
+        if (p == null) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(p)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.delete(x);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // a leftover under tmp/ is swept at the next start
+        try {
+            Trees.delete(p, "temporary " + p.getFileName());
+        } catch (DomainException ignored) {
+            // a leftover under tmp/ is harmless
         }
     }
 }

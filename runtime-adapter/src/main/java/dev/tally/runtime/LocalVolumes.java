@@ -3,12 +3,8 @@ package dev.tally.runtime;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.volume.VolumeStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Volumes as directories: {@code volumes/<name>/_data}, as Docker's local driver lays them out. */
 public final class LocalVolumes implements VolumeStore {
@@ -44,23 +40,6 @@ public final class LocalVolumes implements VolumeStore {
 
     @Override
     public void remove(String name) {
-        Path dir = dataDir(name).getParent();
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Mounts.mountedBelow(dir).isEmpty()) {
-            throw DomainException.conflict("remove " + name + ": volume is mounted");
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "remove volume " + name + ": " + e.getMessage(), e);
-        }
+        Trees.delete(dataDir(name).getParent(), "volume " + name);
     }
 }

@@ -13,14 +13,11 @@ import dev.tally.domain.image.ImageStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -238,24 +235,7 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void remove(String id) {
         release(id);
-        Path dir = containers.resolve(id);
-        if (!Mounts.mountedBelow(dir).isEmpty()) {
-            throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": still mounted");
-        }
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "remove " + dir + ": " + e.getMessage(), e);
-        }
+        Trees.delete(containers.resolve(id), "container " + id);
     }
 
     @Override
