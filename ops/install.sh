@@ -16,13 +16,15 @@ cat > "$prefix/bin/tallyd" <<LAUNCH
 exec java -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Ddisable-axoniq-console-message=true \\
   -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
 LAUNCH
-# The CLI is a JVM per command: a class-data archive made at install time cuts its start-up.
+# The CLI is a JVM per command: a class-data archive made at install time cuts its start-up,
+# and so do a JIT that compiles C1 code only, and only for code that stays hot (not the
+# start-up's one-off methods), and no hsperfdata file.
 cat > "$prefix/bin/tally" <<LAUNCH
 #!/bin/sh
 cds=""
 [ -r "$lib/cli/tally.jsa" ] && cds="-XX:SharedArchiveFile=$lib/cli/tally.jsa -Xshare:auto"
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k \$cds -cp "$lib/cli/*" dev.tally.cli.TallyCli "\$@"
+exec java -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k \\
+  \$cds -cp "$lib/cli/*" dev.tally.cli.TallyCli "\$@"
 LAUNCH
 chmod 755 "$prefix/bin/tallyd" "$prefix/bin/tally"
-java -XX:ArchiveClassesAtExit="$lib/cli/tally.jsa" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-  -cp "$lib/cli/*" dev.tally.cli.TallyCli --help >/dev/null 2>&1 || true
+sh "$repo"/api-cli/class-archive.sh "$lib/cli" || true

@@ -26,6 +26,8 @@ if ! tally images | grep -Eq "^busybox +latest "; then
   bash ops/busybox-rootfs.sh "$tar"
   tally import "$tar" busybox:latest
   rm -f "$tar"
+  # the CLI's class-data archive is best made from real commands against a daemon with an image
+  sh api-cli/class-archive.sh /usr/local/lib/tally/cli || true
 fi
 tally run --rm busybox echo "Hello from a tally container: every step of it is in the audit log."
 echo "tally: up. Try: tally ps -a; tally events --since 10m --until 0s"

@@ -1,7 +1,7 @@
 package dev.tally.cli;
 
+import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,16 +31,20 @@ final class ContainerListing {
             "Names", "NAMES",
             "Labels", "LABELS");
 
-    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx z");
+    /** Docker's format for CreatedAt; built only when a template asks for that field. */
+    private static final class GoTime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx z");
+    }
 
     private final boolean noTrunc;
+    private final Clock clock;
     private final Instant now;
-    private final ZoneId zone;
 
-    ContainerListing(boolean noTrunc, Instant now, ZoneId zone) {
+    /** @param clock gives the current instant, and the local zone for CreatedAt */
+    ContainerListing(boolean noTrunc, Clock clock) {
         this.noTrunc = noTrunc;
-        this.now = now;
-        this.zone = zone;
+        this.clock = clock;
+        this.now = clock.instant();
     }
 
     /**
@@ -65,7 +69,8 @@ final class ContainerListing {
             case "Image" -> text(c.get("Image"));
             case "Command" -> GoQuote.quote(
                     noTrunc ? text(c.get("Command")) : GoQuote.ellipsis(text(c.get("Command")), 20));
-            case "CreatedAt" -> GO_TIME.format(Instant.ofEpochSecond(number(c.get("Created"))).atZone(zone));
+            case "CreatedAt" -> GoTime.FORMAT.format(
+                    Instant.ofEpochSecond(number(c.get("Created"))).atZone(clock.getZone()));
             case "RunningFor" -> HumanDuration.ago(number(c.get("Created")), now);
             case "Ports" -> ports(c.get("Ports"));
             case "State" -> text(c.get("State"));

@@ -4,66 +4,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * The flags and arguments shared by {@code run} and {@code create}, with docker's
- * names and meaning, and their translation into the body of
- * {@code POST /containers/create}.
+ * The values of the flags and arguments shared by {@code run} and {@code create}
+ * (declared by {@link ContainerFlags}), with docker's names and meaning, and their
+ * translation into the body of {@code POST /containers/create}.
  */
 final class ContainerOptions {
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Assign a name to the container")
     String name;
-
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set environment variables")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container")
+    final List<String> env = new ArrayList<>();
     String workdir;
-
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Username or UID (format: <name|uid>[:<group|gid>])")
     String user;
-
-    @Option(names = "--entrypoint", paramLabel = "CMD", description = "Overwrite the default ENTRYPOINT of the image")
     String entrypoint;
-
-    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "Container host name")
     String hostname;
-
-    @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "Set metadata on a container")
-    List<String> labels = new ArrayList<>();
-
-    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory limit, e.g. 64m")
+    final List<String> labels = new ArrayList<>();
     String memory;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "Number of CPUs, e.g. 0.5")
     String cpus;
-
-    @Option(names = "--pids-limit", paramLabel = "N", description = "Tune container pids limit (-1 for unlimited)")
     Long pidsLimit;
-
-    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:ro]", description = "Bind mount a volume")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(names = "--network", paramLabel = "MODE", description = "Connect a container to a network (none, host)")
+    final List<String> volumes = new ArrayList<>();
     String network;
-
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
     boolean interactive;
-
-    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
     boolean tty;
-
-    @Option(names = "--rm", description = "Automatically remove the container when it exits")
     boolean autoRemove;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to create the container from")
     String image;
-
-    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments")
-    List<String> command = new ArrayList<>();
+    final List<String> command = new ArrayList<>();
 
     /**
      * The JSON body for {@code POST /containers/create}.

@@ -2,37 +2,32 @@ package dev.tally.cli;
 
 import dev.tally.cli.http.HttpResponse;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code tally events}: print daemon events as they happen; without --until it
  * streams until the daemon closes the connection or Ctrl-C.
  */
-@Command(name = "events", description = "Get real time events from the server")
 final class EventsCmd extends VerbCommand {
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Show all events created since timestamp")
-    String since;
+    private final OptionSpec since = option(String.class, "TIME", "Show all events created since timestamp", "--since");
+    private final OptionSpec until = option(String.class, "TIME", "Stream events until this timestamp", "--until");
+    private final OptionSpec filters = repeatable("KEY=VALUE", "Filter output based on conditions", "-f", "--filter");
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Stream events until this timestamp")
-    String until;
-
-    @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "Filter output based on conditions")
-    List<String> filters = new ArrayList<>();
+    EventsCmd() {
+        super("events", "Get real time events from the server");
+    }
 
     @Override
     public Integer call() throws IOException {
         String query = new QueryString()
-                .addIfPresent("since", apiTime(since))
-                .addIfPresent("until", apiTime(until))
-                .addIfPresent("filters", FilterArguments.toJson(filters))
+                .addIfPresent("since", apiTime(ArgSpecs.value(since)))
+                .addIfPresent("until", apiTime(ArgSpecs.value(until)))
+                .addIfPresent("filters", FilterArguments.toJson(ArgSpecs.values(filters)))
                 .toString();
         try (HttpResponse response = api().stream("GET", "/events" + query)) {
             JsonLines.forEach(response.body(), event -> {
-                out().println(EventLine.format(event, root.clock().getZone()));
+                out().println(EventLine.format(event, root().clock().getZone()));
                 out().flush();
             });
         }

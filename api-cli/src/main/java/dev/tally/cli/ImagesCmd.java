@@ -7,23 +7,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code tally images}: list images, one row per repository tag. */
-@Command(name = "images", description = "List images")
 final class ImagesCmd extends VerbCommand {
 
-    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs")
-    boolean quiet;
+    private final OptionSpec quiet = flag("Only show image IDs", "-q", "--quiet");
+    private final OptionSpec noTrunc = flag("Don't truncate output", "--no-trunc");
 
-    @Option(names = "--no-trunc", description = "Don't truncate output")
-    boolean noTrunc;
+    ImagesCmd() {
+        super("images", "List images");
+    }
 
     @Override
     public Integer call() throws IOException {
         List<Object> images = api().getList("/images/json");
-        List<String> lines = quiet ? ids(images) : table(images, root.clock().instant());
+        List<String> lines = ArgSpecs.isSet(quiet) ? ids(images) : table(images, root().clock().instant());
         for (String line : lines) {
             out().println(line);
         }
@@ -69,6 +68,6 @@ final class ImagesCmd extends VerbCommand {
 
     private String id(Map<?, ?> image) {
         String id = String.valueOf(image.get("Id"));
-        return noTrunc ? id : ShortId.of(id);
+        return ArgSpecs.isSet(noTrunc) ? id : ShortId.of(id);
     }
 }

@@ -6,26 +6,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code tally import}: create an image from a root filesystem tarball (a file, or
  * {@code -} for stdin), streamed to the daemon, and print the new image's id.
  */
-@Command(name = "import", description = "Import the contents from a tarball to create a filesystem image")
 final class ImportCmd extends VerbCommand {
 
     private static final String TAR = "application/x-tar";
 
-    @Parameters(index = "0", paramLabel = "TAR", description = "Tarball path, or - for stdin")
-    String source;
+    private final PositionalParamSpec sourceParameter = parameter("0", "1", "TAR", "Tarball path, or - for stdin");
+    private final PositionalParamSpec referenceParameter =
+            parameter("1", "0..1", "NAME[:TAG]", "Repository and tag for the image");
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME[:TAG]", description = "Repository and tag for the image")
-    String reference;
+    ImportCmd() {
+        super("import", "Import the contents from a tarball to create a filesystem image");
+    }
 
     @Override
     public Integer call() throws IOException {
+        String source = ArgSpecs.value(sourceParameter);
+        String reference = ArgSpecs.value(referenceParameter);
         RequestBody body;
         if (source.equals("-")) {
             body = RequestBody.ofStream(io().in(), TAR);

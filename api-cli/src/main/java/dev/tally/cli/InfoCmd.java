@@ -3,10 +3,8 @@ package dev.tally.cli;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
 /** {@code tally info}: system-wide information from {@code GET /info}; fields the daemon omits are not shown. */
-@Command(name = "info", description = "Display system-wide information")
 final class InfoCmd extends VerbCommand {
 
     /** Top-level fields shown after the counts, in docker's order: label then JSON field. */
@@ -29,6 +27,10 @@ final class InfoCmd extends VerbCommand {
         {"Docker Root Dir", "DockerRootDir"},
         {"Debug Mode", "Debug"},
     };
+
+    InfoCmd() {
+        super("info", "Display system-wide information");
+    }
 
     @Override
     public Integer call() throws IOException {

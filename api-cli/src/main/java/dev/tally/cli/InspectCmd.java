@@ -5,25 +5,26 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code tally inspect}: print containers' (or, failing that, images') details as
  * an indented JSON array. Names found neither way are reported on stderr, exit 1.
  */
-@Command(name = "inspect", description = "Return low-level information on containers or images")
 final class InspectCmd extends VerbCommand {
 
-    @Parameters(arity = "1..*", paramLabel = "NAME")
-    List<String> names;
+    private final PositionalParamSpec names = names("NAME");
+
+    InspectCmd() {
+        super("inspect", "Return low-level information on containers or images");
+    }
 
     @Override
     public Integer call() throws IOException {
         DaemonApi api = api();
         List<Object> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (String name : names) {
+        for (String name : ArgSpecs.values(names)) {
             Map<String, Object> object = lookup(api, name);
             if (object == null) {
                 missing.add(name);

@@ -1,26 +1,24 @@
 package dev.tally.cli;
 
 import java.io.IOException;
-import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code tally kill}: send a signal (the daemon's default: KILL) to running containers and print their names. */
-@Command(name = "kill", description = "Kill one or more running containers")
 final class KillCmd extends VerbCommand {
 
-    @Option(names = {"-s", "--signal"}, paramLabel = "SIG", description = "Signal to send to the container")
-    String signal;
+    private final OptionSpec signal = option(String.class, "SIG", "Signal to send to the container", "-s", "--signal");
+    private final PositionalParamSpec containers = names("CONTAINER");
 
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
-    List<String> containers;
+    KillCmd() {
+        super("kill", "Kill one or more running containers");
+    }
 
     @Override
     public Integer call() throws IOException {
         DaemonApi api = api();
-        String query = new QueryString().addIfPresent("signal", signal).toString();
-        return forEachName(containers, name -> {
+        String query = new QueryString().addIfPresent("signal", ArgSpecs.value(signal)).toString();
+        return forEachName(ArgSpecs.values(containers), name -> {
             api.post(containerPath(name) + "/kill" + query);
             out().println(name);
         });

@@ -1,39 +1,31 @@
 package dev.tally.cli;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code tally ps}: list containers (running only, unless -a). */
-@Command(name = "ps", description = "List containers")
 final class PsCmd extends VerbCommand {
 
-    @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)")
-    boolean all;
+    private final OptionSpec all = flag("Show all containers (default shows just running)", "-a", "--all");
+    private final OptionSpec quiet = flag("Only display container IDs", "-q", "--quiet");
+    private final OptionSpec filters = repeatable("KEY=VALUE", "Filter output based on conditions", "-f", "--filter");
+    private final OptionSpec format = option(String.class, "TEMPLATE", "Format output using a template", "--format");
+    private final OptionSpec noTrunc = flag("Don't truncate output", "--no-trunc");
 
-    @Option(names = {"-q", "--quiet"}, description = "Only display container IDs")
-    boolean quiet;
-
-    @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "Filter output based on conditions")
-    List<String> filters = new ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "TEMPLATE", description = "Format output using a template")
-    String format;
-
-    @Option(names = "--no-trunc", description = "Don't truncate output")
-    boolean noTrunc;
+    PsCmd() {
+        super("ps", "List containers");
+    }
 
     @Override
     public Integer call() throws IOException {
         String query = new QueryString()
-                .addFlag("all", all)
-                .addIfPresent("filters", FilterArguments.toJson(filters))
+                .addFlag("all", ArgSpecs.isSet(all))
+                .addIfPresent("filters", FilterArguments.toJson(ArgSpecs.values(filters)))
                 .toString();
         List<Object> containers = api().getList("/containers/json" + query);
-        ContainerListing listing = new ContainerListing(noTrunc, root.clock().instant(), root.clock().getZone());
-        for (String line : listing.render(containers, format, quiet)) {
+        ContainerListing listing = new ContainerListing(ArgSpecs.isSet(noTrunc), root().clock());
+        for (String line : listing.render(containers, ArgSpecs.value(format), ArgSpecs.isSet(quiet))) {
             out().println(line);
         }
         return 0;

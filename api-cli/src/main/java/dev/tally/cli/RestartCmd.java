@@ -1,30 +1,27 @@
 package dev.tally.cli;
 
 import java.io.IOException;
-import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code tally restart}: stop then start each container, printing its name. */
-@Command(name = "restart", description = "Restart one or more containers")
 final class RestartCmd extends VerbCommand {
 
-    @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "N",
-            description = "Seconds to wait before killing the container")
-    Integer timeout;
+    private final OptionSpec timeout = option(Integer.class, "N", "Seconds to wait before killing the container",
+            "-t", "--time", "--timeout");
+    private final OptionSpec signal = option(String.class, "SIG", "Signal to send to the container", "-s", "--signal");
+    private final PositionalParamSpec containers = names("CONTAINER");
 
-    @Option(names = {"-s", "--signal"}, paramLabel = "SIG", description = "Signal to send to the container")
-    String signal;
-
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
-    List<String> containers;
+    RestartCmd() {
+        super("restart", "Restart one or more containers");
+    }
 
     @Override
     public Integer call() throws IOException {
         DaemonApi api = api();
-        String query = new QueryString().addIfPresent("t", timeout).addIfPresent("signal", signal).toString();
-        return forEachName(containers, name -> {
+        String query = new QueryString()
+                .addIfPresent("t", ArgSpecs.value(timeout)).addIfPresent("signal", ArgSpecs.value(signal)).toString();
+        return forEachName(ArgSpecs.values(containers), name -> {
             api.post(containerPath(name) + "/stop" + query);
             api.post(containerPath(name) + "/start");
             out().println(name);

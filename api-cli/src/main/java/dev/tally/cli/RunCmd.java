@@ -3,27 +3,28 @@ package dev.tally.cli;
 import dev.tally.cli.http.DaemonErrorException;
 import java.io.IOException;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code tally run}: create, start and (unless -d) attach to a container; the exit
  * code is the container's. Option parsing stops at IMAGE, so the rest is the command.
  */
-@Command(name = "run", description = "Create and run a new container from an image")
 final class RunCmd extends VerbCommand {
 
-    @Mixin
-    ContainerOptions options;
+    private final ContainerFlags containerFlags = new ContainerFlags(spec());
+    private final OptionSpec detachFlag = flag("Run container in background and print container ID",
+            "-d", "--detach");
 
-    @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID")
-    boolean detach;
+    RunCmd() {
+        super("run", "Create and run a new container from an image");
+    }
 
     @Override
     public Integer call() throws IOException {
+        ContainerOptions options = containerFlags.parsed();
+        boolean detach = ArgSpecs.isSet(detachFlag);
         int[] consoleSize = options.tty && io().terminal() ? TerminalMode.size() : null;
-        Map<String, Object> body = options.toCreateBody(!detach, consoleSize, root.env());
+        Map<String, Object> body = options.toCreateBody(!detach, consoleSize, root().env());
         DaemonApi api = api();
         String id = ContainerCreation.create(api, err(), options.name, body);
         if (detach) {

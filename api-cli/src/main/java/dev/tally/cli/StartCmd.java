@@ -3,28 +3,28 @@ package dev.tally.cli;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code tally start}: start stopped containers and print their names; with -a,
  * attach to one container and exit with its status.
  */
-@Command(name = "start", description = "Start one or more stopped containers")
 final class StartCmd extends VerbCommand {
 
-    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals")
-    boolean attach;
+    private final OptionSpec attachFlag = flag("Attach STDOUT/STDERR and forward signals", "-a", "--attach");
+    private final OptionSpec interactiveFlag = flag("Attach container's STDIN", "-i", "--interactive");
+    private final PositionalParamSpec containerNames = names("CONTAINER");
 
-    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
-    boolean interactive;
-
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
-    List<String> containers;
+    StartCmd() {
+        super("start", "Start one or more stopped containers");
+    }
 
     @Override
     public Integer call() throws IOException {
+        boolean attach = ArgSpecs.isSet(attachFlag);
+        boolean interactive = ArgSpecs.isSet(interactiveFlag);
+        List<String> containers = ArgSpecs.values(containerNames);
         DaemonApi api = api();
         if (!attach && !interactive) {
             return forEachName(containers, name -> {

@@ -9,33 +9,23 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code tally}: the command-line client of tallyd. It speaks the Docker Engine
- * API over HTTP only. This is the root command; each verb is its own class.
+ * API over HTTP only. This is the root command; each verb is its own class, added
+ * by {@link Verbs}. Commands are declared in code (see {@link ArgSpecs}).
  */
-@Command(
-        name = "tally",
-        description = "A Docker-compatible container engine client.",
-        subcommands = {
-            RunCmd.class, CreateCmd.class, StartCmd.class, StopCmd.class, KillCmd.class, RestartCmd.class,
-            RmCmd.class, WaitCmd.class, PsCmd.class, LogsCmd.class, InspectCmd.class, ImportCmd.class,
-            ImagesCmd.class, EventsCmd.class, VersionCmd.class, InfoCmd.class
-        })
 public final class TallyCli implements Callable<Integer> {
 
     static final String VERSION = "0.1.0";
 
-    @Option(names = {"-H", "--host"}, paramLabel = "URL",
-            description = "Daemon address, unix:///path or tcp://host:port (default: $TALLY_HOST or "
-                    + DaemonAddress.DEFAULT + ")")
-    private String host;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    private boolean help;
-
+    private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+    private final OptionSpec host = ArgSpecs.option(spec, String.class, "URL",
+            "Daemon address, unix:///path or tcp://host:port (default: $TALLY_HOST or "
+                    + DaemonAddress.DEFAULT + ")",
+            "-H", "--host");
     private final Map<String, String> env;
     private final StdStreams io;
     private final Clock clock;
@@ -44,11 +34,15 @@ public final class TallyCli implements Callable<Integer> {
         this.env = env;
         this.io = io;
         this.clock = clock;
+        spec.name("tally");
+        spec.usageMessage().description("A Docker-compatible container engine client.");
+        ArgSpecs.addUsageHelp(spec);
     }
 
     public static void main(String[] args) {
+        BackgroundWarmUp.start();
         StdStreams io = StdStreams.system();
-        int code = execute(args, System.getenv(), io, Clock.systemDefaultZone());
+        int code = execute(args, System.getenv(), io, new LocalClock());
         io.out().flush();
         io.err().flush();
         System.exit(code);
@@ -58,13 +52,12 @@ public final class TallyCli implements Callable<Integer> {
     static int execute(String[] args, Map<String, String> env, StdStreams io, Clock clock) {
         ExitCodeMapper failures = new ExitCodeMapper(io.err(), "1".equals(env.get("TALLY_DEBUG")));
         try {
-            CommandLine commandLine = new CommandLine(new TallyCli(env, io, clock));
+            CommandLine commandLine = new CommandLine(new TallyCli(env, io, clock).spec);
+            Verbs.addTo(commandLine, args);
             commandLine.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
             commandLine.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
             commandLine.setExecutionExceptionHandler(failures);
             commandLine.setParameterExceptionHandler(failures);
-            commandLine.getSubcommands().get("run").setStopAtPositional(true);
-            commandLine.getSubcommands().get("create").setStopAtPositional(true);
             return commandLine.execute(args);
         } catch (RuntimeException | Error unexpected) {
             return failures.report("tally", unexpected);
@@ -77,14 +70,15 @@ public final class TallyCli implements Callable<Integer> {
     /** Without a verb: print usage, like docker. */
     @Override
     public Integer call() {
-        CommandLine.usage(this, io.out());
+        spec.commandLine().usage(io.out());
         return 0;
     }
 
     /** The daemon address from -H, else TALLY_HOST, else the default socket. */
     String daemonAddress() {
-        if (host != null && !host.isBlank()) {
-            return host;
+        String fromOption = ArgSpecs.value(host);
+        if (fromOption != null && !fromOption.isBlank()) {
+            return fromOption;
         }
         String fromEnv = env.get("TALLY_HOST");
         return fromEnv == null || fromEnv.isBlank() ? DaemonAddress.DEFAULT : fromEnv;

@@ -6,48 +6,83 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * What every verb shares: the root command's settings, the standard streams,
- * and the daemon API. {@link #call()} returns the process exit code.
+ * What every verb shares: its picocli command (declared in code, see
+ * {@link ArgSpecs}) with a {@code --help} option, the root command's settings,
+ * the standard streams, and the daemon API. {@link #call()} returns the process
+ * exit code.
  */
 abstract class VerbCommand implements Callable<Integer> {
 
-    @ParentCommand
-    TallyCli root;
+    private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
+    VerbCommand(String name, String description) {
+        spec.name(name);
+        spec.usageMessage().description(description);
+        ArgSpecs.addUsageHelp(spec);
+    }
 
     /** One action on one container (or image) named on the command line. */
     interface PerName {
         void apply(String name) throws IOException;
     }
 
+    /** The picocli command of this verb, to add to the root command. */
+    final CommandSpec spec() {
+        return spec;
+    }
+
+    final OptionSpec flag(String description, String... names) {
+        return ArgSpecs.flag(spec, description, names);
+    }
+
+    final OptionSpec option(Class<?> type, String paramLabel, String description, String... names) {
+        return ArgSpecs.option(spec, type, paramLabel, description, names);
+    }
+
+    final OptionSpec optionWithDefault(String paramLabel, String defaultValue, String description, String... names) {
+        return ArgSpecs.optionWithDefault(spec, paramLabel, defaultValue, description, names);
+    }
+
+    final OptionSpec repeatable(String paramLabel, String description, String... names) {
+        return ArgSpecs.repeatable(spec, paramLabel, description, names);
+    }
+
+    final PositionalParamSpec parameter(String index, String arity, String paramLabel, String... description) {
+        return ArgSpecs.parameter(spec, index, arity, paramLabel, description);
+    }
+
+    /** One or more container (or image) names, the verb's only positional parameters. */
+    final PositionalParamSpec names(String paramLabel) {
+        return ArgSpecs.parameters(spec, "0..*", "1..*", paramLabel);
+    }
+
     String verb() {
         return spec.name();
     }
 
+    /** The root command this verb was invoked under. */
+    TallyCli root() {
+        return (TallyCli) spec.parent().userObject();
+    }
+
     DaemonApi api() {
-        return root.daemonApi();
+        return root().daemonApi();
     }
 
     StdStreams io() {
-        return root.io();
+        return root().io();
     }
 
     PrintStream out() {
-        return root.io().out();
+        return io().out();
     }
 
     PrintStream err() {
-        return root.io().err();
+        return io().err();
     }
 
     /**
@@ -78,7 +113,7 @@ abstract class VerbCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return TimeArgument.toUnixSeconds(value, root.clock());
+            return TimeArgument.toUnixSeconds(value, root().clock());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), ExitCodeMapper.GENERAL_FAILURE);
         }

@@ -3,11 +3,16 @@ package dev.tally.cli;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
 /** {@code tally version}: the client's version, then the daemon's (from {@code GET /version}). */
-@Command(name = "version", description = "Show the tally version information")
 final class VersionCmd extends VerbCommand {
+
+    /** Labels are padded to this width, like docker's {@code %-20s}. */
+    private static final int LABEL_WIDTH = 20;
+
+    VersionCmd() {
+        super("version", "Show the tally version information");
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -34,7 +39,7 @@ final class VersionCmd extends VerbCommand {
 
     private void line(String label, Object value) {
         if (value != null) {
-            out().println(String.format("%-20s%s", label, value));
+            out().println(label + " ".repeat(Math.max(0, LABEL_WIDTH - label.length())) + value);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tally.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -26,7 +27,7 @@ class ContainerListingTest {
     }
 
     private static ContainerListing listing(boolean noTrunc) {
-        return new ContainerListing(noTrunc, NOW, ZoneOffset.UTC);
+        return new ContainerListing(noTrunc, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

@@ -176,7 +176,7 @@ final class ContainerStreams {
             LogCursor cursor = api.runtime().openLog(c.id());
             api.vertx().executeBlocking(() -> {
                 Deque<LogCursor.Line> kept = new ArrayDeque<>();
-                for (LogCursor.Line line : cursor.next()) {
+                for (LogCursor.Line line : drain(cursor)) {
                     if (wanted(line, stdout, stderr, since, until)) {
                         kept.addLast(line);
                         if (tail >= 0 && kept.size() > tail) {
@@ -206,6 +206,16 @@ final class ContainerStreams {
                 f.start(false);
             });
         });
+    }
+
+    /** Everything the cursor has now: it hands out a bounded chunk per call. */
+    static List<LogCursor.Line> drain(LogCursor cursor) {
+        List<LogCursor.Line> all = new java.util.ArrayList<>();
+        List<LogCursor.Line> chunk;
+        while (!(chunk = cursor.next()).isEmpty()) {
+            all.addAll(chunk);
+        }
+        return all;
     }
 
     private static boolean wanted(LogCursor.Line line, boolean stdout, boolean stderr, Instant since, Instant until) {
@@ -282,13 +292,13 @@ final class ContainerStreams {
             sub = api.containerQueries().subscribe(v -> {
                 if (v.id().equals(id) && (v.status() == ContainerStatus.EXITED || v.status() == ContainerStatus.REMOVED
                         || (v.status() == ContainerStatus.CREATED && v.error() != null && !v.error().isEmpty()))) {
-                    // Called before an auto-remove deletes the log: take what is left now.
-                    List<LogCursor.Line> rest = read();
+                    // Called before an auto-remove deletes the log: take all that is left now.
+                    List<LogCursor.Line> rest = readAll();
                     api.vertx().runOnContext(x -> finish(rest));
                 }
             });
             if (!untilExit && api.containerQueries().find(id).map(v -> v.status() != ContainerStatus.RUNNING).orElse(true)) {
-                List<LogCursor.Line> rest = read();
+                List<LogCursor.Line> rest = readAll();
                 api.vertx().runOnContext(x -> finish(rest));
                 return;
             }
@@ -297,6 +307,10 @@ final class ContainerStreams {
 
         private synchronized List<LogCursor.Line> read() {
             return stopped.get() ? List.of() : cursor.next();
+        }
+
+        private synchronized List<LogCursor.Line> readAll() {
+            return stopped.get() ? List.of() : drain(cursor);
         }
 
         private void poll() {

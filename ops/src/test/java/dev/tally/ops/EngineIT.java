@@ -208,4 +208,16 @@ class EngineIT {
         Daemon.Result exec = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "cat");
         assertEquals("line one\nline two\n", exec.out(), exec.err());
     }
+
+    @Test
+    void largeOutputIsNotCutShort() {
+        // more than the 1 MiB the log cursor hands out per read
+        Daemon.Result run = daemon.tally("run", "--name", "big", "busybox", "seq", "1", "300000");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(300000, run.out().lines().count());
+        assertTrue(run.out().endsWith("299999\n300000\n"));
+        Daemon.Result logs = daemon.docker("logs", "big");
+        assertEquals(300000, logs.out().lines().count());
+        assertEquals(0, daemon.tally("rm", "big").code());
+    }
 }

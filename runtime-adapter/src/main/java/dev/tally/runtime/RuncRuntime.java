@@ -157,7 +157,8 @@ public final class RuncRuntime implements ContainerRuntime {
             argv.add("-i");
         }
         List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c",
-                "exec 3>&1 1>/dev/null 2>&1 </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"", "conmon"));
+                "exec 3>&1 1>/dev/null 2>>\"$0\" </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"",
+                dir.resolve("conmon.err").toString()));
         sh.addAll(argv);
         Process p = new ProcessBuilder(sh).redirectErrorStream(true).start();
         String line;
@@ -165,7 +166,9 @@ public final class RuncRuntime implements ContainerRuntime {
             line = r.readLine();
         }
         if (line == null) {
-            throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word");
+            String said = Files.exists(dir.resolve("conmon.err")) ? Files.readString(dir.resolve("conmon.err")).strip() : "";
+            throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word"
+                    + (said.isEmpty() ? "" : ": " + said));
         }
         JsonNode sync = json.readTree(line);
         long pid = sync.path("data").asLong(-1);

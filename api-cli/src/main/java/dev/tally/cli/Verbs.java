@@ -1,0 +1,74 @@
+package dev.tally.cli;
+
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The verbs of tally, in the order usage lists them. Building a verb's command
+ * costs start-up time, so a command line gets only the verb it names; without one
+ * (usage, an unknown verb, a root option error) it gets them all, so that usage
+ * lists every verb.
+ */
+final class Verbs {
+
+    static final List<String> NAMES = List.of(
+            "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
+            "ps", "logs", "inspect", "import", "images", "events", "version", "info");
+
+    private Verbs() {
+    }
+
+    /** Adds the verb the arguments invoke to the root command, or every verb when they invoke none that exists. */
+    static void addTo(CommandLine root, String[] args) {
+        String invoked = invokedName(args);
+        if (invoked != null && NAMES.contains(invoked)) {
+            add(root, invoked);
+            return;
+        }
+        for (String name : NAMES) {
+            add(root, name);
+        }
+    }
+
+    /**
+     * The first argument after the root's -H/--host options, or null when there is
+     * none or another option comes first (--help, --, an unknown option).
+     */
+    static String invokedName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-H") || arg.equals("--host")) {
+                i++;
+            } else if (!arg.startsWith("-H") && !arg.startsWith("--host=")) {
+                return arg.startsWith("-") ? null : arg;
+            }
+        }
+        return null;
+    }
+
+    private static void add(CommandLine root, String name) {
+        root.addSubcommand(name, new CommandLine(create(name).spec()));
+    }
+
+    private static VerbCommand create(String name) {
+        return switch (name) {
+            case "run" -> new RunCmd();
+            case "create" -> new CreateCmd();
+            case "start" -> new StartCmd();
+            case "stop" -> new StopCmd();
+            case "kill" -> new KillCmd();
+            case "restart" -> new RestartCmd();
+            case "rm" -> new RmCmd();
+            case "wait" -> new WaitCmd();
+            case "ps" -> new PsCmd();
+            case "logs" -> new LogsCmd();
+            case "inspect" -> new InspectCmd();
+            case "import" -> new ImportCmd();
+            case "images" -> new ImagesCmd();
+            case "events" -> new EventsCmd();
+            case "version" -> new VersionCmd();
+            case "info" -> new InfoCmd();
+            default -> throw new IllegalArgumentException("no such verb: " + name);
+        };
+    }
+}
