@@ -4,5 +4,5 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-bash ops/host-packages.sh
+bash ops/host-packages.sh --docker-cli
 mvn -B test

@@ -85,6 +85,11 @@ final class ContainerOptions {
     }
 
     private Map<String, String> labelMap() {
+        return labelMap(labels);
+    }
+
+    /** Labels given as KEY=VALUE (or KEY, for an empty value), in the order given. */
+    static Map<String, String> labelMap(List<String> labels) {
         Map<String, String> result = new LinkedHashMap<>();
         for (String label : labels) {
             int eq = label.indexOf('=');

@@ -82,6 +82,11 @@ final class DaemonApi {
         return http.hijack(HttpRequest.post(PREFIX + path));
     }
 
+    /** POSTs an upgrade request with a JSON body (e.g. exec start) and returns the raw two-way connection. */
+    HijackedConnection hijack(String path, Object body) throws IOException {
+        return http.hijack(HttpRequest.post(PREFIX + path).withBody(RequestBody.json(WRITER.asString(body))));
+    }
+
     private HttpResponse open(HttpRequest request) throws IOException {
         return http.exchange(request).expectSuccess();
     }

@@ -53,18 +53,25 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
 
     @Override
     public int handleExecutionException(Exception failure, CommandLine commandLine, ParseResult parseResult) {
-        return report(commandLine.getCommandName(), failure);
+        return report(verbName(commandLine), failure);
     }
 
     @Override
     public int handleParseException(ParameterException failure, String[] args) {
         CommandLine commandLine = failure.getCommandLine();
-        String verb = commandLine.getCommandName();
+        String verb = verbName(commandLine);
         boolean root = commandLine.getParent() == null;
         err.println(root ? "tally: " + failure.getMessage() : "tally: " + verb + ": " + failure.getMessage());
         err.println(root ? "See 'tally --help'." : "See 'tally " + verb + " --help'.");
         printTraceIfDebugging(failure);
         return root ? GENERAL_FAILURE : failureCode(verb);
+    }
+
+    /** The command's name under the root, e.g. {@code stop} or {@code volume rm}. */
+    static String verbName(CommandLine commandLine) {
+        String qualified = commandLine.getCommandSpec().qualifiedName();
+        int space = qualified.indexOf(' ');
+        return space < 0 ? qualified : qualified.substring(space + 1);
     }
 
     /** Prints one line for the failure and returns the exit code. */

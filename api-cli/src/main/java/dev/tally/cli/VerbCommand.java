@@ -60,13 +60,18 @@ abstract class VerbCommand implements Callable<Integer> {
         return ArgSpecs.parameters(spec, "0..*", "1..*", paramLabel);
     }
 
+    /** The verb's name under the root, e.g. {@code stop} or {@code volume rm}. */
     String verb() {
-        return spec.name();
+        return ExitCodeMapper.verbName(spec.commandLine());
     }
 
-    /** The root command this verb was invoked under. */
+    /** The root command this verb (or sub-verb) was invoked under. */
     TallyCli root() {
-        return (TallyCli) spec.parent().userObject();
+        CommandSpec command = spec.parent();
+        while (!(command.userObject() instanceof TallyCli)) {
+            command = command.parent();
+        }
+        return (TallyCli) command.userObject();
     }
 
     DaemonApi api() {

@@ -13,7 +13,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "ps", "logs", "inspect", "import", "images", "events", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "version", "info");
 
     private Verbs() {
     }
@@ -60,11 +60,14 @@ final class Verbs {
             case "restart" -> new RestartCmd();
             case "rm" -> new RmCmd();
             case "wait" -> new WaitCmd();
+            case "exec" -> new ExecCmd();
+            case "attach" -> new AttachCmd();
             case "ps" -> new PsCmd();
             case "logs" -> new LogsCmd();
             case "inspect" -> new InspectCmd();
             case "import" -> new ImportCmd();
             case "images" -> new ImagesCmd();
+            case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();
             case "version" -> new VersionCmd();
             case "info" -> new InfoCmd();
