@@ -220,4 +220,12 @@ class EngineIT {
         assertEquals(300000, logs.out().lines().count());
         assertEquals(0, daemon.tally("rm", "big").code());
     }
+
+    @Test
+    void aContainersOwnNetworkHasLoopbackUp() {
+        Daemon.Result ping = daemon.tally("run", "--rm", "busybox", "ping", "-c", "1", "-W", "2", "127.0.0.1");
+        assertEquals(0, ping.code(), ping.out() + ping.err());
+        Daemon.Result links = daemon.tally("run", "--rm", "busybox", "sh", "-c", "ls /sys/class/net");
+        assertEquals("lo\n", links.out(), "loopback only: no way out of the container");
+    }
 }

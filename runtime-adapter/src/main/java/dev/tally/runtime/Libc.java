@@ -32,6 +32,17 @@ final class Libc {
 
     static native int open(String path, int flags) throws LastErrorException;
 
+    static final int CLONE_NEWNET = 0x40000000;
+    static final int AF_INET = 2;
+    static final int SOCK_DGRAM = 2;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
+    static final short IFF_UP = 1;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native int ioctl(int fd, long request, byte[] ifreq) throws LastErrorException;
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int connect(int fd, byte[] address, int length) throws LastErrorException;

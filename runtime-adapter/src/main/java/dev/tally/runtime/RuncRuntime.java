@@ -126,6 +126,9 @@ public final class RuncRuntime implements ContainerRuntime {
                 Mounts.overlay(images.layerDirs(imageId), dir.resolve("upper"), dir.resolve("work"), rootfs);
             }
             long pid = launchMonitor(id, dir);
+            if (hasOwnNetwork(dir)) {
+                Loopback.up(pid);
+            }
             connectPendingAttaches(id);
             HostCommand started = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "start", id));
             if (!started.ok()) {
@@ -139,6 +142,15 @@ public final class RuncRuntime implements ContainerRuntime {
             release(id);
             throw e;
         }
+    }
+
+    private boolean hasOwnNetwork(Path dir) throws IOException {
+        for (JsonNode ns : json.readTree(dir.resolve("config.json").toFile()).path("linux").path("namespaces")) {
+            if (ns.path("type").asText().equals("network") && ns.path("path").isMissingNode()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts conmon, which runs {@code runc create}; its sync pipe (fd 3 here) reports the pid or the error. */
