@@ -11,9 +11,12 @@ cp "$repo"/ops/target/ops-*.jar "$repo"/ops/target/lib/*.jar "$lib.new/daemon/"
 cp "$repo"/api-cli/target/api-cli-*.jar "$repo"/api-cli/target/lib/*.jar "$lib.new/cli/"
 rm -rf "$lib.old"; [ -d "$lib" ] && mv "$lib" "$lib.old"; mv "$lib.new" "$lib"; rm -rf "$lib.old"
 
+# A bounded heap that gives memory back: left to its defaults on a large host, the JVM keeps
+# ~220 MiB after a few hundred containers; with these bounds ~120 MiB, at the same speed.
 cat > "$prefix/bin/tallyd" <<LAUNCH
 #!/bin/sh
-exec java -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Ddisable-axoniq-console-message=true \\
+exec java -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 \\
+  -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:-UsePerfData -Ddisable-axoniq-console-message=true \\
   -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
 LAUNCH
 # The CLI is a JVM per command: a class-data archive made at install time cuts its start-up,

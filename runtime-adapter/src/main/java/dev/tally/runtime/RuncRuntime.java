@@ -178,6 +178,12 @@ public final class RuncRuntime implements ContainerRuntime {
             line = r.readLine();
         }
         if (line == null) {
+            // Seen rarely under load: conmon's sync line never came. If runc has the container,
+            // conmon did its work and only the message was lost.
+            HostState host = inspect(id);
+            if (host.pid() > 0) {
+                return host.pid();
+            }
             String said = Files.exists(dir.resolve("conmon.err")) ? Files.readString(dir.resolve("conmon.err")).strip() : "";
             throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word"
                     + (said.isEmpty() ? "" : ": " + said));
