@@ -2,7 +2,6 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerView;
 import io.vertx.core.json.JsonArray;
@@ -91,10 +90,7 @@ final class ContainerRoutes {
                 return;
             }
             api.blocking(ctx, () -> {
-                ContainerConfig config = DockerJson.config(DockerApi.jsonBody(body.result()));
-                api.images().requireFor(config.image());
-                api.volumes().ensureFor(config, actor);
-                return api.containers().create(name, config, actor);
+                return api.containers().create(name, DockerJson.config(DockerApi.jsonBody(body.result())), actor);
             }, id -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("Id", id).put("Warnings", new JsonArray()).encode()));
         });

@@ -236,15 +236,7 @@ final class ContainerStreams {
     }
 
     private static Instant time(String param) {
-        if (param == null || param.isEmpty() || param.equals("0")) {
-            return null;
-        }
-        try {
-            double seconds = Double.parseDouble(param);
-            return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
-        } catch (NumberFormatException e) {
-            throw DomainException.invalid("invalid time: " + param);
-        }
+        return param == null || param.isEmpty() || param.equals("0") ? null : Rfc3339.unixSeconds(param);
     }
 
     /** The multiplexed-stream frame: [stream, 0, 0, 0, size as big-endian uint32] then the bytes. */

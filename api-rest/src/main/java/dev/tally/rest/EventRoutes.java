@@ -189,14 +189,9 @@ final class EventRoutes {
             return null;
         }
         try {
-            double seconds = Double.parseDouble(param);
-            return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
-        } catch (NumberFormatException e) {
-            try {
-                return Instant.parse(param);
-            } catch (java.time.format.DateTimeParseException e2) {
-                throw DomainException.invalid("invalid time: " + param);
-            }
+            return Instant.parse(param);
+        } catch (java.time.format.DateTimeParseException notRfc3339) {
+            return Rfc3339.unixSeconds(param);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Docker's RFC 3339 with nanoseconds, always nine digits. */
+/** Times as Docker writes them (RFC 3339 with nine fraction digits) and reads them in queries. */
 final class Rfc3339 {
 
     private static final DateTimeFormatter NANO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'")
@@ -15,5 +15,15 @@ final class Rfc3339 {
 
     static String nano(Instant t) {
         return NANO.format(t);
+    }
+
+    /** Docker's query times: Unix seconds with an optional fraction ({@code 1795435200.5}); INVALID otherwise. */
+    static Instant unixSeconds(String param) {
+        try {
+            double seconds = Double.parseDouble(param);
+            return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
+        } catch (NumberFormatException e) {
+            throw dev.tally.domain.DomainException.invalid("invalid time: " + param);
+        }
     }
 }

@@ -100,10 +100,11 @@ public final class Tallyd {
 
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
-        ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews);
-        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
                 containerViews);
+        ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews,
+                volumes);
+        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
         runtime.watchExits();
         containers.reconcile();
 

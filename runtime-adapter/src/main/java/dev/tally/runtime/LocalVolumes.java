@@ -1,6 +1,7 @@
 package dev.tally.runtime;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.volume.VolumeService;
 import dev.tally.domain.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +17,7 @@ public final class LocalVolumes implements VolumeStore {
     }
 
     Path dataDir(String name) {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
-            throw DomainException.invalid("invalid volume name: " + name);
-        }
+        VolumeService.requireValidName(name);
         return root.resolve(name).resolve("_data");
     }
 

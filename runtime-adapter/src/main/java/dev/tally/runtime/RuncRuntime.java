@@ -125,8 +125,9 @@ public final class RuncRuntime implements ContainerRuntime {
                 String imageId = Files.readString(dir.resolve("image")).strip();
                 Mounts.overlay(images.layerDirs(imageId), dir.resolve("upper"), dir.resolve("work"), rootfs);
             }
-            long pid = launchMonitor(id, dir);
-            if (hasOwnNetwork(dir)) {
+            JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
+            long pid = launchMonitor(id, dir, spec);
+            if (hasOwnNetwork(spec)) {
                 Loopback.up(pid);
             }
             connectPendingAttaches(id);
@@ -144,8 +145,8 @@ public final class RuncRuntime implements ContainerRuntime {
         }
     }
 
-    private boolean hasOwnNetwork(Path dir) throws IOException {
-        for (JsonNode ns : json.readTree(dir.resolve("config.json").toFile()).path("linux").path("namespaces")) {
+    private static boolean hasOwnNetwork(JsonNode spec) {
+        for (JsonNode ns : spec.path("linux").path("namespaces")) {
             if (ns.path("type").asText().equals("network") && ns.path("path").isMissingNode()) {
                 return true;
             }
@@ -154,14 +155,13 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     /** Starts conmon, which runs {@code runc create}; its sync pipe (fd 3 here) reports the pid or the error. */
-    private long launchMonitor(String id, Path dir) throws IOException {
+    private long launchMonitor(String id, Path dir, JsonNode spec) throws IOException {
         List<String> argv = new ArrayList<>(List.of(conmon, "--api-version", "1", "-c", id, "-u", id,
                 "-r", runc, "--runtime-arg", "--root", "--runtime-arg", runcRoot.toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
                 "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
                 "-l", "k8s-file:" + dir.resolve("ctr.log"), "--socket-dir-path", sockets.toString(),
                 "--log-level", "error"));
-        JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
         if (spec.path("process").path("terminal").asBoolean()) {
             argv.add("-t");
         }

@@ -17,6 +17,7 @@ import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.volume.VolumeService;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -41,6 +42,7 @@ public class ContainerService {
     private final ContainerRuntime runtime;
     private final ContainerQueries containers;
     private final ImageQueries images;
+    private final VolumeService volumes;
     /** Names held by live containers: the set-based rule of unique names, owned by the command side. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Orders a start's outcome before the exit of the same process, however fast it exits. */
@@ -49,11 +51,12 @@ public class ContainerService {
     private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
-                            ImageQueries images) {
+                            ImageQueries images, VolumeService volumes) {
         this.commands = commands;
         this.runtime = runtime;
         this.containers = containers;
         this.images = images;
+        this.volumes = volumes;
         containers.list(true).forEach(c -> names.put(c.name(), c.id()));
         runtime.onExit(this::exited);
     }
@@ -62,6 +65,7 @@ public class ContainerService {
     public String create(String requestedName, ContainerConfig config, Actor actor) {
         ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
                 "No such image: " + displayRef(config.image())));
+        volumes.ensureFor(config, actor);
         String id = newId();
         String name = requestedName == null || requestedName.isBlank() ? generatedName(id) : requestedName;
         if (!VALID_NAME.matcher(name).matches()) {

@@ -20,19 +20,6 @@ public class ImageService {
         this.images = images;
     }
 
-    /** NOT_FOUND in Docker's words (the docker CLI then tries to pull) unless the image is here. */
-    public void requireFor(String reference) {
-        if (images.find(reference).isEmpty()) {
-            String shown;
-            try {
-                shown = ImageReference.normalize(reference);
-            } catch (dev.tally.domain.DomainException e) {
-                shown = reference;
-            }
-            throw dev.tally.domain.DomainException.notFound("No such image: " + shown);
-        }
-    }
-
     /** Imports a root filesystem tar under a reference; returns the image id. */
     public String importRootfs(InputStream tar, String reference, Actor actor) {
         String ref = ImageReference.normalize(reference);

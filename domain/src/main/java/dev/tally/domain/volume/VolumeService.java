@@ -35,16 +35,21 @@ public class VolumeService {
     /** Creates the volume unless it exists (Docker's create is idempotent by name). */
     public synchronized VolumeView create(String name, Map<String, String> labels, Actor actor) {
         String n = name == null || name.isBlank() ? UUID.randomUUID().toString().replace("-", "") : name;
-        if (!VALID.matcher(n).matches()) {
-            throw DomainException.invalid("create " + n + ": \"" + n + "\" includes invalid characters for a local "
-                    + "volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host "
-                    + "directory, use absolute path");
-        }
+        requireValidName(n);
         return volumes.find(n).orElseGet(() -> {
             store.create(n);
             commands.sendAndWait(new CreateVolume(UUID.randomUUID().toString(), n, labels == null ? Map.of() : labels, actor));
             return volumes.find(n).orElseThrow();
         });
+    }
+
+    /** Docker's rule for local volume names: INVALID, in its words, for any other. */
+    public static void requireValidName(String n) {
+        if (n == null || !VALID.matcher(n).matches()) {
+            throw DomainException.invalid("create " + n + ": \"" + n + "\" includes invalid characters for a local "
+                    + "volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host "
+                    + "directory, use absolute path");
+        }
     }
 
     /** Creates every named volume a container config mounts that does not exist yet. */
