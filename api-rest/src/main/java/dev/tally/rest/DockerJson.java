@@ -49,10 +49,26 @@ final class DockerJson {
                     strings(body.getJsonArray("Env")), body.getString("WorkingDir"), body.getString("User"),
                     body.getString("Hostname"), labels, body.getBoolean("Tty", false), body.getBoolean("OpenStdin", false),
                     mounts, new ContainerConfig.Limits(memory, nanoCpus, Math.max(0, pids)),
-                    host.getString("NetworkMode"), host.getBoolean("AutoRemove", false));
+                    host.getString("NetworkMode"), host.getBoolean("AutoRemove", false), hostAccess(host));
         } catch (ClassCastException e) {
             throw DomainException.invalid("invalid JSON in the container config: " + e.getMessage());
         }
+    }
+
+    private static ContainerConfig.HostAccess hostAccess(JsonObject host) {
+        List<String> devices = new ArrayList<>();
+        JsonArray devs = host.getJsonArray("Devices");
+        if (devs != null) {
+            for (int i = 0; i < devs.size(); i++) {
+                JsonObject d = devs.getJsonObject(i);
+                String onHost = d.getString("PathOnHost", "");
+                String inside = d.getString("PathInContainer", onHost);
+                String perms = d.getString("CgroupPermissions", "rwm");
+                devices.add(onHost + ":" + (inside.isEmpty() ? onHost : inside) + ":" + (perms.isEmpty() ? "rwm" : perms));
+            }
+        }
+        return new ContainerConfig.HostAccess(host.getBoolean("Privileged", false), strings(host.getJsonArray("CapAdd")),
+                devices, strings(host.getJsonArray("SecurityOpt")), host.getString("PidMode"));
     }
 
     private static long longOf(JsonObject o, String key) {

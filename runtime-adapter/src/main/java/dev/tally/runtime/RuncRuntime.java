@@ -67,7 +67,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void create(String id, ContainerConfig config, String imageId) {
+    public void create(String id, ContainerConfig config, String imageId, String remapUser) {
         ImageStore.StoredImage image = images.get(imageId);
         List<String> args = command(config, image.config());
         Path dir = containers.resolve(id);

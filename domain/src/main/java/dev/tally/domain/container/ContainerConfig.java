@@ -21,7 +21,8 @@ public record ContainerConfig(
         List<Mount> mounts,
         Limits limits,
         String networkMode,
-        boolean autoRemove) {
+        boolean autoRemove,
+        HostAccess hostAccess) {
 
     public ContainerConfig {
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
@@ -33,6 +34,7 @@ public record ContainerConfig(
         workingDir = workingDir == null ? "" : workingDir;
         user = user == null ? "" : user;
         hostname = hostname == null ? "" : hostname;
+        hostAccess = hostAccess == null ? HostAccess.NONE : hostAccess;
         networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default")
                 ? "none" : networkMode;
     }
@@ -41,6 +43,33 @@ public record ContainerConfig(
     public record Mount(String source, String target, boolean readOnly) {
         public boolean isVolume() {
             return !source.startsWith("/");
+        }
+    }
+
+    /**
+     * What the container may reach of the host beyond its own namespaces: each of these amounts to
+     * root on the host, so only admins may ask for them.
+     *
+     * @param privileged  every capability, every device, no confinement ({@code --privileged})
+     * @param capAdd      capabilities added to the default set ({@code --cap-add})
+     * @param devices     host devices made available ({@code --device /dev/x[:/dev/y[:rwm]]})
+     * @param securityOpt confinement relaxations ({@code --security-opt})
+     * @param pidMode     {@code host} to share the host's pid namespace, else empty
+     */
+    public record HostAccess(boolean privileged, List<String> capAdd, List<String> devices, List<String> securityOpt,
+                             String pidMode) {
+        public static final HostAccess NONE = new HostAccess(false, List.of(), List.of(), List.of(), "");
+
+        public HostAccess {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            devices = devices == null ? List.of() : List.copyOf(devices);
+            securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+            pidMode = pidMode == null ? "" : pidMode;
+        }
+
+        public boolean any() {
+            return privileged || !capAdd.isEmpty() || !devices.isEmpty() || !securityOpt.isEmpty()
+                    || pidMode.equals("host");
         }
     }
 

@@ -10,8 +10,14 @@ import java.util.Optional;
  */
 public interface ContainerRuntime {
 
-    /** Writes the container's bundle. Idempotent. Leaves nothing behind when it throws. */
-    void create(String id, ContainerConfig config, String imageId);
+    /**
+     * Writes the container's bundle. Idempotent. Leaves nothing behind when it throws.
+     *
+     * @param remapUser null to run in the host's user namespace; else the host user whose subordinate
+     *                  ids (/etc/subuid, /etc/subgid) hold the container's users, its root included
+     *                  (INVALID when that user has none)
+     */
+    void create(String id, ContainerConfig config, String imageId, String remapUser);
 
     /**
      * Mounts the root filesystem and starts the process under its monitor; returns its pid once it

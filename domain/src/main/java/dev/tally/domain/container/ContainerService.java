@@ -80,7 +80,7 @@ public class ContainerService {
                     + "\". You have to remove (or rename) that container to be able to reuse that name.");
         }
         try {
-            runtime.create(id, config, image.id());
+            runtime.create(id, config, image.id(), null);
             commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
             return id;
         } catch (RuntimeException e) {

@@ -27,7 +27,7 @@ class ContainerTest {
     private static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "unix:pid=42");
     private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
     private static final ContainerConfig CONFIG = new ContainerConfig("busybox", null, List.of("true"), null,
-            null, null, null, null, false, false, null, null, null, false);
+            null, null, null, null, false, false, null, null, null, false, null);
 
     private AggregateTestFixture<Container> fixture;
 

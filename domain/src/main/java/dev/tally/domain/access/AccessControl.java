@@ -1,0 +1,51 @@
+package dev.tally.domain.access;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.event.AccessDenied;
+import java.time.Instant;
+import org.axonframework.eventhandling.gateway.EventGateway;
+
+/**
+ * Decides who may do what, and records every refusal. Called by the use cases (the command and
+ * query side), never by an HTTP filter, so every edge gets the same answers.
+ */
+public class AccessControl {
+
+    private final EventGateway events;
+    private final AccessPolicy policy;
+
+    public AccessControl(EventGateway events, AccessPolicy policy) {
+        this.events = events;
+        this.policy = policy;
+    }
+
+    public AccessPolicy policy() {
+        return policy;
+    }
+
+    public boolean isAdmin(Actor actor) {
+        return policy.isAdmin(actor);
+    }
+
+    /** Refuses non-admins with a 403 (recorded). */
+    public void requireAdmin(Actor actor, String action, String object) {
+        if (!isAdmin(actor)) {
+            throw deny(actor, action, object, action + " is for admins only",
+                    new DomainException(DomainException.Kind.DENIED,
+                            "permission denied: " + action + " is for tally admins only"));
+        }
+    }
+
+    /**
+     * Records an {@link AccessDenied} and returns the answer to throw. The event is stored in a unit
+     * of work of its own: call this before any command of the refused request was sent.
+     *
+     * @param answer what the caller is told: DENIED (403), or NOT_FOUND (404) for objects the caller
+     *               may not know exist
+     */
+    public DomainException deny(Actor actor, String action, String object, String reason, DomainException answer) {
+        events.publish(new AccessDenied(actor, action, object == null ? "" : object, reason, Instant.now()));
+        return answer;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tally.domain.access;
+
+import dev.tally.domain.Actor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who is an admin, and which host paths ordinary users may bind. Admins are root, members of an
+ * admin group, and users the policy names; everyone else who reaches the daemon is a user, who sees
+ * and acts only on what they own or were granted.
+ *
+ * @param adminUsers       user names that are admins whatever their groups
+ * @param adminGroups      groups whose members are admins ({@code tally-admin} by default)
+ * @param allowedBindPaths host directories (absolute) that users may bind into their containers,
+ *                         each with everything below it
+ */
+public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths) {
+
+    public static final String ADMIN_GROUP = "tally-admin";
+
+    public AccessPolicy {
+        adminUsers = adminUsers == null ? Set.of() : Set.copyOf(adminUsers);
+        adminGroups = adminGroups == null || adminGroups.isEmpty() ? Set.of(ADMIN_GROUP) : Set.copyOf(adminGroups);
+        allowedBindPaths = allowedBindPaths == null ? List.of() : List.copyOf(allowedBindPaths);
+    }
+
+    /** Root and the admin group only; no bind paths for users. */
+    public static AccessPolicy defaults() {
+        return new AccessPolicy(Set.of(), Set.of(ADMIN_GROUP), List.of());
+    }
+
+    public boolean isAdmin(Actor actor) {
+        return actor.uid() == 0 || adminUsers.contains(actor.user())
+                || actor.groups().stream().anyMatch(adminGroups::contains);
+    }
+
+    /** Whether a user may bind this host path: it must lie, after normalizing, under an allowed one. */
+    public boolean bindAllowed(String hostPath) {
+        if (hostPath == null || !hostPath.startsWith("/")) {
+            return false;
+        }
+        Path p = Path.of(hostPath).normalize();
+        return allowedBindPaths.stream().map(a -> Path.of(a).normalize()).anyMatch(p::startsWith);
+    }
+}
