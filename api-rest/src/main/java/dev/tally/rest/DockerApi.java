@@ -52,6 +52,12 @@ public final class DockerApi {
     private final ContainerRuntime runtime;
     private final EventStore eventStore;
     private final DaemonFacts facts;
+    private final List<Routes> extraRoutes = new java.util.ArrayList<>();
+
+    /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
+    public interface Routes {
+        void mount(Router router, DockerApi api);
+    }
 
     public DockerApi(Vertx vertx, ContainerService containers, ContainerQueries containerQueries, ImageService images,
                      ImageQueries imageQueries, VolumeService volumes, VolumeQueries volumeQueries,
@@ -66,6 +72,12 @@ public final class DockerApi {
         this.runtime = runtime;
         this.eventStore = eventStore;
         this.facts = facts;
+    }
+
+    /** Adds routes of tally's own; call before listening. */
+    public DockerApi add(Routes routes) {
+        extraRoutes.add(routes);
+        return this;
     }
 
     /** Listens on a Unix socket at {@code path}. */
@@ -89,6 +101,7 @@ public final class DockerApi {
         new ImageRoutes(this).mount(r);
         new VolumeRoutes(this).mount(r);
         new EventRoutes(this).mount(r);
+        extraRoutes.forEach(x -> x.mount(r, this));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
                 DomainException.notFound("page not found")));
         return r;
@@ -195,7 +208,7 @@ public final class DockerApi {
     /** The caller, from the kernel; or a DENIED answer sent and null returned. */
     static Actor callerOrDeny(RoutingContext ctx) {
         try {
-            return CallerIdentity.of(ctx.request());
+            return CallerIdentity.of(ctx.request()).withUserAgent(ctx.request().getHeader("User-Agent"));
         } catch (DomainException e) {
             ErrorMapper.send(ctx.response(), e);
             return null;

@@ -1,5 +1,7 @@
 package dev.tally.ops;
 
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
@@ -98,6 +100,7 @@ public final class Tallyd {
         axon = configurer.buildConfiguration();
         axon.start();
 
+        AccessControl access = new AccessControl(axon.eventGateway(), AccessPolicy.defaults());
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
