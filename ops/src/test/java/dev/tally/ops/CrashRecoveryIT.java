@@ -14,9 +14,11 @@ class CrashRecoveryIT {
     void containersOutliveACrashAndExitsDuringTheOutageAreRecorded() throws Exception {
         try (Daemon daemon = new Daemon().start()) {
             daemon.importBusybox();
-            assertEquals(0, daemon.tally("run", "-d", "--name", "survivor", "busybox", "sleep", "300").code());
-            assertEquals(0, daemon.tally("run", "-d", "--name", "short", "busybox", "sh", "-c",
-                    "while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 7").code());
+            Daemon.Result survivor = daemon.tally("run", "-d", "--name", "survivor", "busybox", "sleep", "300");
+            assertEquals(0, survivor.code(), survivor.err() + daemon.log());
+            Daemon.Result shortLived = daemon.tally("run", "-d", "--name", "short", "busybox", "sh", "-c",
+                    "while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 7");
+            assertEquals(0, shortLived.code(), shortLived.err() + daemon.log());
 
             daemon.crash();
             // While tallyd is down, 'short' is told to finish; its monitor records the exit.
