@@ -114,6 +114,25 @@ final class RemappedFiles {
         }
     }
 
+    /** What a daemon that died while making an ownership layer left: its mount and its scratch. */
+    static void clearUnfinished(Path cache) {
+        if (!Files.isDirectory(cache)) {
+            return;
+        }
+        Mounts.unmountAllBelow(cache);
+        try (Stream<Path> ranges = Files.list(cache)) {
+            for (Path range : ranges.toList()) {
+                try (Stream<Path> made = Files.list(range)) {
+                    for (Path p : made.filter(p -> p.getFileName().toString().startsWith("making-")).toList()) {
+                        Trees.delete(p, "unfinished ownership layer");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every file's uid and gid moved into the range; ids beyond the range stay (they show as nobody). */
     private static void shiftOwners(Path merged, IdRemap remap) throws IOException {
         try (Stream<Path> walk = Files.walk(merged)) {

@@ -68,6 +68,7 @@ public final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
         }
+        RemappedFiles.clearUnfinished(ownershipLayers);
         this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
     }
 

@@ -87,6 +87,20 @@ class HostAccessTest {
     }
 
     @Test
+    void hostNetworkShowsTheHostsInterfacesInItsSysfs() throws Exception {
+        ContainerConfig hostNet = new ContainerConfig("busybox", List.of(), List.of("ls", "/sys/class/net"), List.of(),
+                "", "", "", java.util.Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "host", false,
+                HostAccess.NONE);
+        RealRunc.Output r = runc.run(hostNet, null);
+        assertEquals(0, r.code(), r.err());
+        List<String> onHost;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/sys/class/net"))) {
+            onHost = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(onHost, List.of(r.out().strip().split("\\s+")));
+    }
+
+    @Test
     void aDeviceAppearsWhereAskedAndWorks() {
         HostAccess device = new HostAccess(false, List.of(), List.of("/dev/null:/dev/mynull:rwm"), List.of(), "");
         RealRunc.Output r = runc.run(with(device, "sh", "-c", "test -c /dev/mynull && echo gone > /dev/mynull && stat -c '%t:%T' /dev/mynull"), null);
