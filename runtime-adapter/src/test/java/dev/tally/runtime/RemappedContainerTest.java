@@ -111,6 +111,16 @@ class RemappedContainerTest {
     }
 
     @Test
+    void aTerminalWorksInTheUserNamespace() {
+        ContainerConfig tty = new ContainerConfig("busybox", List.of(), List.of("sh", "-c", "tty; stat -c %u /dev/pts/0"),
+                List.of(), "", "", "", java.util.Map.of(), true, false, List.of(), ContainerConfig.Limits.NONE, "none",
+                false, ContainerConfig.HostAccess.NONE);
+        RealRunc.Output r = runc.run(tty, USER);
+        assertEquals(0, r.code(), r.err());
+        assertEquals("/dev/pts/0\r\n0\r\n", r.out());
+    }
+
+    @Test
     void aUserWithoutSubordinateIdsIsTold() {
         DomainException e = assertThrows(DomainException.class,
                 () -> runc.create(RealRunc.config(List.of("true")), "tally-no-such-user"));
