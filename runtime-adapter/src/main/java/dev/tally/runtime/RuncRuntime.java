@@ -105,10 +105,6 @@ public final class RuncRuntime implements ContainerRuntime {
                 HostAccessOptions.apply(config.hostAccess(), spec);
             } else {
                 spec.withUserNamespace(remap);
-                RemappedFiles.makeReachable(dataRoot, dir);
-                RemappedFiles.ownUpper(dir.resolve("upper"), dir.resolve("work"), remap);
-                RemappedFiles.ownershipLayer(ownershipLayers, hex(imageId), images.layerDirs(imageId), remap);
-                Files.writeString(dir.resolve("remap"), remap.asLine());
             }
             for (ContainerConfig.Mount m : config.mounts()) {
                 if (!m.target().startsWith("/")) {
@@ -116,11 +112,10 @@ public final class RuncRuntime implements ContainerRuntime {
                 }
                 Path source = m.isVolume() ? volumes.dataDir(m.source()) : Path.of(m.source());
                 Files.createDirectories(source);
-                if (remap != null && m.isVolume()) {
-                    RemappedFiles.makeReachable(dataRoot, source);
-                    RemappedFiles.claimFreshVolume(source, remap);
-                }
                 spec.withBind(source.toString(), m.target(), m.readOnly());
+            }
+            if (remap != null) {
+                prepareRemapped(dir, config, imageId, remap);
             }
             json.writeValue(dir.resolve("config.json").toFile(), spec.toMap());
         } catch (IOException e) {
@@ -162,6 +157,21 @@ public final class RuncRuntime implements ContainerRuntime {
             release(id);
             throw e;
         }
+    }
+
+    /** Files a remapped container's root must reach or own; the range kept for its starts. */
+    private void prepareRemapped(Path dir, ContainerConfig config, String imageId, IdRemap remap) throws IOException {
+        RemappedFiles.makeReachable(dataRoot, dir);
+        RemappedFiles.ownUpper(dir.resolve("upper"), dir.resolve("work"), remap);
+        RemappedFiles.ownershipLayer(ownershipLayers, hex(imageId), images.layerDirs(imageId), remap);
+        for (ContainerConfig.Mount m : config.mounts()) {
+            if (m.isVolume()) {
+                Path data = volumes.dataDir(m.source());
+                RemappedFiles.makeReachable(dataRoot, data);
+                RemappedFiles.claimFreshVolume(data, remap);
+            }
+        }
+        Files.writeString(dir.resolve("remap"), remap.asLine());
     }
 
     /** The image's layers under the container's own; for a remapped one, its ownership layer between. */
