@@ -10,6 +10,7 @@ echo "tally: building (first time: Maven downloads dependencies)"
 mvn -B -q -DskipTests install
 bash ops/install.sh
 getent group tally >/dev/null || groupadd --system tally
+bash ops/subids.sh   # members of group tally get subordinate ids for their remapped containers
 mkdir -p /var/log/tally /run/tally
 sock=/run/tally/tally.sock
 if ! tally version >/dev/null 2>&1; then

@@ -15,11 +15,17 @@ final class Mounts {
     }
 
     static void overlay(List<Path> lowerTopFirst, Path upper, Path work, Path target) {
+        overlay(lowerTopFirst, upper, work, target, "");
+    }
+
+    /** With {@code options} (comma-separated overlay options) after the directories, if any. */
+    static void overlay(List<Path> lowerTopFirst, Path upper, Path work, Path target, String options) {
         StringBuilder lower = new StringBuilder();
         for (Path p : lowerTopFirst) {
             lower.append(lower.length() == 0 ? "" : ":").append(p);
         }
-        String data = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        String data = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
+                + (options.isEmpty() ? "" : "," + options);
         try {
             Libc.mount("overlay", target.toString(), "overlay", 0, data);
         } catch (LastErrorException e) {

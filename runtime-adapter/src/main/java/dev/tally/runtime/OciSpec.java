@@ -22,6 +22,9 @@ final class OciSpec {
     private final Map<String, Object> resources = new LinkedHashMap<>();
     private final List<Map<String, Object>> mounts = new ArrayList<>();
     private final List<Map<String, Object>> namespaces = new ArrayList<>();
+    private final List<Map<String, Object>> devices = new ArrayList<>();
+    private final List<Map<String, Object>> deviceRules = new ArrayList<>();
+    private final Map<String, String> annotations = new LinkedHashMap<>();
 
     OciSpec() {
         root.put("ociVersion", "1.0.2");
@@ -49,7 +52,9 @@ final class OciSpec {
         }
         linux.put("namespaces", namespaces);
         linux.put("resources", resources);
-        resources.put("devices", List.of(Map.of("allow", false, "access", "rwm")));
+        deviceRules.add(Map.of("allow", false, "access", "rwm"));
+        resources.put("devices", deviceRules);
+        linux.put("devices", devices);
         linux.put("maskedPaths", List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
                 "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
                 "/proc/scsi", "/sys/firmware"));
@@ -129,6 +134,66 @@ final class OciSpec {
         if (limit > 0) {
             resources.put("pids", Map.of("limit", limit));
         }
+        return this;
+    }
+
+    /**
+     * A user namespace of its own: container ids {@code 0..size-1} are the host's from the starts on.
+     * Host ids outside the range show as nobody inside, and the container's root has no power over them.
+     */
+    OciSpec withUserNamespace(IdRemap remap) {
+        namespaces.add(Map.of("type", "user"));
+        linux.put("uidMappings", List.of(Map.of("containerID", 0, "hostID", remap.uidStart(), "size", remap.size())));
+        linux.put("gidMappings", List.of(Map.of("containerID", 0, "hostID", remap.gidStart(), "size", remap.size())));
+        return this;
+    }
+
+    /** The capability set of the process, and of every exec in the container. */
+    OciSpec withCapabilities(List<String> caps) {
+        process.put("capabilities", Map.of("bounding", List.copyOf(caps), "effective", List.copyOf(caps),
+                "permitted", List.copyOf(caps)));
+        return this;
+    }
+
+    /** Unconfined, as {@code --privileged}: every device usable, /proc and /sys neither masked nor read-only. */
+    OciSpec withPrivileged() {
+        linux.put("maskedPaths", List.of());
+        linux.put("readonlyPaths", List.of());
+        deviceRules.clear();
+        deviceRules.add(Map.of("allow", true, "access", "rwm"));
+        for (Map<String, Object> m : mounts) {
+            if (m.get("destination").equals("/sys") || m.get("destination").equals("/sys/fs/cgroup")) {
+                @SuppressWarnings("unchecked")
+                List<String> options = new ArrayList<>((List<String>) m.get("options"));
+                options.remove("ro");
+                m.put("options", options);
+            }
+        }
+        return this;
+    }
+
+    /** A host device node in the container, and the cgroup rule that allows it. */
+    OciSpec withDevice(HostDevice device) {
+        devices.removeIf(d -> d.get("path").equals(device.path()));
+        devices.add(device.node());
+        deviceRules.add(device.rule());
+        return this;
+    }
+
+    /** The host's pid namespace: no namespace of its own. */
+    OciSpec withHostPid() {
+        namespaces.removeIf(n -> n.get("type").equals("pid"));
+        return this;
+    }
+
+    OciSpec withNoNewPrivileges(boolean on) {
+        process.put("noNewPrivileges", on);
+        return this;
+    }
+
+    OciSpec withAnnotation(String key, String value) {
+        annotations.put(key, value);
+        root.put("annotations", annotations);
         return this;
     }
 

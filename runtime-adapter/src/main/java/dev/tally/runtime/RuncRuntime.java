@@ -34,7 +34,10 @@ public final class RuncRuntime implements ContainerRuntime {
 
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    private final Path dataRoot;
     private final Path containers;
+    private final Path ownershipLayers;
+    private final Path etc = Path.of("/etc");
     private final LocalVolumes volumes;
     private final Path exits;
     private final Path runcRoot;
@@ -48,7 +51,9 @@ public final class RuncRuntime implements ContainerRuntime {
     private final java.util.Map<String, List<CompletableFuture<AttachStream>>> pendingAttaches = new java.util.HashMap<>();
 
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
+        this.dataRoot = dataRoot;
         this.containers = dataRoot.resolve("containers");
+        this.ownershipLayers = dataRoot.resolve("remap");
         this.volumes = new LocalVolumes(dataRoot);
         this.exits = dataRoot.resolve("exits");
         this.runcRoot = runRoot.resolve("runc");
@@ -63,6 +68,7 @@ public final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
         }
+        RemappedFiles.clearUnfinished(ownershipLayers);
         this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
     }
 
@@ -80,6 +86,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 Files.writeString(dir.resolve("stdin"), "open");
             }
             int[] user = user(config.user(), imageId);
+            IdRemap remap = remapUser == null ? null : remapFor(remapUser, config, user);
             OciSpec spec = new OciSpec()
                     .withArgs(args)
                     .withEnv(env(config, image.config(), id))
@@ -94,6 +101,11 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withMemoryLimit(config.limits().memoryBytes())
                     .withNanoCpus(config.limits().nanoCpus())
                     .withPidsLimit(config.limits().pidsLimit());
+            if (remap == null) {
+                HostAccessOptions.apply(config.hostAccess(), spec);
+            } else {
+                spec.withUserNamespace(remap);
+            }
             for (ContainerConfig.Mount m : config.mounts()) {
                 if (!m.target().startsWith("/")) {
                     throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
@@ -101,6 +113,9 @@ public final class RuncRuntime implements ContainerRuntime {
                 Path source = m.isVolume() ? volumes.dataDir(m.source()) : Path.of(m.source());
                 Files.createDirectories(source);
                 spec.withBind(source.toString(), m.target(), m.readOnly());
+            }
+            if (remap != null) {
+                prepareRemapped(dir, config, imageId, remap);
             }
             json.writeValue(dir.resolve("config.json").toFile(), spec.toMap());
         } catch (IOException e) {
@@ -122,8 +137,7 @@ public final class RuncRuntime implements ContainerRuntime {
             Files.deleteIfExists(exits.resolve(id));
             Path rootfs = dir.resolve("rootfs");
             if (Mounts.mountedBelow(rootfs).isEmpty()) {
-                String imageId = Files.readString(dir.resolve("image")).strip();
-                Mounts.overlay(images.layerDirs(imageId), dir.resolve("upper"), dir.resolve("work"), rootfs);
+                mountRootfs(dir);
             }
             JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
             long pid = launchMonitor(id, dir, spec);
@@ -143,6 +157,61 @@ public final class RuncRuntime implements ContainerRuntime {
             release(id);
             throw e;
         }
+    }
+
+    /** Files a remapped container's root must reach or own; the range kept for its starts. */
+    private void prepareRemapped(Path dir, ContainerConfig config, String imageId, IdRemap remap) throws IOException {
+        RemappedFiles.makeReachable(dataRoot, dir);
+        RemappedFiles.ownUpper(dir.resolve("upper"), dir.resolve("work"), remap);
+        RemappedFiles.ownershipLayer(ownershipLayers, hex(imageId), images.layerDirs(imageId), remap);
+        for (ContainerConfig.Mount m : config.mounts()) {
+            if (m.isVolume()) {
+                Path data = volumes.dataDir(m.source());
+                RemappedFiles.makeReachable(dataRoot, data);
+                RemappedFiles.claimFreshVolume(data, remap);
+            }
+        }
+        Files.writeString(dir.resolve("remap"), remap.asLine());
+    }
+
+    /** The image's layers under the container's own; for a remapped one, its ownership layer between. */
+    private void mountRootfs(Path dir) throws IOException {
+        String imageId = Files.readString(dir.resolve("image")).strip();
+        List<Path> lower = new ArrayList<>(images.layerDirs(imageId));
+        Path remapFile = dir.resolve("remap");
+        if (!Files.exists(remapFile)) {
+            Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs"));
+            return;
+        }
+        IdRemap remap = IdRemap.fromLine(Files.readString(remapFile));
+        lower.add(0, RemappedFiles.ownershipLayer(ownershipLayers, hex(imageId), images.layerDirs(imageId), remap));
+        Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), dir.resolve("rootfs"), RemappedFiles.METACOPY);
+    }
+
+    /**
+     * The remap user's ranges. Host access is refused with a user namespace: it is for admins, who
+     * run in the host's, and inside one it would either do nothing (devices, privileged) or undo
+     * the namespace's point (the host's pids); the host's network cannot mount a sysfs from there.
+     */
+    private IdRemap remapFor(String remapUser, ContainerConfig config, int[] user) {
+        if (config.hostAccess().any()) {
+            throw DomainException.invalid("--privileged, --cap-add, --device, --security-opt and --pid host"
+                    + " are not available in a user namespace (container of " + remapUser + ")");
+        }
+        if (config.networkMode().equals("host")) {
+            throw DomainException.invalid("--network host is not available in a user namespace (container of "
+                    + remapUser + ")");
+        }
+        IdRemap remap = IdRemap.forUser(remapUser, etc);
+        if (user[0] >= remap.size() || user[1] >= remap.size()) {
+            throw DomainException.invalid("user " + user[0] + ":" + user[1] + " is outside the " + remap.size()
+                    + " ids of a remapped container");
+        }
+        return remap;
+    }
+
+    private static String hex(String imageId) {
+        return imageId.startsWith("sha256:") ? imageId.substring(7) : imageId;
     }
 
     private static boolean hasOwnNetwork(JsonNode spec) {

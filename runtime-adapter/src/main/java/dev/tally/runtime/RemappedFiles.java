@@ -1,0 +1,180 @@
+package dev.tally.runtime;
+
+import dev.tally.domain.DomainException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The files a remapped container touches, made usable by its root, which is an unprivileged host
+ * uid: its bundle must be reachable, its overlay upper layer its own, its image layers owned by
+ * its ids, and its fresh volumes writable.
+ */
+final class RemappedFiles {
+
+    /** Overlay options that let a layer of ownership changes stand on the image without copying data. */
+    static final String METACOPY = "metacopy=on,redirect_dir=on";
+
+    private RemappedFiles() {
+    }
+
+    /**
+     * runc mounts the root filesystem from inside the container's user namespace, as the mapped
+     * root: every directory down to the bundle must be searchable by others. Directories of tally's
+     * own data root are made so (o+x, not listable); one above it that is not is a host setting
+     * tally will not change, and is named.
+     */
+    static void makeReachable(Path dataRoot, Path bundle) {
+        Path root = dataRoot.toAbsolutePath().normalize();
+        Path target = bundle.toAbsolutePath().normalize();
+        for (Path p = target; p != null; p = p.getParent()) {
+            int mode = mode(p);
+            if ((mode & 01) != 0) {
+                continue;
+            }
+            if (!p.startsWith(root)) {
+                throw new DomainException(DomainException.Kind.FAILED, "a remapped container cannot reach its root"
+                        + " filesystem: " + p + " is mode " + Integer.toOctalString(mode & 07777)
+                        + "; its user namespace needs search (o+x) permission on every directory above " + target);
+            }
+            setAttribute(p, "unix:mode", (mode & 07777) | 01);
+        }
+    }
+
+    /** The container's own layer and overlay's work directory belong to its root. */
+    static void ownUpper(Path upper, Path work, IdRemap remap) {
+        chown(upper, remap.hostRootUid(), remap.hostRootGid());
+        chown(work, remap.hostRootUid(), remap.hostRootGid());
+    }
+
+    /**
+     * A named volume's data directory goes to the first remapped root that mounts it while it is
+     * still fresh: owned by host root and empty, as tally made it. It is never chowned again and
+     * never recursively, so files someone wrote keep their owner: a volume shared across ranges
+     * shows the other range's files as nobody and stays writable only where its modes allow.
+     */
+    static void claimFreshVolume(Path data, IdRemap remap) {
+        try (Stream<Path> entries = Files.list(data)) {
+            Map<String, Object> a = Files.readAttributes(data, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+            if ((Integer) a.get("uid") == 0 && (Integer) a.get("gid") == 0 && entries.findAny().isEmpty()) {
+                chown(data, remap.hostRootUid(), remap.hostRootGid());
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "prepare volume " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A layer that puts the image's files in the remapped range, to go on top of the image's own
+     * layers in a {@link #METACOPY} overlay; made once per image and range, then reused. It holds
+     * metadata only: overlay's metacopy copies up the new owners and leaves the data below, so
+     * it costs an inode per file, not a copy of the image.
+     */
+    static Path ownershipLayer(Path cache, String imageHex, List<Path> imageLayers, IdRemap remap) {
+        Path range = cache.resolve(remap.uidStart() + "." + remap.gidStart() + "." + remap.size());
+        Path done = range.resolve(imageHex);
+        if (Files.isDirectory(done)) {
+            return done;
+        }
+        Path scratch = null;
+        try {
+            Files.createDirectories(range);
+            scratch = Files.createTempDirectory(range, "making-");
+            Path diff = Files.createDirectory(scratch.resolve("diff"));
+            Path merged = Files.createDirectory(scratch.resolve("merged"));
+            Mounts.overlay(imageLayers, diff, Files.createDirectory(scratch.resolve("work")), merged, METACOPY);
+            try {
+                shiftOwners(merged, remap);
+            } finally {
+                Mounts.unmountAllBelow(merged);
+            }
+            try {
+                Files.move(diff, done, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException raced) {
+                if (!Files.isDirectory(done)) {
+                    throw raced;
+                }
+                // another container of the same range made it first: theirs is as good
+            }
+            return done;
+        } catch (IOException | UncheckedIOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "shift the owners of image " + imageHex
+                    + " into the range of " + remap.asLine() + ": " + e.getMessage(), e);
+        } finally {
+            if (scratch != null) {
+                Trees.delete(scratch, "scratch of an ownership layer");
+            }
+        }
+    }
+
+    /** What a daemon that died while making an ownership layer left: its mount and its scratch. */
+    static void clearUnfinished(Path cache) {
+        if (!Files.isDirectory(cache)) {
+            return;
+        }
+        Mounts.unmountAllBelow(cache);
+        try (Stream<Path> ranges = Files.list(cache)) {
+            for (Path range : ranges.toList()) {
+                try (Stream<Path> made = Files.list(range)) {
+                    for (Path p : made.filter(p -> p.getFileName().toString().startsWith("making-")).toList()) {
+                        Trees.delete(p, "unfinished ownership layer");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every file's uid and gid moved into the range; ids beyond the range stay (they show as nobody). */
+    private static void shiftOwners(Path merged, IdRemap remap) throws IOException {
+        try (Stream<Path> walk = Files.walk(merged)) {
+            walk.forEach(p -> {
+                Map<String, Object> a;
+                try {
+                    a = Files.readAttributes(p, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                int uid = (Integer) a.get("uid");
+                int gid = (Integer) a.get("gid");
+                int mode = (Integer) a.get("mode");
+                int newUid = uid < remap.size() ? Math.toIntExact(remap.uidStart() + uid) : uid;
+                int newGid = gid < remap.size() ? Math.toIntExact(remap.gidStart() + gid) : gid;
+                chown(p, newUid, newGid);
+                // chown clears set-uid and set-gid bits, root's chown included: put them back
+                if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) {
+                    setAttribute(p, "unix:mode", mode & 07777);
+                }
+            });
+        }
+    }
+
+    private static void chown(Path p, int uid, int gid) {
+        setAttribute(p, "unix:uid", uid);
+        setAttribute(p, "unix:gid", gid);
+    }
+
+    private static int mode(Path p) {
+        try {
+            return (Integer) Files.getAttribute(p, "unix:mode");
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "stat " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void setAttribute(Path p, String attribute, int value) {
+        try {
+            Files.setAttribute(p, attribute, value, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "set " + attribute + " of " + p + ": " + e.getMessage(), e);
+        }
+    }
+}
