@@ -37,24 +37,28 @@ public final class Tallyd {
     static final String VERSION = "0.1.0";
 
     private final DaemonOptions options;
+    private final AccessPolicy policy;
     private JdbcConnectionPool pool;
     private Configuration axon;
     private Vertx vertx;
 
-    Tallyd(DaemonOptions options) {
+    Tallyd(DaemonOptions options, AccessPolicy policy) {
         this.options = options;
+        this.policy = policy;
     }
 
     public static void main(String[] args) {
         DaemonOptions options;
+        AccessPolicy policy;
         try {
             options = DaemonOptions.parse(args);
+            policy = PolicyFile.load(options.policy());
         } catch (IllegalArgumentException e) {
             System.err.println("tallyd: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Tallyd daemon = new Tallyd(options);
+        Tallyd daemon = new Tallyd(options, policy);
         try {
             daemon.start();
         } catch (Exception e) {
@@ -100,7 +104,7 @@ public final class Tallyd {
         axon = configurer.buildConfiguration();
         axon.start();
 
-        AccessControl access = new AccessControl(axon.eventGateway(), AccessPolicy.defaults());
+        AccessControl access = new AccessControl(axon.eventGateway(), policy);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
