@@ -3,6 +3,7 @@ package dev.tally.ops;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.container.Container;
+import dev.tally.domain.container.ContainerGrants;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageService;
@@ -12,6 +13,8 @@ import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.DockerApi;
+import dev.tally.rest.GrantRoutes;
+import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
@@ -108,10 +111,10 @@ public final class Tallyd {
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
-                containerViews);
+                containerViews, access);
         ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews,
-                volumes);
-        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
+                volumes, access, HostFileLookup.system());
+        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
         runtime.watchExits();
         containers.reconcile();
 
@@ -122,6 +125,7 @@ public final class Tallyd {
         }
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         for (String host : options.hosts()) {
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());

@@ -2,6 +2,9 @@ package dev.tally.projections;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.Grantee;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
@@ -77,6 +80,22 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     @EventHandler
     void on(ContainerRemoved e) {
         update(e.containerId(), v -> v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
+    }
+
+    @EventHandler
+    void on(ContainerAccessGranted e) {
+        update(e.containerId(), v -> {
+            List<Grantee> grantees = new ArrayList<>(v.grantees());
+            grantees.removeIf(g -> g.uid() == e.grantee().uid());
+            grantees.add(e.grantee());
+            return v.withGrantees(grantees);
+        });
+    }
+
+    @EventHandler
+    void on(ContainerAccessRevoked e) {
+        update(e.containerId(), v -> v.withGrantees(v.grantees().stream()
+                .filter(g -> g.uid() != e.grantee().uid()).toList()));
     }
 
     @Override
