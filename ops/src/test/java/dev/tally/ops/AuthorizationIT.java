@@ -243,6 +243,21 @@ class AuthorizationIT {
     }
 
     @Test
+    void imagesAreSharedButOnlyAdminsRepointAnExistingName() {
+        Path tar = daemon.root.resolve("busybox.tar");
+        Daemon.Result replace = docker("alice", "import", tar.toString(), "busybox:latest");
+        assertTrue(replace.code() != 0);
+        assertTrue(replace.err().contains("permission denied: replacing the existing image busybox:latest"
+                + " is for tally admins only"), replace.err());
+        Daemon.Result own = docker("alice", "import", tar.toString(), "alice/tools:1");
+        assertEquals(0, own.code(), own.err());
+        Daemon.Result bobRuns = docker("bob", "run", "--rm", "alice/tools:1", "echo", "shared");
+        assertEquals("shared\n", bobRuns.out(), bobRuns.err());
+        Daemon.Result admin = docker("carol", "import", tar.toString(), "alice/tools:1");
+        assertEquals(0, admin.code(), admin.err());
+    }
+
+    @Test
     void volumesBelongToWhoeverMadeThem() {
         assertEquals(0, docker("alice", "volume", "create", "alice-vol").code());
         Daemon.Result inspect = docker("bob", "volume", "inspect", "alice-vol");
