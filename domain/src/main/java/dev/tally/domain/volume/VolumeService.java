@@ -5,7 +5,6 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.query.ContainerQueries;
-import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.volume.command.CreateVolume;
 import dev.tally.domain.volume.command.RemoveVolume;
 import dev.tally.domain.volume.query.VolumeQueries;
@@ -100,7 +99,8 @@ public class VolumeService {
         VolumeView v = require(name, actor, "volume.remove");
         List<String> users = containers.list(true).stream()
                 .filter(c -> c.config().mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(name)))
-                .map(ContainerView::id).toList();
+                .map(c -> access.isAdmin(actor) || c.owner().uid() == actor.uid() ? c.id() : "another user's container")
+                .toList();
         if (!users.isEmpty()) {
             throw DomainException.conflict("remove " + name + ": volume is in use - " + users);
         }
