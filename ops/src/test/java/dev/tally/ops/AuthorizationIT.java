@@ -243,6 +243,17 @@ class AuthorizationIT {
     }
 
     @Test
+    void someoneElsesContainerNamedLikeMyIdDoesNotHideMine() {
+        String bobs = run("bob", "bob-box");
+        String prefix = bobs.substring(0, 12);
+        run("alice", prefix);
+        Daemon.Result inspect = docker("bob", "inspect", "-f", "{{.Id}}", prefix);
+        assertEquals(bobs, inspect.out().strip(), inspect.err());
+        assertEquals(0, docker("alice", "rm", "-f", prefix).code());
+        assertEquals(0, docker("bob", "rm", "-f", "bob-box").code());
+    }
+
+    @Test
     void imagesAreSharedButOnlyAdminsRepointAnExistingName() {
         Path tar = daemon.root.resolve("busybox.tar");
         Daemon.Result replace = docker("alice", "import", tar.toString(), "busybox:latest");

@@ -115,6 +115,16 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     }
 
     @Override
+    public List<ContainerView> candidates(String ref) {
+        String key = ref.startsWith("/") ? ref.substring(1) : ref;
+        if (!key.matches("[0-9a-f]{1,64}")) {
+            return select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id = ? OR name = ?)", key, key);
+        }
+        return select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id LIKE ? OR name = ?)",
+                key + "%", key);
+    }
+
+    @Override
     public List<ContainerView> list(boolean all) {
         return select(all ? "SELECT doc FROM container_view WHERE status <> 'REMOVED' ORDER BY created DESC"
                 : "SELECT doc FROM container_view WHERE status = 'RUNNING' ORDER BY created DESC");

@@ -23,6 +23,8 @@ import dev.tally.domain.volume.VolumeService;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -299,11 +301,24 @@ public class ContainerService {
      * @param action what was asked, for the record ({@code container.stop})
      */
     public ContainerView require(String ref, Actor actor, String action) {
-        ContainerView c = containers.find(ref).orElseThrow(() -> noSuchContainer(ref));
-        if (!visibleTo(c, actor)) {
+        if (access.isAdmin(actor)) {
+            return containers.find(ref).orElseThrow(() -> noSuchContainer(ref));
+        }
+        // Chosen among what this actor may see, so that someone else's container with the same name or
+        // id prefix neither hides the actor's own nor tells them it exists.
+        String key = ref.startsWith("/") ? ref.substring(1) : ref;
+        List<ContainerView> candidates = containers.candidates(ref);
+        List<ContainerView> visible = candidates.stream().filter(c -> visibleTo(c, actor)).toList();
+        Optional<ContainerView> chosen = visible.stream().filter(c -> c.id().equals(key)).findFirst()
+                .or(() -> visible.stream().filter(c -> c.name().equals(key)).findFirst())
+                .or(() -> visible.size() == 1 ? Optional.of(visible.get(0)) : Optional.empty());
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        if (visible.isEmpty() && !candidates.isEmpty()) {
             throw access.deny(actor, action, "container/" + ref, "not the owner, and no grant", noSuchContainer(ref));
         }
-        return c;
+        throw noSuchContainer(ref);
     }
 
     /** The containers this actor may see, newest first; only running ones unless {@code all}. */
