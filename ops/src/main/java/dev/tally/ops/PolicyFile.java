@@ -40,8 +40,9 @@ final class PolicyFile {
         try {
             root = new ObjectMapper().readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("policy " + file + ": not valid JSON: "
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr());
+            String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker.*|\\s*\\[Source.*", "").strip();
+            throw new IllegalArgumentException("policy " + file + ": not valid JSON: " + why + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("policy " + file + ": expected a JSON object");
