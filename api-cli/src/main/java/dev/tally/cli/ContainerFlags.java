@@ -22,6 +22,11 @@ final class ContainerFlags {
     private final OptionSpec pidsLimit;
     private final OptionSpec volumes;
     private final OptionSpec network;
+    private final OptionSpec privileged;
+    private final OptionSpec capAdd;
+    private final OptionSpec devices;
+    private final OptionSpec securityOpt;
+    private final OptionSpec pid;
     private final OptionSpec interactive;
     private final OptionSpec tty;
     private final OptionSpec autoRemove;
@@ -47,6 +52,12 @@ final class ContainerFlags {
         volumes = ArgSpecs.repeatable(verb, "SRC:DST[:ro]", "Bind mount a volume", "-v", "--volume");
         network = ArgSpecs.option(verb, String.class, "MODE", "Connect a container to a network (none, host)",
                 "--network");
+        privileged = ArgSpecs.flag(verb, "Give extended privileges to this container (admins only)", "--privileged");
+        capAdd = ArgSpecs.repeatable(verb, "CAP", "Add Linux capabilities (admins only)", "--cap-add");
+        devices = ArgSpecs.repeatable(verb, "HOST[:CONTAINER][:rwm]", "Add a host device to the container (admins only)",
+                "--device");
+        securityOpt = ArgSpecs.repeatable(verb, "OPT", "Security options (admins only)", "--security-opt");
+        pid = ArgSpecs.option(verb, String.class, "MODE", "PID namespace to use (host: admins only)", "--pid");
         interactive = ArgSpecs.flag(verb, "Keep STDIN open even if not attached", "-i", "--interactive");
         tty = ArgSpecs.flag(verb, "Allocate a pseudo-TTY", "-t", "--tty");
         autoRemove = ArgSpecs.flag(verb, "Automatically remove the container when it exits", "--rm");
@@ -70,6 +81,11 @@ final class ContainerFlags {
         options.pidsLimit = ArgSpecs.value(pidsLimit);
         options.volumes.addAll(ArgSpecs.values(volumes));
         options.network = ArgSpecs.value(network);
+        options.privileged = ArgSpecs.isSet(privileged);
+        options.capAdd.addAll(ArgSpecs.values(capAdd));
+        options.devices.addAll(ArgSpecs.values(devices));
+        options.securityOpt.addAll(ArgSpecs.values(securityOpt));
+        options.pid = ArgSpecs.value(pid);
         options.interactive = ArgSpecs.isSet(interactive);
         options.tty = ArgSpecs.isSet(tty);
         options.autoRemove = ArgSpecs.isSet(autoRemove);

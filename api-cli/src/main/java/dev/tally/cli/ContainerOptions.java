@@ -24,6 +24,11 @@ final class ContainerOptions {
     Long pidsLimit;
     final List<String> volumes = new ArrayList<>();
     String network;
+    boolean privileged;
+    final List<String> capAdd = new ArrayList<>();
+    final List<String> devices = new ArrayList<>();
+    final List<String> securityOpt = new ArrayList<>();
+    String pid;
     boolean interactive;
     boolean tty;
     boolean autoRemove;
@@ -48,6 +53,21 @@ final class ContainerOptions {
         }
         if (network != null) {
             hostConfig.put("NetworkMode", network);
+        }
+        if (privileged) {
+            hostConfig.put("Privileged", true);
+        }
+        if (!capAdd.isEmpty()) {
+            hostConfig.put("CapAdd", List.copyOf(capAdd));
+        }
+        if (!devices.isEmpty()) {
+            hostConfig.put("Devices", deviceMappings());
+        }
+        if (!securityOpt.isEmpty()) {
+            hostConfig.put("SecurityOpt", List.copyOf(securityOpt));
+        }
+        if (pid != null) {
+            hostConfig.put("PidMode", pid);
         }
         hostConfig.put("AutoRemove", autoRemove);
         hostConfig.put("ConsoleSize", consoleSize == null ? List.of(0, 0) : List.of(consoleSize[0], consoleSize[1]));
@@ -113,6 +133,37 @@ final class ContainerOptions {
             }
         }
         return List.copyOf(volumes);
+    }
+
+    /** docker's --device HOST[:CONTAINER][:PERMISSIONS], as HostConfig.Devices entries. */
+    private List<Map<String, String>> deviceMappings() {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (String device : devices) {
+            String[] parts = device.split(":", -1);
+            String onHost = parts[0];
+            String inside = onHost;
+            String permissions = "rwm";
+            if (parts.length == 2) {
+                if (parts[1].matches("[rwm]{1,3}")) {
+                    permissions = parts[1];
+                } else {
+                    inside = parts[1];
+                }
+            } else if (parts.length == 3) {
+                inside = parts[1];
+                permissions = parts[2];
+            }
+            if (parts.length > 3 || !onHost.startsWith("/") || !inside.startsWith("/")
+                    || !permissions.matches("[rwm]{1,3}")) {
+                throw invalidFlag("--device", device, "invalid device specification: " + device);
+            }
+            Map<String, String> mapping = new LinkedHashMap<>();
+            mapping.put("PathOnHost", onHost);
+            mapping.put("PathInContainer", inside);
+            mapping.put("CgroupPermissions", permissions);
+            out.add(mapping);
+        }
+        return out;
     }
 
     private interface Conversion {

@@ -10,12 +10,23 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Who is on the other end of a request, from the kernel (SO_PEERCRED on the Unix socket), never
  * from anything the client sent. Reaching the channel needs Vert.x internals: they stay here.
+ *
+ * <p>The uid is the kernel's and is trusted. Groups come from the peer's own process
+ * ({@code /proc/PID/status}, only while that process still has the peer's uid, so a recycled pid
+ * cannot lend its groups), else from /etc/group. The login uid ({@code /proc/PID/loginuid}) tells
+ * who logged in, even under sudo; it only informs.
  */
 final class CallerIdentity {
+
+    private static final HostAccounts ACCOUNTS = HostAccounts.system();
+    private static final long UNSET_LOGIN_UID = 4294967295L;
 
     private CallerIdentity() {
     }
@@ -26,7 +37,7 @@ final class CallerIdentity {
             try {
                 PeerCredentials creds = unix.peerCredentials();
                 int gid = creds.gids().length > 0 ? creds.gids()[0] : -1;
-                return new Actor(creds.uid(), gid, userName(creds.uid()), creds.pid(), "unix:pid=" + creds.pid());
+                return peer(creds.uid(), gid, creds.pid(), Path.of("/proc"), ACCOUNTS);
             } catch (IOException e) {
                 throw new DomainException(DomainException.Kind.DENIED, "cannot read the caller's credentials");
             }
@@ -35,18 +46,66 @@ final class CallerIdentity {
                 "this transport does not identify its callers; use the Unix socket");
     }
 
-    /** The name /etc/passwd gives the uid, or the uid as text. */
-    static String userName(int uid) {
+    /** The actor for a peer whose kernel credentials are these, with its groups and login uid. */
+    static Actor peer(int uid, int gid, int pid, Path proc, HostAccounts accounts) {
+        Optional<HostAccounts.User> user = accounts.user(uid);
+        String name = user.map(HostAccounts.User::name).orElse(Integer.toString(uid));
+        Path status = proc.resolve(Integer.toString(pid)).resolve("status");
+        List<Integer> supplementary = processGroups(status, uid)
+                .orElseGet(() -> user.map(u -> accounts.supplementaryGids(u.name())).orElse(List.of()));
+        int primary = gid >= 0 ? gid : user.map(HostAccounts.User::gid).orElse(-1);
+        List<String> groups = primary < 0 ? List.of() : accounts.groupNames(primary, supplementary);
+        Integer loginUid = loginUid(proc.resolve(Integer.toString(pid)).resolve("loginuid"));
+        return new Actor(uid, primary, name, pid, "unix:pid=" + pid, groups, loginUid, "");
+    }
+
+    /**
+     * The {@code Groups:} of a process's status, if it still runs with this real uid; empty when it
+     * is gone or is someone else's now.
+     */
+    static Optional<List<Integer>> processGroups(Path status, int uid) {
+        List<String> lines;
         try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                String[] f = line.split(":");
-                if (f.length > 2 && f[2].equals(Integer.toString(uid))) {
-                    return f[0];
+            lines = Files.readAllLines(status);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Integer realUid = null;
+        List<Integer> groups = null;
+        for (String line : lines) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                realUid = parse(f[0]);
+            } else if (line.startsWith("Groups:")) {
+                groups = new ArrayList<>();
+                for (String g : line.substring(7).trim().split("\\s+")) {
+                    Integer n = g.isEmpty() ? null : parse(g);
+                    if (n != null) {
+                        groups.add(n);
+                    }
                 }
             }
-        } catch (IOException ignored) {
-            // fall back to the number
         }
-        return Integer.toString(uid);
+        if (realUid == null || realUid != uid || groups == null) {
+            return Optional.empty();
+        }
+        return Optional.of(groups);
+    }
+
+    static Integer loginUid(Path file) {
+        try {
+            long v = Long.parseLong(Files.readString(file).strip());
+            return v == UNSET_LOGIN_UID || v < 0 || v > Integer.MAX_VALUE ? null : (int) v;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Integer parse(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -31,7 +31,7 @@ final class ContainerRoutes {
         r.post("/containers/:id/kill").handler(ctx -> act(ctx, a -> api.containers().kill(id(ctx),
                 ctx.request().getParam("signal"), a)));
         r.post("/containers/:id/restart").handler(ctx -> act(ctx, a -> {
-            ContainerView c = api.containers().require(id(ctx));
+            ContainerView c = api.containers().require(id(ctx), a, "container.restart");
             if (c.status() == ContainerStatus.RUNNING) {
                 api.containers().stop(c.id(), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a);
             }
@@ -39,11 +39,17 @@ final class ContainerRoutes {
         }));
         r.delete("/containers/:id").handler(ctx -> act(ctx, a -> api.containers().remove(id(ctx),
                 DockerApi.flag(ctx, "force"), a)));
-        r.post("/containers/:id/resize").handler(ctx -> api.blocking(ctx, () -> {
-            ContainerView c = api.containers().require(id(ctx));
-            api.runtime().resize(c.id(), intParam(ctx, "h", 0), intParam(ctx, "w", 0));
-            return c;
-        }, v -> ctx.response().setStatusCode(200).end()));
+        r.post("/containers/:id/resize").handler(ctx -> {
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor == null) {
+                return;
+            }
+            api.blocking(ctx, () -> {
+                ContainerView c = api.containers().require(id(ctx), actor, "container.resize");
+                api.runtime().resize(c.id(), intParam(ctx, "h", 0), intParam(ctx, "w", 0));
+                return c;
+            }, v -> ctx.response().setStatusCode(200).end());
+        });
     }
 
     static String id(RoutingContext ctx) {
@@ -97,13 +103,17 @@ final class ContainerRoutes {
     }
 
     private void list(RoutingContext ctx) {
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
+            return;
+        }
         boolean all = DockerApi.flag(ctx, "all");
         String limit = ctx.request().getParam("limit");
         boolean limited = limit != null && !limit.isEmpty() && Integer.parseInt(limit) > 0;
         Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
         api.blocking(ctx, () -> {
             Instant now = Instant.now();
-            List<ContainerView> views = api.containerQueries().list(all || limited || filters.containsKey("status"));
+            List<ContainerView> views = api.containers().list(all || limited || filters.containsKey("status"), actor);
             JsonArray out = new JsonArray();
             int max = limited ? Integer.parseInt(limit) : Integer.MAX_VALUE;
             for (ContainerView v : views) {
@@ -116,7 +126,12 @@ final class ContainerRoutes {
     }
 
     private void inspect(RoutingContext ctx) {
-        api.blocking(ctx, () -> DockerJson.inspect(api.containers().require(id(ctx)), Instant.now()),
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
+            return;
+        }
+        api.blocking(ctx, () -> DockerJson.inspect(api.containers().require(id(ctx), actor, "container.inspect"),
+                        Instant.now()),
                 json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()));
     }
 }

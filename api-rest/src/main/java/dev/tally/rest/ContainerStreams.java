@@ -1,5 +1,6 @@
 package dev.tally.rest;
 
+import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerStatus;
@@ -44,7 +45,11 @@ final class ContainerStreams {
             ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
             return;
         }
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), initial -> {
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
+            return;
+        }
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.wait"), initial -> {
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", "application/json");
             resp.writeHead();
@@ -80,7 +85,11 @@ final class ContainerStreams {
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
         boolean stdin = DockerApi.flag(ctx, "stdin");
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), c -> {
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
+            return;
+        }
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.attach"), c -> {
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
                 interactive(ctx, c, tty, stdin);
@@ -168,7 +177,11 @@ final class ContainerStreams {
         int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx)), c -> {
+        Actor actor = DockerApi.callerOrDeny(ctx);
+        if (actor == null) {
+            return;
+        }
+        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.logs"), c -> {
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"

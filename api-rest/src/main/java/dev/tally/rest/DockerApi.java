@@ -94,7 +94,12 @@ public final class DockerApi {
         r.route(HttpMethod.GET, "/_ping").handler(ctx -> ping(ctx, true));
         r.route(HttpMethod.HEAD, "/_ping").handler(ctx -> ping(ctx, false));
         r.get("/version").handler(ctx -> ctx.json(version()));
-        r.get("/info").handler(ctx -> blocking(ctx, this::info, ctx::json));
+        r.get("/info").handler(ctx -> {
+            Actor actor = callerOrDeny(ctx);
+            if (actor != null) {
+                blocking(ctx, () -> info(actor), ctx::json);
+            }
+        });
         new ContainerRoutes(this).mount(r);
         new ContainerStreams(this).mount(r);
         new ExecRoutes(this).mount(r);
@@ -169,8 +174,8 @@ public final class DockerApi {
                 .put("BuildTime", "");
     }
 
-    private JsonObject info() {
-        List<ContainerView> all = containerQueries.list(true);
+    private JsonObject info(Actor actor) {
+        List<ContainerView> all = containers.list(true, actor);
         long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING).count();
         return new JsonObject()
                 .put("ID", facts.id())

@@ -2,6 +2,10 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.EventVisibility;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
@@ -30,7 +34,9 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 
 /**
  * {@code GET /events}, read from the event log itself: everything since the first event, across
- * restarts, in Docker's event shape with the caller who caused each one added as attributes.
+ * restarts, in Docker's event shape with the caller who caused each one added as attributes. Each
+ * caller reads only what the domain's {@link EventVisibility} shows them; refusals are events of type
+ * {@code tally}, action {@code access-denied}.
  */
 final class EventRoutes {
 
@@ -45,6 +51,11 @@ final class EventRoutes {
     }
 
     private void events(RoutingContext ctx) {
+        Actor viewer = DockerApi.callerOrDeny(ctx);
+        if (viewer == null) {
+            return;
+        }
+        EventVisibility visibility = api.containers().eventsVisibleTo(viewer);
         Instant since = bound(ctx.request().getParam("since"));
         String untilParam = ctx.request().getParam("until");
         Instant until = untilParam != null && untilParam.matches("[0-9]+")
@@ -57,13 +68,13 @@ final class EventRoutes {
         AtomicBoolean closed = new AtomicBoolean();
         resp.closeHandler(x -> closed.set(true));
         Instant from = since == null ? (until == null ? Instant.now() : Instant.EPOCH) : since;
-        Thread t = new Thread(() -> stream(resp, from, until, filters, closed), "tally-events");
+        Thread t = new Thread(() -> stream(resp, from, until, filters, closed, visibility), "tally-events");
         t.setDaemon(true);
         t.start();
     }
 
     private void stream(HttpServerResponse resp, Instant since, Instant until, Map<String, List<String>> filters,
-                        AtomicBoolean closed) {
+                        AtomicBoolean closed, EventVisibility visibility) {
         Map<String, String[]> containers = new HashMap<>();
         try (BlockingStream<TrackedEventMessage<?>> stream = api.eventStore().openStream(null)) {
             while (!closed.get()) {
@@ -74,9 +85,10 @@ final class EventRoutes {
                     continue;
                 }
                 TrackedEventMessage<?> m = stream.nextAvailable();
+                boolean visible = visibility.shows(m.getPayload());
                 JsonObject e = docker(m.getPayload(), containers);
                 Instant at = m.getTimestamp();
-                if (e == null || at.isBefore(since) || !matches(e, filters)) {
+                if (e == null || !visible || at.isBefore(since) || !matches(e, filters)) {
                     continue;
                 }
                 if (until != null && at.isAfter(until)) {
@@ -120,6 +132,16 @@ final class EventRoutes {
                     Map.of("exitCode", Integer.toString(x.exitCode())));
         } else if (payload instanceof ContainerRemoved r) {
             return container(r.containerId(), "destroy", r.actor(), containers, null);
+        } else if (payload instanceof ContainerAccessGranted g) {
+            return container(g.containerId(), "grant", g.actor(), containers, Map.of("grantee", g.grantee().user(),
+                    "granteeUid", Integer.toString(g.grantee().uid())));
+        } else if (payload instanceof ContainerAccessRevoked r) {
+            return container(r.containerId(), "revoke", r.actor(), containers, Map.of("grantee", r.grantee().user(),
+                    "granteeUid", Integer.toString(r.grantee().uid())));
+        } else if (payload instanceof AccessDenied d) {
+            JsonObject attrs = withActor(new JsonObject().put("action", d.action()).put("reason", d.reason()), d.actor());
+            return new JsonObject().put("Type", "tally").put("Action", "access-denied")
+                    .put("Actor", new JsonObject().put("ID", d.object()).put("Attributes", attrs));
         } else if (payload instanceof VolumeCreated v) {
             return volume(v.name(), "create", v.actor());
         } else if (payload instanceof VolumeRemoved v) {

@@ -30,10 +30,20 @@ final class ExecRoutes {
     void mount(Router r) {
         r.post("/containers/:id/exec").handler(this::create);
         r.post("/exec/:id/start").handler(this::start);
-        r.get("/exec/:id/json").handler(ctx -> api.blocking(ctx, () -> inspect(api.containers().execSession(ctx.pathParam("id"))),
-                json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode())));
-        r.post("/exec/:id/resize").handler(ctx -> api.blocking(ctx, () -> api.containers().execSession(ctx.pathParam("id")),
-                s -> ctx.response().setStatusCode(200).end()));
+        r.get("/exec/:id/json").handler(ctx -> {
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor != null) {
+                api.blocking(ctx, () -> inspect(api.containers().execSession(ctx.pathParam("id"), actor)),
+                        json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()));
+            }
+        });
+        r.post("/exec/:id/resize").handler(ctx -> {
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor != null) {
+                api.blocking(ctx, () -> api.containers().execSession(ctx.pathParam("id"), actor),
+                        s -> ctx.response().setStatusCode(200).end());
+            }
+        });
     }
 
     private void create(RoutingContext ctx) {
@@ -69,7 +79,7 @@ final class ExecRoutes {
             }
             api.blocking(ctx, () -> {
                 JsonObject json = DockerApi.jsonBody(body.result());
-                ExecSession session = api.containers().execSession(execId);
+                ExecSession session = api.containers().execSession(execId, actor);
                 return new Object[] {json.getBoolean("Detach", false), session,
                         api.containers().startExec(execId, actor)};
             }, started -> {

@@ -21,13 +21,22 @@ final class VolumeRoutes {
 
     void mount(Router r) {
         r.post("/volumes/create").handler(this::create);
-        r.get("/volumes").handler(ctx -> api.blocking(ctx, () -> {
-            JsonArray list = new JsonArray();
-            api.volumeQueries().list().forEach(v -> list.add(json(v)));
-            return new JsonObject().put("Volumes", list).put("Warnings", new JsonArray());
-        }, json -> ctx.json(json)));
-        r.get("/volumes/:name").handler(ctx -> api.blocking(ctx,
-                () -> json(api.volumes().require(ctx.pathParam("name"))), json -> ctx.json(json)));
+        r.get("/volumes").handler(ctx -> {
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor != null) {
+                api.blocking(ctx, () -> {
+                    JsonArray list = new JsonArray();
+                    api.volumes().list(actor).forEach(v -> list.add(json(v)));
+                    return new JsonObject().put("Volumes", list).put("Warnings", new JsonArray());
+                }, json -> ctx.json(json));
+            }
+        });
+        r.get("/volumes/:name").handler(ctx -> {
+            Actor actor = DockerApi.callerOrDeny(ctx);
+            if (actor != null) {
+                api.blocking(ctx, () -> json(api.volumes().require(ctx.pathParam("name"), actor)), json -> ctx.json(json));
+            }
+        });
         r.delete("/volumes/:name").handler(ctx -> {
             Actor actor = DockerApi.callerOrDeny(ctx);
             if (actor == null) {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** tallyd's flags, named after dockerd's. */
-record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store) {
+record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, Path policy) {
 
     static DaemonOptions parse(String[] args) {
         Path dataRoot = Path.of("/var/lib/tally");
@@ -13,13 +13,14 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         List<String> hosts = new ArrayList<>();
         String group = "tally";
         String store = null;
+        Path policy = Path.of("/etc/tally/policy.json");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (!List.of("--data-root", "--exec-root", "-H", "--host", "-G", "--group", "--store").contains(flag)) {
+            if (!List.of("--data-root", "--exec-root", "-H", "--host", "-G", "--group", "--store", "--policy").contains(flag)) {
                 throw new IllegalArgumentException("unknown flag: " + a
-                        + " (flags: --data-root DIR, --exec-root DIR, -H unix://PATH, --group NAME, --store JDBC_URL)");
+                        + " (flags: --data-root DIR, --exec-root DIR, -H unix://PATH, --group NAME, --store JDBC_URL, --policy FILE)");
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -32,6 +33,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "--exec-root" -> execRoot = Path.of(value);
                 case "-H", "--host" -> hosts.add(value);
                 case "-G", "--group" -> group = value;
+                case "--policy" -> policy = Path.of(value);
                 default -> store = value;
             }
         }
@@ -48,6 +50,6 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         if (store == null) {
             store = "jdbc:h2:file:" + dataRoot.resolve("events/tally").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         }
-        return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store);
+        return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, policy);
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.ops;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.container.Container;
+import dev.tally.domain.container.ContainerGrants;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageService;
@@ -12,6 +13,8 @@ import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.DockerApi;
+import dev.tally.rest.GrantRoutes;
+import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
@@ -37,24 +40,28 @@ public final class Tallyd {
     static final String VERSION = "0.1.0";
 
     private final DaemonOptions options;
+    private final AccessPolicy policy;
     private JdbcConnectionPool pool;
     private Configuration axon;
     private Vertx vertx;
 
-    Tallyd(DaemonOptions options) {
+    Tallyd(DaemonOptions options, AccessPolicy policy) {
         this.options = options;
+        this.policy = policy;
     }
 
     public static void main(String[] args) {
         DaemonOptions options;
+        AccessPolicy policy;
         try {
             options = DaemonOptions.parse(args);
+            policy = PolicyFile.load(options.policy());
         } catch (IllegalArgumentException e) {
             System.err.println("tallyd: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Tallyd daemon = new Tallyd(options);
+        Tallyd daemon = new Tallyd(options, policy);
         try {
             daemon.start();
         } catch (Exception e) {
@@ -100,14 +107,14 @@ public final class Tallyd {
         axon = configurer.buildConfiguration();
         axon.start();
 
-        AccessControl access = new AccessControl(axon.eventGateway(), AccessPolicy.defaults());
+        AccessControl access = new AccessControl(axon.eventGateway(), policy);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
-                containerViews);
+                containerViews, access);
         ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews,
-                volumes);
-        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews);
+                volumes, access, HostFileLookup.system());
+        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
         runtime.watchExits();
         containers.reconcile();
 
@@ -118,6 +125,7 @@ public final class Tallyd {
         }
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         for (String host : options.hosts()) {
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());

@@ -19,17 +19,26 @@ final class Daemon implements AutoCloseable {
     final Path root;
     final Path socket;
     private Process process;
+    private final List<String> extraArgs = new ArrayList<>();
 
     Daemon() throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "tally-it");
         socket = root.resolve("run/tally.sock");
     }
 
+    /** More tallyd flags for {@link #start()}, e.g. {@code --policy FILE}. */
+    Daemon withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     Daemon start() throws IOException {
-        process = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
-                "--exec-root", root.resolve("run").toString())
+                "--exec-root", root.resolve("run").toString()));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(root.resolve("tallyd.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !process.isAlive() || tally("version").code() == 0);

@@ -2,6 +2,9 @@ package dev.tally.projections;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.Grantee;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
@@ -79,6 +82,22 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
         update(e.containerId(), v -> v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
     }
 
+    @EventHandler
+    void on(ContainerAccessGranted e) {
+        update(e.containerId(), v -> {
+            List<Grantee> grantees = new ArrayList<>(v.grantees());
+            grantees.removeIf(g -> g.uid() == e.grantee().uid());
+            grantees.add(e.grantee());
+            return v.withGrantees(grantees);
+        });
+    }
+
+    @EventHandler
+    void on(ContainerAccessRevoked e) {
+        update(e.containerId(), v -> v.withGrantees(v.grantees().stream()
+                .filter(g -> g.uid() != e.grantee().uid()).toList()));
+    }
+
     @Override
     public Optional<ContainerView> find(String ref) {
         String key = ref.startsWith("/") ? ref.substring(1) : ref;
@@ -93,6 +112,16 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
         List<ContainerView> byPrefix = select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND id LIKE ?",
                 key + "%");
         return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+    }
+
+    @Override
+    public List<ContainerView> candidates(String ref) {
+        String key = ref.startsWith("/") ? ref.substring(1) : ref;
+        if (!key.matches("[0-9a-f]{1,64}")) {
+            return select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id = ? OR name = ?)", key, key);
+        }
+        return select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id LIKE ? OR name = ?)",
+                key + "%", key);
     }
 
     @Override

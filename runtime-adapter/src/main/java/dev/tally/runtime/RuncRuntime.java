@@ -112,6 +112,11 @@ public final class RuncRuntime implements ContainerRuntime {
                 }
                 Path source = m.isVolume() ? volumes.dataDir(m.source()) : Path.of(m.source());
                 Files.createDirectories(source);
+                if (!m.isVolume()) {
+                    BindSources.requireUnchanged(source.toString());
+                    Files.writeString(dir.resolve("binds"), source + "\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                }
                 spec.withBind(source.toString(), m.target(), m.readOnly());
             }
             if (remap != null) {
@@ -140,6 +145,9 @@ public final class RuncRuntime implements ContainerRuntime {
                 mountRootfs(dir);
             }
             JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
+            if (Files.exists(dir.resolve("binds"))) {
+                Files.readAllLines(dir.resolve("binds")).forEach(BindSources::requireUnchanged);
+            }
             long pid = launchMonitor(id, dir, spec);
             if (hasOwnNetwork(spec)) {
                 Loopback.up(pid);

@@ -5,6 +5,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.GrantContainerAccess;
+import dev.tally.domain.container.command.RevokeContainerAccess;
 import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
@@ -14,6 +16,8 @@ import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
@@ -25,6 +29,8 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -39,6 +45,9 @@ public class Container {
     private String id;
     private String name;
     private ContainerStatus status;
+    private int ownerUid;
+    private String ownerUser;
+    private final Set<Integer> grantedUids = new HashSet<>();
 
     Container() {
         // for Axon
@@ -125,6 +134,29 @@ public class Container {
         apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
     }
 
+    /** Idempotent: granting again to the same user records nothing new. */
+    @CommandHandler
+    void handle(GrantContainerAccess cmd) {
+        if (isOwner(cmd.grantee())) {
+            throw DomainException.invalid(cmd.grantee().user() + " owns container " + name + ": there is nothing to grant");
+        }
+        if (!grantedUids.contains(cmd.grantee().uid())) {
+            apply(new ContainerAccessGranted(id, cmd.grantee(), cmd.actor(), Instant.now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RevokeContainerAccess cmd) {
+        if (!grantedUids.contains(cmd.grantee().uid())) {
+            throw DomainException.notFound(cmd.grantee().user() + " has no grant on container " + name);
+        }
+        apply(new ContainerAccessRevoked(id, cmd.grantee(), cmd.actor(), Instant.now()));
+    }
+
+    private boolean isOwner(Grantee g) {
+        return g.uid() == ownerUid && (ownerUid != -1 || g.user().equals(ownerUser));
+    }
+
     private void requireStatus(ContainerStatus expected, String what) {
         if (status != expected) {
             throw DomainException.conflict("cannot " + what + " for container " + name + ": it is "
@@ -137,6 +169,18 @@ public class Container {
         id = e.containerId();
         name = e.name();
         status = ContainerStatus.CREATED;
+        ownerUid = e.actor().uid();
+        ownerUser = e.actor().user();
+    }
+
+    @EventSourcingHandler
+    void on(ContainerAccessGranted e) {
+        grantedUids.add(e.grantee().uid());
+    }
+
+    @EventSourcingHandler
+    void on(ContainerAccessRevoked e) {
+        grantedUids.remove(e.grantee().uid());
     }
 
     @EventSourcingHandler

@@ -2,6 +2,8 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
@@ -21,6 +23,8 @@ import dev.tally.domain.volume.VolumeService;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +47,8 @@ public class ContainerService {
     private final ContainerQueries containers;
     private final ImageQueries images;
     private final VolumeService volumes;
+    private final AccessControl access;
+    private final HostLookup host;
     /** Names held by live containers: the set-based rule of unique names, owned by the command side. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Orders a start's outcome before the exit of the same process, however fast it exits. */
@@ -51,8 +57,10 @@ public class ContainerService {
     private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
-                            ImageQueries images, VolumeService volumes) {
+                            ImageQueries images, VolumeService volumes, AccessControl access, HostLookup host) {
         this.commands = commands;
+        this.access = access;
+        this.host = host;
         this.runtime = runtime;
         this.containers = containers;
         this.images = images;
@@ -61,8 +69,20 @@ public class ContainerService {
         runtime.onExit(this::exited);
     }
 
-    /** Creates a container; returns its id. */
-    public String create(String requestedName, ContainerConfig config, Actor actor) {
+    /**
+     * Creates a container; returns its id. Options that amount to root on the host are for admins
+     * (DENIED, recorded, before anything happens); host bind sources are recorded as their real
+     * paths; a non-admin's container runs in a user namespace mapped to that user's subordinate ids.
+     */
+    public String create(String requestedName, ContainerConfig requested, Actor actor) {
+        boolean admin = access.isAdmin(actor);
+        if (!admin) {
+            HostAccessChecks.firstRefusal(requested, access.policy(), host).ifPresent(r -> {
+                throw access.deny(actor, "container.create", "container/" + (requestedName == null ? "" : requestedName),
+                        r.message(), new DomainException(DomainException.Kind.DENIED, r.message()));
+            });
+        }
+        ContainerConfig config = HostAccessChecks.withRealBindPaths(requested, host);
         ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
                 "No such image: " + displayRef(config.image())));
         volumes.ensureFor(config, actor);
@@ -75,12 +95,13 @@ public class ContainerService {
         name = name.startsWith("/") ? name.substring(1) : name;
         String holder = names.putIfAbsent(name, id);
         if (holder != null) {
+            boolean known = containers.find(holder).map(h -> visibleTo(h, actor)).orElse(false);
             throw DomainException.conflict("Conflict. The container name \"/" + name
-                    + "\" is already in use by container \"" + holder
-                    + "\". You have to remove (or rename) that container to be able to reuse that name.");
+                    + "\" is already in use by " + (known ? "container \"" + holder + "\"" : "another user's container")
+                    + ". You have to remove (or rename) that container to be able to reuse that name.");
         }
         try {
-            runtime.create(id, config, image.id(), null);
+            runtime.create(id, config, image.id(), admin ? null : actor.user());
             commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
             return id;
         } catch (RuntimeException e) {
@@ -91,7 +112,7 @@ public class ContainerService {
     }
 
     public void start(String ref, Actor actor) {
-        ContainerView c = require(ref);
+        ContainerView c = require(ref, actor, "container.start");
         ReentrantLock lifecycle = lifecycle(c.id());
         lifecycle.lock();
         try {
@@ -118,7 +139,7 @@ public class ContainerService {
 
     /** Sends the signal, then SIGKILL after the timeout; returns once the container has exited. */
     public void stop(String ref, String signal, int timeoutSeconds, Actor actor) {
-        ContainerView c = require(ref);
+        ContainerView c = require(ref, actor, "container.stop");
         String sig = signal == null || signal.isBlank() ? "TERM" : signal;
         int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
         commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor));
@@ -130,14 +151,14 @@ public class ContainerService {
     }
 
     public void kill(String ref, String signal, Actor actor) {
-        ContainerView c = require(ref);
+        ContainerView c = require(ref, actor, "container.kill");
         String sig = signal == null || signal.isBlank() ? "KILL" : signal;
         commands.sendAndWait(new RequestKill(c.id(), sig, actor));
         runtime.kill(c.id(), sig);
     }
 
     public void remove(String ref, boolean force, Actor actor) {
-        ContainerView c = require(ref);
+        ContainerView c = require(ref, actor, "container.remove");
         if (force && c.status() == ContainerStatus.RUNNING) {
             commands.sendAndWait(new RequestKill(c.id(), "KILL", actor));
             runtime.kill(c.id(), "KILL");
@@ -214,7 +235,7 @@ public class ContainerService {
 
     /** Prepares an exec in a running container; returns its id. Nothing runs until it is started. */
     public String createExec(String ref, ExecSpec spec, Actor actor) {
-        ContainerView c = require(ref);
+        ContainerView c = require(ref, actor, "container.exec");
         if (c.status() != ContainerStatus.RUNNING) {
             throw DomainException.conflict("container " + c.id() + " is not running");
         }
@@ -226,17 +247,23 @@ public class ContainerService {
         return id;
     }
 
-    public ExecSession execSession(String execId) {
+    /** An exec session of a container this actor may see; NOT_FOUND (recorded) for anyone else's. */
+    public ExecSession execSession(String execId, Actor actor) {
         ExecSession s = execs.get(execId);
         if (s == null) {
             throw DomainException.notFound("No such exec instance: " + execId);
+        }
+        ContainerView c = containers.find(s.containerId()).orElse(null);
+        if (c == null ? !access.isAdmin(actor) : !visibleTo(c, actor)) {
+            throw access.deny(actor, "exec.inspect", "exec/" + execId, "not the owner of its container, and no grant",
+                    DomainException.notFound("No such exec instance: " + execId));
         }
         return s;
     }
 
     /** Records who runs what, starts it, and records its exit when it ends. */
     public RunningExec startExec(String execId, Actor actor) {
-        ExecSession s = execSession(execId);
+        ExecSession s = execSession(execId, actor);
         if (s.running() || s.exitCode() != null) {
             throw DomainException.conflict("Exec command " + execId + " has already run");
         }
@@ -266,8 +293,66 @@ public class ContainerService {
                 return t;
             });
 
-    public ContainerView require(String ref) {
-        return containers.find(ref).orElseThrow(() -> DomainException.notFound("No such container: " + ref));
+    /**
+     * The container this reference names, if this actor may see it: an admin, its owner, or a user it
+     * was granted to. Anyone else is told exactly what a missing container tells (NOT_FOUND, "No such
+     * container"), and the refusal is recorded as an AccessDenied.
+     *
+     * @param action what was asked, for the record ({@code container.stop})
+     */
+    public ContainerView require(String ref, Actor actor, String action) {
+        if (access.isAdmin(actor)) {
+            return containers.find(ref).orElseThrow(() -> noSuchContainer(ref));
+        }
+        // Chosen among what this actor may see, so that someone else's container with the same name or
+        // id prefix neither hides the actor's own nor tells them it exists.
+        String key = ref.startsWith("/") ? ref.substring(1) : ref;
+        List<ContainerView> candidates = containers.candidates(ref);
+        List<ContainerView> visible = candidates.stream().filter(c -> visibleTo(c, actor)).toList();
+        Optional<ContainerView> chosen = visible.stream().filter(c -> c.id().equals(key)).findFirst()
+                .or(() -> visible.stream().filter(c -> c.name().equals(key)).findFirst())
+                .or(() -> visible.size() == 1 ? Optional.of(visible.get(0)) : Optional.empty());
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        if (visible.isEmpty() && !candidates.isEmpty()) {
+            throw access.deny(actor, action, "container/" + ref, "not the owner, and no grant", noSuchContainer(ref));
+        }
+        throw noSuchContainer(ref);
+    }
+
+    /** The containers this actor may see, newest first; only running ones unless {@code all}. */
+    public java.util.List<ContainerView> list(boolean all, Actor actor) {
+        java.util.List<ContainerView> views = containers.list(all);
+        return access.isAdmin(actor) ? views : views.stream().filter(c -> visibleTo(c, actor)).toList();
+    }
+
+    /** Admins see every container; users those they created or were granted. */
+    public boolean visibleTo(ContainerView c, Actor actor) {
+        return access.isAdmin(actor) || sameUser(c.owner(), actor.uid(), actor.user())
+                || c.grantees().stream().anyMatch(g -> g.uid() == actor.uid() && (g.uid() != -1 || g.user().equals(actor.user())));
+    }
+
+    /** The same host user: the same uid, or, for callers with no host uid (-1), the same name. */
+    static boolean sameUser(Actor owner, int uid, String user) {
+        return owner.uid() == uid && (uid != -1 || owner.user().equals(user));
+    }
+
+    /** What of the event log this actor may read. */
+    public dev.tally.domain.access.EventVisibility eventsVisibleTo(Actor actor) {
+        return new dev.tally.domain.access.EventVisibility(actor, access.isAdmin(actor));
+    }
+
+    AccessControl access() {
+        return access;
+    }
+
+    HostLookup host() {
+        return host;
+    }
+
+    private static DomainException noSuchContainer(String ref) {
+        return DomainException.notFound("No such container: " + ref);
     }
 
     private boolean awaitExit(String id, int seconds) {

@@ -1,20 +1,28 @@
 package dev.tally.domain.image;
 
 import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.image.command.ImportImage;
 import dev.tally.domain.image.command.TagImage;
 import dev.tally.domain.image.query.ImageQueries;
 import java.io.InputStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
-/** The use cases on images. */
+/**
+ * The use cases on images. Images are shared: everyone may list, inspect and run every image. A user
+ * may import under a new reference; pointing an existing reference elsewhere would change what other
+ * users' next containers run, so that is for admins.
+ */
 public class ImageService {
 
     private final CommandGateway commands;
     private final ImageStore store;
     private final ImageQueries images;
+    private final AccessControl access;
 
-    public ImageService(CommandGateway commands, ImageStore store, ImageQueries images) {
+    public ImageService(CommandGateway commands, ImageStore store, ImageQueries images, AccessControl access) {
+        this.access = access;
         this.commands = commands;
         this.store = store;
         this.images = images;
@@ -23,6 +31,12 @@ public class ImageService {
     /** Imports a root filesystem tar under a reference; returns the image id. */
     public String importRootfs(InputStream tar, String reference, Actor actor) {
         String ref = ImageReference.normalize(reference);
+        if (!access.isAdmin(actor) && images.find(ref).isPresent()) {
+            String message = "permission denied: replacing the existing image " + ref
+                    + " is for tally admins only; import under a new name";
+            throw access.deny(actor, "image.import", "image/" + ref, "the reference exists and may be used by others",
+                    new DomainException(DomainException.Kind.DENIED, message));
+        }
         ImageStore.StoredImage stored = store.importRootfs(tar);
         boolean known = images.find(stored.id()).isPresent();
         if (known) {

@@ -2,9 +2,9 @@ package dev.tally.domain.volume;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.query.ContainerQueries;
-import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.volume.command.CreateVolume;
 import dev.tally.domain.volume.command.RemoveVolume;
 import dev.tally.domain.volume.query.VolumeQueries;
@@ -15,7 +15,11 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
-/** The use cases on named volumes. */
+/**
+ * The use cases on named volumes. A volume belongs to who created it (explicitly or by mounting
+ * it first): users see, mount and remove only their own, admins every one. Names are global, so a
+ * name held by someone else is a conflict that does not say whose.
+ */
 public class VolumeService {
 
     private static final Pattern VALID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
@@ -24,8 +28,11 @@ public class VolumeService {
     private final VolumeStore store;
     private final VolumeQueries volumes;
     private final ContainerQueries containers;
+    private final AccessControl access;
 
-    public VolumeService(CommandGateway commands, VolumeStore store, VolumeQueries volumes, ContainerQueries containers) {
+    public VolumeService(CommandGateway commands, VolumeStore store, VolumeQueries volumes, ContainerQueries containers,
+                         AccessControl access) {
+        this.access = access;
         this.commands = commands;
         this.store = store;
         this.volumes = volumes;
@@ -36,6 +43,10 @@ public class VolumeService {
     public synchronized VolumeView create(String name, Map<String, String> labels, Actor actor) {
         String n = name == null || name.isBlank() ? UUID.randomUUID().toString().replace("-", "") : name;
         requireValidName(n);
+        volumes.find(n).filter(v -> !visibleTo(v, actor)).ifPresent(v -> {
+            throw access.deny(actor, "volume.create", "volume/" + n, "the name is held by another user's volume",
+                    DomainException.conflict("volume name " + n + " is in use by another user's volume"));
+        });
         return volumes.find(n).orElseGet(() -> {
             store.create(n);
             commands.sendAndWait(new CreateVolume(UUID.randomUUID().toString(), n, labels == null ? Map.of() : labels, actor));
@@ -61,15 +72,35 @@ public class VolumeService {
         }
     }
 
-    public VolumeView require(String name) {
-        return volumes.find(name).orElseThrow(() -> DomainException.notFound("get " + name + ": no such volume"));
+    /** The volume if this actor may see it; NOT_FOUND (recorded when it exists) otherwise. */
+    public VolumeView require(String name, Actor actor) {
+        return require(name, actor, "volume.inspect");
+    }
+
+    private VolumeView require(String name, Actor actor, String action) {
+        VolumeView v = volumes.find(name).orElseThrow(() -> DomainException.notFound("get " + name + ": no such volume"));
+        if (!visibleTo(v, actor)) {
+            throw access.deny(actor, action, "volume/" + name, "not the owner",
+                    DomainException.notFound("get " + name + ": no such volume"));
+        }
+        return v;
+    }
+
+    public List<VolumeView> list(Actor actor) {
+        return volumes.list().stream().filter(v -> visibleTo(v, actor)).toList();
+    }
+
+    public boolean visibleTo(VolumeView v, Actor actor) {
+        return access.isAdmin(actor) || (v.owner().uid() == actor.uid()
+                && (actor.uid() != -1 || v.owner().user().equals(actor.user())));
     }
 
     public synchronized void remove(String name, Actor actor) {
-        VolumeView v = require(name);
+        VolumeView v = require(name, actor, "volume.remove");
         List<String> users = containers.list(true).stream()
                 .filter(c -> c.config().mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(name)))
-                .map(ContainerView::id).toList();
+                .map(c -> access.isAdmin(actor) || c.owner().uid() == actor.uid() ? c.id() : "another user's container")
+                .toList();
         if (!users.isEmpty()) {
             throw DomainException.conflict("remove " + name + ": volume is in use - " + users);
         }

@@ -3,16 +3,39 @@ package dev.tally.domain.container.query;
 import dev.tally.domain.Actor;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.Grantee;
 import java.time.Instant;
+import java.util.List;
 
-/** A container as the read model sees it after the events so far. */
+/**
+ * A container as the read model sees it after the events so far.
+ *
+ * @param grantees users other than the owner who were granted access (empty in views stored before
+ *                 grants existed)
+ */
 public record ContainerView(String id, String name, ContainerConfig config, String imageId, Actor owner,
                             Instant created, ContainerStatus status, long pid, int exitCode, Instant startedAt,
-                            Instant finishedAt, String error) {
+                            Instant finishedAt, String error, List<Grantee> grantees) {
+
+    public ContainerView {
+        grantees = grantees == null ? List.of() : List.copyOf(grantees);
+    }
+
+    /** A view without grants. */
+    public ContainerView(String id, String name, ContainerConfig config, String imageId, Actor owner,
+                         Instant created, ContainerStatus status, long pid, int exitCode, Instant startedAt,
+                         Instant finishedAt, String error) {
+        this(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt, finishedAt, error, List.of());
+    }
 
     public ContainerView with(ContainerStatus newStatus, long newPid, int newExitCode, Instant newStartedAt,
                               Instant newFinishedAt, String newError) {
         return new ContainerView(id, name, config, imageId, owner, created, newStatus, newPid, newExitCode,
-                newStartedAt, newFinishedAt, newError);
+                newStartedAt, newFinishedAt, newError, grantees);
+    }
+
+    public ContainerView withGrantees(List<Grantee> newGrantees) {
+        return new ContainerView(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt,
+                finishedAt, error, newGrantees);
     }
 }

@@ -1,0 +1,23 @@
+package dev.tally.cli;
+
+import java.io.IOException;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/** {@code tally revoke CONTAINER USER}: take back a user's grant on a container (admins only). */
+final class RevokeCmd extends VerbCommand {
+
+    private final PositionalParamSpec container = parameter("0", "1", "CONTAINER");
+    private final PositionalParamSpec user = parameter("1", "1", "USER");
+
+    RevokeCmd() {
+        super("revoke", "Take back a user's grant on a container (admins only)");
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String name = ArgSpecs.value(container);
+        api().delete("/tally/v1" + containerPath(name) + "/grants/" + QueryString.pathSegment(ArgSpecs.value(user)));
+        out().println(name);
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tally.domain.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.Grantee;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.volume.event.VolumeCreated;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventVisibilityTest {
+
+    private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Actor ALICE = new Actor(1001, 1001, "alice", 1, "unix:pid=1");
+    private static final Actor BOB = new Actor(1002, 1002, "bob", 2, "unix:pid=2");
+    private static final Actor ROOT = new Actor(0, 0, "root", 3, "unix:pid=3");
+    private static final ContainerConfig CONFIG = new ContainerConfig("busybox", null, null, null, null, null, null,
+            null, false, false, null, null, null, false, null);
+
+    private static final List<Object> LOG = List.of(
+            new ContainerCreated("a1", "web", CONFIG, "sha256:1", ALICE, T),   // 0
+            new ContainerStarted("a1", 10, ALICE, T),                          // 1
+            new ContainerAccessGranted("a1", new Grantee("bob", 1002), ROOT, T), // 2
+            new ContainerStarted("a1", 11, ROOT, T),                           // 3
+            new ContainerAccessRevoked("a1", new Grantee("bob", 1002), ROOT, T), // 4
+            new ContainerStarted("a1", 12, ALICE, T),                          // 5
+            new VolumeCreated("v1", "data", Map.of(), BOB, T),                 // 6
+            new ImageTagged("sha256:1", "docker.io/library/busybox:latest", ROOT, T), // 7
+            new AccessDenied(BOB, "container.stop", "container/web", "not the owner", T)); // 8
+
+    private static List<Integer> shown(Actor viewer, boolean admin) {
+        EventVisibility v = new EventVisibility(viewer, admin);
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < LOG.size(); i++) {
+            if (v.shows(LOG.get(i))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void adminsReadEverything() {
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), shown(ROOT, true));
+    }
+
+    @Test
+    void theOwnerReadsTheirContainerImagesButNotOthersVolumesOrRefusals() {
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 7), shown(ALICE, false));
+    }
+
+    @Test
+    void aGranteeReadsFromTheGrantToTheRevocationAndTheirOwnThings() {
+        assertEquals(List.of(2, 3, 4, 6, 7, 8), shown(BOB, false));
+    }
+}
