@@ -31,8 +31,7 @@ final class CallerIdentity {
                 throw new DomainException(DomainException.Kind.DENIED, "cannot read the caller's credentials");
             }
         }
-        throw new DomainException(DomainException.Kind.DENIED,
-                "this transport does not identify its callers; use the Unix socket");
+        return TlsCallerIdentity.of(request.connection());
     }
 
     /** The name /etc/passwd gives the uid, or the uid as text. */

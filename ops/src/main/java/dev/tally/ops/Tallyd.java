@@ -68,6 +68,7 @@ public final class Tallyd {
     }
 
     void start() throws Exception {
+        ServerTls tls = TcpListeners.loadTls(options);
         Path dataRoot = options.dataRoot();
         Files.createDirectories(dataRoot.resolve("events"));
         Files.setPosixFilePermissions(dataRoot, PosixFilePermissions.fromString("rwx--x--x"));
@@ -119,6 +120,9 @@ public final class Tallyd {
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         for (String host : options.hosts()) {
+            if (!host.startsWith("unix://")) {
+                continue;
+            }
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
@@ -126,6 +130,7 @@ public final class Tallyd {
             secureSocket(socket);
             System.out.println("tallyd " + VERSION + ": listening on " + host + " (data root " + dataRoot + ")");
         }
+        TcpListeners.start(options, tls, api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
     }
 
