@@ -13,7 +13,8 @@
 # Usage: make-certs.sh DIR [CN...]   (CNs default to the user running the script)
 # Environment: TALLY_CERT_KEY=ec (P-256, the default) or rsa (2048 bits); TALLY_CERT_SAN: extra
 # subjectAltName entries for the server, e.g. "IP:10.0.0.5,DNS:build.example.org";
-# TALLY_CERT_DAYS (default 365). An existing CA in DIR is reused, so more clients can be added later.
+# TALLY_CERT_DAYS (default 365). An existing CA and server certificate in DIR are kept, so more
+# clients can be added later (delete server-cert.pem to make a new one).
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
@@ -69,11 +70,13 @@ usage="digitalSignature"
 [ "$keytype" = rsa ] && usage="digitalSignature,keyEncipherment"
 san="IP:127.0.0.1,IP:::1,DNS:localhost,DNS:$(hostname)"
 [ -n "${TALLY_CERT_SAN:-}" ] && san="$san,$TALLY_CERT_SAN"
-new_key "$dir/server-key.pem"
-sign "$dir/server-key.pem" "/CN=tallyd" \
-  "basicConstraints=CA:FALSE\nkeyUsage=critical,$usage\nextendedKeyUsage=serverAuth\nsubjectAltName=$san\n" \
-  "$dir/server-cert.pem"
-echo "make-certs: server $dir/server-cert.pem ($san)"
+if [ ! -f "$dir/server-cert.pem" ] || [ ! -f "$dir/server-key.pem" ]; then
+  new_key "$dir/server-key.pem"
+  sign "$dir/server-key.pem" "/CN=tallyd" \
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,$usage\nextendedKeyUsage=serverAuth\nsubjectAltName=$san\n" \
+    "$dir/server-cert.pem"
+  echo "make-certs: server $dir/server-cert.pem ($san)"
+fi
 
 for cn in "${cns[@]}"; do
   mkdir -p "$dir/$cn"
