@@ -197,6 +197,21 @@ class TlsIT {
     }
 
     @Test
+    void theServersCertificateIsNoClientCertificate() throws Exception {
+        Path server = certs.getParent().resolve("server-as-client");
+        Files.createDirectories(server);
+        Files.copy(certs.resolve("ca.pem"), server.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certs.resolve("server-cert.pem"), server.resolve("cert.pem"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certs.resolve("server-key.pem"), server.resolve("key.pem"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Daemon.Result tally = tallyTls(server, "ps");
+        assertEquals(1, tally.code(), tally.err());
+        assertTrue(tally.err().contains("refused the client certificate"), tally.err());
+        assertTrue(daemon.log().contains("does not permit use for TLS client authentication"), daemon.log());
+    }
+
+    @Test
     void noClientCertificateIsRefused() throws Exception {
         Path caOnly = certs.getParent().resolve("ca-only");
         Files.createDirectories(caOnly);
