@@ -163,12 +163,12 @@ class TlsIT {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.tally.cli.TallyCli", "-H", host, "run", "--rm", "-i",
-                "busybox", "sh", "-c", "cat; exit 4"));
+                "busybox", "sh", "-c", "cat; echo end; exit 4"));
         Map<String, String> env = Map.of("DOCKER_TLS_VERIFY", "1",
                 "DOCKER_CERT_PATH", certs.resolve(STRANGER).toString());
         Daemon.Result cat = Daemon.exec(cmd, env, input);
         assertEquals(4, cat.code(), cat.err());
-        assertEquals("a\nb\n", cat.out());
+        assertEquals("a\nb\nend\n", cat.out(), "output goes on after the end of stdin");
     }
 
     @Test
