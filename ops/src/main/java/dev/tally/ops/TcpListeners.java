@@ -65,7 +65,10 @@ final class TcpListeners {
         }
     }
 
-    /** One line per refused handshake or broken connection: who tried is worth knowing. */
+    /**
+     * One line per refused handshake or broken connection, with the reason (Vert.x reports these
+     * without the peer's address). Requests that got through are in the event log with their source.
+     */
     private static void logFailure(String where, Throwable failure) {
         String reason = failure.getClass().getSimpleName().equals("NotSslRecordException")
                 ? "not TLS (plain HTTP?)" : failure.getMessage();
