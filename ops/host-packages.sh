@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the host needs to build and run tally: a JDK 17, Maven, runc (the OCI runtime),
-# conmon (each container's monitor) and busybox-static (the base image, made without a network).
+# conmon (each container's monitor), busybox-static (the base image, made without a network) and
+# openssl (ops/make-certs.sh makes a test CA and certificates for TCP with mutual TLS).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -q ' 17\.' || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
-for p in runc conmon busybox-static; do
+for p in runc conmon busybox-static openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 # With --docker-cli (the tests drive tallyd with the docker CLI too): Debian's docker.io, for its

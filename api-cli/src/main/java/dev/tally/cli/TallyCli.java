@@ -26,6 +26,16 @@ public final class TallyCli implements Callable<Integer> {
             "Daemon address, unix:///path or tcp://host:port (default: $TALLY_HOST or "
                     + DaemonAddress.DEFAULT + ")",
             "-H", "--host");
+    private final OptionSpec tlsVerify = ArgSpecs.flag(spec,
+            "Use mutual TLS and verify the daemon (default: $DOCKER_TLS_VERIFY set)", "--tlsverify");
+    private final OptionSpec tlsCaCert = ArgSpecs.option(spec, String.class, "FILE",
+            "Trust the daemon's certificate only when signed by this CA (default: $DOCKER_CERT_PATH/ca.pem)",
+            "--tlscacert");
+    private final OptionSpec tlsCert = ArgSpecs.option(spec, String.class, "FILE",
+            "Client certificate, whose CN the daemon records as the user (default: $DOCKER_CERT_PATH/cert.pem)",
+            "--tlscert");
+    private final OptionSpec tlsKey = ArgSpecs.option(spec, String.class, "FILE",
+            "Client key, PKCS#8 PEM (default: $DOCKER_CERT_PATH/key.pem)", "--tlskey");
     private final Map<String, String> env;
     private final StdStreams io;
     private final Clock clock;
@@ -86,7 +96,12 @@ public final class TallyCli implements Callable<Integer> {
 
     DaemonApi daemonApi() {
         try {
-            return new DaemonApi(new HttpClient(DaemonAddress.parse(daemonAddress())));
+            DaemonAddress address = DaemonAddress.parse(daemonAddress());
+            if (ArgSpecs.isSet(tlsVerify) || !env.getOrDefault("DOCKER_TLS_VERIFY", "").isEmpty()) {
+                address = address.withTls(TlsSettings.of(ArgSpecs.value(tlsCaCert), ArgSpecs.value(tlsCert),
+                        ArgSpecs.value(tlsKey), env));
+            }
+            return new DaemonApi(new HttpClient(address));
         } catch (IllegalArgumentException badAddress) {
             throw new CliException(badAddress.getMessage(), ExitCodeMapper.GENERAL_FAILURE);
         }

@@ -30,20 +30,30 @@ final class Verbs {
         }
     }
 
+    /** The root's options that take a value, and its flags: both may come before the verb. */
+    private static final List<String> ROOT_OPTIONS = List.of("-H", "--host", "--tlscacert", "--tlscert", "--tlskey");
+    private static final List<String> ROOT_FLAGS = List.of("--tlsverify");
+
     /**
-     * The first argument after the root's -H/--host options, or null when there is
-     * none or another option comes first (--help, --, an unknown option).
+     * The first argument after the root's options (-H/--host, --tlsverify, --tlscacert,
+     * --tlscert, --tlskey), or null when there is none or another option comes first
+     * (--help, --, an unknown option).
      */
     static String invokedName(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("-H") || arg.equals("--host")) {
+            if (ROOT_OPTIONS.contains(arg)) {
                 i++;
-            } else if (!arg.startsWith("-H") && !arg.startsWith("--host=")) {
+            } else if (!arg.startsWith("-H") && !ROOT_FLAGS.contains(arg) && !isRootOptionWithValue(arg)) {
                 return arg.startsWith("-") ? null : arg;
             }
         }
         return null;
+    }
+
+    private static boolean isRootOptionWithValue(String arg) {
+        int equals = arg.indexOf('=');
+        return equals > 0 && ROOT_OPTIONS.contains(arg.substring(0, equals));
     }
 
     private static void add(CommandLine root, String name) {

@@ -43,7 +43,8 @@ class VerbSelectionTest {
             CliRun result = CliRun.run(absentDaemon(), args);
 
             assertEquals(0, result.exitCode(), result.stderr());
-            assertTrue(result.stdout().startsWith("Usage: tally [--help] [-H=URL] [COMMAND]\n"), result.stdout());
+            assertTrue(result.stdout().startsWith("Usage: tally [--help] [--tlsverify] [-H=URL] [--tlscacert=FILE]\n"),
+                    result.stdout());
             for (String verb : Verbs.NAMES) {
                 assertTrue(result.stdout().contains("\n  " + verb + " "), verb + " missing from\n" + result.stdout());
             }

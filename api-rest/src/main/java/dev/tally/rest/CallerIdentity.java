@@ -42,8 +42,7 @@ final class CallerIdentity {
                 throw new DomainException(DomainException.Kind.DENIED, "cannot read the caller's credentials");
             }
         }
-        throw new DomainException(DomainException.Kind.DENIED,
-                "this transport does not identify its callers; use the Unix socket");
+        return TlsCallerIdentity.of(request.connection());
     }
 
     /** The actor for a peer whose kernel credentials are these, with its groups and login uid. */

@@ -13,19 +13,26 @@ import dev.tally.domain.volume.VolumeService;
 import dev.tally.domain.volume.query.VolumeQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
 /**
@@ -85,6 +92,32 @@ public final class DockerApi {
         return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(0))
                 .requestHandler(router())
                 .listen(SocketAddress.domainSocketAddress(path));
+    }
+
+    /**
+     * Listens on TCP with mutual TLS (1.2 or 1.3, HTTP/1.1): the daemon shows the certificate in
+     * {@code keys}, and a client must show one issued by a CA in {@code clientCas} or the handshake
+     * fails; its subject CN is the caller. Failed handshakes and other connection errors go to
+     * {@code failures}.
+     */
+    public Future<HttpServer> listenTls(String host, int port, KeyManagerFactory keys, TrustManagerFactory clientCas,
+                                        Consumer<Throwable> failures) {
+        HttpServerOptions options = new HttpServerOptions().setIdleTimeout(0).setSsl(true)
+                .setKeyCertOptions(KeyCertOptions.wrap(keys)).setTrustOptions(TrustOptions.wrap(clientCas))
+                .setClientAuth(ClientAuth.REQUIRED).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        return vertx.createHttpServer(options).requestHandler(router()).exceptionHandler(failures::accept)
+                .listen(port, host);
+    }
+
+    /**
+     * Listens on plain TCP, which identifies nobody: only _ping and version answer, everything else
+     * is 403 (see {@link AnonymousGate}). tallyd allows this on loopback addresses only.
+     */
+    public Future<HttpServer> listenInsecureTcp(String host, int port) {
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(0))
+                .requestHandler(new AnonymousGate(router()))
+                .listen(port, host);
     }
 
     Router router() {

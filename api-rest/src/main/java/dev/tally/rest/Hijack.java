@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -39,20 +41,31 @@ final class Hijack {
     }
 
     /**
-     * Runs {@code action} when the client half-closes (shuts its write side): the docker CLI does
-     * that at the end of stdin. Vert.x does not report a half-close on a socket, Netty does.
+     * Runs {@code action} once when the client half-closes (shuts its write side): the docker CLI does
+     * that at the end of stdin. Vert.x does not report a half-close on a socket, Netty does. Over
+     * TLS the client's close_notify alert ends its input too: Go's TLS connection half-closes with
+     * that alone, without shutting down TCP.
      */
     static void onInputShutdown(HttpServerRequest request, Runnable action) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
-        channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+        ChannelInboundHandlerAdapter watcher = new ChannelInboundHandlerAdapter() {
+            private boolean ended;
+
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                if (evt instanceof ChannelInputShutdownEvent) {
+                if (!ended && (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent)) {
+                    ended = true;
                     action.run();
                 }
                 super.userEventTriggered(ctx, evt);
             }
-        });
+        };
+        ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+        if (tls == null) {
+            channel.pipeline().addFirst(watcher);
+        } else {
+            channel.pipeline().addAfter(tls.name(), null, watcher);
+        }
     }
 
     /** Sends {@code 101} with Docker's headers and hands back the raw connection. */

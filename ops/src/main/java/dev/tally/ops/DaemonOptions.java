@@ -3,24 +3,56 @@ package dev.tally.ops;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** tallyd's flags, named after dockerd's. */
-record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, Path policy) {
+/**
+ * tallyd's flags, named after dockerd's. TCP is served only with mutual TLS ({@code --tlsverify});
+ * plain TCP only on loopback addresses with an explicit {@code --insecure-tcp}.
+ */
+record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, TlsFlags tls,
+                     boolean insecureTcp, Path policy) {
+
+    private static final List<String> VALUE_FLAGS = List.of("--data-root", "--exec-root", "-H", "--host", "-G",
+            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy");
+    private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
+    private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
+            + "--group NAME, --store JDBC_URL, --policy FILE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
 
     static DaemonOptions parse(String[] args) {
+        return parse(args, System.getenv(), System.getProperty("user.home"));
+    }
+
+    static DaemonOptions parse(String[] args, Map<String, String> env, String home) {
         Path dataRoot = Path.of("/var/lib/tally");
         Path execRoot = Path.of("/run/tally");
         List<String> hosts = new ArrayList<>();
         String group = "tally";
         String store = null;
         Path policy = Path.of("/etc/tally/policy.json");
+        boolean tlsVerify = false;
+        boolean insecureTcp = false;
+        String caCert = null;
+        String cert = null;
+        String key = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (!List.of("--data-root", "--exec-root", "-H", "--host", "-G", "--group", "--store", "--policy").contains(flag)) {
-                throw new IllegalArgumentException("unknown flag: " + a
-                        + " (flags: --data-root DIR, --exec-root DIR, -H unix://PATH, --group NAME, --store JDBC_URL, --policy FILE)");
+            if (flag.equals("--tls")) {
+                throw new IllegalArgumentException("--tls without --tlsverify is not served: tally takes TCP only "
+                        + "with mutual TLS (--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE)");
+            }
+            if (BOOLEAN_FLAGS.contains(flag)) {
+                boolean on = booleanValue(a, value);
+                if (flag.equals("--tlsverify")) {
+                    tlsVerify = on;
+                } else {
+                    insecureTcp = on;
+                }
+                continue;
+            }
+            if (!VALUE_FLAGS.contains(flag)) {
+                throw new IllegalArgumentException("unknown flag: " + a + " (" + USAGE + ")");
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -34,22 +66,73 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "-H", "--host" -> hosts.add(value);
                 case "-G", "--group" -> group = value;
                 case "--policy" -> policy = Path.of(value);
+                case "--tlscacert" -> caCert = value;
+                case "--tlscert" -> cert = value;
+                case "--tlskey" -> key = value;
                 default -> store = value;
             }
         }
         if (hosts.isEmpty()) {
             hosts.add("unix://" + execRoot.resolve("tally.sock"));
         }
-        for (String h : hosts) {
-            if (!h.startsWith("unix://")) {
-                throw new IllegalArgumentException("only unix:// hosts are served for now: " + h);
-            }
-        }
+        TlsFlags tls = TlsFlags.of(tlsVerify, caCert, cert, key, env.get("DOCKER_CERT_PATH"), home);
+        checkHosts(hosts, tls, insecureTcp);
         // WRITE_DELAY=0: a commit reaches the OS before the command is acknowledged, so a kill -9 of
         // the daemon loses no acknowledged event (H2 buffers commits for 500 ms by default).
         if (store == null) {
             store = "jdbc:h2:file:" + dataRoot.resolve("events/tally").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         }
-        return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, policy);
+        return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
+                insecureTcp, policy);
+    }
+
+    /** The tcp:// hosts, parsed. */
+    List<TcpAddress> tcpHosts() {
+        return hosts.stream().filter(h -> h.startsWith("tcp://")).map(h -> TcpAddress.parse(h, tls.verify())).toList();
+    }
+
+    /** The unix:// hosts' socket paths. */
+    List<Path> unixSockets() {
+        return hosts.stream().filter(h -> h.startsWith("unix://")).map(h -> Path.of(h.substring("unix://".length())))
+                .toList();
+    }
+
+    private static void checkHosts(List<String> hosts, TlsFlags tls, boolean insecureTcp) {
+        List<TcpAddress> tcp = new ArrayList<>();
+        for (String h : hosts) {
+            if (h.startsWith("tcp://")) {
+                tcp.add(TcpAddress.parse(h, tls.verify()));
+            } else if (!h.startsWith("unix://") || h.length() == "unix://".length()) {
+                throw new IllegalArgumentException("unsupported host " + h + ": expected unix:///PATH or tcp://HOST:PORT");
+            }
+        }
+        if (insecureTcp && tls.verify()) {
+            throw new IllegalArgumentException("--insecure-tcp and --tlsverify exclude each other: TCP is either "
+                    + "mutual TLS or, on loopback only, plain");
+        }
+        if (insecureTcp && tcp.isEmpty()) {
+            throw new IllegalArgumentException("--insecure-tcp needs a loopback TCP host, e.g. -H tcp://127.0.0.1:2375");
+        }
+        for (TcpAddress address : tcp) {
+            if (insecureTcp && !address.isLoopback()) {
+                throw new IllegalArgumentException("--insecure-tcp serves loopback addresses only, not " + address
+                        + ": use --tlsverify with --tlscacert, --tlscert and --tlskey");
+            }
+            if (!insecureTcp && !tls.verify()) {
+                throw new IllegalArgumentException("refusing plain TCP on " + address + ": serve it with mutual TLS "
+                        + "(--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE), or, on a loopback address "
+                        + "only, pass --insecure-tcp");
+            }
+        }
+    }
+
+    private static boolean booleanValue(String arg, String value) {
+        if (value == null || value.equalsIgnoreCase("true") || value.equals("1")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false") || value.equals("0")) {
+            return false;
+        }
+        throw new IllegalArgumentException("not a boolean: " + arg + " (true or false)");
     }
 }

@@ -75,6 +75,7 @@ public final class Tallyd {
     }
 
     void start() throws Exception {
+        ServerTls tls = TcpListeners.loadTls(options);
         Path dataRoot = options.dataRoot();
         Files.createDirectories(dataRoot.resolve("events"));
         Files.setPosixFilePermissions(dataRoot, PosixFilePermissions.fromString("rwx--x--x"));
@@ -127,6 +128,9 @@ public final class Tallyd {
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         for (String host : options.hosts()) {
+            if (!host.startsWith("unix://")) {
+                continue;
+            }
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
@@ -134,6 +138,7 @@ public final class Tallyd {
             secureSocket(socket);
             System.out.println("tallyd " + VERSION + ": listening on " + host + " (data root " + dataRoot + ")");
         }
+        TcpListeners.start(options, tls, api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
     }
 

@@ -33,11 +33,20 @@ final class Daemon implements AutoCloseable {
     }
 
     Daemon start() throws IOException {
+        return start(List.of());
+    }
+
+    /** Starts tallyd with these flags added (e.g. -H tcp://127.0.0.1:0 --tlsverify …); the socket is served too. */
+    Daemon start(List<String> extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
                 "--exec-root", root.resolve("run").toString()));
         cmd.addAll(extraArgs);
+        if (!extraFlags.isEmpty()) {
+            cmd.addAll(List.of("-H", "unix://" + socket));
+            cmd.addAll(extraFlags);
+        }
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(root.resolve("tallyd.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -59,6 +68,43 @@ final class Daemon implements AutoCloseable {
     }
 
     record Result(int code, String out, String err) {
+    }
+
+    /** The port of the daemon's first TCP listener, once its log announces it (after the socket's). */
+    int tcpPort() throws IOException {
+        java.util.regex.Pattern announced = java.util.regex.Pattern.compile("listening on tcp://[^ ]*:([0-9]+)");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !process.isAlive() || announced.matcher(log()).find());
+        java.util.regex.Matcher m = announced.matcher(log());
+        if (!m.find()) {
+            throw new IllegalStateException("tallyd announced no TCP listener: " + log());
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The real tally CLI with only these arguments and this environment: no -H of the harness's own. */
+    static Result tallyWith(Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dev.tally.cli.TallyCli"));
+        cmd.addAll(List.of(args));
+        return exec(cmd, env);
+    }
+
+    /** The real docker CLI with this environment (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH …) and stdin. */
+    static Result dockerWith(Map<String, String> env, Path input, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        return exec(cmd, env, input);
+    }
+
+    /** tallyd run to its end (for flags and files it must refuse): exit code and everything it printed. */
+    static Result tallydRefusing(Path root, String... flags) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
+                "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
+                "--exec-root", root.resolve("run").toString(), "-H", "unix://" + root.resolve("run/tally.sock")));
+        cmd.addAll(List.of(flags));
+        return exec(cmd, Map.of());
     }
 
     Result tally(String... args) {

@@ -9,8 +9,9 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 
 /**
- * Where the daemon listens: {@code unix:///path/to.sock} or {@code tcp://host:port}.
- * Immutable; {@link #toString()} returns the address exactly as it was given.
+ * Where the daemon listens: {@code unix:///path/to.sock} or {@code tcp://host:port},
+ * the latter with mutual TLS when {@link #withTls} says so. Immutable;
+ * {@link #toString()} returns the address exactly as it was given.
  */
 public final class DaemonAddress {
 
@@ -24,12 +25,24 @@ public final class DaemonAddress {
     private final Path socketPath;
     private final String host;
     private final int port;
+    private final ClientTls tls;
 
-    private DaemonAddress(String text, Path socketPath, String host, int port) {
+    private DaemonAddress(String text, Path socketPath, String host, int port, ClientTls tls) {
         this.text = text;
         this.socketPath = socketPath;
         this.host = host;
         this.port = port;
+        this.tls = tls;
+    }
+
+    /** The same address, reached over mutual TLS when it is a TCP address (a Unix socket ignores TLS, as docker does). */
+    public DaemonAddress withTls(ClientTls settings) {
+        return socketPath != null ? this : new DaemonAddress(text, null, host, port, settings);
+    }
+
+    /** Whether this is a TCP address reached without TLS. */
+    boolean plainTcp() {
+        return socketPath == null && tls == null;
     }
 
     /**
@@ -43,7 +56,7 @@ public final class DaemonAddress {
             if (path.isEmpty()) {
                 throw new IllegalArgumentException("invalid host \"" + text + "\": missing socket path");
             }
-            return new DaemonAddress(text, Path.of(path), null, 0);
+            return new DaemonAddress(text, Path.of(path), null, 0, null);
         }
         if (text.startsWith("tcp://")) {
             String rest = text.substring("tcp://".length());
@@ -66,7 +79,7 @@ public final class DaemonAddress {
             if (host.isEmpty() || port < 1 || port > 65535) {
                 throw new IllegalArgumentException("invalid host \"" + text + "\": expected tcp://host:port");
             }
-            return new DaemonAddress(text, null, host, port);
+            return new DaemonAddress(text, null, host, port, null);
         }
         throw new IllegalArgumentException(
                 "invalid host \"" + text + "\": expected unix:///path/to.sock or tcp://host:port");
@@ -76,8 +89,12 @@ public final class DaemonAddress {
      * Opens a new blocking connection to the daemon.
      *
      * @throws DaemonUnreachableException when nothing accepts the connection
+     * @throws DaemonTlsException when the TLS handshake fails
      */
-    public DaemonConnection connect() throws DaemonUnreachableException {
+    public DaemonConnection connect() throws IOException {
+        if (tls != null) {
+            return TlsConnector.connect(text, host, port, tls, CONNECT_TIMEOUT_MILLIS);
+        }
         SocketChannel channel = null;
         try {
             if (socketPath != null) {

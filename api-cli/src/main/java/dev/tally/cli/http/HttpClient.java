@@ -39,7 +39,10 @@ public final class HttpClient {
             InputStream in = send(connection, request);
             ResponseHead head = readFinalHead(in);
             return new HttpResponse(head, bodyOf(request, head, in), connection);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            connection.close();
+            throw withTlsHint(e);
+        } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
@@ -67,6 +70,15 @@ public final class HttpClient {
             connection.close();
             throw e;
         }
+    }
+
+    /** A daemon that hangs up on plain TCP without a word most likely wants TLS: say so. */
+    private IOException withTlsHint(IOException e) {
+        if (!address.plainTcp() || !ResponseHead.NO_ANSWER.equals(e.getMessage())) {
+            return e;
+        }
+        return new IOException(e.getMessage() + " (does it require TLS? use --tlsverify with --tlscacert, --tlscert "
+                + "and --tlskey, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)", e);
     }
 
     /**

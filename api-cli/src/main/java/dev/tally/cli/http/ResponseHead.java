@@ -9,6 +9,9 @@ import java.util.TreeMap;
 /** The status line and headers of a response. Header names are case-insensitive. */
 final class ResponseHead {
 
+    /** The message when the connection ends before a status line. */
+    static final String NO_ANSWER = "the daemon closed the connection without answering";
+
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 200;
 
@@ -29,7 +32,7 @@ final class ResponseHead {
     static ResponseHead read(InputStream in) throws IOException {
         String statusLine = readLine(in);
         if (statusLine == null) {
-            throw new IOException("the daemon closed the connection without answering");
+            throw new IOException(NO_ANSWER);
         }
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
