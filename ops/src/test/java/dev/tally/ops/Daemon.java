@@ -23,6 +23,8 @@ final class Daemon implements AutoCloseable {
 
     Daemon() throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "tally-it");
+        // Remapped containers (every ordinary user's) need search permission on the data root's parents.
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         socket = root.resolve("run/tally.sock");
     }
 
