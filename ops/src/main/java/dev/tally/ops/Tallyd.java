@@ -2,6 +2,7 @@ package dev.tally.ops;
 
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
@@ -11,6 +12,7 @@ import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.VolumeProjection;
+import dev.tally.rest.AuditChainRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
@@ -118,6 +120,7 @@ public final class Tallyd {
         }
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.add(new AuditChainRoutes(new ChainAudit(new JdbcEventChain(pool, java.time.Clock.systemUTC()), access)));
         for (String host : options.hosts()) {
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());
