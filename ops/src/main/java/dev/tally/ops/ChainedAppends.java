@@ -94,7 +94,11 @@ final class ChainedAppends implements AppendEventsStatementBuilder {
         }
     }
 
-    /** The last global index (0 when empty) and its hash, as this transaction sees them. */
+    /**
+     * The last global index (0 when empty) and its hash, as this transaction sees them. A last row
+     * without a valid hash was tampered with; new rows then chain on the all-zero hash rather than stop
+     * the daemon, and verify still names that row as the first bad one.
+     */
     static String[] head(Connection connection, EventSchema schema) throws SQLException {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT " + schema.globalIndexColumn() + ", " + ChainSchema.HASH_COLUMN
@@ -105,8 +109,10 @@ final class ChainedAppends implements AppendEventsStatementBuilder {
             }
             String hash = rs.getString(2);
             if (!ChainHash.isHash(hash)) {
-                throw new IllegalStateException("the last event in the log (global index " + rs.getLong(1)
-                        + ") has no valid chain hash: the log was changed outside tallyd; run tally audit verify");
+                System.err.println("tallyd: the last event in the log (sequence " + rs.getLong(1) + ") has no valid "
+                        + "chain hash: the log was changed outside tallyd; appending on, and tally audit verify "
+                        + "names the first bad row");
+                return new String[] {Long.toString(rs.getLong(1)), ChainHash.GENESIS};
             }
             return new String[] {Long.toString(rs.getLong(1)), hash};
         }

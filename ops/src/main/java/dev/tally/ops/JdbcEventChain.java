@@ -27,20 +27,28 @@ final class JdbcEventChain implements EventChain {
 
     @Override
     public Checkpoint head() {
-        String sql = "SELECT e." + S.globalIndexColumn() + ", e." + ChainSchema.HASH_COLUMN + ", (SELECT COUNT(*) FROM "
-                + S.domainEventTable() + " c WHERE c." + S.globalIndexColumn() + " <= e." + S.globalIndexColumn()
-                + ") FROM " + S.domainEventTable() + " e ORDER BY e." + S.globalIndexColumn() + " DESC LIMIT 1";
-        try (Connection c = store.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
+        // one statement for both aggregates, so they agree; H2 answers both from the primary key alone
+        String last = "SELECT MAX(" + S.globalIndexColumn() + "), COUNT(*) FROM " + S.domainEventTable();
+        String hashOf = "SELECT " + ChainSchema.HASH_COLUMN + " FROM " + S.domainEventTable() + " WHERE "
+                + S.globalIndexColumn() + " = ?";
+        try (Connection c = store.getConnection(); PreparedStatement head = c.prepareStatement(last);
+             PreparedStatement hash = c.prepareStatement(hashOf); ResultSet rs = head.executeQuery()) {
+            rs.next();
+            long sequence = rs.getLong(1);
+            long count = rs.getLong(2);
+            if (count == 0) {
                 return new Checkpoint(0, ChainHash.GENESIS, clock.instant(), 0);
             }
-            String hash = rs.getString(2);
-            if (!ChainHash.isHash(hash)) {
-                throw new DomainException(DomainException.Kind.FAILED, "the last event (sequence " + rs.getLong(1)
+            hash.setLong(1, sequence);
+            String stored;
+            try (ResultSet h = hash.executeQuery()) {
+                stored = h.next() ? h.getString(1) : null;
+            }
+            if (!ChainHash.isHash(stored)) {
+                throw new DomainException(DomainException.Kind.FAILED, "the last event (sequence " + sequence
                         + ") has no valid chain hash: the log was changed outside tallyd; see tally audit verify");
             }
-            return new Checkpoint(rs.getLong(1), hash, clock.instant(), rs.getLong(3));
+            return new Checkpoint(sequence, stored, clock.instant(), count);
         } catch (SQLException e) {
             throw new StoreException("read the head of the event log's hash chain", e);
         }
