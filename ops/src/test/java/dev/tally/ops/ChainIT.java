@@ -187,6 +187,34 @@ class ChainIT {
         }
     }
 
+    @Test
+    void concurrentRequestsAndRefusedOnesKeepOneIntactChain() throws Exception {
+        Files.copy(pristine, store, StandardCopyOption.REPLACE_EXISTING);
+        daemon.start();
+        try {
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(6);
+            List<java.util.concurrent.Future<Integer>> codes = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String name = "parallel" + i;
+                codes.add(clients.submit(() -> daemon.tally("volume", "create", name).code()
+                        + daemon.tally("volume", "rm", name).code()));
+                codes.add(clients.submit(() -> daemon.tally("volume", "rm", "ghost").code()));
+            }
+            int failed = 0;
+            for (java.util.concurrent.Future<Integer> code : codes) {
+                failed += code.get() == 0 ? 0 : 1;
+            }
+            clients.shutdown();
+            assertEquals(6, failed, "each rm of a volume that does not exist fails, nothing else does");
+            Daemon.Result verdict = daemon.tally("audit", "verify", "--checkpoint", checkpoint.toString());
+            assertEquals(0, verdict.code(), verdict.out() + verdict.err());
+            assertTrue(verdict.out().startsWith("chain intact: " + (head + 12) + " events, head " + (head + 12) + " "),
+                    verdict.out());
+        } finally {
+            daemon.stop();
+        }
+    }
+
     interface SqlWork {
         void run(Connection c) throws Exception;
     }
