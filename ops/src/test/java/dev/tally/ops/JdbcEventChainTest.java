@@ -112,6 +112,24 @@ class JdbcEventChainTest {
     }
 
     @Test
+    void aLogOfManyPagesIsWalkedToItsEndAndATamperedRowOnALaterPageIsFound() {
+        for (int batch = 0; batch < 5; batch++) {
+            List<org.axonframework.eventhandling.EventMessage<?>> events = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                events.add(new GenericDomainEventMessage<>("Thing", "p" + batch, i, new Noted("n" + i)));
+            }
+            engine.appendEvents(events);
+        }
+        ChainVerdict whole = chain.verify(null);
+        assertTrue(whole.intact(), whole.problem());
+        assertEquals(2500, whole.checked());
+        assertEquals(2500, chain.head().count());
+        sql("UPDATE DomainEventEntry SET payload = ? WHERE globalIndex = ?", "{}".getBytes(StandardCharsets.UTF_8),
+                2 * ChainRows.PAGE + 1);
+        assertBroken(chain.verify(null), 2 * ChainRows.PAGE + 1, "hash does not match its content");
+    }
+
+    @Test
     void anEmptyLogVerifiesAndItsHeadIsSequenceZero() {
         Checkpoint head = chain.head();
         assertEquals(0, head.sequence());
