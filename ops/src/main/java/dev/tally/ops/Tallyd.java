@@ -86,6 +86,7 @@ public final class Tallyd {
         containerViews.createSchema();
         imageViews.createSchema();
         volumeViews.createSchema();
+        ownerOnly(dataRoot.resolve("events"));
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureTransactionManager(c -> tx)
@@ -130,6 +131,20 @@ public final class Tallyd {
             System.out.println("tallyd " + VERSION + ": listening on " + host + " (data root " + dataRoot + ")");
         }
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /**
+     * The store opens with H2's default user (sa, no password): its files' mode is what keeps others
+     * out (0600, root); the hash chain catches whoever gets past it.
+     */
+    private static void ownerOnly(Path storeDir) throws IOException {
+        try (var files = Files.list(storeDir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        }
     }
 
     /** Mode 0660 and the daemon's group, so that members of the group (and only they) may connect. */

@@ -60,8 +60,11 @@ class ChainIT {
         checkpoint = daemon.root.resolve("checkpoint.json");
         Files.writeString(checkpoint, taken.out());
 
-        daemon.stop();
         store = daemon.root.resolve("data/events/tally.mv.db");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(store.getParent())));
+        daemon.stop();
         pristine = daemon.root.resolve("pristine.mv.db");
         Files.copy(store, pristine);
         head = query("SELECT MAX(globalIndex) FROM DomainEventEntry");
