@@ -25,7 +25,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 /**
  * Rough numbers for the chain, on a fresh H2 file: sequential commands per second (each one event,
  * its read model, one transaction, as tallyd does) with chained appends and with Axon's plain insert,
- * then a bulk-appended log of N events walked by verify. Not a test; run by hand:
+ * then a bulk-appended log of N events (a third of them over H2's 256-byte in-row limit for BLOBs, as a
+ * container's creation is) walked by verify. Not a test; run by hand:
  * {@code java -cp ops/target/test-classes:ops/target/classes:ops/target/lib/* dev.tally.ops.ChainBenchmark [COMMANDS] [EVENTS]}
  */
 final class ChainBenchmark {
@@ -53,7 +54,7 @@ final class ChainBenchmark {
 
     private static double commandsPerSecond(boolean chained, int commands) throws Exception {
         Path dir = Files.createTempDirectory("chain-bench");
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0", "sa", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally") + DaemonOptions.H2_SETTINGS, "sa", "");
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             Serializer serializer = EventStoreFactory.serializer();
@@ -98,7 +99,8 @@ final class ChainBenchmark {
 
     private static void walk(int events) throws Exception {
         Path dir = Files.createTempDirectory("chain-bench");
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally"), "sa", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally")
+                + System.getProperty("bench.h2.settings", DaemonOptions.H2_SETTINGS), "sa", "");
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             JdbcEventStorageEngine engine = EventStoreFactory.engine(tx, EventStoreFactory.serializer());
@@ -107,7 +109,8 @@ final class ChainBenchmark {
                 List<EventMessage<?>> batch = new ArrayList<>();
                 for (int i = done; i < Math.min(events, done + 1000); i++) {
                     batch.add(new GenericDomainEventMessage<>("Container", "c" + (i / 10), i % 10,
-                            new Noted("container " + i + " did something worth recording", "root", i)));
+                            new Noted("container " + i + " did something worth recording"
+                                    + (i % 3 == 0 ? " with a configuration this long: " + "x".repeat(600) : ""), "root", i)));
                 }
                 Transaction t = tx.startTransaction();
                 engine.appendEvents(batch);
