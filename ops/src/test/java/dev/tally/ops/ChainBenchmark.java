@@ -25,8 +25,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 /**
  * Rough numbers for the chain, on a fresh H2 file: sequential commands per second (each one event,
  * its read model, one transaction, as tallyd does) with chained appends and with Axon's plain insert,
- * then a bulk-appended log of N events (a third of them over H2's 256-byte in-row limit for BLOBs, as a
- * container's creation is) walked by verify. Not a test; run by hand:
+ * then a bulk-appended log of N events (a third of them about 700 bytes, as a container's creation is)
+ * walked by verify. Not a test; run by hand:
  * {@code java -cp ops/target/test-classes:ops/target/classes:ops/target/lib/* dev.tally.ops.ChainBenchmark [COMMANDS] [EVENTS]}
  */
 final class ChainBenchmark {
