@@ -89,6 +89,7 @@ final class ChainBenchmark {
             return commands / seconds;
         } finally {
             pool.dispose();
+            Daemon.exec(List.of("rm", "-rf", dir.toString()), Map.of());
         }
     }
 
