@@ -25,6 +25,8 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
     static final int NOT_FOUND = 127;
 
     private static final Set<String> CONTAINER_STARTING_VERBS = Set.of("run", "create");
+    /** Verbs whose exit code is a verdict (0, 1, 2): their own failures use 125 to stay apart from it. */
+    private static final Set<String> VERDICT_VERBS = Set.of("audit verify");
 
     private final PrintStream err;
     private final boolean debug;
@@ -36,7 +38,7 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
 
     /** The exit code for a failure of the CLI itself (not of the container) during {@code verb}. */
     static int failureCode(String verb) {
-        return CONTAINER_STARTING_VERBS.contains(verb) ? RUN_FAILURE : GENERAL_FAILURE;
+        return CONTAINER_STARTING_VERBS.contains(verb) || VERDICT_VERBS.contains(verb) ? RUN_FAILURE : GENERAL_FAILURE;
     }
 
     /** Docker's convention when a container's process could not be started: 127 not found, 126 not executable. */

@@ -13,7 +13,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "grant", "revoke", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "grant", "revoke", "audit", "version", "info");
 
     private Verbs() {
     }
@@ -81,6 +81,7 @@ final class Verbs {
             case "events" -> new EventsCmd();
             case "grant" -> new GrantCmd();
             case "revoke" -> new RevokeCmd();
+            case "audit" -> new AuditCmd();
             case "version" -> new VersionCmd();
             case "info" -> new InfoCmd();
             default -> throw new IllegalArgumentException("no such verb: " + name);

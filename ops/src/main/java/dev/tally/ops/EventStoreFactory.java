@@ -11,7 +11,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 
-/** The JDBC event storage on the configured store, with its schema made on first use. */
+/** The JDBC event storage on the configured store, with its schema made on first use; appends are hash-chained. */
 final class EventStoreFactory {
 
     private EventStoreFactory() {
@@ -31,10 +31,12 @@ final class EventStoreFactory {
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .persistenceExceptionResolver(EventStoreFactory::isDuplicateKey)
+                .appendEvents(new ChainedAppends(tx))
                 .build();
         if (!tableExists(tx, "DOMAINEVENTENTRY")) {
             engine.createSchema(H2EventTableFactory.INSTANCE);
         }
+        ChainSchema.migrate(tx);
         return engine;
     }
 

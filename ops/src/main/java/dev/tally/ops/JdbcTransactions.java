@@ -4,6 +4,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.Transaction;
@@ -26,6 +28,7 @@ final class JdbcTransactions implements TransactionManager, ConnectionProvider {
 
     private static final class Bound {
         final Connection connection;
+        final List<Runnable> afterCompletion = new ArrayList<>();
         int depth;
 
         Bound(Connection connection) {
@@ -71,6 +74,20 @@ final class JdbcTransactions implements TransactionManager, ConnectionProvider {
         }
     }
 
+    /**
+     * Runs {@code action} once the outermost transaction bound to this thread has committed or rolled
+     * back (in both cases, even when the commit fails).
+     *
+     * @throws IllegalStateException when this thread has no transaction
+     */
+    void afterCompletion(Runnable action) {
+        Bound b = bound.get();
+        if (b == null) {
+            throw new IllegalStateException("no transaction on this thread to wait for");
+        }
+        b.afterCompletion.add(action);
+    }
+
     private void finish(Bound b, boolean commit) {
         bound.remove();
         try (Connection c = b.connection) {
@@ -81,6 +98,8 @@ final class JdbcTransactions implements TransactionManager, ConnectionProvider {
             }
         } catch (SQLException e) {
             throw new StoreException((commit ? "commit" : "roll back") + " a transaction on the event store", e);
+        } finally {
+            b.afterCompletion.forEach(Runnable::run);
         }
     }
 

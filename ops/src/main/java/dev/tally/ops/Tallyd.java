@@ -2,6 +2,7 @@ package dev.tally.ops;
 
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerGrants;
 import dev.tally.domain.container.ContainerService;
@@ -12,6 +13,7 @@ import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.VolumeProjection;
+import dev.tally.rest.AuditChainRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.runtime.HostFileLookup;
@@ -92,6 +94,7 @@ public final class Tallyd {
         containerViews.createSchema();
         imageViews.createSchema();
         volumeViews.createSchema();
+        ownerOnly(dataRoot.resolve("events"));
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureTransactionManager(c -> tx)
@@ -127,6 +130,7 @@ public final class Tallyd {
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
+        api.add(new AuditChainRoutes(new ChainAudit(new JdbcEventChain(pool, java.time.Clock.systemUTC()), access)));
         for (String host : options.hosts()) {
             if (!host.startsWith("unix://")) {
                 continue;
@@ -140,6 +144,20 @@ public final class Tallyd {
         }
         TcpListeners.start(options, tls, api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /**
+     * The store opens with H2's default user (sa, no password): its files' mode is what keeps others
+     * out (0600, root); the hash chain catches whoever gets past it.
+     */
+    private static void ownerOnly(Path storeDir) throws IOException {
+        try (var files = Files.list(storeDir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        }
     }
 
     /** Mode 0660 and the daemon's group, so that members of the group (and only they) may connect. */
