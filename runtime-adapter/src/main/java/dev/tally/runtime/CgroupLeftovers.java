@@ -45,7 +45,8 @@ final class CgroupLeftovers {
             }
         }
         try {
-            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

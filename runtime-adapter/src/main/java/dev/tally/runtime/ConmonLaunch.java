@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>conmon daemonizes: the process started for it forks the monitor and exits at once, and the
  * monitor answers later, after {@code runc create}. Java's {@link Process} drains and closes a
- * child's stdout as soon as its reaper sees the child exit; when that happens before the reading
- * thread is blocked in read (a loaded host, about one start in 150), an answer written later to
- * the same pipe is lost and the read sees an end of file. So the pipe Java reads is not conmon's:
- * the shell started here reads conmon's sync pipe and copies the first line to its own stdout, and
- * ends only once that line is written, or once conmon ended without one.
+ * child's stdout as soon as its reaper sees the child exit. Read from that stdout, the answer was
+ * lost whenever the exit was seen before the reading thread blocked in read (a loaded host: one
+ * start in 150 to 500); conmon 2.1.6 then also dies of the broken pipe, leaving runc's container
+ * created but unwatched. So the pipe Java reads is not conmon's: the shell started here reads
+ * conmon's sync pipe, copies the first line to its own stdout, and ends only once that line is
+ * written there, or once conmon ended without one.
  */
 final class ConmonLaunch {
 
@@ -47,7 +48,8 @@ final class ConmonLaunch {
      * on stderr before it daemonizes lands in {@code errorFile}, emptied first; {@code conmonPidFile}
      * is where conmon's {@code -P} puts the monitor's pid, read only to stop one that never answers.
      */
-    static ConmonLaunch start(String name, List<String> conmonArgv, Path errorFile, Path conmonPidFile) throws IOException {
+    static ConmonLaunch start(String name, List<String> conmonArgv, Path errorFile, Path conmonPidFile)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", RELAY, "conmon-relay"));
         command.addAll(conmonArgv);
         Process shell = new ProcessBuilder(command)

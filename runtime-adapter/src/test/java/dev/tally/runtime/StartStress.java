@@ -3,11 +3,15 @@ package dev.tally.runtime;
 import static org.awaitility.Awaitility.await;
 
 import dev.tally.domain.DomainException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Starts many short containers through the real runtime, as the runtime-adapter tests do, and
@@ -43,6 +47,12 @@ final class StartStress {
                     failures.merge(e.getMessage().replace(id, "<id>"), 1, Integer::sum);
                     failed.add(id);
                     System.out.println("start " + i + " failed: " + e.getMessage());
+                } catch (ConditionTimeoutException e) {
+                    String what = "started, but no exit recorded in 60 s; conmon "
+                            + (monitorAlive(runc, id) ? "alive" : "gone");
+                    failures.merge(what, 1, Integer::sum);
+                    failed.add(id);
+                    System.out.println("start " + i + " " + what);
                 }
                 if (i % 50 == 0) {
                     System.out.println(i + " starts, " + failed.size() + " failed");
@@ -64,6 +74,17 @@ final class StartStress {
                 System.out.println("  left behind by " + id.substring(0, 12) + ": "
                         + (left.isEmpty() ? "nothing" : String.join("; ", left)));
             }
+        }
+    }
+
+    /** Whether the conmon that {@code -P} named for this container still runs. */
+    private static boolean monitorAlive(RealRunc runc, String id) {
+        Path pidFile = runc.dataRoot.resolve("containers").resolve(id).resolve("conmon.pid");
+        try {
+            String pid = Files.readString(pidFile).strip();
+            return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline"))).contains(id);
+        } catch (IOException e) {
+            return false;
         }
     }
 }
