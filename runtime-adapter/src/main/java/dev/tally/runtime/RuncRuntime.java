@@ -49,6 +49,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final ExitWatcher watcher;
     private final java.util.Map<String, List<CompletableFuture<AttachStream>>> pendingAttaches = new java.util.HashMap<>();
+    /** How long runc create under conmon may take before the start is given up and undone. */
+    java.time.Duration monitorAnswerLimit = java.time.Duration.ofSeconds(60);
 
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
         this.dataRoot = dataRoot;
@@ -231,10 +233,39 @@ public final class RuncRuntime implements ContainerRuntime {
         return false;
     }
 
-    /** Starts conmon, which runs {@code runc create}; its sync pipe (fd 3 here) reports the pid or the error. */
+    /**
+     * Starts conmon, which runs {@code runc create} and answers with the container's pid or runc's
+     * error. No answer means conmon is gone (see {@link ConmonLaunch}): a container runc may have
+     * made is then unwatched, so the start fails and the caller's release removes it.
+     */
     private long launchMonitor(String id, Path dir, JsonNode spec) throws IOException {
+        Files.deleteIfExists(dir.resolve("runc.log"));
+        ConmonLaunch launch = ConmonLaunch.start("conmon for " + id, monitorCommand(id, dir, spec),
+                dir.resolve("conmon.err"), dir.resolve("conmon.pid"));
+        Optional<String> answer;
+        try {
+            answer = launch.answer(monitorAnswerLimit);
+        } catch (DomainException e) {
+            throw new DomainException(e.kind(), e.getMessage() + leftCgroups(spec), e);
+        }
+        if (answer.isEmpty()) {
+            throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id
+                    + " ended without reporting the container" + lastWords(dir) + leftCgroups(spec));
+        }
+        JsonNode sync = json.readTree(answer.get());
+        long pid = sync.path("data").asLong(-1);
+        if (pid <= 0) {
+            throw new DomainException(DomainException.Kind.FAILED,
+                    "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText("")));
+        }
+        return pid;
+    }
+
+    /** conmon with its runc: the container's pid file, conmon's own, exit file, log, attach socket. */
+    List<String> monitorCommand(String id, Path dir, JsonNode spec) {
         List<String> argv = new ArrayList<>(List.of(conmon, "--api-version", "1", "-c", id, "-u", id,
                 "-r", runc, "--runtime-arg", "--root", "--runtime-arg", runcRoot.toString(),
+                "--runtime-arg", "--log", "--runtime-arg", dir.resolve("runc.log").toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
                 "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
                 "-l", "k8s-file:" + dir.resolve("ctr.log"), "--socket-dir-path", sockets.toString(),
@@ -245,33 +276,31 @@ public final class RuncRuntime implements ContainerRuntime {
         if (Files.exists(dir.resolve("stdin"))) {
             argv.add("-i");
         }
-        List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c",
-                "exec 3>&1 1>/dev/null 2>>\"$0\" </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"",
-                dir.resolve("conmon.err").toString()));
-        sh.addAll(argv);
-        Process p = new ProcessBuilder(sh).redirectErrorStream(true).start();
-        String line;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            line = r.readLine();
+        return argv;
+    }
+
+    /**
+     * Removes the cgroups of a create that conmon did not see through (a killed runc leaves them
+     * with no state to delete them by); the caller's release deletes what runc state remains.
+     */
+    private static String leftCgroups(JsonNode spec) {
+        List<String> left = CgroupLeftovers.remove(spec.path("linux").path("cgroupsPath").asText(""),
+                java.time.Duration.ofSeconds(5));
+        return left.isEmpty() ? "" : "; could not remove cgroups " + String.join(", ", left);
+    }
+
+    /** What conmon said before it daemonized and what runc logged, for an error: ": …" or nothing. */
+    private static String lastWords(Path dir) throws IOException {
+        List<String> said = new ArrayList<>();
+        Path conmonErr = dir.resolve("conmon.err");
+        if (Files.exists(conmonErr) && !Files.readString(conmonErr).isBlank()) {
+            said.add("conmon: " + Files.readString(conmonErr).strip());
         }
-        if (line == null) {
-            // Seen rarely under load: conmon's sync line never came. If runc has the container,
-            // conmon did its work and only the message was lost.
-            HostState host = inspect(id);
-            if (host.pid() > 0) {
-                return host.pid();
-            }
-            String said = Files.exists(dir.resolve("conmon.err")) ? Files.readString(dir.resolve("conmon.err")).strip() : "";
-            throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word"
-                    + (said.isEmpty() ? "" : ": " + said));
+        Path runcLog = dir.resolve("runc.log");
+        if (Files.exists(runcLog) && !Files.readString(runcLog).isBlank()) {
+            said.add("runc: " + HostCommand.runcMessage(Files.readString(runcLog)));
         }
-        JsonNode sync = json.readTree(line);
-        long pid = sync.path("data").asLong(-1);
-        if (pid <= 0) {
-            throw new DomainException(DomainException.Kind.FAILED,
-                    "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText("")));
-        }
-        return pid;
+        return said.isEmpty() ? "" : ": " + String.join("; ", said);
     }
 
     @Override
