@@ -10,7 +10,9 @@ import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
+import dev.tally.projections.ReadModels;
 import dev.tally.projections.VolumeProjection;
+import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
@@ -78,12 +80,10 @@ public final class Tallyd {
         pool.setMaxConnections(16);
         JdbcTransactions tx = new JdbcTransactions(pool);
         Serializer serializer = EventStoreFactory.serializer();
-        ContainerProjection containerViews = new ContainerProjection(tx);
-        ImageProjection imageViews = new ImageProjection(tx);
-        VolumeProjection volumeViews = new VolumeProjection(tx);
-        containerViews.createSchema();
-        imageViews.createSchema();
-        volumeViews.createSchema();
+        ReadModels readModels = new ReadModels(tx, serializer, "jdbc:h2:mem:");
+        ContainerProjection containerViews = readModels.containers();
+        ImageProjection imageViews = readModels.images();
+        VolumeProjection volumeViews = readModels.volumes();
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureTransactionManager(c -> tx)
@@ -93,12 +93,15 @@ public final class Tallyd {
                 .configureAggregate(Container.class)
                 .configureAggregate(Image.class)
                 .configureAggregate(Volume.class);
-        configurer.eventProcessing(ep -> ep.usingSubscribingEventProcessors()
-                .registerEventHandler(c -> containerViews)
-                .registerEventHandler(c -> imageViews)
-                .registerEventHandler(c -> volumeViews));
+        configurer.eventProcessing(ep -> {
+            ep.usingSubscribingEventProcessors();
+            readModels.eventHandlers().forEach(handler -> ep.registerEventHandler(c -> handler));
+        });
         axon = configurer.buildConfiguration();
         axon.start();
+        if (readModels.createSchemaAndCatchUp()) {
+            System.out.println("tallyd: read models rebuilt from the log (a table was missing)");
+        }
 
         AccessControl access = new AccessControl(axon.eventGateway(), AccessPolicy.defaults());
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
@@ -118,6 +121,7 @@ public final class Tallyd {
         }
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.add(new AuditRoutes(readModels.audit(), readModels, access));
         for (String host : options.hosts()) {
             Path socket = Path.of(host.substring("unix://".length()));
             Files.createDirectories(socket.getParent());

@@ -1,0 +1,191 @@
+package dev.tally.projections;
+
+import dev.tally.domain.audit.query.AuditFilter;
+import dev.tally.domain.audit.query.AuditQueries;
+import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.ImageReference;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+
+/**
+ * The audit read model: one row per stored event, every type included, searchable by user,
+ * container, image, action, refusal and time, with the whole record as JSON (see {@link AuditRecords}
+ * for the mapping). Rows are only ever added.
+ */
+public class AuditProjection extends ViewStore implements AuditQueries {
+
+    private static final int PAGE = 2000;
+
+    static final ViewTable<AuditRow> TABLE = new ViewTable<>("audit_event", "seq",
+            List.of("seq", "at", "username", "uid", "action", "resource", "object_id", "object_name", "container_id",
+                    "container_name", "image", "image_id", "denied", "outcome", "code", "doc"),
+            "seq BIGINT PRIMARY KEY, at TIMESTAMP(9) WITH TIME ZONE NOT NULL, username VARCHAR(255) NOT NULL, "
+                    + "uid INT NOT NULL, action VARCHAR(128) NOT NULL, resource VARCHAR(64) NOT NULL, "
+                    + "object_id VARCHAR(128) NOT NULL, object_name VARCHAR(512) NOT NULL, "
+                    + "container_id VARCHAR(64) NOT NULL, container_name VARCHAR(255) NOT NULL, "
+                    + "image VARCHAR(512) NOT NULL, image_id VARCHAR(71) NOT NULL, denied BOOLEAN NOT NULL, "
+                    + "outcome VARCHAR(16) NOT NULL, code INT NOT NULL, doc VARCHAR(1000000) NOT NULL",
+            Map.of("user", "username, seq", "container", "container_id, seq"), true,
+            (ps, r) -> {
+                ps.setLong(1, r.seq());
+                ps.setObject(2, r.at().atOffset(ZoneOffset.UTC));
+                ps.setString(3, r.username());
+                ps.setInt(4, r.uid());
+                ps.setString(5, r.action());
+                ps.setString(6, r.resource());
+                ps.setString(7, r.objectId());
+                ps.setString(8, r.objectName());
+                ps.setString(9, r.containerId());
+                ps.setString(10, r.containerName());
+                ps.setString(11, r.image());
+                ps.setString(12, r.imageId());
+                ps.setBoolean(13, r.denied());
+                ps.setString(14, r.outcome());
+                ps.setInt(15, r.code());
+                ps.setString(16, r.doc());
+            },
+            rs -> new AuditRow(rs.getLong("seq"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
+                    rs.getString("username"), rs.getInt("uid"), rs.getString("action"), rs.getString("resource"),
+                    rs.getString("object_id"), rs.getString("object_name"), rs.getString("container_id"),
+                    rs.getString("container_name"), rs.getString("image"), rs.getString("image_id"),
+                    rs.getBoolean("denied"), rs.getString("outcome"), rs.getInt("code"), rs.getString("doc")));
+
+    private final Rows<AuditRow> rows;
+    private final Function<String, Optional<ContainerView>> containers;
+
+    /**
+     * @param containers the containers model fed by the same events: a record names the container
+     *                   (and its image) that an event only knows by id
+     */
+    AuditProjection(ConnectionProvider connections, ViewStorage storage, ContainerProjection containers) {
+        super(connections, storage);
+        this.rows = storage.rows(TABLE);
+        this.containers = containers::view;
+    }
+
+    @Override
+    List<ViewTable<?>> tables() {
+        return List.of(TABLE);
+    }
+
+    @EventHandler
+    void on(Object payload, EventMessage<?> event) {
+        long seq = seqOf(event);
+        rows.put(Long.toString(seq), AuditRecords.of(seq, event.getIdentifier(), event.getTimestamp(), payload,
+                containers));
+    }
+
+    /** A replayed event carries its position; a live one is looked up in the log by its id. */
+    private long seqOf(EventMessage<?> event) {
+        if (event instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null
+                && tracked.trackingToken().position().isPresent()) {
+            return tracked.trackingToken().position().getAsLong();
+        }
+        try (Connection c = connection()) {
+            return EventLog.seqOf(c, event.getIdentifier());
+        } catch (SQLException e) {
+            throw failed("find event " + event.getIdentifier() + " in the log", e);
+        }
+    }
+
+    @Override
+    public void log(AuditFilter filter, Consumer<String> line) {
+        StringBuilder where = new StringBuilder(" WHERE seq >= ?");
+        List<Object> params = new ArrayList<>();
+        params.add(Math.max(0, filter.fromSeq()));
+        if (present(filter.user())) {
+            where.append(" AND username = ?");
+            params.add(filter.user());
+        }
+        if (present(filter.container())) {
+            String c = filter.container().startsWith("/") ? filter.container().substring(1) : filter.container();
+            where.append(" AND (container_name = ? OR container_id = ? OR (LENGTH(?) >= 4 AND container_id LIKE ?))");
+            params.addAll(List.of(c, c, c, c + "%"));
+        }
+        if (present(filter.image())) {
+            String ref = normalizedOrAsIs(filter.image());
+            String id = filter.image().startsWith("sha256:") ? filter.image() : "sha256:" + filter.image();
+            where.append(" AND (image = ? OR (LENGTH(?) >= 11 AND image_id LIKE ?))");
+            params.addAll(List.of(ref, id, id + "%"));
+        }
+        if (present(filter.action())) {
+            where.append(filter.action().contains(".") ? " AND action = ?" : " AND action LIKE ?");
+            params.add(filter.action().contains(".") ? filter.action() : "%." + filter.action());
+        }
+        if (filter.deniedOnly()) {
+            where.append(" AND denied");
+        }
+        if (filter.since() != null) {
+            where.append(" AND at >= ?");
+            params.add(filter.since().atOffset(ZoneOffset.UTC));
+        }
+        if (filter.until() != null) {
+            where.append(" AND at <= ?");
+            params.add(filter.until().atOffset(ZoneOffset.UTC));
+        }
+        String sql = "SELECT seq, doc FROM audit_event" + where + " ORDER BY seq LIMIT " + PAGE;
+        long left = filter.limit() > 0 ? filter.limit() : Long.MAX_VALUE;
+        long from = Math.max(0, filter.fromSeq());
+        while (left > 0) {
+            params.set(0, from);
+            List<String> page = new ArrayList<>(PAGE);
+            long last = page(sql, params, page);
+            for (String doc : page) {
+                if (left-- <= 0) {
+                    break;
+                }
+                line.accept(doc);
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+            from = last + 1;
+        }
+    }
+
+    /** Reads one page of documents; returns the last sequence number read. */
+    private long page(String sql, List<Object> params, List<String> into) {
+        return reading(() -> {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                long last = -1;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last = rs.getLong(1);
+                        into.add(rs.getString(2));
+                    }
+                }
+                return last;
+            } catch (SQLException e) {
+                throw failed("read the audit log", e);
+            }
+        });
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    private static String normalizedOrAsIs(String image) {
+        try {
+            return ImageReference.normalize(image);
+        } catch (dev.tally.domain.DomainException notAName) {
+            return image;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tally.projections;
+
+import dev.tally.domain.DomainException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+
+/**
+ * The stored events read directly, in the order of their global index (an event's sequence number
+ * in the audit log), page by page, each deserialized as the event store does. Faster than Axon's
+ * event stream for a full pass, and the only place that knows the event table's names.
+ */
+final class EventLog {
+
+    private static final int PAGE = 5000;
+    private static final String COLUMNS = "globalIndex, eventIdentifier, timeStamp, payloadType, payloadRevision, "
+            + "payload, aggregateIdentifier, sequenceNumber, type";
+
+    private final ConnectionProvider connections;
+    private final Serializer serializer;
+
+    EventLog(ConnectionProvider connections, Serializer serializer) {
+        this.connections = connections;
+        this.serializer = serializer;
+    }
+
+    /** The sequence number of a stored event (visible in the current transaction). */
+    static long seqOf(Connection c, String eventIdentifier) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT globalIndex FROM DomainEventEntry WHERE eventIdentifier = ?")) {
+            ps.setString(1, eventIdentifier);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("event " + eventIdentifier + " is not in the log");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Whether no event has been stored yet. */
+    boolean isEmpty() {
+        try (Connection c = connections.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM DomainEventEntry LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return !rs.next();
+        } catch (SQLException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "read the event log: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Hands each stored event, oldest first, to {@code handler} as a tracked message whose token's
+     * position is its sequence number; stops before the first event stored after {@code until}
+     * (null: none). Returns how many were handed over.
+     */
+    long forEach(Instant until, Consumer<EventMessage<?>> handler) {
+        long last = -1;
+        long count = 0;
+        try (Connection c = connections.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM DomainEventEntry "
+                     + "WHERE globalIndex > ? ORDER BY globalIndex LIMIT " + PAGE)) {
+            while (true) {
+                ps.setLong(1, last);
+                int inPage = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inPage++;
+                        last = rs.getLong(1);
+                        Instant at = Instant.parse(rs.getString(3));
+                        if (until != null && at.isAfter(until)) {
+                            continue;
+                        }
+                        handler.accept(message(rs, last, at));
+                        count++;
+                    }
+                }
+                if (inPage < PAGE) {
+                    return count;
+                }
+            }
+        } catch (SQLException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "read the event log: " + e.getMessage(), e);
+        }
+    }
+
+    private EventMessage<?> message(ResultSet rs, long seq, Instant at) throws SQLException {
+        Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(6), byte[].class,
+                rs.getString(4), rs.getString(5)));
+        GenericDomainEventMessage<Object> stored = new GenericDomainEventMessage<>(rs.getString(9), rs.getString(7),
+                rs.getLong(8), payload, MetaData.emptyInstance(), rs.getString(2), at);
+        return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(seq), stored);
+    }
+}
