@@ -13,7 +13,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -69,6 +69,8 @@ final class Verbs {
             case "images" -> new ImagesCmd();
             case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();
+            case "audit" -> new AuditCmd();
+            case "admin" -> new AdminCmd();
             case "version" -> new VersionCmd();
             case "info" -> new InfoCmd();
             default -> throw new IllegalArgumentException("no such verb: " + name);
