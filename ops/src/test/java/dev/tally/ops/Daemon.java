@@ -45,6 +45,14 @@ final class Daemon implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** A clean stop (SIGTERM, shutdown hook): the store is closed and may be opened by another process. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("tallyd did not stop within 60 s");
+        }
+    }
+
     String log() throws IOException {
         return Files.readString(root.resolve("tallyd.log"));
     }
