@@ -38,7 +38,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * Not a test: fills a temporary H2 store with realistic events (container sessions of several users,
  * each create, start, exec, stop, exit, remove; some refusals), appended through the event store in
  * batches, then times a replay of every read model and {@code audit log --user} queries, and prints
- * the figures. Run by ops/bench/audit-bench.sh. Argument: the number of events (default 1,000,000).
+ * the figures. Run by ops/bench/audit-bench.sh. Arguments: the number of events (default 1,000,000),
+ * and a directory to keep the store in for the next run. The store's URL is the daemon's, plus the
+ * system property {@code tally.bench.urlOptions} (e.g. {@code ;MAX_LENGTH_INPLACE_LOB=4096}).
  */
 public final class AuditBenchmark {
 
@@ -49,15 +51,19 @@ public final class AuditBenchmark {
 
     public static void main(String[] args) throws Exception {
         long target = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-        Path dir = Files.createTempDirectory("tally-audit-bench");
+        boolean keep = args.length > 1;
+        Path dir = keep ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("tally-audit-bench");
+        boolean filledBefore = Files.exists(dir.resolve("tally.mv.db"));
         JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally")
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "sa", "");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" + System.getProperty("tally.bench.urlOptions", ""), "sa", "");
         pool.setMaxConnections(8);
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             Serializer serializer = EventStoreFactory.serializer();
             JdbcEventStorageEngine engine = EventStoreFactory.engine(tx, serializer);
-            long filled = fill(tx, engine, target);
+            long filled = filledBefore ? target : fill(tx, engine, target);
+            readOnly(pool, null);
+            readOnly(pool, serializer);
 
             ReadModels models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
             long t0 = System.nanoTime();
@@ -74,10 +80,45 @@ public final class AuditBenchmark {
             System.out.printf(Locale.ROOT, "store: %d MB for %d events%n", size(dir) / 1_000_000, filled);
         } finally {
             pool.dispose();
+            if (keep) {
+                return;
+            }
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Reading and deserializing the log alone, as a replay does, to tell the read from the writes. */
+    private static void readOnly(JdbcConnectionPool pool, Serializer serializer) throws java.sql.SQLException {
+        long t0 = System.nanoTime();
+        long n = 0;
+        long blobBytes = 0;
+        try (java.sql.Connection c = pool.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT globalIndex, payloadType, payloadRevision, payload "
+                     + "FROM DomainEventEntry WHERE globalIndex > ? ORDER BY globalIndex LIMIT 5000")) {
+            long last = -1;
+            int inPage;
+            do {
+                ps.setLong(1, last);
+                inPage = 0;
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inPage++;
+                        last = rs.getLong(1);
+                        byte[] payload = rs.getBytes(4);
+                        blobBytes += payload.length;
+                        if (serializer != null) serializer.deserialize(new org.axonframework.serialization.SimpleSerializedObject<>(payload,
+                                byte[].class, rs.getString(2), rs.getString(3)));
+                        n++;
+                    }
+                }
+            } while (inPage == 5000);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, serializer == null ? "read only:" : "read + deserialize only:");
+        System.out.printf(Locale.ROOT, " %d events (%d bytes of payload each) in %.1f s = %.0f events/s%n",
+                n, blobBytes / Math.max(n, 1), s, n / s);
     }
 
     private static void query(ReadModels models, String what, AuditFilter filter) {
@@ -138,7 +179,7 @@ public final class AuditBenchmark {
             }
             if (batch.size() >= 1000) {
                 append(tx, engine, batch);
-                if (count % 100_000 < 8) {
+                if (count / 100_000 != (count - 1000) / 100_000) {
                     System.out.printf(Locale.ROOT, "filled %d events (%.0f events/s)%n", count,
                             count / ((System.nanoTime() - t0) / 1e9));
                 }

@@ -6,6 +6,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.EventMessage;
@@ -61,36 +67,80 @@ final class EventLog {
 
     /**
      * Hands each stored event, oldest first, to {@code handler} as a tracked message whose token's
-     * position is its sequence number; stops before the first event stored after {@code until}
-     * (null: none). Returns how many were handed over.
+     * position is its sequence number; leaves out events stored after {@code until} (null: none).
+     * Returns how many were handed over. Pages are read and deserialized on a thread of their own
+     * while the caller's thread handles the previous page.
      */
     long forEach(Instant until, Consumer<EventMessage<?>> handler) {
-        long last = -1;
+        BlockingQueue<List<EventMessage<?>>> pages = new ArrayBlockingQueue<>(4);
+        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> read(until, pages, readFailure, stop), "tally-event-log-reader");
+        reader.setDaemon(true);
+        reader.start();
         long count = 0;
+        try {
+            while (true) {
+                List<EventMessage<?>> page = pages.take();
+                if (page.isEmpty()) {
+                    break;
+                }
+                for (EventMessage<?> m : page) {
+                    handler.accept(m);
+                    count++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DomainException(DomainException.Kind.FAILED, "read the event log: interrupted", e);
+        } finally {
+            stop.set(true);
+            pages.clear();
+            reader.interrupt();
+        }
+        if (readFailure.get() != null) {
+            throw readFailure.get();
+        }
+        return count;
+    }
+
+    private void read(Instant until, BlockingQueue<List<EventMessage<?>>> pages, AtomicReference<RuntimeException> failure,
+                      AtomicBoolean stop) {
+        long last = -1;
         try (Connection c = connections.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM DomainEventEntry "
                      + "WHERE globalIndex > ? ORDER BY globalIndex LIMIT " + PAGE)) {
-            while (true) {
+            int inPage = PAGE;
+            while (inPage == PAGE && !stop.get()) {
                 ps.setLong(1, last);
-                int inPage = 0;
+                inPage = 0;
+                List<EventMessage<?>> page = new ArrayList<>(PAGE);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         inPage++;
                         last = rs.getLong(1);
                         Instant at = Instant.parse(rs.getString(3));
-                        if (until != null && at.isAfter(until)) {
-                            continue;
+                        if (until == null || !at.isAfter(until)) {
+                            page.add(message(rs, last, at));
                         }
-                        handler.accept(message(rs, last, at));
-                        count++;
                     }
                 }
-                if (inPage < PAGE) {
-                    return count;
+                if (!page.isEmpty()) {
+                    pages.put(page);
                 }
             }
         } catch (SQLException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "read the event log: " + e.getMessage(), e);
+            failure.set(new DomainException(DomainException.Kind.FAILED, "read the event log after event " + last + ": "
+                    + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            failure.set(e);
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            pages.put(List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -147,22 +147,23 @@ public final class ReadModels implements HostHistory {
             model.createMissingTables();
             handlers.add(new AnnotationEventHandlerAdapter(model));
         }
-        long events = log.forEach(until, message -> handle(handlers, message));
+        // Which handlers take an event depends on its payload's class only: asked once per class.
+        java.util.Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new java.util.HashMap<>();
+        long events = log.forEach(until, message -> handle(byType.computeIfAbsent(message.getPayloadType(),
+                type -> handlers.stream().filter(h -> h.canHandle(message)).toList()), message));
         storage.flush();
         return events;
     }
 
     private static void handle(List<AnnotationEventHandlerAdapter> handlers, EventMessage<?> message) {
         for (AnnotationEventHandlerAdapter h : handlers) {
-            if (h.canHandle(message)) {
-                try {
-                    h.handle(message);
-                } catch (DomainException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new DomainException(DomainException.Kind.FAILED, "project event " + message.getIdentifier()
-                            + " (" + message.getPayloadType().getSimpleName() + "): " + e.getMessage(), e);
-                }
+            try {
+                h.handle(message);
+            } catch (DomainException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DomainException(DomainException.Kind.FAILED, "project event " + message.getIdentifier()
+                        + " (" + message.getPayloadType().getSimpleName() + "): " + e.getMessage(), e);
             }
         }
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class RebuildStorage implements ViewStorage {
 
     private static final int BATCH = 1000;
-    private static final int COMMIT_EVERY = 50_000;
+    private static final int COMMIT_EVERY = BATCH;
 
     private final Connection target;
     private final String suffix;
