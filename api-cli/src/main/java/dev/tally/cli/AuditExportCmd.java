@@ -13,13 +13,17 @@ final class AuditExportCmd extends VerbCommand {
     private final OptionSpec from = option(Long.class, "SEQ", "Start at this sequence number (default: the first)",
             "--from");
 
+    private final OptionSpec level = option(String.class, "LEVEL",
+            "Metadata (default) or Request: each record with the request itself (requestObject)", "--level");
+
     AuditExportCmd() {
         super("export", "Export the audit log as JSON lines, resumable by sequence number (admins only)");
     }
 
     @Override
     public Integer call() throws IOException {
-        String query = new QueryString().addIfPresent("from", ArgSpecs.value(from)).toString();
+        String query = new QueryString().addIfPresent("from", ArgSpecs.value(from))
+                .addIfPresent("level", ArgSpecs.value(level)).toString();
         try (HttpResponse response = api().stream("GET", "/tally/v1/audit/export" + query)) {
             response.body().transferTo(out());
             out().flush();

@@ -32,6 +32,8 @@ final class AuditLogCmd extends VerbCommand {
             "--since");
     private final OptionSpec until = option(String.class, "TIME", "Records until this time", "--until");
     private final OptionSpec limit = option(Integer.class, "N", "At most N records", "-n", "--limit");
+    private final OptionSpec level = option(String.class, "LEVEL",
+            "Metadata (default) or Request: each record with the request itself (requestObject)", "--level");
     private final OptionSpec format = optionWithDefault("FORMAT", "table", "table or json (one object per line)",
             "--format");
 
@@ -54,6 +56,7 @@ final class AuditLogCmd extends VerbCommand {
                 .addIfPresent("since", apiTime(ArgSpecs.value(since)))
                 .addIfPresent("until", apiTime(ArgSpecs.value(until)))
                 .addIfPresent("limit", ArgSpecs.value(limit))
+                .addIfPresent("level", ArgSpecs.value(level))
                 .toString();
         try (HttpResponse response = api().stream("GET", PATH + query)) {
             if (shape.equals("json")) {

@@ -45,7 +45,7 @@ public final class AuditRoutes implements DockerApi.Routes {
     public void mount(Router r, DockerApi api) {
         r.get("/tally/v1/audit/log").handler(ctx -> lines(ctx, api, "audit.log", logFilter(ctx)));
         r.get("/tally/v1/audit/export").handler(ctx -> lines(ctx, api, "audit.export",
-                AuditFilter.from(longParam(ctx, "from", 0))));
+                AuditFilter.from(longParam(ctx, "from", 0), level(ctx))));
         r.post("/tally/v1/admin/replay").handler(ctx -> asAdmin(ctx, api, "admin.replay", history::replay,
                 report -> ctx.json(new JsonObject().put("events", report.events()).put("seconds", report.seconds())
                         .put("eventsPerSecond", report.eventsPerSecond()))));
@@ -71,7 +71,19 @@ public final class AuditRoutes implements DockerApi.Routes {
         return new AuditFilter(ctx.request().getParam("user"), ctx.request().getParam("container"),
                 ctx.request().getParam("image"), ctx.request().getParam("action"), DockerApi.flag(ctx, "denied"),
                 instantParam(ctx, "since", false), instantParam(ctx, "until", true), longParam(ctx, "from", 0),
-                (int) longParam(ctx, "limit", 0));
+                (int) longParam(ctx, "limit", 0), level(ctx));
+    }
+
+    /** {@code level=Metadata} (the default) or {@code level=Request}, as Kubernetes names them. */
+    private static AuditFilter.Level level(RoutingContext ctx) {
+        String v = ctx.request().getParam("level");
+        if (v == null || v.isEmpty() || v.equalsIgnoreCase("metadata")) {
+            return AuditFilter.Level.METADATA;
+        }
+        if (v.equalsIgnoreCase("request")) {
+            return AuditFilter.Level.REQUEST;
+        }
+        throw DomainException.invalid("invalid level: " + v + " (Metadata or Request)");
     }
 
     private void lines(RoutingContext ctx, DockerApi api, String action, AuditFilter filter) {

@@ -39,12 +39,14 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * each create, start, exec, stop, exit, remove; some refusals), appended through the event store in
  * batches, then times a replay of every read model and {@code audit log --user} queries, and prints
  * the figures. Run by ops/bench/audit-bench.sh. Arguments: the number of events (default 1,000,000),
- * and a directory to keep the store in for the next run. The store's URL is the daemon's, plus the
- * system property {@code tally.bench.urlOptions} (e.g. {@code ;MAX_LENGTH_INPLACE_LOB=4096}).
+ * and a directory to keep the store in for the next run. The store's URL is the daemon's default, plus
+ * the system property {@code tally.bench.urlOptions} if set.
  */
 public final class AuditBenchmark {
 
     private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin", "frank", "grace"};
+    /** A container created half way through the log, for a query by container. */
+    private static String middleContainer = "";
 
     private AuditBenchmark() {
     }
@@ -53,30 +55,36 @@ public final class AuditBenchmark {
         long target = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         boolean keep = args.length > 1;
         Path dir = keep ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("tally-audit-bench");
-        boolean filledBefore = Files.exists(dir.resolve("tally.mv.db"));
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally")
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" + System.getProperty("tally.bench.urlOptions", ""), "sa", "");
+        boolean filledBefore = Files.exists(dir.resolve("events/tally.mv.db"));
+        Files.createDirectories(dir.resolve("events"));
+        String store = DaemonOptions.parse(new String[] {"--data-root", dir.toString()}).store();
+        JdbcConnectionPool pool = JdbcConnectionPool.create(store + System.getProperty("tally.bench.urlOptions", ""),
+                "sa", "");
         pool.setMaxConnections(8);
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             Serializer serializer = EventStoreFactory.serializer();
             JdbcEventStorageEngine engine = EventStoreFactory.engine(tx, serializer);
             long filled = filledBefore ? target : fill(tx, engine, target);
+            if (middleContainer.isEmpty()) {
+                middleContainer = System.getProperty("tally.bench.container", "alice_1");
+            }
             readOnly(pool, null);
             readOnly(pool, serializer);
 
             ReadModels models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
-            long t0 = System.nanoTime();
-            models.createSchemaAndCatchUp();
-            System.out.printf(Locale.ROOT, "first build of the read models: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            models.createMissingTables();
             HostHistory.ReplayReport report = models.replay();
             System.out.printf(Locale.ROOT, "replay: %d events in %.1f s = %.0f events/s%n", report.events(),
                     report.seconds(), report.eventsPerSecond());
 
-            query(models, "alice (1 in 7 of all events)", new AuditFilter("alice", null, null, null, false, null, null, 0, 0));
-            query(models, "alice, first 100", new AuditFilter("alice", null, null, null, false, null, null, 0, 100));
-            query(models, "mallory (refusals only)", new AuditFilter("mallory", null, null, null, false, null, null, 0, 0));
-            query(models, "--denied (all users)", new AuditFilter(null, null, null, null, true, null, null, 0, 0));
+            Instant end = Instant.parse("2026-01-01T00:00:00Z").plusMillis(3 * filled);
+            query(models, "alice --limit 100 (a first screen)", filter("alice", null, null, 100));
+            query(models, "alice --since 5m (of the log's end)", filter("alice", null, end.minusSeconds(300), 0));
+            query(models, "mallory (refusals only)", filter("mallory", null, null, 0));
+            query(models, "--container " + middleContainer + " (no user)", filter(null, middleContainer, null, 0));
+            query(models, "--denied (no user)", new AuditFilter(null, null, null, null, true, null, null, 0, 0, null));
+            query(models, "alice, all of it (1 in 7 events)", filter("alice", null, null, 0));
             System.out.printf(Locale.ROOT, "store: %d MB for %d events%n", size(dir) / 1_000_000, filled);
         } finally {
             pool.dispose();
@@ -121,8 +129,12 @@ public final class AuditBenchmark {
                 n, blobBytes / Math.max(n, 1), s, n / s);
     }
 
+    private static AuditFilter filter(String user, String container, Instant since, int limit) {
+        return new AuditFilter(user, container, null, null, false, since, null, 0, limit, null);
+    }
+
     private static void query(ReadModels models, String what, AuditFilter filter) {
-        for (int run = 0; run < 3; run++) {
+        for (int run = 0; run < (filter.limit() == 0 && filter.since() == null ? 1 : 3); run++) {
             AtomicLong lines = new AtomicLong();
             AtomicLong bytes = new AtomicLong();
             long t0 = System.nanoTime();
@@ -130,7 +142,7 @@ public final class AuditBenchmark {
                 lines.incrementAndGet();
                 bytes.addAndGet(line.length() + 1);
             });
-            System.out.printf(Locale.ROOT, "audit log --user %s: %d records (%d kB) in %.0f ms (run %d)%n", what,
+            System.out.printf(Locale.ROOT, "audit log %s: %d records (%d kB) in %.0f ms (run %d)%n", what,
                     lines.get(), bytes.get() / 1000, (System.nanoTime() - t0) / 1e6, run + 1);
         }
     }
@@ -152,6 +164,9 @@ public final class AuditBenchmark {
                     1000 + u, "tally-cli");
             String id = hex(random);
             String name = USERS[u] + "_" + count;
+            if (middleContainer.isEmpty() && count >= target / 2) {
+                middleContainer = name;
+            }
             ContainerConfig config = new ContainerConfig("busybox", List.of(), List.of("sleep", "300"), List.of(), "", "",
                     "", Map.of(), false, false, List.of(), null, "none", false, null);
             Actor daemon = new Actor(0, 0, "tallyd", 1, "daemon", List.of("root"), null, "tallyd");

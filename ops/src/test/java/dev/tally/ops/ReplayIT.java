@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ReplayIT {
 
     private static final List<String> TABLES = List.of("container_view", "image_view", "image_tag", "volume_view",
-            "audit_event");
+            "audit_event", "audit_container");
 
     @Test
     void replayRebuildsEveryReadModelEqualToTheLiveOnes() throws Exception {

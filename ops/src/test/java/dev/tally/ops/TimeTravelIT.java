@@ -72,6 +72,13 @@ class TimeTravelIT {
             assertTrue(exec.contains(field), field + " in " + exec);
         }
 
+        Daemon.Result request = daemon.tally("audit", "log", "--container", "audited", "--action", "container.create",
+                "--level", "Request", "--format", "json");
+        assertEquals(0, request.code(), request.err());
+        assertTrue(request.out().contains("\"level\":\"Request\"") && request.out().contains("\"requestObject\":{")
+                && request.out().contains("\"cmd\":[\"sleep\",\"60\"]"), request.out());
+        assertEquals(1, daemon.tally("audit", "log", "--level", "RequestResponse").code());
+
         Daemon.Result table = daemon.tally("audit", "log", "--container", "audited");
         List<String> rows = table.out().lines().toList();
         assertTrue(rows.get(0).matches("TIME +SEQ +USER +VERB +OBJECT +OUTCOME"), rows.get(0));

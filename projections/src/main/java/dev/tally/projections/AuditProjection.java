@@ -38,7 +38,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                     + "container_id VARCHAR(64) NOT NULL, container_name VARCHAR(255) NOT NULL, "
                     + "image VARCHAR(512) NOT NULL, image_id VARCHAR(71) NOT NULL, denied BOOLEAN NOT NULL, "
                     + "outcome VARCHAR(16) NOT NULL, code INT NOT NULL, doc VARCHAR(1000000) NOT NULL",
-            Map.of("user", "username, seq", "container", "container_id, seq"), true,
+            Map.of("user", "username, seq"), true,
             (ps, r) -> {
                 ps.setLong(1, r.seq());
                 ps.setObject(2, r.at().atOffset(ZoneOffset.UTC));
@@ -63,7 +63,32 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                     rs.getString("container_name"), rs.getString("image"), rs.getString("image_id"),
                     rs.getBoolean("denied"), rs.getString("outcome"), rs.getInt("code"), rs.getString("doc")));
 
+    /**
+     * Where in the log the records of one container lie (key: its id, or {@code name:NAME} for a
+     * refusal about a container that did not exist). A query about a container reads only that
+     * span of the log: an index on the container of each record would cost every write a random
+     * insert into a large tree, which made a replay several times slower.
+     */
+    record ContainerSpan(String key, String containerId, String containerName, long firstSeq, long lastSeq) {
+    }
+
+    static final ViewTable<ContainerSpan> SPANS = new ViewTable<>("audit_container", "span_key",
+            List.of("span_key", "container_id", "container_name", "first_seq", "last_seq"),
+            "span_key VARCHAR(300) PRIMARY KEY, container_id VARCHAR(64) NOT NULL, container_name VARCHAR(255) NOT NULL, "
+                    + "first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL",
+            Map.of("name", "container_name"), false,
+            (ps, span) -> {
+                ps.setString(1, span.key());
+                ps.setString(2, span.containerId());
+                ps.setString(3, span.containerName());
+                ps.setLong(4, span.firstSeq());
+                ps.setLong(5, span.lastSeq());
+            },
+            rs -> new ContainerSpan(rs.getString("span_key"), rs.getString("container_id"), rs.getString("container_name"),
+                    rs.getLong("first_seq"), rs.getLong("last_seq")));
+
     private final Rows<AuditRow> rows;
+    private final Rows<ContainerSpan> spans;
     private final Function<String, Optional<ContainerView>> containers;
 
     /**
@@ -73,19 +98,27 @@ public class AuditProjection extends ViewStore implements AuditQueries {
     AuditProjection(ConnectionProvider connections, ViewStorage storage, ContainerProjection containers) {
         super(connections, storage);
         this.rows = storage.rows(TABLE);
+        this.spans = storage.rows(SPANS);
         this.containers = containers::view;
     }
 
     @Override
     List<ViewTable<?>> tables() {
-        return List.of(TABLE);
+        return List.of(TABLE, SPANS);
     }
 
     @EventHandler
     void on(Object payload, EventMessage<?> event) {
         long seq = seqOf(event);
-        rows.put(Long.toString(seq), AuditRecords.of(seq, event.getIdentifier(), event.getTimestamp(), payload,
-                containers));
+        AuditRow row = AuditRecords.of(seq, event.getIdentifier(), event.getTimestamp(), payload, containers);
+        rows.put(Long.toString(seq), row);
+        if (!row.containerId().isEmpty() || !row.containerName().isEmpty()) {
+            String key = row.containerId().isEmpty() ? "name:" + row.containerName() : row.containerId();
+            ContainerSpan span = spans.get(key).orElse(new ContainerSpan(key, row.containerId(), row.containerName(), seq,
+                    seq));
+            spans.put(key, new ContainerSpan(key, span.containerId(),
+                    span.containerName().isEmpty() ? row.containerName() : span.containerName(), span.firstSeq(), seq));
+        }
     }
 
     /** A replayed event carries its position; a live one is looked up in the log by its id. */
@@ -106,14 +139,20 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         StringBuilder where = new StringBuilder(" WHERE seq >= ?");
         List<Object> params = new ArrayList<>();
         params.add(Math.max(0, filter.fromSeq()));
+        long from = Math.max(0, filter.fromSeq());
         if (present(filter.user())) {
             where.append(" AND username = ?");
             params.add(filter.user());
         }
         if (present(filter.container())) {
             String c = filter.container().startsWith("/") ? filter.container().substring(1) : filter.container();
-            where.append(" AND (container_name = ? OR container_id = ? OR (LENGTH(?) >= 4 AND container_id LIKE ?))");
-            params.addAll(List.of(c, c, c, c + "%"));
+            long[] span = span(c);
+            if (span == null) {
+                return;
+            }
+            from = Math.max(from, span[0]);
+            where.append(" AND seq <= ? AND (container_name = ? OR container_id = ? OR (LENGTH(?) >= 4 AND container_id LIKE ?))");
+            params.addAll(List.of(span[1], c, c, c, c + "%"));
         }
         if (present(filter.image())) {
             String ref = normalizedOrAsIs(filter.image());
@@ -140,9 +179,12 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         // (user, seq) or (container, seq) gives the same order at once.
         String index = present(filter.user()) ? " USE INDEX (audit_event_user)" : "";
         int page = filter.limit() > 0 ? Math.min(PAGE, filter.limit()) : PAGE;
-        String sql = "SELECT seq, doc FROM audit_event" + index + where + " ORDER BY seq LIMIT " + page;
+        boolean request = filter.level() == AuditFilter.Level.REQUEST;
+        String sql = request
+                ? "SELECT a.seq, a.doc, e.payload FROM audit_event a" + index
+                        + " JOIN DomainEventEntry e ON e.globalIndex = a.seq" + where + " ORDER BY seq LIMIT " + page
+                : "SELECT seq, doc FROM audit_event" + index + where + " ORDER BY seq LIMIT " + page;
         long left = filter.limit() > 0 ? filter.limit() : Long.MAX_VALUE;
-        long from = Math.max(0, filter.fromSeq());
         while (left > 0) {
             params.set(0, from);
             List<String> docs = new ArrayList<>(page);
@@ -160,6 +202,27 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         }
     }
 
+    /** The first and last sequence numbers of the records about containers named or id'd so; null if none. */
+    private long[] span(String container) {
+        return reading(() -> {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT MIN(first_seq), MAX(last_seq) FROM audit_container WHERE container_name = ? OR container_id = ? "
+                            + "OR (LENGTH(?) >= 4 AND container_id LIKE ?)")) {
+                ps.setString(1, container);
+                ps.setString(2, container);
+                ps.setString(3, container);
+                ps.setString(4, container + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long first = rs.getLong(1);
+                    return rs.wasNull() ? null : new long[] {first, rs.getLong(2)};
+                }
+            } catch (SQLException e) {
+                throw failed("find container " + container + " in the audit log", e);
+            }
+        });
+    }
+
     /** Reads one page of documents; returns the last sequence number read. */
     private long page(String sql, List<Object> params, List<String> into) {
         return reading(() -> {
@@ -171,7 +234,8 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         last = rs.getLong(1);
-                        into.add(rs.getString(2));
+                        into.add(rs.getMetaData().getColumnCount() == 3 ? withRequest(rs.getString(2), rs.getBytes(3))
+                                : rs.getString(2));
                     }
                 }
                 return last;
@@ -179,6 +243,13 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                 throw failed("read the audit log", e);
             }
         });
+    }
+
+    /** The record at level Request: the stored event (the request as the daemon understood it) added. */
+    private static String withRequest(String doc, byte[] payload) {
+        String request = doc.replaceFirst("\"level\":\"Metadata\"", "\"level\":\"Request\"");
+        return request.substring(0, request.length() - 1) + ",\"requestObject\":"
+                + new String(payload, java.nio.charset.StandardCharsets.UTF_8) + "}";
     }
 
     private static boolean present(String s) {

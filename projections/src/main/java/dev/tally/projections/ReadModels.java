@@ -84,15 +84,20 @@ public final class ReadModels implements HostHistory {
      * them all; returns whether it did.
      */
     public boolean createSchemaAndCatchUp() {
-        boolean missing = false;
-        for (ViewStore model : List.of(containers, images, volumes, audit)) {
-            missing |= model.createMissingTables();
-        }
-        if (missing && !log.isEmpty()) {
+        if (createMissingTables() && !log.isEmpty()) {
             replay();
             return true;
         }
         return false;
+    }
+
+    /** Creates the tables that are missing, empty; true when any was. */
+    public boolean createMissingTables() {
+        boolean missing = false;
+        for (ViewStore model : List.of(containers, images, volumes, audit)) {
+            missing |= model.createMissingTables();
+        }
+        return missing;
     }
 
     @Override
