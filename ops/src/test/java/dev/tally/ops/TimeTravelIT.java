@@ -86,6 +86,11 @@ class TimeTravelIT {
         assertEquals(List.of("container.create", "container.start", "container.start", "container.exec",
                 "container.exec_exit", "container.kill", "container.exit", "container.remove"), verbs, table.out());
 
+        Daemon.Result byRoot = daemon.tally("audit", "log", "--user", "root", "--container", "audited");
+        List<String> rootVerbs = byRoot.out().lines().skip(1).map(r -> r.split(" +")[4]).toList();
+        assertEquals(List.of("container.create", "container.start", "container.start", "container.exec",
+                "container.kill", "container.remove"), rootVerbs, "the daemon's own records are tallyd's: " + byRoot.out());
+
         Daemon.Result all = daemon.tally("audit", "export");
         List<String> exported = all.out().lines().toList();
         assertTrue(exported.size() >= 8, all.out());

@@ -180,10 +180,13 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         String index = present(filter.user()) ? " USE INDEX (audit_event_user)" : "";
         int page = filter.limit() > 0 ? Math.min(PAGE, filter.limit()) : PAGE;
         boolean request = filter.level() == AuditFilter.Level.REQUEST;
+        // With the user fixed, ordering by (user, seq) is ordering by seq, and only then does H2
+        // read the index in order instead of sorting every record of the user for each page.
+        String order = present(filter.user()) ? " ORDER BY username, seq LIMIT " : " ORDER BY seq LIMIT ";
         String sql = request
                 ? "SELECT a.seq, a.doc, e.payload FROM audit_event a" + index
-                        + " JOIN DomainEventEntry e ON e.globalIndex = a.seq" + where + " ORDER BY seq LIMIT " + page
-                : "SELECT seq, doc FROM audit_event" + index + where + " ORDER BY seq LIMIT " + page;
+                        + " JOIN DomainEventEntry e ON e.globalIndex = a.seq" + where + order + page
+                : "SELECT seq, doc FROM audit_event" + index + where + order + page;
         long left = filter.limit() > 0 ? filter.limit() : Long.MAX_VALUE;
         while (left > 0) {
             params.set(0, from);
