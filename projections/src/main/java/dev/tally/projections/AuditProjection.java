@@ -176,7 +176,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
             params.add(filter.until().atOffset(ZoneOffset.UTC));
         }
         // The planner, left alone, walks the primary key for a frequent user; the index on
-        // (user, seq) or (container, seq) gives the same order at once.
+        // (user, seq) finds the user's records at once. A container is found by its span (above).
         String index = present(filter.user()) ? " USE INDEX (audit_event_user)" : "";
         int page = filter.limit() > 0 ? Math.min(PAGE, filter.limit()) : PAGE;
         boolean request = filter.level() == AuditFilter.Level.REQUEST;
