@@ -7,6 +7,8 @@ final class AuditCmd extends VerbCommand {
 
     AuditCmd() {
         super("audit", "Audit the event log");
+        add(new AuditLogCmd());
+        add(new AuditExportCmd());
         add(new AuditCheckpointCmd());
         add(new AuditVerifyCmd());
         add(new AuditKeygenCmd());

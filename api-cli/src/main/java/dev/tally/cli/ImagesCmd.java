@@ -14,6 +14,8 @@ final class ImagesCmd extends VerbCommand {
 
     private final OptionSpec quiet = flag("Only show image IDs", "-q", "--quiet");
     private final OptionSpec noTrunc = flag("Don't truncate output", "--no-trunc");
+    private final OptionSpec at = option(String.class, "TIME",
+            "Show the images as the log says they were at this time (admins only)", "--at");
 
     ImagesCmd() {
         super("images", "List images");
@@ -21,7 +23,8 @@ final class ImagesCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
-        List<Object> images = api().getList("/images/json");
+        List<Object> images = api().getList("/images/json"
+                + new QueryString().addIfPresent("at", apiTime(ArgSpecs.value(at))));
         List<String> lines = ArgSpecs.isSet(quiet) ? ids(images) : table(images, root().clock().instant());
         for (String line : lines) {
             out().println(line);

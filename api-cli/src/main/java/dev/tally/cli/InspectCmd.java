@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
@@ -14,6 +15,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class InspectCmd extends VerbCommand {
 
     private final PositionalParamSpec names = names("NAME");
+    private final OptionSpec at = option(String.class, "TIME",
+            "Show the objects as the log says they were at this time (admins only)", "--at");
 
     InspectCmd() {
         super("inspect", "Return low-level information on containers or images");
@@ -24,8 +27,9 @@ final class InspectCmd extends VerbCommand {
         DaemonApi api = api();
         List<Object> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        String query = new QueryString().addIfPresent("at", apiTime(ArgSpecs.value(at))).toString();
         for (String name : ArgSpecs.values(names)) {
-            Map<String, Object> object = lookup(api, name);
+            Map<String, Object> object = lookup(api, name, query);
             if (object == null) {
                 missing.add(name);
             } else {
@@ -40,16 +44,16 @@ final class InspectCmd extends VerbCommand {
     }
 
     /** The container named so, else the image, else null. */
-    private static Map<String, Object> lookup(DaemonApi api, String name) throws IOException {
+    private static Map<String, Object> lookup(DaemonApi api, String name, String query) throws IOException {
         try {
-            return api.getObject(containerPath(name) + "/json");
+            return api.getObject(containerPath(name) + "/json" + query);
         } catch (DaemonErrorException e) {
             if (e.status() != 404) {
                 throw e;
             }
         }
         try {
-            return api.getObject("/images/" + QueryString.pathSegment(name) + "/json");
+            return api.getObject("/images/" + QueryString.pathSegment(name) + "/json" + query);
         } catch (DaemonErrorException e) {
             if (e.status() != 404) {
                 throw e;

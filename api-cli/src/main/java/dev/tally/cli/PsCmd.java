@@ -12,6 +12,8 @@ final class PsCmd extends VerbCommand {
     private final OptionSpec filters = repeatable("KEY=VALUE", "Filter output based on conditions", "-f", "--filter");
     private final OptionSpec format = option(String.class, "TEMPLATE", "Format output using a template", "--format");
     private final OptionSpec noTrunc = flag("Don't truncate output", "--no-trunc");
+    private final OptionSpec at = option(String.class, "TIME",
+            "Show the containers as the log says they were at this time (admins only)", "--at");
 
     PsCmd() {
         super("ps", "List containers");
@@ -22,6 +24,7 @@ final class PsCmd extends VerbCommand {
         String query = new QueryString()
                 .addFlag("all", ArgSpecs.isSet(all))
                 .addIfPresent("filters", FilterArguments.toJson(ArgSpecs.values(filters)))
+                .addIfPresent("at", apiTime(ArgSpecs.value(at)))
                 .toString();
         List<Object> containers = api().getList("/containers/json" + query);
         ContainerListing listing = new ContainerListing(ArgSpecs.isSet(noTrunc), root().clock());

@@ -13,7 +13,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "grant", "revoke", "audit", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -82,6 +82,7 @@ final class Verbs {
             case "grant" -> new GrantCmd();
             case "revoke" -> new RevokeCmd();
             case "audit" -> new AuditCmd();
+            case "admin" -> new AdminCmd();
             case "version" -> new VersionCmd();
             case "info" -> new InfoCmd();
             default -> throw new IllegalArgumentException("no such verb: " + name);

@@ -12,8 +12,10 @@ import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
+import dev.tally.projections.ReadModels;
 import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.AuditChainRoutes;
+import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.runtime.HostFileLookup;
@@ -88,13 +90,10 @@ public final class Tallyd {
         pool.setMaxConnections(16);
         JdbcTransactions tx = new JdbcTransactions(pool);
         Serializer serializer = EventStoreFactory.serializer();
-        ContainerProjection containerViews = new ContainerProjection(tx);
-        ImageProjection imageViews = new ImageProjection(tx);
-        VolumeProjection volumeViews = new VolumeProjection(tx);
-        containerViews.createSchema();
-        imageViews.createSchema();
-        volumeViews.createSchema();
-        ownerOnly(dataRoot.resolve("events"));
+        ReadModels readModels = new ReadModels(tx, serializer, "jdbc:h2:mem:");
+        ContainerProjection containerViews = readModels.containers();
+        ImageProjection imageViews = readModels.images();
+        VolumeProjection volumeViews = readModels.volumes();
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureTransactionManager(c -> tx)
@@ -104,12 +103,16 @@ public final class Tallyd {
                 .configureAggregate(Container.class)
                 .configureAggregate(Image.class)
                 .configureAggregate(Volume.class);
-        configurer.eventProcessing(ep -> ep.usingSubscribingEventProcessors()
-                .registerEventHandler(c -> containerViews)
-                .registerEventHandler(c -> imageViews)
-                .registerEventHandler(c -> volumeViews));
+        configurer.eventProcessing(ep -> {
+            ep.usingSubscribingEventProcessors();
+            readModels.eventHandlers().forEach(handler -> ep.registerEventHandler(c -> handler));
+        });
         axon = configurer.buildConfiguration();
         axon.start();
+        if (readModels.createSchemaAndCatchUp()) {
+            System.out.println("tallyd: read models rebuilt from the log (a table was missing)");
+        }
+        ownerOnly(dataRoot.resolve("events"));
 
         AccessControl access = new AccessControl(axon.eventGateway(), policy);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
@@ -131,6 +134,7 @@ public final class Tallyd {
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         api.add(new AuditChainRoutes(new ChainAudit(new JdbcEventChain(pool, java.time.Clock.systemUTC()), access)));
+        api.add(new AuditRoutes(readModels.audit(), readModels, access));
         for (String host : options.hosts()) {
             if (!host.startsWith("unix://")) {
                 continue;

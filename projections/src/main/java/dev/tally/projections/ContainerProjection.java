@@ -17,9 +17,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -35,20 +35,40 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
 
     private final List<Consumer<ContainerView>> listeners = new CopyOnWriteArrayList<>();
 
+    private final Rows<ContainerView> rows;
+
     public ContainerProjection(ConnectionProvider connections) {
         super(connections);
+        rows = storage().rows(TABLE);
     }
 
+    ContainerProjection(ConnectionProvider connections, ViewStorage storage) {
+        super(connections, storage);
+        rows = storage.rows(TABLE);
+    }
+
+    /** The container with this full id as the handlers see it, removed ones included. */
+    Optional<ContainerView> view(String id) {
+        return rows.get(id);
+    }
+
+    static final ViewTable<ContainerView> TABLE = new ViewTable<>("container_view", "id",
+            List.of("id", "name", "status", "created", "doc"),
+            "id VARCHAR(64) PRIMARY KEY, name VARCHAR(255) NOT NULL, status VARCHAR(16) NOT NULL, "
+                    + "created TIMESTAMP WITH TIME ZONE, doc CLOB NOT NULL",
+            Map.of("name", "name"), false,
+            (ps, v) -> {
+                ps.setString(1, v.id());
+                ps.setString(2, v.name());
+                ps.setString(3, v.status().name());
+                ps.setObject(4, v.created().atOffset(java.time.ZoneOffset.UTC));
+                ps.setString(5, JSON.writeValueAsString(v));
+            },
+            rs -> JSON.readValue(rs.getString("doc"), ContainerView.class));
+
     @Override
-    public void createSchema() {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS container_view (id VARCHAR(64) PRIMARY KEY, "
-                    + "name VARCHAR(255) NOT NULL, status VARCHAR(16) NOT NULL, created TIMESTAMP WITH TIME ZONE, "
-                    + "doc CLOB NOT NULL)");
-            s.execute("CREATE INDEX IF NOT EXISTS container_view_name ON container_view(name)");
-        } catch (SQLException e) {
-            throw failed("create the containers read model", e);
-        }
+    List<ViewTable<?>> tables() {
+        return List.of(TABLE);
     }
 
     @EventHandler
@@ -137,24 +157,13 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     }
 
     private void update(String id, java.util.function.UnaryOperator<ContainerView> change) {
-        List<ContainerView> current = select("SELECT doc FROM container_view WHERE id = ?", id);
-        if (!current.isEmpty()) {
-            save(change.apply(current.get(0)));
-        }
+        rows.get(id).ifPresent(current -> save(change.apply(current)));
     }
 
     private void save(ContainerView v) {
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement(
-                     "MERGE INTO container_view (id, name, status, created, doc) KEY (id) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, v.id());
-            ps.setString(2, v.name());
-            ps.setString(3, v.status().name());
-            ps.setObject(4, v.created().atOffset(java.time.ZoneOffset.UTC));
-            ps.setString(5, JSON.writeValueAsString(v));
-            ps.executeUpdate();
-        } catch (SQLException | JsonProcessingException e) {
-            throw failed("update container " + v.id() + " in the read model", e);
+        rows.put(v.id(), v);
+        if (!storage().live()) {
+            return;
         }
         if (CurrentUnitOfWork.isStarted()) {
             CurrentUnitOfWork.get().afterCommit(u -> notifyListeners(v));
@@ -168,6 +177,10 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     }
 
     private List<ContainerView> select(String sql, String... params) {
+        return reading(() -> selectNow(sql, params));
+    }
+
+    private List<ContainerView> selectNow(String sql, String... params) {
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);

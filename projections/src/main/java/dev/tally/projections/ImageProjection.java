@@ -10,9 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.EventHandler;
@@ -20,34 +20,56 @@ import org.axonframework.eventhandling.EventHandler;
 /** The images read model: images, and which image each reference points at. */
 public class ImageProjection extends ViewStore implements ImageQueries {
 
+    /** An image's own row; its tags live in {@link #TAGS}. */
+    record ImageRow(String id, List<String> layers, long size, java.time.Instant created) {
+    }
+
+    static final ViewTable<ImageRow> IMAGES = new ViewTable<>("image_view", "id",
+            List.of("id", "layers", "size", "created"),
+            "id VARCHAR(71) PRIMARY KEY, layers CLOB NOT NULL, size BIGINT NOT NULL, "
+                    + "created TIMESTAMP WITH TIME ZONE NOT NULL",
+            Map.of(), false,
+            (ps, i) -> {
+                ps.setString(1, i.id());
+                ps.setString(2, String.join(",", i.layers()));
+                ps.setLong(3, i.size());
+                ps.setObject(4, i.created().atOffset(java.time.ZoneOffset.UTC));
+            },
+            rs -> new ImageRow(rs.getString("id"), List.of(rs.getString("layers").split(",")), rs.getLong("size"),
+                    rs.getObject("created", java.time.OffsetDateTime.class).toInstant()));
+
+    /** Which image a reference points at: reference → image id. */
+    static final ViewTable<String[]> TAGS = new ViewTable<>("image_tag", "ref", List.of("ref", "image_id"),
+            "ref VARCHAR(512) PRIMARY KEY, image_id VARCHAR(71) NOT NULL", Map.of(), false,
+            (ps, t) -> {
+                ps.setString(1, t[0]);
+                ps.setString(2, t[1]);
+            },
+            rs -> new String[] {rs.getString("ref"), rs.getString("image_id")});
+
+    private final Rows<ImageRow> images;
+    private final Rows<String[]> tags;
+
     public ImageProjection(ConnectionProvider connections) {
         super(connections);
+        images = storage().rows(IMAGES);
+        tags = storage().rows(TAGS);
+    }
+
+    ImageProjection(ConnectionProvider connections, ViewStorage storage) {
+        super(connections, storage);
+        images = storage.rows(IMAGES);
+        tags = storage.rows(TAGS);
     }
 
     @Override
-    public void createSchema() {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS image_view (id VARCHAR(71) PRIMARY KEY, layers CLOB NOT NULL, "
-                    + "size BIGINT NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS image_tag (ref VARCHAR(512) PRIMARY KEY, image_id VARCHAR(71) NOT NULL)");
-        } catch (SQLException e) {
-            throw failed("create the images read model", e);
-        }
+    List<ViewTable<?>> tables() {
+        return List.of(IMAGES, TAGS);
     }
 
     @EventHandler
     void on(ImageImported e) {
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement(
-                     "MERGE INTO image_view (id, layers, size, created) KEY (id) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, e.imageId());
-            ps.setString(2, String.join(",", e.layers()));
-            ps.setLong(3, e.size());
-            ps.setObject(4, e.at().atOffset(java.time.ZoneOffset.UTC));
-            ps.executeUpdate();
-        } catch (SQLException ex) {
-            throw failed("record image " + e.imageId(), ex);
-        }
+        images.put(e.imageId(), new ImageRow(e.imageId(), e.layers(), e.size(), e.at()));
         tag(e.reference(), e.imageId());
     }
 
@@ -57,14 +79,7 @@ public class ImageProjection extends ViewStore implements ImageQueries {
     }
 
     private void tag(String ref, String imageId) {
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement("MERGE INTO image_tag (ref, image_id) KEY (ref) VALUES (?, ?)")) {
-            ps.setString(1, ref);
-            ps.setString(2, imageId);
-            ps.executeUpdate();
-        } catch (SQLException ex) {
-            throw failed("tag image " + imageId, ex);
-        }
+        tags.put(ref, new String[] {ref, imageId});
     }
 
     @Override
@@ -95,6 +110,10 @@ public class ImageProjection extends ViewStore implements ImageQueries {
     }
 
     private List<ImageView> select(String where, String... params) {
+        return reading(() -> selectNow(where, params));
+    }
+
+    private List<ImageView> selectNow(String where, String... params) {
         String sql = "SELECT i.id, i.layers, i.size, i.created, "
                 + "(SELECT LISTAGG(t.ref, ',') WITHIN GROUP (ORDER BY t.ref) FROM image_tag t WHERE t.image_id = i.id) "
                 + "FROM image_view i " + where + " ORDER BY i.created DESC";

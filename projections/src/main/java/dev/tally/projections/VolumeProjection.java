@@ -9,9 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.EventHandler;
@@ -19,44 +19,46 @@ import org.axonframework.eventhandling.EventHandler;
 /** The volumes read model: one row per volume ever created; removed ones are kept, marked. */
 public class VolumeProjection extends ViewStore implements VolumeQueries {
 
+    /** A volume ever created, and whether it has been removed since. */
+    record VolumeRow(VolumeView view, boolean removed) {
+    }
+
+    static final ViewTable<VolumeRow> TABLE = new ViewTable<>("volume_view", "id", List.of("id", "name", "removed", "doc"),
+            "id VARCHAR(64) PRIMARY KEY, name VARCHAR(255) NOT NULL, removed BOOLEAN NOT NULL, doc CLOB NOT NULL",
+            Map.of(), false,
+            (ps, r) -> {
+                ps.setString(1, r.view().id());
+                ps.setString(2, r.view().name());
+                ps.setBoolean(3, r.removed());
+                ps.setString(4, JSON.writeValueAsString(r.view()));
+            },
+            rs -> new VolumeRow(JSON.readValue(rs.getString("doc"), VolumeView.class), rs.getBoolean("removed")));
+
+    private final Rows<VolumeRow> rows;
+
     public VolumeProjection(ConnectionProvider connections) {
         super(connections);
+        rows = storage().rows(TABLE);
+    }
+
+    VolumeProjection(ConnectionProvider connections, ViewStorage storage) {
+        super(connections, storage);
+        rows = storage.rows(TABLE);
     }
 
     @Override
-    public void createSchema() {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS volume_view (id VARCHAR(64) PRIMARY KEY, name VARCHAR(255) NOT NULL, "
-                    + "removed BOOLEAN NOT NULL, doc CLOB NOT NULL)");
-        } catch (SQLException e) {
-            throw failed("create the volumes read model", e);
-        }
+    List<ViewTable<?>> tables() {
+        return List.of(TABLE);
     }
 
     @EventHandler
     void on(VolumeCreated e) {
-        VolumeView v = new VolumeView(e.volumeId(), e.name(), e.labels(), e.actor(), e.at());
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement(
-                     "MERGE INTO volume_view (id, name, removed, doc) KEY (id) VALUES (?, ?, FALSE, ?)")) {
-            ps.setString(1, v.id());
-            ps.setString(2, v.name());
-            ps.setString(3, JSON.writeValueAsString(v));
-            ps.executeUpdate();
-        } catch (SQLException | JsonProcessingException ex) {
-            throw failed("record volume " + e.name(), ex);
-        }
+        rows.put(e.volumeId(), new VolumeRow(new VolumeView(e.volumeId(), e.name(), e.labels(), e.actor(), e.at()), false));
     }
 
     @EventHandler
     void on(VolumeRemoved e) {
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement("UPDATE volume_view SET removed = TRUE WHERE id = ?")) {
-            ps.setString(1, e.volumeId());
-            ps.executeUpdate();
-        } catch (SQLException ex) {
-            throw failed("remove volume " + e.name(), ex);
-        }
+        rows.get(e.volumeId()).ifPresent(r -> rows.put(e.volumeId(), new VolumeRow(r.view(), true)));
     }
 
     @Override
@@ -71,6 +73,10 @@ public class VolumeProjection extends ViewStore implements VolumeQueries {
     }
 
     private List<VolumeView> select(String sql, String... params) {
+        return reading(() -> selectNow(sql, params));
+    }
+
+    private List<VolumeView> selectNow(String sql, String... params) {
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fills a temporary H2 store with 1,000,000 realistic events (or $1), then times a replay of every
+# read model (events/s) and `audit log --user` queries over them, and prints the figures. Needs
+# no daemon. Usage: bash ops/bench/audit-bench.sh [EVENTS] [JVM FLAGS...]
+# With TALLY_BENCH_STORE=DIR the store is kept in DIR and reused by the next run (no refill).
+# The daemon itself runs with -XX:TieredStopAtLevel=1 (see install.sh); pass that flag to compare.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+events=${1:-1000000}
+shift || true
+mvn -q -B -o test-compile -pl ops -am >/dev/null
+cp="ops/target/classes:ops/target/test-classes:$(ls ops/target/lib/*.jar | tr '\n' ':')"
+exec java -Xmx256m -XX:+UseSerialGC "$@" -Ddisable-axoniq-console-message=true -cp "$cp" \
+  dev.tally.ops.AuditBenchmark "$events" ${TALLY_BENCH_STORE:+"$TALLY_BENCH_STORE"}

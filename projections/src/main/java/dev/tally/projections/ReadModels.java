@@ -1,0 +1,206 @@
+package dev.tally.projections;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.history.HostHistory;
+import dev.tally.domain.history.PastHost;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.serialization.Serializer;
+
+/**
+ * Every read model of the daemon, fed live by the events of each command; and the same projections
+ * fed from the log instead, to rebuild them all (replay) or to see the host as it was at a past
+ * time. One set of handlers serves all three: only where they write differs.
+ */
+public final class ReadModels implements HostHistory {
+
+    private static final String REBUILT = "_next";
+
+    private final ConnectionProvider connections;
+    private final EventLog log;
+    private final String scratchUrl;
+    private final LiveGate gate = new LiveGate();
+    private final ContainerProjection containers;
+    private final ImageProjection images;
+    private final VolumeProjection volumes;
+    private final AuditProjection audit;
+
+    /**
+     * @param connections the store of the events and the read models (the event's transaction when
+     *                    there is one)
+     * @param serializer  the event store's serializer
+     * @param scratchUrl  the JDBC URL of a private, empty, throwaway store (e.g. {@code jdbc:h2:mem:}),
+     *                    one per look at the past
+     */
+    public ReadModels(ConnectionProvider connections, Serializer serializer, String scratchUrl) {
+        this.connections = connections;
+        this.log = new EventLog(connections, serializer);
+        this.scratchUrl = scratchUrl;
+        LiveStorage live = new LiveStorage(connections, gate);
+        containers = new ContainerProjection(connections, live);
+        images = new ImageProjection(connections, live);
+        volumes = new VolumeProjection(connections, live);
+        audit = new AuditProjection(connections, live, containers);
+    }
+
+    public ContainerProjection containers() {
+        return containers;
+    }
+
+    public ImageProjection images() {
+        return images;
+    }
+
+    public VolumeProjection volumes() {
+        return volumes;
+    }
+
+    public AuditProjection audit() {
+        return audit;
+    }
+
+    /** The objects whose @EventHandler methods the live event processor calls. */
+    public List<Object> eventHandlers() {
+        return List.of(containers, images, volumes, audit);
+    }
+
+    /** The names of every read-model table. */
+    public List<String> tableNames() {
+        return all(containers, images, volumes, audit).stream().map(ViewTable::name).toList();
+    }
+
+    /**
+     * Creates missing tables. When one was missing while the log has events (a new model, or a
+     * replay cut short between dropping a table and putting its rebuilt copy in place), rebuilds
+     * them all; returns whether it did.
+     */
+    public boolean createSchemaAndCatchUp() {
+        if (createMissingTables() && !log.isEmpty()) {
+            replay();
+            return true;
+        }
+        return false;
+    }
+
+    /** Creates the tables that are missing, empty; true when any was. */
+    public boolean createMissingTables() {
+        boolean missing = false;
+        for (ViewStore model : List.of(containers, images, volumes, audit)) {
+            missing |= model.createMissingTables();
+        }
+        return missing;
+    }
+
+    @Override
+    public ReplayReport replay() {
+        return gate.exclusively(() -> {
+            long started = System.nanoTime();
+            long events;
+            try (Connection c = connections.getConnection()) {
+                c.setAutoCommit(false);
+                RebuildStorage storage = new RebuildStorage(c, REBUILT);
+                ContainerProjection rebuiltContainers = new ContainerProjection(connections, storage);
+                List<ViewStore> rebuilt = List.of(rebuiltContainers, new ImageProjection(connections, storage),
+                        new VolumeProjection(connections, storage),
+                        new AuditProjection(connections, storage, rebuiltContainers));
+                try {
+                    events = fill(storage, rebuilt, null);
+                    c.commit();
+                    swap(c, all(rebuilt.toArray(ViewStore[]::new)));
+                    c.commit();
+                } catch (RuntimeException | SQLException e) {
+                    c.rollback();
+                    dropRebuilt(c, all(rebuilt.toArray(ViewStore[]::new)));
+                    throw e;
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new ReplayReport(events, seconds, events / Math.max(seconds, 1e-9));
+        });
+    }
+
+    @Override
+    public <T> T at(Instant at, Function<PastHost, T> question) {
+        try (Connection scratch = DriverManager.getConnection(scratchUrl)) {
+            scratch.setAutoCommit(false);
+            ConnectionProvider one = new OneConnection(scratch);
+            RebuildStorage storage = new RebuildStorage(scratch, "");
+            fill(storage, List.of(new ContainerProjection(one, storage), new ImageProjection(one, storage),
+                    new VolumeProjection(one, storage)), at);
+            scratch.commit();
+            return question.apply(new PastHost(new ContainerProjection(one), new ImageProjection(one),
+                    new VolumeProjection(one)));
+        } catch (SQLException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "open a store for the host as of " + at + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the models' tables in the storage and feeds them every event up to {@code until}. */
+    private long fill(RebuildStorage storage, List<ViewStore> models, Instant until) {
+        List<AnnotationEventHandlerAdapter> handlers = new ArrayList<>();
+        for (ViewStore model : models) {
+            model.createMissingTables();
+            handlers.add(new AnnotationEventHandlerAdapter(model));
+        }
+        // Which handlers take an event depends on its payload's class only: asked once per class.
+        java.util.Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new java.util.HashMap<>();
+        long events = log.forEach(until, message -> handle(byType.computeIfAbsent(message.getPayloadType(),
+                type -> handlers.stream().filter(h -> h.canHandle(message)).toList()), message));
+        storage.flush();
+        return events;
+    }
+
+    private static void handle(List<AnnotationEventHandlerAdapter> handlers, EventMessage<?> message) {
+        for (AnnotationEventHandlerAdapter h : handlers) {
+            try {
+                h.handle(message);
+            } catch (DomainException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DomainException(DomainException.Kind.FAILED, "project event " + message.getIdentifier()
+                        + " (" + message.getPayloadType().getSimpleName() + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Puts each rebuilt table in the place of the live one, with its indexes' names. */
+    private static void swap(Connection c, List<ViewTable<?>> tables) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (ViewTable<?> t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t.name());
+                s.execute("ALTER TABLE " + t.name() + REBUILT + " RENAME TO " + t.name());
+                for (String suffix : t.indexes().keySet()) {
+                    s.execute("ALTER INDEX " + t.name() + REBUILT + "_" + suffix + " RENAME TO " + t.name() + "_" + suffix);
+                }
+            }
+        }
+    }
+
+    private static void dropRebuilt(Connection c, List<ViewTable<?>> tables) {
+        try (Statement s = c.createStatement()) {
+            for (ViewTable<?> t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t.name() + REBUILT);
+            }
+        } catch (SQLException e) {
+            System.err.println("tallyd: could not drop a half-rebuilt read model: " + e.getMessage());
+        }
+    }
+
+    private static List<ViewTable<?>> all(ViewStore... models) {
+        List<ViewTable<?>> tables = new ArrayList<>();
+        for (ViewStore m : models) {
+            tables.addAll(m.tables());
+        }
+        return tables;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.tally.projections;
+
+import java.util.Optional;
+
+/**
+ * A read-model table as the event handlers see it: values by key. Handlers only get and put, so
+ * the same handler code feeds the live tables, a replay and a model as of a past time.
+ */
+interface Rows<V> {
+
+    Optional<V> get(String key);
+
+    void put(String key, V value);
+}

@@ -1,0 +1,91 @@
+package dev.tally.projections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.event.ContainerStartFailed;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.query.ContainerView;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuditRecordsTest {
+
+    private static final Instant AT = Instant.parse("2026-11-23T10:00:00.123456789Z");
+    private static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "tcp:10.0.0.7:51234 cn=alice",
+            List.of("alice", "tally"), 1000, "docker/28.2");
+    private static final ContainerView WEB = new ContainerView("c0ffee", "web",
+            new ContainerConfig("busybox", null, List.of("true"), null, null, null, null, null, false, false, null, null,
+                    null, false, null),
+            "sha256:beef", ALICE, AT, ContainerStatus.CREATED, 0, 0, null, null, "");
+
+    private static Optional<ContainerView> known(String idOrName) {
+        return idOrName.equals("c0ffee") || idOrName.equals("web") ? Optional.of(WEB) : Optional.empty();
+    }
+
+    @Test
+    void anIntentIsRequestedWithItsContainersNameAndImage() {
+        AuditRow r = AuditRecords.of(7, "e-7", AT, new ContainerStartRequested("c0ffee", "web", ALICE, AT),
+                AuditRecordsTest::known);
+        assertEquals("container.start", r.action());
+        assertEquals("requested", r.outcome());
+        assertEquals(202, r.code());
+        assertEquals("web", r.containerName());
+        assertEquals("busybox:latest", r.image());
+        assertEquals("alice", r.username());
+        assertFalse(r.denied());
+        for (String field : List.of("\"seq\":7", "\"stage\":\"RequestReceived\"", "\"sourceIPs\":[\"10.0.0.7\"]",
+                "\"groups\":[\"alice\",\"tally\"]", "\"loginuid\":\"1000\"", "\"userAgent\":\"docker/28.2\"",
+                "\"objectRef\":{\"resource\":\"containers\",\"name\":\"web\",\"id\":\"c0ffee\"",
+                "\"requestReceivedTimestamp\":\"2026-11-23T10:00:00.123456789Z\"")) {
+            assertTrue(r.doc().contains(field), field + " in " + r.doc());
+        }
+    }
+
+    @Test
+    void aFailedStartIsAFailureWithItsReason() {
+        AuditRow r = AuditRecords.of(8, "e-8", AT, new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
+                AuditRecordsTest::known);
+        assertEquals("failure", r.outcome());
+        assertEquals(500, r.code());
+        assertTrue(r.doc().contains("\"message\":\"exec: no such file\""), r.doc());
+    }
+
+    @Test
+    void aRefusalIsDenied403WithTheReasonAndTheContainerItWasAbout() {
+        AuditRow r = AuditRecords.of(9, "e-9", AT, new AccessDenied(ALICE, "container.stop", "container/web",
+                "not the owner", AT), AuditRecordsTest::known);
+        assertTrue(r.denied());
+        assertEquals(403, r.code());
+        assertEquals("container.stop", r.action());
+        assertEquals("c0ffee", r.containerId());
+        assertTrue(r.doc().contains("\"authorization.tally.dev/reason\":\"not the owner\""), r.doc());
+    }
+
+    /** An event type added after the mapping still gets a record. */
+    record ContainerGranted(String containerId, String grantee, Actor actor, Instant at) {
+    }
+
+    @Test
+    void anEventTheMappingDoesNotKnowStillGetsARecordWithItsActor() {
+        AuditRow r = AuditRecords.of(10, "e-10", AT, new ContainerGranted("c0ffee", "bob", ALICE, AT),
+                AuditRecordsTest::known);
+        assertEquals("container.granted", r.action());
+        assertEquals("c0ffee", r.containerId());
+        assertEquals("alice", r.username());
+        assertEquals(AT, r.at());
+    }
+
+    @Test
+    void unixCallersHaveNoSourceIp() {
+        assertEquals(List.of(), AuditRecords.sourceIps("unix:pid=12"));
+        assertEquals(List.of("::1"), AuditRecords.sourceIps("tcp:[::1]:4000 cn=bob"));
+    }
+}
