@@ -49,6 +49,7 @@ public class ContainerService {
     private final Map<String, ReentrantLock> lifecycles = new ConcurrentHashMap<>();
     /** Exec sessions live as long as the daemon, as Docker's do; what they ran is in the log. */
     private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
+    private final Map<String, ExecProcess> runningExecs = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
                             ImageQueries images, VolumeService volumes) {
@@ -250,13 +251,24 @@ public class ContainerService {
             throw e;
         }
         execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), true, null));
+        runningExecs.put(execId, process);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             int code = process.waitFor();
+            runningExecs.remove(execId);
             commands.sendAndWait(new RecordExecExit(s.containerId(), execId, code, Actor.daemon()));
             execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, code));
             return code;
         }, EXEC_WAITERS);
         return new RunningExec(process, exit);
+    }
+
+    /** Resizes a running exec's TTY; nothing to do once it ended or without a TTY. */
+    public void resizeExec(String execId, int height, int width) {
+        execSession(execId);
+        ExecProcess process = runningExecs.get(execId);
+        if (process != null) {
+            process.resize(height, width);
+        }
     }
 
     private static final java.util.concurrent.ExecutorService EXEC_WAITERS =
