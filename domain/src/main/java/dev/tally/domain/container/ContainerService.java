@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -145,8 +146,8 @@ public class ContainerService {
             awaitExit(c.id(), 30);
         }
         commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+        names.remove(c.name(), c.id()); // removed in the log: the name is free, whatever the host still does
         runtime.remove(c.id());
-        names.remove(c.name(), c.id());
         lifecycles.remove(c.id());
     }
 
@@ -159,10 +160,14 @@ public class ContainerService {
         lifecycle.lock();
         try {
             boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
-            runtime.release(id);
-            if (recorded) {
-                containers.find(id).filter(c -> c.config().autoRemove())
-                        .ifPresent(c -> remove(id, true, Actor.daemon()));
+            Optional<ContainerView> toRemove = recorded
+                    ? containers.find(id).filter(c -> c.config().autoRemove()) : Optional.empty();
+            if (toRemove.isPresent()) {
+                // removal releases the host side too, after the removal is stored: a client waiting
+                // for the removal (run --rm) need not wait for runc's clean-up as well
+                remove(id, true, Actor.daemon());
+            } else {
+                runtime.release(id);
             }
         } finally {
             lifecycle.unlock();
