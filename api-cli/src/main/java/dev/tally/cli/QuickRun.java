@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The lean path of {@code tally run}: a command line spelled the common way is
- * parsed here, without picocli, whose parser costs a third of the CLI's
- * start-up. Anything else (--help, an unknown or repeated option, a missing
+ * The lean path of {@code tally run} (and of a bare {@code tally version}): a
+ * command line spelled the common way is parsed here, without picocli, whose
+ * parser costs a third of the CLI's start-up. Anything else (--help, an unknown or repeated option, a missing
  * value, a value that looks like an option, an {@code @file} argument,
  * {@code --}, attached short values) is left to picocli, which reports errors
  * and prints usage; for what this class accepts, both give the same options
@@ -35,45 +35,41 @@ final class QuickRun {
     }
 
     /**
-     * Runs the command line when it is a {@code run} this class understands.
+     * Runs the command line when it is one the lean path understands: a {@code run}, or a
+     * {@code version} without arguments.
      *
      * @return the process exit code, or null when picocli must take the command line
      */
     static Integer execute(String[] args, Map<String, String> env, StdStreams io, ExitCodeMapper failures) {
         Parsed parsed = parse(args);
-        if (parsed == null) {
+        String verb = parsed != null ? "run" : isPlainVersion(args) ? "version" : null;
+        if (verb == null) {
             return null;
         }
         try {
-            return ContainerRun.run(parsed.options(), parsed.detach(),
-                    TallyCli.daemonAddress(parsed.host(), env), io, env);
+            if (parsed != null) {
+                return ContainerRun.run(parsed.options(), parsed.detach(),
+                        TallyCli.daemonAddress(parsed.host(), env), io, env);
+            }
+            return VersionCmd.print(io.out(), DaemonApi.at(TallyCli.daemonAddress(hostOf(args), env)));
         } catch (IOException | RuntimeException | Error failure) {
-            return failures.report("run", failure);
+            return failures.report(verb, failure);
         }
+    }
+
+    /** Whether the command line is {@code version} alone, after the root's host option. */
+    static boolean isPlainVersion(String[] args) {
+        int verb = verbIndex(args);
+        return verb >= 0 && verb == args.length - 1 && args[verb].equals("version") && !hasAtFile(args);
     }
 
     /** The parsed {@code run} command line, or null when it is not one for the lean path. */
     static Parsed parse(String[] args) {
-        for (String arg : args) {
-            if (arg.startsWith("@")) {
-                return null;
-            }
-        }
-        int i = 0;
-        String host = null;
-        if (i < args.length && (args[i].equals("-H") || args[i].equals("--host"))) {
-            if (args.length < 2 || args[1].startsWith("-")) {
-                return null;
-            }
-            host = args[1];
-            i = 2;
-        } else if (i < args.length && args[i].startsWith("--host=")) {
-            host = args[i].substring("--host=".length());
-            i = 1;
-        }
-        if (i >= args.length || !args[i].equals("run")) {
+        int i = verbIndex(args);
+        if (i < 0 || hasAtFile(args) || !args[i].equals("run")) {
             return null;
         }
+        String host = hostOf(args);
         i++;
         ContainerOptions options = new ContainerOptions();
         Set<String> seen = new HashSet<>();
@@ -126,6 +122,38 @@ final class QuickRun {
             options.command.add(args[i]);
         }
         return new Parsed(host, options, detach);
+    }
+
+    /** picocli expands {@code @file} arguments: such a command line is its to read. */
+    private static boolean hasAtFile(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("@")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where the verb is: after {@code -H URL}, {@code --host URL} or {@code --host=URL}, or
+     * first; -1 when the root's options are spelled otherwise or there is no verb.
+     */
+    private static int verbIndex(String[] args) {
+        if (args.length > 0 && (args[0].equals("-H") || args[0].equals("--host"))) {
+            return args.length > 2 && !args[1].startsWith("-") ? 2 : -1;
+        }
+        if (args.length > 0 && args[0].startsWith("--host=")) {
+            return args.length > 1 ? 1 : -1;
+        }
+        return args.length > 0 ? 0 : -1;
+    }
+
+    /** The value of the root's host option, or null when not given. */
+    private static String hostOf(String[] args) {
+        if (verbIndex(args) == 2) {
+            return args[1];
+        }
+        return verbIndex(args) == 1 ? args[0].substring("--host=".length()) : null;
     }
 
     /** The flags one argument names: itself, or each letter of a cluster like {@code -it}. */

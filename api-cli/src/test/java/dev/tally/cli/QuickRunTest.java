@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,6 +160,50 @@ class QuickRunTest {
         assertTrue(quick.stderr().startsWith("tally: "), quick.stderr());
         assertEquals(quick.exitCode(), picocli.exitCode());
         assertEquals(quick.stderr(), picocli.stderr());
+    }
+
+    @Test
+    void aBareVersionTakesTheLeanPathAndAnythingMoreIsPicoclis() {
+        for (String[] lean : new String[][] {{"version"}, {"-H", "unix:///x.sock", "version"},
+                {"--host", "tcp://h:1", "version"}, {"--host=unix:///x.sock", "version"}}) {
+            assertTrue(QuickRun.isPlainVersion(lean), List.of(lean).toString());
+        }
+        for (String[] picocli : new String[][] {{"version", "--help"}, {"version", "x"}, {"-Hunix:///x.sock", "version"},
+                {"-H", "version"}, {"--help", "version"}, {"versions"}, {}, {"@args", "version"}}) {
+            assertFalse(QuickRun.isPlainVersion(picocli), List.of(picocli).toString());
+        }
+    }
+
+    @Test
+    void bothPathsOfVersionPrintAlike() throws Exception {
+        try (dev.tally.cli.http.FakeDaemon daemon = dev.tally.cli.http.FakeDaemon.start(dir)) {
+            daemon.on("GET", "/version", exchange -> exchange.respondJson(200,
+                    "{\"Version\":\"0.1.0\",\"ApiVersion\":\"1.50\",\"MinAPIVersion\":\"1.24\",\"Os\":\"linux\","
+                            + "\"Arch\":\"amd64\",\"KernelVersion\":\"6.1\"}"));
+            CliRun lean = runWithoutEnv("-H", daemon.address(), "version");
+            CliRun picocli = runWithoutEnv("-H" + daemon.address(), "version");
+
+            assertEquals(0, lean.exitCode(), lean.stderr());
+            assertTrue(lean.stdout().contains("Server:\n Engine:\n  Version:          0.1.0\n"), lean.stdout());
+            assertEquals(picocli.stdout(), lean.stdout());
+            assertEquals(picocli.exitCode(), lean.exitCode());
+        }
+        String absent = "unix://" + dir.resolve("absent.sock");
+        CliRun lean = runWithoutEnv("-H", absent, "version");
+        CliRun picocli = runWithoutEnv("-H" + absent, "version");
+        assertEquals(1, lean.exitCode());
+        assertEquals(picocli.stderr(), lean.stderr());
+        assertEquals(picocli.stdout(), lean.stdout());
+    }
+
+    private static CliRun runWithoutEnv(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StdStreams io = new StdStreams(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+        int code = TallyCli.execute(args, Map.of(), io, Clock.systemUTC());
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** What picocli makes of the command line: daemon address, every option, detach. */
