@@ -170,8 +170,12 @@ public final class RuncRuntime implements ContainerRuntime {
         if (Files.exists(dir.resolve("stdin"))) {
             argv.add("-i");
         }
+        // conmon forks and its first process exits at once; the JDK closes a child's output pipe
+        // when the child exits, keeping only what was already written. So the shell stays until
+        // the sync line has come through: a pipe to a reader of one line that passes it on.
         List<String> sh = new ArrayList<>(List.of("/bin/sh", "-c",
-                "exec 3>&1 1>/dev/null 2>>\"$0\" </dev/null; _OCI_SYNCPIPE=3 exec \"$@\"",
+                "_OCI_SYNCPIPE=3 \"$@\" 3>&1 1>/dev/null 2>>\"$0\" </dev/null"
+                        + " | { IFS= read -r line; [ -z \"$line\" ] || printf '%s\\n' \"$line\"; }",
                 dir.resolve("conmon.err").toString()));
         sh.addAll(argv);
         Process p = new ProcessBuilder(sh).redirectErrorStream(true).start();
@@ -180,14 +184,16 @@ public final class RuncRuntime implements ContainerRuntime {
             line = r.readLine();
         }
         if (line == null) {
-            // Seen rarely under load: conmon's sync line never came. If runc has the container,
-            // conmon did its work and only the message was lost.
+            // Seen rarely under load: conmon's sync line never came. If runc has the container and
+            // conmon still watches it, only the message was lost. A conmon that is gone would
+            // never report the exit: the start fails then, and the caller's release removes it.
             HostState host = inspect(id);
-            if (host.pid() > 0) {
+            if (host.pid() > 0 && monitorAlive(dir)) {
                 return host.pid();
             }
             String said = Files.exists(dir.resolve("conmon.err")) ? Files.readString(dir.resolve("conmon.err")).strip() : "";
             throw new DomainException(DomainException.Kind.FAILED, "conmon for " + id + " ended without a word"
+                    + (host.pid() > 0 ? " and is gone" : "")
                     + (said.isEmpty() ? "" : ": " + said));
         }
         JsonNode sync = json.readTree(line);
@@ -197,6 +203,16 @@ public final class RuncRuntime implements ContainerRuntime {
                     "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText("")));
         }
         return pid;
+    }
+
+    /** Whether the conmon that wrote its pid to the container's directory still runs. */
+    private static boolean monitorAlive(Path dir) throws IOException {
+        Path pidFile = dir.resolve("conmon.pid");
+        if (!Files.exists(pidFile)) {
+            return false;
+        }
+        String pid = Files.readString(pidFile).strip();
+        return pid.matches("[0-9]+") && alive(Long.parseLong(pid));
     }
 
     @Override
