@@ -90,23 +90,28 @@ class ExecIT {
 
     @Test
     void theTerminalTakesTheClientsSizeFromBothClis() {
-        // the size reaches the container's terminal just after the command starts: it waits for it
-        String waitForSize = "until stty size 2>/dev/null; do usleep 10000; done";
+        // the size reaches the container's terminal just after the command starts: it waits for
+        // it (busybox's stty size prints nothing to stdout, and exits 0, while the size is 0x0)
+        String waitForSize = "s=; until [ -n \"$s\" ]; do s=$(stty size 2>/dev/null) || exit 1;"
+                + " [ -n \"$s\" ] || usleep 10000; done; echo \"$s\"";
         Daemon.Result docker = onTerminal(40, 132, Map.of("DOCKER_HOST", "unix://" + daemon.socket),
-                List.of("docker", "exec", "-it", "box", "sh", "-c", waitForSize));
+                List.of("docker", "exec", "-t", "box", "sh", "-c", waitForSize));
         assertEquals(0, docker.code(), docker.err());
         assertTrue(docker.out().contains("40 132"), docker.out());
 
         List<String> tally = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.tally.cli.TallyCli", "-H", "unix://" + daemon.socket));
-        tally.addAll(List.of("exec", "-it", "box", "sh", "-c", waitForSize + "; exit 3"));
+        tally.addAll(List.of("exec", "-t", "box", "sh", "-c", waitForSize + "; exit 3"));
         Daemon.Result fromTally = onTerminal(33, 101, Map.of(), tally);
         assertEquals(3, fromTally.code(), fromTally.err());
         assertTrue(fromTally.out().contains("33 101"), fromTally.out());
         assertFalse(fromTally.out().contains("level=error"), fromTally.out());
     }
 
-    /** Runs the command on a terminal of the given size made by script(1), whose exit code it returns. */
+    /**
+     * Runs the command on a terminal of the given size made by script(1), whose exit code it
+     * returns. script's own stdin is empty, so the command must not read its terminal (no -i).
+     */
     private static Daemon.Result onTerminal(int rows, int columns, Map<String, String> env, List<String> command) {
         StringBuilder line = new StringBuilder("stty rows " + rows + " cols " + columns + ";");
         for (String word : command) {
