@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Times `run --rm busybox true` through tally beside the bare runtime and, where installed, the
 # peers, in one run on the same host, and prints medians and ratios plus tallyd's memory.
+# `tally version` (one request) shows the CLI's own start-up. Other load on the host inflates
+# every line alike: compare the ratios, or run it on a quiet machine.
 # Needs tallyd running with busybox:latest imported (ops/up.sh does both). Usage:
 #   bash ops/bench/run-latency.sh [RUNS]        (default 30 runs each, after 3 warm-ups)
 set -euo pipefail
@@ -18,6 +20,7 @@ tar -C "$work/bundle/rootfs" -xf "$work/busybox.tar"
 (cd "$work/bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"true"/' config.json)
 
 cmds=(-n "runc run" "runc run --bundle $work/bundle bench-runc"
+      -n "tally version" "tally version"
       -n "tally run --rm" "tally run --rm busybox true"
       -n "docker CLI -> tallyd" "DOCKER_HOST=unix://$sock docker run --rm busybox true")
 command -v podman >/dev/null && cmds+=(-n "podman run --rm" "podman run --rm busybox true")

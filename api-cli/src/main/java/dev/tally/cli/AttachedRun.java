@@ -33,7 +33,7 @@ final class AttachedRun {
      * @throws CliException (exit 125) when the daemon reports a failure while waiting
      */
     int run(String id, boolean tty, boolean attachStdin, boolean autoRemove, Starter starter) throws IOException {
-        String container = VerbCommand.containerPath(id);
+        String container = DaemonApi.containerPath(id);
         String waitQuery = new QueryString().add("condition", autoRemove ? "removed" : "next-exit").toString();
         HijackedSession session = new HijackedSession(io);
         try (HijackedConnection attach = api.hijack(container + "/attach" + attachQuery(attachStdin));

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.tally.cli.http.DaemonAddress;
 import dev.tally.cli.http.HijackedConnection;
 import dev.tally.cli.http.HttpClient;
 import dev.tally.cli.http.HttpRequest;
@@ -28,6 +29,24 @@ final class DaemonApi {
 
     DaemonApi(HttpClient http) {
         this.http = http;
+    }
+
+    /**
+     * The API for the daemon at an address as given (-H, TALLY_HOST or the default).
+     *
+     * @throws CliException (exit 1) when the address is not one the CLI can use
+     */
+    static DaemonApi at(String address) {
+        try {
+            return new DaemonApi(new HttpClient(DaemonAddress.parse(address)));
+        } catch (IllegalArgumentException badAddress) {
+            throw new CliException(badAddress.getMessage(), ExitCodeMapper.GENERAL_FAILURE);
+        }
+    }
+
+    /** The API path of a container, e.g. {@code /containers/web}. */
+    static String containerPath(String nameOrId) {
+        return "/containers/" + QueryString.pathSegment(nameOrId);
     }
 
     String address() {

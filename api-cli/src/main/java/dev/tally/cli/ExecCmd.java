@@ -40,9 +40,13 @@ final class ExecCmd extends VerbCommand {
         boolean sendStdin = ArgSpecs.isSet(interactive);
         DaemonApi api = api();
         try {
-            String id = create(api, isTty, isDetached, sendStdin);
+            int[] consoleSize = isTty && io().terminal() ? TerminalMode.size() : null;
+            String id = create(api, isTty, isDetached, sendStdin, consoleSize);
             String start = "/exec/" + QueryString.pathSegment(id) + "/start";
             Map<String, Object> startBody = new LinkedHashMap<>();
+            if (consoleSize != null) {
+                startBody.put("ConsoleSize", List.of(consoleSize[0], consoleSize[1]));
+            }
             startBody.put("Detach", isDetached);
             startBody.put("Tty", isTty);
             if (isDetached) {
@@ -50,7 +54,12 @@ final class ExecCmd extends VerbCommand {
                 return 0;
             }
             try (HijackedConnection connection = api.hijack(start, startBody)) {
-                new HijackedSession(io()).run(connection, isTty, sendStdin, () -> { });
+                HijackedSession session = new HijackedSession(io());
+                session.run(connection, isTty, sendStdin, () -> {
+                    if (session.rawTerminal(isTty)) {
+                        HijackedSession.resizeToTerminal(api, "/exec/" + QueryString.pathSegment(id) + "/resize");
+                    }
+                });
             }
             Object exitCode = api.getObject("/exec/" + QueryString.pathSegment(id) + "/json").get("ExitCode");
             return exitCode instanceof Number number ? number.intValue() : ExitCodeMapper.GENERAL_FAILURE;
@@ -60,7 +69,8 @@ final class ExecCmd extends VerbCommand {
     }
 
     /** Creates the exec instance as docker does and returns its ID. */
-    private String create(DaemonApi api, boolean isTty, boolean isDetached, boolean sendStdin) throws IOException {
+    private String create(DaemonApi api, boolean isTty, boolean isDetached, boolean sendStdin, int[] consoleSize)
+            throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("AttachStdin", sendStdin);
         body.put("AttachStdout", !isDetached);
@@ -71,7 +81,6 @@ final class ExecCmd extends VerbCommand {
         body.put("User", valueOrEmpty(user));
         body.put("WorkingDir", valueOrEmpty(workdir));
         body.put("Detach", isDetached);
-        int[] consoleSize = isTty && io().terminal() ? TerminalMode.size() : null;
         if (consoleSize != null) {
             body.put("ConsoleSize", List.of(consoleSize[0], consoleSize[1]));
         }

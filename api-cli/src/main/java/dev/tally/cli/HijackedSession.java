@@ -50,8 +50,20 @@ final class HijackedSession {
         }
     }
 
-    /** Asks the daemon to resize a TTY to the terminal's size; a failure is not fatal. */
+    /**
+     * Asks the daemon to resize a TTY to the terminal's size now, and again whenever the
+     * terminal's size changes (SIGWINCH), as docker does; a failure is not fatal.
+     */
     static void resizeToTerminal(DaemonApi api, String resizePath) {
+        resizeOnce(api, resizePath);
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), signal -> resizeOnce(api, resizePath));
+        } catch (IllegalArgumentException noSuchSignalHere) {
+            // the TTY keeps the size it was given
+        }
+    }
+
+    private static void resizeOnce(DaemonApi api, String resizePath) {
         int[] size = TerminalMode.size();
         if (size == null) {
             return;

@@ -1,13 +1,13 @@
 package dev.tally.cli;
 
-import dev.tally.cli.http.DaemonErrorException;
 import java.io.IOException;
-import java.util.Map;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code tally run}: create, start and (unless -d) attach to a container; the exit
  * code is the container's. Option parsing stops at IMAGE, so the rest is the command.
+ * Common command lines never get here: {@link QuickRun} parses them without picocli;
+ * this command takes the rest (--help, errors, unusual spellings) and must agree with it.
  */
 final class RunCmd extends VerbCommand {
 
@@ -19,29 +19,18 @@ final class RunCmd extends VerbCommand {
         super("run", "Create and run a new container from an image");
     }
 
-    @Override
-    public Integer call() throws IOException {
-        ContainerOptions options = containerFlags.parsed();
-        boolean detach = ArgSpecs.isSet(detachFlag);
-        int[] consoleSize = options.tty && io().terminal() ? TerminalMode.size() : null;
-        Map<String, Object> body = options.toCreateBody(!detach, consoleSize, root().env());
-        DaemonApi api = api();
-        String id = ContainerCreation.create(api, err(), options.name, body);
-        if (detach) {
-            start(api, id);
-            out().println(id);
-            return 0;
-        }
-        return new AttachedRun(api, io())
-                .run(id, options.tty, options.interactive, options.autoRemove, () -> start(api, id));
+    /** The container's options as parsed by picocli. */
+    ContainerOptions parsedOptions() {
+        return containerFlags.parsed();
     }
 
-    /** Starts the container; a refusal exits 127/126/125 by docker's convention. */
-    private static void start(DaemonApi api, String id) throws IOException {
-        try {
-            api.post(containerPath(id) + "/start");
-        } catch (DaemonErrorException e) {
-            throw new CliException(e.getMessage(), ExitCodeMapper.startFailureCode(e.getMessage()));
-        }
+    /** Whether -d was given, as parsed by picocli. */
+    boolean parsedDetach() {
+        return ArgSpecs.isSet(detachFlag);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        return ContainerRun.run(parsedOptions(), parsedDetach(), root().daemonAddress(), io(), root().env());
     }
 }

@@ -62,6 +62,10 @@ public final class TallyCli implements Callable<Integer> {
     static int execute(String[] args, Map<String, String> env, StdStreams io, Clock clock) {
         ExitCodeMapper failures = new ExitCodeMapper(io.err(), "1".equals(env.get("TALLY_DEBUG")));
         try {
+            Integer quick = QuickRun.execute(args, env, io, failures);
+            if (quick != null) {
+                return quick;
+            }
             CommandLine commandLine = new CommandLine(new TallyCli(env, io, clock).spec);
             Verbs.addTo(commandLine, args);
             commandLine.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
@@ -77,6 +81,11 @@ public final class TallyCli implements Callable<Integer> {
         }
     }
 
+    /** The root command, declared in code. */
+    CommandSpec spec() {
+        return spec;
+    }
+
     /** Without a verb: print usage, like docker. */
     @Override
     public Integer call() {
@@ -86,7 +95,11 @@ public final class TallyCli implements Callable<Integer> {
 
     /** The daemon address from -H, else TALLY_HOST, else the default socket. */
     String daemonAddress() {
-        String fromOption = ArgSpecs.value(host);
+        return daemonAddress(ArgSpecs.value(host), env);
+    }
+
+    /** The daemon address from the -H value (null when not given), else TALLY_HOST, else the default socket. */
+    static String daemonAddress(String fromOption, Map<String, String> env) {
         if (fromOption != null && !fromOption.isBlank()) {
             return fromOption;
         }

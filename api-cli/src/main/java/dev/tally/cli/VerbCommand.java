@@ -125,6 +125,6 @@ abstract class VerbCommand implements Callable<Integer> {
     }
 
     static String containerPath(String nameOrId) {
-        return "/containers/" + QueryString.pathSegment(nameOrId);
+        return DaemonApi.containerPath(nameOrId);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,30 +17,36 @@ final class VersionCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
-        out().println("Client:");
-        line(" Version:", TallyCli.VERSION);
-        line(" API version:", DaemonApi.API_VERSION);
-        line(" OS/Arch:", clientPlatform());
-        out().println();
-        Map<String, Object> server = api().getObject("/version");
-        out().println("Server:");
-        out().println(" Engine:");
-        line("  Version:", server.get("Version"));
+        return print(out(), api());
+    }
+
+    /** Prints the client's version, then the daemon's; shared with the lean path, which has no picocli. */
+    static int print(PrintStream out, DaemonApi daemon) throws IOException {
+        out.println("Client:");
+        line(out, " Version:", TallyCli.VERSION);
+        line(out, " API version:", DaemonApi.API_VERSION);
+        line(out, " OS/Arch:", clientPlatform());
+        out.println();
+        Map<String, Object> server = daemon.getObject("/version");
+        out.println("Server:");
+        out.println(" Engine:");
+        line(out, "  Version:", server.get("Version"));
         Object api = server.get("ApiVersion");
         Object minimum = server.get("MinAPIVersion");
-        line("  API version:", api == null ? null : minimum == null ? api : api + " (minimum version " + minimum + ")");
+        line(out, "  API version:",
+                api == null ? null : minimum == null ? api : api + " (minimum version " + minimum + ")");
         if (server.get("Os") != null || server.get("Arch") != null) {
-            line("  OS/Arch:", server.get("Os") + "/" + server.get("Arch"));
+            line(out, "  OS/Arch:", server.get("Os") + "/" + server.get("Arch"));
         }
-        line("  Kernel version:", server.get("KernelVersion"));
-        line("  Git commit:", server.get("GitCommit"));
-        line("  Built:", server.get("BuildTime"));
+        line(out, "  Kernel version:", server.get("KernelVersion"));
+        line(out, "  Git commit:", server.get("GitCommit"));
+        line(out, "  Built:", server.get("BuildTime"));
         return 0;
     }
 
-    private void line(String label, Object value) {
+    private static void line(PrintStream out, String label, Object value) {
         if (value != null) {
-            out().println(label + " ".repeat(Math.max(0, LABEL_WIDTH - label.length())) + value);
+            out.println(label + " ".repeat(Math.max(0, LABEL_WIDTH - label.length())) + value);
         }
     }
 

@@ -56,7 +56,7 @@ final class ContainerRoutes {
         return ctx.pathParam("id");
     }
 
-    private static int intParam(RoutingContext ctx, String name, int dflt) {
+    static int intParam(RoutingContext ctx, String name, int dflt) {
         String v = ctx.request().getParam(name);
         if (v == null || v.isEmpty()) {
             return dflt;

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +41,11 @@ final class ExecRoutes {
         r.post("/exec/:id/resize").handler(ctx -> {
             Actor actor = DockerApi.callerOrDeny(ctx);
             if (actor != null) {
-                api.blocking(ctx, () -> api.containers().execSession(ctx.pathParam("id"), actor),
-                        s -> ctx.response().setStatusCode(200).end());
+                api.blocking(ctx, () -> {
+                    api.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
+                            ContainerRoutes.intParam(ctx, "w", 0), actor);
+                    return true;
+                }, done -> ctx.response().setStatusCode(200).end());
             }
         });
     }
@@ -80,8 +84,12 @@ final class ExecRoutes {
             api.blocking(ctx, () -> {
                 JsonObject json = DockerApi.jsonBody(body.result());
                 ExecSession session = api.containers().execSession(execId, actor);
-                return new Object[] {json.getBoolean("Detach", false), session,
-                        api.containers().startExec(execId, actor)};
+                RunningExec running = api.containers().startExec(execId, actor);
+                JsonArray consoleSize = json.getJsonArray("ConsoleSize");
+                if (consoleSize != null && consoleSize.size() == 2) {
+                    running.process().resize(number(consoleSize.getValue(0)), number(consoleSize.getValue(1)));
+                }
+                return new Object[] {json.getBoolean("Detach", false), session, running};
             }, started -> {
                 boolean detach = (Boolean) started[0];
                 ExecSession session = (ExecSession) started[1];
@@ -131,7 +139,12 @@ final class ExecRoutes {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            exec.exit().whenComplete((code, error) -> socket.end());
+            exec.exit().whenComplete((code, error) -> {
+                // docker writes a command that could not start as a line of output, then closes
+                exec.process().startFailure().ifPresent(message -> socket.write(
+                        ContainerStreams.frame(tty, 1, (message + "\r\n").getBytes(StandardCharsets.UTF_8))));
+                socket.end();
+            });
         });
     }
 
@@ -187,6 +200,10 @@ final class ExecRoutes {
             a.forEach(o -> out.add(String.valueOf(o)));
         }
         return out;
+    }
+
+    private static int number(Object value) {
+        return value instanceof Number n ? n.intValue() : 0;
     }
 
     private static void closeQuietly(OutputStream out) {

@@ -3,14 +3,23 @@ package dev.tally.runtime;
 import dev.tally.domain.container.ExecProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
-/** An exec as a {@code runc exec} child of the daemon, its stdio piped. */
+/**
+ * An exec without a TTY, a {@code runc exec} child of the daemon with its stdio piped. runc's
+ * stderr is the command's too: runc's last line for a command it could not start is left out,
+ * as docker reports that failure in its own words ({@link #startFailure()}).
+ */
 final class HostExecProcess implements ExecProcess {
 
     private final Process process;
+    private final RuncExecOutcome outcome;
+    private final InputStream stderr;
 
-    HostExecProcess(Process process) {
+    HostExecProcess(Process process, RuncExecOutcome outcome) {
         this.process = process;
+        this.outcome = outcome;
+        this.stderr = new RuncFatalLineFilter(process.getErrorStream(), outcome::isRuncFailureLine);
     }
 
     @Override
@@ -20,7 +29,7 @@ final class HostExecProcess implements ExecProcess {
 
     @Override
     public InputStream stderr() {
-        return process.getErrorStream();
+        return stderr;
     }
 
     @Override
@@ -30,12 +39,11 @@ final class HostExecProcess implements ExecProcess {
 
     @Override
     public int waitFor() {
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return 137;
-        }
+        return outcome.exitCode();
+    }
+
+    @Override
+    public Optional<String> startFailure() {
+        return outcome.startFailure();
     }
 }

@@ -55,6 +55,30 @@ final class Libc {
 
     static native int close(int fd) throws LastErrorException;
 
+    static final int O_RDWR = 2;
+    static final int O_NOCTTY = 0400;
+    static final int O_CLOEXEC = 02000000;
+    static final long TIOCSWINSZ = 0x5414;
+    static final int EINTR = 4;
+    static final int EIO = 5;
+
+    static native int posix_openpt(int flags) throws LastErrorException;
+
+    static native int grantpt(int fd) throws LastErrorException;
+
+    static native int unlockpt(int fd) throws LastErrorException;
+
+    static native int ptsname_r(int fd, byte[] buffer, long length) throws LastErrorException;
+
+    static final int TCSANOW = 0;
+
+    /** {@code struct termios} is 60 bytes on Linux; the buffers passed are larger. */
+    static native int tcgetattr(int fd, byte[] termios) throws LastErrorException;
+
+    static native void cfmakeraw(byte[] termios);
+
+    static native int tcsetattr(int fd, int when, byte[] termios) throws LastErrorException;
+
     /** The name of an errno value, as the kernel headers spell it where we know it. */
     static String errnoName(int errno) {
         return switch (errno) {

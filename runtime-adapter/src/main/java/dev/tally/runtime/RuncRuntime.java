@@ -42,6 +42,7 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path exits;
     private final Path runcRoot;
     private final Path sockets;
+    private final Path execLogs;
     private final LayeredImageStore images;
     private final String runc;
     private final String conmon;
@@ -60,11 +61,12 @@ public final class RuncRuntime implements ContainerRuntime {
         this.exits = dataRoot.resolve("exits");
         this.runcRoot = runRoot.resolve("runc");
         this.sockets = runRoot.resolve("sockets");
+        this.execLogs = runRoot.resolve("exec-logs");
         this.images = images;
         this.runc = runc;
         this.conmon = conmon;
         try {
-            for (Path p : List.of(containers, exits, runcRoot, sockets)) {
+            for (Path p : List.of(containers, exits, runcRoot, sockets, execLogs)) {
                 Files.createDirectories(p);
             }
         } catch (IOException e) {
@@ -416,12 +418,17 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public ExecProcess exec(String id, ExecSpec spec) {
         Path dir = containers.resolve(id);
-        List<String> argv = new ArrayList<>(List.of(runc, "--root", runcRoot.toString(), "exec"));
+        Path runcLog = execLogs.resolve(java.util.UUID.randomUUID() + ".json");
+        List<String> argv = new ArrayList<>(List.of(runc, "--root", runcRoot.toString(),
+                "--log", runcLog.toString(), "--log-format", "json", "exec"));
         if (spec.tty()) {
             argv.add("--tty");
         }
         if (!spec.workingDir().isEmpty()) {
             argv.addAll(List.of("--cwd", spec.workingDir()));
+        }
+        if (spec.tty() && spec.env().stream().noneMatch(kv -> kv.startsWith("TERM="))) {
+            argv.addAll(List.of("--env", "TERM=xterm"));
         }
         for (String kv : spec.env()) {
             argv.addAll(List.of("--env", kv));
@@ -436,11 +443,35 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         argv.add(id);
         argv.addAll(spec.cmd());
+        if (!spec.tty()) {
+            try {
+                Process process = new ProcessBuilder(argv).start();
+                return new HostExecProcess(process, new RuncExecOutcome(process, runcLog));
+            } catch (IOException e) {
+                throw new DomainException(DomainException.Kind.FAILED, "exec in " + id + ": " + e.getMessage(), e);
+            }
+        }
+        PseudoTerminal terminal = PseudoTerminal.open();
         try {
-            return new HostExecProcess(new ProcessBuilder(argv).start());
-        } catch (IOException e) {
+            terminal.resize(24, 80);
+            Process process = new ProcessBuilder(onTerminal(terminal.slavePath(), argv)).start();
+            return new TerminalExecProcess(process, terminal, new RuncExecOutcome(process, runcLog));
+        } catch (IOException | RuntimeException e) {
+            terminal.close();
             throw new DomainException(DomainException.Kind.FAILED, "exec in " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The command run in a session of its own whose controlling terminal is the slave, on
+     * stdin and stdout: runc's {@code exec --tty} relays a terminal it is given, and follows
+     * its size on SIGWINCH. stderr stays a pipe, for runc's own messages.
+     */
+    private static List<String> onTerminal(String slavePath, List<String> argv) {
+        List<String> wrapped = new ArrayList<>(List.of("setsid", "-w", "/bin/sh", "-c",
+                "exec \"$@\" <\"$0\" >\"$0\"", slavePath));
+        wrapped.addAll(argv);
+        return wrapped;
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public class ContainerService {
     private final Map<String, ReentrantLock> lifecycles = new ConcurrentHashMap<>();
     /** Exec sessions live as long as the daemon, as Docker's do; what they ran is in the log. */
     private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
+    private final Map<String, ExecProcess> runningExecs = new ConcurrentHashMap<>();
 
     public ContainerService(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
                             ImageQueries images, VolumeService volumes, AccessControl access, HostLookup host) {
@@ -165,8 +167,8 @@ public class ContainerService {
             awaitExit(c.id(), 30);
         }
         commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+        names.remove(c.name(), c.id()); // removed in the log: the name is free, whatever the host still does
         runtime.remove(c.id());
-        names.remove(c.name(), c.id());
         lifecycles.remove(c.id());
     }
 
@@ -179,10 +181,14 @@ public class ContainerService {
         lifecycle.lock();
         try {
             boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
-            runtime.release(id);
-            if (recorded) {
-                containers.find(id).filter(c -> c.config().autoRemove())
-                        .ifPresent(c -> remove(id, true, Actor.daemon()));
+            Optional<ContainerView> toRemove = recorded
+                    ? containers.find(id).filter(c -> c.config().autoRemove()) : Optional.empty();
+            if (toRemove.isPresent()) {
+                // removal releases the host side too, after the removal is stored: a client waiting
+                // for the removal (run --rm) need not wait for runc's clean-up as well
+                remove(id, true, Actor.daemon());
+            } else {
+                runtime.release(id);
             }
         } finally {
             lifecycle.unlock();
@@ -277,13 +283,24 @@ public class ContainerService {
             throw e;
         }
         execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), true, null));
+        runningExecs.put(execId, process);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             int code = process.waitFor();
+            runningExecs.remove(execId);
             commands.sendAndWait(new RecordExecExit(s.containerId(), execId, code, Actor.daemon()));
             execs.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, code));
             return code;
         }, EXEC_WAITERS);
         return new RunningExec(process, exit);
+    }
+
+    /** Resizes a running exec's TTY; nothing to do once it ended or without a TTY. */
+    public void resizeExec(String execId, int height, int width, Actor actor) {
+        execSession(execId, actor);
+        ExecProcess process = runningExecs.get(execId);
+        if (process != null) {
+            process.resize(height, width);
+        }
     }
 
     private static final java.util.concurrent.ExecutorService EXEC_WAITERS =
