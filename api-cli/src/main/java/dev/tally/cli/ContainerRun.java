@@ -15,15 +15,15 @@ final class ContainerRun {
     }
 
     /**
-     * @param daemonAddress where the daemon listens, as given (-H, TALLY_HOST or the default)
+     * @param daemon        the client for the daemon (TLS settings applied), made once the body is ready
      * @param callerEnv     the CLI's environment, for {@code -e NAME} without a value
      * @return the process exit code: the container's status, or 0 when detached
      */
-    static int run(ContainerOptions options, boolean detach, String daemonAddress, StdStreams io,
-            Map<String, String> callerEnv) throws IOException {
+    static int run(ContainerOptions options, boolean detach, java.util.function.Supplier<DaemonApi> daemon,
+            StdStreams io, Map<String, String> callerEnv) throws IOException {
         int[] consoleSize = options.tty && io.terminal() ? TerminalMode.size() : null;
         Map<String, Object> body = options.toCreateBody(!detach, consoleSize, callerEnv);
-        DaemonApi api = DaemonApi.at(daemonAddress);
+        DaemonApi api = daemon.get();
         String id = ContainerCreation.create(api, io.err(), options.name, body);
         if (detach) {
             start(api, id);

@@ -53,8 +53,8 @@ final class QuickRun {
         }
         try {
             if (parsed != null) {
-                return ContainerRun.run(parsed.options(), parsed.detach(),
-                        TallyCli.daemonAddress(parsed.host(), env), io, env);
+                String address = TallyCli.daemonAddress(parsed.host(), env);
+                return ContainerRun.run(parsed.options(), parsed.detach(), () -> DaemonApi.at(address), io, env);
             }
             return VersionCmd.print(io.out(), DaemonApi.at(TallyCli.daemonAddress(hostOf(args), env)));
         } catch (IOException | RuntimeException | Error failure) {

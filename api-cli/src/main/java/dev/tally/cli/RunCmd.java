@@ -31,6 +31,6 @@ final class RunCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
-        return ContainerRun.run(parsedOptions(), parsedDetach(), root().daemonAddress(), io(), root().env());
+        return ContainerRun.run(parsedOptions(), parsedDetach(), root()::daemonApi, io(), root().env());
     }
 }
