@@ -33,6 +33,7 @@ final class LogFollower {
     private Context context;
     private AutoCloseable subscription;
     private long timer = -1;
+    private boolean polling;
 
     LogFollower(Vertx vertx, ContainerQueries containers, String id, LogCursor cursor,
                 Predicate<LogCursor.Line> filter, Consumer<LogCursor.Line> out, Runnable end) {
@@ -82,7 +83,12 @@ final class LogFollower {
     }
 
     private void poll() {
+        if (polling) {
+            return; // the last read is still under way: reads do not pile up behind a slow disk
+        }
+        polling = true;
         context.executeBlocking(relay::read, true).onComplete(ar -> {
+            polling = false;
             send();
             if (ar.failed()) {
                 System.err.println("tallyd: reading the log of " + id + " failed: " + ar.cause().getMessage());
