@@ -108,7 +108,7 @@ final class ContainerStreams {
                 var socket = ar.result();
                 LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
                         line -> (line.stream() == 1 ? stdout : stderr),
-                        line -> socket.write(frame(tty, line.stream(), line.bytes())), () -> socket.end());
+                        lines -> socket.write(frames(tty, lines, false)), () -> socket.end());
                 socket.closeHandler(x -> f.stop());
                 socket.handler(bytes -> {
                     // stdin is not wired to the container yet: it is read and dropped
@@ -215,7 +215,7 @@ final class ContainerStreams {
                 }
                 LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
                         line -> wanted(line, stdout, stderr, since, until),
-                        line -> resp.write(frame(tty, line.stream(), stamped(line, timestamps))), resp::end);
+                        lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
                 resp.closeHandler(x -> f.stop());
                 f.start(c, false);
             });
@@ -258,6 +258,15 @@ final class ContainerStreams {
 
     private static Instant time(String param) {
         return param == null || param.isEmpty() || param.equals("0") ? null : Rfc3339.unixSeconds(param);
+    }
+
+    /** One frame per line, in one buffer: one write for a whole batch. */
+    static Buffer frames(boolean tty, List<LogCursor.Line> lines, boolean timestamps) {
+        Buffer all = Buffer.buffer();
+        for (LogCursor.Line line : lines) {
+            all.appendBuffer(frame(tty, line.stream(), stamped(line, timestamps)));
+        }
+        return all;
     }
 
     /** The multiplexed-stream frame: [stream, 0, 0, 0, size as big-endian uint32] then the bytes. */

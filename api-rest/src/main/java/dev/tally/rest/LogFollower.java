@@ -6,6 +6,7 @@ import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * Sends a container's log as it grows, for attach and {@code logs -f}: polls the file, and once the
  * container is over reads what is left and ends. The end comes only after every line the log holds
- * was handed to {@code out}. Everything it sends and the end run on the Vert.x context that started
+ * was handed to {@code out} (in batches: what one read found). Everything it sends and the end run on the Vert.x context that started
  * it, in the log's order; reads run on that context's worker, and once on the thread that reports
  * the container's end (before an auto-remove can delete the log).
  */
@@ -27,7 +28,7 @@ final class LogFollower {
     private final String id;
     private final LogRelay relay;
     private final Predicate<LogCursor.Line> filter;
-    private final Consumer<LogCursor.Line> out;
+    private final Consumer<List<LogCursor.Line>> out;
     private final Runnable end;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private Context context;
@@ -36,7 +37,7 @@ final class LogFollower {
     private boolean polling;
 
     LogFollower(Vertx vertx, ContainerQueries containers, String id, LogCursor cursor,
-                Predicate<LogCursor.Line> filter, Consumer<LogCursor.Line> out, Runnable end) {
+                Predicate<LogCursor.Line> filter, Consumer<List<LogCursor.Line>> out, Runnable end) {
         this.vertx = vertx;
         this.containers = containers;
         this.id = id;
@@ -125,14 +126,14 @@ final class LogFollower {
         });
     }
 
+    /** Hands out what was read, as one batch: one write for many small lines. */
     private void send() {
         if (stopped.get()) {
             return;
         }
-        for (LogCursor.Line line : relay.take()) {
-            if (filter.test(line)) {
-                out.accept(line);
-            }
+        List<LogCursor.Line> batch = relay.take().stream().filter(filter).toList();
+        if (!batch.isEmpty()) {
+            out.accept(batch);
         }
     }
 

@@ -93,7 +93,8 @@ class LogFollowerTest {
 
     private void attach(ContainerView seen) {
         LogFollower follower = new LogFollower(vertx, containers, ID, log, line -> true,
-                line -> sent.add(new String(line.bytes(), StandardCharsets.UTF_8)), () -> ended.set(true));
+                lines -> lines.forEach(line -> sent.add(new String(line.bytes(), StandardCharsets.UTF_8))),
+                () -> ended.set(true));
         vertx.runOnContext(x -> follower.start(seen, true));
     }
 
