@@ -96,10 +96,9 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
         return failureCode(verb);
     }
 
+    /** Never nothing: a failure without a message still says that it failed. */
     private void printLine(String verb, String message) {
-        if (message != null && !message.isEmpty()) {
-            err.println("tally: " + verb + ": " + message);
-        }
+        err.println("tally: " + verb + ": " + (message == null || message.isBlank() ? "failed without a message" : message));
     }
 
     private void printTraceIfDebugging(Throwable failure) {

@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 /** Container endpoints that stream: wait, attach (hijacked) and logs. */
 final class ContainerStreams {
 
-    private static final long POLL_MS = 15;
     private final DockerApi api;
 
     ContainerStreams(DockerApi api) {
@@ -97,7 +96,7 @@ final class ContainerStreams {
             }
             LogCursor cursor = api.runtime().openLog(c.id());
             if (!withLogs) {
-                cursor.next(); // attach shows what comes from now on
+                skipToEnd(cursor); // attach shows what comes from now on
             }
             Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
@@ -107,13 +106,14 @@ final class ContainerStreams {
                     return;
                 }
                 var socket = ar.result();
-                Follower f = new Follower(c.id(), cursor, line -> (line.stream() == 1 ? stdout : stderr),
-                        line -> socket.write(frame(tty, line.stream(), line.bytes())), () -> socket.end());
+                LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
+                        line -> (line.stream() == 1 ? stdout : stderr),
+                        lines -> socket.write(frames(tty, lines, false)), () -> socket.end());
                 socket.closeHandler(x -> f.stop());
                 socket.handler(bytes -> {
                     // stdin is not wired to the container yet: it is read and dropped
                 });
-                f.start(true);
+                f.start(c, true);
             });
         });
     }
@@ -213,10 +213,11 @@ final class ContainerStreams {
                     resp.end();
                     return;
                 }
-                Follower f = new Follower(c.id(), cursor, line -> wanted(line, stdout, stderr, since, until),
-                        line -> resp.write(frame(tty, line.stream(), stamped(line, timestamps))), resp::end);
+                LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
+                        line -> wanted(line, stdout, stderr, since, until),
+                        lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
                 resp.closeHandler(x -> f.stop());
-                f.start(false);
+                f.start(c, false);
             });
         });
     }
@@ -229,6 +230,13 @@ final class ContainerStreams {
             all.addAll(chunk);
         }
         return all;
+    }
+
+    /** Reads past everything the log holds now, chunk by chunk. */
+    static void skipToEnd(LogCursor cursor) {
+        while (!cursor.next().isEmpty()) {
+            // older output is not shown
+        }
     }
 
     private static boolean wanted(LogCursor.Line line, boolean stdout, boolean stderr, Instant since, Instant until) {
@@ -252,6 +260,15 @@ final class ContainerStreams {
         return param == null || param.isEmpty() || param.equals("0") ? null : Rfc3339.unixSeconds(param);
     }
 
+    /** One frame per line, in one buffer: one write for a whole batch. */
+    static Buffer frames(boolean tty, List<LogCursor.Line> lines, boolean timestamps) {
+        Buffer all = Buffer.buffer();
+        for (LogCursor.Line line : lines) {
+            all.appendBuffer(frame(tty, line.stream(), stamped(line, timestamps)));
+        }
+        return all;
+    }
+
     /** The multiplexed-stream frame: [stream, 0, 0, 0, size as big-endian uint32] then the bytes. */
     static Buffer frame(boolean tty, int stream, byte[] bytes) {
         if (tty) {
@@ -266,97 +283,6 @@ final class ContainerStreams {
             c.close();
         } catch (Exception ignored) {
             // a listener set: nothing can fail here
-        }
-    }
-
-    /**
-     * Follows a log while the container lives: polls the file, and once the container has
-     * stopped running reads what is left and ends.
-     */
-    private final class Follower {
-        private final String id;
-        private final LogCursor cursor;
-        private final java.util.function.Predicate<LogCursor.Line> filter;
-        private final Consumer<LogCursor.Line> out;
-        private final Runnable end;
-        private final AtomicBoolean stopped = new AtomicBoolean();
-        private AutoCloseable sub;
-        private long timer = -1;
-
-        Follower(String id, LogCursor cursor, java.util.function.Predicate<LogCursor.Line> filter,
-                 Consumer<LogCursor.Line> out, Runnable end) {
-            this.id = id;
-            this.cursor = cursor;
-            this.filter = filter;
-            this.out = out;
-            this.end = end;
-        }
-
-        /** @param untilExit true for attach: a container that has not started yet is waited for. */
-        void start(boolean untilExit) {
-            sub = api.containerQueries().subscribe(v -> {
-                if (v.id().equals(id) && (v.status() == ContainerStatus.EXITED || v.status() == ContainerStatus.REMOVED
-                        || (v.status() == ContainerStatus.CREATED && v.error() != null && !v.error().isEmpty()))) {
-                    // Called before an auto-remove deletes the log: take all that is left now.
-                    List<LogCursor.Line> rest = readAll();
-                    api.vertx().runOnContext(x -> finish(rest));
-                }
-            });
-            if (!untilExit && api.containerQueries().find(id).map(v -> v.status() != ContainerStatus.RUNNING).orElse(true)) {
-                List<LogCursor.Line> rest = readAll();
-                api.vertx().runOnContext(x -> finish(rest));
-                return;
-            }
-            timer = api.vertx().setPeriodic(POLL_MS, t -> poll());
-        }
-
-        private synchronized List<LogCursor.Line> read() {
-            return stopped.get() ? List.of() : cursor.next();
-        }
-
-        private synchronized List<LogCursor.Line> readAll() {
-            return stopped.get() ? List.of() : drain(cursor);
-        }
-
-        private void poll() {
-            api.vertx().executeBlocking(this::read, true).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    emit(ar.result());
-                } else {
-                    finish(List.of());
-                }
-            });
-        }
-
-        private void emit(List<LogCursor.Line> lines) {
-            if (stopped.get()) {
-                return;
-            }
-            for (LogCursor.Line line : lines) {
-                if (filter.test(line)) {
-                    out.accept(line);
-                }
-            }
-        }
-
-        private void finish(List<LogCursor.Line> rest) {
-            emit(rest);
-            if (!stopped.get()) {
-                stop();
-                end.run();
-            }
-        }
-
-        void stop() {
-            if (stopped.compareAndSet(false, true)) {
-                if (timer >= 0) {
-                    api.vertx().cancelTimer(timer);
-                }
-                closeQuietly(sub);
-                synchronized (this) {
-                    cursor.close();
-                }
-            }
         }
     }
 }

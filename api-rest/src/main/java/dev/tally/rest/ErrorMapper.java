@@ -34,7 +34,8 @@ final class ErrorMapper {
     }
 
     static String message(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() + " without a message"
+                : e.getMessage();
     }
 
     static void send(HttpServerResponse response, Throwable e) {

@@ -222,6 +222,29 @@ class EngineIT {
     }
 
     @Test
+    void theDockerCliGetsAllOfALargeOutputThoughItHalfClosesAtOnce() {
+        // The docker CLI shuts its sending side right after the attach when it has no stdin; the
+        // output must still flow when the socket's send buffer fills (it stopped at ~278 lines).
+        Daemon.Result run = daemon.docker("run", "--rm", "busybox", "seq", "1", "100000");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(100000, run.out().lines().count());
+        assertTrue(run.out().endsWith("99999\n100000\n"));
+    }
+
+    @Test
+    void startAttachShowsOnlyTheNewOutputEvenAfterMoreThanAChunkOfOldLog() {
+        // the first run logs ~2 MB, more than the 1 MiB the cursor hands out per read
+        String script = "if [ -e /ran ]; then echo second; else touch /ran; seq 1 300000; fi";
+        Daemon.Result first = daemon.tally("run", "--name", "again", "busybox", "sh", "-c", script);
+        assertEquals(0, first.code(), first.err());
+        assertEquals(300000, first.out().lines().count());
+        Daemon.Result second = daemon.docker("start", "-a", "again");
+        assertEquals(0, second.code(), second.err());
+        assertEquals("second\n", second.out(), "attach shows what comes from now on, not the old log");
+        assertEquals(0, daemon.tally("rm", "again").code());
+    }
+
+    @Test
     void aContainersOwnNetworkHasLoopbackUp() {
         Daemon.Result ping = daemon.tally("run", "--rm", "busybox", "ping", "-c", "1", "-W", "2", "127.0.0.1");
         assertEquals(0, ping.code(), ping.out() + ping.err());

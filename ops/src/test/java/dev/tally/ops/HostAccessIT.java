@@ -39,6 +39,7 @@ class HostAccessIT {
     void capAddNetAdminShowsInTheEffectiveSet() {
         Daemon.Result plain = daemon.docker("run", "--rm", "busybox", "cat", "/proc/self/status");
         Daemon.Result added = daemon.docker("run", "--rm", "--cap-add", "NET_ADMIN", "busybox", "cat", "/proc/self/status");
+        assertEquals(0, plain.code(), plain.err());
         assertEquals(0, added.code(), added.err());
         assertEquals(0, capEff(plain.out()) & (1L << 12));
         assertEquals(1L << 12, capEff(added.out()) & (1L << 12));

@@ -159,7 +159,9 @@ public final class RuncRuntime implements ContainerRuntime {
             connectPendingAttaches(id);
             HostCommand started = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "start", id));
             if (!started.ok()) {
-                throw new DomainException(DomainException.Kind.FAILED, HostCommand.runcMessage(started.stderr()));
+                String said = HostCommand.runcMessage(started.stderr());
+                throw new DomainException(DomainException.Kind.FAILED, "runc start " + id + " failed: "
+                        + (said.isEmpty() ? "exit " + started.exitCode() + " without a message" : said));
             }
             return pid;
         } catch (IOException e) {

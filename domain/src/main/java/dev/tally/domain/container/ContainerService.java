@@ -122,10 +122,19 @@ public class ContainerService {
             long pid;
             try {
                 pid = runtime.start(c.id());
-            } catch (DomainException e) {
+            } catch (RuntimeException failure) {
+                // Whatever went wrong is recorded and said: no container left STARTING, no bare error.
+                DomainException e = failure instanceof DomainException d ? d
+                        : new DomainException(DomainException.Kind.FAILED, "start container " + c.id() + ": " + failure, failure);
                 commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
                 if (c.config().autoRemove()) {
-                    remove(c.id(), true, Actor.daemon());
+                    try {
+                        remove(c.id(), true, Actor.daemon());
+                    } catch (RuntimeException removal) {
+                        // Why it did not start comes first; that it is still there, second.
+                        throw new DomainException(e.kind(), e.getMessage() + "; removing the container failed too: "
+                                + removal.getMessage(), e);
+                    }
                 }
                 throw e;
             }
