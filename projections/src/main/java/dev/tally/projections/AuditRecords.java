@@ -38,7 +38,8 @@ import java.util.function.Function;
  * (success, 204), ContainerStartFailed (failure, 500, with the reason), ContainerExited and
  * ContainerExecExited (success, 200, with the exit code, observed by the daemon). Facts stored once
  * the request succeeded have stage {@code ResponseComplete}: creations 201, removals 204, imports
- * 200. AccessDenied is outcome {@code denied}, code 403, with the reason. Events this class does
+ * 200. AccessDenied is outcome {@code denied}, with the status the caller was given (403, or 404 for
+ * a hidden object) and the reason. Events this class does
  * not know (added later) still get a record: action from the event's name, actor and time from its
  * {@code actor} and {@code at} fields.
  */
@@ -244,7 +245,7 @@ final class AuditRecords {
             e.image = normalized(e.objectName);
         }
         e.outcome = "denied";
-        e.code = 403;
+        e.code = d.statusOr403();
         e.message = d.reason();
         e.annotations.put("authorization.tally.dev/decision", "forbid");
         e.annotations.put("authorization.tally.dev/reason", d.reason());

@@ -69,6 +69,14 @@ class AuditRecordsTest {
         assertTrue(r.doc().contains("\"authorization.tally.dev/reason\":\"not the owner\""), r.doc());
     }
 
+    @Test
+    void aRefusalAnsweredAsMissingIsRecordedWithThe404TheCallerGot() {
+        AuditRow r = AuditRecords.of(11, "e-11", AT, new AccessDenied(ALICE, "container.stop", "container/web",
+                "not the owner", AT, 404), AuditRecordsTest::known);
+        assertTrue(r.denied());
+        assertEquals(404, r.code());
+    }
+
     /** An event type added after the mapping still gets a record. */
     record ContainerGranted(String containerId, String grantee, Actor actor, Instant at) {
     }

@@ -88,13 +88,19 @@ public final class FakeDaemon implements AutoCloseable {
             out.flush();
         }
 
-        /** A complete response with a Content-Length body. */
+        /**
+         * A complete response with a Content-Length body, in one write: a client may close as soon
+         * as it has the head (the CLI does, for answers whose body it does not need), and a second
+         * write would then fail with a broken pipe that is no failure of the client.
+         */
         public void respond(int status, String contentType, String body) throws IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            writeRaw("HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+            byte[] head = ("HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                     + "Content-Type: " + contentType + "\r\n"
-                    + "Content-Length: " + bytes.length + "\r\n\r\n");
-            out.write(bytes);
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] whole = java.util.Arrays.copyOf(head, head.length + bytes.length);
+            System.arraycopy(bytes, 0, whole, head.length, bytes.length);
+            out.write(whole);
             out.flush();
         }
 

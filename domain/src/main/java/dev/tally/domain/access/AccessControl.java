@@ -45,7 +45,13 @@ public class AccessControl {
      *               may not know exist
      */
     public DomainException deny(Actor actor, String action, String object, String reason, DomainException answer) {
-        events.publish(new AccessDenied(actor, action, object == null ? "" : object, reason, Instant.now()));
+        int status = switch (answer.kind()) {
+            case NOT_FOUND -> 404;
+            case INVALID -> 400;
+            case CONFLICT -> 409;
+            default -> 403;
+        };
+        events.publish(new AccessDenied(actor, action, object == null ? "" : object, reason, Instant.now(), status));
         return answer;
     }
 }
