@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
@@ -182,6 +184,14 @@ final class AuditRecords {
             return e;
         } else if (payload instanceof ContainerRemoved r) {
             return known(containers, "remove", r.containerId()).code(204);
+        } else if (payload instanceof ContainerAccessGranted g) {
+            Entry e = known(containers, "grant", g.containerId()).code(201);
+            e.annotations.put("grantee", g.grantee().user());
+            return e;
+        } else if (payload instanceof ContainerAccessRevoked g) {
+            Entry e = known(containers, "revoke", g.containerId());
+            e.annotations.put("grantee", g.grantee().user());
+            return e;
         } else if (payload instanceof ImageImported i) {
             return image("import", i.imageId(), i.reference());
         } else if (payload instanceof ImageTagged t) {

@@ -77,6 +77,15 @@ class AuditRecordsTest {
         assertEquals(404, r.code());
     }
 
+    @Test
+    void aGrantIsARecordOfItsContainerNamingTheGrantee() {
+        AuditRow r = AuditRecords.of(12, "e-12", AT, new dev.tally.domain.container.event.ContainerAccessGranted("c0ffee",
+                new dev.tally.domain.container.Grantee("bob", 1002), ALICE, AT), AuditRecordsTest::known);
+        assertEquals("container.grant", r.action());
+        assertEquals("c0ffee", r.containerId());
+        assertTrue(r.doc().contains("\"grantee\":\"bob\""), r.doc());
+    }
+
     /** An event type added after the mapping still gets a record. */
     record ContainerGranted(String containerId, String grantee, Actor actor, Instant at) {
     }
