@@ -21,16 +21,26 @@ final class PsCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
+        String when = apiTime(ArgSpecs.value(at));
         String query = new QueryString()
                 .addFlag("all", ArgSpecs.isSet(all))
                 .addIfPresent("filters", FilterArguments.toJson(ArgSpecs.values(filters)))
-                .addIfPresent("at", apiTime(ArgSpecs.value(at)))
+                .addIfPresent("at", when)
                 .toString();
         List<Object> containers = api().getList("/containers/json" + query);
-        ContainerListing listing = new ContainerListing(ArgSpecs.isSet(noTrunc), root().clock());
+        // In the past, "2 seconds ago" is counted from that moment, as the daemon counts "Up 2 seconds".
+        java.time.Clock clock = when == null ? root().clock()
+                : java.time.Clock.fixed(unixSeconds(when), root().clock().getZone());
+        ContainerListing listing = new ContainerListing(ArgSpecs.isSet(noTrunc), clock);
         for (String line : listing.render(containers, ArgSpecs.value(format), ArgSpecs.isSet(quiet))) {
             out().println(line);
         }
         return 0;
+    }
+
+    private static java.time.Instant unixSeconds(String value) {
+        java.math.BigDecimal seconds = new java.math.BigDecimal(value);
+        return java.time.Instant.ofEpochSecond(seconds.longValue(),
+                seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
     }
 }

@@ -61,6 +61,20 @@ class ContainerVerbsTest {
     }
 
     @Test
+    void psAtATimeCountsCreatedFromThatTimeNotFromNow() {
+        long created = java.time.Instant.parse("2026-11-23T16:30:58Z").getEpochSecond();
+        daemon.on("GET", "/containers/json", exchange -> exchange.respondJson(200, "[{\"Id\":\"4cef91f94962aa\","
+                + "\"Names\":[\"/web\"],\"Image\":\"busybox\",\"Command\":\"sleep 600\",\"Created\":" + created
+                + ",\"State\":\"running\",\"Status\":\"Up 1 second\"}]"));
+
+        CliRun result = CliRun.run(daemon.address(), "ps", "-a", "--at", "2026-11-23T16:31:00Z");
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("/v1.50/containers/json?all=1&at=" + (created + 2) + ".000000000", target(0));
+        assertTrue(result.stdout().lines().toList().get(1).contains("2 seconds ago"), result.stdout());
+    }
+
+    @Test
     void stopRmAndKillPrintNamesAndContinuePastErrors() {
         daemon.on("POST", "/containers/web/stop", exchange -> exchange.respondEmpty(304));
         daemon.on("POST", "/containers/db/stop", exchange -> exchange.respondEmpty(204));
