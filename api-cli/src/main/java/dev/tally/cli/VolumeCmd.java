@@ -1,26 +1,11 @@
 package dev.tally.cli;
 
-import picocli.CommandLine;
-
-/** {@code tally volume}: manage volumes through its sub-verbs; alone, it prints its usage. */
-final class VolumeCmd extends VerbCommand {
+/** {@code tally volume}: manage volumes through its sub-verbs. */
+final class VolumeCmd extends VerbGroup {
 
     VolumeCmd() {
-        super("volume", "Manage volumes");
-        add(new VolumeCreateCmd());
-        add(new VolumeLsCmd());
-        add(new VolumeInspectCmd());
-        add(new VolumeRmCmd());
-    }
-
-    private void add(VerbCommand subVerb) {
-        spec().addSubcommand(subVerb.spec().name(), new CommandLine(subVerb.spec()));
-    }
-
-    @Override
-    public Integer call() {
-        spec().commandLine().usage(out());
-        return 0;
+        super("volume", "Manage volumes", new VolumeCreateCmd(), new VolumeLsCmd(), new VolumeInspectCmd(),
+                new VolumeRmCmd());
     }
 
     static String volumePath(String name) {
