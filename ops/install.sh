@@ -13,11 +13,13 @@ rm -rf "$lib.old"; [ -d "$lib" ] && mv "$lib" "$lib.old"; mv "$lib.new" "$lib"; 
 
 # A bounded heap that gives memory back: left to its defaults on a large host, the JVM keeps
 # ~220 MiB after a few hundred containers; with these bounds ~120 MiB, at the same speed.
+# h2.objectCache=false: H2 otherwise hashes every string it stores into a shared cache, each
+# audit record's JSON included; without it a replay is about 7% faster.
 cat > "$prefix/bin/tallyd" <<LAUNCH
 #!/bin/sh
 exec java -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 \\
   -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:-UsePerfData -Ddisable-axoniq-console-message=true \\
-  -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
+  -Dh2.objectCache=false -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
 LAUNCH
 # The CLI is a JVM per command: a class-data archive made at install time cuts its start-up,
 # and so do a JIT that compiles C1 code only, and only for code that stays hot (not the

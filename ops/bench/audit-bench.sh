@@ -4,11 +4,12 @@
 # no daemon. Usage: bash ops/bench/audit-bench.sh [EVENTS] [JVM FLAGS...]
 # With TALLY_BENCH_STORE=DIR the store is kept in DIR and reused by the next run (no refill).
 # The daemon itself runs with -XX:TieredStopAtLevel=1 (see install.sh); pass that flag to compare.
+# -Dh2.objectCache=false as the daemon has it (pass -Dh2.objectCache=true to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 events=${1:-1000000}
 shift || true
 mvn -q -B -o test-compile -pl ops -am >/dev/null
 cp="ops/target/classes:ops/target/test-classes:$(ls ops/target/lib/*.jar | tr '\n' ':')"
-exec java -Xmx256m -XX:+UseSerialGC "$@" -Ddisable-axoniq-console-message=true -cp "$cp" \
+exec java -Xmx256m -XX:+UseSerialGC -Dh2.objectCache=false "$@" -Ddisable-axoniq-console-message=true -cp "$cp" \
   dev.tally.ops.AuditBenchmark "$events" ${TALLY_BENCH_STORE:+"$TALLY_BENCH_STORE"}

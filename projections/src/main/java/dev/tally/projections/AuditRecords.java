@@ -1,6 +1,6 @@
 package dev.tally.projections;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.access.event.AccessDenied;
@@ -22,6 +22,8 @@ import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
 import dev.tally.domain.volume.event.VolumeRemoved;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -135,9 +137,51 @@ final class AuditRecords {
         try {
             return new AuditRow(seq, at, username, uid, e.resource + "." + e.verb, plural(e.resource), e.objectId,
                     e.objectName, e.containerId, e.containerName, e.image, e.imageId, e.outcome.equals("denied"),
-                    e.outcome, e.code, ViewStore.JSON.writeValueAsString(doc));
-        } catch (JsonProcessingException ex) {
+                    e.outcome, e.code, json(doc));
+        } catch (IOException ex) {
             throw new DomainException(DomainException.Kind.FAILED, "write audit record " + seq + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The record as JSON, written straight to a generator: the same text as the mapper would write
+     * for these maps, lists, strings and numbers, without looking up a serializer for each value
+     * (a replay writes one record per event).
+     */
+    private static String json(Map<String, Object> doc) throws IOException {
+        StringWriter out = new StringWriter(1024);
+        try (JsonGenerator g = ViewStore.JSON.getFactory().createGenerator(out)) {
+            write(g, doc);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (value instanceof Long l) {
+            g.writeNumber(l);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> field : map.entrySet()) {
+                g.writeFieldName((String) field.getKey());
+                write(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object item : list) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeObject(value);
         }
     }
 
@@ -277,15 +321,27 @@ final class AuditRecords {
         return e;
     }
 
+    /** Image names as they were normalized before: most records name one of a few images. */
+    private static final Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static String normalized(String image) {
         if (image == null || image.isEmpty()) {
             return "";
         }
-        try {
-            return ImageReference.normalize(image);
-        } catch (DomainException notAName) {
-            return image;
+        String known = NORMALIZED.get(image);
+        if (known != null) {
+            return known;
         }
+        String name;
+        try {
+            name = ImageReference.normalize(image);
+        } catch (DomainException notAName) {
+            name = image;
+        }
+        if (NORMALIZED.size() < 10_000) {
+            NORMALIZED.put(image, name);
+        }
+        return name;
     }
 
     private static String plural(String resource) {

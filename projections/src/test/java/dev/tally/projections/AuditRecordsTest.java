@@ -49,6 +49,21 @@ class AuditRecordsTest {
         }
     }
 
+    /** The record is written without the mapper, for speed: its text must still be what the mapper writes. */
+    @Test
+    void aRecordIsTheJsonTheMapperWouldWrite() throws Exception {
+        Actor noLogin = new Actor(0, 0, "root", 1, "unix:pid=1", List.of("root"), null, "tally \"cli\"\n");
+        for (AuditRow r : List.of(
+                AuditRecords.of(7, "e-7", AT, new ContainerStartRequested("c0ffee", "web", ALICE, AT), AuditRecordsTest::known),
+                AuditRecords.of(9, "e-9", AT, new ContainerStartFailed("c0ffee", "é \u0001 </x>", noLogin, AT),
+                        AuditRecordsTest::known))) {
+            Object asMaps = ViewStore.JSON.readValue(r.doc(), java.util.LinkedHashMap.class);
+            assertEquals(ViewStore.JSON.writeValueAsString(asMaps), r.doc());
+        }
+        assertTrue(AuditRecords.of(9, "e-9", AT, new ContainerStartFailed("c0ffee", "x", noLogin, AT),
+                AuditRecordsTest::known).doc().contains("\"loginuid\":null"));
+    }
+
     @Test
     void aFailedStartIsAFailureWithItsReason() {
         AuditRow r = AuditRecords.of(8, "e-8", AT, new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
