@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code tally stop}: stop running containers (already stopped counts as success) and print their names. */
-final class StopCmd extends VerbCommand {
+class StopCmd extends VerbCommand {
 
     private final OptionSpec timeout = option(Integer.class, "N", "Seconds to wait before killing the container",
             "-t", "--time", "--timeout");
@@ -13,7 +13,15 @@ final class StopCmd extends VerbCommand {
     private final PositionalParamSpec containers = names("CONTAINER");
 
     StopCmd() {
-        super("stop", "Stop one or more running containers");
+        this("stop", "Stop one or more running containers");
+    }
+
+    StopCmd(String verb, String description) {
+        super(verb, description);
+    }
+
+    /** What follows each stop before the name is printed; nothing for {@code stop} itself. */
+    void afterStop(DaemonApi api, String name) throws IOException {
     }
 
     @Override
@@ -23,6 +31,7 @@ final class StopCmd extends VerbCommand {
                 .addIfPresent("t", ArgSpecs.value(timeout)).addIfPresent("signal", ArgSpecs.value(signal)).toString();
         return forEachName(ArgSpecs.values(containers), name -> {
             api.post(containerPath(name) + "/stop" + query);
+            afterStop(api, name);
             out().println(name);
         });
     }
