@@ -74,9 +74,11 @@ public final class AuditBenchmark {
 
             ReadModels models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
             models.createMissingTables();
-            HostHistory.ReplayReport report = models.replay();
-            System.out.printf(Locale.ROOT, "replay: %d events in %.1f s = %.0f events/s%n", report.events(),
-                    report.seconds(), report.eventsPerSecond());
+            for (int run = 0; run < Integer.getInteger("tally.bench.replays", 1); run++) {
+                HostHistory.ReplayReport report = models.replay();
+                System.out.printf(Locale.ROOT, "replay: %d events in %.1f s = %.0f events/s%n", report.events(),
+                        report.seconds(), report.eventsPerSecond());
+            }
 
             Instant end = Instant.parse("2026-01-01T00:00:00Z").plusMillis(3 * filled);
             query(models, "alice --limit 100 (a first screen)", filter("alice", null, null, 100));
@@ -88,11 +90,10 @@ public final class AuditBenchmark {
             System.out.printf(Locale.ROOT, "store: %d MB for %d events%n", size(dir) / 1_000_000, filled);
         } finally {
             pool.dispose();
-            if (keep) {
-                return;
-            }
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (!keep) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
@@ -147,7 +148,8 @@ public final class AuditBenchmark {
         }
     }
 
-    private static long fill(JdbcTransactions tx, JdbcEventStorageEngine engine, long target) {
+    /** Appends about {@code target} events of container sessions; returns how many. */
+    static long fill(JdbcTransactions tx, JdbcEventStorageEngine engine, long target) {
         Random random = new Random(42);
         Instant clock = Instant.parse("2026-01-01T00:00:00Z");
         List<EventMessage<?>> batch = new ArrayList<>();

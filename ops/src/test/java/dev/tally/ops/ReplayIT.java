@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ReplayIT {
 
     private static final List<String> TABLES = List.of("container_view", "image_view", "image_tag", "volume_view",
-            "audit_event", "audit_container");
+            "audit_block", "audit_span");
 
     @Test
     void replayRebuildsEveryReadModelEqualToTheLiveOnes() throws Exception {
@@ -42,7 +42,8 @@ class ReplayIT {
 
             Map<String, List<String>> live = dump(daemon);
             TABLES.forEach(t -> assertTrue(!live.get(t).isEmpty(), t + " has rows"));
-            long events = live.get("audit_event").size();
+            long events = count(daemon, "SELECT COUNT(*) FROM DomainEventEntry");
+            assertEquals(events, count(daemon, "SELECT SUM(entries) FROM audit_block"), "one audit entry an event");
             damage(daemon);
             assertNotEquals(live, dump(daemon), "the damage shows");
 
@@ -62,9 +63,18 @@ class ReplayIT {
         return "jdbc:h2:file:" + daemon.root.resolve("data/events/tally");
     }
 
+    private static long count(Daemon daemon, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(daemon), "sa", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void damage(Daemon daemon) throws SQLException {
         try (Connection c = DriverManager.getConnection(url(daemon), "sa", ""); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM audit_event WHERE seq = (SELECT MIN(seq) FROM audit_event)");
+            s.execute("DELETE FROM audit_block WHERE block_key = 'open'");
+            s.execute("DELETE FROM audit_span WHERE first_seq = (SELECT MIN(first_seq) FROM audit_span)");
             s.execute("UPDATE container_view SET status = 'RUNNING'");
             s.execute("DELETE FROM image_tag");
             s.execute("UPDATE volume_view SET removed = FALSE");

@@ -2,14 +2,16 @@ package dev.tally.projections;
 
 import dev.tally.domain.audit.query.AuditFilter;
 import dev.tally.domain.audit.query.AuditQueries;
-import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.image.ImageReference;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,103 +23,150 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 
 /**
- * The audit read model: one row per stored event, every type included, searchable by user,
- * container, image, action, refusal and time, with the whole record as JSON (see {@link AuditRecords}
- * for the mapping). Rows are only ever added.
+ * The audit read model: for every stored event, of every type, what its record is searched by (user,
+ * action, container, image, refusal, time), packed {@link AuditBlock#SIZE} records to a row; and for
+ * every container, where in the log its records lie, with its name and image. A query picks the
+ * matching records from the blocks and rebuilds each from its stored event ({@link AuditRecords}
+ * for the mapping), so the documents themselves are never stored twice. Rows are only ever added.
  */
 public class AuditProjection extends ViewStore implements AuditQueries {
 
-    private static final int PAGE = 2000;
+    /** Blocks read per query page, and records rebuilt per read of the log. */
+    private static final int BLOCKS_PER_PAGE = 64;
+    private static final int RECORDS_PER_FETCH = 500;
 
-    static final ViewTable<AuditRow> TABLE = new ViewTable<>("audit_event", "seq",
-            List.of("seq", "at", "username", "uid", "action", "resource", "object_id", "object_name", "container_id",
-                    "container_name", "image", "image_id", "denied", "outcome", "code", "doc"),
-            "seq BIGINT PRIMARY KEY, at TIMESTAMP(9) WITH TIME ZONE NOT NULL, username VARCHAR(255) NOT NULL, "
-                    + "uid INT NOT NULL, action VARCHAR(128) NOT NULL, resource VARCHAR(64) NOT NULL, "
-                    + "object_id VARCHAR(128) NOT NULL, object_name VARCHAR(512) NOT NULL, "
-                    + "container_id VARCHAR(64) NOT NULL, container_name VARCHAR(255) NOT NULL, "
-                    + "image VARCHAR(512) NOT NULL, image_id VARCHAR(71) NOT NULL, denied BOOLEAN NOT NULL, "
-                    + "outcome VARCHAR(16) NOT NULL, code INT NOT NULL, doc VARCHAR(1000000) NOT NULL",
-            Map.of("user", "username, seq"), true,
-            (ps, r) -> {
-                ps.setLong(1, r.seq());
-                ps.setObject(2, r.at().atOffset(ZoneOffset.UTC));
-                ps.setString(3, r.username());
-                ps.setInt(4, r.uid());
-                ps.setString(5, r.action());
-                ps.setString(6, r.resource());
-                ps.setString(7, r.objectId());
-                ps.setString(8, r.objectName());
-                ps.setString(9, r.containerId());
-                ps.setString(10, r.containerName());
-                ps.setString(11, r.image());
-                ps.setString(12, r.imageId());
-                ps.setBoolean(13, r.denied());
-                ps.setString(14, r.outcome());
-                ps.setInt(15, r.code());
-                ps.setString(16, r.doc());
+    static final ViewTable<AuditBlock> BLOCKS = new ViewTable<>("audit_block", "block_key",
+            List.of("block_key", "first_seq", "last_seq", "min_at", "max_at", "entries", "data"),
+            "block_key VARCHAR(20) PRIMARY KEY, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, "
+                    + "min_at TIMESTAMP(9) WITH TIME ZONE, max_at TIMESTAMP(9) WITH TIME ZONE, entries INT NOT NULL, "
+                    + "data VARBINARY(1000000) NOT NULL",
+            Map.of(), true,
+            (ps, b) -> {
+                ps.setString(1, b.key());
+                ps.setLong(2, b.firstSeq());
+                ps.setLong(3, b.lastSeq());
+                ps.setObject(4, utc(b.minAt()));
+                ps.setObject(5, utc(b.maxAt()));
+                ps.setInt(6, b.entries().size());
+                ps.setBytes(7, b.encode());
             },
-            rs -> new AuditRow(rs.getLong("seq"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
-                    rs.getString("username"), rs.getInt("uid"), rs.getString("action"), rs.getString("resource"),
-                    rs.getString("object_id"), rs.getString("object_name"), rs.getString("container_id"),
-                    rs.getString("container_name"), rs.getString("image"), rs.getString("image_id"),
-                    rs.getBoolean("denied"), rs.getString("outcome"), rs.getInt("code"), rs.getString("doc")));
+            rs -> AuditBlock.decode(rs.getString("block_key"), rs.getBytes("data")));
 
     /**
      * Where in the log the records of one container lie (key: its id, or {@code name:NAME} for a
-     * refusal about a container that did not exist). A query about a container reads only that
-     * span of the log: an index on the container of each record would cost every write a random
-     * insert into a large tree, which made a replay several times slower.
+     * refusal about a container that did not exist), and how records name it. A query about a
+     * container reads only that span of the log.
      */
-    record ContainerSpan(String key, String containerId, String containerName, long firstSeq, long lastSeq) {
+    record ContainerSpan(String key, String containerId, String containerName, String image, String imageId,
+                         long firstSeq, long lastSeq) {
     }
 
-    static final ViewTable<ContainerSpan> SPANS = new ViewTable<>("audit_container", "span_key",
-            List.of("span_key", "container_id", "container_name", "first_seq", "last_seq"),
+    static final ViewTable<ContainerSpan> SPANS = new ViewTable<>("audit_span", "span_key",
+            List.of("span_key", "container_id", "container_name", "image", "image_id", "first_seq", "last_seq"),
             "span_key VARCHAR(300) PRIMARY KEY, container_id VARCHAR(64) NOT NULL, container_name VARCHAR(255) NOT NULL, "
-                    + "first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL",
+                    + "image VARCHAR(512) NOT NULL, image_id VARCHAR(71) NOT NULL, first_seq BIGINT NOT NULL, "
+                    + "last_seq BIGINT NOT NULL",
             Map.of("name", "container_name"), false,
             (ps, span) -> {
                 ps.setString(1, span.key());
                 ps.setString(2, span.containerId());
                 ps.setString(3, span.containerName());
-                ps.setLong(4, span.firstSeq());
-                ps.setLong(5, span.lastSeq());
+                ps.setString(4, span.image());
+                ps.setString(5, span.imageId());
+                ps.setLong(6, span.firstSeq());
+                ps.setLong(7, span.lastSeq());
             },
             rs -> new ContainerSpan(rs.getString("span_key"), rs.getString("container_id"), rs.getString("container_name"),
-                    rs.getLong("first_seq"), rs.getLong("last_seq")));
+                    rs.getString("image"), rs.getString("image_id"), rs.getLong("first_seq"), rs.getLong("last_seq")));
 
-    private final Rows<AuditRow> rows;
+    /** The tables of the first audit model (a row and a JSON document per event), replaced by the above. */
+    private static final List<String> FORMER_TABLES = List.of("audit_event", "audit_container");
+
+    private final Rows<AuditBlock> blocks;
     private final Rows<ContainerSpan> spans;
-    private final Function<String, Optional<ContainerView>> containers;
+    private final Function<String, Optional<AuditRecords.KnownContainer>> containers;
+    private final EventLog log;
+    /** During a replay: the block being filled, written when full and at the end of the log. */
+    private AuditBlock filling;
 
     /**
      * @param containers the containers model fed by the same events: a record names the container
      *                   (and its image) that an event only knows by id
+     * @param log        where a query reads the events of the records it answers
      */
-    AuditProjection(ConnectionProvider connections, ViewStorage storage, ContainerProjection containers) {
+    AuditProjection(ConnectionProvider connections, ViewStorage storage, ContainerProjection containers, EventLog log) {
         super(connections, storage);
-        this.rows = storage.rows(TABLE);
+        this.blocks = storage.rows(BLOCKS);
         this.spans = storage.rows(SPANS);
-        this.containers = containers::view;
+        this.containers = id -> containers.view(id).map(v -> new AuditRecords.KnownContainer(v.id(), v.name(),
+                AuditRecords.normalized(v.config().image()), v.imageId()));
+        this.log = log;
     }
 
     @Override
     List<ViewTable<?>> tables() {
-        return List.of(TABLE, SPANS);
+        return List.of(BLOCKS, SPANS);
+    }
+
+    @Override
+    boolean createMissingTables() {
+        boolean missing = super.createMissingTables();
+        if (storage().live()) {
+            try (Connection c = connection(); Statement s = c.createStatement()) {
+                for (String table : FORMER_TABLES) {
+                    s.execute("DROP TABLE IF EXISTS " + table);
+                }
+            } catch (SQLException e) {
+                throw failed("drop the former audit tables", e);
+            }
+        }
+        return missing;
     }
 
     @EventHandler
     void on(Object payload, EventMessage<?> event) {
         long seq = seqOf(event);
-        AuditRow row = AuditRecords.of(seq, event.getIdentifier(), event.getTimestamp(), payload, containers);
-        rows.put(Long.toString(seq), row);
+        AuditRow row = AuditRecords.searched(seq, event.getTimestamp(), payload, containers);
+        long spanSeq = -1;
         if (!row.containerId().isEmpty() || !row.containerName().isEmpty()) {
             String key = row.containerId().isEmpty() ? "name:" + row.containerName() : row.containerId();
-            ContainerSpan span = spans.get(key).orElse(new ContainerSpan(key, row.containerId(), row.containerName(), seq,
-                    seq));
+            ContainerSpan span = spans.get(key).orElse(new ContainerSpan(key, row.containerId(), row.containerName(),
+                    row.image(), row.imageId(), seq, seq));
             spans.put(key, new ContainerSpan(key, span.containerId(),
-                    span.containerName().isEmpty() ? row.containerName() : span.containerName(), span.firstSeq(), seq));
+                    span.containerName().isEmpty() ? row.containerName() : span.containerName(),
+                    span.image().isEmpty() ? row.image() : span.image(),
+                    span.imageId().isEmpty() ? row.imageId() : span.imageId(), span.firstSeq(), seq));
+            spanSeq = span.firstSeq();
+            if (payload instanceof ContainerRemoved) {
+                spans.settle(key);
+            }
+        }
+        append(new AuditBlock.Entry(seq, row.at(), row.username(), row.action(), row.denied(), spanSeq,
+                spanSeq < 0 ? row.image() : "", spanSeq < 0 ? row.imageId() : ""));
+    }
+
+    /** Live, the open block is read and written back with each record; in a replay it is held. */
+    private void append(AuditBlock.Entry entry) {
+        AuditBlock block = storage().live() ? blocks.get(AuditBlock.OPEN).orElseGet(AuditBlock::empty)
+                : filling == null ? AuditBlock.empty() : filling;
+        block.add(entry);
+        if (block.full()) {
+            AuditBlock sealed = block.sealed();
+            blocks.put(sealed.key(), sealed);
+            block = AuditBlock.empty();
+        }
+        if (storage().live()) {
+            blocks.put(AuditBlock.OPEN, block);
+        } else {
+            filling = block;
+        }
+    }
+
+    @Override
+    void endOfLog() {
+        if (!storage().live()) {
+            blocks.put(AuditBlock.OPEN, filling == null ? AuditBlock.empty() : filling);
+            filling = null;
         }
     }
 
@@ -136,116 +185,148 @@ public class AuditProjection extends ViewStore implements AuditQueries {
 
     @Override
     public void log(AuditFilter filter, Consumer<String> line) {
-        StringBuilder where = new StringBuilder(" WHERE seq >= ?");
-        List<Object> params = new ArrayList<>();
-        params.add(Math.max(0, filter.fromSeq()));
-        long from = Math.max(0, filter.fromSeq());
-        if (present(filter.user())) {
-            where.append(" AND username = ?");
-            params.add(filter.user());
+        AuditSelection selection = reading(() -> select(filter));
+        if (selection == null) {
+            return;
         }
-        if (present(filter.container())) {
-            String c = filter.container().startsWith("/") ? filter.container().substring(1) : filter.container();
-            long[] span = span(c);
-            if (span == null) {
-                return;
-            }
-            from = Math.max(from, span[0]);
-            where.append(" AND seq <= ? AND (container_name = ? OR container_id = ? OR (LENGTH(?) >= 4 AND container_id LIKE ?))");
-            params.addAll(List.of(span[1], c, c, c, c + "%"));
-        }
-        if (present(filter.image())) {
-            String ref = normalizedOrAsIs(filter.image());
-            String id = filter.image().startsWith("sha256:") ? filter.image() : "sha256:" + filter.image();
-            where.append(" AND (image = ? OR (LENGTH(?) >= 11 AND image_id LIKE ?))");
-            params.addAll(List.of(ref, id, id + "%"));
-        }
-        if (present(filter.action())) {
-            where.append(filter.action().contains(".") ? " AND action = ?" : " AND action LIKE ?");
-            params.add(filter.action().contains(".") ? filter.action() : "%." + filter.action());
-        }
-        if (filter.deniedOnly()) {
-            where.append(" AND denied");
-        }
-        if (filter.since() != null) {
-            where.append(" AND at >= ?");
-            params.add(filter.since().atOffset(ZoneOffset.UTC));
-        }
-        if (filter.until() != null) {
-            where.append(" AND at <= ?");
-            params.add(filter.until().atOffset(ZoneOffset.UTC));
-        }
-        // The planner, left alone, walks the primary key for a frequent user; the index on
-        // (user, seq) finds the user's records at once. A container is found by its span (above).
-        String index = present(filter.user()) ? " USE INDEX (audit_event_user)" : "";
-        int page = filter.limit() > 0 ? Math.min(PAGE, filter.limit()) : PAGE;
-        boolean request = filter.level() == AuditFilter.Level.REQUEST;
-        // With the user fixed, ordering by (user, seq) is ordering by seq, and only then does H2
-        // read the index in order instead of sorting every record of the user for each page.
-        String order = present(filter.user()) ? " ORDER BY username, seq LIMIT " : " ORDER BY seq LIMIT ";
-        String sql = request
-                ? "SELECT a.seq, a.doc, e.payload FROM audit_event a" + index
-                        + " JOIN DomainEventEntry e ON e.globalIndex = a.seq" + where + order + page
-                : "SELECT seq, doc FROM audit_event" + index + where + order + page;
         long left = filter.limit() > 0 ? filter.limit() : Long.MAX_VALUE;
+        String afterKey = "";
+        List<Long> matched = new ArrayList<>();
         while (left > 0) {
-            params.set(0, from);
-            List<String> docs = new ArrayList<>(page);
-            long last = page(sql, params, docs);
-            for (String doc : docs) {
-                if (left-- <= 0) {
-                    break;
+            List<AuditBlock> page = blocks(afterKey, selection);
+            for (AuditBlock block : page) {
+                for (AuditBlock.Entry e : block.entries()) {
+                    if (matched.size() < left && selection.matches(e)) {
+                        matched.add(e.seq());
+                    }
                 }
-                line.accept(doc);
+                if (matched.size() >= Math.min(left, RECORDS_PER_FETCH)) {
+                    left -= emit(matched, filter.level(), line);
+                    matched.clear();
+                }
+                afterKey = block.key();
             }
-            if (docs.size() < page) {
-                return;
+            if (page.size() < BLOCKS_PER_PAGE) {
+                break;
             }
-            from = last + 1;
+        }
+        if (left > 0) {
+            emit(matched, filter.level(), line);
         }
     }
 
-    /** The first and last sequence numbers of the records about containers named or id'd so; null if none. */
-    private long[] span(String container) {
-        return reading(() -> {
-            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT MIN(first_seq), MAX(last_seq) FROM audit_container WHERE container_name = ? OR container_id = ? "
-                            + "OR (LENGTH(?) >= 4 AND container_id LIKE ?)")) {
-                ps.setString(1, container);
-                ps.setString(2, container);
-                ps.setString(3, container);
-                ps.setString(4, container + "%");
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long first = rs.getLong(1);
-                    return rs.wasNull() ? null : new long[] {first, rs.getLong(2)};
+    /** What a filter asks for, with containers and images resolved; null when nothing can match. */
+    private AuditSelection select(AuditFilter filter) {
+        AuditSelection selection = new AuditSelection(filter);
+        try (Connection c = connection()) {
+            if (present(filter.container())) {
+                String name = filter.container().startsWith("/") ? filter.container().substring(1) : filter.container();
+                if (!selection.inContainers(spanSeqs(c, "SELECT first_seq, last_seq FROM audit_span WHERE container_name = ? "
+                        + "OR container_id = ? OR (LENGTH(?) >= 4 AND container_id LIKE ?)", name, name, name, name + "%"))) {
+                    return null;
                 }
-            } catch (SQLException e) {
-                throw failed("find container " + container + " in the audit log", e);
             }
-        });
+            if (present(filter.image())) {
+                String ref = normalizedOrAsIs(filter.image());
+                String id = filter.image().startsWith("sha256:") ? filter.image() : "sha256:" + filter.image();
+                selection.ofImage(ref, id, spanSeqs(c, "SELECT first_seq, last_seq FROM audit_span WHERE image = ? "
+                        + "OR (LENGTH(?) >= 11 AND image_id LIKE ?)", ref, id, id + "%"));
+            }
+            return selection;
+        } catch (SQLException e) {
+            throw failed("find the containers of an audit query", e);
+        }
     }
 
-    /** Reads one page of documents; returns the last sequence number read. */
-    private long page(String sql, List<Object> params, List<String> into) {
+    /** The first and last sequence numbers of each container span the query finds. */
+    private static List<long[]> spanSeqs(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<long[]> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            return found;
+        }
+    }
+
+    /** The next page of blocks that may hold matching records, after the one keyed {@code afterKey}. */
+    private List<AuditBlock> blocks(String afterKey, AuditSelection selection) {
+        StringBuilder sql = new StringBuilder("SELECT block_key, data FROM audit_block WHERE block_key > ? AND entries > 0 "
+                + "AND last_seq >= ? AND first_seq <= ?");
+        List<Object> params = new ArrayList<>(List.of(afterKey, selection.fromSeq(), selection.toSeq()));
+        if (selection.since() != null) {
+            sql.append(" AND max_at >= ?");
+            params.add(utc(selection.since()));
+        }
+        if (selection.until() != null) {
+            sql.append(" AND min_at <= ?");
+            params.add(utc(selection.until()));
+        }
+        sql.append(" ORDER BY block_key LIMIT ").append(BLOCKS_PER_PAGE);
         return reading(() -> {
-            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < params.size(); i++) {
                     ps.setObject(i + 1, params.get(i));
                 }
-                long last = -1;
+                List<AuditBlock> page = new ArrayList<>(BLOCKS_PER_PAGE);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        last = rs.getLong(1);
-                        into.add(rs.getMetaData().getColumnCount() == 3 ? withRequest(rs.getString(2), rs.getBytes(3))
-                                : rs.getString(2));
+                        page.add(AuditBlock.decode(rs.getString(1), rs.getBytes(2)));
                     }
                 }
-                return last;
+                return page;
             } catch (SQLException e) {
                 throw failed("read the audit log", e);
             }
         });
+    }
+
+    /** Rebuilds the records with these sequence numbers from their events and hands them over; returns how many. */
+    private int emit(List<Long> seqs, AuditFilter.Level level, Consumer<String> line) {
+        if (seqs.isEmpty()) {
+            return 0;
+        }
+        List<String> records = reading(() -> {
+            try (Connection c = connection()) {
+                Function<String, Optional<AuditRecords.KnownContainer>> known = spanLookup(c);
+                List<String> docs = new ArrayList<>(seqs.size());
+                log.fetch(c, seqs, event -> {
+                    String doc = AuditRecords.of(event.seq(), event.id(), event.stored(), event.payload(), known).doc();
+                    docs.add(level == AuditFilter.Level.REQUEST ? withRequest(doc, event.serialized()) : doc);
+                });
+                return docs;
+            } catch (SQLException e) {
+                throw failed("read the events of the audit records", e);
+            }
+        });
+        records.forEach(line);
+        return records.size();
+    }
+
+    /** Containers by id as the records name them, from their spans (asked once per query each). */
+    private static Function<String, Optional<AuditRecords.KnownContainer>> spanLookup(Connection c) {
+        Map<String, Optional<AuditRecords.KnownContainer>> seen = new HashMap<>();
+        return id -> seen.computeIfAbsent(id, key -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT container_name, image, image_id FROM audit_span "
+                    + "WHERE span_key = ? AND container_id = span_key")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new AuditRecords.KnownContainer(key, rs.getString(1), rs.getString(2),
+                            rs.getString(3))) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw failed("find container " + key + " in the audit log", e);
+            }
+        });
+    }
+
+    private static java.time.OffsetDateTime utc(java.time.Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
 
     /** The record at level Request: the stored event (the request as the daemon understood it) added. */

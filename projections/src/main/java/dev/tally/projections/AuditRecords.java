@@ -16,7 +16,6 @@ import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStopRequested;
-import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -84,13 +83,28 @@ final class AuditRecords {
         }
     }
 
-    static AuditRow of(long seq, String auditId, Instant stored, Object payload,
-                       Function<String, Optional<ContainerView>> containers) {
+    /**
+     * A container as the audit records name it: its name, its image (normalized) and the image's id,
+     * all fixed when it was created.
+     */
+    record KnownContainer(String id, String name, String image, String imageId) {
+    }
+
+    /** The record of an event, without its JSON document: what it is searched by. */
+    static AuditRow searched(long seq, Instant stored, Object payload,
+                             Function<String, Optional<KnownContainer>> containers) {
         Actor actor = component(payload, "actor", Actor.class).orElse(null);
         Instant at = component(payload, "at", Instant.class).orElse(stored);
         Entry e = entry(payload, containers);
-        String username = actor == null ? "" : actor.user();
-        int uid = actor == null ? -1 : actor.uid();
+        return row(seq, at, actor, e, "");
+    }
+
+    /** The whole record of an event, with its JSON document. */
+    static AuditRow of(long seq, String auditId, Instant stored, Object payload,
+                       Function<String, Optional<KnownContainer>> containers) {
+        Actor actor = component(payload, "actor", Actor.class).orElse(null);
+        Instant at = component(payload, "at", Instant.class).orElse(stored);
+        Entry e = entry(payload, containers);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "Event");
         doc.put("apiVersion", "audit.tally.dev/v1");
@@ -135,12 +149,16 @@ final class AuditRecords {
             doc.put("annotations", e.annotations);
         }
         try {
-            return new AuditRow(seq, at, username, uid, e.resource + "." + e.verb, plural(e.resource), e.objectId,
-                    e.objectName, e.containerId, e.containerName, e.image, e.imageId, e.outcome.equals("denied"),
-                    e.outcome, e.code, json(doc));
+            return row(seq, at, actor, e, json(doc));
         } catch (IOException ex) {
             throw new DomainException(DomainException.Kind.FAILED, "write audit record " + seq + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private static AuditRow row(long seq, Instant at, Actor actor, Entry e, String doc) {
+        return new AuditRow(seq, at, actor == null ? "" : actor.user(), actor == null ? -1 : actor.uid(),
+                e.resource + "." + e.verb, plural(e.resource), e.objectId, e.objectName, e.containerId, e.containerName,
+                e.image, e.imageId, e.outcome.equals("denied"), e.outcome, e.code, doc);
     }
 
     /**
@@ -185,9 +203,9 @@ final class AuditRecords {
         }
     }
 
-    private static Entry entry(Object payload, Function<String, Optional<ContainerView>> containers) {
+    private static Entry entry(Object payload, Function<String, Optional<KnownContainer>> containers) {
         if (payload instanceof ContainerCreated c) {
-            Entry e = container("create", c.containerId(), c.name(), c.config().image(), c.imageId()).code(201);
+            Entry e = container("create", c.containerId(), c.name(), normalized(c.config().image()), c.imageId()).code(201);
             e.annotations.put("cmd", c.config().cmd());
             return e;
         } else if (payload instanceof ContainerStartRequested s) {
@@ -250,21 +268,22 @@ final class AuditRecords {
         return unknown(payload);
     }
 
+    /** @param image the image's reference, normalized */
     private static Entry container(String verb, String id, String name, String image, String imageId) {
         Entry e = new Entry("container", verb);
         e.objectId = id;
         e.objectName = name;
         e.containerId = id;
         e.containerName = name;
-        e.image = normalized(image);
+        e.image = image == null ? "" : image;
         e.imageId = imageId == null ? "" : imageId;
         return e;
     }
 
-    private static Entry known(Function<String, Optional<ContainerView>> containers, String verb, String id) {
-        Optional<ContainerView> v = containers.apply(id);
-        return container(verb, id, v.map(ContainerView::name).orElse(""), v.map(c -> c.config().image()).orElse(""),
-                v.map(ContainerView::imageId).orElse(""));
+    private static Entry known(Function<String, Optional<KnownContainer>> containers, String verb, String id) {
+        Optional<KnownContainer> v = containers.apply(id);
+        return container(verb, id, v.map(KnownContainer::name).orElse(""), v.map(KnownContainer::image).orElse(""),
+                v.map(KnownContainer::imageId).orElse(""));
     }
 
     private static Entry image(String verb, String id, String reference) {
@@ -284,16 +303,16 @@ final class AuditRecords {
     }
 
     /** {@code container.stop} on {@code container/web}: the resource and name come from the object. */
-    private static Entry denied(AccessDenied d, Function<String, Optional<ContainerView>> containers) {
+    private static Entry denied(AccessDenied d, Function<String, Optional<KnownContainer>> containers) {
         int dot = d.action().indexOf('.');
         String resource = dot > 0 ? d.action().substring(0, dot) : d.action();
         Entry e = new Entry(resource, dot > 0 ? d.action().substring(dot + 1) : "");
         int slash = d.object().indexOf('/');
         e.objectName = slash >= 0 ? d.object().substring(slash + 1) : d.object();
         if (d.object().startsWith("container/")) {
-            Optional<ContainerView> v = containers.apply(e.objectName);
-            e.containerName = v.map(ContainerView::name).orElse(e.objectName);
-            e.containerId = v.map(ContainerView::id).orElse("");
+            Optional<KnownContainer> v = containers.apply(e.objectName);
+            e.containerName = v.map(KnownContainer::name).orElse(e.objectName);
+            e.containerId = v.map(KnownContainer::id).orElse("");
             e.objectId = e.containerId;
         } else if (d.object().startsWith("image/")) {
             e.image = normalized(e.objectName);
@@ -324,7 +343,7 @@ final class AuditRecords {
     /** Image names as they were normalized before: most records name one of a few images. */
     private static final Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static String normalized(String image) {
+    static String normalized(String image) {
         if (image == null || image.isEmpty()) {
             return "";
         }

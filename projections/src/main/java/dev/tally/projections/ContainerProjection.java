@@ -100,6 +100,7 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     @EventHandler
     void on(ContainerRemoved e) {
         update(e.containerId(), v -> v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
+        rows.settle(e.containerId());
     }
 
     @EventHandler

@@ -125,7 +125,7 @@ final class EventLog {
                     while (rs.next()) {
                         inPage++;
                         last = rs.getLong(1);
-                        Instant at = Instant.parse(rs.getString(3));
+                        Instant at = StoredTimestamp.parse(rs.getString(3));
                         if (until == null || !at.isAfter(until)) {
                             page.add(message(rs, last, at));
                         }
@@ -147,6 +147,49 @@ final class EventLog {
             pages.put(List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One stored event as the audit records need it. */
+    record StoredEvent(long seq, String id, Instant stored, Object payload, byte[] serialized) {
+    }
+
+    /**
+     * Hands over the stored events with these sequence numbers (ascending), in that order, read in
+     * the given connection. A dense run of numbers is read as a range.
+     */
+    void fetch(Connection c, List<Long> seqs, Consumer<StoredEvent> into) throws SQLException {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        long first = seqs.get(0);
+        long last = seqs.get(seqs.size() - 1);
+        boolean range = last - first < 4L * seqs.size();
+        String sql = "SELECT globalIndex, eventIdentifier, timeStamp, payloadType, payloadRevision, payload "
+                + "FROM DomainEventEntry WHERE " + (range ? "globalIndex BETWEEN ? AND ?"
+                        : "globalIndex IN (" + "?, ".repeat(seqs.size() - 1) + "?)") + " ORDER BY globalIndex";
+        java.util.Set<Long> wanted = range ? new java.util.HashSet<>(seqs) : null;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (range) {
+                ps.setLong(1, first);
+                ps.setLong(2, last);
+            } else {
+                for (int i = 0; i < seqs.size(); i++) {
+                    ps.setLong(i + 1, seqs.get(i));
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    if (wanted != null && !wanted.contains(seq)) {
+                        continue;
+                    }
+                    byte[] bytes = rs.getBytes(6);
+                    Object payload = serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class,
+                            rs.getString(4), rs.getString(5)));
+                    into.accept(new StoredEvent(seq, rs.getString(2), StoredTimestamp.parse(rs.getString(3)), payload, bytes));
+                }
+            }
         }
     }
 

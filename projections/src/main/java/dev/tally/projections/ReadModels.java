@@ -49,7 +49,7 @@ public final class ReadModels implements HostHistory {
         containers = new ContainerProjection(connections, live);
         images = new ImageProjection(connections, live);
         volumes = new VolumeProjection(connections, live);
-        audit = new AuditProjection(connections, live, containers);
+        audit = new AuditProjection(connections, live, containers, log);
     }
 
     public ContainerProjection containers() {
@@ -111,7 +111,7 @@ public final class ReadModels implements HostHistory {
                 ContainerProjection rebuiltContainers = new ContainerProjection(connections, storage);
                 List<ViewStore> rebuilt = List.of(rebuiltContainers, new ImageProjection(connections, storage),
                         new VolumeProjection(connections, storage),
-                        new AuditProjection(connections, storage, rebuiltContainers));
+                        new AuditProjection(connections, storage, rebuiltContainers, log));
                 try {
                     events = fill(storage, rebuilt, null);
                     c.commit();
@@ -156,6 +156,7 @@ public final class ReadModels implements HostHistory {
         java.util.Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new java.util.HashMap<>();
         long events = log.forEach(until, message -> handle(byType.computeIfAbsent(message.getPayloadType(),
                 type -> handlers.stream().filter(h -> h.canHandle(message)).toList()), message));
+        models.forEach(ViewStore::endOfLog);
         storage.flush();
         return events;
     }

@@ -11,4 +11,11 @@ interface Rows<V> {
     Optional<V> get(String key);
 
     void put(String key, V value);
+
+    /**
+     * Says that the value under this key will not change any more (a removed container), so that a
+     * rebuild may write it out now instead of at the end. A later put still counts.
+     */
+    default void settle(String key) {
+    }
 }

@@ -57,6 +57,10 @@ abstract class ViewStore {
     /** The tables this model keeps. */
     abstract List<ViewTable<?>> tables();
 
+    /** Called once a replay has fed every event: writes what a model held back for the end. */
+    void endOfLog() {
+    }
+
     /** Creates this model's tables if they are missing. */
     public void createSchema() {
         createMissingTables();

@@ -44,11 +44,19 @@ record ViewTable<V>(String name, String key, List<String> columns, String ddl, M
     }
 
     String selectSql() {
-        return "SELECT " + String.join(", ", columns) + " FROM " + name + " WHERE " + key + " = ?";
+        return selectSql(name);
+    }
+
+    String selectSql(String table) {
+        return "SELECT " + String.join(", ", columns) + " FROM " + table + " WHERE " + key + " = ?";
     }
 
     String mergeSql() {
-        return "MERGE INTO " + name + " (" + String.join(", ", columns) + ") KEY (" + key + ") VALUES ("
+        return mergeSql(name);
+    }
+
+    String mergeSql(String table) {
+        return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + key + ") VALUES ("
                 + "?, ".repeat(columns.size() - 1) + "?)";
     }
 

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.access.event.AccessDenied;
-import dev.tally.domain.container.ContainerConfig;
-import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
-import dev.tally.domain.container.query.ContainerView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +18,11 @@ class AuditRecordsTest {
     private static final Instant AT = Instant.parse("2026-11-23T10:00:00.123456789Z");
     private static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "tcp:10.0.0.7:51234 cn=alice",
             List.of("alice", "tally"), 1000, "docker/28.2");
-    private static final ContainerView WEB = new ContainerView("c0ffee", "web",
-            new ContainerConfig("busybox", null, List.of("true"), null, null, null, null, null, false, false, null, null,
-                    null, false, null),
-            "sha256:beef", ALICE, AT, ContainerStatus.CREATED, 0, 0, null, null, "");
+    private static final AuditRecords.KnownContainer WEB = new AuditRecords.KnownContainer("c0ffee", "web",
+            "busybox:latest", "sha256:beef");
 
-    private static Optional<ContainerView> known(String idOrName) {
-        return idOrName.equals("c0ffee") || idOrName.equals("web") ? Optional.of(WEB) : Optional.empty();
+    private static Optional<AuditRecords.KnownContainer> known(String id) {
+        return id.equals("c0ffee") ? Optional.of(WEB) : Optional.empty();
     }
 
     @Test
@@ -80,8 +75,13 @@ class AuditRecordsTest {
         assertTrue(r.denied());
         assertEquals(403, r.code());
         assertEquals("container.stop", r.action());
-        assertEquals("c0ffee", r.containerId());
+        assertEquals("web", r.containerName());
+        assertEquals("", r.containerId(), "a name is not resolved: it may have named another container then");
         assertTrue(r.doc().contains("\"authorization.tally.dev/reason\":\"not the owner\""), r.doc());
+        AuditRow byId = AuditRecords.of(9, "e-9", AT, new AccessDenied(ALICE, "container.stop", "container/c0ffee",
+                "not the owner", AT), AuditRecordsTest::known);
+        assertEquals("c0ffee", byId.containerId());
+        assertEquals("web", byId.containerName());
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.tally.projections;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * Reads the event store's timestamps ({@code 2026-11-23T10:00:00.123456789Z}, as Axon writes them)
+ * without the general ISO parser, which took about a tenth of a replay's reading. Anything else is
+ * handed to {@link Instant#parse}.
+ */
+final class StoredTimestamp {
+
+    private StoredTimestamp() {
+    }
+
+    static Instant parse(String text) {
+        int n = text.length();
+        if (n < 20 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z') {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int nanos = 0;
+        if (n > 20) {
+            if (text.charAt(19) != '.' || n - 21 > 9 || n == 21) {
+                return Instant.parse(text);
+            }
+            nanos = digits(text, 20, n - 1);
+            for (int i = n - 21; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || nanos < 0) {
+            return Instant.parse(text);
+        }
+        if (day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+            return Instant.parse(text);
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number in [from, to), or -1 when a character is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}

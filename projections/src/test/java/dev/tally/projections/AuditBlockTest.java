@@ -1,0 +1,64 @@
+package dev.tally.projections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class AuditBlockTest {
+
+    @Test
+    void entriesComeBackAsTheyWentIn() {
+        Random random = new Random(7);
+        AuditBlock block = AuditBlock.empty();
+        List<AuditBlock.Entry> written = new ArrayList<>();
+        long seq = 1_000_000_000_000L;
+        Instant at = Instant.parse("2026-11-23T10:00:00.123456789Z");
+        String[] users = {"alice", "bob", "zoë", ""};
+        for (int i = 0; i < AuditBlock.SIZE - 1; i++) {
+            seq += 1 + random.nextInt(3);
+            // Times are not ordered by sequence number: a command's time may be earlier than the one before.
+            at = at.plusNanos(random.nextInt(2_000_000_000) - 900_000_000L);
+            boolean inSpan = random.nextBoolean();
+            AuditBlock.Entry e = new AuditBlock.Entry(seq, at, users[random.nextInt(users.length)],
+                    "container." + random.nextInt(5), random.nextInt(10) == 0, inSpan ? seq - random.nextInt(5000) : -1,
+                    inSpan ? "" : "busybox:latest", inSpan || random.nextBoolean() ? "" : "sha256:" + i);
+            block.add(e);
+            written.add(e);
+        }
+        assertFalse(block.full());
+        AuditBlock read = AuditBlock.decode(AuditBlock.OPEN, block.encode());
+        assertEquals(written, read.entries());
+        assertEquals(AuditBlock.OPEN, read.key());
+        assertTrue(block.encode().length < 16 * AuditBlock.SIZE, "a few bytes an entry: " + block.encode().length);
+    }
+
+    @Test
+    void aFullBlockIsSealedUnderItsFirstSequenceNumberAndKeysSortAsNumbers() {
+        AuditBlock block = AuditBlock.empty();
+        for (int i = 0; i < AuditBlock.SIZE; i++) {
+            block.add(new AuditBlock.Entry(9_000 + i, Instant.EPOCH.plusSeconds(i), "u", "a.b", false, -1, "", ""));
+        }
+        assertTrue(block.full());
+        AuditBlock sealed = block.sealed();
+        assertEquals("0000000000000009000", sealed.key());
+        assertTrue(sealed.key().compareTo("0000000000000010000") < 0);
+        assertTrue(sealed.key().compareTo(AuditBlock.OPEN) < 0, "the open block comes last");
+        assertEquals(9_000 + AuditBlock.SIZE - 1, AuditBlock.decode(sealed.key(), sealed.encode()).lastSeq());
+        assertEquals(Instant.EPOCH, sealed.minAt());
+        assertEquals(Instant.EPOCH.plusSeconds(AuditBlock.SIZE - 1), sealed.maxAt());
+    }
+
+    @Test
+    void anUnknownEncodingIsRefusedNotMisread() {
+        byte[] data = AuditBlock.empty().encode();
+        data[0] = 9;
+        assertThrows(IllegalArgumentException.class, () -> AuditBlock.decode("open", data));
+    }
+}
