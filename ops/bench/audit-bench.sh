@@ -3,7 +3,7 @@
 # read model (events/s) and `audit log --user` queries over them, and prints the figures. Needs
 # no daemon. Usage: bash ops/bench/audit-bench.sh [EVENTS] [JVM FLAGS...]
 # With TALLY_BENCH_STORE=DIR the store is kept in DIR and reused by the next run (no refill).
-# The daemon itself runs with -XX:TieredStopAtLevel=1 (see install.sh); pass that flag to compare.
+# The daemon runs with the same heap, collector and compilers as this (see install.sh).
 # -Dh2.objectCache=false as the daemon has it (pass -Dh2.objectCache=true to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
