@@ -40,7 +40,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * batches, then times a replay of every read model and {@code audit log --user} queries, and prints
  * the figures. Run by ops/bench/audit-bench.sh. Arguments: the number of events (default 1,000,000),
  * and a directory to keep the store in for the next run. The store's URL is the daemon's default, plus
- * the system property {@code tally.bench.urlOptions} if set.
+ * the system property {@code tally.bench.urlOptions} if set. Other properties: {@code
+ * tally.bench.replays} (replays in a row, default 1), {@code tally.bench.skipReadOnly} (no timing of
+ * the bare read of the log) and {@code tally.bench.replayOnly} (no queries).
  */
 public final class AuditBenchmark {
 
@@ -69,8 +71,10 @@ public final class AuditBenchmark {
             if (middleContainer.isEmpty()) {
                 middleContainer = System.getProperty("tally.bench.container", "alice_1");
             }
-            readOnly(pool, null);
-            readOnly(pool, serializer);
+            if (!Boolean.getBoolean("tally.bench.skipReadOnly")) {
+                readOnly(pool, null);
+                readOnly(pool, serializer);
+            }
 
             ReadModels models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
             models.createMissingTables();
@@ -80,6 +84,9 @@ public final class AuditBenchmark {
                         report.seconds(), report.eventsPerSecond());
             }
 
+            if (Boolean.getBoolean("tally.bench.replayOnly")) {
+                return;
+            }
             Instant end = Instant.parse("2026-01-01T00:00:00Z").plusMillis(3 * filled);
             query(models, "alice --limit 100 (a first screen)", filter("alice", null, null, 100));
             query(models, "alice --since 5m (of the log's end)", filter("alice", null, end.minusSeconds(300), 0));

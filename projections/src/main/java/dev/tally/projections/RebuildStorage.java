@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,76 +56,105 @@ final class RebuildStorage implements ViewStorage {
     }
 
     /**
-     * Values are held in memory until the end, where those still held are written in key order.
-     * A value its handler declares settled is written at once and let go of (it is final, and
-     * holding every removed container made a replay of a long log spend its time collecting
-     * garbage); asked for again, it is read back from the rebuilt table.
+     * Values are held in memory while handlers may change them. A value its handler declares
+     * settled (final) is written at once and let go of: the table has no index on its key until the
+     * end, so a row is appended, not put at a random place in the key's index (which made every
+     * commit rewrite most of that index: more than half of a replay); asked for again, a settled
+     * value is read back by its row number. At the end the values still held are written, the key
+     * becomes the primary key (an index built in one pass), and values changed after they were
+     * written are merged. Holding every removed container instead made a replay of a long log spend
+     * its time collecting garbage.
      */
     private <V> Rows<V> held(ViewTable<V> table) {
         Map<String, V> values = new HashMap<>();
-        Map<String, V> recentlySettled = new java.util.LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+        Map<String, V> recentlySettled = new LinkedHashMap<>(RECENT * 2, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                 return size() > RECENT;
             }
         };
-        Set<String> written = new HashSet<>();
+        Map<String, Long> written = new HashMap<>();
         Set<String> changedSinceWritten = new HashSet<>();
-        Batch<V> early = new Batch<>(table, table.insertSql(tableName(table)));
+        Batch<V> rows = new Batch<>(table, table.insertSql(tableName(table)));
         pending.add(() -> {
-            early.finish();
-            Batch<V> rest = new Batch<>(table, table.insertSql(tableName(table)));
-            Batch<V> again = new Batch<>(table, table.mergeSql(tableName(table)));
             for (Map.Entry<String, V> v : new TreeMap<>(values).entrySet()) {
-                (changedSinceWritten.contains(v.getKey()) ? again : rest).add(v.getValue());
+                if (!written.containsKey(v.getKey())) {
+                    rows.add(v.getValue());
+                }
             }
-            rest.finish();
+            rows.finish();
+            try (Statement s = target.createStatement()) {
+                s.execute("ALTER TABLE " + tableName(table) + " ADD PRIMARY KEY (" + table.key() + ")");
+            }
+            Batch<V> again = new Batch<>(table, table.mergeSql(tableName(table)));
+            for (String key : changedSinceWritten) {
+                again.add(values.get(key));
+            }
             again.finish();
+            target.commit();
         });
         return new Rows<>() {
             @Override
             public Optional<V> get(String key) {
                 V value = values.get(key);
-                if (value == null && written.contains(key)) {
-                    value = recentlySettled.get(key);
+                if (value != null) {
+                    return Optional.of(value);
                 }
-                if (value != null || !written.contains(key)) {
-                    return Optional.ofNullable(value);
+                Long row = written.get(key);
+                if (row == null) {
+                    return Optional.empty();
                 }
-                try {
-                    early.finish();
-                } catch (SQLException e) {
-                    throw ViewStore.failed("write the rebuilt " + table.name(), e);
-                }
-                try (PreparedStatement ps = target.prepareStatement(table.selectSql(tableName(table)))) {
-                    ps.setString(1, key);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? Optional.of(table.reader().read(rs)) : Optional.empty();
-                    }
-                } catch (SQLException | JsonProcessingException e) {
-                    throw ViewStore.failed("read " + key + " back from the rebuilt " + table.name(), e);
-                }
+                value = recentlySettled.get(key);
+                return value != null ? Optional.of(value) : Optional.of(readBack(table, key, row, rows));
             }
 
             @Override
             public void put(String key, V value) {
                 values.put(key, value);
-                if (written.contains(key)) {
+                if (written.containsKey(key)) {
                     changedSinceWritten.add(key);
-                    recentlySettled.remove(key);
                 }
+                recentlySettled.remove(key);
             }
 
             @Override
             public void settle(String key) {
                 V value = values.get(key);
-                if (value != null && !changedSinceWritten.contains(key) && written.add(key)) {
-                    early.add(value);
+                if (value != null && !written.containsKey(key)) {
+                    written.put(key, rows.add(value));
                     values.remove(key);
                     recentlySettled.put(key, value);
                 }
             }
         };
+    }
+
+    /**
+     * A written value, found by its row number (H2 numbers the rows of a table without a primary
+     * key in the order they are inserted); checked, and looked for by key if the number misled.
+     */
+    private <V> V readBack(ViewTable<V> table, String key, long row, Batch<V> pendingRows) {
+        String select = "SELECT " + String.join(", ", table.columns()) + ", " + table.key() + " FROM " + tableName(table);
+        try {
+            pendingRows.finish();
+            for (String where : List.of(" WHERE _ROWID_ = ?", " WHERE " + table.key() + " = ?")) {
+                try (PreparedStatement ps = target.prepareStatement(select + where)) {
+                    if (where.contains("_ROWID_")) {
+                        ps.setLong(1, row);
+                    } else {
+                        ps.setString(1, key);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && key.equals(rs.getString(table.columns().size() + 1))) {
+                            return table.reader().read(rs);
+                        }
+                    }
+                }
+            }
+            throw new SQLException("row " + key + " is not in the table");
+        } catch (SQLException | JsonProcessingException e) {
+            throw ViewStore.failed("read " + key + " back from the rebuilt " + table.name(), e);
+        }
     }
 
     private <V> Rows<V> streamed(ViewTable<V> table) {
@@ -155,7 +185,8 @@ final class RebuildStorage implements ViewStorage {
             this.sql = sql;
         }
 
-        void add(V value) {
+        /** Adds a row; returns how many this batch has added, this one included. */
+        long add(V value) {
             try {
                 if (ps == null) {
                     ps = target.prepareStatement(sql);
@@ -168,6 +199,7 @@ final class RebuildStorage implements ViewStorage {
                         target.commit();
                     }
                 }
+                return count;
             } catch (SQLException | JsonProcessingException e) {
                 throw ViewStore.failed("write a row of the rebuilt " + table.name(), e);
             }
@@ -200,7 +232,7 @@ final class RebuildStorage implements ViewStorage {
         String name = tableName(table);
         try (Statement s = target.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + name);
-            s.execute(table.createSql(name));
+            s.execute(table.appendOnly() ? table.createSql(name) : table.createWithoutKeySql(name));
             // Indexes are built once the rows are in (see flush): one sort instead of a random
             // insert into each index for every row.
             pending.add(() -> {

@@ -37,6 +37,19 @@ record ViewTable<V>(String name, String key, List<String> columns, String ddl, M
         return "CREATE TABLE IF NOT EXISTS " + table + " (" + ddl + ")";
     }
 
+    /**
+     * The table without its primary key, for a rebuild that adds the key once the rows are in
+     * (the column definitions name it inline, as {@code <key> <type> PRIMARY KEY}).
+     */
+    String createWithoutKeySql(String table) {
+        String inline = " PRIMARY KEY";
+        if (ddl.indexOf(inline) != ddl.lastIndexOf(inline) || !ddl.startsWith(key + " ") || ddl.indexOf(inline) < 0
+                || ddl.indexOf(inline) > ddl.indexOf(',')) {
+            throw new IllegalStateException("table " + name + " must name its key first, inline: " + ddl);
+        }
+        return "CREATE TABLE " + table + " (" + ddl.replace(inline, " NOT NULL") + ")";
+    }
+
     List<String> indexSql(String table) {
         return indexes.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(i -> "CREATE INDEX IF NOT EXISTS " + table + "_" + i.getKey() + " ON " + table + "(" + i.getValue() + ")")
