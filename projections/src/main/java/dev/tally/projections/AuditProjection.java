@@ -90,16 +90,17 @@ public class AuditProjection extends ViewStore implements AuditQueries {
     private AuditBlock filling;
 
     /**
-     * @param containers the containers model fed by the same events: a record names the container
-     *                   (and its image) that an event only knows by id
-     * @param log        where a query reads the events of the records it answers
+     * A record names the container (and its image) that its event only knows by id as the
+     * container's span does: from its creation.
+     *
+     * @param log where a query reads the events of the records it answers
      */
-    AuditProjection(ConnectionProvider connections, ViewStorage storage, ContainerProjection containers, EventLog log) {
+    AuditProjection(ConnectionProvider connections, ViewStorage storage, EventLog log) {
         super(connections, storage);
         this.blocks = storage.rows(BLOCKS);
         this.spans = storage.rows(SPANS);
-        this.containers = id -> containers.view(id).map(v -> new AuditRecords.KnownContainer(v.id(), v.name(),
-                AuditRecords.normalized(v.config().image()), v.imageId()));
+        this.containers = id -> spans.get(id).filter(span -> span.containerId().equals(id))
+                .map(span -> new AuditRecords.KnownContainer(id, span.containerName(), span.image(), span.imageId()));
         this.log = log;
     }
 

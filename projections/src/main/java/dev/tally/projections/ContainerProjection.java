@@ -28,8 +28,10 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
 /**
- * The containers read model: one row per container with its latest view as JSON. Fed in the same
- * transaction as the events, so a container is visible as soon as its command returns.
+ * The containers read model: one row per container with its latest view as JSON, until the
+ * container is removed (its history stays in the log and the audit model; a replay then has only
+ * the containers that still exist to write). Fed in the same transaction as the events, so a
+ * container is visible as soon as its command returns.
  */
 public class ContainerProjection extends ViewStore implements ContainerQueries {
 
@@ -45,11 +47,6 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     ContainerProjection(ConnectionProvider connections, ViewStorage storage) {
         super(connections, storage);
         rows = storage.rows(TABLE);
-    }
-
-    /** The container with this full id as the handlers see it, removed ones included. */
-    Optional<ContainerView> view(String id) {
-        return rows.get(id);
     }
 
     static final ViewTable<ContainerView> TABLE = new ViewTable<>("container_view", "id",
@@ -99,8 +96,10 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
 
     @EventHandler
     void on(ContainerRemoved e) {
-        update(e.containerId(), v -> v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
-        rows.settle(e.containerId());
+        rows.get(e.containerId()).ifPresent(v -> {
+            rows.remove(v.id());
+            announce(v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
+        });
     }
 
     @EventHandler
@@ -163,6 +162,10 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
 
     private void save(ContainerView v) {
         rows.put(v.id(), v);
+        announce(v);
+    }
+
+    private void announce(ContainerView v) {
         if (!storage().live()) {
             return;
         }

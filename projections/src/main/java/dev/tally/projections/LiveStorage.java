@@ -37,6 +37,18 @@ final class LiveStorage implements ViewStorage {
             }
 
             @Override
+            public void remove(String key) {
+                gate.enterUnitOfWork();
+                try (Connection c = connections.getConnection(); PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM " + table.name() + " WHERE " + table.key() + " = ?")) {
+                    ps.setString(1, key);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    throw ViewStore.failed("remove " + key + " from " + table.name(), e);
+                }
+            }
+
+            @Override
             public void put(String key, V value) {
                 gate.enterUnitOfWork();
                 try (Connection c = connections.getConnection(); PreparedStatement ps = c.prepareStatement(table.mergeSql())) {

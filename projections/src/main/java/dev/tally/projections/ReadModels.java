@@ -49,7 +49,7 @@ public final class ReadModels implements HostHistory {
         containers = new ContainerProjection(connections, live);
         images = new ImageProjection(connections, live);
         volumes = new VolumeProjection(connections, live);
-        audit = new AuditProjection(connections, live, containers, log);
+        audit = new AuditProjection(connections, live, log);
     }
 
     public ContainerProjection containers() {
@@ -108,10 +108,10 @@ public final class ReadModels implements HostHistory {
             try (Connection c = connections.getConnection()) {
                 c.setAutoCommit(false);
                 RebuildStorage storage = new RebuildStorage(c, REBUILT);
-                ContainerProjection rebuiltContainers = new ContainerProjection(connections, storage);
-                List<ViewStore> rebuilt = List.of(rebuiltContainers, new ImageProjection(connections, storage),
+                List<ViewStore> rebuilt = List.of(new ContainerProjection(connections, storage),
+                        new ImageProjection(connections, storage),
                         new VolumeProjection(connections, storage),
-                        new AuditProjection(connections, storage, rebuiltContainers, log));
+                        new AuditProjection(connections, storage, log));
                 try {
                     events = fill(storage, rebuilt, null);
                     c.commit();

@@ -118,6 +118,15 @@ final class RebuildStorage implements ViewStorage {
             }
 
             @Override
+            public void remove(String key) {
+                values.remove(key);
+                recentlySettled.remove(key);
+                if (written.containsKey(key)) {
+                    throw new IllegalStateException("a settled value of " + table.name() + " cannot be removed: " + key);
+                }
+            }
+
+            @Override
             public void settle(String key) {
                 V value = values.get(key);
                 if (value != null && !written.containsKey(key)) {
@@ -169,6 +178,11 @@ final class RebuildStorage implements ViewStorage {
             @Override
             public void put(String key, V value) {
                 batch.add(value);
+            }
+
+            @Override
+            public void remove(String key) {
+                throw new IllegalStateException(table.name() + " only ever gets rows added");
             }
         };
     }

@@ -12,6 +12,9 @@ interface Rows<V> {
 
     void put(String key, V value);
 
+    /** Removes the value under this key, if any. */
+    void remove(String key);
+
     /**
      * Says that the value under this key will not change any more (a removed container), so that a
      * rebuild may write it out now instead of at the end. A later put still counts.
