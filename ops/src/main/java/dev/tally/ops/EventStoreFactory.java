@@ -18,7 +18,7 @@ final class EventStoreFactory {
     }
 
     static Serializer serializer() {
-        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(StrictInstants.module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
