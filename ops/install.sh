@@ -15,10 +15,11 @@ rm -rf "$lib.old"; [ -d "$lib" ] && mv "$lib" "$lib.old"; mv "$lib.new" "$lib"; 
 # ~220 MiB after a few hundred containers; with these bounds ~120 MiB, at the same speed.
 # h2.objectCache=false: H2 otherwise hashes every string it stores into a shared cache; without
 # it a replay was about 7% faster. The daemon is long-lived, so its hot paths get the C2 compiler
-# (C1 alone made a replay of the log about 40% slower).
+# (C1 alone made a replay of the log about 40% slower), and half the heap is for young objects
+# (a replay's garbage is short-lived: a third less time collecting at 1,000,000 events).
 cat > "$prefix/bin/tallyd" <<LAUNCH
 #!/bin/sh
-exec java -XX:+UseSerialGC -Xss512k -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 \\
+exec java -XX:+UseSerialGC -XX:NewRatio=1 -Xss512k -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 \\
   -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:-UsePerfData -Ddisable-axoniq-console-message=true \\
   -Dh2.objectCache=false -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
 LAUNCH
