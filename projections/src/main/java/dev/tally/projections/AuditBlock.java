@@ -20,8 +20,11 @@ import java.util.Map;
  */
 final class AuditBlock {
 
-    /** Entries per block: a live append rewrites the open block, so it stays a few kilobytes. */
-    static final int SIZE = 256;
+    /**
+     * Entries per block. Each live event reads, extends and rewrites the open block: with 64 that
+     * is a few microseconds and under a kilobyte; a query reads about 16,000 blocks per 1,000,000 events.
+     */
+    static final int SIZE = 64;
     static final String OPEN = "open";
     private static final int VERSION = 1;
     private static final int DENIED = 1;

@@ -32,7 +32,7 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 public class AuditProjection extends ViewStore implements AuditQueries {
 
     /** Blocks read per query page, and records rebuilt per read of the log. */
-    private static final int BLOCKS_PER_PAGE = 64;
+    private static final int BLOCKS_PER_PAGE = 256;
     private static final int RECORDS_PER_FETCH = 500;
 
     static final ViewTable<AuditBlock> BLOCKS = new ViewTable<>("audit_block", "block_key",
