@@ -167,10 +167,10 @@ class AuditCmdTest {
     @Test
     void daemonRefusalsExitWith125SoTheyAreNoVerdict() {
         daemon.on("GET", "/tally/v1/audit/verify", exchange -> exchange.respondJson(403,
-                "{\"message\":\"permission denied: audit.verify is for tally admins only\"}"));
+                "{\"message\":\"authorization denied: audit.verify is for tally admins only\"}"));
         CliRun denied = CliRun.run(daemon.address(), "audit", "verify");
         assertEquals(125, denied.exitCode());
-        assertEquals("tally: audit verify: permission denied: audit.verify is for tally admins only\n", denied.stderr());
+        assertEquals("tally: audit verify: authorization denied: audit.verify is for tally admins only\n", denied.stderr());
         CliRun badUsage = CliRun.run(daemon.address(), "audit", "verify", "--public-key", "x.pem");
         assertEquals(125, badUsage.exitCode());
         assertFalse(badUsage.stderr().isEmpty());

@@ -51,12 +51,12 @@ class GrantCmdTest {
     @Test
     void aRefusalIsOneLineAndExitCodeOne() {
         daemon.on("POST", "/tally/v1/containers/web/grants", exchange -> exchange.respondJson(403,
-                "{\"message\":\"permission denied: tally grant is for tally admins only\"}"));
+                "{\"message\":\"authorization denied: tally grant is for tally admins only\"}"));
 
         CliRun grant = CliRun.run(daemon.address(), "grant", "web", "bob");
 
         assertEquals(1, grant.exitCode());
-        assertEquals("tally: grant: permission denied: tally grant is for tally admins only\n", grant.stderr());
+        assertEquals("tally: grant: authorization denied: tally grant is for tally admins only\n", grant.stderr());
     }
 
     @Test

@@ -139,7 +139,7 @@ class AuthorizationIT {
 
         Daemon.Result byAlice = tally("alice", "grant", "alice-shared", "bob");
         assertEquals(1, byAlice.code());
-        assertEquals("tally: grant: permission denied: tally grant is for tally admins only\n", byAlice.err());
+        assertEquals("tally: grant: authorization denied: tally grant is for tally admins only\n", byAlice.err());
         Daemon.Result unknown = daemon.tally("grant", "alice-shared", "nosuchuser");
         assertEquals(1, unknown.code());
         assertEquals("tally: grant: no such user on this host: nosuchuser\n", unknown.err());
@@ -179,21 +179,22 @@ class AuthorizationIT {
             args.addAll(option.getValue());
             args.addAll(List.of("busybox", "true"));
             Daemon.Result r = docker("alice", args.toArray(String[]::new));
-            // the docker CLI exits 126 for any daemon answer that says "permission denied"
-            assertEquals(126, r.code(), option.getKey() + ": " + r.out() + r.err());
-            assertTrue(r.err().contains("permission denied: " + option.getKey() + " is for tally admins only"),
+            // a refused request, as with Docker's authorization plugins: 125, not the 126 the docker
+            // CLI gives for any answer that says "permission denied" (a command that cannot run)
+            assertEquals(125, r.code(), option.getKey() + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("authorization denied: " + option.getKey() + " is for tally admins only"),
                     r.err());
             Daemon.Result admin = docker("carol", args.toArray(String[]::new));
             assertEquals(0, admin.code(), "carol " + option.getKey() + ": " + admin.err());
         }
         Daemon.Result viaTally = tally("alice", "run", "--rm", "--privileged", "busybox", "true");
         assertEquals(125, viaTally.code());
-        assertEquals("tally: run: permission denied: --privileged is for tally admins only\n", viaTally.err());
+        assertEquals("tally: run: authorization denied: --privileged is for tally admins only\n", viaTally.err());
 
         // the HTTP answer itself is a 403 with Docker's error body
         Daemon.Result http = HostUsers.as("alice", Map.of(), List.of("curl", "-s", "-w", "%{http_code}", "--unix-socket", daemon.socket.toString(), "-H", "Content-Type: application/json",
                 "-d", "{\"Image\":\"busybox\",\"HostConfig\":{\"Privileged\":true}}", "http://d/v1.50/containers/create"));
-        assertEquals("{\"message\":\"permission denied: --privileged is for tally admins only\"}\n403", http.out());
+        assertEquals("{\"message\":\"authorization denied: --privileged is for tally admins only\"}\n403", http.out());
 
         // below the allowed path a user may bind; through a link that leads out of it, not
         Path mine = Files.createDirectories(shared.resolve("alice"));
@@ -202,8 +203,8 @@ class AuthorizationIT {
         assertEquals("shared note\n", bound.out(), bound.err());
         Path link = Files.createSymbolicLink(shared.resolve("link-" + System.nanoTime()), Path.of("/etc"));
         Daemon.Result viaLink = docker("alice", "run", "--rm", "-v", link + ":/d:ro", "busybox", "true");
-        assertEquals(126, viaLink.code());
-        assertTrue(viaLink.err().contains("permission denied: binding host path " + link + " (really /etc)"),
+        assertEquals(125, viaLink.code());
+        assertTrue(viaLink.err().contains("authorization denied: binding host path " + link + " (really /etc)"),
                 viaLink.err());
     }
 
@@ -258,7 +259,7 @@ class AuthorizationIT {
         Path tar = daemon.root.resolve("busybox.tar");
         Daemon.Result replace = docker("alice", "import", tar.toString(), "busybox:latest");
         assertTrue(replace.code() != 0);
-        assertTrue(replace.err().contains("permission denied: replacing the existing image busybox:latest"
+        assertTrue(replace.err().contains("authorization denied: replacing the existing image busybox:latest"
                 + " is for tally admins only"), replace.err());
         Daemon.Result own = docker("alice", "import", tar.toString(), "alice/tools:1");
         assertEquals(0, own.code(), own.err());

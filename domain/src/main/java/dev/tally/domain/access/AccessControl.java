@@ -33,7 +33,7 @@ public class AccessControl {
         if (!isAdmin(actor)) {
             throw deny(actor, action, object, action + " is for admins only",
                     new DomainException(DomainException.Kind.DENIED,
-                            "permission denied: " + action + " is for tally admins only"));
+                            "authorization denied: " + action + " is for tally admins only"));
         }
     }
 

@@ -41,7 +41,7 @@ public class ContainerGrants {
 
     private ContainerView adminOnly(String ref, String verb, Actor actor) {
         if (!containers.access().isAdmin(actor)) {
-            String message = "permission denied: tally " + verb + " is for tally admins only";
+            String message = "authorization denied: tally " + verb + " is for tally admins only";
             throw containers.access().deny(actor, "container." + verb, "container/" + ref, "not an admin",
                     new DomainException(DomainException.Kind.DENIED, message));
         }

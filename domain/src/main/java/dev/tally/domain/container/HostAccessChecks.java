@@ -15,7 +15,7 @@ final class HostAccessChecks {
     /** What was asked for (as the docker CLI flag), and why a user may not have it. */
     record Refusal(String option, String reason) {
         String message() {
-            return "permission denied: " + option + " is for tally admins only" + (reason.isEmpty() ? "" : " (" + reason + ")");
+            return "authorization denied: " + option + " is for tally admins only" + (reason.isEmpty() ? "" : " (" + reason + ")");
         }
     }
 

@@ -32,7 +32,7 @@ public class ImageService {
     public String importRootfs(InputStream tar, String reference, Actor actor) {
         String ref = ImageReference.normalize(reference);
         if (!access.isAdmin(actor) && images.find(ref).isPresent()) {
-            String message = "permission denied: replacing the existing image " + ref
+            String message = "authorization denied: replacing the existing image " + ref
                     + " is for tally admins only; import under a new name";
             throw access.deny(actor, "image.import", "image/" + ref, "the reference exists and may be used by others",
                     new DomainException(DomainException.Kind.DENIED, message));

@@ -50,23 +50,23 @@ class HostAccessChecksTest {
 
     @Test
     void eachHostRootOptionIsRefusedByItsFlag() {
-        assertEquals(Optional.of("permission denied: --privileged is for tally admins only"),
+        assertEquals(Optional.of("authorization denied: --privileged is for tally admins only"),
                 refusal(config(access(true, null, null, null, null), null)));
         assertTrue(refusal(config(access(false, List.of("SYS_ADMIN"), null, null, null), null)).orElseThrow()
-                .startsWith("permission denied: --cap-add is for tally admins only (asked for SYS_ADMIN)"));
+                .startsWith("authorization denied: --cap-add is for tally admins only (asked for SYS_ADMIN)"));
         assertTrue(refusal(config(access(false, null, List.of("/dev/sda:/dev/sda:rwm"), null, null), null)).orElseThrow()
-                .startsWith("permission denied: --device is for tally admins only"));
+                .startsWith("authorization denied: --device is for tally admins only"));
         assertTrue(refusal(config(access(false, null, null, List.of("apparmor=unconfined"), null), null)).orElseThrow()
-                .startsWith("permission denied: --security-opt is for tally admins only"));
-        assertEquals(Optional.of("permission denied: --pid host is for tally admins only"),
+                .startsWith("authorization denied: --security-opt is for tally admins only"));
+        assertEquals(Optional.of("authorization denied: --pid host is for tally admins only"),
                 refusal(config(access(false, null, null, null, "host"), null)));
-        assertEquals(Optional.of("permission denied: --network host is for tally admins only"),
+        assertEquals(Optional.of("authorization denied: --network host is for tally admins only"),
                 refusal(config(null, "host")));
     }
 
     @Test
     void bindsOutsideTheAllowedPathsAreRefused() {
-        assertEquals(Optional.of("permission denied: binding host path /etc is for tally admins only "
+        assertEquals(Optional.of("authorization denied: binding host path /etc is for tally admins only "
                         + "(users may bind only below /srv/shared)"),
                 refusal(config(null, null, new ContainerConfig.Mount("/etc", "/etc", true))));
         assertTrue(refusal(config(null, null, new ContainerConfig.Mount("/srv/shared/../../etc", "/x", true))).isPresent());
@@ -74,7 +74,7 @@ class HostAccessChecksTest {
 
     @Test
     void aSymbolicLinkIsJudgedByWhereItLeads() {
-        assertEquals(Optional.of("permission denied: binding host path /srv/shared/link/shadow (really /etc/shadow) "
+        assertEquals(Optional.of("authorization denied: binding host path /srv/shared/link/shadow (really /etc/shadow) "
                         + "is for tally admins only (users may bind only below /srv/shared)"),
                 refusal(config(null, null, new ContainerConfig.Mount("/srv/shared/link/shadow", "/x", true))));
     }
