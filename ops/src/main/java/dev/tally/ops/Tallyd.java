@@ -86,6 +86,8 @@ public final class Tallyd {
         Files.setPosixFilePermissions(dataRoot.resolve("events"), PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(options.execRoot());
 
+        StoreCompaction.compactIfSparse(options.store(), StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
+                .ifPresent(System.out::println);
         pool = JdbcConnectionPool.create(options.store(), "sa", "");
         pool.setMaxConnections(16);
         JdbcTransactions tx = new JdbcTransactions(pool);
