@@ -2,6 +2,8 @@ package dev.tally.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +117,19 @@ class AuditQueryTest {
         assertTrue(written.get("audit_block").size() > 40, "many blocks were sealed live");
         assertEquals(replayed, written);
         assertEquals(all, records(AuditFilter.from(0, null)));
+    }
+
+    /** An event that cannot be read stops a replay with an error (no hang) and leaves the models as they were. */
+    @Test
+    void aReplayThatCannotReadAnEventFailsAndKeepsTheModels() throws Exception {
+        Map<String, List<String>> before = dumpAuditTables();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE DomainEventEntry SET payload = X'7b7b' WHERE globalIndex = 1500");
+        }
+        RuntimeException failed = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertThrows(RuntimeException.class, models::replay));
+        assertTrue(String.valueOf(failed.getMessage()).startsWith("read event 1500 ("), failed.getMessage());
+        assertEquals(before, dumpAuditTables());
     }
 
     private Map<String, List<String>> dumpAuditTables() throws Exception {

@@ -71,19 +71,29 @@ final class EventLog {
         }
     }
 
+    /** A stored event's columns, before its payload is deserialized. */
+    private record Row(long seq, String id, Instant at, String payloadType, String payloadRevision, byte[] payload,
+                       String aggregateId, long sequenceNumber, String aggregateType) {
+    }
+
     /**
      * Hands each stored event, oldest first, to {@code handler} as a tracked message whose token's
      * position is its sequence number; leaves out events stored after {@code until} (null: none).
-     * Returns how many were handed over. Pages are read and deserialized on a thread of their own
-     * while the caller's thread handles the previous page.
+     * Returns how many were handed over. Three stages overlap: one thread reads pages of rows, a
+     * second deserializes them, and the caller's thread handles the page before (reading and
+     * deserializing on one thread made it the slowest of two).
      */
     long forEach(Instant until, Consumer<EventMessage<?>> handler) {
+        BlockingQueue<List<Row>> rows = new ArrayBlockingQueue<>(PAGES_AHEAD);
         BlockingQueue<List<EventMessage<?>>> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
-        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> read(until, pages, readFailure, stop), "tally-event-log-reader");
+        Thread reader = new Thread(() -> read(until, rows, failure, stop), "tally-event-log-reader");
+        Thread converter = new Thread(() -> convert(rows, pages, failure), "tally-event-log-deserializer");
         reader.setDaemon(true);
+        converter.setDaemon(true);
         reader.start();
+        converter.start();
         long count = 0;
         try {
             while (true) {
@@ -101,16 +111,18 @@ final class EventLog {
             throw new DomainException(DomainException.Kind.FAILED, "read the event log: interrupted", e);
         } finally {
             stop.set(true);
+            rows.clear();
             pages.clear();
             reader.interrupt();
+            converter.interrupt();
         }
-        if (readFailure.get() != null) {
-            throw readFailure.get();
+        if (failure.get() != null) {
+            throw failure.get();
         }
         return count;
     }
 
-    private void read(Instant until, BlockingQueue<List<EventMessage<?>>> pages, AtomicReference<RuntimeException> failure,
+    private void read(Instant until, BlockingQueue<List<Row>> rows, AtomicReference<RuntimeException> failure,
                       AtomicBoolean stop) {
         long last = -1;
         try (Connection c = connections.getConnection();
@@ -120,26 +132,54 @@ final class EventLog {
             while (inPage == PAGE && !stop.get()) {
                 ps.setLong(1, last);
                 inPage = 0;
-                List<EventMessage<?>> page = new ArrayList<>(PAGE);
+                List<Row> page = new ArrayList<>(PAGE);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         inPage++;
                         last = rs.getLong(1);
                         Instant at = StoredTimestamp.parse(rs.getString(3));
                         if (until == null || !at.isAfter(until)) {
-                            page.add(message(rs, last, at));
+                            page.add(new Row(last, rs.getString(2), at, rs.getString(4), rs.getString(5), rs.getBytes(6),
+                                    rs.getString(7), rs.getLong(8), rs.getString(9)));
                         }
                     }
                 }
                 if (!page.isEmpty()) {
-                    pages.put(page);
+                    rows.put(page);
                 }
             }
         } catch (SQLException e) {
-            failure.set(new DomainException(DomainException.Kind.FAILED, "read the event log after event " + last + ": "
-                    + e.getMessage(), e));
+            failure.compareAndSet(null, new DomainException(DomainException.Kind.FAILED, "read the event log after event "
+                    + last + ": " + e.getMessage(), e));
         } catch (RuntimeException e) {
-            failure.set(e);
+            failure.compareAndSet(null, e);
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            rows.put(List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deserializes each page of rows into messages; an empty page (the end, or a failure) is passed on. */
+    private void convert(BlockingQueue<List<Row>> rows, BlockingQueue<List<EventMessage<?>>> pages,
+                         AtomicReference<RuntimeException> failure) {
+        try {
+            while (true) {
+                List<Row> page = rows.take();
+                if (page.isEmpty()) {
+                    break;
+                }
+                List<EventMessage<?>> messages = new ArrayList<>(page.size());
+                for (Row row : page) {
+                    messages.add(message(row));
+                }
+                pages.put(messages);
+            }
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
         } catch (InterruptedException e) {
             return;
         }
@@ -193,11 +233,17 @@ final class EventLog {
         }
     }
 
-    private EventMessage<?> message(ResultSet rs, long seq, Instant at) throws SQLException {
-        Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(6), byte[].class,
-                rs.getString(4), rs.getString(5)));
-        GenericDomainEventMessage<Object> stored = new GenericDomainEventMessage<>(rs.getString(9), rs.getString(7),
-                rs.getLong(8), payload, MetaData.emptyInstance(), rs.getString(2), at);
-        return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(seq), stored);
+    private EventMessage<?> message(Row row) {
+        Object payload;
+        try {
+            payload = serializer.deserialize(new SimpleSerializedObject<>(row.payload(), byte[].class, row.payloadType(),
+                    row.payloadRevision()));
+        } catch (RuntimeException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "read event " + row.seq() + " (" + row.payloadType()
+                    + "): " + e.getMessage(), e);
+        }
+        GenericDomainEventMessage<Object> stored = new GenericDomainEventMessage<>(row.aggregateType(), row.aggregateId(),
+                row.sequenceNumber(), payload, MetaData.emptyInstance(), row.id(), row.at());
+        return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(row.seq()), stored);
     }
 }
