@@ -26,6 +26,7 @@ final class DockerJson {
     static ContainerConfig config(JsonObject body) {
         try {
             JsonObject host = body.getJsonObject("HostConfig", new JsonObject());
+            UnsupportedOptions.refuse(host);
             List<ContainerConfig.Mount> mounts = new ArrayList<>();
             for (String bind : strings(host.getJsonArray("Binds"))) {
                 mounts.add(bind(bind));

@@ -1,0 +1,56 @@
+package dev.tally.rest;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tally.domain.DomainException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UnsupportedOptionsTest {
+
+    /** A HostConfig with the docker CLI's defaults (EngineIT runs the real CLI, whose plain runs must pass). */
+    private static final String PLAIN_RUN = "{\"AutoRemove\":true,\"Binds\":null,\"BlkioDeviceReadBps\":null,"
+            + "\"CapAdd\":null,\"CapDrop\":null,\"CgroupParent\":\"\",\"CgroupnsMode\":\"\",\"ConsoleSize\":[0,0],"
+            + "\"ContainerIDFile\":\"\",\"Devices\":[],\"Dns\":[],\"DnsOptions\":[],\"DnsSearch\":[],\"ExtraHosts\":null,"
+            + "\"IpcMode\":\"\",\"Isolation\":\"\",\"Links\":null,\"LogConfig\":{\"Config\":{},\"Type\":\"\"},"
+            + "\"Memory\":0,\"Mounts\":null,\"NanoCpus\":0,\"NetworkMode\":\"default\",\"OomKillDisable\":null,"
+            + "\"PidMode\":\"\",\"PidsLimit\":null,\"PortBindings\":{},\"Privileged\":false,\"PublishAllPorts\":false,"
+            + "\"ReadonlyRootfs\":false,\"RestartPolicy\":{\"MaximumRetryCount\":0,\"Name\":\"no\"},\"Runtime\":\"\","
+            + "\"SecurityOpt\":null,\"ShmSize\":0,\"Sysctls\":null,\"Tmpfs\":null,\"UTSMode\":\"\",\"Ulimits\":[],"
+            + "\"UsernsMode\":\"\",\"VolumeDriver\":\"\",\"VolumesFrom\":null}";
+
+    @Test
+    void aPlainRunIsAccepted() {
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject(PLAIN_RUN)));
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject()));
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject(PLAIN_RUN).put("IpcMode", "private")
+                .put("Runtime", "runc").put("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()))));
+    }
+
+    @Test
+    void eachOptionNotAppliedYetIsRefusedByName() {
+        Map<String, Object> asked = Map.ofEntries(
+                Map.entry("ReadonlyRootfs", true),
+                Map.entry("CapDrop", new io.vertx.core.json.JsonArray().add("ALL")),
+                Map.entry("Mounts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("Type", "bind"))),
+                Map.entry("Tmpfs", new JsonObject().put("/run", "")),
+                Map.entry("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()
+                        .add(new JsonObject().put("HostPort", "8080")))),
+                Map.entry("UsernsMode", "host"),
+                Map.entry("Sysctls", new JsonObject().put("net.ipv4.ip_forward", "1")),
+                Map.entry("IpcMode", "host"),
+                Map.entry("Runtime", "crun"),
+                Map.entry("RestartPolicy", new JsonObject().put("Name", "always")));
+        for (Map.Entry<String, Object> option : asked.entrySet()) {
+            JsonObject host = new JsonObject(PLAIN_RUN).put(option.getKey(), option.getValue());
+            DomainException refused = assertThrows(DomainException.class, () -> UnsupportedOptions.refuse(host),
+                    option.getKey());
+            assertEquals(DomainException.Kind.INVALID, refused.kind());
+            assertEquals(true, refused.getMessage().contains("(HostConfig." + option.getKey() + ") is not supported by tally yet"),
+                    refused.getMessage());
+        }
+    }
+}
