@@ -10,10 +10,17 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 for p in runc conmon busybox-static openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
-# With --docker-cli (the tests drive tallyd with the docker CLI too): Debian's docker.io, for its
-# CLI only, where no docker is on PATH. Its daemon must not start: a temporary policy-rc.d says so.
+# With --docker-cli (the tests drive tallyd with the docker CLI and the Python SDK too): Debian's
+# python3-docker, and docker.io for its CLI only, where no docker is on PATH. Its daemon must not
+# start: a temporary policy-rc.d says so.
 want_docker=no
-[ "${1:-}" = "--docker-cli" ] && ! command -v docker >/dev/null 2>&1 && want_docker=yes && need+=(docker.io)
+if [ "${1:-}" = "--docker-cli" ]; then
+  dpkg-query -W -f='${Status}' python3-docker 2>/dev/null | grep -q "install ok installed" || need+=(python3-docker)
+  if ! command -v docker >/dev/null 2>&1; then
+    want_docker=yes
+    need+=(docker.io)
+  fi
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "tally: installing ${need[*]}"
   made_policy=no

@@ -225,7 +225,7 @@ public final class DockerApi {
                 .put("NCPU", Runtime.getRuntime().availableProcessors())
                 .put("KernelVersion", System.getProperty("os.version"))
                 .put("DockerRootDir", facts.dataRoot())
-                .put("LoggingDriver", "k8s-file")
+                .put("LoggingDriver", DockerJson.LOG_DRIVER)
                 .put("CgroupDriver", "cgroupfs")
                 .put("CgroupVersion", "1")
                 .put("DefaultRuntime", "runc")

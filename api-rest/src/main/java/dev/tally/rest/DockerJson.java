@@ -18,6 +18,7 @@ import java.util.Map;
 final class DockerJson {
 
     private static final Instant ZERO = Instant.parse("0001-01-01T00:00:00Z");
+    static final String LOG_DRIVER = "json-file";
 
     private DockerJson() {
     }
@@ -164,7 +165,9 @@ final class DockerJson {
                 .put("Memory", c.limits().memoryBytes())
                 .put("NanoCpus", c.limits().nanoCpus())
                 .put("PidsLimit", c.limits().pidsLimit())
-                .put("LogConfig", new JsonObject().put("Type", "k8s-file").put("Config", new JsonObject()))
+                // Docker's name for a log that can be read back through the API (the SDKs read a
+                // container's output only for json-file and journald); kept as conmon's k8s-file.
+                .put("LogConfig", new JsonObject().put("Type", LOG_DRIVER).put("Config", new JsonObject()))
                 .put("RestartPolicy", new JsonObject().put("Name", "no").put("MaximumRetryCount", 0));
         return new JsonObject()
                 .put("Id", v.id())
