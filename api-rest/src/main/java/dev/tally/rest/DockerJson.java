@@ -51,7 +51,8 @@ final class DockerJson {
                     strings(body.getJsonArray("Env")), body.getString("WorkingDir"), body.getString("User"),
                     body.getString("Hostname"), labels, body.getBoolean("Tty", false), body.getBoolean("OpenStdin", false),
                     mounts, new ContainerConfig.Limits(memory, nanoCpus, Math.max(0, pids)),
-                    host.getString("NetworkMode"), host.getBoolean("AutoRemove", false), hostAccess(host));
+                    host.getString("NetworkMode"), host.getBoolean("AutoRemove", false), hostAccess(host),
+                    new ContainerConfig.Hardening(host.getBoolean("ReadonlyRootfs", false), strings(host.getJsonArray("CapDrop"))));
         } catch (ClassCastException e) {
             throw DomainException.invalid("invalid JSON in the container config: " + e.getMessage());
         }
@@ -165,6 +166,8 @@ final class DockerJson {
                 .put("Memory", c.limits().memoryBytes())
                 .put("NanoCpus", c.limits().nanoCpus())
                 .put("PidsLimit", c.limits().pidsLimit())
+                .put("ReadonlyRootfs", c.hardening().readOnlyRootfs())
+                .put("CapDrop", c.hardening().capDrop().isEmpty() ? null : new JsonArray(new ArrayList<>(c.hardening().capDrop())))
                 // Docker's name for a log that can be read back through the API (the SDKs read a
                 // container's output only for json-file and journald); kept as conmon's k8s-file.
                 .put("LogConfig", new JsonObject().put("Type", LOG_DRIVER).put("Config", new JsonObject()))

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Container options tally does not apply yet. Ignoring them would run a container other than the
- * one asked for, some of them with less protection than asked for ({@code --read-only},
- * {@code --cap-drop}), so a create that sets one is refused (400, naming the option) instead.
+ * Container options tally does not apply yet. Ignoring them would quietly run a container other
+ * than the one asked for (no limits where --ulimit set some, no published port, the wrong
+ * runtime), so a create that sets one is refused (400, naming the option) instead.
  */
 final class UnsupportedOptions {
 
@@ -18,8 +18,6 @@ final class UnsupportedOptions {
 
     /** Fields whose value is refused when it is not empty, false or zero. */
     private static final List<Option> NOT_YET = List.of(
-            new Option("ReadonlyRootfs", "--read-only"),
-            new Option("CapDrop", "--cap-drop"),
             new Option("Mounts", "--mount (use -v)"),
             new Option("Tmpfs", "--tmpfs"),
             new Option("PortBindings", "-p/--publish (containers have loopback only)"),

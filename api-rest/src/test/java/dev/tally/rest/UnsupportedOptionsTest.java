@@ -33,8 +33,7 @@ class UnsupportedOptionsTest {
     @Test
     void eachOptionNotAppliedYetIsRefusedByName() {
         Map<String, Object> asked = Map.ofEntries(
-                Map.entry("ReadonlyRootfs", true),
-                Map.entry("CapDrop", new io.vertx.core.json.JsonArray().add("ALL")),
+                Map.entry("OomKillDisable", true),
                 Map.entry("Mounts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("Type", "bind"))),
                 Map.entry("Tmpfs", new JsonObject().put("/run", "")),
                 Map.entry("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()

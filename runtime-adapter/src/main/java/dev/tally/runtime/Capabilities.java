@@ -46,6 +46,26 @@ final class Capabilities {
      * The default set plus what was asked for; names with or without CAP_, any case, or ALL.
      * INVALID, naming it, for an unknown capability or one the daemon does not have.
      */
+    /**
+     * These capabilities without the ones named (with or without CAP_, any case), or none for ALL.
+     * INVALID, naming it, for an unknown capability.
+     */
+    static List<String> withDropped(List<String> caps, List<String> capDrop) {
+        Set<String> kept = new LinkedHashSet<>(caps);
+        for (String asked : capDrop) {
+            String name = asked.strip().toUpperCase();
+            if (name.equals("ALL") || name.equals("CAP_ALL")) {
+                return List.of();
+            }
+            name = name.startsWith("CAP_") ? name : "CAP_" + name;
+            if (!KNOWN.contains(name)) {
+                throw DomainException.invalid("invalid CapDrop: unknown capability: \"" + asked + "\"");
+            }
+            kept.remove(name);
+        }
+        return List.copyOf(kept);
+    }
+
     static List<String> withAdded(List<String> defaults, List<String> capAdd) {
         Set<String> caps = new LinkedHashSet<>(defaults);
         List<String> available = available();

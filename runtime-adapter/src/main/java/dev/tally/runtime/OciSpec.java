@@ -186,6 +186,12 @@ final class OciSpec {
         return this;
     }
 
+    /** The root filesystem mounted read-only ({@code --read-only}); mounts on it keep their own mode. */
+    OciSpec withReadOnlyRoot(boolean on) {
+        root.put("root", Map.of("path", "rootfs", "readonly", on));
+        return this;
+    }
+
     OciSpec withNoNewPrivileges(boolean on) {
         process.put("noNewPrivileges", on);
         return this;

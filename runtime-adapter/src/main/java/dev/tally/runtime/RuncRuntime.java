@@ -110,6 +110,7 @@ public final class RuncRuntime implements ContainerRuntime {
             } else {
                 spec.withUserNamespace(remap);
             }
+            HardeningOptions.apply(config, remap == null ? config.hostAccess().capAdd() : List.of(), spec);
             for (ContainerConfig.Mount m : config.mounts()) {
                 if (!m.target().startsWith("/")) {
                     throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());

@@ -57,8 +57,13 @@ final class RealRunc implements AutoCloseable {
 
     static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
                                   ContainerConfig.HostAccess access, ContainerConfig.Limits limits) {
+        return config(cmd, mounts, access, ContainerConfig.Hardening.NONE);
+    }
+
+    static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
+                                  ContainerConfig.HostAccess access, ContainerConfig.Hardening hardening) {
         return new ContainerConfig("busybox", List.of(), cmd, List.of(), "", "", "", Map.of(), false, false,
-                mounts, limits, "none", false, access);
+                mounts, ContainerConfig.Limits.NONE, "none", false, access, hardening);
     }
 
     /** Creates and starts a container; returns its id. */

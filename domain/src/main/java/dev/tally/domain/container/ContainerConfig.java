@@ -22,7 +22,16 @@ public record ContainerConfig(
         Limits limits,
         String networkMode,
         boolean autoRemove,
-        HostAccess hostAccess) {
+        HostAccess hostAccess,
+        Hardening hardening) {
+
+    /** A config without hardening options (the form of configs stored before they existed). */
+    public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                           String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
+                           List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess) {
+        this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
+                autoRemove, hostAccess, Hardening.NONE);
+    }
 
     public ContainerConfig {
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
@@ -35,8 +44,23 @@ public record ContainerConfig(
         user = user == null ? "" : user;
         hostname = hostname == null ? "" : hostname;
         hostAccess = hostAccess == null ? HostAccess.NONE : hostAccess;
+        hardening = hardening == null ? Hardening.NONE : hardening;
         networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default")
                 ? "none" : networkMode;
+    }
+
+    /**
+     * Less than the defaults, which anyone may ask for.
+     *
+     * @param readOnlyRootfs the container's root filesystem is mounted read-only ({@code --read-only})
+     * @param capDrop        capabilities taken from the default set, or ALL ({@code --cap-drop})
+     */
+    public record Hardening(boolean readOnlyRootfs, List<String> capDrop) {
+        public static final Hardening NONE = new Hardening(false, List.of());
+
+        public Hardening {
+            capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        }
     }
 
     /** A bind of a host path ({@code source} starts with '/') or of a named volume. */

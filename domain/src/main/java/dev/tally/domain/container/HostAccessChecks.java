@@ -67,7 +67,8 @@ final class HostAccessChecks {
             mounts.add(m.isVolume() ? m : new ContainerConfig.Mount(host.realPath(m.source()), m.target(), m.readOnly()));
         }
         return new ContainerConfig(c.image(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.hostname(),
-                c.labels(), c.tty(), c.openStdin(), mounts, c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess());
+                c.labels(), c.tty(), c.openStdin(), mounts, c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess(),
+                c.hardening());
     }
 
     private static Optional<Refusal> refuse(String option, String reason) {
