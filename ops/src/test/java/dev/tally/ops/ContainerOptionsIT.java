@@ -8,8 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Options through the real docker CLI: --read-only and --cap-drop are applied; options tally does
- * not apply yet are refused by name, and nothing is created.
+ * Container options through the real docker CLI: --read-only and --cap-drop are applied; options
+ * tally does not apply yet are refused by name, and nothing is created; a command that is not
+ * there is the request's fault.
  */
 class ContainerOptionsIT {
 
@@ -42,6 +43,18 @@ class ContainerOptionsIT {
         assertEquals(125, unknown.code());
         assertTrue(unknown.err().contains("invalid CapDrop: unknown capability: \"CAP_NET_WIZARD\""), unknown.err());
         assertEquals(0, daemon.docker("rm", "hardened").code());
+    }
+
+    /** As dockerd: a command that is not there fails the start with a 400, and the container keeps 127. */
+    @Test
+    void aMissingCommandIsTheRequestsFault() {
+        assertEquals(0, daemon.docker("create", "--name", "nocmd", "busybox", "no-such-cmd").code());
+        Daemon.Result http = Daemon.exec(java.util.List.of("curl", "-s", "-w", "%{http_code}", "-X", "POST", "--unix-socket",
+                daemon.socket.toString(), "http://d/v1.50/containers/nocmd/start"), java.util.Map.of());
+        assertTrue(http.out().endsWith("400"), http.out());
+        assertTrue(http.out().contains("executable file not found"), http.out());
+        assertEquals("127 created\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}} {{.State.Status}}", "nocmd").out());
+        assertEquals(0, daemon.docker("rm", "nocmd").code());
     }
 
     @Test

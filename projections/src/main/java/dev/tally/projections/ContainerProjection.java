@@ -3,6 +3,7 @@ package dev.tally.projections;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.Grantee;
+import dev.tally.domain.container.StartFailures;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
@@ -86,7 +87,8 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
 
     @EventHandler
     void on(ContainerStartFailed e) {
-        update(e.containerId(), v -> v.with(ContainerStatus.CREATED, 0, 128, v.startedAt(), v.finishedAt(), e.reason()));
+        update(e.containerId(), v -> v.with(ContainerStatus.CREATED, 0, StartFailures.exitCode(e.reason()), v.startedAt(),
+                v.finishedAt(), e.reason()));
     }
 
     @EventHandler

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.StartFailures;
 import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerRuntime;
 import dev.tally.domain.container.ExecProcess;
@@ -260,8 +261,10 @@ public final class RuncRuntime implements ContainerRuntime {
         JsonNode sync = json.readTree(answer.get());
         long pid = sync.path("data").asLong(-1);
         if (pid <= 0) {
-            throw new DomainException(DomainException.Kind.FAILED,
-                    "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText("")));
+            String message = "failed to create the container: " + HostCommand.runcMessage(sync.path("message").asText(""));
+            // As dockerd: a command that is not there or cannot run is the request's fault (400).
+            throw new DomainException(StartFailures.isTheCommand(message) ? DomainException.Kind.INVALID
+                    : DomainException.Kind.FAILED, message);
         }
         return pid;
     }
