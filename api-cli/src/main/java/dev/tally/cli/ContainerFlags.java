@@ -24,6 +24,8 @@ final class ContainerFlags {
     private final OptionSpec network;
     private final OptionSpec privileged;
     private final OptionSpec capAdd;
+    private final OptionSpec capDrop;
+    private final OptionSpec readOnly;
     private final OptionSpec devices;
     private final OptionSpec securityOpt;
     private final OptionSpec pid;
@@ -54,6 +56,8 @@ final class ContainerFlags {
                 "--network");
         privileged = ArgSpecs.flag(verb, "Give extended privileges to this container (admins only)", "--privileged");
         capAdd = ArgSpecs.repeatable(verb, "CAP", "Add Linux capabilities (admins only)", "--cap-add");
+        capDrop = ArgSpecs.repeatable(verb, "CAP", "Drop Linux capabilities", "--cap-drop");
+        readOnly = ArgSpecs.flag(verb, "Mount the container's root filesystem as read only", "--read-only");
         devices = ArgSpecs.repeatable(verb, "HOST[:CONTAINER][:rwm]", "Add a host device to the container (admins only)",
                 "--device");
         securityOpt = ArgSpecs.repeatable(verb, "OPT", "Security options (admins only)", "--security-opt");
@@ -83,6 +87,8 @@ final class ContainerFlags {
         options.network = ArgSpecs.value(network);
         options.privileged = ArgSpecs.isSet(privileged);
         options.capAdd.addAll(ArgSpecs.values(capAdd));
+        options.capDrop.addAll(ArgSpecs.values(capDrop));
+        options.readOnly = ArgSpecs.isSet(readOnly);
         options.devices.addAll(ArgSpecs.values(devices));
         options.securityOpt.addAll(ArgSpecs.values(securityOpt));
         options.pid = ArgSpecs.value(pid);

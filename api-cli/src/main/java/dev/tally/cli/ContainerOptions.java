@@ -26,6 +26,8 @@ final class ContainerOptions {
     String network;
     boolean privileged;
     final List<String> capAdd = new ArrayList<>();
+    final List<String> capDrop = new ArrayList<>();
+    boolean readOnly;
     final List<String> devices = new ArrayList<>();
     final List<String> securityOpt = new ArrayList<>();
     String pid;
@@ -59,6 +61,12 @@ final class ContainerOptions {
         }
         if (!capAdd.isEmpty()) {
             hostConfig.put("CapAdd", List.copyOf(capAdd));
+        }
+        if (!capDrop.isEmpty()) {
+            hostConfig.put("CapDrop", List.copyOf(capDrop));
+        }
+        if (readOnly) {
+            hostConfig.put("ReadonlyRootfs", true);
         }
         if (!devices.isEmpty()) {
             hostConfig.put("Devices", deviceMappings());

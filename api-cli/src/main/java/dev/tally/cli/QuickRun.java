@@ -22,12 +22,13 @@ final class QuickRun {
             List.of("--name"), List.of("-e", "--env"), List.of("-w", "--workdir"), List.of("-u", "--user"),
             List.of("--entrypoint"), List.of("-h", "--hostname"), List.of("-l", "--label"),
             List.of("-m", "--memory"), List.of("--cpus"), List.of("--pids-limit"), List.of("-v", "--volume"),
-            List.of("--network"), List.of("--cap-add"), List.of("--device"), List.of("--security-opt"),
-            List.of("--pid"));
-    private static final Set<String> REPEATABLE = Set.of("-e", "-l", "-v", "--cap-add", "--device", "--security-opt");
+            List.of("--network"), List.of("--cap-add"), List.of("--cap-drop"), List.of("--device"),
+            List.of("--security-opt"), List.of("--pid"));
+    private static final Set<String> REPEATABLE = Set.of("-e", "-l", "-v", "--cap-add", "--cap-drop", "--device",
+            "--security-opt");
     private static final List<List<String>> FLAGS = List.of(
             List.of("-i", "--interactive"), List.of("-t", "--tty"), List.of("--rm"), List.of("-d", "--detach"),
-            List.of("--privileged"));
+            List.of("--privileged"), List.of("--read-only"));
 
     /** A run command line understood without picocli. */
     record Parsed(String host, ContainerOptions options, boolean detach) {
@@ -113,6 +114,7 @@ final class QuickRun {
                     case "-t" -> options.tty = true;
                     case "--rm" -> options.autoRemove = true;
                     case "--privileged" -> options.privileged = true;
+                    case "--read-only" -> options.readOnly = true;
                     default -> detach = true;
                 }
             }
@@ -208,6 +210,7 @@ final class QuickRun {
             case "-v" -> options.volumes.add(value);
             case "--network" -> options.network = value;
             case "--cap-add" -> options.capAdd.add(value);
+            case "--cap-drop" -> options.capDrop.add(value);
             case "--device" -> options.devices.add(value);
             case "--security-opt" -> options.securityOpt.add(value);
             case "--pid" -> options.pid = value;

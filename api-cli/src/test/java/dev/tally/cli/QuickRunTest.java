@@ -50,6 +50,8 @@ class QuickRunTest {
             List.of("run", "-v", "data:/data", "--volume", "/tmp:/host:ro", "--volume=x:/y", "--network", "none",
                     "busybox"),
             List.of("run", "--network=host", "-m", "lots", "busybox"),
+            List.of("run", "--read-only", "--cap-drop", "ALL", "--cap-drop=chown", "--cap-add", "NET_BIND_SERVICE",
+                    "busybox"),
             List.of("run", "--name", "", "busybox"),
             List.of("run", "busybox", "echo", "--rm", "-d", "--name", "x", "-it"),
             List.of("run", "busybox", "sh", "-c", "-"),

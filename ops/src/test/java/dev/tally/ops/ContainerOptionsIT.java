@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Container options through the real docker CLI: --read-only and --cap-drop are applied; options
+ * Container options through the real docker CLI (and tally's): --read-only and --cap-drop are applied; options
  * tally does not apply yet are refused by name, and nothing is created; a command that is not
  * there is the request's fault.
  */
@@ -43,6 +43,11 @@ class ContainerOptionsIT {
         assertEquals(125, unknown.code());
         assertTrue(unknown.err().contains("invalid CapDrop: unknown capability: \"CAP_NET_WIZARD\""), unknown.err());
         assertEquals(0, daemon.docker("rm", "hardened").code());
+        Daemon.Result viaTally = daemon.tally("run", "--rm", "--read-only", "--cap-drop", "ALL", "busybox", "sh", "-c",
+                "grep CapEff /proc/self/status; touch /made");
+        assertEquals(1, viaTally.code(), viaTally.err());
+        assertEquals("CapEff:\t0000000000000000\n", viaTally.out());
+        assertTrue(viaTally.err().contains("Read-only file system"), viaTally.err());
     }
 
     /** As dockerd: a command that is not there fails the start with a 400, and the container keeps 127. */
