@@ -57,7 +57,8 @@ final class RealRunc implements AutoCloseable {
 
     static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
                                   ContainerConfig.HostAccess access, ContainerConfig.Limits limits) {
-        return config(cmd, mounts, access, ContainerConfig.Hardening.NONE);
+        return new ContainerConfig("busybox", List.of(), cmd, List.of(), "", "", "", Map.of(), false, false,
+                mounts, limits, "none", false, access, ContainerConfig.Hardening.NONE);
     }
 
     static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
