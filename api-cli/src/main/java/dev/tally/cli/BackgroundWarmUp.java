@@ -2,8 +2,10 @@ package dev.tally.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * Prepares, on a background thread, what talking to the daemon will need: the
@@ -16,12 +18,38 @@ final class BackgroundWarmUp implements Runnable {
 
     private static final String SAMPLE_JSON = "{\"Id\":\"warm-up\",\"List\":[1,2.5,true,null],\"Map\":{}}";
 
+    /** The JDK's own selector provider on Linux, the one its default lookup ends with. */
+    static final String LINUX_SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
     /** Starts the warm-up on a daemon thread, which never delays the exit. */
     static void start() {
+        nameSelectorProvider();
         Thread thread = new Thread(new BackgroundWarmUp(), "tally-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
+
+    /**
+     * Names the selector provider, so that the first socket does not look for one as a service:
+     * that lookup opens and scans every jar on the class path, which the class-data archive
+     * otherwise spares the CLI (about 9 ms of CPU a command). Only when this JDK has the class and
+     * nobody chose a provider already; otherwise the JDK looks it up as usual.
+     */
+    static void nameSelectorProvider() {
+        if (System.getProperty(PROVIDER_PROPERTY) != null) {
+            return;
+        }
+        try {
+            Class<?> provider = Class.forName(LINUX_SELECTOR_PROVIDER, false, null);
+            if (SelectorProvider.class.isAssignableFrom(provider) && Modifier.isPublic(provider.getModifiers())
+                    && Modifier.isPublic(provider.getConstructor().getModifiers())) {
+                System.setProperty(PROVIDER_PROPERTY, LINUX_SELECTOR_PROVIDER);
+            }
+        } catch (ReflectiveOperationException | LinkageError notThisJdk) {
+            // the default lookup finds the platform's provider
+        }
+    }
+
+    private static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
 
     @Override
     public void run() {
