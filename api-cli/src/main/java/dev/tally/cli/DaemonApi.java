@@ -96,6 +96,16 @@ final class DaemonApi {
         return open(HttpRequest.of(method, PREFIX + path).withBody(body));
     }
 
+    /** Sends a request without a body and returns at once; its answer is read from what this returns. */
+    HttpClient.SentRequest send(String method, String path) throws IOException {
+        return http.send(HttpRequest.of(method, PREFIX + path));
+    }
+
+    /** Sends an upgrade request (e.g. attach) and returns at once; its answer is read from what this returns. */
+    HttpClient.SentRequest sendUpgrade(String path) throws IOException {
+        return http.sendUpgrade(HttpRequest.post(PREFIX + path));
+    }
+
     /** POSTs an upgrade request (e.g. attach) and returns the raw two-way connection. */
     HijackedConnection hijack(String path) throws IOException {
         return http.hijack(HttpRequest.post(PREFIX + path));
