@@ -10,9 +10,10 @@ import java.nio.channels.spi.SelectorProvider;
 /**
  * Prepares, on a background thread, what talking to the daemon will need: the
  * JDK's Unix socket machinery (whose first use loads native code and seeds a
- * SecureRandom) and jackson-jr's reader and writer. The main thread meanwhile
- * builds the command line with picocli, so on a machine with more than one core
- * the two overlap. Nothing is sent anywhere; a failure only means no head start.
+ * SecureRandom) and jackson-jr's reader (request bodies are written by
+ * {@link JsonBody}). The main thread meanwhile builds the command line, so on a
+ * machine with more than one core the two overlap. Nothing is sent anywhere; a
+ * failure only means no head start.
  */
 final class BackgroundWarmUp implements Runnable {
 
@@ -59,7 +60,7 @@ final class BackgroundWarmUp implements Runnable {
             // the real connection will report any problem
         }
         try {
-            JSON.std.asString(JSON.std.mapFrom(SAMPLE_JSON));
+            JSON.std.mapFrom(SAMPLE_JSON);
         } catch (IOException cannotHappenForValidJson) {
             // nothing to warm up then
         }
