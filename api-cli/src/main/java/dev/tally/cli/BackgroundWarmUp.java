@@ -8,19 +8,22 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
- * Prepares, on a background thread, what talking to the daemon will need: the
- * JDK's Unix socket machinery (whose first use loads native code and seeds a
- * SecureRandom) and jackson-jr's reader (request bodies are written by
- * {@link JsonBody}). The main thread meanwhile builds the command line, so on a
- * machine with more than one core the two overlap. Nothing is sent anywhere; a
- * failure only means no head start.
+ * Prepares, on a background thread, what talking to the daemon will need: the JDK's Unix socket
+ * machinery (whose first use loads native code and sets up the security providers for a
+ * SecureRandom), then jackson-jr's reader for the answers (request bodies are written by
+ * {@link JsonBody}). The main thread meanwhile builds its request, so on a machine with more than
+ * one core the two overlap. Nothing is sent anywhere; a failure only means no head start.
  */
 final class BackgroundWarmUp implements Runnable {
 
-    private static final String SAMPLE_JSON = "{\"Id\":\"warm-up\",\"List\":[1,2.5,true,null],\"Map\":{}}";
-
     /** The JDK's own selector provider on Linux, the one its default lookup ends with. */
     static final String LINUX_SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+    private static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
+    private static final String SAMPLE_JSON = "{\"Id\":\"warm-up\",\"List\":[1,2.5,true,null],\"Map\":{}}";
+
+    private BackgroundWarmUp() {
+    }
+
     /** Starts the warm-up on a daemon thread, which never delays the exit. */
     static void start() {
         nameSelectorProvider();
@@ -50,15 +53,22 @@ final class BackgroundWarmUp implements Runnable {
         }
     }
 
-    private static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
-
+    /** A class, not a lambda: a lambda's first use costs start-up time of its own. */
     @Override
     public void run() {
+        openUnixSocket();
+        readJson();
+    }
+
+    private static void openUnixSocket() {
         try {
             SocketChannel.open(StandardProtocolFamily.UNIX).close();
         } catch (IOException | UnsupportedOperationException noUnixSockets) {
             // the real connection will report any problem
         }
+    }
+
+    private static void readJson() {
         try {
             JSON.std.mapFrom(SAMPLE_JSON);
         } catch (IOException cannotHappenForValidJson) {
