@@ -31,8 +31,10 @@ train run --rm busybox true
 
 awk '!seen[$0]++' "$work/all" >"$work/classlist"
 rm -f "$cli/tally.jsa"
+# Dumped with the launcher's collector (G1, the default): only then does the archive get
+# its heap part (archived module graph and strings), which JDK 17 maps for G1 alone.
 java -Xshare:dump -XX:SharedClassListFile="$work/classlist" -XX:SharedArchiveFile="$cli/tally.jsa" \
-  -XX:+UseSerialGC -cp "$cli/*" >"$work/dump.log" 2>&1 || {
+  -cp "$cli/*" >"$work/dump.log" 2>&1 || {
   rm -f "$cli/tally.jsa"
   echo "class-archive.sh: no class-data archive, tally starts without it:" >&2
   tail -n 5 "$work/dump.log" >&2

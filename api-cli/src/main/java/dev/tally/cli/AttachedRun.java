@@ -1,12 +1,13 @@
 package dev.tally.cli;
 
 import dev.tally.cli.http.HijackedConnection;
+import dev.tally.cli.http.HttpClient;
 import dev.tally.cli.http.HttpResponse;
 import java.io.IOException;
 
 /**
  * Runs a created container with the CLI attached, in docker's order: attach
- * (hijacked connection) → wait request whose headers arrive at once → start →
+ * (hijacked connection) and wait request, whose headers arrive at once → start →
  * copy the container's output until the daemon closes the attach connection →
  * read the wait body. Returns the container's exit status.
  */
@@ -36,8 +37,24 @@ final class AttachedRun {
         String container = DaemonApi.containerPath(id);
         String waitQuery = new QueryString().add("condition", autoRemove ? "removed" : "next-exit").toString();
         HijackedSession session = new HijackedSession(io);
-        try (HijackedConnection attach = api.hijack(container + "/attach" + attachQuery(attachStdin));
-             HttpResponse wait = api.stream("POST", container + "/wait" + waitQuery)) {
+        // Both requests go out before either answer is read: the daemon prepares them side by side.
+        HttpClient.SentRequest attaching = api.sendUpgrade(container + "/attach" + attachQuery(attachStdin));
+        HttpClient.SentRequest waiting = null;
+        try {
+            waiting = api.send("POST", container + "/wait" + waitQuery);
+        } finally {
+            if (waiting == null) {
+                attaching.abandon();
+            }
+        }
+        HijackedConnection attach;
+        try {
+            attach = attaching.hijacked();
+        } catch (IOException | RuntimeException e) {
+            waiting.abandon();
+            throw e;
+        }
+        try (attach; HttpResponse wait = waiting.response().expectSuccess()) {
             session.run(attach, tty, attachStdin, () -> {
                 starter.start();
                 if (session.rawTerminal(tty)) {

@@ -22,9 +22,6 @@ final class DaemonApi {
     static final String API_VERSION = "1.50";
     private static final String PREFIX = "/v" + API_VERSION;
 
-    /** Writes null values too: the create body sends {@code "Cmd":null} like docker. */
-    private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
-
     private final HttpClient http;
 
     DaemonApi(HttpClient http) {
@@ -69,7 +66,7 @@ final class DaemonApi {
 
     /** POST a JSON body and parse the JSON object answered (empty when there is no body). */
     Map<String, Object> postJson(String path, Object body) throws IOException {
-        HttpRequest request = HttpRequest.post(PREFIX + path).withBody(RequestBody.json(WRITER.asString(body)));
+        HttpRequest request = HttpRequest.post(PREFIX + path).withBody(RequestBody.json(JsonBody.of(body)));
         try (HttpResponse response = open(request)) {
             String text = response.bodyText();
             return text.isBlank() ? Map.of() : JSON.std.mapFrom(text);
@@ -96,6 +93,16 @@ final class DaemonApi {
         return open(HttpRequest.of(method, PREFIX + path).withBody(body));
     }
 
+    /** Sends a request without a body and returns at once; its answer is read from what this returns. */
+    HttpClient.SentRequest send(String method, String path) throws IOException {
+        return http.send(HttpRequest.of(method, PREFIX + path));
+    }
+
+    /** Sends an upgrade request (e.g. attach) and returns at once; its answer is read from what this returns. */
+    HttpClient.SentRequest sendUpgrade(String path) throws IOException {
+        return http.sendUpgrade(HttpRequest.post(PREFIX + path));
+    }
+
     /** POSTs an upgrade request (e.g. attach) and returns the raw two-way connection. */
     HijackedConnection hijack(String path) throws IOException {
         return http.hijack(HttpRequest.post(PREFIX + path));
@@ -103,7 +110,7 @@ final class DaemonApi {
 
     /** POSTs an upgrade request with a JSON body (e.g. exec start) and returns the raw two-way connection. */
     HijackedConnection hijack(String path, Object body) throws IOException {
-        return http.hijack(HttpRequest.post(PREFIX + path).withBody(RequestBody.json(WRITER.asString(body))));
+        return http.hijack(HttpRequest.post(PREFIX + path).withBody(RequestBody.json(JsonBody.of(body))));
     }
 
     private HttpResponse open(HttpRequest request) throws IOException {

@@ -61,6 +61,27 @@ class RunCmdTest {
         return daemon.requests().stream().map(FakeDaemon.Request::path).toList();
     }
 
+    /** The one request made to this container endpoint ({@code /attach}, {@code /wait}). */
+    private FakeDaemon.Request request(String endpoint) {
+        List<FakeDaemon.Request> matching = daemon.requests().stream()
+                .filter(r -> r.path().equals("/containers/" + ID + endpoint)).toList();
+        assertEquals(1, matching.size(), endpoint + " in " + paths());
+        return matching.get(0);
+    }
+
+    /**
+     * docker's order: create, then attach and wait (the CLI sends both before reading either
+     * answer, so they may reach the daemon in either order), and start only after both.
+     */
+    private void assertAttachAndWaitBetweenCreateAndStart() {
+        List<String> paths = paths();
+        assertEquals(4, paths.size(), paths.toString());
+        assertEquals("/containers/create", paths.get(0));
+        assertEquals(java.util.Set.of("/containers/" + ID + "/attach", "/containers/" + ID + "/wait"),
+                java.util.Set.copyOf(paths.subList(1, 3)));
+        assertEquals("/containers/" + ID + "/start", paths.get(3));
+    }
+
     @Test
     void attachedRunStreamsOutputAndExitsWithTheContainersStatus() throws IOException {
         CountDownLatch started = new CountDownLatch(1);
@@ -91,12 +112,11 @@ class RunCmdTest {
         assertEquals(3, result.exitCode(), result.stderr());
         assertEquals("hello\n", result.stdout());
         assertEquals("oops\n", result.stderr());
-        assertEquals(List.of("/containers/create", "/containers/" + ID + "/attach",
-                "/containers/" + ID + "/wait", "/containers/" + ID + "/start"), paths());
+        assertAttachAndWaitBetweenCreateAndStart();
         List<FakeDaemon.Request> requests = daemon.requests();
         assertEquals("name=web", requests.get(0).query());
-        assertEquals("stream=1&stdout=1&stderr=1", requests.get(1).query());
-        assertEquals("condition=next-exit", requests.get(2).query());
+        assertEquals("stream=1&stdout=1&stderr=1", request("/attach").query());
+        assertEquals("condition=next-exit", request("/wait").query());
 
         Map<String, Object> body = JSON.std.mapFrom(requests.get(0).bodyText());
         assertEquals("busybox", body.get("Image"));
@@ -138,9 +158,9 @@ class RunCmdTest {
 
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("got: line one\nline two\n", result.stdout());
-        List<FakeDaemon.Request> requests = daemon.requests();
-        assertEquals("stream=1&stdout=1&stderr=1&stdin=1", requests.get(1).query());
-        assertEquals("condition=removed", requests.get(2).query());
+        assertAttachAndWaitBetweenCreateAndStart();
+        assertEquals("stream=1&stdout=1&stderr=1&stdin=1", request("/attach").query());
+        assertEquals("condition=removed", request("/wait").query());
     }
 
     @Test

@@ -79,6 +79,14 @@ final class Libc {
 
     static native int tcsetattr(int fd, int when, byte[] termios) throws LastErrorException;
 
+    static final int O_RDONLY = 0;
+    static final int O_NONBLOCK = 04000;
+    static final short POLLIN = 1;
+    static final int EAGAIN = 11;
+
+    /** {@code fds} holds struct pollfd entries: int fd, short events, short revents (native byte order). */
+    static native int poll(byte[] fds, long count, int timeoutMillis) throws LastErrorException;
+
     /** The name of an errno value, as the kernel headers spell it where we know it. */
     static String errnoName(int errno) {
         return switch (errno) {

@@ -159,6 +159,11 @@ public final class RuncRuntime implements ContainerRuntime {
                 Loopback.up(pid);
             }
             connectPendingAttaches(id);
+            Path fifo = ExecFifo.of(runcRoot.resolve(id));
+            if (Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)) {
+                ExecFifo.release(fifo, pid, monitorAnswerLimit);
+                return pid;
+            }
             HostCommand started = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "start", id));
             if (!started.ok()) {
                 String said = HostCommand.runcMessage(started.stderr());

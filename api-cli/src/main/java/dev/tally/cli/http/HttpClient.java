@@ -34,18 +34,7 @@ public final class HttpClient {
      * transfer encoding, or end of connection.
      */
     public HttpResponse exchange(HttpRequest request) throws IOException {
-        DaemonConnection connection = address.connect();
-        try {
-            InputStream in = send(connection, request);
-            ResponseHead head = readFinalHead(in);
-            return new HttpResponse(head, bodyOf(request, head, in), connection);
-        } catch (IOException e) {
-            connection.close();
-            throw withTlsHint(e);
-        } catch (RuntimeException e) {
-            connection.close();
-            throw e;
-        }
+        return send(request).response();
     }
 
     /**
@@ -56,19 +45,81 @@ public final class HttpClient {
      * @throws IOException when it answered anything else but 101
      */
     public HijackedConnection hijack(HttpRequest request) throws IOException {
-        HttpRequest upgrade = request.withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp");
+        return sendUpgrade(request).hijacked();
+    }
+
+    /**
+     * Sends the request on a connection of its own and returns without waiting for the answer,
+     * so that several requests can be on their way to the daemon at once.
+     */
+    public SentRequest send(HttpRequest request) throws IOException {
         DaemonConnection connection = address.connect();
         try {
-            InputStream in = send(connection, upgrade);
-            ResponseHead head = ResponseHead.read(in);
-            if (head.status() == 101) {
-                return new HijackedConnection(connection, in);
-            }
-            new HttpResponse(head, bodyOf(upgrade, head, in), connection).expectSuccess();
-            throw new IOException("the daemon did not switch protocols: it answered " + head.statusLine());
-        } catch (IOException | RuntimeException e) {
+            return new SentRequest(request, connection, send(connection, request));
+        } catch (IOException e) {
+            connection.close();
+            throw withTlsHint(e);
+        } catch (RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /** {@link #send(HttpRequest)} for a request asking to upgrade the connection to a raw stream. */
+    public SentRequest sendUpgrade(HttpRequest request) throws IOException {
+        return send(request.withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp"));
+    }
+
+    /** A request on its way; its answer is read once, by one of the two methods. */
+    public final class SentRequest {
+
+        private final HttpRequest request;
+        private final DaemonConnection connection;
+        private final InputStream in;
+
+        private SentRequest(HttpRequest request, DaemonConnection connection, InputStream in) {
+            this.request = request;
+            this.connection = connection;
+            this.in = in;
+        }
+
+        /** Waits for the response headers, whatever the status; the body stays on the wire. */
+        public HttpResponse response() throws IOException {
+            try {
+                ResponseHead head = readFinalHead(in);
+                return new HttpResponse(head, bodyOf(request, head, in), connection);
+            } catch (IOException e) {
+                connection.close();
+                throw withTlsHint(e);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Waits for the daemon to switch protocols and returns the raw connection.
+         *
+         * @throws DaemonErrorException when the daemon answered with an error status
+         * @throws IOException when it answered anything else but 101
+         */
+        public HijackedConnection hijacked() throws IOException {
+            try {
+                ResponseHead head = ResponseHead.read(in);
+                if (head.status() == 101) {
+                    return new HijackedConnection(connection, in);
+                }
+                new HttpResponse(head, bodyOf(request, head, in), connection).expectSuccess();
+                throw new IOException("the daemon did not switch protocols: it answered " + head.statusLine());
+            } catch (IOException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        /** Drops the request's connection, answered or not. */
+        public void abandon() throws IOException {
+            connection.close();
         }
     }
 

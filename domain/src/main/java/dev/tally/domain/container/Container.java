@@ -10,6 +10,7 @@ import dev.tally.domain.container.command.RevokeContainerAccess;
 import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordExitAndRemove;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
@@ -90,6 +91,17 @@ public class Container {
             return false;
         }
         apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
+        return true;
+    }
+
+    /** Idempotent like {@link #handle(RecordExit)}: nothing is recorded for a container that is not running. */
+    @CommandHandler
+    boolean handle(RecordExitAndRemove cmd) {
+        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
+            return false;
+        }
+        apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
+        apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
         return true;
     }
 

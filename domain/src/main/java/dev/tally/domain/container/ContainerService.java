@@ -8,6 +8,7 @@ import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordExitAndRemove;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
@@ -183,22 +184,28 @@ public class ContainerService {
 
     /** Records an exit the host reported; removes the container if it asked for that. */
     public void exited(String id, ContainerRuntime.Exit exit) {
-        if (containers.find(id).isEmpty()) {
+        Optional<ContainerView> known = containers.find(id);
+        if (known.isEmpty()) {
             return; // removed already (rm -f records the exit itself); its monitor reports late
         }
         ReentrantLock lifecycle = lifecycle(id);
         lifecycle.lock();
         try {
-            boolean recorded = commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
-            Optional<ContainerView> toRemove = recorded
-                    ? containers.find(id).filter(c -> c.config().autoRemove()) : Optional.empty();
-            if (toRemove.isPresent()) {
-                // removal releases the host side too, after the removal is stored: a client waiting
-                // for the removal (run --rm) need not wait for runc's clean-up as well
-                remove(id, true, Actor.daemon());
+            if (known.get().config().autoRemove()) {
+                // exit and removal in one commit; the host side is released after the removal is
+                // stored: a client waiting for the removal (run --rm) need not wait for runc's clean-up
+                boolean removed = commands.sendAndWait(new RecordExitAndRemove(id, exit.code(), exit.at(),
+                        Actor.daemon()));
+                if (removed) {
+                    names.remove(known.get().name(), id);
+                    runtime.remove(id);
+                    lifecycles.remove(id);
+                    return;
+                }
             } else {
-                runtime.release(id);
+                commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
             }
+            runtime.release(id);
         } finally {
             lifecycle.unlock();
         }

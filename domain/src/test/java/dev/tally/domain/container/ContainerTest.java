@@ -4,6 +4,7 @@ import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordExitAndRemove;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
@@ -79,6 +80,29 @@ class ContainerTest {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
                         new ContainerExited(ID, 3, Actor.daemon(), T))
                 .when(new RecordExit(ID, 3, T, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void anAutoRemovedExitRecordsTheExitThenTheRemovalTogether() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new RecordExitAndRemove(ID, 3, T, Actor.daemon()))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerExited x && x.exitCode() == 3
+                                && x.actor().equals(Actor.daemon())),
+                        Matchers.matches(e -> e instanceof ContainerRemoved r && r.name().equals("web")
+                                && r.actor().equals(Actor.daemon())),
+                        Matchers.andNoMore())))
+                .expectResultMessagePayload(true)
+                .expectMarkedDeleted();
+    }
+
+    @Test
+    void anAutoRemovedExitOfAContainerNotRunningRecordsNothing() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 3, Actor.daemon(), T))
+                .when(new RecordExitAndRemove(ID, 3, T, Actor.daemon()))
                 .expectNoEvents()
                 .expectResultMessagePayload(false);
     }
