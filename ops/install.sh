@@ -16,12 +16,14 @@ rm -rf "$lib.old"; [ -d "$lib" ] && mv "$lib" "$lib.old"; mv "$lib.new" "$lib"; 
 # h2.objectCache=false: H2 otherwise hashes every string it stores into a shared cache; without
 # it a replay was about 7% faster. The daemon is long-lived, so its hot paths get the C2 compiler
 # (C1 alone made a replay of the log about 40% slower), and half the heap is for young objects
-# (a replay's garbage is short-lived: a third less time collecting at 1,000,000 events).
+# (a replay's garbage is short-lived: a third less time collecting at 1,000,000 events). C2 keeps
+# malloc'd memory the C library does not give back by itself: trimming it every 5 s took tallyd
+# from 153 to 133 MiB after 40 runs (C1 alone: 127 MiB).
 cat > "$prefix/bin/tallyd" <<LAUNCH
 #!/bin/sh
 exec java -XX:+UseSerialGC -XX:NewRatio=1 -Xss512k -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 \\
-  -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:-UsePerfData -Ddisable-axoniq-console-message=true \\
-  -Dh2.objectCache=false -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
+  -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData \\
+  -Ddisable-axoniq-console-message=true -Dh2.objectCache=false -cp "$lib/daemon/*" dev.tally.ops.Tallyd "\$@"
 LAUNCH
 # The CLI is a JVM per command: a class-data archive made at install time cuts its start-up,
 # and so do a JIT that compiles C1 code only, and only for code that stays hot (not the
