@@ -4,7 +4,9 @@
 # `tally version` (one request) shows the CLI's own start-up. Other load on the host inflates
 # every line alike: compare the ratios, or run it on a quiet machine.
 # Needs tallyd running with busybox:latest imported (ops/up.sh does both). Usage:
-#   bash ops/bench/run-latency.sh [RUNS]        (default 30 runs each, after 3 warm-ups)
+#   bash ops/bench/run-latency.sh [RUNS]        (default 30 runs each, after 20 warm-ups)
+# The warm-ups are for tallyd: a daemon just started has not compiled its request paths yet (its
+# first runs are 10-20 ms slower); every tally CLI call still starts a fresh JVM, as measured.
 set -euo pipefail
 runs=${1:-30}
 sock=${TALLY_SOCK:-/run/tally/tally.sock}
@@ -26,8 +28,8 @@ cmds=(-n "runc run" "runc run --bundle $work/bundle bench-runc"
 command -v podman >/dev/null && cmds+=(-n "podman run --rm" "podman run --rm busybox true")
 [ -S /var/run/docker.sock ] && cmds+=(-n "docker run --rm (dockerd)" "DOCKER_HOST=unix:///var/run/docker.sock docker run --rm busybox true")
 
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null 2>&1 || \
-  hyperfine --warmup 3 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null
+hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null 2>&1 || \
+  hyperfine --warmup 20 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null
 python3 - "$work/result.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
