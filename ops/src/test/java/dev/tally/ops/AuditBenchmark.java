@@ -110,6 +110,7 @@ public final class AuditBenchmark {
             query(models, "--container " + middleContainer + " (no user)", filter(null, middleContainer, null, 0));
             query(models, "--denied (no user)", new AuditFilter(null, null, null, null, true, null, null, 0, 0, null));
             query(models, "alice, all of it (1 in 7 events)", filter("alice", null, null, 0));
+            query(models, "export --from " + filled / 2 + " (the second half of the log)", AuditFilter.from(filled / 2, null));
             System.out.printf(Locale.ROOT, "store: %d MB for %d events%n", size(dir) / 1_000_000, filled);
         } finally {
             pool.dispose();

@@ -89,6 +89,8 @@ class AuditQueryTest {
 
         long from = middle.path("seq").asLong();
         assertEquals(all.subList(all.size() / 2, all.size()), records(AuditFilter.from(from, null)), "export from a seq");
+        assertEquals(all.subList(all.size() / 2, all.size() / 2 + 250), records(new AuditFilter(null, null, null, null, false,
+                null, null, from, 250, null)), "an export with a limit");
         List<JsonNode> alice = all.stream().filter(r -> user(r).equals("alice")).toList();
         assertEquals(alice.subList(0, 333), records(new AuditFilter("alice", null, null, null, false, null, null, 0, 333,
                 null)), "a limit is the first records, across reads of the log");
