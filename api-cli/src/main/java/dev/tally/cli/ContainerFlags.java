@@ -26,6 +26,7 @@ final class ContainerFlags {
     private final OptionSpec capAdd;
     private final OptionSpec capDrop;
     private final OptionSpec readOnly;
+    private final OptionSpec tmpfs;
     private final OptionSpec devices;
     private final OptionSpec securityOpt;
     private final OptionSpec pid;
@@ -58,6 +59,7 @@ final class ContainerFlags {
         capAdd = ArgSpecs.repeatable(verb, "CAP", "Add Linux capabilities (admins only)", "--cap-add");
         capDrop = ArgSpecs.repeatable(verb, "CAP", "Drop Linux capabilities", "--cap-drop");
         readOnly = ArgSpecs.flag(verb, "Mount the container's root filesystem as read only", "--read-only");
+        tmpfs = ArgSpecs.repeatable(verb, "PATH[:OPTIONS]", "Mount a tmpfs directory", "--tmpfs");
         devices = ArgSpecs.repeatable(verb, "HOST[:CONTAINER][:rwm]", "Add a host device to the container (admins only)",
                 "--device");
         securityOpt = ArgSpecs.repeatable(verb, "OPT", "Security options (admins only)", "--security-opt");
@@ -89,6 +91,7 @@ final class ContainerFlags {
         options.capAdd.addAll(ArgSpecs.values(capAdd));
         options.capDrop.addAll(ArgSpecs.values(capDrop));
         options.readOnly = ArgSpecs.isSet(readOnly);
+        options.tmpfs.addAll(ArgSpecs.values(tmpfs));
         options.devices.addAll(ArgSpecs.values(devices));
         options.securityOpt.addAll(ArgSpecs.values(securityOpt));
         options.pid = ArgSpecs.value(pid);

@@ -28,6 +28,7 @@ final class ContainerOptions {
     final List<String> capAdd = new ArrayList<>();
     final List<String> capDrop = new ArrayList<>();
     boolean readOnly;
+    final List<String> tmpfs = new ArrayList<>();
     final List<String> devices = new ArrayList<>();
     final List<String> securityOpt = new ArrayList<>();
     String pid;
@@ -67,6 +68,14 @@ final class ContainerOptions {
         }
         if (readOnly) {
             hostConfig.put("ReadonlyRootfs", true);
+        }
+        if (!tmpfs.isEmpty()) {
+            Map<String, Object> mounts = new LinkedHashMap<>();
+            for (String t : tmpfs) {
+                int colon = t.indexOf(':');
+                mounts.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
+            }
+            hostConfig.put("Tmpfs", mounts);
         }
         if (!devices.isEmpty()) {
             hostConfig.put("Devices", deviceMappings());

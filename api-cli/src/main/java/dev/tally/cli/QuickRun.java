@@ -23,9 +23,9 @@ final class QuickRun {
             List.of("--entrypoint"), List.of("-h", "--hostname"), List.of("-l", "--label"),
             List.of("-m", "--memory"), List.of("--cpus"), List.of("--pids-limit"), List.of("-v", "--volume"),
             List.of("--network"), List.of("--cap-add"), List.of("--cap-drop"), List.of("--device"),
-            List.of("--security-opt"), List.of("--pid"));
+            List.of("--security-opt"), List.of("--pid"), List.of("--tmpfs"));
     private static final Set<String> REPEATABLE = Set.of("-e", "-l", "-v", "--cap-add", "--cap-drop", "--device",
-            "--security-opt");
+            "--security-opt", "--tmpfs");
     private static final List<List<String>> FLAGS = List.of(
             List.of("-i", "--interactive"), List.of("-t", "--tty"), List.of("--rm"), List.of("-d", "--detach"),
             List.of("--privileged"), List.of("--read-only"));
@@ -211,6 +211,7 @@ final class QuickRun {
             case "--network" -> options.network = value;
             case "--cap-add" -> options.capAdd.add(value);
             case "--cap-drop" -> options.capDrop.add(value);
+            case "--tmpfs" -> options.tmpfs.add(value);
             case "--device" -> options.devices.add(value);
             case "--security-opt" -> options.securityOpt.add(value);
             case "--pid" -> options.pid = value;

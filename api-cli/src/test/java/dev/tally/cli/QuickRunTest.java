@@ -51,7 +51,7 @@ class QuickRunTest {
                     "busybox"),
             List.of("run", "--network=host", "-m", "lots", "busybox"),
             List.of("run", "--read-only", "--cap-drop", "ALL", "--cap-drop=chown", "--cap-add", "NET_BIND_SERVICE",
-                    "busybox"),
+                    "--tmpfs", "/run:size=1m,mode=1777", "--tmpfs=/tmp", "busybox"),
             List.of("run", "--name", "", "busybox"),
             List.of("run", "busybox", "echo", "--rm", "-d", "--name", "x", "-it"),
             List.of("run", "busybox", "sh", "-c", "-"),

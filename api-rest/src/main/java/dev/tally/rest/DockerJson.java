@@ -52,10 +52,20 @@ final class DockerJson {
                     body.getString("Hostname"), labels, body.getBoolean("Tty", false), body.getBoolean("OpenStdin", false),
                     mounts, new ContainerConfig.Limits(memory, nanoCpus, Math.max(0, pids)),
                     host.getString("NetworkMode"), host.getBoolean("AutoRemove", false), hostAccess(host),
-                    new ContainerConfig.Hardening(host.getBoolean("ReadonlyRootfs", false), strings(host.getJsonArray("CapDrop"))));
+                    new ContainerConfig.Hardening(host.getBoolean("ReadonlyRootfs", false), strings(host.getJsonArray("CapDrop"))),
+                    tmpfs(host.getJsonObject("Tmpfs")));
         } catch (ClassCastException e) {
             throw DomainException.invalid("invalid JSON in the container config: " + e.getMessage());
         }
+    }
+
+    /** HostConfig.Tmpfs: container path → mount options (may be empty). */
+    private static Map<String, String> tmpfs(JsonObject tmpfs) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        if (tmpfs != null) {
+            tmpfs.forEach(e -> mounts.put(e.getKey(), e.getValue() == null ? "" : String.valueOf(e.getValue())));
+        }
+        return mounts;
     }
 
     private static ContainerConfig.HostAccess hostAccess(JsonObject host) {
@@ -167,6 +177,7 @@ final class DockerJson {
                 .put("NanoCpus", c.limits().nanoCpus())
                 .put("PidsLimit", c.limits().pidsLimit())
                 .put("ReadonlyRootfs", c.hardening().readOnlyRootfs())
+                .put("Tmpfs", c.tmpfs().isEmpty() ? null : new JsonObject(new LinkedHashMap<>(c.tmpfs())))
                 .put("CapDrop", c.hardening().capDrop().isEmpty() ? null : new JsonArray(new ArrayList<>(c.hardening().capDrop())))
                 // Docker's name for a log that can be read back through the API (the SDKs read a
                 // container's output only for json-file and journald); kept as conmon's k8s-file.

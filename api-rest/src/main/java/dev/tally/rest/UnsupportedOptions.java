@@ -19,7 +19,6 @@ final class UnsupportedOptions {
     /** Fields whose value is refused when it is not empty, false or zero. */
     private static final List<Option> NOT_YET = List.of(
             new Option("Mounts", "--mount (use -v)"),
-            new Option("Tmpfs", "--tmpfs"),
             new Option("PortBindings", "-p/--publish (containers have loopback only)"),
             new Option("PublishAllPorts", "-P/--publish-all (containers have loopback only)"),
             new Option("UTSMode", "--uts"),

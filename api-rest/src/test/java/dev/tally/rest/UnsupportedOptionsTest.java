@@ -35,7 +35,6 @@ class UnsupportedOptionsTest {
         Map<String, Object> asked = Map.ofEntries(
                 Map.entry("OomKillDisable", true),
                 Map.entry("Mounts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("Type", "bind"))),
-                Map.entry("Tmpfs", new JsonObject().put("/run", "")),
                 Map.entry("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()
                         .add(new JsonObject().put("HostPort", "8080")))),
                 Map.entry("UsernsMode", "host"),

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Container options through the real docker CLI (and tally's): --read-only and --cap-drop are applied; options
+ * Container options through the real docker CLI (and tally's): --read-only, --tmpfs and --cap-drop are applied; options
  * tally does not apply yet are refused by name, and nothing is created; a command that is not
  * there is the request's fault.
  */
@@ -43,8 +43,11 @@ class ContainerOptionsIT {
         assertEquals(125, unknown.code());
         assertTrue(unknown.err().contains("invalid CapDrop: unknown capability: \"CAP_NET_WIZARD\""), unknown.err());
         assertEquals(0, daemon.docker("rm", "hardened").code());
-        Daemon.Result viaTally = daemon.tally("run", "--rm", "--read-only", "--cap-drop", "ALL", "busybox", "sh", "-c",
-                "grep CapEff /proc/self/status; touch /made");
+        Daemon.Result tmpfs = daemon.docker("run", "--rm", "--read-only", "--tmpfs", "/run:size=1m", "busybox", "sh", "-c",
+                "echo kept > /run/note && cat /run/note");
+        assertEquals("kept\n", tmpfs.out(), tmpfs.err());
+        Daemon.Result viaTally = daemon.tally("run", "--rm", "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "busybox",
+                "sh", "-c", "grep CapEff /proc/self/status; touch /tmp/ok && touch /made");
         assertEquals(1, viaTally.code(), viaTally.err());
         assertEquals("CapEff:\t0000000000000000\n", viaTally.out());
         assertTrue(viaTally.err().contains("Read-only file system"), viaTally.err());
@@ -64,9 +67,9 @@ class ContainerOptionsIT {
 
     @Test
     void optionsNotAppliedYetAreRefusedByName() {
-        Daemon.Result tmpfs = daemon.docker("run", "--rm", "--tmpfs", "/run", "busybox", "true");
-        assertEquals(125, tmpfs.code(), tmpfs.err());
-        assertTrue(tmpfs.err().contains("--tmpfs (HostConfig.Tmpfs) is not supported by tally yet"), tmpfs.err());
+        Daemon.Result ulimit = daemon.docker("run", "--rm", "--ulimit", "nofile=1024:1024", "busybox", "true");
+        assertEquals(125, ulimit.code(), ulimit.err());
+        assertTrue(ulimit.err().contains("--ulimit (HostConfig.Ulimits) is not supported by tally yet"), ulimit.err());
         Daemon.Result sysctl = daemon.docker("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox", "true");
         assertEquals(125, sysctl.code(), sysctl.err());
         assertTrue(sysctl.err().contains("--sysctl (HostConfig.Sysctls) is not supported by tally yet"), sysctl.err());

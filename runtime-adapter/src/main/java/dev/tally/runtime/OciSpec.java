@@ -186,6 +186,12 @@ final class OciSpec {
         return this;
     }
 
+    /** A fresh tmpfs at {@code destination}. */
+    OciSpec withTmpfs(String destination, List<String> options) {
+        mounts.removeIf(m -> m.get("destination").equals(destination));
+        return mount(destination, "tmpfs", "tmpfs", options);
+    }
+
     /** The root filesystem mounted read-only ({@code --read-only}); mounts on it keep their own mode. */
     OciSpec withReadOnlyRoot(boolean on) {
         root.put("root", Map.of("path", "rootfs", "readonly", on));

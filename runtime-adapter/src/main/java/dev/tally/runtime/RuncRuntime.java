@@ -125,6 +125,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 }
                 spec.withBind(source.toString(), m.target(), m.readOnly());
             }
+            TmpfsMounts.apply(config.tmpfs(), spec);
             if (remap != null) {
                 prepareRemapped(dir, config, imageId, remap);
             }

@@ -69,6 +69,27 @@ class HardeningTest {
     }
 
     @Test
+    void aTmpfsIsWritableUnderAReadOnlyRootAndNoexecUnlessAskedOtherwise() {
+        String cmd = "printf '#!/bin/sh\\necho ran\\n' > /run/x && chmod +x /run/x && (/run/x || echo noexec)"
+                + " && grep ' /run ' /proc/mounts | cut -d' ' -f3,4";
+        ContainerConfig readOnly = new ContainerConfig("busybox", List.of(), List.of("sh", "-c", cmd), List.of(), "", "", "",
+                java.util.Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false, HostAccess.NONE,
+                new Hardening(true, List.of()), java.util.Map.of("/run", "size=1m"));
+        RealRunc.Output out = runc.run(readOnly, null);
+        assertTrue(out.out().startsWith("noexec\ntmpfs rw,nosuid,nodev,noexec,"), out.out() + out.err());
+        assertTrue(out.out().contains("size=1024k"), out.out());
+        ContainerConfig exec = new ContainerConfig("busybox", List.of(), List.of("sh", "-c", cmd), List.of(), "", "", "",
+                java.util.Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false, HostAccess.NONE,
+                Hardening.NONE, java.util.Map.of("/run", "exec"));
+        assertTrue(runc.run(exec, null).out().startsWith("ran\n"));
+        ContainerConfig odd = new ContainerConfig("busybox", List.of(), List.of("true"), List.of(), "", "", "",
+                java.util.Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false, HostAccess.NONE,
+                Hardening.NONE, java.util.Map.of("/run", "size=1m,x;y"));
+        DomainException e = assertThrows(DomainException.class, () -> runc.create(odd, null));
+        assertEquals("invalid tmpfs option for /run: \"x;y\"", e.getMessage());
+    }
+
+    @Test
     void anUnknownCapabilityToDropIsNamed() {
         DomainException e = assertThrows(DomainException.class, () -> runc.create(RealRunc.config(List.of("true"),
                 List.of(), HostAccess.NONE, new Hardening(false, List.of("NET_WIZARD"))), null));

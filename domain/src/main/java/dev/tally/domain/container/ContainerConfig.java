@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What a container is made of, as the user asked for it. Never changes after creation; the run
- * lifecycle lives apart, in the aggregate's status.
+ * lifecycle lives apart, in the aggregate's status. {@code tmpfs}: a fresh tmpfs at each path, with
+ * its mount options ({@code --tmpfs /run:size=64m}).
  */
 public record ContainerConfig(
         String image,
@@ -23,14 +24,24 @@ public record ContainerConfig(
         String networkMode,
         boolean autoRemove,
         HostAccess hostAccess,
-        Hardening hardening) {
+        Hardening hardening,
+        Map<String, String> tmpfs) {
+
+    /** A config without tmpfs mounts (the form of configs stored before they existed). */
+    public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                           String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
+                           List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess,
+                           Hardening hardening) {
+        this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
+                autoRemove, hostAccess, hardening, Map.of());
+    }
 
     /** A config without hardening options (the form of configs stored before they existed). */
     public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
                            String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
                            List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess) {
         this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
-                autoRemove, hostAccess, Hardening.NONE);
+                autoRemove, hostAccess, Hardening.NONE, Map.of());
     }
 
     public ContainerConfig {
@@ -45,6 +56,7 @@ public record ContainerConfig(
         hostname = hostname == null ? "" : hostname;
         hostAccess = hostAccess == null ? HostAccess.NONE : hostAccess;
         hardening = hardening == null ? Hardening.NONE : hardening;
+        tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
         networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default")
                 ? "none" : networkMode;
     }

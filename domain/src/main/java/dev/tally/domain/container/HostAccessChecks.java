@@ -68,7 +68,7 @@ final class HostAccessChecks {
         }
         return new ContainerConfig(c.image(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.hostname(),
                 c.labels(), c.tty(), c.openStdin(), mounts, c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess(),
-                c.hardening());
+                c.hardening(), c.tmpfs());
     }
 
     private static Optional<Refusal> refuse(String option, String reason) {
