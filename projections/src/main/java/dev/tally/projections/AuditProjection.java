@@ -294,7 +294,9 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         }
         List<String> records = reading(() -> {
             try (Connection c = connection()) {
-                Function<String, Optional<AuditRecords.KnownContainer>> known = spanLookup(c);
+                // Each container is looked up once per batch, as the live records looked it up.
+                Map<String, Optional<AuditRecords.KnownContainer>> seen = new HashMap<>();
+                Function<String, Optional<AuditRecords.KnownContainer>> known = id -> seen.computeIfAbsent(id, containers);
                 List<String> docs = new ArrayList<>(seqs.size());
                 log.fetch(c, seqs, event -> {
                     String doc = AuditRecords.of(event.seq(), event.id(), event.stored(), event.payload(), known).doc();
@@ -307,23 +309,6 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         });
         records.forEach(line);
         return records.size();
-    }
-
-    /** Containers by id as the records name them, from their spans (asked once per query each). */
-    private static Function<String, Optional<AuditRecords.KnownContainer>> spanLookup(Connection c) {
-        Map<String, Optional<AuditRecords.KnownContainer>> seen = new HashMap<>();
-        return id -> seen.computeIfAbsent(id, key -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT container_name, image, image_id FROM audit_span "
-                    + "WHERE span_key = ? AND container_id = span_key")) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new AuditRecords.KnownContainer(key, rs.getString(1), rs.getString(2),
-                            rs.getString(3))) : Optional.empty();
-                }
-            } catch (SQLException e) {
-                throw failed("find container " + key + " in the audit log", e);
-            }
-        });
     }
 
     private static java.time.OffsetDateTime utc(java.time.Instant at) {

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -210,7 +212,7 @@ final class EventLog {
         String sql = "SELECT globalIndex, eventIdentifier, timeStamp, payloadType, payloadRevision, payload "
                 + "FROM DomainEventEntry WHERE " + (range ? "globalIndex BETWEEN ? AND ?"
                         : "globalIndex IN (" + "?, ".repeat(seqs.size() - 1) + "?)") + " ORDER BY globalIndex";
-        java.util.Set<Long> wanted = range ? new java.util.HashSet<>(seqs) : null;
+        Set<Long> wanted = range ? new HashSet<>(seqs) : null;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (range) {
                 ps.setLong(1, first);
@@ -227,25 +229,27 @@ final class EventLog {
                         continue;
                     }
                     byte[] bytes = rs.getBytes(6);
-                    Object payload = serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class,
-                            rs.getString(4), rs.getString(5)));
-                    into.accept(new StoredEvent(seq, rs.getString(2), StoredTimestamp.parse(rs.getString(3)), payload, bytes));
+                    into.accept(new StoredEvent(seq, rs.getString(2), StoredTimestamp.parse(rs.getString(3)),
+                            payload(seq, bytes, rs.getString(4), rs.getString(5)), bytes));
                 }
             }
         }
     }
 
     private EventMessage<?> message(Row row) {
-        Object payload;
-        try {
-            payload = serializer.deserialize(new SimpleSerializedObject<>(row.payload(), byte[].class, row.payloadType(),
-                    row.payloadRevision()));
-        } catch (RuntimeException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "read event " + row.seq() + " (" + row.payloadType()
-                    + "): " + e.getMessage(), e);
-        }
+        Object payload = payload(row.seq(), row.payload(), row.payloadType(), row.payloadRevision());
         GenericDomainEventMessage<Object> stored = new GenericDomainEventMessage<>(row.aggregateType(), row.aggregateId(),
                 row.sequenceNumber(), payload, MetaData.emptyInstance(), row.id(), row.at());
         return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(row.seq()), stored);
+    }
+
+    /** A stored payload deserialized as the event store does; a failure names the event. */
+    private Object payload(long seq, byte[] bytes, String type, String revision) {
+        try {
+            return serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, revision));
+        } catch (RuntimeException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "read event " + seq + " (" + type + "): "
+                    + e.getMessage(), e);
+        }
     }
 }

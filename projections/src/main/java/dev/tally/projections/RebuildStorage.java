@@ -143,24 +143,24 @@ final class RebuildStorage implements ViewStorage {
      * key in the order they are inserted); checked, and looked for by key if the number misled.
      */
     private <V> V readBack(ViewTable<V> table, String key, long row, Batch<V> pendingRows) {
-        String select = "SELECT " + String.join(", ", table.columns()) + ", " + table.key() + " FROM " + tableName(table);
         try {
             pendingRows.finish();
-            for (String where : List.of(" WHERE _ROWID_ = ?", " WHERE " + table.key() + " = ?")) {
-                try (PreparedStatement ps = target.prepareStatement(select + where)) {
-                    if (where.contains("_ROWID_")) {
-                        ps.setLong(1, row);
-                    } else {
-                        ps.setString(1, key);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && key.equals(rs.getString(table.columns().size() + 1))) {
-                            return table.reader().read(rs);
-                        }
-                    }
-                }
+            return readWhere(table, key, "_ROWID_", row).or(() -> readWhere(table, key, table.key(), key))
+                    .orElseThrow(() -> new SQLException("row " + key + " is not in the table"));
+        } catch (SQLException e) {
+            throw ViewStore.failed("read " + key + " back from the rebuilt " + table.name(), e);
+        }
+    }
+
+    /** The value of the row where {@code column} is {@code value}, if that row is the one of {@code key}. */
+    private <V> Optional<V> readWhere(ViewTable<V> table, String key, String column, Object value) {
+        try (PreparedStatement ps = target.prepareStatement("SELECT " + String.join(", ", table.columns()) + ", "
+                + table.key() + " FROM " + tableName(table) + " WHERE " + column + " = ?")) {
+            ps.setObject(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && key.equals(rs.getString(table.columns().size() + 1))
+                        ? Optional.of(table.reader().read(rs)) : Optional.empty();
             }
-            throw new SQLException("row " + key + " is not in the table");
         } catch (SQLException | JsonProcessingException e) {
             throw ViewStore.failed("read " + key + " back from the rebuilt " + table.name(), e);
         }
