@@ -4,10 +4,10 @@ import dev.tally.domain.container.ContainerConfig;
 import java.util.List;
 
 /**
- * What {@code --read-only} and {@code --cap-drop} mean in the spec. As in Docker, the dropped
- * capabilities are taken from the default set and {@code --cap-add} is applied after (so
- * {@code --cap-drop ALL --cap-add NET_BIND_SERVICE} leaves that one); {@code --privileged} keeps
- * every capability.
+ * What {@code --read-only} means in the spec, and the capability set of a container that is not
+ * privileged: as in Docker, {@code --cap-drop} takes from the default set and {@code --cap-add}
+ * is applied after (so {@code --cap-drop ALL --cap-add NET_BIND_SERVICE} leaves that one).
+ * {@code --privileged} keeps every capability (see {@link HostAccessOptions}).
  */
 final class HardeningOptions {
 
@@ -18,10 +18,10 @@ final class HardeningOptions {
     static void apply(ContainerConfig config, List<String> capAdd, OciSpec spec) {
         ContainerConfig.Hardening hardening = config.hardening();
         spec.withReadOnlyRoot(hardening.readOnlyRootfs());
-        if (hardening.capDrop().isEmpty() || config.hostAccess().privileged()) {
+        if (config.hostAccess().privileged() || hardening.capDrop().isEmpty() && capAdd.isEmpty()) {
             return;
         }
-        List<String> kept = Capabilities.withDropped(OciSpec.DEFAULT_CAPS, hardening.capDrop());
-        spec.withCapabilities(capAdd.isEmpty() ? kept : Capabilities.withAdded(kept, capAdd));
+        spec.withCapabilities(Capabilities.withAdded(Capabilities.withDropped(OciSpec.DEFAULT_CAPS, hardening.capDrop()),
+                capAdd));
     }
 }

@@ -35,9 +35,8 @@ final class HostAccessOptions {
             for (HostDevice d : HostDevice.allOnHost()) {
                 spec.withDevice(d);
             }
-        } else if (!access.capAdd().isEmpty()) {
-            spec.withCapabilities(Capabilities.withAdded(OciSpec.DEFAULT_CAPS, access.capAdd()));
         }
+        // --cap-add is applied with --cap-drop, by HardeningOptions: one place for the set.
         for (String option : access.devices()) {
             spec.withDevice(HostDevice.parse(option));
         }

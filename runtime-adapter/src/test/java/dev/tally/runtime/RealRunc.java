@@ -58,13 +58,13 @@ final class RealRunc implements AutoCloseable {
     static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
                                   ContainerConfig.HostAccess access, ContainerConfig.Limits limits) {
         return new ContainerConfig("busybox", List.of(), cmd, List.of(), "", "", "", Map.of(), false, false,
-                mounts, limits, "none", false, access, ContainerConfig.Hardening.NONE);
+                mounts, limits, "none", false, access, ContainerConfig.Hardening.NONE, Map.of());
     }
 
     static ContainerConfig config(List<String> cmd, List<ContainerConfig.Mount> mounts,
                                   ContainerConfig.HostAccess access, ContainerConfig.Hardening hardening) {
         return new ContainerConfig("busybox", List.of(), cmd, List.of(), "", "", "", Map.of(), false, false,
-                mounts, ContainerConfig.Limits.NONE, "none", false, access, hardening);
+                mounts, ContainerConfig.Limits.NONE, "none", false, access, hardening, Map.of());
     }
 
     /** Creates and starts a container; returns its id. */

@@ -27,16 +27,7 @@ public record ContainerConfig(
         Hardening hardening,
         Map<String, String> tmpfs) {
 
-    /** A config without tmpfs mounts (the form of configs stored before they existed). */
-    public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
-                           String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
-                           List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess,
-                           Hardening hardening) {
-        this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
-                autoRemove, hostAccess, hardening, Map.of());
-    }
-
-    /** A config without hardening options (the form of configs stored before they existed). */
+    /** A config with neither hardening options nor tmpfs mounts. */
     public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
                            String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
                            List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess) {
