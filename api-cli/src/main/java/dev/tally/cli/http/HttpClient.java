@@ -54,15 +54,7 @@ public final class HttpClient {
      */
     public SentRequest send(HttpRequest request) throws IOException {
         DaemonConnection connection = address.connect();
-        try {
-            return new SentRequest(request, connection, send(connection, request));
-        } catch (IOException e) {
-            connection.close();
-            throw withTlsHint(e);
-        } catch (RuntimeException e) {
-            connection.close();
-            throw e;
-        }
+        return closingOnFailure(connection, () -> new SentRequest(request, connection, send(connection, request)));
     }
 
     /** {@link #send(HttpRequest)} for a request asking to upgrade the connection to a raw stream. */
@@ -85,16 +77,10 @@ public final class HttpClient {
 
         /** Waits for the response headers, whatever the status; the body stays on the wire. */
         public HttpResponse response() throws IOException {
-            try {
+            return closingOnFailure(connection, () -> {
                 ResponseHead head = readFinalHead(in);
                 return new HttpResponse(head, bodyOf(request, head, in), connection);
-            } catch (IOException e) {
-                connection.close();
-                throw withTlsHint(e);
-            } catch (RuntimeException e) {
-                connection.close();
-                throw e;
-            }
+            });
         }
 
         /**
@@ -120,6 +106,24 @@ public final class HttpClient {
         /** Drops the request's connection, answered or not. */
         public void abandon() throws IOException {
             connection.close();
+        }
+    }
+
+    /** Work on a connection that may fail with an I/O error. */
+    private interface ConnectionWork<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs the work; if it fails, closes the connection and rethrows (an I/O error with the TLS hint). */
+    private <T> T closingOnFailure(DaemonConnection connection, ConnectionWork<T> work) throws IOException {
+        try {
+            return work.run();
+        } catch (IOException e) {
+            connection.close();
+            throw withTlsHint(e);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
     }
 
