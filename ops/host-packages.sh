@@ -29,5 +29,5 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
-  [ "$made_policy" = yes ] && rm -f /usr/sbin/policy-rc.d
+  if [ "$made_policy" = yes ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
