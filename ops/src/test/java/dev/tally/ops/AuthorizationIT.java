@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,35 +19,34 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationIT {
 
+    @BusyboxDaemon(beforeStart = UsersAndPolicy.class)
     private static Daemon daemon;
-    private static String cliClassPath;
     private static Path shared;
+    private static String cliClassPath;
 
-    @BeforeAll
-    static void start() throws Exception {
-        HostUsers.group("tally");
-        HostUsers.group("tally-admin");
-        HostUsers.user("alice", "tally");
-        HostUsers.user("bob", "tally");
-        HostUsers.user("carol", "tally,tally-admin");
-        daemon = new Daemon();
-        // the socket lies below the daemon's temp dir, which the users must be able to traverse
-        Daemon.exec(List.of("chmod", "0755", daemon.root.toString()), Map.of());
-        shared = Files.createDirectories(daemon.root.resolve("shared"));
-        Daemon.exec(List.of("chmod", "1777", shared.toString()), Map.of());
-        Path policy = Files.writeString(daemon.root.resolve("policy.json"),
-                "{\"allowedBindPaths\": [\"" + shared + "\"]}");
-        daemon.withArgs("--policy", policy.toString()).start();
-        daemon.importBusybox();
-        Path cli = Files.createDirectories(daemon.root.resolve("cli"));
-        cliClassPath = HostUsers.readableCliClassPath(cli);
+    /** The users and groups, and a policy that allows binds from the daemon's shared/ directory only. */
+    static final class UsersAndPolicy implements BusyboxDaemon.BeforeStart {
+        @Override
+        public void prepare(Daemon unstarted) throws Exception {
+            HostUsers.group("tally");
+            HostUsers.group("tally-admin");
+            HostUsers.user("alice", "tally");
+            HostUsers.user("bob", "tally");
+            HostUsers.user("carol", "tally,tally-admin");
+            // the socket lies below the daemon's temp dir, which the users must be able to traverse
+            Daemon.exec(List.of("chmod", "0755", unstarted.root.toString()), Map.of());
+            shared = Files.createDirectories(unstarted.root.resolve("shared"));
+            Daemon.exec(List.of("chmod", "1777", shared.toString()), Map.of());
+            Path policy = Files.writeString(unstarted.root.resolve("policy.json"),
+                    "{\"allowedBindPaths\": [\"" + shared + "\"]}");
+            unstarted.withArgs("--policy", policy.toString());
+        }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
+    @BeforeAll
+    static void copyTheCliWhereUsersCanReadIt() throws Exception {
+        Path cli = Files.createDirectories(daemon.root.resolve("cli"));
+        cliClassPath = HostUsers.readableCliClassPath(cli);
     }
 
     private static Daemon.Result docker(String user, String... args) {

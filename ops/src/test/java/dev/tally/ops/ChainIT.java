@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChainIT {
 
+    @BusyboxDaemon(beforeStart = TallyGroup.class)
     private static Daemon daemon;
     private static Path store;
     private static Path pristine;
@@ -38,11 +38,16 @@ class ChainIT {
     private static Path publicKey;
     private static long head;
 
+    /** The socket's group, which the non-admin caller is in. */
+    static final class TallyGroup implements BusyboxDaemon.BeforeStart {
+        @Override
+        public void prepare(Daemon unstarted) {
+            Daemon.exec(List.of("sh", "-c", "getent group tally >/dev/null || groupadd --system tally"), Map.of());
+        }
+    }
+
     @BeforeAll
     static void makeALog() throws Exception {
-        Daemon.exec(List.of("sh", "-c", "getent group tally >/dev/null || groupadd --system tally"), Map.of());
-        daemon = new Daemon().start();
-        daemon.importBusybox();
         for (String volume : List.of("evidence", "scratch", "backup")) {
             assertEquals(0, daemon.tally("volume", "create", volume).code());
         }
@@ -69,11 +74,6 @@ class ChainIT {
         Files.copy(store, pristine);
         head = query("SELECT MAX(globalIndex) FROM DomainEventEntry");
         assertTrue(head > 10, "a log worth tampering with: " + head + " events");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
     }
 
     /** Puts the untouched store back, changes it with {@code tamper}, and answers verify's verdict. */

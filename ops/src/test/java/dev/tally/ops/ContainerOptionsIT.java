@@ -3,8 +3,6 @@ package dev.tally.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,18 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerOptionsIT {
 
+    @BusyboxDaemon
     private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = new Daemon().start();
-        daemon.importBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
 
     @Test
     void readOnlyAndCapDropAreApplied() {

@@ -11,32 +11,29 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT {
 
     @Test
-    void containersOutliveACrashAndExitsDuringTheOutageAreRecorded() throws Exception {
-        try (Daemon daemon = new Daemon().start()) {
-            daemon.importBusybox();
-            Daemon.Result survivor = daemon.tally("run", "-d", "--name", "survivor", "busybox", "sleep", "300");
-            assertEquals(0, survivor.code(), survivor.err() + daemon.log());
-            Daemon.Result shortLived = daemon.tally("run", "-d", "--name", "short", "busybox", "sh", "-c",
-                    "while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 7");
-            assertEquals(0, shortLived.code(), shortLived.err() + daemon.log());
+    void containersOutliveACrashAndExitsDuringTheOutageAreRecorded(@BusyboxDaemon Daemon daemon) throws Exception {
+        Daemon.Result survivor = daemon.tally("run", "-d", "--name", "survivor", "busybox", "sleep", "300");
+        assertEquals(0, survivor.code(), survivor.err() + daemon.log());
+        Daemon.Result shortLived = daemon.tally("run", "-d", "--name", "short", "busybox", "sh", "-c",
+                "while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 7");
+        assertEquals(0, shortLived.code(), shortLived.err() + daemon.log());
 
-            daemon.crash();
-            // While tallyd is down, 'short' is told to finish; its monitor records the exit.
-            assertEquals(0, Daemon.exec(java.util.List.of("runc", "--root", daemon.root.resolve("run/runc").toString(),
-                    "exec", idOf(daemon, "short"), "touch", "/tmp/go"), java.util.Map.of()).code());
-            await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(
-                    daemon.root.resolve("data/exits/" + idOf(daemon, "short"))));
+        daemon.crash();
+        // While tallyd is down, 'short' is told to finish; its monitor records the exit.
+        assertEquals(0, Daemon.exec(java.util.List.of("runc", "--root", daemon.root.resolve("run/runc").toString(),
+                "exec", idOf(daemon, "short"), "touch", "/tmp/go"), java.util.Map.of()).code());
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(
+                daemon.root.resolve("data/exits/" + idOf(daemon, "short"))));
 
-            daemon.start();
-            Daemon.Result ps = daemon.tally("ps", "-a", "--format", "{{.Names}} {{.Status}}");
-            assertTrue(ps.out().contains("survivor Up"), ps.out());
-            assertTrue(ps.out().contains("short Exited (7)"), ps.out() + daemon.log());
-            Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=short");
-            assertTrue(events.out().contains(" die ") && events.out().contains("exitCode=7"), events.out());
-            assertEquals(0, daemon.tally("stop", "-t", "1", "survivor").code(), "an adopted container can be stopped");
-            await().atMost(Duration.ofSeconds(10)).until(() -> daemon.tally("ps", "-a", "--format", "{{.Names}} {{.State}}")
-                    .out().contains("survivor exited"));
-        }
+        daemon.start();
+        Daemon.Result ps = daemon.tally("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+        assertTrue(ps.out().contains("survivor Up"), ps.out());
+        assertTrue(ps.out().contains("short Exited (7)"), ps.out() + daemon.log());
+        Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=short");
+        assertTrue(events.out().contains(" die ") && events.out().contains("exitCode=7"), events.out());
+        assertEquals(0, daemon.tally("stop", "-t", "1", "survivor").code(), "an adopted container can be stopped");
+        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.tally("ps", "-a", "--format", "{{.Names}} {{.State}}")
+                .out().contains("survivor exited"));
     }
 
     private static String idOf(Daemon daemon, String name) throws java.io.IOException {

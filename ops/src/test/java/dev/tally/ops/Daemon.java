@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real tallyd in its own process, on its own data root and socket, and the real CLI against it. */
+/**
+ * A real tallyd in its own process, on its own data root and socket, and the real CLI against it.
+ * Tests get one through {@link BusyboxDaemon}, which starts it, imports busybox and cleans up.
+ */
 final class Daemon implements AutoCloseable {
 
     final Path root;
@@ -28,27 +31,24 @@ final class Daemon implements AutoCloseable {
         socket = root.resolve("run/tally.sock");
     }
 
-    /** More tallyd flags for {@link #start()}, e.g. {@code --policy FILE}. */
+    /**
+     * More tallyd flags for {@link #start()}, e.g. {@code --policy FILE}. With a {@code -H}, tallyd
+     * serves only the listeners named, so the harness's socket is named too.
+     */
     Daemon withArgs(String... args) {
         extraArgs.addAll(List.of(args));
         return this;
     }
 
     Daemon start() throws IOException {
-        return start(List.of());
-    }
-
-    /** Starts tallyd with these flags added (e.g. -H tcp://127.0.0.1:0 --tlsverify …); the socket is served too. */
-    Daemon start(List<String> extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
                 "--exec-root", root.resolve("run").toString()));
-        cmd.addAll(extraArgs);
-        if (!extraFlags.isEmpty()) {
+        if (extraArgs.contains("-H")) {
             cmd.addAll(List.of("-H", "unix://" + socket));
-            cmd.addAll(extraFlags);
         }
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(root.resolve("tallyd.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))

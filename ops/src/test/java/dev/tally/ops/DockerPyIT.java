@@ -41,23 +41,20 @@ class DockerPyIT {
             """;
 
     @Test
-    void thePythonSdkDrivesTallyd() throws Exception {
-        try (Daemon daemon = new Daemon().start()) {
-            daemon.importBusybox();
-            Path script = Files.writeString(daemon.root.resolve("sdk.py"), SCRIPT);
-            Daemon.Result r = Daemon.exec(List.of("/usr/bin/python3", script.toString(), daemon.socket.toString()), Map.of());
-            assertEquals(0, r.code(), r.out() + r.err());
-            assertEquals(String.join("\n",
-                    "ping True",
-                    "run b'hi\\n'",
-                    "list ['py1']",
-                    "exec 3 b'in\\n'",
-                    "wait 137",
-                    "gone No such container: py1",
-                    "failed 3",
-                    "images [['busybox:latest']]",
-                    "volume pyvol ['pyvol']",
-                    "left [] []") + "\n", r.out(), r.err());
-        }
+    void thePythonSdkDrivesTallyd(@BusyboxDaemon Daemon daemon) throws Exception {
+        Path script = Files.writeString(daemon.root.resolve("sdk.py"), SCRIPT);
+        Daemon.Result r = Daemon.exec(List.of("/usr/bin/python3", script.toString(), daemon.socket.toString()), Map.of());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(String.join("\n",
+                "ping True",
+                "run b'hi\\n'",
+                "list ['py1']",
+                "exec 3 b'in\\n'",
+                "wait 137",
+                "gone No such container: py1",
+                "failed 3",
+                "images [['busybox:latest']]",
+                "volume pyvol ['pyvol']",
+                "left [] []") + "\n", r.out(), r.err());
     }
 }

@@ -8,25 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real containers through the real socket, driven by the real tally CLI and docker CLI. */
 class EngineIT {
 
+    @BusyboxDaemon
     private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = new Daemon().start();
-        daemon.importBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
 
     @Test
     void runPrintsTheOutputAndExitsWithTheContainersCode() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,19 +19,13 @@ class ExecIT {
     private static final String NOT_EXECUTABLE = "OCI runtime exec failed: exec failed: unable to start container "
             + "process: exec: \"/etc/passwd\": permission denied: unknown\r\n";
 
+    @BusyboxDaemon
     private static Daemon daemon;
 
     @BeforeAll
-    static void start() throws Exception {
-        daemon = new Daemon().start();
-        daemon.importBusybox();
+    static void runTheBox() {
         Daemon.Result run = daemon.docker("run", "-d", "--name", "box", "busybox", "sleep", "600");
         assertEquals(0, run.code(), run.err());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
     }
 
     @Test

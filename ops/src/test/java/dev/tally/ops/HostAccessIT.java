@@ -6,25 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** An admin's host-access options through the docker CLI, as Docker takes them, made real by the runtime. */
 class HostAccessIT {
 
+    @BusyboxDaemon
     private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = new Daemon().start();
-        daemon.importBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
 
     private static long capEff(String status) {
         for (String line : status.split("\n")) {

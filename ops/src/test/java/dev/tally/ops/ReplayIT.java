@@ -26,37 +26,34 @@ class ReplayIT {
             "audit_block", "audit_span");
 
     @Test
-    void replayRebuildsEveryReadModelEqualToTheLiveOnes() throws Exception {
-        try (Daemon daemon = new Daemon().start()) {
-            daemon.importBusybox();
-            assertEquals(3, daemon.tally("run", "--rm", "busybox", "sh", "-c", "exit 3").code());
-            assertEquals(0, daemon.tally("run", "-d", "--name", "kept", "-v", "data:/data", "busybox", "sleep", "60").code());
-            assertEquals(0, daemon.tally("exec", "kept", "true").code());
-            assertEquals(0, daemon.tally("stop", "-t", "1", "kept").code());
-            assertEquals(0, daemon.tally("create", "--name", "removed", "busybox", "true").code());
-            assertEquals(0, daemon.tally("rm", "removed").code());
-            assertEquals(0, daemon.tally("volume", "create", "scratch").code());
-            assertEquals(0, daemon.tally("volume", "rm", "scratch").code());
-            assertNotEquals(0, daemon.tally("run", "--name", "failed", "busybox", "no-such-command").code());
-            daemon.stop();
+    void replayRebuildsEveryReadModelEqualToTheLiveOnes(@BusyboxDaemon Daemon daemon) throws Exception {
+        assertEquals(3, daemon.tally("run", "--rm", "busybox", "sh", "-c", "exit 3").code());
+        assertEquals(0, daemon.tally("run", "-d", "--name", "kept", "-v", "data:/data", "busybox", "sleep", "60").code());
+        assertEquals(0, daemon.tally("exec", "kept", "true").code());
+        assertEquals(0, daemon.tally("stop", "-t", "1", "kept").code());
+        assertEquals(0, daemon.tally("create", "--name", "removed", "busybox", "true").code());
+        assertEquals(0, daemon.tally("rm", "removed").code());
+        assertEquals(0, daemon.tally("volume", "create", "scratch").code());
+        assertEquals(0, daemon.tally("volume", "rm", "scratch").code());
+        assertNotEquals(0, daemon.tally("run", "--name", "failed", "busybox", "no-such-command").code());
+        daemon.stop();
 
-            Map<String, List<String>> live = dump(daemon);
-            TABLES.forEach(t -> assertTrue(!live.get(t).isEmpty(), t + " has rows"));
-            long events = count(daemon, "SELECT COUNT(*) FROM DomainEventEntry");
-            assertEquals(events, count(daemon, "SELECT SUM(entries) FROM audit_block"), "one audit entry an event");
-            damage(daemon);
-            assertNotEquals(live, dump(daemon), "the damage shows");
+        Map<String, List<String>> live = dump(daemon);
+        TABLES.forEach(t -> assertTrue(!live.get(t).isEmpty(), t + " has rows"));
+        long events = count(daemon, "SELECT COUNT(*) FROM DomainEventEntry");
+        assertEquals(events, count(daemon, "SELECT SUM(entries) FROM audit_block"), "one audit entry an event");
+        damage(daemon);
+        assertNotEquals(live, dump(daemon), "the damage shows");
 
-            daemon.start();
-            Daemon.Result replay = daemon.tally("admin", "replay");
-            assertEquals(0, replay.code(), replay.err());
-            assertTrue(replay.out().matches("replayed " + events + " events in [0-9.]+ s \\([0-9]+ events/s\\)\n"),
-                    replay.out());
-            assertEquals(0, daemon.tally("ps", "-a").code(), "the daemon serves on after a replay");
-            daemon.stop();
-            assertEquals(live, dump(daemon));
-            daemon.start();
-        }
+        daemon.start();
+        Daemon.Result replay = daemon.tally("admin", "replay");
+        assertEquals(0, replay.code(), replay.err());
+        assertTrue(replay.out().matches("replayed " + events + " events in [0-9.]+ s \\([0-9]+ events/s\\)\n"),
+                replay.out());
+        assertEquals(0, daemon.tally("ps", "-a").code(), "the daemon serves on after a replay");
+        daemon.stop();
+        assertEquals(live, dump(daemon));
+        daemon.start();
     }
 
     private static String url(Daemon daemon) {

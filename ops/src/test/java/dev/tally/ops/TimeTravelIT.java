@@ -7,25 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The audit log and the host as of a past time, through the real CLI and a real daemon. */
 class TimeTravelIT {
 
+    @BusyboxDaemon
     private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = new Daemon().start();
-        daemon.importBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
 
     @Test
     void psAtATimeShowsAContainerRemovedSinceAsItWasThen() {

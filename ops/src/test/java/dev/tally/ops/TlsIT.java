@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,35 +28,37 @@ class TlsIT {
     /** A CN no host has as a user: the caller stays uid -1. */
     private static final String STRANGER = "mtls-it-carol";
 
+    @BusyboxDaemon(beforeStart = MutualTls.class)
+    private static Daemon daemon;
     private static Path certs;
     private static Path otherCa;
-    private static Daemon daemon;
     private static String host;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "tally-tls-it");
-        certs = work.resolve("ca");
-        otherCa = work.resolve("other-ca");
-        subordinateIdsFor(STRANGER, 1_500_000_000L);
-        subordinateIdsFor("rsa-user", 1_500_065_536L);
-        makeCerts(certs, Map.of(), STRANGER, "root");
-        makeCerts(certs, Map.of("TALLY_CERT_KEY", "rsa"), "rsa-user");
-        makeCerts(otherCa, Map.of(), STRANGER);
-        daemon = new Daemon().start(List.of("-H", "tcp://127.0.0.1:0", "--tlsverify",
-                "--tlscacert", certs.resolve("ca.pem").toString(),
-                "--tlscert", certs.resolve("server-cert.pem").toString(),
-                "--tlskey", certs.resolve("server-key.pem").toString()));
-        daemon.importBusybox();
-        host = "tcp://127.0.0.1:" + daemon.tcpPort();
+    /**
+     * Certificates from two CAs (the daemon's own and another) under the daemon's root, which goes
+     * with it, and tallyd serving mutual TLS on 127.0.0.1.
+     */
+    static final class MutualTls implements BusyboxDaemon.BeforeStart {
+        @Override
+        public void prepare(Daemon unstarted) throws Exception {
+            Path work = Files.createDirectories(unstarted.root.resolve("tls"));
+            certs = work.resolve("ca");
+            otherCa = work.resolve("other-ca");
+            subordinateIdsFor(STRANGER, 1_500_000_000L);
+            subordinateIdsFor("rsa-user", 1_500_065_536L);
+            makeCerts(certs, Map.of(), STRANGER, "root");
+            makeCerts(certs, Map.of("TALLY_CERT_KEY", "rsa"), "rsa-user");
+            makeCerts(otherCa, Map.of(), STRANGER);
+            unstarted.withArgs("-H", "tcp://127.0.0.1:0", "--tlsverify",
+                    "--tlscacert", certs.resolve("ca.pem").toString(),
+                    "--tlscert", certs.resolve("server-cert.pem").toString(),
+                    "--tlskey", certs.resolve("server-key.pem").toString());
+        }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Daemon.exec(List.of("rm", "-rf", certs.getParent().toString()), Map.of());
+    @BeforeAll
+    static void findTheTcpPort() throws Exception {
+        host = "tcp://127.0.0.1:" + daemon.tcpPort();
     }
 
     /**
@@ -317,7 +318,8 @@ class TlsIT {
 
     @Test
     void insecureTcpOnLoopbackIsLoggedAndAnswersOnlyPingAndVersion() throws Exception {
-        try (Daemon insecure = new Daemon().start(List.of("-H", "tcp://127.0.0.1:0", "--insecure-tcp"))) {
+        // set up apart: a daemon that serves no one to run containers for needs no busybox
+        try (Daemon insecure = new Daemon().withArgs("-H", "tcp://127.0.0.1:0", "--insecure-tcp").start()) {
             assertTrue(insecure.log().contains("tallyd: WARNING: --insecure-tcp: plain TCP on tcp://127.0.0.1:0 "
                     + "identifies nobody"), insecure.log());
             String plainHost = "tcp://127.0.0.1:" + insecure.tcpPort();
