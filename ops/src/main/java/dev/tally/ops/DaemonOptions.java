@@ -1,5 +1,6 @@
 package dev.tally.ops;
 
+import dev.tally.store.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,6 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
     private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
     private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
             + "--group NAME, --store JDBC_URL, --policy FILE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
-
-    /**
-     * WRITE_DELAY=0: a commit reaches the OS before the command is acknowledged, so a kill -9 of the
-     * daemon loses no acknowledged event (H2 buffers commits for 500 ms by default).
-     * MAX_LENGTH_INPLACE_LOB=4096: event payloads up to 4 KB stay in their row instead of H2's separate
-     * LOB storage (256 bytes by default, which a container's creation exceeds); reading them back for
-     * verify, replays and events is then several times faster.
-     */
-    static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096";
 
     static DaemonOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty("user.home"));
@@ -86,12 +78,8 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         }
         TlsFlags tls = TlsFlags.of(tlsVerify, caCert, cert, key, env.get("DOCKER_CERT_PATH"), home);
         checkHosts(hosts, tls, insecureTcp);
-        // WRITE_DELAY=0: a commit reaches the OS before the command is acknowledged, so a kill -9 of
-        // the daemon loses no acknowledged event (H2 buffers commits for 500 ms by default).
-        // MAX_LENGTH_INPLACE_LOB=4096: an event's payload (a few hundred bytes of JSON) is kept in its
-        // row instead of H2's separate LOB store, which made reading the log for a replay 8x slower.
         if (store == null) {
-            store = "jdbc:h2:file:" + dataRoot.resolve("events/tally").toAbsolutePath() + H2_SETTINGS;
+            store = Store.h2File(dataRoot.resolve("events/tally").toAbsolutePath());
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
                 insecureTcp, policy);

@@ -22,6 +22,7 @@ import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
+import dev.tally.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -35,8 +36,6 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
-import org.axonframework.serialization.Serializer;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /** The daemon: wires the store, Axon, the runtime and the API, reconciles with the host, serves. */
 public final class Tallyd {
@@ -45,7 +44,7 @@ public final class Tallyd {
 
     private final DaemonOptions options;
     private final AccessPolicy policy;
-    private JdbcConnectionPool pool;
+    private Store store;
     private Configuration axon;
     private Vertx vertx;
 
@@ -86,22 +85,17 @@ public final class Tallyd {
         Files.setPosixFilePermissions(dataRoot.resolve("events"), PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(options.execRoot());
 
-        StoreCompaction.compactIfSparse(options.store(), StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
-                .ifPresent(System.out::println);
-        pool = JdbcConnectionPool.create(options.store(), "sa", "");
-        pool.setMaxConnections(16);
-        JdbcTransactions tx = new JdbcTransactions(pool);
-        Serializer serializer = EventStoreFactory.serializer();
-        ReadModels readModels = new ReadModels(tx, serializer, "jdbc:h2:mem:");
+        store = Store.open(options.store());
+        ReadModels readModels = new ReadModels(store, "jdbc:h2:mem:");
         ContainerProjection containerViews = readModels.containers();
         ImageProjection imageViews = readModels.images();
         VolumeProjection volumeViews = readModels.volumes();
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
-                .configureTransactionManager(c -> tx)
-                .configureSerializer(c -> serializer)
-                .configureEventSerializer(c -> serializer)
-                .configureEmbeddedEventStore(c -> EventStoreFactory.engine(tx, serializer))
+                .configureTransactionManager(c -> store.transactions())
+                .configureSerializer(c -> store.serializer())
+                .configureEventSerializer(c -> store.serializer())
+                .configureEmbeddedEventStore(c -> store.engine())
                 .configureAggregate(Container.class)
                 .configureAggregate(Image.class)
                 .configureAggregate(Volume.class);
@@ -135,7 +129,7 @@ public final class Tallyd {
         DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
                 axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
-        api.add(new AuditChainRoutes(new ChainAudit(new JdbcEventChain(pool, java.time.Clock.systemUTC()), access)));
+        api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));
         for (String host : options.hosts()) {
             if (!host.startsWith("unix://")) {
@@ -209,8 +203,8 @@ public final class Tallyd {
         if (axon != null) {
             axon.shutdown();
         }
-        if (pool != null) {
-            pool.dispose();
+        if (store != null) {
+            store.close();
         }
     }
 }

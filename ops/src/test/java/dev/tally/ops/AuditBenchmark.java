@@ -16,6 +16,7 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.history.HostHistory;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.projections.ReadModels;
+import dev.tally.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,9 +31,8 @@ import org.axonframework.common.transaction.Transaction;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
-import org.h2.jdbcx.JdbcConnectionPool;
+import org.axonframework.common.jdbc.ConnectionProvider;
 
 /**
  * Not a test: fills a temporary H2 store with realistic events (container sessions of several users,
@@ -59,37 +59,25 @@ public final class AuditBenchmark {
         Path dir = keep ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("tally-audit-bench");
         boolean filledBefore = Files.exists(dir.resolve("events/tally.mv.db"));
         Files.createDirectories(dir.resolve("events"));
-        String store = DaemonOptions.parse(new String[] {"--data-root", dir.toString()}).store();
-        if (filledBefore) {
-            // As tallyd does at start: a store written fast is mostly free space until compacted.
-            StoreCompaction.compactIfSparse(store, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
-                    .ifPresent(System.out::println);
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(store + System.getProperty("tally.bench.urlOptions", ""),
-                "sa", "");
-        pool.setMaxConnections(8);
+        String url = DaemonOptions.parse(new String[] {"--data-root", dir.toString()}).store()
+                + System.getProperty("tally.bench.urlOptions", "");
+        // As tallyd does at start: a store written fast is mostly free space until compacted.
+        Store store = Store.open(url);
         try {
-            JdbcTransactions tx = new JdbcTransactions(pool);
-            Serializer serializer = EventStoreFactory.serializer();
-            JdbcEventStorageEngine engine = EventStoreFactory.engine(tx, serializer);
-            long filled = filledBefore ? target : fill(tx, engine, target);
+            long filled = filledBefore ? target : fill(store, target);
             if (!filledBefore) {
-                pool.dispose();
-                StoreCompaction.compactIfSparse(store, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
-                        .ifPresent(System.out::println);
-                pool = JdbcConnectionPool.create(store + System.getProperty("tally.bench.urlOptions", ""), "sa", "");
-                pool.setMaxConnections(8);
-                tx = new JdbcTransactions(pool);
+                store.close();
+                store = Store.open(url);
             }
             if (middleContainer.isEmpty()) {
                 middleContainer = System.getProperty("tally.bench.container", "alice_1");
             }
             if (!Boolean.getBoolean("tally.bench.skipReadOnly")) {
-                readOnly(pool, null);
-                readOnly(pool, serializer);
+                readOnly(store.connections(), null);
+                readOnly(store.connections(), store.serializer());
             }
 
-            ReadModels models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
+            ReadModels models = new ReadModels(store, "jdbc:h2:mem:");
             models.createMissingTables();
             // The first replay in a JVM also pays for compiling its code (C2, on the same two cores);
             // a daemon pays that once, at its first replay.
@@ -113,7 +101,7 @@ public final class AuditBenchmark {
             query(models, "export --from " + filled / 2 + " (the second half of the log)", AuditFilter.from(filled / 2, null));
             System.out.printf(Locale.ROOT, "store: %d MB for %d events%n", size(dir) / 1_000_000, filled);
         } finally {
-            pool.dispose();
+            store.close();
             if (!keep) {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -123,11 +111,11 @@ public final class AuditBenchmark {
     }
 
     /** Reading and deserializing the log alone, as a replay does, to tell the read from the writes. */
-    private static void readOnly(JdbcConnectionPool pool, Serializer serializer) throws java.sql.SQLException {
+    private static void readOnly(ConnectionProvider connections, Serializer serializer) throws java.sql.SQLException {
         long t0 = System.nanoTime();
         long n = 0;
         long blobBytes = 0;
-        try (java.sql.Connection c = pool.getConnection();
+        try (java.sql.Connection c = connections.getConnection();
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT globalIndex, payloadType, payloadRevision, payload "
                      + "FROM DomainEventEntry WHERE globalIndex > ? ORDER BY globalIndex LIMIT 5000")) {
             long last = -1;
@@ -173,7 +161,7 @@ public final class AuditBenchmark {
     }
 
     /** Appends about {@code target} events of container sessions; returns how many. */
-    static long fill(JdbcTransactions tx, JdbcEventStorageEngine engine, long target) {
+    static long fill(Store store, long target) {
         Random random = new Random(42);
         Instant clock = Instant.parse("2026-01-01T00:00:00Z");
         List<EventMessage<?>> batch = new ArrayList<>();
@@ -219,14 +207,14 @@ public final class AuditBenchmark {
                 count++;
             }
             if (batch.size() >= 1000) {
-                append(tx, engine, batch);
+                append(store, batch);
                 if (count / 100_000 != (count - 1000) / 100_000) {
                     System.out.printf(Locale.ROOT, "filled %d events (%.0f events/s)%n", count,
                             count / ((System.nanoTime() - t0) / 1e9));
                 }
             }
         }
-        append(tx, engine, batch);
+        append(store, batch);
         System.out.printf(Locale.ROOT, "filled %d events in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
         return count;
     }
@@ -235,9 +223,9 @@ public final class AuditBenchmark {
         return new GenericDomainEventMessage<>(type, id, seq, payload);
     }
 
-    private static void append(JdbcTransactions tx, JdbcEventStorageEngine engine, List<EventMessage<?>> batch) {
-        Transaction t = tx.startTransaction();
-        engine.appendEvents(batch);
+    private static void append(Store store, List<EventMessage<?>> batch) {
+        Transaction t = store.transactions().startTransaction();
+        store.engine().appendEvents(batch);
         t.commit();
         batch.clear();
     }

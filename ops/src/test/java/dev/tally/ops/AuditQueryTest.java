@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.domain.audit.query.AuditFilter;
 import dev.tally.projections.ReadModels;
+import dev.tally.store.Store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.serialization.Serializer;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,17 +38,15 @@ class AuditQueryTest {
 
     @TempDir
     Path dir;
-    private JdbcConnectionPool pool;
+    private Store store;
     private ReadModels models;
     private List<JsonNode> all;
 
     @BeforeEach
     void fillAndReplay() throws Exception {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("events/tally") + DaemonOptions.H2_SETTINGS, "sa", "");
-        JdbcTransactions tx = new JdbcTransactions(pool);
-        Serializer serializer = EventStoreFactory.serializer();
-        long events = AuditBenchmark.fill(tx, EventStoreFactory.engine(tx, serializer), 3_000);
-        models = new ReadModels(tx, serializer, "jdbc:h2:mem:");
+        store = Store.open(Store.h2File(dir.resolve("events/tally")));
+        long events = AuditBenchmark.fill(store, 3_000);
+        models = new ReadModels(store, "jdbc:h2:mem:");
         models.createMissingTables();
         assertEquals(events, models.replay().events());
         all = records(AuditFilter.from(0, null));
@@ -58,7 +55,7 @@ class AuditQueryTest {
 
     @AfterEach
     void close() {
-        pool.dispose();
+        store.close();
     }
 
     @Test
@@ -100,13 +97,12 @@ class AuditQueryTest {
     @Test
     void recordsWrittenLiveEqualTheReplayedOnes() throws Exception {
         Map<String, List<String>> replayed = dumpAuditTables();
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = store.connections().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM audit_block");
             s.execute("DELETE FROM audit_span");
         }
-        JdbcTransactions tx = new JdbcTransactions(pool);
         AnnotationEventHandlerAdapter live = new AnnotationEventHandlerAdapter(models.audit());
-        try (var events = EventStoreFactory.engine(tx, EventStoreFactory.serializer()).readEvents(null, false)) {
+        try (var events = store.engine().readEvents(null, false)) {
             events.forEach(event -> {
                 try {
                     live.handle(event);
@@ -125,7 +121,7 @@ class AuditQueryTest {
     @Test
     void aReplayThatCannotReadAnEventFailsAndKeepsTheModels() throws Exception {
         Map<String, List<String>> before = dumpAuditTables();
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = store.connections().getConnection(); Statement s = c.createStatement()) {
             s.execute("UPDATE DomainEventEntry SET payload = X'7b7b' WHERE globalIndex = 1500");
         }
         RuntimeException failed = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
@@ -136,7 +132,7 @@ class AuditQueryTest {
 
     private Map<String, List<String>> dumpAuditTables() throws Exception {
         Map<String, List<String>> tables = new TreeMap<>();
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = store.connections().getConnection(); Statement s = c.createStatement()) {
             for (String table : List.of("audit_block", "audit_span")) {
                 List<String> rows = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {

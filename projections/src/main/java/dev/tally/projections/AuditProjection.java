@@ -4,6 +4,7 @@ import dev.tally.domain.audit.query.AuditFilter;
 import dev.tally.domain.audit.query.AuditQueries;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.image.ImageReference;
+import dev.tally.store.EventLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -177,11 +178,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                 && tracked.trackingToken().position().isPresent()) {
             return tracked.trackingToken().position().getAsLong();
         }
-        try (Connection c = connection()) {
-            return EventLog.seqOf(c, event.getIdentifier());
-        } catch (SQLException e) {
-            throw failed("find event " + event.getIdentifier() + " in the log", e);
-        }
+        return log.sequenceOf(event.getIdentifier());
     }
 
     @Override
@@ -293,19 +290,15 @@ public class AuditProjection extends ViewStore implements AuditQueries {
             return 0;
         }
         List<String> records = reading(() -> {
-            try (Connection c = connection()) {
-                // Each container is looked up once per batch, as the live records looked it up.
-                Map<String, Optional<AuditRecords.KnownContainer>> seen = new HashMap<>();
-                Function<String, Optional<AuditRecords.KnownContainer>> known = id -> seen.computeIfAbsent(id, containers);
-                List<String> docs = new ArrayList<>(seqs.size());
-                log.fetch(c, seqs, event -> {
-                    String doc = AuditRecords.of(event.seq(), event.id(), event.stored(), event.payload(), known).doc();
-                    docs.add(level == AuditFilter.Level.REQUEST ? withRequest(doc, event.serialized()) : doc);
-                });
-                return docs;
-            } catch (SQLException e) {
-                throw failed("read the events of the audit records", e);
-            }
+            // Each container is looked up once per batch, as the live records looked it up.
+            Map<String, Optional<AuditRecords.KnownContainer>> seen = new HashMap<>();
+            Function<String, Optional<AuditRecords.KnownContainer>> known = id -> seen.computeIfAbsent(id, containers);
+            List<String> docs = new ArrayList<>(seqs.size());
+            log.fetch(seqs, event -> {
+                String doc = AuditRecords.of(event.seq(), event.id(), event.stored(), event.payload(), known).doc();
+                docs.add(level == AuditFilter.Level.REQUEST ? withRequest(doc, event.serialized()) : doc);
+            });
+            return docs;
         });
         records.forEach(line);
         return records.size();

@@ -3,6 +3,8 @@ package dev.tally.projections;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.history.HostHistory;
 import dev.tally.domain.history.PastHost;
+import dev.tally.store.EventLog;
+import dev.tally.store.Store;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,7 +16,6 @@ import java.util.function.Function;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.serialization.Serializer;
 
 /**
  * Every read model of the daemon, fed live by the events of each command; and the same projections
@@ -35,15 +36,14 @@ public final class ReadModels implements HostHistory {
     private final AuditProjection audit;
 
     /**
-     * @param connections the store of the events and the read models (the event's transaction when
-     *                    there is one)
-     * @param serializer  the event store's serializer
-     * @param scratchUrl  the JDBC URL of a private, empty, throwaway store (e.g. {@code jdbc:h2:mem:}),
-     *                    one per look at the past
+     * @param store      the store of the events, where the read models are kept too (written in the
+     *                   event's transaction when there is one)
+     * @param scratchUrl the JDBC URL of a private, empty, throwaway store (e.g. {@code jdbc:h2:mem:}),
+     *                   one per look at the past
      */
-    public ReadModels(ConnectionProvider connections, Serializer serializer, String scratchUrl) {
-        this.connections = connections;
-        this.log = new EventLog(connections, serializer);
+    public ReadModels(Store store, String scratchUrl) {
+        this.connections = store.connections();
+        this.log = store.log();
         this.scratchUrl = scratchUrl;
         LiveStorage live = new LiveStorage(connections, gate);
         containers = new ContainerProjection(connections, live);

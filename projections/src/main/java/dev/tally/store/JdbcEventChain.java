@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.audit.ChainVerdict;

@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

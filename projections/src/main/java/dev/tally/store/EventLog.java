@@ -1,4 +1,4 @@
-package dev.tally.projections;
+package dev.tally.store;
 
 import dev.tally.domain.DomainException;
 import java.sql.Connection;
@@ -27,9 +27,9 @@ import org.axonframework.serialization.SimpleSerializedObject;
 /**
  * The stored events read directly, in the order of their global index (an event's sequence number
  * in the audit log), page by page, each deserialized as the event store does. Faster than Axon's
- * event stream for a full pass, and the only place that knows the event table's names.
+ * event stream for a full pass. The read models and the audit read the log through this class only.
  */
-final class EventLog {
+public final class EventLog {
 
     /**
      * Events per page, pages of rows read ahead, and pages of messages deserialized ahead. What is
@@ -51,9 +51,15 @@ final class EventLog {
         this.serializer = serializer;
     }
 
-    /** The sequence number of a stored event (visible in the current transaction). */
-    static long seqOf(Connection c, String eventIdentifier) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT globalIndex FROM DomainEventEntry WHERE eventIdentifier = ?")) {
+    /**
+     * The sequence number of a stored event, as the current transaction sees the log (so an event
+     * appended in it is found before it commits).
+     *
+     * @throws DomainException FAILED when no stored event has this identifier
+     */
+    public long sequenceOf(String eventIdentifier) {
+        try (Connection c = connections.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT globalIndex FROM DomainEventEntry WHERE eventIdentifier = ?")) {
             ps.setString(1, eventIdentifier);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -61,11 +67,13 @@ final class EventLog {
                 }
                 return rs.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new StoreException("find event " + eventIdentifier + " in the log", e);
         }
     }
 
     /** Whether no event has been stored yet. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         try (Connection c = connections.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM DomainEventEntry LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
@@ -87,7 +95,7 @@ final class EventLog {
      * second deserializes them, and the caller's thread handles the page before (reading and
      * deserializing on one thread made it the slowest of two).
      */
-    long forEach(Instant until, Consumer<EventMessage<?>> handler) {
+    public long forEach(Instant until, Consumer<EventMessage<?>> handler) {
         BlockingQueue<List<Row>> rows = new ArrayBlockingQueue<>(PAGES_AHEAD);
         BlockingQueue<List<EventMessage<?>>> pages = new ArrayBlockingQueue<>(MESSAGE_PAGES_AHEAD);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -194,18 +202,26 @@ final class EventLog {
         }
     }
 
-    /** One stored event as the audit records need it. */
-    record StoredEvent(long seq, String id, Instant stored, Object payload, byte[] serialized) {
+    /** One stored event as the audit records need it: its payload deserialized, and as stored. */
+    public record StoredEvent(long seq, String id, Instant stored, Object payload, byte[] serialized) {
     }
 
     /**
-     * Hands over the stored events with these sequence numbers (ascending), in that order, read in
-     * the given connection. A dense run of numbers is read as a range.
+     * Hands over the stored events with these sequence numbers (ascending), in that order; a number
+     * with no event is left out. A dense run of numbers is read as a range.
      */
-    void fetch(Connection c, List<Long> seqs, Consumer<StoredEvent> into) throws SQLException {
+    public void fetch(List<Long> seqs, Consumer<StoredEvent> into) {
         if (seqs.isEmpty()) {
             return;
         }
+        try (Connection c = connections.getConnection()) {
+            fetch(c, seqs, into);
+        } catch (SQLException e) {
+            throw new StoreException("read events " + seqs.get(0) + " to " + seqs.get(seqs.size() - 1) + " of the log", e);
+        }
+    }
+
+    private void fetch(Connection c, List<Long> seqs, Consumer<StoredEvent> into) throws SQLException {
         long first = seqs.get(0);
         long last = seqs.get(seqs.size() - 1);
         boolean range = last - first < 4L * seqs.size();

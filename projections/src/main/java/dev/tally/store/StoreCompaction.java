@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import java.io.IOException;
 import java.nio.file.Files;

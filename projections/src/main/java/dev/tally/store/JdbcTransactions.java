@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

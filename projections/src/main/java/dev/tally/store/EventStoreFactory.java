@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

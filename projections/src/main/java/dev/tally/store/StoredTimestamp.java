@@ -1,4 +1,4 @@
-package dev.tally.projections;
+package dev.tally.store;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,7 +9,7 @@ import java.time.LocalDate;
  * replay's reading (and a third of deserializing the events' instants). Anything else is handed to
  * the general parser.
  */
-public final class StoredTimestamp {
+final class StoredTimestamp {
 
     private StoredTimestamp() {
     }
@@ -23,7 +23,7 @@ public final class StoredTimestamp {
      * The instant written exactly as {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (what {@link Instant#toString}
      * writes for years 0 to 9999), or null for any other text, valid or not.
      */
-    public static Instant strict(String text) {
+    static Instant strict(String text) {
         int n = text.length();
         if (n < 20 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
                 || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z') {

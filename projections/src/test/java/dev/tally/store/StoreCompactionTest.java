@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +21,7 @@ class StoreCompactionTest {
 
     @Test
     void aMostlyFreeStoreIsCompactedOnceAndKeepsItsData() throws Exception {
-        String url = "jdbc:h2:file:" + dir.resolve("tally") + DaemonOptions.H2_SETTINGS;
+        String url = "jdbc:h2:file:" + dir.resolve("tally") + Store.H2_SETTINGS;
         // Written fast in many commits, then mostly dropped, and closed without compacting.
         try (Connection c = DriverManager.getConnection(url + ";MAX_COMPACT_TIME=0", "sa", "");
              Statement s = c.createStatement()) {

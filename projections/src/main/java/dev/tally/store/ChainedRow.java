@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 /**
  * One row of the event table as stored: every column the chain hash covers, in the order it covers

@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.audit.ChainVerdict;
@@ -27,7 +27,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * its read model, one transaction, as tallyd does) with chained appends and with Axon's plain insert,
  * then a bulk-appended log of N events (a third of them about 700 bytes, as a container's creation is)
  * walked by verify. Not a test; run by hand:
- * {@code java -cp ops/target/test-classes:ops/target/classes:ops/target/lib/* dev.tally.ops.ChainBenchmark [COMMANDS] [EVENTS]}
+ * {@code mvn -q -B -o test-compile -pl projections -am; mvn -q -B -o dependency:build-classpath -pl projections
+ * -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp; java -cp
+ * projections/target/test-classes:projections/target/classes:domain/target/classes:$(cat projections/target/bench.cp)
+ * dev.tally.store.ChainBenchmark [COMMANDS] [EVENTS]}
  */
 final class ChainBenchmark {
 
@@ -56,7 +59,7 @@ final class ChainBenchmark {
 
     private static double commandsPerSecond(boolean chained, int commands) throws Exception {
         Path dir = Files.createTempDirectory("chain-bench");
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally") + DaemonOptions.H2_SETTINGS, "sa", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally") + Store.H2_SETTINGS, "sa", "");
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             Serializer serializer = EventStoreFactory.serializer();
@@ -89,7 +92,7 @@ final class ChainBenchmark {
             return commands / seconds;
         } finally {
             pool.dispose();
-            Daemon.exec(List.of("rm", "-rf", dir.toString()), Map.of());
+            delete(dir);
         }
     }
 
@@ -103,7 +106,7 @@ final class ChainBenchmark {
     private static void walk(int events) throws Exception {
         Path dir = Files.createTempDirectory("chain-bench");
         JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tally")
-                + System.getProperty("bench.h2.settings", DaemonOptions.H2_SETTINGS), "sa", "");
+                + System.getProperty("bench.h2.settings", Store.H2_SETTINGS), "sa", "");
         try {
             JdbcTransactions tx = new JdbcTransactions(pool);
             JdbcEventStorageEngine engine = EventStoreFactory.engine(tx, EventStoreFactory.serializer());
@@ -150,7 +153,13 @@ final class ChainBenchmark {
             System.out.printf("head: %.3f s%n", (System.nanoTime() - start) / 1e9);
         } finally {
             pool.dispose();
-            Daemon.exec(List.of("rm", "-rf", dir.toString()), Map.of());
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tally.projections;
+package dev.tally.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

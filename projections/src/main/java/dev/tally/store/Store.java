@@ -1,0 +1,108 @@
+package dev.tally.store;
+
+import dev.tally.domain.audit.EventChain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The daemon's store, one database: the event table and its hash chain, the engine through which
+ * Axon appends to it, the transactions in which events and read models commit together, and the
+ * ways to read the log back ({@link #log()}, {@link #chain()}). One per database and process: its
+ * engine appends under a lock of its own, so a second engine on the same table would break the chain.
+ */
+public final class Store implements AutoCloseable {
+
+    /**
+     * WRITE_DELAY=0: a commit reaches the OS before the command is acknowledged, so a kill -9 of the
+     * daemon loses no acknowledged event (H2 buffers commits for 500 ms by default).
+     * MAX_LENGTH_INPLACE_LOB=4096: event payloads up to 4 KB stay in their row instead of H2's separate
+     * LOB storage (256 bytes by default, which a container's creation exceeds); reading them back for
+     * verify, replays and events is then several times faster.
+     */
+    static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096";
+    private static final int MAX_CONNECTIONS = 16;
+
+    private final JdbcConnectionPool pool;
+    private final JdbcTransactions transactions;
+    private final Serializer serializer = EventStoreFactory.serializer();
+    private final EventLog log;
+    private EventStorageEngine engine;
+
+    private Store(JdbcConnectionPool pool) {
+        this.pool = pool;
+        this.transactions = new JdbcTransactions(pool);
+        this.log = new EventLog(transactions, serializer);
+    }
+
+    /** The JDBC URL of an H2 file store whose files are {@code base}{@code .mv.db} and so on, with the daemon's settings. */
+    public static String h2File(Path base) {
+        return "jdbc:h2:file:" + base + H2_SETTINGS;
+    }
+
+    /**
+     * Opens the store at this JDBC URL (an H2 database; made when missing), after compacting it when
+     * it is a large and mostly free H2 file (said on standard output). The event table is made, or
+     * given its chain, by {@link #engine()}.
+     */
+    public static Store open(String url) {
+        try {
+            StoreCompaction.compactIfSparse(url, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
+                    .ifPresent(System.out::println);
+        } catch (SQLException | IOException e) {
+            throw new StoreException("compact the store", e);
+        }
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        pool.setMaxConnections(MAX_CONNECTIONS);
+        return new Store(pool);
+    }
+
+    /** Axon's transactions on this store: the events, the token store and the read models of one commit together. */
+    public TransactionManager transactions() {
+        return transactions;
+    }
+
+    /** Connections to this store; inside a transaction, the transaction's (closing it does nothing). */
+    public ConnectionProvider connections() {
+        return transactions;
+    }
+
+    /** How events are written to and read from the event table; their stored JSON must not change shape. */
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    /**
+     * The storage engine of Axon's event store on this store, the same one on every call: its appends
+     * are links of the hash chain. The first call makes the event table when it is missing and gives a
+     * table from before the chain its chain.
+     */
+    public synchronized EventStorageEngine engine() {
+        if (engine == null) {
+            engine = EventStoreFactory.engine(transactions, serializer);
+        }
+        return engine;
+    }
+
+    /** The stored events read back in the order of their sequence numbers, as the read models and the audit need them. */
+    public EventLog log() {
+        return log;
+    }
+
+    /** The hash chain of the event table, to verify it and to take checkpoints of it. */
+    public EventChain chain() {
+        return new JdbcEventChain(pool, Clock.systemUTC());
+    }
+
+    /** Closes every connection; the store may then be opened by another process. */
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}
