@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 events=${1:-1000000}
 shift || true
-mvn -q -B -o test-compile -pl ops -am >/dev/null
-cp="ops/target/classes:ops/target/test-classes:$(ls ops/target/lib/*.jar | tr '\n' ':')"
+# The modules' own classes come from this build, not from jars of an earlier `mvn package`.
+mvn -q -B -o test-compile dependency:build-classpath -pl ops -am -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/bench.cp >/dev/null
+cp="ops/target/classes:ops/target/test-classes:$(cat ops/target/bench.cp)"
 exec java -Xmx256m -XX:+UseSerialGC -XX:NewRatio=1 -XX:FreqInlineSize=100 -Dh2.objectCache=false "$@" -Ddisable-axoniq-console-message=true -cp "$cp" \
   dev.tally.ops.AuditBenchmark "$events" ${TALLY_BENCH_STORE:+"$TALLY_BENCH_STORE"}
