@@ -39,7 +39,9 @@ final class ContainerStreams {
      * body follows when the condition is met: not-running (default), next-exit or removed.
      */
     private void await(RoutingContext ctx) {
-        String condition = ctx.request().getParam("condition", "not-running");
+        // The docker CLI 20.10 sends "condition=" when none was asked for; dockerd reads it as the default.
+        String given = ctx.request().getParam("condition");
+        String condition = given == null || given.isEmpty() ? "not-running" : given;
         if (!List.of("not-running", "next-exit", "removed").contains(condition)) {
             ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
             return;

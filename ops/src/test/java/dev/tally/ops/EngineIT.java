@@ -183,7 +183,20 @@ class EngineIT {
         assertFalse(daemon.docker("volume", "ls", "-q").out().contains("vol1"));
         assertFalse(Files.exists(daemon.root.resolve("data/volumes/vol1")));
         Daemon.Result missing = daemon.docker("volume", "inspect", "nosuch");
-        assertTrue(missing.err().contains("no such volume"), missing.err());
+        // docker 28 prints dockerd's "get nosuch: no such volume", docker 20.10 its own "No such volume: nosuch"
+        assertEquals(1, missing.code(), missing.err());
+        assertTrue(missing.err().toLowerCase(java.util.Locale.ROOT).contains("no such volume")
+                && missing.err().contains("nosuch"), missing.err());
+    }
+
+    @Test
+    void aWaitWithAnEmptyConditionWaitsForTheExitAsDockerd() {
+        // the docker CLI 20.10 sends "?condition=" for a plain `docker wait`
+        assertEquals(0, daemon.docker("run", "-d", "--name", "waited", "busybox", "sh", "-c", "exit 7").code());
+        Daemon.Result http = Daemon.exec(java.util.List.of("curl", "-s", "-w", " %{http_code}", "-X", "POST", "--unix-socket",
+                daemon.socket.toString(), "http://d/v1.41/containers/waited/wait?condition="), java.util.Map.of());
+        assertTrue(http.out().contains("\"StatusCode\":7") && http.out().endsWith(" 200"), http.out());
+        assertEquals(0, daemon.docker("rm", "waited").code());
     }
 
     @Test
