@@ -1,6 +1,5 @@
 package dev.tally.rest;
 
-import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.audit.ChainVerdict;
@@ -29,18 +28,10 @@ public final class AuditChainRoutes implements DockerApi.Routes {
 
     @Override
     public void mount(Router router, DockerApi api) {
-        router.get("/tally/v1/audit/checkpoint").handler(ctx -> {
-            Actor actor = DockerApi.callerOrDeny(ctx);
-            if (actor != null) {
-                api.blocking(ctx, () -> json(audit.checkpoint(actor)), ctx::json);
-            }
-        });
-        router.get("/tally/v1/audit/verify").handler(ctx -> {
-            Actor actor = DockerApi.callerOrDeny(ctx);
-            if (actor != null) {
-                api.blocking(ctx, () -> json(audit.verify(actor, checkpoint(ctx))), ctx::json);
-            }
-        });
+        router.get("/tally/v1/audit/checkpoint").handler(ctx -> Call.run(ctx,
+                caller -> json(audit.checkpoint(caller)), Call.json(ctx)));
+        router.get("/tally/v1/audit/verify").handler(ctx -> Call.run(ctx,
+                caller -> json(audit.verify(caller, checkpoint(ctx))), Call.json(ctx)));
     }
 
     /** The checkpoint in the query, or null when it has none; half a checkpoint is a 400. */

@@ -1,6 +1,5 @@
 package dev.tally.rest;
 
-import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.audit.query.AuditFilter;
@@ -43,24 +42,24 @@ public final class AuditRoutes implements DockerApi.Routes {
 
     @Override
     public void mount(Router r, DockerApi api) {
-        r.get("/tally/v1/audit/log").handler(ctx -> lines(ctx, api, "audit.log", logFilter(ctx)));
-        r.get("/tally/v1/audit/export").handler(ctx -> lines(ctx, api, "audit.export",
+        r.get("/tally/v1/audit/log").handler(ctx -> lines(ctx, "audit.log", logFilter(ctx)));
+        r.get("/tally/v1/audit/export").handler(ctx -> lines(ctx, "audit.export",
                 AuditFilter.from(longParam(ctx, "from", 0), level(ctx))));
-        r.post("/tally/v1/admin/replay").handler(ctx -> asAdmin(ctx, api, "admin.replay", history::replay,
+        r.post("/tally/v1/admin/replay").handler(ctx -> asAdmin(ctx, "admin.replay", history::replay,
                 report -> ctx.json(new JsonObject().put("events", report.events()).put("seconds", report.seconds())
                         .put("eventsPerSecond", report.eventsPerSecond()))));
         // Before the Docker routes (order 0 comes right after the version handler): a request with
         // ?at= is answered from the past, any other goes on to the present.
-        r.get("/containers/json").order(0).handler(ctx -> past(ctx, api, p -> containerList(ctx, p, at(ctx))));
-        r.get("/containers/:id/json").order(0).handler(ctx -> past(ctx, api, p -> DockerJson.inspect(
+        r.get("/containers/json").order(0).handler(ctx -> past(ctx, p -> containerList(ctx, p, at(ctx))));
+        r.get("/containers/:id/json").order(0).handler(ctx -> past(ctx, p -> DockerJson.inspect(
                 p.containers().find(ctx.pathParam("id")).orElseThrow(() -> DomainException.notFound(
                         "No such container: " + ctx.pathParam("id"))), at(ctx))));
-        r.get("/images/json").order(0).handler(ctx -> past(ctx, api, p -> {
+        r.get("/images/json").order(0).handler(ctx -> past(ctx, p -> {
             JsonArray out = new JsonArray();
             p.images().list().forEach(i -> out.add(DockerJson.imageSummary(i)));
             return out;
         }));
-        r.getWithRegex("^/images/(?<name>.+)/json$").order(0).handler(ctx -> past(ctx, api, p -> {
+        r.getWithRegex("^/images/(?<name>.+)/json$").order(0).handler(ctx -> past(ctx, p -> {
             String name = ctx.pathParam("name");
             ImageView image = p.images().find(name).orElseThrow(() -> DomainException.notFound("No such image: " + name));
             return DockerJson.imageInspect(image);
@@ -86,10 +85,10 @@ public final class AuditRoutes implements DockerApi.Routes {
         throw DomainException.invalid("invalid level: " + v + " (Metadata or Request)");
     }
 
-    private void lines(RoutingContext ctx, DockerApi api, String action, AuditFilter filter) {
-        asAdmin(ctx, api, action, () -> true, ok -> {
+    private void lines(RoutingContext ctx, String action, AuditFilter filter) {
+        asAdmin(ctx, action, () -> true, ok -> {
             HttpServerResponse resp = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
-            api.vertx().executeBlocking(() -> {
+            ctx.vertx().executeBlocking(() -> {
                 StringBuilder chunk = new StringBuilder();
                 try {
                     audit.log(filter, line -> {
@@ -130,14 +129,14 @@ public final class AuditRoutes implements DockerApi.Routes {
     }
 
     /** A question about the past if the request has ?at=, else the next route's business. */
-    private void past(RoutingContext ctx, DockerApi api, Function<PastHost, Object> question) {
+    private void past(RoutingContext ctx, Function<PastHost, Object> question) {
         String at = ctx.request().getParam("at");
         if (at == null || at.isEmpty()) {
             ctx.next();
             return;
         }
         Instant when = at(ctx);
-        asAdmin(ctx, api, "history.at", () -> history.at(when, question),
+        asAdmin(ctx, "history.at", () -> history.at(when, question),
                 answer -> ctx.response().putHeader("Content-Type", "application/json").end(answer.toString()));
     }
 
@@ -153,14 +152,10 @@ public final class AuditRoutes implements DockerApi.Routes {
         return out;
     }
 
-    private <T> void asAdmin(RoutingContext ctx, DockerApi api, String action, java.util.concurrent.Callable<T> work,
+    private <T> void asAdmin(RoutingContext ctx, String action, java.util.concurrent.Callable<T> work,
                              java.util.function.Consumer<T> done) {
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
-        api.blocking(ctx, () -> {
-            access.requireAdmin(actor, action, "");
+        Call.run(ctx, caller -> {
+            access.requireAdmin(caller, action, "");
             return work.call();
         }, done);
     }

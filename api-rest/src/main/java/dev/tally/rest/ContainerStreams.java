@@ -1,6 +1,5 @@
 package dev.tally.rest;
 
-import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerStatus;
@@ -46,11 +45,7 @@ final class ContainerStreams {
             ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
             return;
         }
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.wait"), initial -> {
+        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", "application/json");
             resp.writeHead();
@@ -86,11 +81,7 @@ final class ContainerStreams {
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
         boolean stdin = DockerApi.flag(ctx, "stdin");
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.attach"), c -> {
+        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
                 interactive(ctx, c, tty, stdin);
@@ -179,11 +170,7 @@ final class ContainerStreams {
         int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
-        api.blocking(ctx, () -> api.containers().require(ContainerRoutes.id(ctx), actor, "container.logs"), c -> {
+        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"

@@ -26,7 +26,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -127,12 +126,7 @@ public final class DockerApi {
         r.route(HttpMethod.GET, "/_ping").handler(ctx -> ping(ctx, true));
         r.route(HttpMethod.HEAD, "/_ping").handler(ctx -> ping(ctx, false));
         r.get("/version").handler(ctx -> ctx.json(version()));
-        r.get("/info").handler(ctx -> {
-            Actor actor = callerOrDeny(ctx);
-            if (actor != null) {
-                blocking(ctx, () -> info(actor), ctx::json);
-            }
-        });
+        r.get("/info").handler(ctx -> Call.run(ctx, this::info, Call.json(ctx)));
         new ContainerRoutes(this).mount(r);
         new ContainerStreams(this).mount(r);
         new ExecRoutes(this).mount(r);
@@ -243,34 +237,9 @@ public final class DockerApi {
         }
     }
 
-    /** The caller, from the kernel; or a DENIED answer sent and null returned. */
+    /** The caller, from the kernel; or a DENIED answer sent and null returned. See {@link Call}. */
     static Actor callerOrDeny(RoutingContext ctx) {
-        try {
-            return CallerIdentity.of(ctx.request()).withUserAgent(ctx.request().getHeader("User-Agent"));
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
-            return null;
-        }
-    }
-
-    /** A request body as JSON; empty means {}; anything else that is not an object is a 400. */
-    static JsonObject jsonBody(io.vertx.core.buffer.Buffer body) {
-        try {
-            return body.length() == 0 ? new JsonObject() : body.toJsonObject();
-        } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
-            throw DomainException.invalid("invalid JSON: " + e.getMessage());
-        }
-    }
-
-    /** Runs blocking work off the event loop; failures become Docker error responses. */
-    <T> void blocking(RoutingContext ctx, Callable<T> work, Consumer<T> done) {
-        vertx.executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                done.accept(ar.result());
-            } else {
-                ErrorMapper.send(ctx.response(), ar.cause());
-            }
-        });
+        return Call.caller(ctx);
     }
 
     Vertx vertx() {

@@ -1,6 +1,5 @@
 package dev.tally.rest;
 
-import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerView;
@@ -21,100 +20,6 @@ final class DockerJson {
     static final String LOG_DRIVER = "json-file";
 
     private DockerJson() {
-    }
-
-    /** The body of {@code POST /containers/create}. Unknown fields are ignored, wrong types are 400. */
-    static ContainerConfig config(JsonObject body) {
-        try {
-            JsonObject host = body.getJsonObject("HostConfig", new JsonObject());
-            UnsupportedOptions.refuse(host);
-            List<ContainerConfig.Mount> mounts = new ArrayList<>();
-            for (String bind : strings(host.getJsonArray("Binds"))) {
-                mounts.add(bind(bind));
-            }
-            Map<String, String> labels = new LinkedHashMap<>();
-            body.getJsonObject("Labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
-            String image = body.getString("Image");
-            if (image == null || image.isBlank()) {
-                throw DomainException.invalid("config.Image: an image is required");
-            }
-            long memory = longOf(host, "Memory");
-            long nanoCpus = longOf(host, "NanoCpus");
-            long pids = longOf(host, "PidsLimit");
-            if (memory < 0 || nanoCpus < 0) {
-                throw DomainException.invalid("HostConfig: Memory and NanoCpus must not be negative");
-            }
-            if (memory > 0 && memory < 6 * 1024 * 1024) {
-                throw DomainException.invalid("Minimum memory limit allowed is 6MB");
-            }
-            return new ContainerConfig(image, strings(body.getJsonArray("Entrypoint")), strings(body.getJsonArray("Cmd")),
-                    strings(body.getJsonArray("Env")), body.getString("WorkingDir"), body.getString("User"),
-                    body.getString("Hostname"), labels, body.getBoolean("Tty", false), body.getBoolean("OpenStdin", false),
-                    mounts, new ContainerConfig.Limits(memory, nanoCpus, Math.max(0, pids)),
-                    host.getString("NetworkMode"), host.getBoolean("AutoRemove", false), hostAccess(host),
-                    new ContainerConfig.Hardening(host.getBoolean("ReadonlyRootfs", false), strings(host.getJsonArray("CapDrop"))),
-                    tmpfs(host.getJsonObject("Tmpfs")));
-        } catch (ClassCastException e) {
-            throw DomainException.invalid("invalid JSON in the container config: " + e.getMessage());
-        }
-    }
-
-    /** HostConfig.Tmpfs: container path → mount options (may be empty). */
-    private static Map<String, String> tmpfs(JsonObject tmpfs) {
-        Map<String, String> mounts = new LinkedHashMap<>();
-        if (tmpfs != null) {
-            tmpfs.forEach(e -> mounts.put(e.getKey(), e.getValue() == null ? "" : String.valueOf(e.getValue())));
-        }
-        return mounts;
-    }
-
-    private static ContainerConfig.HostAccess hostAccess(JsonObject host) {
-        List<String> devices = new ArrayList<>();
-        JsonArray devs = host.getJsonArray("Devices");
-        if (devs != null) {
-            for (int i = 0; i < devs.size(); i++) {
-                JsonObject d = devs.getJsonObject(i);
-                String onHost = d.getString("PathOnHost", "");
-                String inside = d.getString("PathInContainer", onHost);
-                String perms = d.getString("CgroupPermissions", "rwm");
-                devices.add(onHost + ":" + (inside.isEmpty() ? onHost : inside) + ":" + (perms.isEmpty() ? "rwm" : perms));
-            }
-        }
-        return new ContainerConfig.HostAccess(host.getBoolean("Privileged", false), strings(host.getJsonArray("CapAdd")),
-                devices, strings(host.getJsonArray("SecurityOpt")), host.getString("PidMode"));
-    }
-
-    private static long longOf(JsonObject o, String key) {
-        Object v = o.getValue(key);
-        if (v == null) {
-            return 0;
-        }
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        throw DomainException.invalid("HostConfig." + key + ": expected a number, got " + v);
-    }
-
-    static ContainerConfig.Mount bind(String spec) {
-        String[] p = spec.split(":");
-        if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
-            throw DomainException.invalid("invalid volume specification: '" + spec + "'");
-        }
-        boolean ro = p.length == 3 && List.of(p[2].split(",")).contains("ro");
-        if (p.length == 3 && !p[2].matches("(ro|rw|z|Z)(,(ro|rw|z|Z))*")) {
-            throw DomainException.invalid("invalid mode: " + p[2]);
-        }
-        return new ContainerConfig.Mount(p[0], p[1], ro);
-    }
-
-    private static List<String> strings(JsonArray a) {
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            for (Object o : a) {
-                out.add(String.valueOf(o));
-            }
-        }
-        return out;
     }
 
     static List<String> args(ContainerView v) {

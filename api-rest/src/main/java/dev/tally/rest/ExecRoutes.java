@@ -1,9 +1,9 @@
 package dev.tally.rest;
 
-import dev.tally.domain.Actor;
 import dev.tally.domain.container.ExecSession;
-import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.RunningExec;
+import dev.tally.rest.body.ExecCreateBody;
+import dev.tally.rest.body.ExecStartBody;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,87 +28,49 @@ final class ExecRoutes {
     }
 
     void mount(Router r) {
-        r.post("/containers/:id/exec").handler(this::create);
+        r.post("/containers/:id/exec").handler(ctx -> Call.withBody(ctx, ExecCreateBody.class,
+                (caller, body) -> api.containers().createExec(ContainerRoutes.id(ctx), body.spec(), caller),
+                id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id))));
         r.post("/exec/:id/start").handler(this::start);
-        r.get("/exec/:id/json").handler(ctx -> {
-            Actor actor = DockerApi.callerOrDeny(ctx);
-            if (actor != null) {
-                api.blocking(ctx, () -> inspect(api.containers().execSession(ctx.pathParam("id"), actor)),
-                        json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()));
-            }
-        });
-        r.post("/exec/:id/resize").handler(ctx -> {
-            Actor actor = DockerApi.callerOrDeny(ctx);
-            if (actor != null) {
-                api.blocking(ctx, () -> {
-                    api.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
-                            ContainerRoutes.intParam(ctx, "w", 0), actor);
-                    return true;
-                }, done -> ctx.response().setStatusCode(200).end());
-            }
-        });
+        r.get("/exec/:id/json").handler(ctx -> Call.run(ctx,
+                caller -> inspect(api.containers().execSession(ctx.pathParam("id"), caller)), Call.json(ctx)));
+        r.post("/exec/:id/resize").handler(ctx -> Call.run(ctx, caller -> {
+            api.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
+                    ContainerRoutes.intParam(ctx, "w", 0), caller);
+            return true;
+        }, done -> ctx.response().setStatusCode(200).end()));
     }
 
-    private void create(RoutingContext ctx) {
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
-        ctx.request().body().onComplete(body -> {
-            if (body.failed()) {
-                ErrorMapper.send(ctx.response(), body.cause());
-                return;
-            }
-            api.blocking(ctx, () -> {
-                JsonObject json = DockerApi.jsonBody(body.result());
-                ExecSpec spec = new ExecSpec(strings(json.getJsonArray("Cmd")), json.getBoolean("Tty", false),
-                        json.getString("User"), json.getString("WorkingDir"), strings(json.getJsonArray("Env")));
-                return api.containers().createExec(ContainerRoutes.id(ctx), spec, actor);
-            }, id -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("Id", id).encode()));
-        });
+    /** A started exec, and how its start was asked for. */
+    private record Started(ExecStartBody asked, ExecSession session, RunningExec exec) {
     }
 
     private void start(RoutingContext ctx) {
-        Actor actor = DockerApi.callerOrDeny(ctx);
-        if (actor == null) {
-            return;
-        }
         String execId = ctx.pathParam("id");
-        ctx.request().body().onComplete(body -> {
-            if (body.failed()) {
-                ErrorMapper.send(ctx.response(), body.cause());
+        Call.withBody(ctx, ExecStartBody.class, (caller, body) -> {
+            ExecSession session = api.containers().execSession(execId, caller);
+            RunningExec running = api.containers().startExec(execId, caller);
+            if (body.sized()) {
+                running.process().resize(body.height(), body.width());
+            }
+            return new Started(body, session, running);
+        }, started -> {
+            RunningExec exec = started.exec();
+            if (started.asked().detach()) {
+                drain(exec.process().stdout());
+                drain(exec.process().stderr());
+                ctx.response().setStatusCode(200).end();
                 return;
             }
-            api.blocking(ctx, () -> {
-                JsonObject json = DockerApi.jsonBody(body.result());
-                ExecSession session = api.containers().execSession(execId, actor);
-                RunningExec running = api.containers().startExec(execId, actor);
-                JsonArray consoleSize = json.getJsonArray("ConsoleSize");
-                if (consoleSize != null && consoleSize.size() == 2) {
-                    running.process().resize(number(consoleSize.getValue(0)), number(consoleSize.getValue(1)));
-                }
-                return new Object[] {json.getBoolean("Detach", false), session, running};
-            }, started -> {
-                boolean detach = (Boolean) started[0];
-                ExecSession session = (ExecSession) started[1];
-                RunningExec exec = (RunningExec) started[2];
-                if (detach) {
-                    drain(exec.process().stdout());
-                    drain(exec.process().stderr());
-                    ctx.response().setStatusCode(200).end();
+            boolean tty = started.session().spec().tty();
+            Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
+                    : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
+                if (ar.failed()) {
+                    ErrorMapper.send(ctx.response(), ar.cause());
                     return;
                 }
-                boolean tty = session.spec().tty();
-                Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
-                        : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
-                    if (ar.failed()) {
-                        ErrorMapper.send(ctx.response(), ar.cause());
-                        return;
-                    }
-                    Hijack.onInputShutdown(ctx.request(), () -> closeQuietly(exec.process().stdin()));
-                    stream(ar.result(), exec, tty);
-                });
+                Hijack.onInputShutdown(ctx.request(), () -> closeQuietly(exec.process().stdin()));
+                stream(ar.result(), exec, tty);
             });
         });
     }
@@ -193,18 +154,6 @@ final class ExecRoutes {
                         .put("privileged", false).put("user", s.spec().user()));
     }
 
-
-    private static List<String> strings(JsonArray a) {
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            a.forEach(o -> out.add(String.valueOf(o)));
-        }
-        return out;
-    }
-
-    private static int number(Object value) {
-        return value instanceof Number n ? n.intValue() : 0;
-    }
 
     private static void closeQuietly(OutputStream out) {
         try {

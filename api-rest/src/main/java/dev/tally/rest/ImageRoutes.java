@@ -25,23 +25,22 @@ final class ImageRoutes {
 
     void mount(Router r) {
         r.post("/images/create").handler(this::create);
-        r.get("/images/json").handler(ctx -> api.blocking(ctx, () -> {
+        r.get("/images/json").handler(ctx -> Call.anyone(ctx, () -> {
             JsonArray out = new JsonArray();
             for (ImageView i : api.imageQueries().list()) {
                 out.add(DockerJson.imageSummary(i));
             }
             return out;
-        }, out -> ctx.response().putHeader("Content-Type", "application/json").end(out.encode())));
+        }, Call.json(ctx)));
         r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> {
             String name = ctx.pathParam("name");
-            api.blocking(ctx, () -> DockerJson.imageInspect(api.imageQueries().find(name)
-                            .orElseThrow(() -> DomainException.notFound("No such image: " + name))),
-                    json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()));
+            Call.anyone(ctx, () -> DockerJson.imageInspect(api.imageQueries().find(name)
+                    .orElseThrow(() -> DomainException.notFound("No such image: " + name))), Call.json(ctx));
         });
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor = DockerApi.callerOrDeny(ctx);
+        Actor actor = Call.caller(ctx);
         if (actor == null) {
             return;
         }
@@ -79,7 +78,7 @@ final class ImageRoutes {
                         ErrorMapper.send(ctx.response(), piped.cause());
                         return;
                     }
-                    api.blocking(ctx, () -> {
+                    Call.anyone(ctx, () -> {
                         try (InputStream in = Files.newInputStream(upload)) {
                             return api.images().importRootfs(in, reference, actor);
                         } finally {

@@ -66,4 +66,27 @@ class ContainerOptionsIT {
         assertEquals("", daemon.docker("ps", "-aq", "--filter", "ancestor=busybox", "--filter", "status=created").out(),
                 "nothing was left behind");
     }
+
+    /** docker-java (Testcontainers) sends nearly every field as null: to tally, as to dockerd, each is its zero value. */
+    @Test
+    void aCreateBodyOfNullsMakesAContainerThatStarts() {
+        java.nio.file.Path body = java.nio.file.Path.of(System.getProperty("user.dir"))
+                .resolveSibling("api-rest/src/test/resources/dev/tally/rest/body/docker-java-create.json");
+        Daemon.Result created = curl("-H", "Content-Type: application/json", "--data-binary", "@" + body,
+                "http://d/v1.50/containers/create?name=nulls");
+        assertTrue(created.out().endsWith("201"), created.out());
+        assertEquals("204", curl("-X", "POST", "http://d/v1.50/containers/nulls/start").out());
+        assertEquals("{\"StatusCode\":0,\"Error\":null}\n200", curl("-X", "POST", "http://d/v1.50/containers/nulls/wait").out());
+        assertEquals("hi\n", daemon.docker("logs", "nulls").out());
+        assertEquals("false none true\n", daemon.docker("inspect", "-f",
+                "{{.Config.Tty}} {{.HostConfig.NetworkMode}} {{index .Config.Labels \"org.testcontainers\"}}", "nulls").out());
+        assertEquals(0, daemon.docker("rm", "nulls").code());
+    }
+
+    private static Daemon.Result curl(String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("curl", "-s", "-w", "%{http_code}",
+                "--unix-socket", daemon.socket.toString()));
+        cmd.addAll(java.util.List.of(args));
+        return Daemon.exec(cmd, java.util.Map.of());
+    }
 }

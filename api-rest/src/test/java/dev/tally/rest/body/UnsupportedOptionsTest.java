@@ -1,4 +1,4 @@
-package dev.tally.rest;
+package dev.tally.rest.body;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,10 +24,10 @@ class UnsupportedOptionsTest {
 
     @Test
     void aPlainRunIsAccepted() {
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject(PLAIN_RUN)));
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject()));
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(new JsonObject(PLAIN_RUN).put("IpcMode", "private")
-                .put("Runtime", "runc").put("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()))));
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject(PLAIN_RUN))));
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject())));
+        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject(PLAIN_RUN).put("IpcMode", "private")
+                .put("Runtime", "runc").put("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray())))));
     }
 
     @Test
@@ -44,11 +44,15 @@ class UnsupportedOptionsTest {
                 Map.entry("RestartPolicy", new JsonObject().put("Name", "always")));
         for (Map.Entry<String, Object> option : asked.entrySet()) {
             JsonObject host = new JsonObject(PLAIN_RUN).put(option.getKey(), option.getValue());
-            DomainException refused = assertThrows(DomainException.class, () -> UnsupportedOptions.refuse(host),
+            DomainException refused = assertThrows(DomainException.class, () -> UnsupportedOptions.refuse(host(host)),
                     option.getKey());
             assertEquals(DomainException.Kind.INVALID, refused.kind());
             assertEquals(true, refused.getMessage().contains("(HostConfig." + option.getKey() + ") is not supported by tally yet"),
                     refused.getMessage());
         }
+    }
+
+    private static HostConfigBody host(JsonObject json) {
+        return Bodies.read(json.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8), HostConfigBody.class);
     }
 }

@@ -1,0 +1,64 @@
+package dev.tally.rest.body;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.ContainerConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /containers/create}: the fields of Docker's container config that tally
+ * reads, and its {@link HostConfigBody}. {@code NetworkingConfig} and the rest are ignored.
+ */
+public record ContainerCreateBody(
+        String image,
+        List<String> entrypoint,
+        List<String> cmd,
+        List<String> env,
+        String workingDir,
+        String user,
+        String hostname,
+        Map<String, String> labels,
+        boolean tty,
+        boolean openStdin,
+        HostConfigBody hostConfig) {
+
+    public ContainerCreateBody {
+        hostConfig = hostConfig == null ? HostConfigBody.ZERO : hostConfig;
+    }
+
+    /**
+     * The container config asked for. INVALID without an image, for a negative or too small limit,
+     * a bad bind, or an option tally does not apply yet ({@link UnsupportedOptions}).
+     */
+    public ContainerConfig config() {
+        HostConfigBody host = hostConfig;
+        UnsupportedOptions.refuse(host);
+        List<ContainerConfig.Mount> mounts = host.binds().stream().map(ContainerCreateBody::bind).toList();
+        if (image.isBlank()) {
+            throw DomainException.invalid("config.Image: an image is required");
+        }
+        if (host.memory() < 0 || host.nanoCpus() < 0) {
+            throw DomainException.invalid("HostConfig: Memory and NanoCpus must not be negative");
+        }
+        if (host.memory() > 0 && host.memory() < 6 * 1024 * 1024) {
+            throw DomainException.invalid("Minimum memory limit allowed is 6MB");
+        }
+        return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
+                mounts, new ContainerConfig.Limits(host.memory(), host.nanoCpus(), Math.max(0, host.pidsLimit())),
+                host.networkMode(), host.autoRemove(), host.hostAccess(),
+                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs());
+    }
+
+    /** {@code source:target[:mode]}, as {@code -v} writes it; INVALID otherwise. */
+    static ContainerConfig.Mount bind(String spec) {
+        String[] p = spec.split(":");
+        if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
+            throw DomainException.invalid("invalid volume specification: '" + spec + "'");
+        }
+        boolean ro = p.length == 3 && List.of(p[2].split(",")).contains("ro");
+        if (p.length == 3 && !p[2].matches("(ro|rw|z|Z)(,(ro|rw|z|Z))*")) {
+            throw DomainException.invalid("invalid mode: " + p[2]);
+        }
+        return new ContainerConfig.Mount(p[0], p[1], ro);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tally.rest.body;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.domain.container.ContainerConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code HostConfig} of a create body: what tally applies, and the options it refuses while it
+ * cannot apply them ({@link UnsupportedOptions}); those are typed only as far as telling whether
+ * they are set needs. A new option is a field here, read into the config by {@link ContainerCreateBody}.
+ */
+public record HostConfigBody(
+        List<String> binds,
+        long memory,
+        long nanoCpus,
+        long pidsLimit,
+        String networkMode,
+        boolean autoRemove,
+        boolean privileged,
+        List<String> capAdd,
+        List<String> capDrop,
+        List<Device> devices,
+        List<String> securityOpt,
+        String pidMode,
+        boolean readonlyRootfs,
+        Map<String, String> tmpfs,
+        String ipcMode,
+        String runtime,
+        RestartPolicy restartPolicy,
+        // refused when set
+        List<Map<String, Object>> mounts,
+        Map<String, List<Object>> portBindings,
+        boolean publishAllPorts,
+        @JsonProperty("UTSMode") String utsMode,
+        String usernsMode,
+        Map<String, String> sysctls,
+        List<Map<String, Object>> ulimits,
+        String cgroupParent,
+        List<String> links,
+        List<String> volumesFrom,
+        boolean oomKillDisable) {
+
+    static final HostConfigBody ZERO = Bodies.zero(HostConfigBody.class);
+
+    public HostConfigBody {
+        restartPolicy = restartPolicy == null ? RestartPolicy.ZERO : restartPolicy;
+    }
+
+    /** {@code --device}: {@code PathInContainer} defaults to the host path, permissions to rwm. */
+    public record Device(String pathOnHost, String pathInContainer, String cgroupPermissions) {
+        String spec() {
+            return pathOnHost + ":" + (pathInContainer.isEmpty() ? pathOnHost : pathInContainer) + ":"
+                    + (cgroupPermissions.isEmpty() ? "rwm" : cgroupPermissions);
+        }
+    }
+
+    /** {@code --restart}: only "no" (or nothing) is applied. */
+    public record RestartPolicy(String name, long maximumRetryCount) {
+        static final RestartPolicy ZERO = new RestartPolicy("", 0);
+    }
+
+    ContainerConfig.HostAccess hostAccess() {
+        return new ContainerConfig.HostAccess(privileged, capAdd, devices.stream().map(Device::spec).toList(),
+                securityOpt, pidMode);
+    }
+}

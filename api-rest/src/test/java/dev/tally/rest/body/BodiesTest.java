@@ -1,0 +1,187 @@
+package dev.tally.rest.body;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ExecSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bodies as the real clients send them, recorded from the docker CLI 28 and docker-py, and docker-java's all-nulls. */
+class BodiesTest {
+
+    /** What {@code docker create busybox echo hi} asks for, whoever the client. */
+    private static final ContainerConfig PLAIN = new ContainerConfig("busybox", List.of(), List.of("echo", "hi"), List.of(),
+            "", "", "", Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "default", false,
+            ContainerConfig.HostAccess.NONE, ContainerConfig.Hardening.NONE, Map.of());
+
+    @Test
+    void theDockerCliCreateBodyIsReadAsAsked() {
+        assertEquals(PLAIN, create(resource("docker-cli-28-create.json")).config());
+        ContainerConfig options = create(resource("docker-cli-28-create-options.json")).config();
+        assertEquals(new ContainerConfig("busybox", List.of(), List.of("sh", "-c", "echo hi"), List.of("A=B"), "/tmp", "",
+                "", Map.of("k", "v"), false, false, List.of(new ContainerConfig.Mount("/tmp", "/data", true)),
+                new ContainerConfig.Limits(64 * 1024 * 1024, 0, 0), "default", false, ContainerConfig.HostAccess.NONE,
+                new ContainerConfig.Hardening(true, List.of("ALL")), Map.of("/run", "size=1m")), options);
+    }
+
+    @Test
+    void theDockerPyCreateBodyIsReadAsAsked() {
+        assertEquals(PLAIN, create(resource("docker-py-create.json")).config());
+    }
+
+    @Test
+    void dockerJavasNullsAreTheZeroValues() {
+        ContainerConfig config = create(resource("docker-java-create.json")).config();
+        assertEquals(Map.of("org.testcontainers", "true", "org.testcontainers.lang", "java"), config.labels());
+        assertEquals(PLAIN, withoutLabels(config));
+    }
+
+    @Test
+    void anExplicitNullAnAbsentFieldAndTheZeroValueMeanTheSame() {
+        String[] same = {
+            "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"hi\"]}",
+            "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"hi\"],\"Tty\":null,\"Env\":null,\"Labels\":null,\"HostConfig\":null}",
+            "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"hi\"],\"Tty\":false,\"Env\":[],\"Labels\":{},\"User\":\"\","
+                    + "\"HostConfig\":{\"Privileged\":false,\"AutoRemove\":false,\"RestartPolicy\":{},\"IpcMode\":\"\","
+                    + "\"Memory\":0,\"Binds\":[],\"Tmpfs\":{},\"Devices\":[]}}",
+            "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"hi\"],\"User\":null,\"HostConfig\":{\"Privileged\":null,"
+                    + "\"AutoRemove\":null,\"ReadonlyRootfs\":null,\"RestartPolicy\":null,\"Runtime\":null,\"IpcMode\":null,"
+                    + "\"Memory\":null,\"PidsLimit\":null,\"Binds\":null,\"Tmpfs\":null,\"Devices\":null,\"CapAdd\":null,"
+                    + "\"PortBindings\":null,\"Ulimits\":null,\"Sysctls\":null,\"UTSMode\":null}}",
+            "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"hi\"],\"HostConfig\":{\"RestartPolicy\":{\"Name\":null,"
+                    + "\"MaximumRetryCount\":null}}}",
+        };
+        for (String body : same) {
+            assertEquals(PLAIN, create(body).config(), body);
+        }
+    }
+
+    @Test
+    void nullsInMapsAreEmptyStringsAndNullsInListsAreLeftOut() {
+        ContainerConfig config = create("{\"Image\":\"busybox\",\"Env\":[\"A=1\",null],\"Labels\":{\"k\":null},"
+                + "\"HostConfig\":{\"Tmpfs\":{\"/run\":null},\"PortBindings\":{\"80/tcp\":null}}}").config();
+        assertEquals(List.of("A=1"), config.env());
+        assertEquals(Map.of("k", ""), config.labels());
+        assertEquals(Map.of("/run", ""), config.tmpfs());
+    }
+
+    @Test
+    void devicesReadAsTheFlagWritesThem() {
+        ContainerConfig config = create("{\"Image\":\"busybox\",\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/fuse\","
+                + "\"PathInContainer\":\"\",\"CgroupPermissions\":\"\"},{\"PathOnHost\":\"/dev/a\",\"PathInContainer\":\"/dev/b\","
+                + "\"CgroupPermissions\":\"r\"},{\"PathOnHost\":\"/dev/c\",\"PathInContainer\":null}]}}").config();
+        assertEquals(List.of("/dev/fuse:/dev/fuse:rwm", "/dev/a:/dev/b:r", "/dev/c:/dev/c:rwm"), config.hostAccess().devices());
+    }
+
+    @Test
+    void anEmptyBodyOrABareNullIsAnEmptyObject() {
+        assertEquals(Bodies.read("{}".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class),
+                Bodies.read(new byte[0], ExecCreateBody.class));
+        assertEquals(Bodies.read("{}".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class),
+                Bodies.read("null".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class));
+    }
+
+    @Test
+    void malformedJsonIsInvalid() {
+        for (String body : new String[] {"{", "{bad", "{\"Image\":\"busybox\"} trailing", "[1]", "\"busybox\"", "42"}) {
+            DomainException e = assertThrows(DomainException.class, () -> create(body), body);
+            assertEquals(DomainException.Kind.INVALID, e.kind(), body);
+            assertTrue(e.getMessage().startsWith("invalid JSON"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsInvalidAndNamesTheField() {
+        Map<String, String> wrong = Map.of(
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":\"64m\"}}", "invalid JSON: HostConfig.Memory: expected a number",
+                "{\"Image\":\"busybox\",\"Tty\":\"true\"}", "invalid JSON: Tty: expected true or false",
+                "{\"Image\":\"busybox\",\"Cmd\":\"echo hi\"}", "invalid JSON: Cmd: expected an array",
+                "{\"Image\":[\"busybox\"]}", "invalid JSON: Image: expected a string",
+                "{\"Image\":\"busybox\",\"Env\":[[]]}", "invalid JSON: Env[0]: expected a string",
+                "{\"Image\":\"busybox\",\"HostConfig\":[]}", "invalid JSON: HostConfig: expected an object",
+                "{\"Image\":\"busybox\",\"Labels\":{\"k\":{}}}", "invalid JSON: Labels.k: expected a string");
+        wrong.forEach((body, message) -> {
+            DomainException e = assertThrows(DomainException.class, () -> create(body), body);
+            assertEquals(DomainException.Kind.INVALID, e.kind(), body);
+            assertEquals(message, e.getMessage(), body);
+        });
+    }
+
+    @Test
+    void theCreateRulesStillHold() {
+        assertEquals("config.Image: an image is required", invalid("{\"Image\":null}"));
+        assertEquals("config.Image: an image is required", invalid("{\"Cmd\":[\"true\"]}"));
+        assertEquals("HostConfig: Memory and NanoCpus must not be negative",
+                invalid("{\"Image\":\"b\",\"HostConfig\":{\"NanoCpus\":-1}}"));
+        assertEquals("Minimum memory limit allowed is 6MB", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Memory\":1024}}"));
+        assertEquals("invalid volume specification: '/tmp'", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Binds\":[\"/tmp\"]}}"));
+        assertEquals("invalid mode: rx", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Binds\":[\"/tmp:/t:rx\"]}}"));
+        assertEquals("--restart always (HostConfig.RestartPolicy) is not supported by tally yet",
+                invalid("{\"Image\":\"b\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}"));
+        assertEquals(0, create("{\"Image\":\"b\",\"HostConfig\":{\"PidsLimit\":-1}}").config().limits().pidsLimit());
+    }
+
+    @Test
+    void execBodiesFromTheDockerCliAndDockerJava() {
+        ExecCreateBody cli = Bodies.read(bytes("{\"User\":\"\",\"Privileged\":false,\"Tty\":false,\"ConsoleSize\":[0,0],"
+                + "\"AttachStdin\":false,\"AttachStderr\":true,\"AttachStdout\":true,\"Detach\":false,\"DetachKeys\":\"\","
+                + "\"Env\":null,\"WorkingDir\":\"\",\"Cmd\":[\"echo\",\"hello\"]}"), ExecCreateBody.class);
+        ExecCreateBody nulls = Bodies.read(bytes("{\"AttachStdin\":null,\"AttachStdout\":true,\"AttachStderr\":true,"
+                + "\"Tty\":null,\"Env\":null,\"Privileged\":null,\"User\":null,\"WorkingDir\":null,\"ConsoleSize\":null,"
+                + "\"Cmd\":[\"echo\",\"hello\"]}"), ExecCreateBody.class);
+        ExecSpec spec = new ExecSpec(List.of("echo", "hello"), false, "", "", List.of());
+        assertEquals(spec, cli.spec());
+        assertEquals(spec, nulls.spec());
+        ExecStartBody start = Bodies.read(bytes("{\"Detach\":null,\"Tty\":null,\"ConsoleSize\":null}"), ExecStartBody.class);
+        assertEquals(new ExecStartBody(false, false, List.of()), start);
+        assertEquals(false, start.sized());
+        ExecStartBody sized = Bodies.read(bytes("{\"ConsoleSize\":[40,120],\"Detach\":false,\"Tty\":true}"), ExecStartBody.class);
+        assertEquals(List.of(40, 120), List.of(sized.height(), sized.width()));
+    }
+
+    @Test
+    void volumeAndGrantBodies() {
+        assertEquals(new VolumeCreateBody("", "", Map.of()),
+                Bodies.read(bytes("{\"Name\":null,\"Driver\":null,\"Labels\":null,\"DriverOpts\":null}"), VolumeCreateBody.class));
+        assertEquals(new VolumeCreateBody("data", "local", Map.of("k", "v")), Bodies.read(bytes(
+                "{\"Name\":\"data\",\"Driver\":\"local\",\"DriverOpts\":{},\"Labels\":{\"k\":\"v\"}}"), VolumeCreateBody.class));
+        assertEquals(new GrantBody("bob"), Bodies.read(bytes("{\"user\":\"bob\"}"), GrantBody.class));
+        assertEquals(new GrantBody(""), Bodies.read(bytes("{\"user\":null}"), GrantBody.class));
+    }
+
+    private static String invalid(String body) {
+        DomainException e = assertThrows(DomainException.class, () -> create(body).config(), body);
+        assertEquals(DomainException.Kind.INVALID, e.kind(), body);
+        return e.getMessage();
+    }
+
+    private static ContainerConfig withoutLabels(ContainerConfig c) {
+        return new ContainerConfig(c.image(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.hostname(),
+                Map.of(), c.tty(), c.openStdin(), c.mounts(), c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess(),
+                c.hardening(), c.tmpfs());
+    }
+
+    private static ContainerCreateBody create(String json) {
+        return Bodies.read(bytes(json), ContainerCreateBody.class);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = BodiesTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(name, e);
+        }
+    }
+}
