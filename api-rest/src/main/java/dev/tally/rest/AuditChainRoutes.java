@@ -27,7 +27,7 @@ public final class AuditChainRoutes implements DockerApi.Routes {
     }
 
     @Override
-    public void mount(Router router, DockerApi api) {
+    public void mount(Router router) {
         router.get("/tally/v1/audit/checkpoint").handler(ctx -> Call.run(ctx,
                 caller -> json(audit.checkpoint(caller)), Call.json(ctx)));
         router.get("/tally/v1/audit/verify").handler(ctx -> Call.run(ctx,

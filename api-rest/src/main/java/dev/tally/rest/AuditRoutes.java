@@ -41,7 +41,7 @@ public final class AuditRoutes implements DockerApi.Routes {
     }
 
     @Override
-    public void mount(Router r, DockerApi api) {
+    public void mount(Router r) {
         r.get("/tally/v1/audit/log").handler(ctx -> lines(ctx, "audit.log", logFilter(ctx)));
         r.get("/tally/v1/audit/export").handler(ctx -> lines(ctx, "audit.export",
                 AuditFilter.from(longParam(ctx, "from", 0), level(ctx))));

@@ -15,36 +15,36 @@ import java.util.Map;
 /** Container verbs that answer once: create, start, stop, kill, restart, rm, list, inspect. */
 final class ContainerRoutes {
 
-    private final DockerApi api;
+    private final DockerApi.UseCases useCases;
 
-    ContainerRoutes(DockerApi api) {
-        this.api = api;
+    ContainerRoutes(DockerApi.UseCases useCases) {
+        this.useCases = useCases;
     }
 
     void mount(Router r) {
         r.post("/containers/create").handler(ctx -> Call.withBody(ctx, ContainerCreateBody.class,
-                (caller, body) -> api.containers().create(ctx.request().getParam("name"), body.config(), caller),
+                (caller, body) -> useCases.containers().create(ctx.request().getParam("name"), body.config(), caller),
                 id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id).put("Warnings", new JsonArray()))));
         r.get("/containers/json").handler(this::list);
         r.get("/containers/:id/json").handler(ctx -> Call.run(ctx, caller -> DockerJson.inspect(
-                api.containers().require(id(ctx), caller, "container.inspect"), Instant.now()), Call.json(ctx)));
-        r.post("/containers/:id/start").handler(ctx -> Call.noContent(ctx, a -> api.containers().start(id(ctx), a)));
-        r.post("/containers/:id/stop").handler(ctx -> Call.noContent(ctx, a -> api.containers().stop(id(ctx),
+                useCases.containers().require(id(ctx), caller, "container.inspect"), Instant.now()), Call.json(ctx)));
+        r.post("/containers/:id/start").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().start(id(ctx), a)));
+        r.post("/containers/:id/stop").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().stop(id(ctx),
                 ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
-        r.post("/containers/:id/kill").handler(ctx -> Call.noContent(ctx, a -> api.containers().kill(id(ctx),
+        r.post("/containers/:id/kill").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().kill(id(ctx),
                 ctx.request().getParam("signal"), a)));
         r.post("/containers/:id/restart").handler(ctx -> Call.noContent(ctx, a -> {
-            ContainerView c = api.containers().require(id(ctx), a, "container.restart");
+            ContainerView c = useCases.containers().require(id(ctx), a, "container.restart");
             if (c.status() == ContainerStatus.RUNNING) {
-                api.containers().stop(c.id(), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a);
+                useCases.containers().stop(c.id(), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a);
             }
-            api.containers().start(c.id(), a);
+            useCases.containers().start(c.id(), a);
         }));
-        r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> api.containers().remove(id(ctx),
+        r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().remove(id(ctx),
                 DockerApi.flag(ctx, "force"), a)));
         r.post("/containers/:id/resize").handler(ctx -> Call.run(ctx, a -> {
-            ContainerView c = api.containers().require(id(ctx), a, "container.resize");
-            api.runtime().resize(c.id(), intParam(ctx, "h", 0), intParam(ctx, "w", 0));
+            ContainerView c = useCases.containers().require(id(ctx), a, "container.resize");
+            useCases.console().resize(c, intParam(ctx, "h", 0), intParam(ctx, "w", 0));
             return c;
         }, c -> ctx.response().setStatusCode(200).end()));
     }
@@ -72,7 +72,7 @@ final class ContainerRoutes {
             boolean limited = limit != null && !limit.isEmpty() && Integer.parseInt(limit) > 0;
             Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
             Instant now = Instant.now();
-            List<ContainerView> views = api.containers().list(all || limited || filters.containsKey("status"), caller);
+            List<ContainerView> views = useCases.containers().list(all || limited || filters.containsKey("status"), caller);
             JsonArray out = new JsonArray();
             int max = limited ? Integer.parseInt(limit) : Integer.MAX_VALUE;
             for (ContainerView v : views) {

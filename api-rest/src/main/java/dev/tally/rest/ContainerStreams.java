@@ -21,10 +21,10 @@ import java.util.function.Consumer;
 /** Container endpoints that stream: wait, attach (hijacked) and logs. */
 final class ContainerStreams {
 
-    private final DockerApi api;
+    private final DockerApi.UseCases useCases;
 
-    ContainerStreams(DockerApi api) {
-        this.api = api;
+    ContainerStreams(DockerApi.UseCases useCases) {
+        this.useCases = useCases;
     }
 
     void mount(Router r) {
@@ -45,7 +45,7 @@ final class ContainerStreams {
             ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
             return;
         }
-        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
+        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", "application/json");
             resp.writeHead();
@@ -62,7 +62,7 @@ final class ContainerStreams {
                     resp.end(new JsonObject().put("StatusCode", v.exitCode()).put("Error", error).encode() + "\n");
                 }
             };
-            AutoCloseable sub = api.containerQueries().subscribe(v -> {
+            AutoCloseable sub = useCases.containerQueries().subscribe(v -> {
                 if (v.id().equals(initial.id())) {
                     check.accept(v);
                 }
@@ -70,7 +70,7 @@ final class ContainerStreams {
             resp.closeHandler(x -> closeQuietly(sub));
             resp.endHandler(x -> closeQuietly(sub));
             if (condition.equals("not-running")) {
-                api.containerQueries().find(initial.id()).ifPresent(check);
+                useCases.containerQueries().find(initial.id()).ifPresent(check);
             }
         });
     }
@@ -81,13 +81,13 @@ final class ContainerStreams {
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
         boolean stdin = DockerApi.flag(ctx, "stdin");
-        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
+        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
                 interactive(ctx, c, tty, stdin);
                 return;
             }
-            LogCursor cursor = api.runtime().openLog(c.id());
+            LogCursor cursor = useCases.console().openLog(c);
             if (!withLogs) {
                 skipToEnd(cursor); // attach shows what comes from now on
             }
@@ -99,7 +99,7 @@ final class ContainerStreams {
                     return;
                 }
                 var socket = ar.result();
-                LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
+                LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor,
                         line -> (line.stream() == 1 ? stdout : stderr),
                         lines -> socket.write(frames(tty, lines, false)), () -> socket.end());
                 socket.closeHandler(x -> f.stop());
@@ -116,7 +116,7 @@ final class ContainerStreams {
      * connection is made before the process runs when the container is about to start.
      */
     private void interactive(RoutingContext ctx, ContainerView c, boolean tty, boolean stdin) {
-        java.util.concurrent.CompletableFuture<AttachStream> connecting = api.runtime().attach(c.id());
+        java.util.concurrent.CompletableFuture<AttachStream> connecting = useCases.console().attach(c);
         Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
                 : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
             if (ar.failed()) {
@@ -170,13 +170,13 @@ final class ContainerStreams {
         int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
-        Call.run(ctx, caller -> api.containers().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
+        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream");
-            LogCursor cursor = api.runtime().openLog(c.id());
-            api.vertx().executeBlocking(() -> {
+            LogCursor cursor = useCases.console().openLog(c);
+            ctx.vertx().executeBlocking(() -> {
                 Deque<LogCursor.Line> kept = new ArrayDeque<>();
                 for (LogCursor.Line line : drain(cursor)) {
                     if (wanted(line, stdout, stderr, since, until)) {
@@ -202,7 +202,7 @@ final class ContainerStreams {
                     resp.end();
                     return;
                 }
-                LogFollower f = new LogFollower(api.vertx(), api.containerQueries(), c.id(), cursor,
+                LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor,
                         line -> wanted(line, stdout, stderr, since, until),
                         lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
                 resp.closeHandler(x -> f.stop());

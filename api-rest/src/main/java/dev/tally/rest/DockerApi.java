@@ -2,7 +2,7 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.container.ContainerRuntime;
+import dev.tally.domain.container.ContainerConsole;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerQueries;
@@ -48,34 +48,30 @@ public final class DockerApi {
     public record DaemonFacts(String version, String dataRoot, String id) {
     }
 
+    /**
+     * What the Docker routes call: use cases, which check the caller and record what they do, and
+     * queries. The routes reach nothing else of the daemon: no runtime port, no command bus; the event
+     * store only for /events, until its feed is a query of its own.
+     */
+    public record UseCases(ContainerService containers, ContainerConsole console, ContainerQueries containerQueries,
+                           ImageService images, ImageQueries imageQueries, VolumeService volumes,
+                           VolumeQueries volumeQueries) {
+    }
+
     private final Vertx vertx;
-    private final ContainerService containers;
-    private final ContainerQueries containerQueries;
-    private final ImageService images;
-    private final VolumeService volumes;
-    private final VolumeQueries volumeQueries;
-    private final ImageQueries imageQueries;
-    private final ContainerRuntime runtime;
+    private final UseCases useCases;
     private final EventStore eventStore;
     private final DaemonFacts facts;
     private final List<Routes> extraRoutes = new java.util.ArrayList<>();
 
     /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
     public interface Routes {
-        void mount(Router router, DockerApi api);
+        void mount(Router router);
     }
 
-    public DockerApi(Vertx vertx, ContainerService containers, ContainerQueries containerQueries, ImageService images,
-                     ImageQueries imageQueries, VolumeService volumes, VolumeQueries volumeQueries,
-                     ContainerRuntime runtime, EventStore eventStore, DaemonFacts facts) {
+    public DockerApi(Vertx vertx, UseCases useCases, EventStore eventStore, DaemonFacts facts) {
         this.vertx = vertx;
-        this.containers = containers;
-        this.containerQueries = containerQueries;
-        this.images = images;
-        this.volumes = volumes;
-        this.volumeQueries = volumeQueries;
-        this.imageQueries = imageQueries;
-        this.runtime = runtime;
+        this.useCases = useCases;
         this.eventStore = eventStore;
         this.facts = facts;
     }
@@ -127,13 +123,13 @@ public final class DockerApi {
         r.route(HttpMethod.HEAD, "/_ping").handler(ctx -> ping(ctx, false));
         r.get("/version").handler(ctx -> ctx.json(version()));
         r.get("/info").handler(ctx -> Call.run(ctx, this::info, Call.json(ctx)));
-        new ContainerRoutes(this).mount(r);
-        new ContainerStreams(this).mount(r);
-        new ExecRoutes(this).mount(r);
-        new ImageRoutes(this).mount(r);
-        new VolumeRoutes(this).mount(r);
+        new ContainerRoutes(useCases).mount(r);
+        new ContainerStreams(useCases).mount(r);
+        new ExecRoutes(useCases).mount(r);
+        new ImageRoutes(useCases).mount(r);
+        new VolumeRoutes(useCases).mount(r);
         new EventRoutes(this).mount(r);
-        extraRoutes.forEach(x -> x.mount(r, this));
+        extraRoutes.forEach(x -> x.mount(r));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
                 DomainException.notFound("page not found")));
         return r;
@@ -202,7 +198,7 @@ public final class DockerApi {
     }
 
     private JsonObject info(Actor actor) {
-        List<ContainerView> all = containers.list(true, actor);
+        List<ContainerView> all = useCases.containers().list(true, actor);
         long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING).count();
         return new JsonObject()
                 .put("ID", facts.id())
@@ -210,7 +206,7 @@ public final class DockerApi {
                 .put("ContainersRunning", running)
                 .put("ContainersPaused", 0)
                 .put("ContainersStopped", all.size() - running)
-                .put("Images", imageQueries.list().size())
+                .put("Images", useCases.imageQueries().list().size())
                 .put("ServerVersion", facts.version())
                 .put("Driver", "overlay")
                 .put("OSType", "linux")
@@ -242,36 +238,9 @@ public final class DockerApi {
         return Call.caller(ctx);
     }
 
-    Vertx vertx() {
-        return vertx;
-    }
-
+    /** For {@link EventRoutes}: what a caller may see of the log. */
     ContainerService containers() {
-        return containers;
-    }
-
-    ContainerQueries containerQueries() {
-        return containerQueries;
-    }
-
-    ImageService images() {
-        return images;
-    }
-
-    ImageQueries imageQueries() {
-        return imageQueries;
-    }
-
-    VolumeService volumes() {
-        return volumes;
-    }
-
-    VolumeQueries volumeQueries() {
-        return volumeQueries;
-    }
-
-    ContainerRuntime runtime() {
-        return runtime;
+        return useCases.containers();
     }
 
     EventStore eventStore() {

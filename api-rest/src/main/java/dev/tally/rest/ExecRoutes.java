@@ -21,21 +21,21 @@ import java.util.concurrent.CountDownLatch;
 /** exec: create, start (hijacked, or detached), inspect, resize. */
 final class ExecRoutes {
 
-    private final DockerApi api;
+    private final DockerApi.UseCases useCases;
 
-    ExecRoutes(DockerApi api) {
-        this.api = api;
+    ExecRoutes(DockerApi.UseCases useCases) {
+        this.useCases = useCases;
     }
 
     void mount(Router r) {
         r.post("/containers/:id/exec").handler(ctx -> Call.withBody(ctx, ExecCreateBody.class,
-                (caller, body) -> api.containers().createExec(ContainerRoutes.id(ctx), body.spec(), caller),
+                (caller, body) -> useCases.containers().createExec(ContainerRoutes.id(ctx), body.spec(), caller),
                 id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id))));
         r.post("/exec/:id/start").handler(this::start);
         r.get("/exec/:id/json").handler(ctx -> Call.run(ctx,
-                caller -> inspect(api.containers().execSession(ctx.pathParam("id"), caller)), Call.json(ctx)));
+                caller -> inspect(useCases.containers().execSession(ctx.pathParam("id"), caller)), Call.json(ctx)));
         r.post("/exec/:id/resize").handler(ctx -> Call.run(ctx, caller -> {
-            api.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
+            useCases.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
                     ContainerRoutes.intParam(ctx, "w", 0), caller);
             return true;
         }, done -> ctx.response().setStatusCode(200).end()));
@@ -48,8 +48,8 @@ final class ExecRoutes {
     private void start(RoutingContext ctx) {
         String execId = ctx.pathParam("id");
         Call.withBody(ctx, ExecStartBody.class, (caller, body) -> {
-            ExecSession session = api.containers().execSession(execId, caller);
-            RunningExec running = api.containers().startExec(execId, caller);
+            ExecSession session = useCases.containers().execSession(execId, caller);
+            RunningExec running = useCases.containers().startExec(execId, caller);
             if (body.sized()) {
                 running.process().resize(body.height(), body.width());
             }

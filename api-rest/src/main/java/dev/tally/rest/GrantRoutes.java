@@ -19,7 +19,7 @@ public final class GrantRoutes implements DockerApi.Routes {
     }
 
     @Override
-    public void mount(Router router, DockerApi api) {
+    public void mount(Router router) {
         router.post("/tally/v1/containers/:id/grants").handler(ctx -> Call.withBody(ctx, GrantBody.class,
                 (caller, body) -> answer(grants.grant(ctx.pathParam("id"), body.user(), caller), body.user()),
                 Call.json(ctx, 201)));

@@ -17,24 +17,24 @@ import java.nio.file.Path;
 /** Images: import (POST /images/create?fromSrc=-), list, inspect. */
 final class ImageRoutes {
 
-    private final DockerApi api;
+    private final DockerApi.UseCases useCases;
 
-    ImageRoutes(DockerApi api) {
-        this.api = api;
+    ImageRoutes(DockerApi.UseCases useCases) {
+        this.useCases = useCases;
     }
 
     void mount(Router r) {
         r.post("/images/create").handler(this::create);
         r.get("/images/json").handler(ctx -> Call.anyone(ctx, () -> {
             JsonArray out = new JsonArray();
-            for (ImageView i : api.imageQueries().list()) {
+            for (ImageView i : useCases.imageQueries().list()) {
                 out.add(DockerJson.imageSummary(i));
             }
             return out;
         }, Call.json(ctx)));
         r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> {
             String name = ctx.pathParam("name");
-            Call.anyone(ctx, () -> DockerJson.imageInspect(api.imageQueries().find(name)
+            Call.anyone(ctx, () -> DockerJson.imageInspect(useCases.imageQueries().find(name)
                     .orElseThrow(() -> DomainException.notFound("No such image: " + name))), Call.json(ctx));
         });
     }
@@ -70,7 +70,7 @@ final class ImageRoutes {
             ErrorMapper.send(ctx.response(), new DomainException(DomainException.Kind.FAILED, "store the upload", e));
             return;
         }
-        api.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+        ctx.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(file -> ctx.request().pipeTo(file))
                 .onComplete(piped -> {
                     if (piped.failed()) {
@@ -80,7 +80,7 @@ final class ImageRoutes {
                     }
                     Call.anyone(ctx, () -> {
                         try (InputStream in = Files.newInputStream(upload)) {
-                            return api.images().importRootfs(in, reference, actor);
+                            return useCases.images().importRootfs(in, reference, actor);
                         } finally {
                             deleteQuietly(upload);
                         }

@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 /** Named volumes: create, list, inspect, remove. */
 final class VolumeRoutes {
 
-    private final DockerApi api;
+    private final DockerApi.UseCases useCases;
 
-    VolumeRoutes(DockerApi api) {
-        this.api = api;
+    VolumeRoutes(DockerApi.UseCases useCases) {
+        this.useCases = useCases;
     }
 
     void mount(Router r) {
@@ -22,24 +22,24 @@ final class VolumeRoutes {
             if (!body.driver().isEmpty() && !body.driver().equals("local")) {
                 throw DomainException.notFound("plugin \"" + body.driver() + "\" not found");
             }
-            return json(api.volumes().create(body.name(), body.labels(), caller));
+            return json(useCases.volumes().create(body.name(), body.labels(), caller));
         }, Call.json(ctx, 201)));
         r.get("/volumes").handler(ctx -> Call.run(ctx, caller -> {
             JsonArray list = new JsonArray();
-            api.volumes().list(caller).forEach(v -> list.add(json(v)));
+            useCases.volumes().list(caller).forEach(v -> list.add(json(v)));
             return new JsonObject().put("Volumes", list).put("Warnings", new JsonArray());
         }, Call.json(ctx)));
         r.get("/volumes/:name").handler(ctx -> Call.run(ctx,
-                caller -> json(api.volumes().require(ctx.pathParam("name"), caller)), Call.json(ctx)));
+                caller -> json(useCases.volumes().require(ctx.pathParam("name"), caller)), Call.json(ctx)));
         r.delete("/volumes/:name").handler(ctx -> Call.noContent(ctx,
-                caller -> api.volumes().remove(ctx.pathParam("name"), caller)));
+                caller -> useCases.volumes().remove(ctx.pathParam("name"), caller)));
     }
 
     private JsonObject json(VolumeView v) {
         return new JsonObject()
                 .put("Name", v.name())
                 .put("Driver", "local")
-                .put("Mountpoint", api.volumes().mountpoint(v.name()))
+                .put("Mountpoint", useCases.volumes().mountpoint(v.name()))
                 .put("CreatedAt", v.created().toString())
                 .put("Labels", new JsonObject(new LinkedHashMap<>(v.labels())))
                 .put("Scope", "local")

@@ -4,6 +4,7 @@ import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.container.Container;
+import dev.tally.domain.container.ContainerConsole;
 import dev.tally.domain.container.ContainerGrants;
 import dev.tally.domain.container.ContainerService;
 import dev.tally.domain.image.Image;
@@ -126,8 +127,10 @@ public final class Tallyd {
             throw new IllegalStateException("the native (epoll) transport is unavailable, and without it the "
                     + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());
         }
-        DockerApi api = new DockerApi(vertx, containers, containerViews, images, imageViews, volumes, volumeViews, runtime,
-                axon.eventStore(), new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        DockerApi.UseCases useCases = new DockerApi.UseCases(containers, new ContainerConsole(runtime), containerViews,
+                images, imageViews, volumes, volumeViews);
+        DockerApi api = new DockerApi(vertx, useCases, axon.eventStore(),
+                new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));
