@@ -83,6 +83,17 @@ class ContainerOptionsIT {
         assertEquals(0, daemon.docker("rm", "nulls").code());
     }
 
+    /** Malformed JSON and a value of the wrong type are the request's fault, in Docker's error shape. */
+    @Test
+    void aBodyThatIsNotAContainerConfigIsA400() {
+        assertEquals("{\"message\":\"invalid JSON: HostConfig.Privileged: expected true or false\"}\n400",
+                curl("-H", "Content-Type: application/json", "-d", "{\"Image\":\"busybox\",\"HostConfig\":{\"Privileged\":\"yes\"}}",
+                        "http://d/v1.50/containers/create").out());
+        Daemon.Result malformed = curl("-H", "Content-Type: application/json", "-d", "{\"Image\":", "http://d/v1.50/containers/create");
+        assertTrue(malformed.out().startsWith("{\"message\":\"invalid JSON: ") && malformed.out().endsWith("}\n400"),
+                malformed.out());
+    }
+
     private static Daemon.Result curl(String... args) {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("curl", "-s", "-w", "%{http_code}",
                 "--unix-socket", daemon.socket.toString()));
