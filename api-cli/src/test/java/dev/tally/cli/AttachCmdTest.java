@@ -4,36 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeDaemonExtension.class)
 class AttachCmdTest {
 
     private static final String ID = "abcdef0123456789".repeat(4);
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
-
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
-    }
 
     private void answerInspect(boolean running) {
         daemon.on("GET", "/containers/web/json", exchange -> exchange.respondJson(200, "{\"Id\":\"" + ID

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** tally audit checkpoint, keygen and verify against a fake daemon: signatures, verdicts and exit codes. */
+@ExtendWith(FakeDaemonExtension.class)
 class AuditCmdTest {
 
     private static final String HEAD = "{\"sequence\":42,\"hash\":\"sha256:" + "ab".repeat(32)
@@ -28,18 +30,12 @@ class AuditCmdTest {
     @TempDir
     Path dir;
 
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
 
     @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
+    void answerCommonRoutes() throws IOException {
         daemon.on("GET", "/tally/v1/audit/checkpoint", exchange -> exchange.respondJson(200, HEAD));
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
     }
 
     private void answerVerify(String json) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(FakeDaemonExtension.class)
 class ContainerVerbsTest {
 
     private static final String ID = "fedcba9876543210".repeat(4);
@@ -27,18 +28,8 @@ class ContainerVerbsTest {
     @TempDir
     Path dir;
 
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
-    }
 
     private String target(int index) {
         return URLDecoder.decode(daemon.requests().get(index).target(), StandardCharsets.UTF_8);

@@ -6,37 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeDaemonExtension.class)
 class ExecCmdTest {
 
     private static final String EXEC = "e1e2e3e4";
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
-
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
 
     @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
+    void answerCommonRoutes() throws IOException {
         daemon.on("POST", "/containers/web/exec", exchange -> exchange.respondJson(201, "{\"Id\":\"" + EXEC + "\"}"));
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
     }
 
     private List<String> paths() {

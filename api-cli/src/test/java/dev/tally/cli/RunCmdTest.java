@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,11 +15,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(FakeDaemonExtension.class)
 class RunCmdTest {
 
     private static final String ID = "0123456789abcdef".repeat(4);
@@ -27,18 +28,8 @@ class RunCmdTest {
     @TempDir
     Path dir;
 
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
-    }
 
     private void answerCreate() {
         daemon.on("POST", "/containers/create",

@@ -4,32 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.tally.cli.http.FakeDaemon;
+import dev.tally.cli.http.FakeDaemonExtension;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeDaemonExtension.class)
 class VolumeCmdTest {
 
-    @TempDir
-    Path dir;
-
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
-    }
 
     @Test
     void createSendsNameAndLabelsAndPrintsTheName() throws IOException {

@@ -14,14 +14,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(FakeDaemonExtension.class)
 class HttpClientTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(10);
@@ -29,19 +29,13 @@ class HttpClientTest {
     @TempDir
     Path dir;
 
+    /** Started before each test, closed and checked for handler failures after it. */
     private FakeDaemon daemon;
     private HttpClient client;
 
     @BeforeEach
-    void startDaemon() throws IOException {
-        daemon = FakeDaemon.start(dir);
+    void makeClient() {
         client = new HttpClient(daemon.daemonAddress());
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        daemon.close();
-        assertEquals(List.of(), daemon.failures());
     }
 
     @Test
