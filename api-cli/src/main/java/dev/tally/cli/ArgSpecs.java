@@ -13,7 +13,7 @@ import picocli.CommandLine.Range;
  * Every tally command is a fresh JVM: models built in code cost a fraction of
  * those picocli builds from annotations by reflection.
  */
-final class ArgSpecs {
+public final class ArgSpecs {
 
     private ArgSpecs() {
     }
@@ -24,14 +24,14 @@ final class ArgSpecs {
     }
 
     /** Adds an option without a value; {@link #isSet} tells whether it was given. */
-    static OptionSpec flag(CommandSpec command, String description, String... names) {
+    public static OptionSpec flag(CommandSpec command, String description, String... names) {
         OptionSpec flag = OptionSpec.builder(names).type(boolean.class).description(description).build();
         command.addOption(flag);
         return flag;
     }
 
     /** Adds an option with one value of the given type (String, Integer or Long); the last occurrence wins. */
-    static OptionSpec option(CommandSpec command, Class<?> type, String paramLabel, String description,
+    public static OptionSpec option(CommandSpec command, Class<?> type, String paramLabel, String description,
             String... names) {
         OptionSpec option = OptionSpec.builder(names).type(type).paramLabel(paramLabel)
                 .description(description).build();
@@ -49,7 +49,7 @@ final class ArgSpecs {
     }
 
     /** Adds an option that may be repeated, collecting one text value per occurrence. */
-    static OptionSpec repeatable(CommandSpec command, String paramLabel, String description, String... names) {
+    public static OptionSpec repeatable(CommandSpec command, String paramLabel, String description, String... names) {
         OptionSpec option = OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class)
                 .paramLabel(paramLabel).description(description).build();
         command.addOption(option);
@@ -62,7 +62,7 @@ final class ArgSpecs {
      * @param index its position among the positional parameters, e.g. "0"
      * @param arity "1" when required, "0..1" when optional
      */
-    static PositionalParamSpec parameter(CommandSpec command, String index, String arity, String paramLabel,
+    public static PositionalParamSpec parameter(CommandSpec command, String index, String arity, String paramLabel,
             String... description) {
         PositionalParamSpec parameter = PositionalParamSpec.builder().index(index).arity(arity)
                 .required(isRequired(arity)).type(String.class)
@@ -77,7 +77,7 @@ final class ArgSpecs {
      * @param index the positions they take, e.g. "0..*" or "1..*"
      * @param arity how many there must be, e.g. "1..*" or "0..*"
      */
-    static PositionalParamSpec parameters(CommandSpec command, String index, String arity, String paramLabel,
+    public static PositionalParamSpec parameters(CommandSpec command, String index, String arity, String paramLabel,
             String... description) {
         PositionalParamSpec parameters = PositionalParamSpec.builder().index(index).arity(arity)
                 .required(isRequired(arity)).type(List.class).auxiliaryTypes(String.class)
@@ -92,17 +92,17 @@ final class ArgSpecs {
     }
 
     /** Whether the flag was given. */
-    static boolean isSet(OptionSpec flag) {
+    public static boolean isSet(OptionSpec flag) {
         return Boolean.TRUE.equals(flag.getValue());
     }
 
     /** The parsed value of a single-valued argument, or null when it was not given and has no default. */
-    static <T> T value(ArgSpec arg) {
+    public static <T> T value(ArgSpec arg) {
         return arg.getValue();
     }
 
     /** The parsed values of a repeatable option or of list parameters; empty when none were given. */
-    static List<String> values(ArgSpec arg) {
+    public static List<String> values(ArgSpec arg) {
         List<String> values = arg.getValue();
         return values == null ? List.of() : values;
     }

@@ -17,9 +17,9 @@ import java.util.Map;
  * Every method that returns parsed JSON has checked the status first; an error
  * status becomes a {@link dev.tally.cli.http.DaemonErrorException} with the daemon's message.
  */
-final class DaemonApi {
+public final class DaemonApi {
 
-    static final String API_VERSION = "1.50";
+    public static final String API_VERSION = "1.50";
     private static final String PREFIX = "/v" + API_VERSION;
 
     private final HttpClient http;
@@ -33,7 +33,7 @@ final class DaemonApi {
      *
      * @throws CliException (exit 1) when the address is not one the CLI can use
      */
-    static DaemonApi at(String address) {
+    public static DaemonApi at(String address) {
         try {
             return new DaemonApi(new HttpClient(DaemonAddress.parse(address)));
         } catch (IllegalArgumentException badAddress) {
@@ -42,30 +42,30 @@ final class DaemonApi {
     }
 
     /** The API path of a container, e.g. {@code /containers/web}. */
-    static String containerPath(String nameOrId) {
+    public static String containerPath(String nameOrId) {
         return "/containers/" + QueryString.pathSegment(nameOrId);
     }
 
-    String address() {
+    public String address() {
         return http.address().toString();
     }
 
     /** GET and parse a JSON object. */
-    Map<String, Object> getObject(String path) throws IOException {
+    public Map<String, Object> getObject(String path) throws IOException {
         try (HttpResponse response = open(HttpRequest.get(PREFIX + path))) {
             return JSON.std.mapFrom(response.bodyText());
         }
     }
 
     /** GET and parse a JSON array. */
-    List<Object> getList(String path) throws IOException {
+    public List<Object> getList(String path) throws IOException {
         try (HttpResponse response = open(HttpRequest.get(PREFIX + path))) {
             return JSON.std.listFrom(response.bodyText());
         }
     }
 
     /** POST a JSON body and parse the JSON object answered (empty when there is no body). */
-    Map<String, Object> postJson(String path, Object body) throws IOException {
+    public Map<String, Object> postJson(String path, Object body) throws IOException {
         HttpRequest request = HttpRequest.post(PREFIX + path).withBody(RequestBody.json(JsonBody.of(body)));
         try (HttpResponse response = open(request)) {
             String text = response.bodyText();
@@ -74,42 +74,42 @@ final class DaemonApi {
     }
 
     /** POST without a body, succeeding on 2xx and 304; any answer body is discarded. */
-    void post(String path) throws IOException {
+    public void post(String path) throws IOException {
         open(HttpRequest.post(PREFIX + path)).close();
     }
 
     /** DELETE, succeeding on 2xx. */
-    void delete(String path) throws IOException {
+    public void delete(String path) throws IOException {
         open(HttpRequest.delete(PREFIX + path)).close();
     }
 
     /** Sends a request and returns the successful response with its body still streaming; the caller closes it. */
-    HttpResponse stream(String method, String path) throws IOException {
+    public HttpResponse stream(String method, String path) throws IOException {
         return open(HttpRequest.of(method, PREFIX + path));
     }
 
     /** Sends a request with a body and returns the successful response still streaming; the caller closes it. */
-    HttpResponse stream(String method, String path, RequestBody body) throws IOException {
+    public HttpResponse stream(String method, String path, RequestBody body) throws IOException {
         return open(HttpRequest.of(method, PREFIX + path).withBody(body));
     }
 
     /** Sends a request without a body and returns at once; its answer is read from what this returns. */
-    HttpClient.SentRequest send(String method, String path) throws IOException {
+    public HttpClient.SentRequest send(String method, String path) throws IOException {
         return http.send(HttpRequest.of(method, PREFIX + path));
     }
 
     /** Sends an upgrade request (e.g. attach) and returns at once; its answer is read from what this returns. */
-    HttpClient.SentRequest sendUpgrade(String path) throws IOException {
+    public HttpClient.SentRequest sendUpgrade(String path) throws IOException {
         return http.sendUpgrade(HttpRequest.post(PREFIX + path));
     }
 
     /** POSTs an upgrade request (e.g. attach) and returns the raw two-way connection. */
-    HijackedConnection hijack(String path) throws IOException {
+    public HijackedConnection hijack(String path) throws IOException {
         return http.hijack(HttpRequest.post(PREFIX + path));
     }
 
     /** POSTs an upgrade request with a JSON body (e.g. exec start) and returns the raw two-way connection. */
-    HijackedConnection hijack(String path, Object body) throws IOException {
+    public HijackedConnection hijack(String path, Object body) throws IOException {
         return http.hijack(HttpRequest.post(PREFIX + path).withBody(RequestBody.json(JsonBody.of(body))));
     }
 

@@ -17,12 +17,12 @@ import picocli.CommandLine.ParseResult;
  * container exit codes stay distinguishable); other verbs use 1. Stack traces
  * are printed only when TALLY_DEBUG=1.
  */
-final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExceptionHandler {
+public final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
-    static final int GENERAL_FAILURE = 1;
-    static final int RUN_FAILURE = 125;
+    public static final int GENERAL_FAILURE = 1;
+    public static final int RUN_FAILURE = 125;
     static final int CANNOT_INVOKE = 126;
-    static final int NOT_FOUND = 127;
+    public static final int NOT_FOUND = 127;
 
     private static final Set<String> CONTAINER_STARTING_VERBS = Set.of("run", "create");
     /** Verbs whose exit code is a verdict (0, 1, 2): their own failures use 125 to stay apart from it. */
@@ -42,7 +42,7 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
     }
 
     /** Docker's convention when a container's process could not be started: 127 not found, 126 not executable. */
-    static int startFailureCode(String message) {
+    public static int startFailureCode(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("executable file not found") || lower.contains("no such file or directory")) {
             return NOT_FOUND;
@@ -77,7 +77,7 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
     }
 
     /** Prints one line for the failure and returns the exit code. */
-    int report(String verb, Throwable failure) {
+    public int report(String verb, Throwable failure) {
         printTraceIfDebugging(failure);
         if (failure instanceof CliException cli) {
             printLine(verb, cli.getMessage());

@@ -4,12 +4,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** Builds a URL-encoded query string in the order parameters were added. */
-final class QueryString {
+public final class QueryString {
 
     private final StringBuilder text = new StringBuilder();
 
     /** Adds {@code name=value}, URL-encoding the value. */
-    QueryString add(String name, String value) {
+    public QueryString add(String name, String value) {
         text.append(text.length() == 0 ? '?' : '&')
                 .append(name)
                 .append('=')
@@ -18,12 +18,12 @@ final class QueryString {
     }
 
     /** Adds the parameter only when the value is not null. */
-    QueryString addIfPresent(String name, Object value) {
+    public QueryString addIfPresent(String name, Object value) {
         return value == null ? this : add(name, value.toString());
     }
 
     /** Adds {@code name=1} only when the flag is set. */
-    QueryString addFlag(String name, boolean set) {
+    public QueryString addFlag(String name, boolean set) {
         return set ? add(name, "1") : this;
     }
 
@@ -37,7 +37,7 @@ final class QueryString {
      * Encodes a name for use in a path, such as a container name or an image
      * reference; '/', ':' and '@' stay as they are, since image references use them.
      */
-    static String pathSegment(String value) {
+    public static String pathSegment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8)
                 .replace("+", "%20").replace("%2F", "/").replace("%3A", ":").replace("%40", "@");
     }

@@ -2,15 +2,16 @@ package dev.tally.cli;
 
 import dev.tally.cli.http.DaemonAddress;
 import dev.tally.cli.http.HttpClient;
+import dev.tally.cli.run.QuickRun;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * {@code tally}: the command-line client of tallyd. It speaks the Docker Engine
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 public final class TallyCli implements Callable<Integer> {
 
-    static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.1.0";
 
     private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
     private final OptionSpec host = ArgSpecs.option(spec, String.class, "URL",
@@ -40,7 +41,7 @@ public final class TallyCli implements Callable<Integer> {
     private final StdStreams io;
     private final Clock clock;
 
-    TallyCli(Map<String, String> env, StdStreams io, Clock clock) {
+    public TallyCli(Map<String, String> env, StdStreams io, Clock clock) {
         this.env = env;
         this.io = io;
         this.clock = clock;
@@ -59,7 +60,7 @@ public final class TallyCli implements Callable<Integer> {
     }
 
     /** Runs one command line to completion and returns the process exit code; never throws. */
-    static int execute(String[] args, Map<String, String> env, StdStreams io, Clock clock) {
+    public static int execute(String[] args, Map<String, String> env, StdStreams io, Clock clock) {
         ExitCodeMapper failures = new ExitCodeMapper(io.err(), "1".equals(env.get("TALLY_DEBUG")));
         try {
             Integer quick = QuickRun.execute(args, env, io, failures);
@@ -82,7 +83,7 @@ public final class TallyCli implements Callable<Integer> {
     }
 
     /** The root command, declared in code. */
-    CommandSpec spec() {
+    public CommandSpec spec() {
         return spec;
     }
 
@@ -94,12 +95,12 @@ public final class TallyCli implements Callable<Integer> {
     }
 
     /** The daemon address from -H, else TALLY_HOST, else the default socket. */
-    String daemonAddress() {
+    public String daemonAddress() {
         return daemonAddress(ArgSpecs.value(host), env);
     }
 
     /** The daemon address from the -H value (null when not given), else TALLY_HOST, else the default socket. */
-    static String daemonAddress(String fromOption, Map<String, String> env) {
+    public static String daemonAddress(String fromOption, Map<String, String> env) {
         if (fromOption != null && !fromOption.isBlank()) {
             return fromOption;
         }
@@ -107,7 +108,7 @@ public final class TallyCli implements Callable<Integer> {
         return fromEnv == null || fromEnv.isBlank() ? DaemonAddress.DEFAULT : fromEnv;
     }
 
-    DaemonApi daemonApi() {
+    public DaemonApi daemonApi() {
         try {
             DaemonAddress address = DaemonAddress.parse(daemonAddress());
             if (ArgSpecs.isSet(tlsVerify) || !env.getOrDefault("DOCKER_TLS_VERIFY", "").isEmpty()) {
@@ -120,15 +121,15 @@ public final class TallyCli implements Callable<Integer> {
         }
     }
 
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return env;
     }
 
-    StdStreams io() {
+    public StdStreams io() {
         return io;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 }

@@ -15,58 +15,58 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * the standard streams, and the daemon API. {@link #call()} returns the process
  * exit code.
  */
-abstract class VerbCommand implements Callable<Integer> {
+public abstract class VerbCommand implements Callable<Integer> {
 
     private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
-    VerbCommand(String name, String description) {
+    public VerbCommand(String name, String description) {
         spec.name(name);
         spec.usageMessage().description(description);
         ArgSpecs.addUsageHelp(spec);
     }
 
     /** One action on one container (or image) named on the command line. */
-    interface PerName {
+    protected interface PerName {
         void apply(String name) throws IOException;
     }
 
     /** The picocli command of this verb, to add to the root command. */
-    final CommandSpec spec() {
+    public final CommandSpec spec() {
         return spec;
     }
 
-    final OptionSpec flag(String description, String... names) {
+    protected final OptionSpec flag(String description, String... names) {
         return ArgSpecs.flag(spec, description, names);
     }
 
-    final OptionSpec option(Class<?> type, String paramLabel, String description, String... names) {
+    protected final OptionSpec option(Class<?> type, String paramLabel, String description, String... names) {
         return ArgSpecs.option(spec, type, paramLabel, description, names);
     }
 
-    final OptionSpec optionWithDefault(String paramLabel, String defaultValue, String description, String... names) {
+    protected final OptionSpec optionWithDefault(String paramLabel, String defaultValue, String description, String... names) {
         return ArgSpecs.optionWithDefault(spec, paramLabel, defaultValue, description, names);
     }
 
-    final OptionSpec repeatable(String paramLabel, String description, String... names) {
+    protected final OptionSpec repeatable(String paramLabel, String description, String... names) {
         return ArgSpecs.repeatable(spec, paramLabel, description, names);
     }
 
-    final PositionalParamSpec parameter(String index, String arity, String paramLabel, String... description) {
+    protected final PositionalParamSpec parameter(String index, String arity, String paramLabel, String... description) {
         return ArgSpecs.parameter(spec, index, arity, paramLabel, description);
     }
 
     /** One or more container (or image) names, the verb's only positional parameters. */
-    final PositionalParamSpec names(String paramLabel) {
+    protected final PositionalParamSpec names(String paramLabel) {
         return ArgSpecs.parameters(spec, "0..*", "1..*", paramLabel);
     }
 
     /** The verb's name under the root, e.g. {@code stop} or {@code volume rm}. */
-    String verb() {
+    protected String verb() {
         return ExitCodeMapper.verbName(spec.commandLine());
     }
 
     /** The root command this verb (or sub-verb) was invoked under. */
-    TallyCli root() {
+    protected TallyCli root() {
         CommandSpec command = spec.parent();
         while (!(command.userObject() instanceof TallyCli)) {
             command = command.parent();
@@ -74,19 +74,19 @@ abstract class VerbCommand implements Callable<Integer> {
         return (TallyCli) command.userObject();
     }
 
-    DaemonApi api() {
+    protected DaemonApi api() {
         return root().daemonApi();
     }
 
-    StdStreams io() {
+    protected StdStreams io() {
         return root().io();
     }
 
-    PrintStream out() {
+    protected PrintStream out() {
         return io().out();
     }
 
-    PrintStream err() {
+    protected PrintStream err() {
         return io().err();
     }
 
@@ -95,7 +95,7 @@ abstract class VerbCommand implements Callable<Integer> {
      * name is printed and the others are still tried. Returns 0 when all succeeded,
      * else 1. Other failures (e.g. the daemon is unreachable) stop at once.
      */
-    int forEachName(List<String> names, PerName action) throws IOException {
+    protected int forEachName(List<String> names, PerName action) throws IOException {
         boolean failed = false;
         for (String name : names) {
             try {
@@ -113,7 +113,7 @@ abstract class VerbCommand implements Callable<Integer> {
      *
      * @throws CliException (exit 1) for a value that is no time
      */
-    String apiTime(String value) {
+    protected String apiTime(String value) {
         if (value == null) {
             return null;
         }
@@ -124,7 +124,7 @@ abstract class VerbCommand implements Callable<Integer> {
         }
     }
 
-    static String containerPath(String nameOrId) {
+    protected static String containerPath(String nameOrId) {
         return DaemonApi.containerPath(nameOrId);
     }
 }

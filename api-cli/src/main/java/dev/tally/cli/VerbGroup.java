@@ -3,9 +3,9 @@ package dev.tally.cli;
 import picocli.CommandLine;
 
 /** A verb that only holds sub-verbs ({@code tally volume ls}); alone, it prints its usage. */
-abstract class VerbGroup extends VerbCommand {
+public abstract class VerbGroup extends VerbCommand {
 
-    VerbGroup(String name, String description, VerbCommand... subVerbs) {
+    public VerbGroup(String name, String description, VerbCommand... subVerbs) {
         super(name, description);
         for (VerbCommand subVerb : subVerbs) {
             spec().addSubcommand(subVerb.spec().name(), new CommandLine(subVerb.spec()));

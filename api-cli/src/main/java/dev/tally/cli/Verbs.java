@@ -1,5 +1,28 @@
 package dev.tally.cli;
 
+import dev.tally.cli.audit.AuditCmd;
+import dev.tally.cli.run.AttachCmd;
+import dev.tally.cli.run.CreateCmd;
+import dev.tally.cli.run.ExecCmd;
+import dev.tally.cli.run.RunCmd;
+import dev.tally.cli.run.StartCmd;
+import dev.tally.cli.verbs.AdminCmd;
+import dev.tally.cli.verbs.EventsCmd;
+import dev.tally.cli.verbs.GrantCmd;
+import dev.tally.cli.verbs.ImagesCmd;
+import dev.tally.cli.verbs.ImportCmd;
+import dev.tally.cli.verbs.InfoCmd;
+import dev.tally.cli.verbs.InspectCmd;
+import dev.tally.cli.verbs.KillCmd;
+import dev.tally.cli.verbs.LogsCmd;
+import dev.tally.cli.verbs.PsCmd;
+import dev.tally.cli.verbs.RestartCmd;
+import dev.tally.cli.verbs.RevokeCmd;
+import dev.tally.cli.verbs.RmCmd;
+import dev.tally.cli.verbs.StopCmd;
+import dev.tally.cli.verbs.VersionCmd;
+import dev.tally.cli.verbs.VolumeCmd;
+import dev.tally.cli.verbs.WaitCmd;
 import java.util.List;
 import picocli.CommandLine;
 

@@ -10,15 +10,15 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /** Runs the CLI in-process against a daemon address, with captured streams and a fixed clock. */
-record CliRun(int exitCode, String stdout, String stderr) {
+public record CliRun(int exitCode, String stdout, String stderr) {
 
-    static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
-    static CliRun run(String daemonAddress, String... args) {
+    public static CliRun run(String daemonAddress, String... args) {
         return runWithStdin(daemonAddress, new byte[0], args);
     }
 
-    static CliRun runWithStdin(String daemonAddress, byte[] stdin, String... args) {
+    public static CliRun runWithStdin(String daemonAddress, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         StdStreams io = new StdStreams(new ByteArrayInputStream(stdin),

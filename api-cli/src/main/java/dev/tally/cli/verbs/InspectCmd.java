@@ -1,0 +1,70 @@
+package dev.tally.cli.verbs;
+
+import dev.tally.cli.ArgSpecs;
+import dev.tally.cli.DaemonApi;
+import dev.tally.cli.ExitCodeMapper;
+import dev.tally.cli.QueryString;
+import dev.tally.cli.VerbCommand;
+import dev.tally.cli.format.JsonIndenter;
+import dev.tally.cli.http.DaemonErrorException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * {@code tally inspect}: print containers' (or, failing that, images') details as
+ * an indented JSON array. Names found neither way are reported on stderr, exit 1.
+ */
+public final class InspectCmd extends VerbCommand {
+
+    private final PositionalParamSpec names = names("NAME");
+    private final OptionSpec at = option(String.class, "TIME",
+            "Show the objects as the log says they were at this time (admins only)", "--at");
+
+    public InspectCmd() {
+        super("inspect", "Return low-level information on containers or images");
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        DaemonApi api = api();
+        List<Object> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        String query = new QueryString().addIfPresent("at", apiTime(ArgSpecs.value(at))).toString();
+        for (String name : ArgSpecs.values(names)) {
+            Map<String, Object> object = lookup(api, name, query);
+            if (object == null) {
+                missing.add(name);
+            } else {
+                found.add(object);
+            }
+        }
+        out().println(JsonIndenter.indent(found));
+        for (String name : missing) {
+            err().println("Error: No such object: " + name);
+        }
+        return missing.isEmpty() ? 0 : ExitCodeMapper.GENERAL_FAILURE;
+    }
+
+    /** The container named so, else the image, else null. */
+    private static Map<String, Object> lookup(DaemonApi api, String name, String query) throws IOException {
+        try {
+            return api.getObject(containerPath(name) + "/json" + query);
+        } catch (DaemonErrorException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        try {
+            return api.getObject("/images/" + QueryString.pathSegment(name) + "/json" + query);
+        } catch (DaemonErrorException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return null;
+        }
+    }
+}
