@@ -10,9 +10,8 @@ import java.nio.channels.spi.SelectorProvider;
 /**
  * Prepares, on a background thread, what talking to the daemon will need: the JDK's Unix socket
  * machinery (whose first use loads native code and sets up the security providers for a
- * SecureRandom), then jackson-jr's reader for the answers (request bodies are written by
- * {@link JsonBody}). The main thread meanwhile builds its request, so on a machine with more than
- * one core the two overlap. Nothing is sent anywhere; a failure only means no head start.
+ * SecureRandom), then jackson-jr's reader for the answers. The main thread meanwhile builds its
+ * request, so on a machine with more than one core the two overlap. Nothing is sent anywhere; a failure only means no head start.
  */
 final class BackgroundWarmUp implements Runnable {
 

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * The subset of docker's Go-template --format that tally understands: literal
  * text and {@code {{.Field}}} references, an optional {@code table} prefix
  * (aligned columns with a header row), and {@code \t} / {@code \n} escapes.
+ * Hand-written because no library of ours (nor the JDK) reads Go templates, not for start-up time.
  */
 final class FormatTemplate {
 

@@ -13,6 +13,13 @@ import java.util.Map;
  * A minimal HTTP/1.1 client for the daemon, over a Unix socket or TCP. Every
  * request uses a new connection that belongs to the returned response. Sends
  * {@code Host: tally} and {@code User-Agent: tally-cli}.
+ *
+ * <p>Written here because the JDK's {@code java.net.http} has no Unix sockets and because a
+ * library costs every command: GET /version in a JVM of its own (the launcher's flags, a static
+ * class-data archive each), hyperfine, 2 x 40 runs interleaved in blocks of 10 on a busy 2-core
+ * host, medians: this client 216 and 235 ms (CPU 68 and 69 ms), OkHttp 4.12 over a
+ * {@code java.net.Socket} adapter on the JDK's Unix {@code SocketChannel} 429 and 438 ms (CPU 213
+ * and 213 ms). It also hijacks connections (attach, exec), which OkHttp offers for WebSockets only.
  */
 public final class HttpClient {
 
