@@ -1,0 +1,154 @@
+package dev.tally.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ExecSpec;
+import dev.tally.domain.container.Grantee;
+import dev.tally.domain.container.event.ContainerAccessGranted;
+import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExecExited;
+import dev.tally.domain.container.event.ContainerExecStarted;
+import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerKillRequested;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerStartFailed;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.volume.event.VolumeCreated;
+import dev.tally.domain.volume.event.VolumeRemoved;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events are forever: each event type's stored JSON, as tallyd's serializer wrote it when the type
+ * was frozen, is kept under {@code src/test/resources/stored-events/} and must read back and be
+ * written again byte for byte. A method an event gains (for its description) must not become a
+ * property. To freeze a new type, add a sample below and run this test once with
+ * {@code -Dtally.storedEvents.write=true}.
+ */
+class StoredEventShapeTest {
+
+    private static final String DIR = "stored-events/";
+    private static final Serializer SERIALIZER = EventStoreFactory.serializer();
+    private static final Instant AT = Instant.parse("2026-11-23T10:00:00.123456789Z");
+    private static final Actor ALICE = new Actor(1001, 1001, "alice", 42, "tcp:10.0.0.7:51234 cn=alice",
+            List.of("alice", "tally"), 1000, "docker/28.2");
+    private static final Grantee BOB = new Grantee("bob", 1002);
+
+    /** One rich instance of each event type, used only to write the frozen forms. */
+    static List<Object> samples() {
+        ContainerConfig config = new ContainerConfig("busybox", List.of("/bin/sh"), List.of("-c", "true"),
+                List.of("A=1"), "/w", "1000:1000", "h", Map.of("l", "v"), true, false,
+                List.of(new ContainerConfig.Mount("data", "/data", true), new ContainerConfig.Mount("/srv", "/srv", false)),
+                new ContainerConfig.Limits(1 << 20, 500_000_000L, 64), "none", true,
+                new ContainerConfig.HostAccess(false, List.of("NET_ADMIN"), List.of("/dev/fuse"), List.of("x"), "host"),
+                new ContainerConfig.Hardening(true, List.of("ALL")), Map.of("/run", "size=64m"));
+        return List.of(
+                new AccessDenied(ALICE, "container.stop", "container/web", "not the owner", AT, 404),
+                new ContainerAccessGranted("c0ffee", BOB, ALICE, AT),
+                new ContainerAccessRevoked("c0ffee", BOB, ALICE, AT),
+                new ContainerCreated("c0ffee", "web", config, "sha256:beef", ALICE, AT),
+                new ContainerExecExited("c0ffee", "e1", 3, ALICE, AT),
+                new ContainerExecStarted("c0ffee", "e1", new ExecSpec(List.of("ls", "-l"), true, "0", "/", List.of("B=2")),
+                        ALICE, AT),
+                new ContainerExited("c0ffee", 137, ALICE, AT),
+                new ContainerKillRequested("c0ffee", "KILL", ALICE, AT),
+                new ContainerRemoved("c0ffee", "web", ALICE, AT),
+                new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
+                new ContainerStartRequested("c0ffee", "web", ALICE, AT),
+                new ContainerStarted("c0ffee", 4242L, ALICE, AT),
+                new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
+                new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
+                        1234L, ALICE, AT),
+                new ImageTagged("sha256:beef", "docker.io/library/busybox:1", ALICE, AT),
+                new VolumeCreated("v1", "data", Map.of("l", "v"), ALICE, AT),
+                new VolumeRemoved("v1", "data", ALICE, AT));
+    }
+
+    @Test
+    void everyFrozenEventReadsBackAndIsWrittenAsItWasStored() throws Exception {
+        if (Boolean.getBoolean("tally.storedEvents.write")) {
+            write();
+        }
+        List<String> frozen = frozenForms();
+        assertTrue(frozen.size() >= 18, "frozen forms: " + frozen);
+        for (String file : frozen) {
+            String type = file.substring(0, file.indexOf(".json")).replaceFirst("@.*", "");
+            String stored = read(file);
+            Object event = SERIALIZER.deserialize(new SimpleSerializedObject<>(stored.getBytes(StandardCharsets.UTF_8),
+                    byte[].class, type, null));
+            assertEquals(type, event.getClass().getName(), file);
+            String written = new String(SERIALIZER.serialize(event, byte[].class).getData(), StandardCharsets.UTF_8);
+            String expected = file.contains("@") ? read(file.replace(".json", ".rewritten")) : stored;
+            assertEquals(expected, written, file);
+        }
+    }
+
+    @Test
+    void everyEventTypeIsFrozen() throws Exception {
+        List<String> types = frozenForms().stream().map(f -> f.replaceFirst("(@.*)?\\.json$", "")).toList();
+        for (Object sample : samples()) {
+            assertTrue(types.contains(sample.getClass().getName()), "no frozen form for " + sample.getClass());
+        }
+    }
+
+    /** A refusal stored before its status was recorded reads as one with no status: a 403. */
+    @Test
+    void aRefusalStoredWithoutItsStatusIsA403() throws Exception {
+        AccessDenied d = (AccessDenied) SERIALIZER.deserialize(new SimpleSerializedObject<>(
+                read(AccessDenied.class.getName() + "@before-status.json").getBytes(StandardCharsets.UTF_8),
+                byte[].class, AccessDenied.class.getName(), null));
+        assertEquals(null, d.status());
+        assertEquals(403, d.statusOr403());
+    }
+
+    private static List<String> frozenForms() throws IOException, URISyntaxException {
+        Path dir = Path.of(StoredEventShapeTest.class.getClassLoader().getResource(DIR).toURI());
+        try (Stream<Path> files = Files.list(dir)) {
+            return new ArrayList<>(new TreeSet<>(files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json")).toList()));
+        }
+    }
+
+    private static String read(String file) throws IOException {
+        try (InputStream in = StoredEventShapeTest.class.getClassLoader().getResourceAsStream(DIR + file)) {
+            assertTrue(in != null, "missing " + DIR + file);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes the frozen form of each sample whose type has none yet (never overwrites one). */
+    private static void write() throws IOException {
+        Path dir = Path.of("src/test/resources", DIR);
+        Files.createDirectories(dir);
+        for (Object sample : samples()) {
+            Path file = dir.resolve(sample.getClass().getName() + ".json");
+            if (!Files.exists(file)) {
+                SerializedObject<byte[]> s = SERIALIZER.serialize(sample, byte[].class);
+                Files.write(file, s.getData());
+            }
+        }
+    }
+}
