@@ -3,22 +3,8 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.access.EventVisibility;
-import dev.tally.domain.access.event.AccessDenied;
-import dev.tally.domain.container.event.ContainerAccessGranted;
-import dev.tally.domain.container.event.ContainerAccessRevoked;
-import dev.tally.domain.container.event.ContainerCreated;
-import dev.tally.domain.container.event.ContainerExecExited;
-import dev.tally.domain.container.event.ContainerExecStarted;
-import dev.tally.domain.container.event.ContainerExited;
-import dev.tally.domain.container.event.ContainerKillRequested;
-import dev.tally.domain.container.event.ContainerRemoved;
-import dev.tally.domain.container.event.ContainerStartFailed;
-import dev.tally.domain.container.event.ContainerStarted;
-import dev.tally.domain.container.event.ContainerStopRequested;
-import dev.tally.domain.image.event.ImageImported;
-import dev.tally.domain.volume.event.VolumeCreated;
-import dev.tally.domain.volume.event.VolumeRemoved;
-import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.event.DockerMessage;
+import dev.tally.domain.event.DomainEvent;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -108,76 +94,38 @@ final class EventRoutes {
         }
     }
 
-    private static JsonObject docker(Object payload, Map<String, String[]> containers) {
-        if (payload instanceof ContainerCreated c) {
-            containers.put(c.containerId(), new String[] {c.name(), c.config().image()});
-            return container(c.containerId(), "create", c.actor(), containers, null);
-        } else if (payload instanceof ContainerStarted s) {
-            return container(s.containerId(), "start", s.actor(), containers, null);
-        } else if (payload instanceof ContainerStartFailed f) {
-            return container(f.containerId(), "start-failed", f.actor(), containers, Map.of("error", f.reason()));
-        } else if (payload instanceof ContainerKillRequested k) {
-            return container(k.containerId(), "kill", k.actor(), containers, Map.of("signal", k.signal()));
-        } else if (payload instanceof ContainerStopRequested s) {
-            return container(s.containerId(), "stop", s.actor(), containers, Map.of("signal", s.signal()));
-        } else if (payload instanceof ContainerExecStarted x) {
-            return container(x.containerId(), "exec_start", x.actor(), containers, Map.of("execID", x.execId(),
-                    "execCommand", String.join(" ", x.spec().cmd()), "tty", Boolean.toString(x.spec().tty()),
-                    "execUser", x.spec().user()));
-        } else if (payload instanceof ContainerExecExited x) {
-            return container(x.containerId(), "exec_die", x.actor(), containers, Map.of("execID", x.execId(),
-                    "exitCode", Integer.toString(x.exitCode())));
-        } else if (payload instanceof ContainerExited x) {
-            return container(x.containerId(), "die", x.actor(), containers,
-                    Map.of("exitCode", Integer.toString(x.exitCode())));
-        } else if (payload instanceof ContainerRemoved r) {
-            return container(r.containerId(), "destroy", r.actor(), containers, null);
-        } else if (payload instanceof ContainerAccessGranted g) {
-            return container(g.containerId(), "grant", g.actor(), containers, Map.of("grantee", g.grantee().user(),
-                    "granteeUid", Integer.toString(g.grantee().uid())));
-        } else if (payload instanceof ContainerAccessRevoked r) {
-            return container(r.containerId(), "revoke", r.actor(), containers, Map.of("grantee", r.grantee().user(),
-                    "granteeUid", Integer.toString(r.grantee().uid())));
-        } else if (payload instanceof AccessDenied d) {
-            JsonObject attrs = withActor(new JsonObject().put("action", d.action()).put("reason", d.reason()), d.actor());
-            return new JsonObject().put("Type", "tally").put("Action", "access-denied")
-                    .put("Actor", new JsonObject().put("ID", d.object()).put("Attributes", attrs));
-        } else if (payload instanceof VolumeCreated v) {
-            return volume(v.name(), "create", v.actor());
-        } else if (payload instanceof VolumeRemoved v) {
-            return volume(v.name(), "destroy", v.actor());
-        } else if (payload instanceof ImageImported i) {
-            return image(i.imageId(), "import", i.reference(), i.actor());
-        } else if (payload instanceof ImageTagged t) {
-            return image(t.imageId(), "tag", t.reference(), t.actor());
+    /**
+     * Docker's message for an event, or null when it has none. A container's name and image are those
+     * its creation gave ({@code containers}: id to name and image, filled from creations as they pass).
+     */
+    static JsonObject docker(Object payload, Map<String, String[]> containers) {
+        if (!(payload instanceof DomainEvent event)) {
+            return null;
         }
-        return null;
-    }
-
-    private static JsonObject container(String id, String action, Actor actor, Map<String, String[]> containers,
-                                        Map<String, String> extra) {
-        String[] known = containers.getOrDefault(id, new String[] {"", ""});
-        JsonObject attrs = new JsonObject().put("name", known[0]).put("image", known[1]);
-        if (extra != null) {
-            extra.forEach(attrs::put);
+        DockerMessage m = event.dockerMessage().orElse(null);
+        if (m == null) {
+            return null;
         }
-        withActor(attrs, actor);
-        return new JsonObject().put("Type", "container").put("Action", action)
-                .put("Actor", new JsonObject().put("ID", id).put("Attributes", attrs))
-                .put("status", action).put("id", id).put("from", known[1]);
-    }
-
-    private static JsonObject image(String id, String action, String ref, Actor actor) {
-        JsonObject attrs = withActor(new JsonObject().put("name", ref), actor);
-        return new JsonObject().put("Type", "image").put("Action", action)
-                .put("Actor", new JsonObject().put("ID", id).put("Attributes", attrs))
-                .put("status", action).put("id", id);
-    }
-
-    private static JsonObject volume(String name, String action, Actor actor) {
-        JsonObject attrs = withActor(new JsonObject().put("driver", "local"), actor);
-        return new JsonObject().put("Type", "volume").put("Action", action)
-                .put("Actor", new JsonObject().put("ID", name).put("Attributes", attrs));
+        boolean container = m.type().equals("container");
+        JsonObject attrs = new JsonObject();
+        String[] known = {"", ""};
+        if (container) {
+            if (m.attributes().containsKey("name")) {
+                containers.put(m.id(), new String[] {m.attributes().get("name"), m.attributes().get("image")});
+            }
+            known = containers.getOrDefault(m.id(), known);
+            attrs.put("name", known[0]).put("image", known[1]);
+        }
+        m.attributes().forEach(attrs::put);
+        withActor(attrs, event.actor());
+        JsonObject e = new JsonObject().put("Type", m.type()).put("Action", m.action())
+                .put("Actor", new JsonObject().put("ID", m.id()).put("Attributes", attrs));
+        if (container) {
+            e.put("status", m.action()).put("id", m.id()).put("from", known[1]);
+        } else if (m.type().equals("image")) {
+            e.put("status", m.action()).put("id", m.id());
+        }
+        return e;
     }
 
     private static JsonObject withActor(JsonObject attrs, Actor actor) {

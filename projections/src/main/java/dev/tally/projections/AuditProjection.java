@@ -225,7 +225,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                 }
             }
             if (present(filter.image())) {
-                String ref = normalizedOrAsIs(filter.image());
+                String ref = ImageReference.normalizedOrAsIs(filter.image());
                 String id = filter.image().startsWith("sha256:") ? filter.image() : "sha256:" + filter.image();
                 selection.ofImage(ref, id, spanSeqs(c, "SELECT first_seq, last_seq FROM audit_span WHERE image = ? "
                         + "OR (LENGTH(?) >= 11 AND image_id LIKE ?)", ref, id, id + "%"));
@@ -317,13 +317,5 @@ public class AuditProjection extends ViewStore implements AuditQueries {
 
     private static boolean present(String s) {
         return s != null && !s.isEmpty();
-    }
-
-    private static String normalizedOrAsIs(String image) {
-        try {
-            return ImageReference.normalize(image);
-        } catch (dev.tally.domain.DomainException notAName) {
-            return image;
-        }
     }
 }

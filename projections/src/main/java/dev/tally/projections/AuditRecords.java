@@ -3,24 +3,9 @@ package dev.tally.projections;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.access.event.AccessDenied;
-import dev.tally.domain.container.event.ContainerAccessGranted;
-import dev.tally.domain.container.event.ContainerAccessRevoked;
-import dev.tally.domain.container.event.ContainerCreated;
-import dev.tally.domain.container.event.ContainerExecExited;
-import dev.tally.domain.container.event.ContainerExecStarted;
-import dev.tally.domain.container.event.ContainerExited;
-import dev.tally.domain.container.event.ContainerKillRequested;
-import dev.tally.domain.container.event.ContainerRemoved;
-import dev.tally.domain.container.event.ContainerStartFailed;
-import dev.tally.domain.container.event.ContainerStartRequested;
-import dev.tally.domain.container.event.ContainerStarted;
-import dev.tally.domain.container.event.ContainerStopRequested;
-import dev.tally.domain.image.ImageReference;
-import dev.tally.domain.image.event.ImageImported;
-import dev.tally.domain.image.event.ImageTagged;
-import dev.tally.domain.volume.event.VolumeCreated;
-import dev.tally.domain.volume.event.VolumeRemoved;
+import dev.tally.domain.event.DomainEvent;
+import dev.tally.domain.event.Outcome;
+import dev.tally.domain.event.Subject;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.lang.reflect.RecordComponent;
@@ -32,19 +17,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * How each event becomes an audit record shaped like a Kubernetes audit event (level Metadata).
- *
- * <p>Mapping of intents and outcomes: an event that records a request whose effect on the host
- * follows later (ContainerStartRequested, ContainerStopRequested, ContainerKillRequested,
- * ContainerExecStarted, which is stored before the process is opened) has outcome {@code requested},
- * stage {@code RequestReceived} and code 202. Its outcome is a record of its own: ContainerStarted
- * (success, 204), ContainerStartFailed (failure, 500, with the reason), ContainerExited and
- * ContainerExecExited (success, 200, with the exit code, observed by the daemon). Facts stored once
- * the request succeeded have stage {@code ResponseComplete}: creations 201, removals 204, imports
- * 200. AccessDenied is outcome {@code denied}, with the status the caller was given (403, or 404 for
- * a hidden object) and the reason. Events this class does
- * not know (added later) still get a record: action from the event's name, actor and time from its
- * {@code actor} and {@code at} fields.
+ * How each event becomes an audit record shaped like a Kubernetes audit event (level Metadata), from
+ * what the event says of itself ({@link DomainEvent}): its subject, verb and outcome. An intent (an
+ * event whose effect on the host follows later, as an event of its own) is outcome {@code requested},
+ * stage {@code RequestReceived}; everything else is stage {@code ResponseComplete}. A refusal is outcome
+ * {@code denied} with the authorization decision and reason as annotations. A container the event
+ * knows only by id is named, with its image, as its creation named it. A payload that is no domain
+ * event (a type added without describing itself) still gets a record: action from its class name,
+ * actor and time from its {@code actor} and {@code at} fields.
  */
 final class AuditRecords {
 
@@ -70,17 +50,6 @@ final class AuditRecords {
             this.resource = resource;
             this.verb = verb;
         }
-
-        Entry intent() {
-            outcome = "requested";
-            code = 202;
-            return this;
-        }
-
-        Entry code(int c) {
-            code = c;
-            return this;
-        }
     }
 
     /**
@@ -93,8 +62,8 @@ final class AuditRecords {
     /** The record of an event, without its JSON document: what it is searched by. */
     static AuditRow searched(long seq, Instant stored, Object payload,
                              Function<String, Optional<KnownContainer>> containers) {
-        Actor actor = component(payload, "actor", Actor.class).orElse(null);
-        Instant at = component(payload, "at", Instant.class).orElse(stored);
+        Actor actor = actor(payload);
+        Instant at = at(payload, stored);
         Entry e = entry(payload, containers);
         return row(seq, at, actor, e, "");
     }
@@ -102,8 +71,8 @@ final class AuditRecords {
     /** The whole record of an event, with its JSON document. */
     static AuditRow of(long seq, String auditId, Instant stored, Object payload,
                        Function<String, Optional<KnownContainer>> containers) {
-        Actor actor = component(payload, "actor", Actor.class).orElse(null);
-        Instant at = component(payload, "at", Instant.class).orElse(stored);
+        Actor actor = actor(payload);
+        Instant at = at(payload, stored);
         Entry e = entry(payload, containers);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "Event");
@@ -204,125 +173,54 @@ final class AuditRecords {
     }
 
     private static Entry entry(Object payload, Function<String, Optional<KnownContainer>> containers) {
-        if (payload instanceof ContainerCreated c) {
-            Entry e = container("create", c.containerId(), c.name(), normalized(c.config().image()), c.imageId()).code(201);
-            e.annotations.put("cmd", c.config().cmd());
-            return e;
-        } else if (payload instanceof ContainerStartRequested s) {
-            return known(containers, "start", s.containerId()).intent();
-        } else if (payload instanceof ContainerStarted s) {
-            Entry e = known(containers, "start", s.containerId()).code(204);
-            e.annotations.put("pid", Long.toString(s.pid()));
-            return e;
-        } else if (payload instanceof ContainerStartFailed f) {
-            Entry e = known(containers, "start", f.containerId()).code(500);
-            e.outcome = "failure";
-            e.message = f.reason();
-            return e;
-        } else if (payload instanceof ContainerStopRequested s) {
-            Entry e = known(containers, "stop", s.containerId()).intent();
-            e.annotations.put("signal", s.signal());
-            e.annotations.put("timeout", Integer.toString(s.timeoutSeconds()));
-            return e;
-        } else if (payload instanceof ContainerKillRequested k) {
-            Entry e = known(containers, "kill", k.containerId()).intent();
-            e.annotations.put("signal", k.signal());
-            return e;
-        } else if (payload instanceof ContainerExited x) {
-            Entry e = known(containers, "exit", x.containerId());
-            e.annotations.put("exitCode", Integer.toString(x.exitCode()));
-            return e;
-        } else if (payload instanceof ContainerExecStarted x) {
-            Entry e = known(containers, "exec", x.containerId()).intent();
-            e.annotations.put("execID", x.execId());
-            e.annotations.put("argv", x.spec().cmd());
-            e.annotations.put("tty", Boolean.toString(x.spec().tty()));
-            e.annotations.put("execUser", x.spec().user());
-            return e;
-        } else if (payload instanceof ContainerExecExited x) {
-            Entry e = known(containers, "exec_exit", x.containerId());
-            e.annotations.put("execID", x.execId());
-            e.annotations.put("exitCode", Integer.toString(x.exitCode()));
-            return e;
-        } else if (payload instanceof ContainerRemoved r) {
-            return known(containers, "remove", r.containerId()).code(204);
-        } else if (payload instanceof ContainerAccessGranted g) {
-            Entry e = known(containers, "grant", g.containerId()).code(201);
-            e.annotations.put("grantee", g.grantee().user());
-            return e;
-        } else if (payload instanceof ContainerAccessRevoked g) {
-            Entry e = known(containers, "revoke", g.containerId());
-            e.annotations.put("grantee", g.grantee().user());
-            return e;
-        } else if (payload instanceof ImageImported i) {
-            return image("import", i.imageId(), i.reference());
-        } else if (payload instanceof ImageTagged t) {
-            return image("tag", t.imageId(), t.reference()).code(201);
-        } else if (payload instanceof VolumeCreated v) {
-            return volume("create", v.volumeId(), v.name()).code(201);
-        } else if (payload instanceof VolumeRemoved v) {
-            return volume("remove", v.volumeId(), v.name()).code(204);
-        } else if (payload instanceof AccessDenied d) {
-            return denied(d, containers);
+        if (!(payload instanceof DomainEvent event)) {
+            return unknown(payload);
         }
-        return unknown(payload);
-    }
-
-    /** @param image the image's reference, normalized */
-    private static Entry container(String verb, String id, String name, String image, String imageId) {
-        Entry e = new Entry("container", verb);
-        e.objectId = id;
-        e.objectName = name;
-        e.containerId = id;
-        e.containerName = name;
-        e.image = image == null ? "" : image;
-        e.imageId = imageId == null ? "" : imageId;
-        return e;
-    }
-
-    private static Entry known(Function<String, Optional<KnownContainer>> containers, String verb, String id) {
-        Optional<KnownContainer> v = containers.apply(id);
-        return container(verb, id, v.map(KnownContainer::name).orElse(""), v.map(KnownContainer::image).orElse(""),
-                v.map(KnownContainer::imageId).orElse(""));
-    }
-
-    private static Entry image(String verb, String id, String reference) {
-        Entry e = new Entry("image", verb);
-        e.objectId = id;
-        e.objectName = reference;
-        e.image = reference;
-        e.imageId = id;
-        return e;
-    }
-
-    private static Entry volume(String verb, String id, String name) {
-        Entry e = new Entry("volume", verb);
-        e.objectId = id;
-        e.objectName = name;
-        return e;
-    }
-
-    /** {@code container.stop} on {@code container/web}: the resource and name come from the object. */
-    private static Entry denied(AccessDenied d, Function<String, Optional<KnownContainer>> containers) {
-        int dot = d.action().indexOf('.');
-        String resource = dot > 0 ? d.action().substring(0, dot) : d.action();
-        Entry e = new Entry(resource, dot > 0 ? d.action().substring(dot + 1) : "");
-        int slash = d.object().indexOf('/');
-        e.objectName = slash >= 0 ? d.object().substring(slash + 1) : d.object();
-        if (d.object().startsWith("container/")) {
-            Optional<KnownContainer> v = containers.apply(e.objectName);
-            e.containerName = v.map(KnownContainer::name).orElse(e.objectName);
-            e.containerId = v.map(KnownContainer::id).orElse("");
-            e.objectId = e.containerId;
-        } else if (d.object().startsWith("image/")) {
-            e.image = normalized(e.objectName);
+        Subject s = event.subject();
+        Entry e = new Entry(s.kind(), event.auditVerb());
+        e.objectId = s.id();
+        e.objectName = s.name();
+        e.image = s.image();
+        e.imageId = s.imageId();
+        switch (s.container()) {
+            case NAMED -> {
+                e.containerId = s.id();
+                e.containerName = s.name();
+            }
+            case BY_ID -> {
+                Optional<KnownContainer> v = containers.apply(s.id());
+                e.containerId = s.id();
+                e.objectName = e.containerName = v.map(KnownContainer::name).orElse("");
+                e.image = v.map(KnownContainer::image).orElse("");
+                e.imageId = v.map(KnownContainer::imageId).orElse("");
+            }
+            case REFERENCED -> {
+                Optional<KnownContainer> v = containers.apply(s.name());
+                e.containerName = v.map(KnownContainer::name).orElse(s.name());
+                e.objectId = e.containerId = v.map(KnownContainer::id).orElse("");
+            }
+            case NONE -> {
+            }
         }
-        e.outcome = "denied";
-        e.code = d.statusOr403();
-        e.message = d.reason();
-        e.annotations.put("authorization.tally.dev/decision", "forbid");
-        e.annotations.put("authorization.tally.dev/reason", d.reason());
+        Outcome o = event.outcome();
+        e.outcome = o.kind().word();
+        e.code = o.code();
+        e.message = o.message();
+        e.annotations.putAll(event.annotations());
+        if (o.kind() == Outcome.Kind.DENIED) {
+            e.annotations.put("authorization.tally.dev/decision", "forbid");
+            e.annotations.put("authorization.tally.dev/reason", o.message());
+        }
         return e;
+    }
+
+    private static Actor actor(Object payload) {
+        return payload instanceof DomainEvent event ? event.actor() : component(payload, "actor", Actor.class).orElse(null);
+    }
+
+    private static Instant at(Object payload, Instant stored) {
+        Instant at = payload instanceof DomainEvent event ? event.at() : component(payload, "at", Instant.class).orElse(null);
+        return at == null ? stored : at;
     }
 
     /** An event added after this mapping: {@code ContainerGranted} becomes {@code container.granted}. */
@@ -338,29 +236,6 @@ final class AuditRecords {
             e.containerId = e.objectId;
         }
         return e;
-    }
-
-    /** Image names as they were normalized before: most records name one of a few images. */
-    private static final Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    static String normalized(String image) {
-        if (image == null || image.isEmpty()) {
-            return "";
-        }
-        String known = NORMALIZED.get(image);
-        if (known != null) {
-            return known;
-        }
-        String name;
-        try {
-            name = ImageReference.normalize(image);
-        } catch (DomainException notAName) {
-            name = image;
-        }
-        if (NORMALIZED.size() < 10_000) {
-            NORMALIZED.put(image, name);
-        }
-        return name;
     }
 
     private static String plural(String resource) {

@@ -34,6 +34,30 @@ public final class ImageReference {
         return name;
     }
 
+    /** Names normalized before: most events name one of a few images, and a replay asks for each. */
+    private static final java.util.Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The name normalized, or as it is when it is not a valid name; empty for null or empty. */
+    public static String normalizedOrAsIs(String ref) {
+        if (ref == null || ref.isEmpty()) {
+            return "";
+        }
+        String known = NORMALIZED.get(ref);
+        if (known != null) {
+            return known;
+        }
+        String name;
+        try {
+            name = normalize(ref);
+        } catch (DomainException notAName) {
+            name = ref;
+        }
+        if (NORMALIZED.size() < 10_000) {
+            NORMALIZED.put(ref, name);
+        }
+        return name;
+    }
+
     /** True when the text looks like an image id or a prefix of one, rather than a name. */
     public static boolean isIdLike(String ref) {
         String hex = ref.startsWith("sha256:") ? ref.substring(7) : ref;

@@ -1,7 +1,14 @@
 package dev.tally.domain.access.event;
 
 import dev.tally.domain.Actor;
+import dev.tally.domain.event.Audience;
+import dev.tally.domain.event.DockerMessage;
+import dev.tally.domain.event.DomainEvent;
+import dev.tally.domain.event.Outcome;
+import dev.tally.domain.event.Subject;
+import dev.tally.domain.image.ImageReference;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A request was refused by authorization. Stored like every other fact, so the audit shows the
@@ -14,7 +21,8 @@ import java.time.Instant;
  *               (no existence leak); null in events stored before this field, which were all 403s
  *               as far as the log can tell
  */
-public record AccessDenied(Actor actor, String action, String object, String reason, Instant at, Integer status) {
+public record AccessDenied(Actor actor, String action, String object, String reason, Instant at, Integer status)
+        implements DomainEvent {
 
     public AccessDenied(Actor actor, String action, String object, String reason, Instant at) {
         this(actor, action, object, reason, at, null);
@@ -23,5 +31,45 @@ public record AccessDenied(Actor actor, String action, String object, String rea
     /** The status the caller was given; 403 for events stored before it was recorded. */
     public int statusOr403() {
         return status == null ? 403 : status;
+    }
+
+    /**
+     * The refused action's resource ({@code container.stop}: container) with the object named as the
+     * caller named it ({@code container/web}: web); a container's name is resolved by the reader, an
+     * image's normalized.
+     */
+    @Override
+    public Subject subject() {
+        int dot = action.indexOf('.');
+        String resource = dot > 0 ? action.substring(0, dot) : action;
+        int slash = object.indexOf('/');
+        String named = slash >= 0 ? object.substring(slash + 1) : object;
+        if (object.startsWith("container/")) {
+            return new Subject(resource, "", named, "", "", Subject.Container.REFERENCED);
+        }
+        String image = object.startsWith("image/") ? ImageReference.normalizedOrAsIs(named) : "";
+        return new Subject(resource, "", named, image, "", Subject.Container.NONE);
+    }
+
+    @Override
+    public String auditVerb() {
+        int dot = action.indexOf('.');
+        return dot > 0 ? action.substring(dot + 1) : "";
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.denied(statusOr403(), reason);
+    }
+
+    @Override
+    public Optional<DockerMessage> dockerMessage() {
+        return Optional.of(new DockerMessage("tally", "access-denied", object,
+                DockerMessage.pairs("action", action, "reason", reason)));
+    }
+
+    @Override
+    public Audience audience() {
+        return Audience.actorOnly();
     }
 }

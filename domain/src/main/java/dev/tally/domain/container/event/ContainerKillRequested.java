@@ -1,8 +1,47 @@
 package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
+import dev.tally.domain.event.Annotations;
+import dev.tally.domain.event.Audience;
+import dev.tally.domain.event.DockerMessage;
+import dev.tally.domain.event.DomainEvent;
+import dev.tally.domain.event.Outcome;
+import dev.tally.domain.event.Subject;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /** Someone sent the container a signal. */
-public record ContainerKillRequested(String containerId, String signal, Actor actor, Instant at) {
+public record ContainerKillRequested(String containerId, String signal, Actor actor, Instant at)
+        implements DomainEvent {
+
+    @Override
+    public Subject subject() {
+        return Subject.container(containerId);
+    }
+
+    @Override
+    public String auditVerb() {
+        return "kill";
+    }
+
+    @Override
+    public Outcome outcome() {
+        return Outcome.requested();
+    }
+
+    @Override
+    public Map<String, Object> annotations() {
+        return Annotations.of("signal", signal);
+    }
+
+    @Override
+    public Optional<DockerMessage> dockerMessage() {
+        return Optional.of(DockerMessage.container(containerId, "kill", "signal", signal));
+    }
+
+    @Override
+    public Audience audience() {
+        return Audience.container(containerId);
+    }
 }
