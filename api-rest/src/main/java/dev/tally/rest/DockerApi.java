@@ -32,7 +32,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 
 /**
  * The Docker Engine API subset that the docker CLI, docker-py and the tally CLI use, served by
@@ -50,8 +49,8 @@ public final class DockerApi {
 
     /**
      * What the Docker routes call: use cases, which check the caller and record what they do, and
-     * queries. The routes reach nothing else of the daemon: no runtime port, no command bus; the event
-     * store only for /events, until its feed is a query of its own.
+     * queries. The routes reach nothing else of the daemon: no runtime port, no command bus, no event
+     * store ({@code /events} is {@link EventRoutes}, added by the daemon with the log's port).
      */
     public record UseCases(ContainerService containers, ContainerConsole console, ContainerQueries containerQueries,
                            ImageService images, ImageQueries imageQueries, VolumeService volumes,
@@ -60,7 +59,6 @@ public final class DockerApi {
 
     private final Vertx vertx;
     private final UseCases useCases;
-    private final EventStore eventStore;
     private final DaemonFacts facts;
     private final List<Routes> extraRoutes = new java.util.ArrayList<>();
 
@@ -69,10 +67,9 @@ public final class DockerApi {
         void mount(Router router);
     }
 
-    public DockerApi(Vertx vertx, UseCases useCases, EventStore eventStore, DaemonFacts facts) {
+    public DockerApi(Vertx vertx, UseCases useCases, DaemonFacts facts) {
         this.vertx = vertx;
         this.useCases = useCases;
-        this.eventStore = eventStore;
         this.facts = facts;
     }
 
@@ -128,7 +125,6 @@ public final class DockerApi {
         new ExecRoutes(useCases).mount(r);
         new ImageRoutes(useCases).mount(r);
         new VolumeRoutes(useCases).mount(r);
-        new EventRoutes(this).mount(r);
         extraRoutes.forEach(x -> x.mount(r));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
                 DomainException.notFound("page not found")));
@@ -236,15 +232,6 @@ public final class DockerApi {
     /** The caller, from the kernel; or a DENIED answer sent and null returned. See {@link Call}. */
     static Actor callerOrDeny(RoutingContext ctx) {
         return Call.caller(ctx);
-    }
-
-    /** For {@link EventRoutes}: what a caller may see of the log. */
-    ContainerService containers() {
-        return useCases.containers();
-    }
-
-    EventStore eventStore() {
-        return eventStore;
     }
 
     /** moby's rule: false only when empty, 0, no, false or none. */

@@ -2,37 +2,65 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.EventFeed;
 import dev.tally.domain.access.EventVisibility;
 import dev.tally.domain.event.DockerMessage;
 import dev.tally.domain.event.DomainEvent;
+import dev.tally.domain.event.StoredEvents;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.axonframework.common.stream.BlockingStream;
-import org.axonframework.eventhandling.TrackedEventMessage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code GET /events}, read from the event log itself: everything since the first event, across
- * restarts, in Docker's event shape with the caller who caused each one added as attributes. Each
- * caller reads only what the domain's {@link EventVisibility} shows them; refusals are events of type
- * {@code tally}, action {@code access-denied}.
+ * {@code GET /events}, read from the event log itself, across restarts, in Docker's event shape with
+ * the caller who caused each one added as attributes. A stream starts where it is asked to: at the
+ * first event at {@code since} (a lookup in the log, not a read from its start), else from now, or
+ * from the first event when only {@code until} is given; it ends after {@code until}. Each caller
+ * reads only what the domain's {@link EventVisibility} shows them; refusals are events of type
+ * {@code tally}, action {@code access-denied}. Streams are polled by a small fixed pool of threads,
+ * each poll reading what was stored since the last.
  */
-final class EventRoutes {
+public final class EventRoutes implements DockerApi.Routes {
 
-    private final DockerApi api;
+    /** Events read per poll, and the pause before polling again a stream that had nothing new. */
+    private static final int PAGE = 500;
+    private static final long IDLE_MILLIS = 100;
+    /**
+     * How far before {@code since} reading starts: positions follow the order of appends, which may
+     * differ from the order of the events' times by as long as one append waits for another.
+     */
+    private static final Duration DISORDER = Duration.ofSeconds(5);
+    private static final int POLLERS = 2;
 
-    EventRoutes(DockerApi api) {
-        this.api = api;
+    private final StoredEvents log;
+    private final AccessControl access;
+    private final ScheduledExecutorService pollers;
+
+    public EventRoutes(StoredEvents log, AccessControl access) {
+        this.log = log;
+        this.access = access;
+        AtomicInteger n = new AtomicInteger();
+        this.pollers = Executors.newScheduledThreadPool(POLLERS, r -> {
+            Thread t = new Thread(r, "tally-events-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    void mount(Router r) {
+    @Override
+    public void mount(Router r) {
         r.get("/events").handler(this::events);
     }
 
@@ -41,7 +69,7 @@ final class EventRoutes {
         if (viewer == null) {
             return;
         }
-        EventVisibility visibility = api.containers().eventsVisibleTo(viewer);
+        EventVisibility visibility = new EventVisibility(viewer, access.isAdmin(viewer));
         Instant since = bound(ctx.request().getParam("since"));
         String untilParam = ctx.request().getParam("until");
         Instant until = untilParam != null && untilParam.matches("[0-9]+")
@@ -54,49 +82,93 @@ final class EventRoutes {
         AtomicBoolean closed = new AtomicBoolean();
         resp.closeHandler(x -> closed.set(true));
         Instant from = since == null ? (until == null ? Instant.now() : Instant.EPOCH) : since;
-        Thread t = new Thread(() -> stream(resp, from, until, filters, closed, visibility), "tally-events");
-        t.setDaemon(true);
-        t.start();
+        pollers.execute(() -> {
+            try {
+                long start = since == null && until == null ? log.next() : log.firstAtOrAfter(from.minus(DISORDER));
+                Map<String, String[]> containers = new HashMap<>();
+                EventFeed feed = new EventFeed(log, visibility, start, payload -> learn(payload, containers));
+                new Stream(resp, feed, from, until, filters, closed, containers).run();
+            } catch (RuntimeException e) {
+                end(resp, closed, e);
+            }
+        });
     }
 
-    private void stream(HttpServerResponse resp, Instant since, Instant until, Map<String, List<String>> filters,
-                        AtomicBoolean closed, EventVisibility visibility) {
-        Map<String, String[]> containers = new HashMap<>();
-        try (BlockingStream<TrackedEventMessage<?>> stream = api.eventStore().openStream(null)) {
-            while (!closed.get()) {
-                if (!stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
-                    if (until != null && Instant.now().isAfter(until)) {
-                        break;
+    /** One response, polled until it ends: read what is new, write what is shown, poll again. */
+    private final class Stream implements Runnable {
+        private final HttpServerResponse resp;
+        private final EventFeed feed;
+        private final Instant since;
+        private final Instant until;
+        private final Map<String, List<String>> filters;
+        private final AtomicBoolean closed;
+        private final Map<String, String[]> containers;
+
+        Stream(HttpServerResponse resp, EventFeed feed, Instant since, Instant until, Map<String, List<String>> filters,
+               AtomicBoolean closed, Map<String, String[]> containers) {
+            this.resp = resp;
+            this.feed = feed;
+            this.since = since;
+            this.until = until;
+            this.filters = filters;
+            this.closed = closed;
+            this.containers = containers;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (closed.get()) {
+                    return;
+                }
+                long before = feed.position();
+                for (StoredEvents.Stored stored : feed.next(PAGE)) {
+                    Instant at = stored.at();
+                    JsonObject e = docker(stored.payload(), containers);
+                    if (e == null || at.isBefore(since) || !matches(e, filters)) {
+                        continue;
                     }
-                    continue;
+                    if (until != null && at.isAfter(until)) {
+                        end(resp, closed, null);
+                        return;
+                    }
+                    long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+                    e.put("scope", "local").put("time", at.getEpochSecond()).put("timeNano", nanos);
+                    resp.write(e.encode() + "\n");
                 }
-                TrackedEventMessage<?> m = stream.nextAvailable();
-                boolean visible = visibility.shows(m.getPayload());
-                JsonObject e = docker(m.getPayload(), containers);
-                Instant at = m.getTimestamp();
-                if (e == null || !visible || at.isBefore(since) || !matches(e, filters)) {
-                    continue;
+                boolean idle = feed.position() == before;
+                if (idle && until != null && Instant.now().isAfter(until)) {
+                    end(resp, closed, null);
+                    return;
                 }
-                if (until != null && at.isAfter(until)) {
-                    break;
-                }
-                long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-                e.put("scope", "local").put("time", at.getEpochSecond()).put("timeNano", nanos);
-                resp.write(e.encode() + "\n");
+                pollers.schedule(this, idle ? IDLE_MILLIS : 0, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                end(resp, closed, e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            System.err.println("tallyd: events stream ended: " + e);
+        }
+    }
+
+    private static void end(HttpServerResponse resp, AtomicBoolean closed, RuntimeException failure) {
+        if (failure != null) {
+            System.err.println("tallyd: events stream ended: " + failure);
         }
         if (!closed.get()) {
             resp.end();
         }
     }
 
+    /** Keeps each container's name and image as its creation's message gives them. */
+    static void learn(Object payload, Map<String, String[]> containers) {
+        if (payload instanceof DomainEvent event) {
+            event.dockerMessage().filter(m -> m.type().equals("container") && m.attributes().containsKey("name"))
+                    .ifPresent(m -> containers.put(m.id(), new String[] {m.attributes().get("name"),
+                            m.attributes().get("image")}));
+        }
+    }
+
     /**
      * Docker's message for an event, or null when it has none. A container's name and image are those
-     * its creation gave ({@code containers}: id to name and image, filled from creations as they pass).
+     * its creation gave ({@code containers}: id to name and image, as {@link #learn} keeps them).
      */
     static JsonObject docker(Object payload, Map<String, String[]> containers) {
         if (!(payload instanceof DomainEvent event)) {
@@ -110,9 +182,6 @@ final class EventRoutes {
         JsonObject attrs = new JsonObject();
         String[] known = {"", ""};
         if (container) {
-            if (m.attributes().containsKey("name")) {
-                containers.put(m.id(), new String[] {m.attributes().get("name"), m.attributes().get("image")});
-            }
             known = containers.getOrDefault(m.id(), known);
             attrs.put("name", known[0]).put("image", known[1]);
         }

@@ -82,6 +82,7 @@ class DockerMessagesOfEveryEventTest {
             if (e instanceof ContainerStopRequested s && s.signal() == null) {
                 continue; // the per-event mapping failed on it (Map.of with a null): the stream ended
             }
+            EventRoutes.learn(e, containers);
             io.vertx.core.json.JsonObject m = EventRoutes.docker(e, containers);
             out.append(m == null ? "-" : m.encode()).append('\n');
         }

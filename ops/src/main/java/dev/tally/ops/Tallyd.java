@@ -12,12 +12,14 @@ import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
+import dev.tally.projections.EventTableReader;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.ReadModels;
 import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.AuditChainRoutes;
 import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.DockerApi;
+import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
@@ -129,8 +131,9 @@ public final class Tallyd {
         }
         DockerApi.UseCases useCases = new DockerApi.UseCases(containers, new ContainerConsole(runtime), containerViews,
                 images, imageViews, volumes, volumeViews);
-        DockerApi api = new DockerApi(vertx, useCases, axon.eventStore(),
+        DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.add(new EventRoutes(new EventTableReader(tx, serializer), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));

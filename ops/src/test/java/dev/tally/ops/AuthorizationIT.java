@@ -1,11 +1,14 @@
 package dev.tally.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -279,5 +282,69 @@ class AuthorizationIT {
         assertEquals(125, mount.code());
         assertTrue(mount.err().contains("in use by another user's volume"), mount.err());
         assertEquals(0, docker("alice", "volume", "rm", "alice-vol").code());
+    }
+
+    /**
+     * A stream since a moment starts at the first event at it (found by a lookup; owners, grants and
+     * names from before it still count), and shows each user what they may read from there on.
+     */
+    @Test
+    void eventsSinceAMomentShowEachUserWhatTheyMaySee() {
+        run("alice", "ev-shared");
+        assertEquals(0, tally("carol", "grant", "ev-shared", "bob").code());
+        assertEquals(0, docker("alice", "create", "--name", "ev-private", "busybox", "true").code());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(0, docker("bob", "volume", "create", "ev-fill-" + i).code());
+        }
+        long since = Instant.now().getEpochSecond() + 1;
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Instant.now().getEpochSecond() >= since);
+        assertEquals(0, docker("alice", "exec", "ev-shared", "true").code());
+        assertEquals(0, docker("alice", "rm", "ev-private").code());
+        assertEquals(0, docker("bob", "volume", "rm", "ev-fill-0").code());
+
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String user : List.of("alice", "bob", "carol")) {
+            Daemon.Result r = docker(user, "events", "--since", Long.toString(since), "--until", "0s",
+                    "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}");
+            assertEquals(0, r.code(), user + ": " + r.err());
+            assertFalse(r.out().contains(" create ") || r.out().contains(" grant ") || r.out().contains("ev-fill-1"),
+                    user + " sees only what happened since: " + r.out());
+            seen.put(user, r.out());
+        }
+        assertTrue(seen.get("alice").contains("container exec_start"), seen.get("alice"));
+        assertTrue(seen.get("alice").contains("container destroy"), seen.get("alice"));
+        assertFalse(seen.get("alice").contains("volume destroy ev-fill-0"), "bob's volume: " + seen.get("alice"));
+        assertTrue(seen.get("bob").contains("container exec_start"), "granted before since: " + seen.get("bob"));
+        assertTrue(seen.get("bob").contains("volume destroy ev-fill-0"), seen.get("bob"));
+        assertFalse(seen.get("bob").contains("ev-private"), "alice's: " + seen.get("bob"));
+        assertTrue(seen.get("carol").contains("container destroy") && seen.get("carol").contains(" ev-private"),
+                "an admin sees all, named as created before since: " + seen.get("carol"));
+        assertTrue(seen.get("carol").contains(" ev-shared") && seen.get("carol").contains("volume destroy ev-fill-0"),
+                seen.get("carol"));
+        assertEquals(0, docker("alice", "rm", "-f", "ev-shared").code());
+    }
+
+    /** A stream without since starts now: nothing stored before the request, then what comes. */
+    @Test
+    void eventsWithoutSinceShowOnlyNewEvents() throws Exception {
+        assertEquals(0, docker("bob", "volume", "create", "ev-before").code());
+        Path out = daemon.root.resolve("events-now.out");
+        Process curl = new ProcessBuilder("curl", "-sN", "--unix-socket", daemon.socket.toString(),
+                "http://localhost/v1.50/events?filters=%7B%22type%22%3A%5B%22volume%22%5D%7D")
+                .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            int[] n = {0};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                assertEquals(0, docker("bob", "volume", "create", "ev-live-" + n[0]++).code());
+                return Files.readString(out).contains("ev-live-");
+            });
+        } finally {
+            curl.destroy();
+            curl.waitFor();
+        }
+        String events = Files.readString(out);
+        assertFalse(events.contains("ev-before") || events.contains("ev-fill"), events);
+        assertTrue(events.contains("\"Action\":\"create\""), events);
     }
 }

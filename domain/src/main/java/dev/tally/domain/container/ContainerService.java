@@ -371,11 +371,6 @@ public class ContainerService {
         return owner.uid() == uid && (uid != -1 || owner.user().equals(user));
     }
 
-    /** What of the event log this actor may read. */
-    public dev.tally.domain.access.EventVisibility eventsVisibleTo(Actor actor) {
-        return new dev.tally.domain.access.EventVisibility(actor, access.isAdmin(actor));
-    }
-
     AccessControl access() {
         return access;
     }
