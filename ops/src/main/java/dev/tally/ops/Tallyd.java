@@ -12,7 +12,6 @@ import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
-import dev.tally.projections.EventTableReader;
 import dev.tally.projections.ImageProjection;
 import dev.tally.projections.ReadModels;
 import dev.tally.projections.VolumeProjection;
@@ -133,7 +132,7 @@ public final class Tallyd {
                 images, imageViews, volumes, volumeViews);
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
-        api.add(new EventRoutes(new EventTableReader(tx, serializer), access));
+        api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));

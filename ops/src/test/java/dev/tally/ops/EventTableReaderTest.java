@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.StoredEvents;
-import dev.tally.projections.EventTableReader;
+import dev.tally.store.Store;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,26 +19,25 @@ class EventTableReaderTest {
 
     @TempDir
     Path dir;
-    private JdbcConnectionPool pool;
+    private Store store;
     private StoredEvents log;
     private List<StoredEvents.Stored> all;
 
     @BeforeEach
     void fill() {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("events/tally") + DaemonOptions.H2_SETTINGS, "sa", "");
-        JdbcTransactions tx = new JdbcTransactions(pool);
-        var engine = EventStoreFactory.engine(tx, EventStoreFactory.serializer());
-        log = new EventTableReader(tx, EventStoreFactory.serializer());
+        store = Store.open(Store.h2File(dir.resolve("events/tally")));
+        store.engine();
+        log = store.storedEvents();
         assertEquals(1, log.next(), "an empty log starts at 1");
         assertEquals(1, log.firstAtOrAfter(Instant.EPOCH));
-        long events = AuditBenchmark.fill(tx, engine, 2_000);
+        long events = AuditBenchmark.fill(store, 2_000);
         all = log.read(1, 5_000);
         assertEquals(events, all.size());
     }
 
     @AfterEach
     void close() {
-        pool.dispose();
+        store.close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.domain.audit.EventChain;
+import dev.tally.domain.event.StoredEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -93,6 +94,11 @@ public final class Store implements AutoCloseable {
     /** The stored events read back in the order of their sequence numbers, as the read models and the audit need them. */
     public EventLog log() {
         return log;
+    }
+
+    /** The stored events read by position, for streams that start at a point of the log ({@code /events}). */
+    public StoredEvents storedEvents() {
+        return new EventTableReader(transactions, serializer);
     }
 
     /** The hash chain of the event table, to verify it and to take checkpoints of it. */

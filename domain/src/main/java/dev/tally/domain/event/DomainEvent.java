@@ -13,7 +13,7 @@ import java.util.Optional;
  * projections that care about it.
  *
  * <p>Events are stored as their record components. No method here may look like a property to the
- * serializer: no {@code get} or {@code is} prefix (the stored-shape test in {@code ops} checks it).
+ * serializer: no {@code get} or {@code is} prefix (the stored-shape test of the store checks it).
  */
 public interface DomainEvent {
 

@@ -1,4 +1,4 @@
-package dev.tally.projections;
+package dev.tally.store;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.event.StoredEvents;
@@ -18,7 +18,7 @@ import org.axonframework.serialization.SimpleSerializedObject;
  * in time order (appends are serialized and chained), so the first event at a time is found by a
  * binary search over it, one row per probe, and an aggregate's earlier events by its identifier.
  */
-public final class EventTableReader implements StoredEvents {
+final class EventTableReader implements StoredEvents {
 
     private static final String COLUMNS = "globalIndex, timeStamp, payloadType, payloadRevision, payload";
 
@@ -26,7 +26,7 @@ public final class EventTableReader implements StoredEvents {
     private final Serializer serializer;
 
     /** @param serializer the event store's serializer */
-    public EventTableReader(ConnectionProvider connections, Serializer serializer) {
+    EventTableReader(ConnectionProvider connections, Serializer serializer) {
         this.connections = connections;
         this.serializer = serializer;
     }

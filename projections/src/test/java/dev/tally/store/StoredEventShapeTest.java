@@ -1,4 +1,4 @@
-package dev.tally.ops;
+package dev.tally.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
