@@ -1,7 +1,6 @@
 package dev.tally.rest;
 
 import dev.tally.domain.DomainException;
-import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.rest.body.ContainerCreateBody;
 import io.vertx.core.json.JsonArray;
@@ -23,27 +22,22 @@ final class ContainerRoutes {
 
     void mount(Router r) {
         r.post("/containers/create").handler(ctx -> Call.withBody(ctx, ContainerCreateBody.class,
-                (caller, body) -> useCases.containers().create(ctx.request().getParam("name"), body.config(), caller),
+                (caller, body) -> useCases.containers().creation().create(ctx.request().getParam("name"), body.config(), caller),
                 id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id).put("Warnings", new JsonArray()))));
         r.get("/containers/json").handler(this::list);
         r.get("/containers/:id/json").handler(ctx -> Call.run(ctx, caller -> DockerJson.inspect(
-                useCases.containers().require(id(ctx), caller, "container.inspect"), Instant.now()), Call.json(ctx)));
-        r.post("/containers/:id/start").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().start(id(ctx), a)));
-        r.post("/containers/:id/stop").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().stop(id(ctx),
+                useCases.containers().visible().require(id(ctx), caller, "container.inspect"), Instant.now()), Call.json(ctx)));
+        r.post("/containers/:id/start").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().start(id(ctx), a)));
+        r.post("/containers/:id/stop").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().stop(id(ctx),
                 ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
-        r.post("/containers/:id/kill").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().kill(id(ctx),
+        r.post("/containers/:id/kill").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().kill(id(ctx),
                 ctx.request().getParam("signal"), a)));
-        r.post("/containers/:id/restart").handler(ctx -> Call.noContent(ctx, a -> {
-            ContainerView c = useCases.containers().require(id(ctx), a, "container.restart");
-            if (c.status() == ContainerStatus.RUNNING) {
-                useCases.containers().stop(c.id(), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a);
-            }
-            useCases.containers().start(c.id(), a);
-        }));
-        r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().remove(id(ctx),
+        r.post("/containers/:id/restart").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle()
+                .restart(id(ctx), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
+        r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().remove(id(ctx),
                 DockerApi.flag(ctx, "force"), a)));
         r.post("/containers/:id/resize").handler(ctx -> Call.run(ctx, a -> {
-            ContainerView c = useCases.containers().require(id(ctx), a, "container.resize");
+            ContainerView c = useCases.containers().visible().require(id(ctx), a, "container.resize");
             useCases.console().resize(c, intParam(ctx, "h", 0), intParam(ctx, "w", 0));
             return c;
         }, c -> ctx.response().setStatusCode(200).end()));
@@ -72,7 +66,7 @@ final class ContainerRoutes {
             boolean limited = limit != null && !limit.isEmpty() && Integer.parseInt(limit) > 0;
             Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
             Instant now = Instant.now();
-            List<ContainerView> views = useCases.containers().list(all || limited || filters.containsKey("status"), caller);
+            List<ContainerView> views = useCases.containers().visible().list(all || limited || filters.containsKey("status"), caller);
             JsonArray out = new JsonArray();
             int max = limited ? Integer.parseInt(limit) : Integer.MAX_VALUE;
             for (ContainerView v : views) {

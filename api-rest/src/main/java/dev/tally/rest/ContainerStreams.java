@@ -45,7 +45,7 @@ final class ContainerStreams {
             ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
             return;
         }
-        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
+        Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", "application/json");
             resp.writeHead();
@@ -81,7 +81,7 @@ final class ContainerStreams {
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
         boolean stdin = DockerApi.flag(ctx, "stdin");
-        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
+        Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
                 interactive(ctx, c, tty, stdin);
@@ -170,7 +170,7 @@ final class ContainerStreams {
         int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
-        Call.run(ctx, caller -> useCases.containers().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
+        Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"

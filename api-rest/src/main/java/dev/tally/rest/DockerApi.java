@@ -3,7 +3,7 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConsole;
-import dev.tally.domain.container.ContainerService;
+import dev.tally.domain.container.ContainerUseCases;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
@@ -52,7 +52,7 @@ public final class DockerApi {
      * queries. The routes reach nothing else of the daemon: no runtime port, no command bus, no event
      * store ({@code /events} is {@link EventRoutes}, added by the daemon with the log's port).
      */
-    public record UseCases(ContainerService containers, ContainerConsole console, ContainerQueries containerQueries,
+    public record UseCases(ContainerUseCases containers, ContainerConsole console, ContainerQueries containerQueries,
                            ImageService images, ImageQueries imageQueries, VolumeService volumes,
                            VolumeQueries volumeQueries) {
     }
@@ -194,7 +194,7 @@ public final class DockerApi {
     }
 
     private JsonObject info(Actor actor) {
-        List<ContainerView> all = useCases.containers().list(true, actor);
+        List<ContainerView> all = useCases.containers().visible().list(true, actor);
         long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING).count();
         return new JsonObject()
                 .put("ID", facts.id())

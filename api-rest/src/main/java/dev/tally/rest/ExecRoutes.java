@@ -29,13 +29,13 @@ final class ExecRoutes {
 
     void mount(Router r) {
         r.post("/containers/:id/exec").handler(ctx -> Call.withBody(ctx, ExecCreateBody.class,
-                (caller, body) -> useCases.containers().createExec(ContainerRoutes.id(ctx), body.spec(), caller),
+                (caller, body) -> useCases.containers().execs().create(ContainerRoutes.id(ctx), body.spec(), caller),
                 id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id))));
         r.post("/exec/:id/start").handler(this::start);
         r.get("/exec/:id/json").handler(ctx -> Call.run(ctx,
-                caller -> inspect(useCases.containers().execSession(ctx.pathParam("id"), caller)), Call.json(ctx)));
+                caller -> inspect(useCases.containers().execs().session(ctx.pathParam("id"), caller)), Call.json(ctx)));
         r.post("/exec/:id/resize").handler(ctx -> Call.run(ctx, caller -> {
-            useCases.containers().resizeExec(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
+            useCases.containers().execs().resize(ctx.pathParam("id"), ContainerRoutes.intParam(ctx, "h", 0),
                     ContainerRoutes.intParam(ctx, "w", 0), caller);
             return true;
         }, done -> ctx.response().setStatusCode(200).end()));
@@ -48,8 +48,8 @@ final class ExecRoutes {
     private void start(RoutingContext ctx) {
         String execId = ctx.pathParam("id");
         Call.withBody(ctx, ExecStartBody.class, (caller, body) -> {
-            ExecSession session = useCases.containers().execSession(execId, caller);
-            RunningExec running = useCases.containers().startExec(execId, caller);
+            ExecSession session = useCases.containers().execs().session(execId, caller);
+            RunningExec running = useCases.containers().execs().start(execId, caller);
             if (body.sized()) {
                 running.process().resize(body.height(), body.width());
             }

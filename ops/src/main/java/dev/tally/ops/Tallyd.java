@@ -5,8 +5,14 @@ import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerConsole;
+import dev.tally.domain.container.ContainerCreation;
+import dev.tally.domain.container.ContainerExecs;
 import dev.tally.domain.container.ContainerGrants;
-import dev.tally.domain.container.ContainerService;
+import dev.tally.domain.container.ContainerLifecycle;
+import dev.tally.domain.container.ContainerNames;
+import dev.tally.domain.container.ContainerUseCases;
+import dev.tally.domain.container.HostReconciliation;
+import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
@@ -24,6 +30,7 @@ import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
+import dev.tally.store.JdbcHeldNames;
 import dev.tally.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,6 +41,8 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -43,6 +52,12 @@ import org.axonframework.config.DefaultConfigurer;
 public final class Tallyd {
 
     static final String VERSION = "0.1.0";
+    /** Each started exec waits for its end on one of these, as long as it runs. */
+    private static final ExecutorService EXEC_WAITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tally-exec-wait");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DaemonOptions options;
     private final AccessPolicy policy;
@@ -101,9 +116,11 @@ public final class Tallyd {
                 .configureAggregate(Container.class)
                 .configureAggregate(Image.class)
                 .configureAggregate(Volume.class);
+        ContainerNames names = new ContainerNames(JdbcHeldNames.open(store));
         configurer.eventProcessing(ep -> {
             ep.usingSubscribingEventProcessors();
             readModels.eventHandlers().forEach(handler -> ep.registerEventHandler(c -> handler));
+            ep.registerEventHandler(c -> names);
         });
         axon = configurer.buildConfiguration();
         axon.start();
@@ -116,12 +133,19 @@ public final class Tallyd {
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
         VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
-                containerViews, access);
-        ContainerService containers = new ContainerService(axon.commandGateway(), runtime, containerViews, imageViews,
-                volumes, access, HostFileLookup.system());
+                containerViews, access, new ReentrantKeyedLocks());
+        HostFileLookup hostFiles = HostFileLookup.system();
+        VisibleContainers visible = new VisibleContainers(containerViews, access);
+        ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, new ReentrantKeyedLocks(),
+                new ReadModelExitWaits(containerViews));
+        ContainerUseCases containers = new ContainerUseCases(visible,
+                new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
+                lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS));
+        runtime.onExit(lifecycle::exited);
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
+        // Issue 11: exits are watched before the reconciler has brought the log in line with the host.
         runtime.watchExits();
-        containers.reconcile();
+        new HostReconciliation(axon.commandGateway(), runtime, containerViews, lifecycle).reconcile();
 
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         if (!vertx.isNativeTransportEnabled()) {
@@ -133,7 +157,7 @@ public final class Tallyd {
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new EventRoutes(store.storedEvents(), access));
-        api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), containers)));
+        api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));
         for (String host : options.hosts()) {

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A container's console for the edges: its log, its stdio and its terminal's size. Each call is
  * for a container that a use case has just shown to a caller allowed the action (such as
- * {@code ContainerService.require(ref, actor, "container.logs")}): the check is that use case's;
+ * {@code VisibleContainers.require(ref, actor, "container.logs")}): the check is that use case's;
  * what this adds is that the edges reach the runtime for these and for nothing else. Nothing here
  * is recorded: reading output and resizing a terminal change nothing the log tells.
  */

@@ -2,6 +2,8 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.GrantContainerAccess;
 import dev.tally.domain.container.command.RevokeContainerAccess;
 import dev.tally.domain.container.query.ContainerView;
@@ -15,11 +17,15 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 public class ContainerGrants {
 
     private final CommandGateway commands;
-    private final ContainerService containers;
+    private final VisibleContainers containers;
+    private final AccessControl access;
+    private final HostLookup host;
 
-    public ContainerGrants(CommandGateway commands, ContainerService containers) {
+    public ContainerGrants(CommandGateway commands, VisibleContainers containers, AccessControl access, HostLookup host) {
         this.commands = commands;
         this.containers = containers;
+        this.access = access;
+        this.host = host;
     }
 
     /** Returns the container's full id. Granting twice is not an error. */
@@ -34,15 +40,15 @@ public class ContainerGrants {
         ContainerView c = adminOnly(ref, "revoke", actor);
         // a user deleted from the host since the grant is still found by the name it was granted to
         Grantee g = c.grantees().stream().filter(x -> x.user().equals(user)
-                && containers.host().uidOf(user).isEmpty()).findFirst().orElseGet(() -> grantee(user));
+                && host.uidOf(user).isEmpty()).findFirst().orElseGet(() -> grantee(user));
         commands.sendAndWait(new RevokeContainerAccess(c.id(), g, actor));
         return c.id();
     }
 
     private ContainerView adminOnly(String ref, String verb, Actor actor) {
-        if (!containers.access().isAdmin(actor)) {
+        if (!access.isAdmin(actor)) {
             String message = "authorization denied: tally " + verb + " is for tally admins only";
-            throw containers.access().deny(actor, "container." + verb, "container/" + ref, "not an admin",
+            throw access.deny(actor, "container." + verb, "container/" + ref, "not an admin",
                     new DomainException(DomainException.Kind.DENIED, message));
         }
         return containers.require(ref, actor, "container." + verb);
@@ -52,7 +58,7 @@ public class ContainerGrants {
         if (user == null || user.isBlank()) {
             throw DomainException.invalid("a user to grant to is required");
         }
-        OptionalInt uid = containers.host().uidOf(user);
+        OptionalInt uid = host.uidOf(user);
         if (uid.isEmpty()) {
             throw DomainException.invalid("no such user on this host: " + user);
         }

@@ -2,6 +2,7 @@ package dev.tally.domain.volume;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.query.ContainerQueries;
@@ -29,10 +30,13 @@ public class VolumeService {
     private final VolumeQueries volumes;
     private final ContainerQueries containers;
     private final AccessControl access;
+    /** Per volume name: a check and what follows from it are one step. */
+    private final KeyedLocks names;
 
     public VolumeService(CommandGateway commands, VolumeStore store, VolumeQueries volumes, ContainerQueries containers,
-                         AccessControl access) {
+                         AccessControl access, KeyedLocks names) {
         this.access = access;
+        this.names = names;
         this.commands = commands;
         this.store = store;
         this.volumes = volumes;
@@ -40,9 +44,13 @@ public class VolumeService {
     }
 
     /** Creates the volume unless it exists (Docker's create is idempotent by name). */
-    public synchronized VolumeView create(String name, Map<String, String> labels, Actor actor) {
+    public VolumeView create(String name, Map<String, String> labels, Actor actor) {
         String n = name == null || name.isBlank() ? UUID.randomUUID().toString().replace("-", "") : name;
         requireValidName(n);
+        return names.exclusively(n, () -> createChecked(n, labels, actor));
+    }
+
+    private VolumeView createChecked(String n, Map<String, String> labels, Actor actor) {
         volumes.find(n).filter(v -> !visibleTo(v, actor)).ifPresent(v -> {
             throw access.deny(actor, "volume.create", "volume/" + n, "the name is held by another user's volume",
                     DomainException.conflict("volume name " + n + " is in use by another user's volume"));
@@ -95,7 +103,14 @@ public class VolumeService {
                 && (actor.uid() != -1 || v.owner().user().equals(actor.user())));
     }
 
-    public synchronized void remove(String name, Actor actor) {
+    public void remove(String name, Actor actor) {
+        names.exclusively(name, () -> {
+            removeChecked(name, actor);
+            return null;
+        });
+    }
+
+    private void removeChecked(String name, Actor actor) {
         VolumeView v = require(name, actor, "volume.remove");
         List<String> users = containers.list(true).stream()
                 .filter(c -> c.config().mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(name)))

@@ -1,0 +1,89 @@
+package dev.tally.domain.container;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.HostLookup;
+import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.image.ImageReference;
+import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.volume.VolumeService;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/** {@code docker create}: checks what the caller may ask for, claims the name, prepares the host, records it. */
+public class ContainerCreation {
+
+    private final CommandGateway commands;
+    private final ContainerRuntime runtime;
+    private final ImageQueries images;
+    private final VolumeService volumes;
+    private final AccessControl access;
+    private final HostLookup host;
+    private final ContainerNames names;
+    private final VisibleContainers visible;
+
+    public ContainerCreation(CommandGateway commands, ContainerRuntime runtime, ImageQueries images, VolumeService volumes,
+                             AccessControl access, HostLookup host, ContainerNames names, VisibleContainers visible) {
+        this.commands = commands;
+        this.runtime = runtime;
+        this.images = images;
+        this.volumes = volumes;
+        this.access = access;
+        this.host = host;
+        this.names = names;
+        this.visible = visible;
+    }
+
+    /**
+     * Creates a container; returns its id. Options that amount to root on the host are for admins
+     * (DENIED, recorded, before anything happens); host bind sources are recorded as their real
+     * paths; a non-admin's container runs in a user namespace mapped to that user's subordinate ids.
+     * NOT_FOUND for an unknown image, INVALID for a bad name, CONFLICT for a name in use. A create
+     * that fails leaves nothing on the host and frees the name.
+     */
+    public String create(String requestedName, ContainerConfig requested, Actor actor) {
+        boolean admin = access.isAdmin(actor);
+        if (!admin) {
+            HostAccessChecks.firstRefusal(requested, access.policy(), host).ifPresent(r -> {
+                throw access.deny(actor, "container.create", "container/" + (requestedName == null ? "" : requestedName),
+                        r.message(), new DomainException(DomainException.Kind.DENIED, r.message()));
+            });
+        }
+        ContainerConfig config = HostAccessChecks.withRealBindPaths(requested, host);
+        ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
+                "No such image: " + displayRef(config.image())));
+        volumes.ensureFor(config, actor);
+        String id = ContainerNaming.newId();
+        String name = ContainerNaming.nameFor(requestedName, id);
+        names.claim(name, id).ifPresent(holder -> {
+            throw nameInUse(name, holder, actor);
+        });
+        try {
+            runtime.create(id, config, image.id(), admin ? null : actor.user());
+            commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
+            return id;
+        } catch (RuntimeException e) {
+            runtime.remove(id);
+            throw e;
+        } finally {
+            names.release(name, id);
+        }
+    }
+
+    /** Says whose container holds the name only to who may see it. */
+    private DomainException nameInUse(String name, String holder, Actor actor) {
+        boolean known = visible.find(holder).map(h -> visible.visibleTo(h, actor)).orElse(false);
+        return DomainException.conflict("Conflict. The container name \"/" + name
+                + "\" is already in use by " + (known ? "container \"" + holder + "\"" : "another user's container")
+                + ". You have to remove (or rename) that container to be able to reuse that name.");
+    }
+
+    private static String displayRef(String ref) {
+        try {
+            return ImageReference.normalize(ref);
+        } catch (DomainException e) {
+            return ref;
+        }
+    }
+}

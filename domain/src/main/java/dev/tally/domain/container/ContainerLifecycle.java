@@ -1,0 +1,158 @@
+package dev.tally.domain.container;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.KeyedLocks;
+import dev.tally.domain.container.command.RecordExit;
+import dev.tally.domain.container.command.RecordExitAndRemove;
+import dev.tally.domain.container.command.RecordStartFailed;
+import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.RemoveContainer;
+import dev.tally.domain.container.command.RequestKill;
+import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.query.ContainerView;
+import java.time.Duration;
+import java.util.Optional;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * start, stop, kill, restart, rm, and the exits the host reports. Each step that touches the host
+ * stores its intent first, lets the runtime act, then stores the outcome, so that a crash in between
+ * leaves a visible intent. Which transitions are legal is the {@link Container} aggregate's to say.
+ */
+public class ContainerLifecycle {
+
+    /** How long a stop waits for the container to exit after SIGKILL, and rm -f after its kill. */
+    static final Duration AFTER_KILL = Duration.ofSeconds(30);
+
+    private final CommandGateway commands;
+    private final ContainerRuntime runtime;
+    private final VisibleContainers visible;
+    /** Per container: a start's outcome is stored before the exit of the same process, however fast it exits. */
+    private final KeyedLocks locks;
+    private final ExitWaits exits;
+
+    public ContainerLifecycle(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
+                              KeyedLocks locks, ExitWaits exits) {
+        this.commands = commands;
+        this.runtime = runtime;
+        this.visible = visible;
+        this.locks = locks;
+        this.exits = exits;
+    }
+
+    /**
+     * Starts the container. A start that fails is recorded (no container is left STARTING) and
+     * thrown: INVALID when the command is at fault, FAILED otherwise; a container created with
+     * {@code --rm} is then removed.
+     */
+    public void start(String ref, Actor actor) {
+        ContainerView c = visible.require(ref, actor, "container.start");
+        locks.exclusively(c.id(), () -> {
+            commands.sendAndWait(new RequestStart(c.id(), actor));
+            long pid;
+            try {
+                pid = runtime.start(c.id());
+            } catch (RuntimeException failure) {
+                throw startFailed(c, failure, actor);
+            }
+            commands.sendAndWait(new RecordStarted(c.id(), pid, actor));
+            return null;
+        });
+    }
+
+    /** Records a failed start, removes an auto-removed container; the error to throw. */
+    private DomainException startFailed(ContainerView c, RuntimeException failure, Actor actor) {
+        // Whatever went wrong is recorded and said: no container left STARTING, no bare error.
+        DomainException e = failure instanceof DomainException d ? d
+                : new DomainException(DomainException.Kind.FAILED, "start container " + c.id() + ": " + failure, failure);
+        commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
+        if (c.config().autoRemove()) {
+            try {
+                remove(c.id(), true, Actor.daemon());
+            } catch (RuntimeException removal) {
+                // Why it did not start comes first; that it is still there, second.
+                return new DomainException(e.kind(), e.getMessage() + "; removing the container failed too: "
+                        + removal.getMessage(), e);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Sends the signal (TERM unless given), then SIGKILL after the timeout (10 s when negative);
+     * returns once the container has exited. NOT_MODIFIED for a container that is not running.
+     */
+    public void stop(String ref, String signal, int timeoutSeconds, Actor actor) {
+        ContainerView c = visible.require(ref, actor, "container.stop");
+        String sig = signal == null || signal.isBlank() ? "TERM" : signal;
+        int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
+        commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor));
+        runtime.kill(c.id(), sig);
+        if (!exits.awaitExit(c.id(), Duration.ofSeconds(timeout))) {
+            runtime.kill(c.id(), "KILL");
+            exits.awaitExit(c.id(), AFTER_KILL);
+        }
+    }
+
+    /** Sends the signal (KILL unless given). CONFLICT for a container that is not running. */
+    public void kill(String ref, String signal, Actor actor) {
+        ContainerView c = visible.require(ref, actor, "container.kill");
+        String sig = signal == null || signal.isBlank() ? "KILL" : signal;
+        commands.sendAndWait(new RequestKill(c.id(), sig, actor));
+        runtime.kill(c.id(), sig);
+    }
+
+    /** Stops the container if it runs (as {@link #stop}), then starts it. */
+    public void restart(String ref, String signal, int timeoutSeconds, Actor actor) {
+        ContainerView c = visible.require(ref, actor, "container.restart");
+        if (c.status() == ContainerStatus.RUNNING) {
+            stop(c.id(), signal, timeoutSeconds, actor);
+        }
+        start(c.id(), actor);
+    }
+
+    /**
+     * Removes the container: from the log first (its name is free from then on), then from the host.
+     * A running one only with {@code force}, which kills it and waits for its exit; CONFLICT without.
+     */
+    public void remove(String ref, boolean force, Actor actor) {
+        ContainerView c = visible.require(ref, actor, "container.remove");
+        if (force && c.status() == ContainerStatus.RUNNING) {
+            commands.sendAndWait(new RequestKill(c.id(), "KILL", actor));
+            runtime.kill(c.id(), "KILL");
+            exits.awaitExit(c.id(), AFTER_KILL);
+        }
+        commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+        runtime.remove(c.id());
+    }
+
+    /**
+     * Records an exit the host reported; removes the container if it asked for that. An exit of a
+     * container already removed (rm -f records the exit itself; its monitor reports late) or already
+     * recorded is not recorded again.
+     */
+    public void exited(String id, ContainerRuntime.Exit exit) {
+        Optional<ContainerView> known = visible.find(id);
+        if (known.isEmpty()) {
+            return;
+        }
+        locks.exclusively(id, () -> {
+            if (known.get().config().autoRemove()) {
+                // exit and removal in one commit; the host side is released after the removal is
+                // stored: a client waiting for the removal (run --rm) need not wait for runc's clean-up
+                boolean removed = commands.sendAndWait(new RecordExitAndRemove(id, exit.code(), exit.at(),
+                        Actor.daemon()));
+                if (removed) {
+                    runtime.remove(id);
+                    return null;
+                }
+            } else {
+                commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+            }
+            runtime.release(id);
+            return null;
+        });
+    }
+}

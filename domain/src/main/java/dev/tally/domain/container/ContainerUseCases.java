@@ -1,0 +1,9 @@
+package dev.tally.domain.container;
+
+/**
+ * The use cases on containers that the edges call, in one argument: who sees which container, create,
+ * the lifecycle (start, stop, kill, restart, rm) and exec.
+ */
+public record ContainerUseCases(VisibleContainers visible, ContainerCreation creation, ContainerLifecycle lifecycle,
+                                ContainerExecs execs) {
+}

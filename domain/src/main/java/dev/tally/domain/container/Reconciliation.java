@@ -1,0 +1,48 @@
+package dev.tally.domain.container;
+
+/**
+ * The start-up reconciler's rule for one container the log knows: what the log says of it (and, for
+ * one the log has running or starting, what the host says) decides the step that brings the log in
+ * line with the host.
+ */
+final class Reconciliation {
+
+    enum Step {
+        /** An exited container created with --rm whose removal the daemon missed: remove it now. */
+        REMOVE,
+        /** Not running in the log: release what a crash after its exit may have left (its mount). */
+        RELEASE,
+        /** Running in the log and on the host: nothing to record. */
+        KEEP,
+        /** Starting in the log, running on the host: the start succeeded while the daemon was down. */
+        RECORD_STARTED,
+        /** Starting in the log, gone from the host without an exit: the daemon stopped while starting it. */
+        RECORD_START_FAILED,
+        /** Running or starting in the log, exited on the host (or gone: code 255): record the exit. */
+        RECORD_EXIT
+    }
+
+    private Reconciliation() {
+    }
+
+    /** Whether the step depends on the host's state ({@link #step(ContainerStatus, ContainerRuntime.HostState)}). */
+    static boolean asksTheHost(ContainerStatus inLog) {
+        return inLog == ContainerStatus.RUNNING || inLog == ContainerStatus.STARTING;
+    }
+
+    /** The step for a container the host need not be asked about. */
+    static Step step(ContainerStatus inLog, boolean autoRemove) {
+        return inLog == ContainerStatus.EXITED && autoRemove ? Step.REMOVE : Step.RELEASE;
+    }
+
+    /** The step for a container running or starting in the log, given what the host says. */
+    static Step step(ContainerStatus inLog, ContainerRuntime.HostState host) {
+        if (host.running()) {
+            return inLog == ContainerStatus.STARTING ? Step.RECORD_STARTED : Step.KEEP;
+        }
+        if (inLog == ContainerStatus.STARTING && host.exit().isEmpty()) {
+            return Step.RECORD_START_FAILED;
+        }
+        return Step.RECORD_EXIT;
+    }
+}
