@@ -1,0 +1,125 @@
+package dev.tally.domain.container;
+
+import static dev.tally.domain.container.UseCaseFixture.ALICE;
+import static dev.tally.domain.container.UseCaseFixture.BOB;
+import static dev.tally.domain.container.UseCaseFixture.ROOT;
+import static dev.tally.domain.container.UseCaseFixture.config;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.container.event.ContainerCreated;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ContainerCreationTest {
+
+    private final UseCaseFixture f = new UseCaseFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void theHostIsPreparedBeforeTheContainerIsRecorded() {
+        List<Object> events = f.eventsOf(() -> f.creation.create("web", config("true"), ALICE));
+        ContainerCreated created = (ContainerCreated) events.get(0);
+        assertEquals(1, events.size());
+        assertEquals("web", created.name());
+        assertEquals(ALICE, created.actor());
+        assertEquals(UseCaseFixture.IMAGE_ID, created.imageId());
+        assertEquals(List.of("create " + created.containerId()), f.runtime.calls());
+    }
+
+    @Test
+    void aContainerWithoutANameGetsOneMadeFromItsId() {
+        String id = f.creation.create(null, config("true"), ALICE);
+        String name = f.view(id).orElseThrow().name();
+        assertTrue(name.matches("[a-z]+_[a-z]+_" + id.substring(4, 8)), name);
+    }
+
+    @Test
+    void aLeadingSlashIsNotPartOfTheName() {
+        String id = f.creation.create("/web", config("true"), ALICE);
+        assertEquals("web", f.view(id).orElseThrow().name());
+    }
+
+    @Test
+    void aNameWithOtherCharactersIsInvalidAndNothingIsMade() {
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("we b", config("true"), ALICE));
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        assertEquals(List.of(), f.runtime.calls());
+        assertEquals(List.of(), f.events());
+    }
+
+    @Test
+    void aNameInUseIsAConflictThatNamesItsHolderToWhoMaySeeIt() {
+        String first = f.creation.create("web", config("true"), ALICE);
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), ALICE));
+        assertEquals(DomainException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("is already in use by container \"" + first + "\""), e.getMessage());
+    }
+
+    @Test
+    void aNameHeldByAnotherUsersContainerIsAConflictThatDoesNotSayWhose() {
+        String first = f.creation.create("web", config("true"), ALICE);
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), BOB));
+        assertEquals(DomainException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("is already in use by another user's container"), e.getMessage());
+        assertTrue(!e.getMessage().contains(first));
+    }
+
+    @Test
+    void aRemovedContainersNameMayBeUsedAgain() {
+        String first = f.creation.create("web", config("true"), ALICE);
+        f.lifecycle.remove(first, false, ALICE);
+        String second = f.creation.create("web", config("true"), ALICE);
+        assertEquals("web", f.view(second).orElseThrow().name());
+    }
+
+    @Test
+    void anUnknownImageIsNotFoundAndNothingIsMade() {
+        ContainerConfig config = new ContainerConfig("nosuchimage", List.of(), List.of("true"), List.of(), "", "", "",
+                Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false, ContainerConfig.HostAccess.NONE);
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config, ALICE));
+        assertEquals(DomainException.Kind.NOT_FOUND, e.kind());
+        assertEquals("No such image: nosuchimage:latest", e.getMessage());
+        assertEquals(List.of(), f.runtime.calls());
+    }
+
+    @Test
+    void aCreateTheHostRefusesLeavesNothingBehindAndFreesTheName() {
+        f.runtime.failNextCreate("no space left on device");
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), ALICE));
+        assertEquals(DomainException.Kind.FAILED, e.kind());
+        assertTrue(f.runtime.calls().get(1).startsWith("remove "), f.runtime.calls().toString());
+        assertEquals(List.of(), f.events());
+        f.creation.create("web", config("true"), ALICE);
+    }
+
+    @Test
+    void optionsThatAmountToRootOnTheHostAreForAdminsAndTheRefusalIsRecorded() {
+        ContainerConfig privileged = new ContainerConfig("busybox", List.of(), List.of("true"), List.of(), "", "", "",
+                Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false,
+                new ContainerConfig.HostAccess(true, List.of(), List.of(), List.of(), ""));
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", privileged, ALICE));
+        assertEquals(DomainException.Kind.DENIED, e.kind());
+        assertEquals(1, f.denials().size());
+        assertEquals("container.create", f.denials().get(0).action());
+        assertEquals(List.of(), f.runtime.calls());
+        f.creation.create("web", privileged, ROOT);
+    }
+
+    @Test
+    void aUsersContainerRunsInTheirSubordinateIdsAndAnAdminsOnTheHostsIds() {
+        String alices = f.creation.create(null, config("true"), ALICE);
+        String roots = f.creation.create(null, config("true"), ROOT);
+        assertEquals("alice", f.runtime.remapUser(alices));
+        assertNull(f.runtime.remapUser(roots));
+    }
+}

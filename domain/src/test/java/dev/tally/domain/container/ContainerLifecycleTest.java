@@ -1,0 +1,192 @@
+package dev.tally.domain.container;
+
+import static dev.tally.domain.container.UseCaseFixture.ALICE;
+import static dev.tally.domain.container.UseCaseFixture.BOB;
+import static dev.tally.domain.container.UseCaseFixture.autoRemoved;
+import static dev.tally.domain.container.UseCaseFixture.config;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerKillRequested;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerStartFailed;
+import dev.tally.domain.container.event.ContainerStartRequested;
+import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStopRequested;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ContainerLifecycleTest {
+
+    private final UseCaseFixture f = new UseCaseFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static List<Class<?>> types(List<Object> events) {
+        return events.stream().<Class<?>>map(Object::getClass).toList();
+    }
+
+    @Test
+    void aStartIsRecordedAsAnIntentThenItsOutcome() {
+        String id = f.creation.create("web", config("sleep", "60"), ALICE);
+        List<Object> events = f.eventsOf(() -> f.lifecycle.start(id, ALICE));
+        assertEquals(List.of(ContainerStartRequested.class, ContainerStarted.class), types(events));
+        assertEquals(f.runtime.inspect(id).pid(), ((ContainerStarted) events.get(1)).pid());
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+    }
+
+    @Test
+    void aFailedStartIsRecordedAndThrownAsTheCommandsFault() {
+        String id = f.creation.create("web", config("no-such-command"), ALICE);
+        List<Object> events = f.eventsOf(() -> {
+            DomainException e = assertThrows(DomainException.class, () -> f.lifecycle.start(id, ALICE));
+            assertEquals(DomainException.Kind.INVALID, e.kind());
+        });
+        assertEquals(List.of(ContainerStartRequested.class, ContainerStartFailed.class), types(events));
+        assertEquals(ContainerStatus.CREATED, f.status(id));
+        assertEquals(127, f.view(id).orElseThrow().exitCode());
+    }
+
+    @Test
+    void aFailedStartOfAContainerCreatedWithRmRemovesIt() {
+        String id = f.creation.create("web", autoRemoved("no-such-command"), ALICE);
+        assertThrows(DomainException.class, () -> f.lifecycle.start(id, ALICE));
+        assertEquals(ContainerStatus.REMOVED, f.status(id));
+        assertFalse(f.runtime.exists(id));
+    }
+
+    @Test
+    void anExitTheHostReportsIsRecordedAndTheHostSideReleased() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.exit(id, 3);
+        List<Object> events = f.eventsOf(f.runtime::reportExits);
+        assertEquals(List.of(ContainerExited.class), types(events));
+        assertEquals(3, f.view(id).orElseThrow().exitCode());
+        assertTrue(f.runtime.calls().contains("release " + id));
+    }
+
+    @Test
+    void anExitOfAContainerCreatedWithRmRemovesItInTheSameCommit() {
+        String id = f.creation.create("web", autoRemoved("sleep", "60"), ALICE);
+        f.lifecycle.start(id, ALICE);
+        f.runtime.exit(id, 0);
+        List<Object> events = f.eventsOf(f.runtime::reportExits);
+        assertEquals(List.of(ContainerExited.class, ContainerRemoved.class), types(events));
+        assertFalse(f.runtime.exists(id));
+        f.creation.create("web", config("true"), ALICE);
+    }
+
+    @Test
+    void anExitReportedTwiceIsRecordedOnce() {
+        String id = f.running(ALICE, "sleep", "60");
+        ContainerRuntime.Exit exit = new ContainerRuntime.Exit(3, Instant.now());
+        List<Object> events = f.eventsOf(() -> {
+            f.lifecycle.exited(id, exit);
+            f.lifecycle.exited(id, exit);
+        });
+        assertEquals(List.of(ContainerExited.class), types(events));
+    }
+
+    @Test
+    void anExitOfAContainerNoLongerInTheLogIsIgnored() {
+        List<Object> events = f.eventsOf(() -> f.lifecycle.exited("c0ffee", new ContainerRuntime.Exit(0, Instant.now())));
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void stopSendsTermAndReturnsOnceTheExitIsRecorded() {
+        String id = f.running(ALICE, "sleep", "60");
+        List<Object> events = f.eventsOf(() -> f.lifecycle.stop(id, null, -1, ALICE));
+        assertEquals(List.of(ContainerStopRequested.class, ContainerExited.class), types(events));
+        assertEquals("TERM", ((ContainerStopRequested) events.get(0)).signal());
+        assertEquals(10, ((ContainerStopRequested) events.get(0)).timeoutSeconds());
+        assertEquals(143, f.view(id).orElseThrow().exitCode());
+    }
+
+    @Test
+    void stopSendsKillWhenTheContainerOutlivesItsSignal() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.ignore(id, "TERM");
+        f.lifecycle.stop(id, null, 1, ALICE);
+        List<String> kills = f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList();
+        assertEquals(List.of("kill " + id + " TERM", "kill " + id + " KILL"), kills);
+        assertEquals(137, f.view(id).orElseThrow().exitCode());
+    }
+
+    @Test
+    void stoppingAContainerThatIsNotRunningIsNotModified() {
+        String id = f.creation.create("web", config("sleep", "60"), ALICE);
+        DomainException e = assertThrows(DomainException.class, () -> f.lifecycle.stop(id, null, -1, ALICE));
+        assertEquals(DomainException.Kind.NOT_MODIFIED, e.kind());
+    }
+
+    @Test
+    void killSendsKillUnlessToldOtherwise() {
+        String id = f.running(ALICE, "sleep", "60");
+        List<Object> events = f.eventsOf(() -> f.lifecycle.kill(id, "", ALICE));
+        assertEquals("KILL", ((ContainerKillRequested) events.get(0)).signal());
+        assertTrue(f.runtime.calls().contains("kill " + id + " KILL"));
+    }
+
+    @Test
+    void killingAContainerThatIsNotRunningIsAConflict() {
+        String id = f.creation.create("web", config("sleep", "60"), ALICE);
+        DomainException e = assertThrows(DomainException.class, () -> f.lifecycle.kill(id, null, ALICE));
+        assertEquals(DomainException.Kind.CONFLICT, e.kind());
+        assertFalse(f.runtime.calls().contains("kill " + id + " KILL"));
+    }
+
+    @Test
+    void restartStopsARunningContainerThenStartsIt() {
+        String id = f.running(ALICE, "sleep", "60");
+        List<Object> events = f.eventsOf(() -> f.lifecycle.restart(id, null, -1, ALICE));
+        assertEquals(List.of(ContainerStopRequested.class, ContainerExited.class, ContainerStartRequested.class,
+                ContainerStarted.class), types(events));
+    }
+
+    @Test
+    void restartStartsAContainerThatIsNotRunning() {
+        String id = f.creation.create("web", config("sleep", "60"), ALICE);
+        List<Object> events = f.eventsOf(() -> f.lifecycle.restart(id, null, -1, ALICE));
+        assertEquals(List.of(ContainerStartRequested.class, ContainerStarted.class), types(events));
+    }
+
+    @Test
+    void removingARunningContainerNeedsForce() {
+        String id = f.running(ALICE, "sleep", "60");
+        DomainException e = assertThrows(DomainException.class, () -> f.lifecycle.remove(id, false, ALICE));
+        assertEquals(DomainException.Kind.CONFLICT, e.kind());
+        assertTrue(f.runtime.exists(id));
+    }
+
+    @Test
+    void forceRemovalKillsRecordsTheExitThenRemoves() {
+        String id = f.running(ALICE, "sleep", "60");
+        List<Object> events = f.eventsOf(() -> f.lifecycle.remove(id, true, ALICE));
+        assertEquals(List.of(ContainerKillRequested.class, ContainerExited.class, ContainerRemoved.class), types(events));
+        assertFalse(f.runtime.exists(id));
+    }
+
+    @Test
+    void anotherUsersContainerIsNotFoundAndTheRefusalIsRecorded() {
+        String id = f.running(ALICE, "sleep", "60");
+        List<Object> events = f.eventsOf(() -> {
+            DomainException e = assertThrows(DomainException.class, () -> f.lifecycle.stop(id, null, -1, BOB));
+            assertEquals(DomainException.Kind.NOT_FOUND, e.kind());
+            assertEquals("No such container: " + id, e.getMessage());
+        });
+        assertEquals(List.of(AccessDenied.class), types(events));
+        assertEquals("container.stop", ((AccessDenied) events.get(0)).action());
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+    }
+}

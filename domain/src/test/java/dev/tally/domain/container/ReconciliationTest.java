@@ -1,0 +1,51 @@
+package dev.tally.domain.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.container.ContainerRuntime.Exit;
+import dev.tally.domain.container.ContainerRuntime.HostState;
+import dev.tally.domain.container.Reconciliation.Step;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ReconciliationTest {
+
+    private static final HostState RUNNING = new HostState(true, 42, Optional.empty());
+    private static final HostState EXITED = new HostState(false, 0, Optional.of(new Exit(3, Instant.EPOCH)));
+
+    @Test
+    void onlyContainersRunningOrStartingInTheLogAreLookedUpOnTheHost() {
+        assertTrue(Reconciliation.asksTheHost(ContainerStatus.RUNNING));
+        assertTrue(Reconciliation.asksTheHost(ContainerStatus.STARTING));
+        assertFalse(Reconciliation.asksTheHost(ContainerStatus.CREATED));
+        assertFalse(Reconciliation.asksTheHost(ContainerStatus.EXITED));
+    }
+
+    @Test
+    void anExitedContainerCreatedWithRmIsRemovedAndAnyOtherReleased() {
+        assertEquals(Step.REMOVE, Reconciliation.step(ContainerStatus.EXITED, true));
+        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.EXITED, false));
+        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.CREATED, true));
+    }
+
+    @Test
+    void aContainerTheHostRunsIsKeptOrItsStartRecorded() {
+        assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, RUNNING));
+        assertEquals(Step.RECORD_STARTED, Reconciliation.step(ContainerStatus.STARTING, RUNNING));
+    }
+
+    @Test
+    void aStartingContainerGoneWithoutAnExitFailedToStart() {
+        assertEquals(Step.RECORD_START_FAILED, Reconciliation.step(ContainerStatus.STARTING, HostState.gone()));
+        assertEquals(Step.RECORD_EXIT, Reconciliation.step(ContainerStatus.STARTING, EXITED));
+    }
+
+    @Test
+    void aRunningContainerTheHostNoLongerRunsExited() {
+        assertEquals(Step.RECORD_EXIT, Reconciliation.step(ContainerStatus.RUNNING, EXITED));
+        assertEquals(Step.RECORD_EXIT, Reconciliation.step(ContainerStatus.RUNNING, HostState.gone()));
+    }
+}

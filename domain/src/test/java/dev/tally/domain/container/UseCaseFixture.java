@@ -1,0 +1,191 @@
+package dev.tally.domain.container;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.KeyedLocks;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.access.HostLookup;
+import dev.tally.domain.access.event.AccessDenied;
+import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.volume.VolumeService;
+import dev.tally.domain.volume.VolumeStore;
+import dev.tally.domain.volume.query.VolumeQueries;
+import dev.tally.domain.volume.query.VolumeView;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+
+/**
+ * The container use cases wired as tallyd wires them, on the {@link FakeContainerRuntime}, an event
+ * store in memory and the containers' read model in memory. Exits are reported when a test says so
+ * ({@link FakeContainerRuntime#reportExits()}), or while a stop waits for one.
+ */
+final class UseCaseFixture implements AutoCloseable {
+
+    static final Actor ROOT = new Actor(0, 0, "root", 1, "unix:pid=1");
+    static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "unix:pid=42");
+    static final Actor BOB = new Actor(1001, 1001, "bob", 43, "unix:pid=43");
+    static final String IMAGE_ID = "sha256:busybox";
+
+    final FakeContainerRuntime runtime = new FakeContainerRuntime();
+    private final InMemoryEventStorageEngine store = new InMemoryEventStorageEngine();
+    final InMemoryContainerViews views = new InMemoryContainerViews();
+    final ContainerNames names = new ContainerNames(new InMemoryHeldNames());
+    final Configuration axon;
+    final CommandGateway commands;
+    final AccessControl access;
+    final VisibleContainers visible;
+    final ContainerCreation creation;
+    final ContainerLifecycle lifecycle;
+    final ContainerExecs execs;
+    final HostReconciliation reconciliation;
+
+    UseCaseFixture() {
+        axon = DefaultConfigurer.defaultConfiguration()
+                .configureEmbeddedEventStore(c -> store)
+                .configureAggregate(Container.class)
+                .eventProcessing(ep -> ep.usingSubscribingEventProcessors()
+                        .registerEventHandler(c -> views)
+                        .registerEventHandler(c -> names))
+                .buildConfiguration();
+        axon.start();
+        commands = axon.commandGateway();
+        access = new AccessControl(axon.eventGateway(), AccessPolicy.defaults());
+        visible = new VisibleContainers(views, access);
+        HostLookup host = new HostLookup() {
+            @Override
+            public OptionalInt uidOf(String user) {
+                return Map.of("alice", 1000, "bob", 1001).containsKey(user)
+                        ? OptionalInt.of(Map.of("alice", 1000, "bob", 1001).get(user)) : OptionalInt.empty();
+            }
+
+            @Override
+            public String realPath(String absolutePath) {
+                return absolutePath;
+            }
+        };
+        creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
+        lifecycle = new ContainerLifecycle(commands, runtime, visible, new InOrder(), this::awaitExit);
+        runtime.onExit(lifecycle::exited);
+        execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
+        reconciliation = new HostReconciliation(commands, runtime, views, lifecycle);
+    }
+
+    static ContainerConfig config(String... cmd) {
+        return new ContainerConfig("busybox", List.of(), List.of(cmd), List.of(), "", "", "", Map.of(), false, false,
+                List.of(), ContainerConfig.Limits.NONE, "none", false, ContainerConfig.HostAccess.NONE);
+    }
+
+    static ContainerConfig autoRemoved(String... cmd) {
+        return new ContainerConfig("busybox", List.of(), List.of(cmd), List.of(), "", "", "", Map.of(), false, false,
+                List.of(), ContainerConfig.Limits.NONE, "none", true, ContainerConfig.HostAccess.NONE);
+    }
+
+    /** A container created by {@code actor} and started, running {@code cmd}; its id. */
+    String running(Actor actor, String... cmd) {
+        String id = creation.create(null, config(cmd), actor);
+        lifecycle.start(id, actor);
+        return id;
+    }
+
+    Optional<ContainerView> view(String id) {
+        return views.find(id);
+    }
+
+    ContainerStatus status(String id) {
+        return views.find(id).map(ContainerView::status).orElse(ContainerStatus.REMOVED);
+    }
+
+    /** The payloads of every event stored so far, oldest first. */
+    List<Object> events() {
+        return store.readEvents(null, false).map(EventMessage::getPayload).map(Object.class::cast).toList();
+    }
+
+    List<AccessDenied> denials() {
+        return events().stream().filter(AccessDenied.class::isInstance).map(AccessDenied.class::cast).toList();
+    }
+
+    /** The payloads stored while {@code action} ran. */
+    List<Object> eventsOf(Runnable action) {
+        int before = events().size();
+        action.run();
+        List<Object> all = events();
+        return all.subList(before, all.size());
+    }
+
+    /** While a stop waits, the monitor reports what exited. */
+    private boolean awaitExit(String id, java.time.Duration timeout) {
+        runtime.reportExits();
+        return status(id) != ContainerStatus.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        axon.shutdown();
+    }
+
+    /** The use cases' steps run on the test's one thread: in order without a lock. */
+    static final class InOrder implements KeyedLocks {
+        @Override
+        public <T> T exclusively(String key, Supplier<T> steps) {
+            return steps.get();
+        }
+    }
+
+    private static final class OneImage implements ImageQueries {
+        private static final ImageView BUSYBOX = new ImageView(IMAGE_ID, List.of("docker.io/library/busybox:latest"),
+                List.of(), 0, Instant.EPOCH);
+
+        @Override
+        public Optional<ImageView> find(String ref) {
+            return ref.equals("busybox") || ref.equals(IMAGE_ID) || ref.equals(BUSYBOX.tags().get(0))
+                    ? Optional.of(BUSYBOX) : Optional.empty();
+        }
+
+        @Override
+        public List<ImageView> list() {
+            return List.of(BUSYBOX);
+        }
+    }
+
+    private VolumeService noVolumes() {
+        VolumeStore store = new VolumeStore() {
+            @Override
+            public String create(String name) {
+                throw new AssertionError("no volumes in these tests");
+            }
+
+            @Override
+            public String mountpoint(String name) {
+                throw new AssertionError("no volumes in these tests");
+            }
+
+            @Override
+            public void remove(String name) {
+                throw new AssertionError("no volumes in these tests");
+            }
+        };
+        VolumeQueries volumes = new VolumeQueries() {
+            @Override
+            public Optional<VolumeView> find(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<VolumeView> list() {
+                return List.of();
+            }
+        };
+        return new VolumeService(commands, store, volumes, views, access, new InOrder());
+    }
+}
