@@ -45,6 +45,8 @@ public record HostConfigBody(
 
     public HostConfigBody {
         restartPolicy = restartPolicy == null ? RestartPolicy.ZERO : restartPolicy;
+        capAdd = CapabilityNames.canonical(capAdd);
+        capDrop = CapabilityNames.canonical(capDrop);
     }
 
     /** {@code --device}: {@code PathInContainer} defaults to the host path, permissions to rwm. */

@@ -82,6 +82,15 @@ class BodiesTest {
     }
 
     @Test
+    void capabilitiesReadAsDockerdKeepsThemWhicheverCliSpelledThem() {
+        // the docker CLI 20.10 sends --cap-drop as typed, the CLI 28 with the CAP_ prefix
+        ContainerConfig config = create("{\"Image\":\"busybox\",\"HostConfig\":{\"CapAdd\":[\"net_admin\",\"CAP_SYS_TIME\"],"
+                + "\"CapDrop\":[\"NET_RAW\",\"all\"]}}").config();
+        assertEquals(List.of("CAP_NET_ADMIN", "CAP_SYS_TIME"), config.hostAccess().capAdd());
+        assertEquals(List.of("CAP_NET_RAW", "ALL"), config.hardening().capDrop());
+    }
+
+    @Test
     void anEmptyBodyOrABareNullIsAnEmptyObject() {
         assertEquals(Bodies.read("{}".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class),
                 Bodies.read(new byte[0], ExecCreateBody.class));
