@@ -4,6 +4,7 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.container.AttachStream;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.LogCursor;
+import dev.tally.domain.container.WaitCondition;
 import dev.tally.domain.container.query.ContainerView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -38,11 +39,11 @@ final class ContainerStreams {
      * body follows when the condition is met: not-running (default), next-exit or removed.
      */
     private void await(RoutingContext ctx) {
-        // The docker CLI 20.10 sends "condition=" when none was asked for; dockerd reads it as the default.
-        String given = ctx.request().getParam("condition");
-        String condition = given == null || given.isEmpty() ? "not-running" : given;
-        if (!List.of("not-running", "next-exit", "removed").contains(condition)) {
-            ErrorMapper.send(ctx.response(), DomainException.invalid("invalid condition: \"" + condition + "\""));
+        WaitCondition condition;
+        try {
+            condition = WaitCondition.named(ctx.request().getParam("condition"));
+        } catch (DomainException e) {
+            ErrorMapper.send(ctx.response(), e);
             return;
         }
         Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.wait"), initial -> {
@@ -51,12 +52,7 @@ final class ContainerStreams {
             resp.writeHead();
             AtomicBoolean done = new AtomicBoolean();
             Consumer<ContainerView> check = v -> {
-                boolean met = switch (condition) {
-                    case "removed" -> v.status() == ContainerStatus.REMOVED;
-                    case "next-exit" -> v.status() == ContainerStatus.EXITED || v.status() == ContainerStatus.REMOVED;
-                    default -> v.status() != ContainerStatus.RUNNING && v.status() != ContainerStatus.STARTING;
-                };
-                if (met && done.compareAndSet(false, true)) {
+                if (condition.isMetBy(v.status()) && done.compareAndSet(false, true)) {
                     JsonObject error = v.error() == null || v.error().isEmpty() ? null
                             : new JsonObject().put("Message", v.error());
                     resp.end(new JsonObject().put("StatusCode", v.exitCode()).put("Error", error).encode() + "\n");
@@ -69,7 +65,7 @@ final class ContainerStreams {
             });
             resp.closeHandler(x -> closeQuietly(sub));
             resp.endHandler(x -> closeQuietly(sub));
-            if (condition.equals("not-running")) {
+            if (condition.countsTheStatusAtTheStart()) {
                 useCases.containerQueries().find(initial.id()).ifPresent(check);
             }
         });
