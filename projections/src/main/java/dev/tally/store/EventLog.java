@@ -22,7 +22,6 @@ import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
 
 /**
  * The stored events read directly, in the order of their global index (an event's sequence number
@@ -44,11 +43,11 @@ public final class EventLog {
             + "payload, aggregateIdentifier, sequenceNumber, type";
 
     private final ConnectionProvider connections;
-    private final Serializer serializer;
+    private final StoredPayloads payloads;
 
     EventLog(ConnectionProvider connections, Serializer serializer) {
         this.connections = connections;
-        this.serializer = serializer;
+        this.payloads = new StoredPayloads(serializer);
     }
 
     /**
@@ -246,26 +245,16 @@ public final class EventLog {
                     }
                     byte[] bytes = rs.getBytes(6);
                     into.accept(new StoredEvent(seq, rs.getString(2), StoredTimestamp.parse(rs.getString(3)),
-                            payload(seq, bytes, rs.getString(4), rs.getString(5)), bytes));
+                            payloads.read(seq, bytes, rs.getString(4), rs.getString(5)), bytes));
                 }
             }
         }
     }
 
     private EventMessage<?> message(Row row) {
-        Object payload = payload(row.seq(), row.payload(), row.payloadType(), row.payloadRevision());
+        Object payload = payloads.read(row.seq(), row.payload(), row.payloadType(), row.payloadRevision());
         GenericDomainEventMessage<Object> stored = new GenericDomainEventMessage<>(row.aggregateType(), row.aggregateId(),
                 row.sequenceNumber(), payload, MetaData.emptyInstance(), row.id(), row.at());
         return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(row.seq()), stored);
-    }
-
-    /** A stored payload deserialized as the event store does; a failure names the event. */
-    private Object payload(long seq, byte[] bytes, String type, String revision) {
-        try {
-            return serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, revision));
-        } catch (RuntimeException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "read event " + seq + " (" + type + "): "
-                    + e.getMessage(), e);
-        }
     }
 }

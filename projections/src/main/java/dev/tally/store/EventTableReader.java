@@ -1,6 +1,5 @@
 package dev.tally.store;
 
-import dev.tally.domain.DomainException;
 import dev.tally.domain.event.StoredEvents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
 
 /**
  * The event table read by position, for {@code /events}: the global index is the position, dense and
@@ -23,12 +21,12 @@ final class EventTableReader implements StoredEvents {
     private static final String COLUMNS = "globalIndex, timeStamp, payloadType, payloadRevision, payload";
 
     private final ConnectionProvider connections;
-    private final Serializer serializer;
+    private final StoredPayloads payloads;
 
     /** @param serializer the event store's serializer */
     EventTableReader(ConnectionProvider connections, Serializer serializer) {
         this.connections = connections;
-        this.serializer = serializer;
+        this.payloads = new StoredPayloads(serializer);
     }
 
     @Override
@@ -55,7 +53,7 @@ final class EventTableReader implements StoredEvents {
             }
             return found;
         } catch (SQLException e) {
-            throw failed("find the first event at " + at, e);
+            throw new StoreException("find the first event at " + at, e);
         }
     }
 
@@ -64,7 +62,7 @@ final class EventTableReader implements StoredEvents {
         try (Connection c = connections.getConnection()) {
             return next(c);
         } catch (SQLException e) {
-            throw failed("find the end of the event log", e);
+            throw new StoreException("find the end of the event log", e);
         }
     }
 
@@ -102,25 +100,12 @@ final class EventTableReader implements StoredEvents {
                 while (rs.next()) {
                     long position = rs.getLong(1);
                     events.add(new Stored(position, StoredTimestamp.parse(rs.getString(2)),
-                            payload(position, rs.getBytes(5), rs.getString(3), rs.getString(4))));
+                            payloads.read(position, rs.getBytes(5), rs.getString(3), rs.getString(4))));
                 }
             }
             return events;
         } catch (SQLException e) {
-            throw failed(what, e);
+            throw new StoreException(what, e);
         }
-    }
-
-    private Object payload(long position, byte[] bytes, String type, String revision) {
-        try {
-            return serializer.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, revision));
-        } catch (RuntimeException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "read event " + position + " (" + type + "): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static DomainException failed(String what, SQLException e) {
-        return new DomainException(DomainException.Kind.FAILED, what + ": " + e.getMessage(), e);
     }
 }
