@@ -229,11 +229,6 @@ public final class DockerApi {
         }
     }
 
-    /** The caller, from the kernel; or a DENIED answer sent and null returned. See {@link Call}. */
-    static Actor callerOrDeny(RoutingContext ctx) {
-        return Call.caller(ctx);
-    }
-
     /** moby's rule: false only when empty, 0, no, false or none. */
     static boolean flag(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);

@@ -65,7 +65,7 @@ public final class EventRoutes implements DockerApi.Routes {
     }
 
     private void events(RoutingContext ctx) {
-        Actor viewer = DockerApi.callerOrDeny(ctx);
+        Actor viewer = Call.caller(ctx);
         if (viewer == null) {
             return;
         }
