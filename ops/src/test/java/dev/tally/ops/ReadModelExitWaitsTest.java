@@ -1,0 +1,86 @@
+package dev.tally.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ReadModelExitWaitsTest {
+
+    private static final ContainerConfig CONFIG = new ContainerConfig("busybox", List.of(), List.of("sleep", "60"),
+            List.of(), "", "", "", Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false,
+            ContainerConfig.HostAccess.NONE);
+
+    /** One container whose status a test sets; each change is announced as the projection does. */
+    private static final class OneContainer implements ContainerQueries {
+        final List<Consumer<ContainerView>> listeners = new CopyOnWriteArrayList<>();
+        volatile ContainerView view = view(ContainerStatus.RUNNING);
+
+        static ContainerView view(ContainerStatus status) {
+            return new ContainerView("c0ffee", "web", CONFIG, "sha256:ab", Actor.daemon(), Instant.EPOCH, status, 0, 0,
+                    null, null, "");
+        }
+
+        void becomes(ContainerStatus status) {
+            view = view(status);
+            listeners.forEach(l -> l.accept(view));
+        }
+
+        @Override
+        public Optional<ContainerView> find(String ref) {
+            return Optional.of(view);
+        }
+
+        @Override
+        public List<ContainerView> list(boolean all) {
+            return List.of(view);
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<ContainerView> listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+    }
+
+    private final OneContainer container = new OneContainer();
+    private final ReadModelExitWaits exits = new ReadModelExitWaits(container);
+
+    @Test
+    void aContainerThatIsNotRunningHasExitedAlready() {
+        container.becomes(ContainerStatus.EXITED);
+        assertTrue(exits.awaitExit("c0ffee", Duration.ZERO));
+    }
+
+    @Test
+    void theWaitEndsWhenTheLogRecordsTheExit() {
+        container.listeners.add(v -> { }); // another watcher does not disturb the wait
+        Thread exiting = new Thread(() -> {
+            while (container.listeners.size() < 2) {
+                Thread.onSpinWait();
+            }
+            container.becomes(ContainerStatus.EXITED);
+        });
+        exiting.start();
+        assertTrue(exits.awaitExit("c0ffee", Duration.ofSeconds(30)));
+        assertEquals(1, container.listeners.size(), "the wait unsubscribed");
+    }
+
+    @Test
+    void aContainerStillRunningAfterTheTimeoutHasNotExited() {
+        assertFalse(exits.awaitExit("c0ffee", Duration.ofMillis(50)));
+    }
+}
