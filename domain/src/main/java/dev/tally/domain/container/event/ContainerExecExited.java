@@ -2,23 +2,15 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** A process opened with exec ended with this code. */
 public record ContainerExecExited(String containerId, String execId, int exitCode, Actor actor, Instant at)
-        implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+        implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -39,10 +31,5 @@ public record ContainerExecExited(String containerId, String execId, int exitCod
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "exec_die", "execID", execId, "exitCode",
                 Integer.toString(exitCode)));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

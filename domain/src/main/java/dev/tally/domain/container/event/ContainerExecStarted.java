@@ -3,23 +3,15 @@ package dev.tally.domain.container.event;
 import dev.tally.domain.Actor;
 import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** A process was opened inside the container: its argv, terminal and user, and who opened it. */
 public record ContainerExecStarted(String containerId, String execId, ExecSpec spec, Actor actor, Instant at)
-        implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+        implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -41,10 +33,5 @@ public record ContainerExecStarted(String containerId, String execId, ExecSpec s
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "exec_start", "execID", execId, "execCommand",
                 String.join(" ", spec.cmd()), "tty", Boolean.toString(spec.tty()), "execUser", spec.user()));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

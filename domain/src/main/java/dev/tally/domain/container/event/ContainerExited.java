@@ -2,22 +2,14 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** The container's process ended, with its real code and time. */
-public record ContainerExited(String containerId, int exitCode, Actor actor, Instant at) implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+public record ContainerExited(String containerId, int exitCode, Actor actor, Instant at) implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -37,10 +29,5 @@ public record ContainerExited(String containerId, int exitCode, Actor actor, Ins
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "die", "exitCode", Integer.toString(exitCode)));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

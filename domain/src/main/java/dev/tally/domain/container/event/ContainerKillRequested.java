@@ -2,23 +2,15 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** Someone sent the container a signal. */
 public record ContainerKillRequested(String containerId, String signal, Actor actor, Instant at)
-        implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+        implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -38,10 +30,5 @@ public record ContainerKillRequested(String containerId, String signal, Actor ac
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "kill", "signal", signal));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

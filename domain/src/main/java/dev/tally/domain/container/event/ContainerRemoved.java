@@ -1,21 +1,13 @@
 package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Optional;
 
 /** The container was removed; the record of it stays in the log. */
-public record ContainerRemoved(String containerId, String name, Actor actor, Instant at) implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+public record ContainerRemoved(String containerId, String name, Actor actor, Instant at) implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -30,10 +22,5 @@ public record ContainerRemoved(String containerId, String name, Actor actor, Ins
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "destroy"));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

@@ -1,21 +1,13 @@
 package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Optional;
 
 /** The runtime could not start the container; the host was left clean. */
-public record ContainerStartFailed(String containerId, String reason, Actor actor, Instant at) implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+public record ContainerStartFailed(String containerId, String reason, Actor actor, Instant at) implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -30,10 +22,5 @@ public record ContainerStartFailed(String containerId, String reason, Actor acto
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "start-failed", "error", reason));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

@@ -2,22 +2,14 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** The container's process is running. */
-public record ContainerStarted(String containerId, long pid, Actor actor, Instant at) implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+public record ContainerStarted(String containerId, long pid, Actor actor, Instant at) implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -37,10 +29,5 @@ public record ContainerStarted(String containerId, long pid, Actor actor, Instan
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "start"));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }

@@ -2,23 +2,15 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** Someone asked to stop the container. */
 public record ContainerStopRequested(String containerId, String signal, int timeoutSeconds, Actor actor, Instant at)
-        implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+        implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -38,10 +30,5 @@ public record ContainerStopRequested(String containerId, String signal, int time
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "stop", "signal", signal));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }
