@@ -98,7 +98,6 @@ public final class Tallyd {
         ServerTls tls = TcpListeners.loadTls(options);
         Path dataRoot = options.dataRoot();
         Files.createDirectories(dataRoot.resolve("events"));
-        Files.setPosixFilePermissions(dataRoot, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(dataRoot.resolve("events"), PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(options.execRoot());
 

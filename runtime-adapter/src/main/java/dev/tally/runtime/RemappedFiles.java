@@ -27,24 +27,19 @@ final class RemappedFiles {
 
     /**
      * runc mounts the root filesystem from inside the container's user namespace, as the mapped
-     * root: every directory down to the bundle must be searchable by others. Directories of tally's
-     * own data root are made so (o+x, not listable); one above it that is not is a host setting
-     * tally will not change, and is named.
+     * root: every directory above the data root must be searchable by others (the data root's own
+     * modes are {@link DataRootAccess}'s). One that is not is a host setting tally will not change,
+     * and is named.
      */
-    static void makeReachable(Path dataRoot, Path bundle) {
+    static void requireReachable(Path dataRoot) {
         Path root = dataRoot.toAbsolutePath().normalize();
-        Path target = bundle.toAbsolutePath().normalize();
-        for (Path p = target; p != null; p = p.getParent()) {
+        for (Path p = root.getParent(); p != null; p = p.getParent()) {
             int mode = mode(p);
-            if ((mode & 01) != 0) {
-                continue;
-            }
-            if (!p.startsWith(root)) {
+            if ((mode & 01) == 0) {
                 throw new DomainException(DomainException.Kind.FAILED, "a remapped container cannot reach its root"
                         + " filesystem: " + p + " is mode " + Integer.toOctalString(mode & 07777)
-                        + "; its user namespace needs search (o+x) permission on every directory above " + target);
+                        + "; its user namespace needs search (o+x) permission on every directory above " + root);
             }
-            setAttribute(p, "unix:mode", (mode & 07777) | 01);
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,9 +67,10 @@ public final class RuncRuntime implements ContainerRuntime {
         this.images = images;
         this.runc = runc;
         this.conmon = conmon;
+        DataRootAccess.close(dataRoot);
         try {
-            for (Path p : List.of(containers, exits, runcRoot, sockets, execLogs)) {
-                Files.createDirectories(p);
+            for (Path p : List.of(runcRoot, sockets, execLogs)) {
+                Files.setAttribute(Files.createDirectories(p), "unix:mode", 0700);
             }
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
@@ -83,6 +85,9 @@ public final class RuncRuntime implements ContainerRuntime {
         List<String> args = command(config, image.config());
         Path dir = containers.resolve(id);
         try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             Files.createDirectories(dir.resolve("rootfs"));
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
@@ -92,6 +97,7 @@ public final class RuncRuntime implements ContainerRuntime {
             }
             int[] user = user(config.user(), imageId);
             IdRemap remap = remapUser == null ? null : remapFor(remapUser, config, user);
+            DataRootAccess.bundle(dir, remap);
             OciSpec spec = new OciSpec()
                     .withArgs(args)
                     .withEnv(env(config, image.config(), id))
@@ -183,14 +189,12 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** Files a remapped container's root must reach or own; the range kept for its starts. */
     private void prepareRemapped(Path dir, ContainerConfig config, String imageId, IdRemap remap) throws IOException {
-        RemappedFiles.makeReachable(dataRoot, dir);
+        RemappedFiles.requireReachable(dataRoot);
         RemappedFiles.ownUpper(dir.resolve("upper"), dir.resolve("work"), remap);
         RemappedFiles.ownershipLayer(ownershipLayers, hex(imageId), images.layerDirs(imageId), remap);
         for (ContainerConfig.Mount m : config.mounts()) {
             if (m.isVolume()) {
-                Path data = volumes.dataDir(m.source());
-                RemappedFiles.makeReachable(dataRoot, data);
-                RemappedFiles.claimFreshVolume(data, remap);
+                RemappedFiles.claimFreshVolume(volumes.dataDir(m.source()), remap);
             }
         }
         Files.writeString(dir.resolve("remap"), remap.asLine());
