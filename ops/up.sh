@@ -12,6 +12,9 @@ bash ops/install.sh
 getent group tally >/dev/null || groupadd --system tally
 bash ops/subids.sh   # members of group tally get subordinate ids for their remapped containers
 mkdir -p /var/log/tally /run/tally
+# the daemon's log names every user's containers and commands: root's alone
+chmod 0700 /var/log/tally
+touch /var/log/tally/tallyd.log && chmod 0600 /var/log/tally/tallyd.log
 sock=/run/tally/tally.sock
 if ! tally version >/dev/null 2>&1; then
   echo "tally: starting tallyd (log: /var/log/tally/tallyd.log)"
