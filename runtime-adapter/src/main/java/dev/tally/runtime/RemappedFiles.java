@@ -128,7 +128,10 @@ final class RemappedFiles {
         }
     }
 
-    /** Every file's uid and gid moved into the range; ids beyond the range stay (they show as nobody). */
+    /**
+     * Every file's uid and gid moved into the range; ids beyond the range stay (they show as
+     * nobody) and lose their set-uid or set-gid bit.
+     */
     private static void shiftOwners(Path merged, IdRemap remap) throws IOException {
         try (Stream<Path> walk = Files.walk(merged)) {
             walk.forEach(p -> {
@@ -144,9 +147,12 @@ final class RemappedFiles {
                 int newUid = uid < remap.size() ? Math.toIntExact(remap.uidStart() + uid) : uid;
                 int newGid = gid < remap.size() ? Math.toIntExact(remap.gidStart() + gid) : gid;
                 chown(p, newUid, newGid);
-                // chown clears set-uid and set-gid bits, root's chown included: put them back
-                if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) {
-                    setAttribute(p, "unix:mode", mode & 07777);
+                // chown clears set-uid and set-gid bits, root's chown included: put them back, but
+                // only for an owner now in the range; one beyond it is a host id (another user's
+                // range, even), which the range's owner, entering the range, could otherwise take
+                int kept = mode & 07777 & ~(uid < remap.size() ? 0 : 04000) & ~(gid < remap.size() ? 0 : 02000);
+                if ((kept & 06000) != 0 && !Files.isSymbolicLink(p)) {
+                    setAttribute(p, "unix:mode", kept);
                 }
             });
         }

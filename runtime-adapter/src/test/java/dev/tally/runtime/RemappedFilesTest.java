@@ -27,4 +27,24 @@ class RemappedFilesTest {
         assertTrue(e.getMessage().contains(closed + " is mode 700"), e.getMessage());
         assertEquals(0700, (Integer) Files.getAttribute(closed, "unix:mode") & 07777);
     }
+
+    @Test
+    void anOwnerBeyondTheRangeKeepsNoSetuidBitInTheOwnershipLayer() throws IOException {
+        Path layer = Files.createDirectories(tmp.resolve("layer"));
+        Path root = Files.writeString(layer.resolve("root-setuid"), "x");
+        Path beyond = Files.writeString(layer.resolve("beyond-setuid"), "x");
+        Files.setAttribute(beyond, "unix:uid", 231072);
+        Files.setAttribute(beyond, "unix:gid", 231072);
+        Files.setAttribute(root, "unix:mode", 06755);
+        Files.setAttribute(beyond, "unix:mode", 06755);
+        IdRemap range = new IdRemap(100000, 100000, 65536);
+        Path made = RemappedFiles.ownershipLayer(Files.createDirectories(tmp.resolve("cache")), "abc",
+                java.util.List.of(layer), range);
+        assertEquals(100000, Files.getAttribute(made.resolve("root-setuid"), "unix:uid"));
+        assertEquals(06755, (Integer) Files.getAttribute(made.resolve("root-setuid"), "unix:mode") & 07777,
+                "a set-uid file of the image's root is set-uid to the range's root");
+        assertEquals(231072, Files.getAttribute(made.resolve("beyond-setuid"), "unix:uid"));
+        assertEquals(0755, (Integer) Files.getAttribute(made.resolve("beyond-setuid"), "unix:mode") & 07777,
+                "a host id beyond the range is not handed out by a set-uid or set-gid bit");
+    }
 }
