@@ -230,7 +230,7 @@ class AuthorizationIT {
         // a user reads their own refusals and no one else's
         Daemon.Result bobsLog = docker("bob", "events", "--since", "0", "--until", "0s", "--filter", "type=tally");
         assertTrue(bobsLog.out().contains("container/alice-audited"), bobsLog.out());
-        assertFalse(bobsLog.out().contains("action=container.create"), bobsLog.out());
+        assertFalse(bobsLog.out().lines().anyMatch(l -> l.contains("tally.uid=" + alice + ",")), bobsLog.out());
         assertEquals(0, docker("alice", "rm", "-f", "alice-audited").code());
     }
 
@@ -242,17 +242,6 @@ class AuthorizationIT {
         assertTrue(taken.err().contains("\"/alice-name\" is already in use by another user's container"), taken.err());
         assertFalse(taken.err().contains(id.substring(0, 12)), taken.err());
         assertEquals(0, docker("alice", "rm", "-f", "alice-name").code());
-    }
-
-    @Test
-    void someoneElsesContainerNamedLikeMyIdDoesNotHideMine() {
-        String bobs = run("bob", "bob-box");
-        String prefix = bobs.substring(0, 12);
-        run("alice", prefix);
-        Daemon.Result inspect = docker("bob", "inspect", "-f", "{{.Id}}", prefix);
-        assertEquals(bobs, inspect.out().strip(), inspect.err());
-        assertEquals(0, docker("alice", "rm", "-f", prefix).code());
-        assertEquals(0, docker("bob", "rm", "-f", "bob-box").code());
     }
 
     @Test

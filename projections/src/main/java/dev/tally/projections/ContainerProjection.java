@@ -1,6 +1,7 @@
 package dev.tally.projections;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tally.domain.References;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.Grantee;
 import dev.tally.domain.container.StartFailures;
@@ -123,17 +124,7 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     @Override
     public Optional<ContainerView> find(String ref) {
         String key = ref.startsWith("/") ? ref.substring(1) : ref;
-        List<ContainerView> byIdOrName = select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND (id = ? OR name = ?)",
-                key, key);
-        if (!byIdOrName.isEmpty()) {
-            return byIdOrName.stream().filter(v -> v.id().equals(key)).findFirst().or(() -> Optional.of(byIdOrName.get(0)));
-        }
-        if (!key.matches("[0-9a-f]{1,63}")) {
-            return Optional.empty();
-        }
-        List<ContainerView> byPrefix = select("SELECT doc FROM container_view WHERE status <> 'REMOVED' AND id LIKE ?",
-                key + "%");
-        return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+        return References.choose(key, candidates(ref), ContainerView::id, v -> v.name().equals(key));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tally.projections;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.References;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -87,6 +88,14 @@ public class ImageProjection extends ViewStore implements ImageQueries {
         List<ImageView> byId = select("WHERE i.id = ?", ref.startsWith("sha256:") ? ref : "sha256:" + ref);
         if (!byId.isEmpty()) {
             return Optional.of(byId.get(0));
+        }
+        if (References.looksLikeId(ref)) {
+            // a short id before a name (References' order): a repository named like an image's short id,
+            // stored before such names were refused, does not capture it
+            List<ImageView> byPrefix = select("WHERE i.id LIKE ?", "sha256:" + ref + "%");
+            if (!byPrefix.isEmpty()) {
+                return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+            }
         }
         try {
             String normalized = ImageReference.normalize(ref);

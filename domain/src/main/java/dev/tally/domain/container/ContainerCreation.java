@@ -2,6 +2,7 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.References;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.CreateContainer;
@@ -39,11 +40,18 @@ public class ContainerCreation {
      * Creates a container; returns its id. Options that amount to root on the host are for admins
      * (DENIED, recorded, before anything happens); host bind sources are recorded as their real
      * paths; a non-admin's container runs in a user namespace mapped to that user's subordinate ids.
-     * NOT_FOUND for an unknown image, INVALID for a bad name, CONFLICT for a name in use. A create
+     * NOT_FOUND for an unknown image, INVALID for a bad name or one that reads as an id
+     * (recorded), CONFLICT for a name in use. A create
      * that fails leaves nothing on the host and frees the name.
      */
     public String create(String requestedName, ContainerConfig requested, Actor actor) {
         boolean admin = access.isAdmin(actor);
+        String bare = requestedName != null && requestedName.startsWith("/") ? requestedName.substring(1) : requestedName;
+        if (References.looksLikeId(bare)) {
+            throw access.deny(actor, "container.create", "container/" + bare, "the name reads as a container id",
+                    DomainException.invalid("Invalid container name (" + bare + "), a name of 12 to 64 hexadecimal "
+                            + "characters would read as a container id"));
+        }
         if (!admin) {
             HostAccessChecks.firstRefusal(requested, access.policy(), host).ifPresent(r -> {
                 throw access.deny(actor, "container.create", "container/" + (requestedName == null ? "" : requestedName),
@@ -71,12 +79,20 @@ public class ContainerCreation {
         }
     }
 
-    /** Says whose container holds the name only to who may see it. */
+    /**
+     * Says whose container holds the name only to who may see it. Names are one space for everyone:
+     * a clash with a container the caller may not see is still a conflict (it tells that the name is
+     * taken, and no more), and is recorded as an AccessDenied so that probing for names shows in the
+     * audit (docs/security.md, "References and names").
+     */
     private DomainException nameInUse(String name, String holder, Actor actor) {
         boolean known = visible.find(holder).map(h -> visible.visibleTo(h, actor)).orElse(false);
-        return DomainException.conflict("Conflict. The container name \"/" + name
+        DomainException answer = DomainException.conflict("Conflict. The container name \"/" + name
                 + "\" is already in use by " + (known ? "container \"" + holder + "\"" : "another user's container")
                 + ". You have to remove (or rename) that container to be able to reuse that name.");
+        return known ? answer
+                : access.deny(actor, "container.create", "container/" + name, "the name is held by another user's container",
+                        answer);
     }
 
     private static String displayRef(String ref) {

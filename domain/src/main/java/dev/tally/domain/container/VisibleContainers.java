@@ -2,6 +2,7 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.References;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
@@ -30,17 +31,14 @@ public class VisibleContainers {
      * @param action what was asked, for the record ({@code container.stop})
      */
     public ContainerView require(String ref, Actor actor, String action) {
-        if (access.isAdmin(actor)) {
-            return containers.find(ref).orElseThrow(() -> noSuchContainer(ref));
-        }
         // Chosen among what this actor may see, so that someone else's container with the same name or
-        // id prefix neither hides the actor's own nor tells them it exists.
+        // id prefix neither hides the actor's own nor tells them it exists; in the order of References,
+        // so that no name captures a reference meant as an id.
         String key = ref.startsWith("/") ? ref.substring(1) : ref;
         List<ContainerView> candidates = containers.candidates(ref);
-        List<ContainerView> visible = candidates.stream().filter(c -> visibleTo(c, actor)).toList();
-        Optional<ContainerView> chosen = visible.stream().filter(c -> c.id().equals(key)).findFirst()
-                .or(() -> visible.stream().filter(c -> c.name().equals(key)).findFirst())
-                .or(() -> visible.size() == 1 ? Optional.of(visible.get(0)) : Optional.empty());
+        boolean admin = access.isAdmin(actor);
+        List<ContainerView> visible = admin ? candidates : candidates.stream().filter(c -> visibleTo(c, actor)).toList();
+        Optional<ContainerView> chosen = References.choose(key, visible, ContainerView::id, c -> c.name().equals(key));
         if (chosen.isPresent()) {
             return chosen.get();
         }

@@ -2,6 +2,7 @@ package dev.tally.domain.image;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.References;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.image.command.ImportImage;
 import dev.tally.domain.image.command.TagImage;
@@ -12,7 +13,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 /**
  * The use cases on images. Images are shared: everyone may list, inspect and run every image. A user
  * may import under a new reference; pointing an existing reference elsewhere would change what other
- * users' next containers run, so that is for admins.
+ * users' next containers run, so that is for admins. No one may name a repository like an image id
+ * ({@link References}): an admin's {@code docker run 6ead1bf79586} would run it.
  */
 public class ImageService {
 
@@ -31,6 +33,12 @@ public class ImageService {
     /** Imports a root filesystem tar under a reference; returns the image id. */
     public String importRootfs(InputStream tar, String reference, Actor actor) {
         String ref = ImageReference.normalize(reference);
+        String repository = ref.substring(0, ref.lastIndexOf(':'));
+        if (References.looksLikeId(repository)) {
+            throw access.deny(actor, "image.import", "image/" + ref, "the repository name reads as an image id",
+                    DomainException.invalid("invalid repository name (" + repository + "), cannot specify "
+                            + "12 to 64 hexadecimal characters: the name would read as an image id"));
+        }
         if (!access.isAdmin(actor) && images.find(ref).isPresent()) {
             String message = "authorization denied: replacing the existing image " + ref
                     + " is for tally admins only; import under a new name";

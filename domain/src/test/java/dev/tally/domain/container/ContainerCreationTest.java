@@ -75,6 +75,32 @@ class ContainerCreationTest {
     }
 
     @Test
+    void aNameThatReadsAsAnIdIsRefusedToEveryoneAndRecorded() {
+        for (var actor : List.of(ALICE, ROOT)) {
+            DomainException e = assertThrows(DomainException.class,
+                    () -> f.creation.create("/3f0c9e2a71b4", config("true"), actor));
+            assertEquals(DomainException.Kind.INVALID, e.kind());
+            assertTrue(e.getMessage().startsWith("Invalid container name (3f0c9e2a71b4)"), e.getMessage());
+        }
+        assertEquals(List.of(), f.runtime.calls());
+        assertEquals(2, f.denials().size());
+        assertEquals("container/3f0c9e2a71b4", f.denials().get(0).object());
+        assertEquals(Integer.valueOf(400), f.denials().get(0).status());
+    }
+
+    @Test
+    void aClashWithAnotherUsersNameIsRecordedAndOneWithOnesOwnIsNot() {
+        f.creation.create("web", config("true"), ALICE);
+        assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), ALICE));
+        assertEquals(List.of(), f.denials());
+        assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), BOB));
+        assertEquals(1, f.denials().size());
+        assertEquals(BOB, f.denials().get(0).actor());
+        assertEquals("container/web", f.denials().get(0).object());
+        assertEquals(Integer.valueOf(409), f.denials().get(0).status());
+    }
+
+    @Test
     void aRemovedContainersNameMayBeUsedAgain() {
         String first = f.creation.create("web", config("true"), ALICE);
         f.lifecycle.remove(first, false, ALICE);

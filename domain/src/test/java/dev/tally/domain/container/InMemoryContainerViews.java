@@ -83,8 +83,7 @@ final class InMemoryContainerViews implements ContainerQueries {
     public Optional<ContainerView> find(String ref) {
         List<ContainerView> found = candidates(ref);
         String key = ref.startsWith("/") ? ref.substring(1) : ref;
-        return found.stream().filter(v -> v.id().equals(key) || v.name().equals(key)).findFirst()
-                .or(() -> found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty());
+        return dev.tally.domain.References.choose(key, found, ContainerView::id, v -> v.name().equals(key));
     }
 
     @Override
