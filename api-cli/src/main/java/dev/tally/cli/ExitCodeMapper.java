@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.http.DaemonErrorException;
 import dev.tally.cli.http.DaemonUnreachableException;
 import java.io.PrintStream;
@@ -63,7 +64,8 @@ public final class ExitCodeMapper implements IExecutionExceptionHandler, IParame
         CommandLine commandLine = failure.getCommandLine();
         String verb = verbName(commandLine);
         boolean root = commandLine.getParent() == null;
-        err.println(root ? "tally: " + failure.getMessage() : "tally: " + verb + ": " + failure.getMessage());
+        err.println(root ? "tally: " + TerminalText.escape(failure.getMessage())
+                : "tally: " + verb + ": " + TerminalText.escape(failure.getMessage()));
         err.println(root ? "See 'tally --help'." : "See 'tally " + verb + " --help'.");
         printTraceIfDebugging(failure);
         return root ? GENERAL_FAILURE : failureCode(verb);
@@ -84,7 +86,7 @@ public final class ExitCodeMapper implements IExecutionExceptionHandler, IParame
             return cli.exitCode();
         }
         if (failure instanceof DaemonUnreachableException) {
-            err.println("tally: " + failure.getMessage());
+            err.println("tally: " + TerminalText.escape(failure.getMessage()));
             return failureCode(verb);
         }
         if (failure instanceof DaemonErrorException) {
@@ -98,7 +100,8 @@ public final class ExitCodeMapper implements IExecutionExceptionHandler, IParame
 
     /** Never nothing: a failure without a message still says that it failed. */
     private void printLine(String verb, String message) {
-        err.println("tally: " + verb + ": " + (message == null || message.isBlank() ? "failed without a message" : message));
+        err.println("tally: " + verb + ": "
+                + (message == null || message.isBlank() ? "failed without a message" : TerminalText.escape(message)));
     }
 
     private void printTraceIfDebugging(Throwable failure) {

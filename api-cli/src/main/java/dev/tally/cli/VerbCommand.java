@@ -2,6 +2,7 @@ package dev.tally.cli;
 
 import dev.tally.cli.http.DaemonErrorException;
 import java.io.IOException;
+import dev.tally.cli.format.TerminalText;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -90,6 +91,11 @@ public abstract class VerbCommand implements Callable<Integer> {
         return io().err();
     }
 
+    /** Prints one line of human output with its control characters escaped ({@link TerminalText}). */
+    protected void printLine(Object text) {
+        out().println(TerminalText.escape(text));
+    }
+
     /**
      * Applies the action to each name in turn, like docker: a daemon error for one
      * name is printed and the others are still tried. Returns 0 when all succeeded,
@@ -101,7 +107,7 @@ public abstract class VerbCommand implements Callable<Integer> {
             try {
                 action.apply(name);
             } catch (DaemonErrorException e) {
-                err().println("tally: " + verb() + ": " + e.getMessage());
+                err().println("tally: " + verb() + ": " + TerminalText.escape(e.getMessage()));
                 failed = true;
             }
         }

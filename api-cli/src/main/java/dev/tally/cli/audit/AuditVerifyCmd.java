@@ -71,7 +71,7 @@ final class AuditVerifyCmd extends VerbCommand {
                     : " signed by " + signedBy)));
             return 0;
         }
-        out().println("chain broken at sequence " + verdict.get("firstBadSequence") + ": " + verdict.get("problem"));
+        printLine("chain broken at sequence " + verdict.get("firstBadSequence") + ": " + verdict.get("problem"));
         return BROKEN;
     }
 

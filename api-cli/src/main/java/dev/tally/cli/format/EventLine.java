@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * One daemon event as docker prints it:
  * {@code 2026-11-23T12:00:00.000000000Z container start <id> (image=busybox, name=web)},
- * attributes sorted by key, time in the given zone.
+ * attributes sorted by key, time in the given zone; every value through {@link TerminalText}.
  */
 public final class EventLine {
 
@@ -45,6 +45,6 @@ public final class EventLine {
     }
 
     private static String text(Object value) {
-        return value == null ? "" : value.toString();
+        return TerminalText.escape(value);
     }
 }

@@ -89,7 +89,7 @@ final class FormatTemplate {
                 throw new CliException("template: can't evaluate field " + part.field(),
                         ExitCodeMapper.GENERAL_FAILURE);
             }
-            line.append(value);
+            line.append(TerminalText.escape(value));
         }
         return line.toString();
     }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Aligns tab-separated lines into columns like docker's tabwriter (minimum
- * width 10, padding 3). The text after a line's last tab is not padded.
+ * width 10, padding 3). The text after a line's last tab is not padded. Each cell is printed
+ * through {@link TerminalText}: a value never ends its row or moves the cursor.
  */
 public final class TextTable {
 
@@ -20,6 +21,9 @@ public final class TextTable {
         List<Integer> widths = new ArrayList<>();
         for (String line : lines) {
             String[] cells = line.split("\t", -1);
+            for (int column = 0; column < cells.length; column++) {
+                cells[column] = TerminalText.escape(cells[column]);
+            }
             rows.add(cells);
             for (int column = 0; column < cells.length - 1; column++) {
                 int width = Math.max(MIN_WIDTH, displayWidth(cells[column]) + PADDING);

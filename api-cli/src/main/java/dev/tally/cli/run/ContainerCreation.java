@@ -1,5 +1,6 @@
 package dev.tally.cli.run;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.CliException;
 import dev.tally.cli.DaemonApi;
 import dev.tally.cli.ExitCodeMapper;
@@ -29,7 +30,7 @@ final class ContainerCreation {
             created = api.postJson(path, body);
         } catch (DaemonErrorException e) {
             if (e.status() == 404) {
-                err.println("Unable to find image '" + ImageReference.withDefaultTag((String) body.get("Image"))
+                err.println("Unable to find image '" + TerminalText.escape(ImageReference.withDefaultTag((String) body.get("Image")))
                         + "' locally");
                 throw new CliException(e.getMessage(), ExitCodeMapper.RUN_FAILURE);
             }

@@ -34,7 +34,7 @@ public final class StartCmd extends VerbCommand {
         if (!attach && !interactive) {
             return forEachName(containers, name -> {
                 api.post(containerPath(name) + "/start");
-                out().println(name);
+                printLine(name);
             });
         }
         if (containers.size() > 1) {

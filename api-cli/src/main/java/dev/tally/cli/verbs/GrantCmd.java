@@ -20,7 +20,7 @@ public final class GrantCmd extends VerbCommand {
     public Integer call() throws IOException {
         String name = ArgSpecs.value(container);
         api().postJson("/tally/v1" + containerPath(name) + "/grants", Map.of("user", ArgSpecs.<String>value(user)));
-        out().println(name);
+        printLine(name);
         return 0;
     }
 }

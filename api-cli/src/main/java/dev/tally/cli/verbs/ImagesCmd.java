@@ -1,5 +1,6 @@
 package dev.tally.cli.verbs;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.ArgSpecs;
 import dev.tally.cli.QueryString;
 import dev.tally.cli.VerbCommand;
@@ -43,7 +44,7 @@ public final class ImagesCmd extends VerbCommand {
         Set<String> ids = new LinkedHashSet<>();
         for (Object item : images) {
             if (item instanceof Map<?, ?> image) {
-                ids.add(id(image));
+                ids.add(TerminalText.escape(id(image)));
             }
         }
         return List.copyOf(ids);

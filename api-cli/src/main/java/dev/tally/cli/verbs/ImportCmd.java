@@ -62,7 +62,7 @@ public final class ImportCmd extends VerbCommand {
         if (lastStatus[0] == null) {
             throw new CliException("the daemon did not report the new image's id", ExitCodeMapper.GENERAL_FAILURE);
         }
-        out().println(lastStatus[0]);
+        printLine(lastStatus[0]);
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.cli.verbs;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.TallyCli;
 import dev.tally.cli.VerbCommand;
 import dev.tally.cli.format.HumanSize;
@@ -58,7 +59,7 @@ public final class InfoCmd extends VerbCommand {
         }
         if (info.get("Warnings") instanceof List<?> warnings) {
             for (Object warning : warnings) {
-                err().println("WARNING: " + warning);
+                err().println("WARNING: " + TerminalText.escape(warning));
             }
         }
         return 0;
@@ -67,7 +68,7 @@ public final class InfoCmd extends VerbCommand {
     private void field(Map<String, Object> info, String label, String key) {
         Object value = info.get(key);
         if (value != null && !value.toString().isEmpty()) {
-            out().println(label + ": " + value);
+            printLine(label + ": " + value);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.cli.verbs;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.ArgSpecs;
 import dev.tally.cli.DaemonApi;
 import dev.tally.cli.ExitCodeMapper;
@@ -44,7 +45,7 @@ public final class InspectCmd extends VerbCommand {
         }
         out().println(JsonIndenter.indent(found));
         for (String name : missing) {
-            err().println("Error: No such object: " + name);
+            err().println("Error: No such object: " + TerminalText.escape(name));
         }
         return missing.isEmpty() ? 0 : ExitCodeMapper.GENERAL_FAILURE;
     }

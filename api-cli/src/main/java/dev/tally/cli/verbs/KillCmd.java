@@ -24,7 +24,7 @@ public final class KillCmd extends VerbCommand {
         String query = new QueryString().addIfPresent("signal", ArgSpecs.value(signal)).toString();
         return forEachName(ArgSpecs.values(containers), name -> {
             api.post(containerPath(name) + "/kill" + query);
-            out().println(name);
+            printLine(name);
         });
     }
 }

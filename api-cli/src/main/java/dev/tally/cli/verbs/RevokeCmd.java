@@ -20,7 +20,7 @@ public final class RevokeCmd extends VerbCommand {
     public Integer call() throws IOException {
         String name = ArgSpecs.value(container);
         api().delete("/tally/v1" + containerPath(name) + "/grants/" + QueryString.pathSegment(ArgSpecs.value(user)));
-        out().println(name);
+        printLine(name);
         return 0;
     }
 }

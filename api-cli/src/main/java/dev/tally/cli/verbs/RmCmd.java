@@ -27,7 +27,7 @@ public final class RmCmd extends VerbCommand {
                 .addFlag("force", ArgSpecs.isSet(force)).addFlag("v", ArgSpecs.isSet(volumes)).toString();
         return forEachName(ArgSpecs.values(containers), name -> {
             api.delete(containerPath(name) + query);
-            out().println(name);
+            printLine(name);
         });
     }
 }

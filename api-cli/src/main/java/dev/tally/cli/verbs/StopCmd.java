@@ -36,7 +36,7 @@ public class StopCmd extends VerbCommand {
         return forEachName(ArgSpecs.values(containers), name -> {
             api.post(containerPath(name) + "/stop" + query);
             afterStop(api, name);
-            out().println(name);
+            printLine(name);
         });
     }
 }

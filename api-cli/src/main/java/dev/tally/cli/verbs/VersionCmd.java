@@ -1,5 +1,6 @@
 package dev.tally.cli.verbs;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.DaemonApi;
 import dev.tally.cli.TallyCli;
 import dev.tally.cli.VerbCommand;
@@ -49,7 +50,7 @@ public final class VersionCmd extends VerbCommand {
 
     private static void line(PrintStream out, String label, Object value) {
         if (value != null) {
-            out.println(label + " ".repeat(Math.max(0, LABEL_WIDTH - label.length())) + value);
+            out.println(label + " ".repeat(Math.max(0, LABEL_WIDTH - label.length())) + TerminalText.escape(value));
         }
     }
 

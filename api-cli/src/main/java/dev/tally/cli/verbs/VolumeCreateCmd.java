@@ -26,7 +26,7 @@ final class VolumeCreateCmd extends VerbCommand {
         body.put("Name", given == null ? "" : given);
         body.put("Labels", ContainerOptions.labelMap(ArgSpecs.values(labels)));
         Map<String, Object> volume = api().postJson("/volumes/create", body);
-        out().println(volume.get("Name"));
+        printLine(volume.get("Name"));
         return 0;
     }
 }

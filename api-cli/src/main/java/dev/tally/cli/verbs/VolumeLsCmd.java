@@ -1,5 +1,6 @@
 package dev.tally.cli.verbs;
 
+import dev.tally.cli.format.TerminalText;
 import dev.tally.cli.ArgSpecs;
 import dev.tally.cli.VerbCommand;
 import dev.tally.cli.format.TextTable;
@@ -30,7 +31,7 @@ final class VolumeLsCmd extends VerbCommand {
             for (Object item : volumes) {
                 if (item instanceof Map<?, ?> volume) {
                     String volumeName = String.valueOf(volume.get("Name"));
-                    rows.add(namesOnly ? volumeName : volume.get("Driver") + "\t" + volumeName);
+                    rows.add(namesOnly ? TerminalText.escape(volumeName) : volume.get("Driver") + "\t" + volumeName);
                 }
             }
         }

@@ -24,7 +24,7 @@ final class VolumeRmCmd extends VerbCommand {
         String query = new QueryString().addFlag("force", ArgSpecs.isSet(force)).toString();
         return forEachName(ArgSpecs.values(names), name -> {
             api.delete(VolumeCmd.volumePath(name) + query);
-            out().println(name);
+            printLine(name);
         });
     }
 }
