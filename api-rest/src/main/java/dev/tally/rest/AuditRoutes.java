@@ -101,7 +101,7 @@ public final class AuditRoutes implements DockerApi.Routes {
                     resp.end();
                 } catch (RuntimeException e) {
                     if (resp.headWritten()) {
-                        System.err.println("tallyd: audit stream cut short: " + e);
+                        DaemonLog.line("audit stream cut short: " + e);
                         resp.reset();
                     } else {
                         ErrorMapper.send(resp, e);

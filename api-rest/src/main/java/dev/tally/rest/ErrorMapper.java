@@ -44,7 +44,7 @@ final class ErrorMapper {
         }
         int status = status(e);
         if (status == 500) {
-            System.err.println("tallyd: request failed: " + e);
+            DaemonLog.line("request failed: " + e);
         }
         response.setStatusCode(status);
         if (status == 304) {

@@ -150,7 +150,7 @@ public final class EventRoutes implements DockerApi.Routes {
 
     private static void end(HttpServerResponse resp, AtomicBoolean closed, RuntimeException failure) {
         if (failure != null) {
-            System.err.println("tallyd: events stream ended: " + failure);
+            DaemonLog.line("events stream ended: " + failure);
         }
         if (!closed.get()) {
             resp.end();

@@ -92,7 +92,7 @@ final class LogFollower {
             polling = false;
             send();
             if (ar.failed()) {
-                System.err.println("tallyd: reading the log of " + id + " failed: " + ar.cause().getMessage());
+                DaemonLog.line("reading the log of " + id + " failed: " + ar.cause().getMessage());
                 finish();
             }
         });
@@ -119,7 +119,7 @@ final class LogFollower {
                 drainThenEnd();
             } else {
                 if (ar.failed()) {
-                    System.err.println("tallyd: reading the log of " + id + " failed: " + ar.cause().getMessage());
+                    DaemonLog.line("reading the log of " + id + " failed: " + ar.cause().getMessage());
                 }
                 finish();
             }

@@ -1,5 +1,6 @@
 package dev.tally.ops;
 
+import dev.tally.rest.DaemonLog;
 import dev.tally.rest.DockerApi;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -73,6 +74,6 @@ final class TcpListeners {
         String reason = failure.getClass().getSimpleName().equals("NotSslRecordException")
                 ? "not TLS (plain HTTP?)" : failure.getMessage();
         String what = failure instanceof SSLException ? "TLS handshake refused" : "connection error";
-        System.err.println("tallyd: " + where + ": " + what + ": " + reason);
+        DaemonLog.line(where + ": " + what + ": " + reason);
     }
 }

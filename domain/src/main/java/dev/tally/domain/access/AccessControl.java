@@ -12,6 +12,8 @@ import org.axonframework.eventhandling.gateway.EventGateway;
  */
 public class AccessControl {
 
+    static final int MAX_RECORDED = 512;
+
     private final EventGateway events;
     private final AccessPolicy policy;
 
@@ -39,7 +41,9 @@ public class AccessControl {
 
     /**
      * Records an {@link AccessDenied} and returns the answer to throw. The event is stored in a unit
-     * of work of its own: call this before any command of the refused request was sent.
+     * of work of its own: call this before any command of the refused request was sent. A name the
+     * caller gives is validated (INVALID, not recorded) before this is called; the object and reason
+     * are recorded {@link #bounded}.
      *
      * @param answer what the caller is told: DENIED (403), or NOT_FOUND (404) for objects the caller
      *               may not know exist
@@ -51,7 +55,21 @@ public class AccessControl {
             case CONFLICT -> 409;
             default -> 403;
         };
-        events.publish(new AccessDenied(actor, action, object == null ? "" : object, reason, Instant.now(), status));
+        events.publish(new AccessDenied(actor, action, bounded(object == null ? "" : object), bounded(reason),
+                Instant.now(), status));
         return answer;
+    }
+
+    /**
+     * What a refusal records from the request (a reference, an option's value) is the client's text:
+     * kept as it came, for the record, but at most {@value #MAX_RECORDED} characters of it, so that
+     * a refused request cannot make the log grow by more than it. Outputs escape it.
+     */
+    static String bounded(String text) {
+        if (text == null || text.length() <= MAX_RECORDED) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(MAX_RECORDED - 1)) ? MAX_RECORDED - 1 : MAX_RECORDED;
+        return text.substring(0, cut) + "… (" + (text.length() - cut) + " more characters)";
     }
 }

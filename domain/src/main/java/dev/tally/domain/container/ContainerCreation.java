@@ -40,11 +40,12 @@ public class ContainerCreation {
      * Creates a container; returns its id. Options that amount to root on the host are for admins
      * (DENIED, recorded, before anything happens); host bind sources are recorded as their real
      * paths; a non-admin's container runs in a user namespace mapped to that user's subordinate ids.
-     * NOT_FOUND for an unknown image, INVALID for a bad name or one that reads as an id
-     * (recorded), CONFLICT for a name in use. A create
+     * NOT_FOUND for an unknown image, INVALID for a bad name (before anything is decided or recorded)
+     * or one that reads as an id (recorded), CONFLICT for a name in use. A create
      * that fails leaves nothing on the host and frees the name.
      */
     public String create(String requestedName, ContainerConfig requested, Actor actor) {
+        ContainerNaming.requireValid(requestedName);
         boolean admin = access.isAdmin(actor);
         String bare = requestedName != null && requestedName.startsWith("/") ? requestedName.substring(1) : requestedName;
         if (References.looksLikeId(bare)) {

@@ -29,11 +29,19 @@ final class ContainerNaming {
      */
     static String nameFor(String requested, String id) {
         String name = requested == null || requested.isBlank() ? generatedName(id) : requested;
-        if (!VALID_NAME.matcher(name).matches()) {
-            throw DomainException.invalid("Invalid container name (" + name
+        requireValid(name);
+        return name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    /**
+     * INVALID for a requested name with other characters; none requested is valid. Checked before any
+     * decision about the request is recorded, so a recorded name is always a valid one.
+     */
+    static void requireValid(String requested) {
+        if (requested != null && !requested.isBlank() && !VALID_NAME.matcher(requested).matches()) {
+            throw DomainException.invalid("Invalid container name (" + requested
                     + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         }
-        return name.startsWith("/") ? name.substring(1) : name;
     }
 
     static String generatedName(String id) {

@@ -142,6 +142,19 @@ class ContainerCreationTest {
     }
 
     @Test
+    void anInvalidNameIsRefusedBeforeAnyRefusalIsRecordedWithIt() {
+        ContainerConfig privileged = new ContainerConfig("busybox", List.of(), List.of("true"), List.of(), "", "", "",
+                Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false,
+                new ContainerConfig.HostAccess(true, List.of(), List.of(), List.of(), ""));
+        String forged = "x\n2026-12-04 21:00:00   1   root   container.create   container/evil   allowed";
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create(forged, privileged, ALICE));
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        assertEquals(List.of(), f.denials());
+        assertEquals(List.of(), f.events());
+        assertEquals(List.of(), f.runtime.calls());
+    }
+
+    @Test
     void aUsersContainerRunsInTheirSubordinateIdsAndAnAdminsOnTheHostsIds() {
         String alices = f.creation.create(null, config("true"), ALICE);
         String roots = f.creation.create(null, config("true"), ROOT);
