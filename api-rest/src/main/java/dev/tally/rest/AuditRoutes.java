@@ -164,41 +164,11 @@ public final class AuditRoutes implements DockerApi.Routes {
         return instantParam(ctx, "at", false);
     }
 
-    /**
-     * RFC 3339, or Unix seconds with an optional fraction (read exactly, to the nanosecond). An
-     * upper bound in whole seconds means the whole of that second, as for /events.
-     */
     static Instant instantParam(RoutingContext ctx, String name, boolean upperBound) {
-        String v = ctx.request().getParam(name);
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        if (v.matches("[0-9]+")) {
-            Instant t = Instant.ofEpochSecond(Long.parseLong(v));
-            return upperBound ? t.plusSeconds(1).minusNanos(1) : t;
-        }
-        if (v.matches("[0-9]+\\.[0-9]{1,9}")) {
-            String[] parts = v.split("\\.");
-            return Instant.ofEpochSecond(Long.parseLong(parts[0]),
-                    Long.parseLong((parts[1] + "000000000").substring(0, 9)));
-        }
-        try {
-            return Instant.parse(v);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw DomainException.invalid("invalid value for " + name + ": " + v
-                    + " (RFC 3339 or Unix seconds)");
-        }
+        return QueryValues.instant(name, ctx.request().getParam(name), upperBound);
     }
 
     private static long longParam(RoutingContext ctx, String name, long dflt) {
-        String v = ctx.request().getParam(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalid("invalid value for " + name + ": " + v);
-        }
+        return QueryValues.longInteger(name, ctx.request().getParam(name), dflt);
     }
 }

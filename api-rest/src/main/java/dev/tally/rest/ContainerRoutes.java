@@ -1,6 +1,5 @@
 package dev.tally.rest;
 
-import dev.tally.domain.DomainException;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.rest.body.ContainerCreateBody;
 import io.vertx.core.json.JsonArray;
@@ -48,27 +47,19 @@ final class ContainerRoutes {
     }
 
     static int intParam(RoutingContext ctx, String name, int dflt) {
-        String v = ctx.request().getParam(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalid("invalid value for " + name + ": " + v);
-        }
+        return QueryValues.integer(name, ctx.request().getParam(name), dflt);
     }
 
     private void list(RoutingContext ctx) {
         Call.run(ctx, caller -> {
             boolean all = DockerApi.flag(ctx, "all");
-            String limit = ctx.request().getParam("limit");
-            boolean limited = limit != null && !limit.isEmpty() && Integer.parseInt(limit) > 0;
+            int limit = intParam(ctx, "limit", 0);
+            boolean limited = limit > 0;
             Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
             Instant now = Instant.now();
             List<ContainerView> views = useCases.containers().visible().list(all || limited || filters.containsKey("status"), caller);
             JsonArray out = new JsonArray();
-            int max = limited ? Integer.parseInt(limit) : Integer.MAX_VALUE;
+            int max = limited ? limit : Integer.MAX_VALUE;
             for (ContainerView v : views) {
                 if (out.size() < max && Filters.matches(v, filters)) {
                     out.add(DockerJson.summary(v, now));

@@ -163,7 +163,7 @@ final class ContainerStreams {
         boolean follow = DockerApi.flag(ctx, "follow");
         boolean timestamps = DockerApi.flag(ctx, "timestamps");
         String tailParam = ctx.request().getParam("tail", "all");
-        int tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
+        int tail = tailParam.equals("all") ? -1 : QueryValues.integer("tail", tailParam, -1);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
         Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {

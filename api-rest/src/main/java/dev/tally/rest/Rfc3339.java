@@ -22,7 +22,7 @@ final class Rfc3339 {
         try {
             double seconds = Double.parseDouble(param);
             return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.time.DateTimeException e) {
             throw dev.tally.domain.DomainException.invalid("invalid time: " + param);
         }
     }
