@@ -21,7 +21,8 @@ final class ContainerRoutes {
 
     void mount(Router r) {
         r.post("/containers/create").handler(ctx -> Call.withBody(ctx, ContainerCreateBody.class,
-                (caller, body) -> useCases.containers().creation().create(ctx.request().getParam("name"), body.config(), caller),
+                (caller, body) -> useCases.containers().creation().create(ctx.request().getParam("name"), body.config(),
+                        body.askedOptions(), caller),
                 id -> Call.json(ctx, 201).accept(new JsonObject().put("Id", id).put("Warnings", new JsonArray()))));
         r.get("/containers/json").handler(this::list);
         r.get("/containers/:id/json").handler(ctx -> Call.run(ctx, caller -> DockerJson.inspect(

@@ -1,6 +1,7 @@
 package dev.tally.rest.body;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.container.AskedOption;
 import dev.tally.domain.container.ContainerConfig;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,10 @@ public record ContainerCreateBody(
 
     /**
      * The container config asked for. INVALID without an image, for a negative or too small limit,
-     * a bad bind, or an option tally does not apply yet ({@link UnsupportedOptions}).
+     * or a bad bind. Options the config does not carry are in {@link #askedOptions()}.
      */
     public ContainerConfig config() {
         HostConfigBody host = hostConfig;
-        UnsupportedOptions.refuse(host);
         List<ContainerConfig.Mount> mounts = host.binds().stream().map(ContainerCreateBody::bind).toList();
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
@@ -47,6 +47,11 @@ public record ContainerCreateBody(
                 mounts, new ContainerConfig.Limits(host.memory(), host.nanoCpus(), Math.max(0, host.pidsLimit())),
                 host.networkMode(), host.autoRemove(), host.hostAccess(),
                 new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs());
+    }
+
+    /** The options set that the config does not carry, for the domain to decide per role ({@link AskedOptions}). */
+    public List<AskedOption> askedOptions() {
+        return AskedOptions.of(hostConfig);
     }
 
     /** {@code source:target[:mode]}, as {@code -v} writes it; INVALID otherwise. */

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code HostConfig} of a create body: what tally applies, and the options it refuses while it
- * cannot apply them ({@link UnsupportedOptions}); those are typed only as far as telling whether
+ * {@code HostConfig} of a create body: what tally applies, and the options the config does not
+ * carry ({@link AskedOptions}, decided per role by the domain's option table); those are typed only as far as telling whether
  * they are set needs. A new option is a field here, read into the config by {@link ContainerCreateBody}.
  */
 public record HostConfigBody(
@@ -28,7 +28,7 @@ public record HostConfigBody(
         String ipcMode,
         String runtime,
         RestartPolicy restartPolicy,
-        // refused when set
+        // not in the config: see AskedOptions
         List<Map<String, Object>> mounts,
         Map<String, List<Object>> portBindings,
         boolean publishAllPorts,

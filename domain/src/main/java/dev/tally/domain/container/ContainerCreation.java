@@ -10,6 +10,7 @@ import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
 import dev.tally.domain.volume.VolumeService;
+import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /** {@code docker create}: checks what the caller may ask for, claims the name, prepares the host, records it. */
@@ -45,6 +46,16 @@ public class ContainerCreation {
      * that fails leaves nothing on the host and frees the name.
      */
     public String create(String requestedName, ContainerConfig requested, Actor actor) {
+        return create(requestedName, requested, List.of(), actor);
+    }
+
+    /**
+     * As {@link #create(String, ContainerConfig, Actor)}, with the options the body also set that the
+     * config does not carry. Each option is decided by {@link ContainerOption}'s table for the
+     * caller's role: DENIED (recorded) for a root-equivalent one, INVALID for one tally does not
+     * apply, before anything happens.
+     */
+    public String create(String requestedName, ContainerConfig requested, List<AskedOption> others, Actor actor) {
         ContainerNaming.requireValid(requestedName);
         boolean admin = access.isAdmin(actor);
         String bare = requestedName != null && requestedName.startsWith("/") ? requestedName.substring(1) : requestedName;
@@ -53,13 +64,14 @@ public class ContainerCreation {
                     DomainException.invalid("Invalid container name (" + bare + "), a name of 12 to 64 hexadecimal "
                             + "characters would read as a container id"));
         }
-        if (!admin) {
-            HostAccessChecks.firstRefusal(requested, access.policy(), host).ifPresent(r -> {
+        ContainerOptionPolicy.firstRefusal(requested, others, admin, access.policy(), host).ifPresent(r -> {
+            if (r.decision() == ContainerOption.Decision.DENIED) {
                 throw access.deny(actor, "container.create", "container/" + (requestedName == null ? "" : requestedName),
-                        r.message(), new DomainException(DomainException.Kind.DENIED, r.message()));
-            });
-        }
-        ContainerConfig config = HostAccessChecks.withRealBindPaths(requested, host);
+                        r.message(), r.answer());
+            }
+            throw r.answer();
+        });
+        ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, host);
         ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
                 "No such image: " + displayRef(config.image())));
         volumes.ensureFor(config, actor);

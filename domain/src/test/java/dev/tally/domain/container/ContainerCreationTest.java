@@ -155,6 +155,26 @@ class ContainerCreationTest {
     }
 
     @Test
+    void everyRootEquivalentOptionTallyDoesNotApplyIsDeniedAndRecordedForUsersAndNotSupportedForAdmins() {
+        for (ContainerOption o : ContainerOption.values()) {
+            if (o.decisionFor(false) != ContainerOption.Decision.DENIED || o == ContainerOption.MOUNTS_HOST
+                    || o.decisionFor(true) != ContainerOption.Decision.NOT_SUPPORTED) {
+                continue;
+            }
+            int before = f.denials().size();
+            List<AskedOption> asked = List.of(new AskedOption(o, "x"));
+            DomainException user = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), asked, ALICE));
+            assertEquals(DomainException.Kind.DENIED, user.kind(), o.name());
+            assertEquals(before + 1, f.denials().size(), o.name());
+            DomainException admin = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), asked, ROOT));
+            assertEquals(DomainException.Kind.INVALID, admin.kind(), o.name());
+            assertTrue(admin.getMessage().contains(o.field()), admin.getMessage());
+            assertEquals(before + 1, f.denials().size(), o.name());
+        }
+        assertEquals(List.of(), f.runtime.calls());
+    }
+
+    @Test
     void aUsersContainerRunsInTheirSubordinateIdsAndAnAdminsOnTheHostsIds() {
         String alices = f.creation.create(null, config("true"), ALICE);
         String roots = f.creation.create(null, config("true"), ROOT);

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-class HostAccessChecksTest {
+class ContainerOptionPolicyTest {
 
     private static final AccessPolicy POLICY = new AccessPolicy(null, null, List.of("/srv/shared"));
     /** A host where /srv/shared/link is a symbolic link to /etc. */
@@ -33,7 +33,7 @@ class HostAccessChecksTest {
     }
 
     private static Optional<String> refusal(ContainerConfig c) {
-        return HostAccessChecks.firstRefusal(c, POLICY, HOST).map(HostAccessChecks.Refusal::message);
+        return ContainerOptionPolicy.firstRefusal(c, List.of(), false, POLICY, HOST).map(ContainerOptionPolicy.Refusal::message);
     }
 
     private static ContainerConfig.HostAccess access(boolean privileged, List<String> caps, List<String> devices,
@@ -81,9 +81,47 @@ class HostAccessChecksTest {
 
     @Test
     void theRecordedBindSourceIsTheRealPathThatWasChecked() {
-        ContainerConfig c = HostAccessChecks.withRealBindPaths(config(null, null,
+        ContainerConfig c = ContainerOptionPolicy.withRealBindPaths(config(null, null,
                 new ContainerConfig.Mount("/srv/shared/link", "/x", true), new ContainerConfig.Mount("vol", "/v", false)), HOST);
         assertEquals(List.of(new ContainerConfig.Mount("/etc", "/x", true), new ContainerConfig.Mount("vol", "/v", false)),
                 c.mounts());
+    }
+
+    @Test
+    void aRootEquivalentOptionTallyDoesNotApplyIsDeniedToUsersAndNotSupportedForAdmins() {
+        List<AskedOption> sysctl = List.of(new AskedOption(ContainerOption.SYSCTLS, "net.ipv4.ip_forward=1"));
+        ContainerOptionPolicy.Refusal user = ContainerOptionPolicy.firstRefusal(config(null, null), sysctl, false, POLICY, HOST)
+                .orElseThrow();
+        assertEquals("authorization denied: --sysctl net.ipv4.ip_forward=1 is for tally admins only", user.message());
+        ContainerOptionPolicy.Refusal admin = ContainerOptionPolicy.firstRefusal(config(null, null), sysctl, true, POLICY, HOST)
+                .orElseThrow();
+        assertEquals("--sysctl net.ipv4.ip_forward=1 (HostConfig.Sysctls) is not supported by tally yet", admin.message());
+    }
+
+    @Test
+    void aDenialComesBeforeAnOptionNotSupported() {
+        List<AskedOption> asked = List.of(new AskedOption(ContainerOption.ULIMITS, "nofile=1"),
+                new AskedOption(ContainerOption.CGROUP_PARENT, "/"));
+        assertEquals(ContainerOption.CGROUP_PARENT,
+                ContainerOptionPolicy.firstRefusal(config(null, null), asked, false, POLICY, HOST).orElseThrow().option());
+        assertEquals(ContainerOption.ULIMITS,
+                ContainerOptionPolicy.firstRefusal(config(null, null), asked, true, POLICY, HOST).orElseThrow().option());
+    }
+
+    @Test
+    void aMountOfAHostPathIsDeniedOutsideThePolicyAndNotSupportedBelowIt() {
+        assertEquals(Optional.of("authorization denied: --mount binding host path / is for tally admins only "
+                        + "(users may bind only below /srv/shared)"),
+                ContainerOptionPolicy.firstRefusal(config(null, null), List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/")),
+                        false, POLICY, HOST).map(ContainerOptionPolicy.Refusal::message));
+        assertEquals(ContainerOption.MOUNTS, ContainerOptionPolicy.firstRefusal(config(null, null),
+                List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/srv/shared/a")), false, POLICY, HOST).orElseThrow().option());
+    }
+
+    @Test
+    void adminsMayHaveEveryOptionTallyApplies() {
+        assertEquals(Optional.empty(), ContainerOptionPolicy.firstRefusal(config(access(true, List.of("SYS_ADMIN"),
+                        List.of("/dev/sda:/dev/sda:rwm"), List.of("apparmor=unconfined"), "host"), "host",
+                new ContainerConfig.Mount("/", "/host", true)), List.of(), true, POLICY, HOST));
     }
 }

@@ -1,15 +1,20 @@
 package dev.tally.rest.body;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.access.HostLookup;
+import dev.tally.domain.container.AskedOption;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ContainerOptionPolicy;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-class UnsupportedOptionsTest {
+class AskedOptionsTest {
 
     /** A HostConfig with the docker CLI's defaults (EngineIT runs the real CLI, whose plain runs must pass). */
     private static final String PLAIN_RUN = "{\"AutoRemove\":true,\"Binds\":null,\"BlkioDeviceReadBps\":null,"
@@ -22,11 +27,26 @@ class UnsupportedOptionsTest {
             + "\"SecurityOpt\":null,\"ShmSize\":0,\"Sysctls\":null,\"Tmpfs\":null,\"UTSMode\":\"\",\"Ulimits\":[],"
             + "\"UsernsMode\":\"\",\"VolumeDriver\":\"\",\"VolumesFrom\":null}";
 
+    private static final ContainerConfig PLAIN_CONFIG = new ContainerConfig("busybox", null, null, null, null, null, null,
+            null, false, false, null, null, null, false, null);
+    private static final AccessPolicy POLICY = new AccessPolicy(null, null, List.of());
+    private static final HostLookup HOST = new HostLookup() {
+        @Override
+        public OptionalInt uidOf(String user) {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public String realPath(String path) {
+            return path;
+        }
+    };
+
     @Test
     void aPlainRunIsAccepted() {
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject(PLAIN_RUN))));
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject())));
-        assertDoesNotThrow(() -> UnsupportedOptions.refuse(host(new JsonObject(PLAIN_RUN).put("IpcMode", "private")
+        assertEquals(List.of(), AskedOptions.of(host(new JsonObject(PLAIN_RUN))));
+        assertEquals(List.of(), AskedOptions.of(host(new JsonObject())));
+        assertEquals(List.of(), AskedOptions.of(host(new JsonObject(PLAIN_RUN).put("IpcMode", "private")
                 .put("Runtime", "runc").put("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray())))));
     }
 
@@ -44,8 +64,11 @@ class UnsupportedOptionsTest {
                 Map.entry("RestartPolicy", new JsonObject().put("Name", "always")));
         for (Map.Entry<String, Object> option : asked.entrySet()) {
             JsonObject host = new JsonObject(PLAIN_RUN).put(option.getKey(), option.getValue());
-            DomainException refused = assertThrows(DomainException.class, () -> UnsupportedOptions.refuse(host(host)),
-                    option.getKey());
+            List<AskedOption> read = AskedOptions.of(host(host));
+            assertEquals(1, read.size(), option.getKey());
+            assertEquals("HostConfig." + option.getKey(), read.get(0).option().field());
+            DomainException refused = ContainerOptionPolicy.firstRefusal(PLAIN_CONFIG, read, true, POLICY, HOST)
+                    .orElseThrow().answer();
             assertEquals(DomainException.Kind.INVALID, refused.kind());
             assertEquals(true, refused.getMessage().contains("(HostConfig." + option.getKey() + ") is not supported by tally yet"),
                     refused.getMessage());

@@ -1,0 +1,80 @@
+package dev.tally.rest.body;
+
+import dev.tally.domain.container.AskedOption;
+import dev.tally.domain.container.ContainerOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The options of a HostConfig that the container config does not carry, as rows of
+ * {@link ContainerOption}'s table: the domain decides them per role (root-equivalent ones are
+ * denied to users and recorded; the rest are refused with a 400 naming them). Ignoring them would
+ * quietly run a container other than the one asked for. Only telling which row is set lives here.
+ */
+final class AskedOptions {
+
+    /** What a container gets anyway: asking for it is fine. */
+    private static final Set<String> IPC_AS_USUAL = Set.of("", "private", "shareable", "none");
+    private static final Set<String> RESTART_AS_USUAL = Set.of("", "no");
+    private static final Set<String> RUNTIME_AS_USUAL = Set.of("", "runc");
+
+    private AskedOptions() {
+    }
+
+    /** Every such option set in this HostConfig (not empty, false or zero), in the table's order. */
+    static List<AskedOption> of(HostConfigBody h) {
+        List<AskedOption> asked = new ArrayList<>();
+        if (!IPC_AS_USUAL.contains(h.ipcMode())) {
+            asked.add(new AskedOption(h.ipcMode().equals("host") ? ContainerOption.IPC_MODE_HOST
+                    : ContainerOption.IPC_MODE_OTHER, h.ipcMode()));
+        }
+        if (!RUNTIME_AS_USUAL.contains(h.runtime())) {
+            asked.add(new AskedOption(ContainerOption.RUNTIME_OTHER, h.runtime()));
+        }
+        if (!RESTART_AS_USUAL.contains(h.restartPolicy().name())) {
+            asked.add(new AskedOption(ContainerOption.RESTART_POLICY_OTHER, h.restartPolicy().name()));
+        }
+        for (Map<String, Object> m : h.mounts()) {
+            Object source = m.get("Source");
+            boolean bind = "bind".equals(m.get("Type")) && source instanceof String s && !s.isEmpty();
+            asked.add(bind ? new AskedOption(ContainerOption.MOUNTS_HOST, (String) source) : new AskedOption(ContainerOption.MOUNTS, ""));
+        }
+        if (h.portBindings().values().stream().anyMatch(Predicate.not(Collection::isEmpty))) {
+            asked.add(new AskedOption(ContainerOption.PORT_BINDINGS, ""));
+        }
+        if (h.publishAllPorts()) {
+            asked.add(new AskedOption(ContainerOption.PUBLISH_ALL_PORTS, ""));
+        }
+        if (!h.utsMode().isEmpty()) {
+            asked.add(new AskedOption(h.utsMode().equals("host") ? ContainerOption.UTS_MODE_HOST : ContainerOption.UTS_MODE,
+                    h.utsMode()));
+        }
+        if (!h.usernsMode().isEmpty()) {
+            asked.add(new AskedOption(h.usernsMode().equals("host") ? ContainerOption.USERNS_MODE_HOST
+                    : ContainerOption.USERNS_MODE, h.usernsMode()));
+        }
+        if (!h.sysctls().isEmpty()) {
+            asked.add(new AskedOption(ContainerOption.SYSCTLS, String.join(",", h.sysctls().keySet())));
+        }
+        if (!h.ulimits().isEmpty()) {
+            asked.add(new AskedOption(ContainerOption.ULIMITS, ""));
+        }
+        if (!h.cgroupParent().isEmpty()) {
+            asked.add(new AskedOption(ContainerOption.CGROUP_PARENT, h.cgroupParent()));
+        }
+        if (!h.links().isEmpty()) {
+            asked.add(new AskedOption(ContainerOption.LINKS, String.join(",", h.links())));
+        }
+        if (!h.volumesFrom().isEmpty()) {
+            asked.add(new AskedOption(ContainerOption.VOLUMES_FROM, String.join(",", h.volumesFrom())));
+        }
+        if (h.oomKillDisable()) {
+            asked.add(new AskedOption(ContainerOption.OOM_KILL_DISABLE, ""));
+        }
+        return asked;
+    }
+}

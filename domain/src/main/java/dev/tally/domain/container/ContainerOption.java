@@ -1,0 +1,120 @@
+package dev.tally.domain.container;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Every field of a container create body, one row per case that is decided differently, with what
+ * tally does for an admin and for anyone else. This is the table of {@code docs/security.md}
+ * ("Container options"); {@link ContainerOptionPolicy} reads its decisions from here and nowhere else.
+ * Fields of Docker's create body that are not listed are ignored today.
+ */
+public enum ContainerOption {
+    IMAGE("Image", "", "", Decision.APPLIED, Decision.APPLIED),
+    ENTRYPOINT("Entrypoint", "", "--entrypoint", Decision.APPLIED, Decision.APPLIED),
+    CMD("Cmd", "", "", Decision.APPLIED, Decision.APPLIED),
+    ENV("Env", "", "-e", Decision.APPLIED, Decision.APPLIED),
+    WORKING_DIR("WorkingDir", "", "-w", Decision.APPLIED, Decision.APPLIED),
+    USER("User", "", "-u", Decision.APPLIED, Decision.APPLIED),
+    HOSTNAME("Hostname", "", "-h", Decision.APPLIED, Decision.APPLIED),
+    LABELS("Labels", "", "-l", Decision.APPLIED, Decision.APPLIED),
+    TTY("Tty", "", "-t", Decision.APPLIED, Decision.APPLIED),
+    OPEN_STDIN("OpenStdin", "", "-i", Decision.APPLIED, Decision.APPLIED),
+    BINDS_VOLUME("HostConfig.Binds", "a named volume", "-v", Decision.APPLIED, Decision.APPLIED),
+    BINDS_ALLOWED("HostConfig.Binds", "a host path below the policy's bind paths", "-v", Decision.APPLIED, Decision.APPLIED),
+    BINDS_HOST("HostConfig.Binds", "any other host path (judged by its real path)", "binding host path",
+            Decision.APPLIED, Decision.DENIED),
+    MEMORY("HostConfig.Memory", "", "-m", Decision.APPLIED, Decision.APPLIED),
+    NANO_CPUS("HostConfig.NanoCpus", "", "--cpus", Decision.APPLIED, Decision.APPLIED),
+    PIDS_LIMIT("HostConfig.PidsLimit", "", "--pids-limit", Decision.APPLIED, Decision.APPLIED),
+    NETWORK_MODE_HOST("HostConfig.NetworkMode", "host", "--network host", Decision.APPLIED, Decision.DENIED),
+    NETWORK_MODE("HostConfig.NetworkMode", "any other (a loopback-only namespace)", "--network",
+            Decision.APPLIED, Decision.APPLIED),
+    AUTO_REMOVE("HostConfig.AutoRemove", "", "--rm", Decision.APPLIED, Decision.APPLIED),
+    PRIVILEGED("HostConfig.Privileged", "true", "--privileged", Decision.APPLIED, Decision.DENIED),
+    CAP_ADD("HostConfig.CapAdd", "not empty", "--cap-add", Decision.APPLIED, Decision.DENIED),
+    CAP_DROP("HostConfig.CapDrop", "", "--cap-drop", Decision.APPLIED, Decision.APPLIED),
+    DEVICES("HostConfig.Devices", "not empty", "--device", Decision.APPLIED, Decision.DENIED),
+    SECURITY_OPT("HostConfig.SecurityOpt", "not empty", "--security-opt", Decision.APPLIED, Decision.DENIED),
+    PID_MODE_HOST("HostConfig.PidMode", "host", "--pid host", Decision.APPLIED, Decision.DENIED),
+    PID_MODE("HostConfig.PidMode", "any other (a namespace of its own)", "--pid", Decision.APPLIED, Decision.APPLIED),
+    READONLY_ROOTFS("HostConfig.ReadonlyRootfs", "", "--read-only", Decision.APPLIED, Decision.APPLIED),
+    TMPFS("HostConfig.Tmpfs", "", "--tmpfs", Decision.APPLIED, Decision.APPLIED),
+    IPC_MODE("HostConfig.IpcMode", "empty, private, shareable or none", "--ipc", Decision.APPLIED, Decision.APPLIED),
+    IPC_MODE_HOST("HostConfig.IpcMode", "host", "--ipc", Decision.NOT_SUPPORTED, Decision.DENIED),
+    IPC_MODE_OTHER("HostConfig.IpcMode", "any other", "--ipc", Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    RUNTIME("HostConfig.Runtime", "empty or runc", "--runtime", Decision.APPLIED, Decision.APPLIED),
+    RUNTIME_OTHER("HostConfig.Runtime", "any other", "--runtime", Decision.NOT_SUPPORTED, Decision.DENIED),
+    RESTART_POLICY("HostConfig.RestartPolicy", "empty or no", "--restart", Decision.APPLIED, Decision.APPLIED),
+    RESTART_POLICY_OTHER("HostConfig.RestartPolicy", "any other", "--restart", Decision.NOT_SUPPORTED,
+            Decision.NOT_SUPPORTED),
+    MOUNTS_HOST("HostConfig.Mounts", "a bind of a host path outside the policy's bind paths", "--mount",
+            Decision.NOT_SUPPORTED, Decision.DENIED),
+    MOUNTS("HostConfig.Mounts", "any other entry (use -v)", "--mount", Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    PORT_BINDINGS("HostConfig.PortBindings", "a host port (containers have loopback only)", "-p",
+            Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    PUBLISH_ALL_PORTS("HostConfig.PublishAllPorts", "true (containers have loopback only)", "-P",
+            Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    UTS_MODE_HOST("HostConfig.UTSMode", "host", "--uts", Decision.NOT_SUPPORTED, Decision.DENIED),
+    UTS_MODE("HostConfig.UTSMode", "any other, not empty", "--uts", Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    USERNS_MODE_HOST("HostConfig.UsernsMode", "host", "--userns", Decision.NOT_SUPPORTED, Decision.DENIED),
+    USERNS_MODE("HostConfig.UsernsMode", "any other, not empty", "--userns", Decision.NOT_SUPPORTED,
+            Decision.NOT_SUPPORTED),
+    SYSCTLS("HostConfig.Sysctls", "not empty", "--sysctl", Decision.NOT_SUPPORTED, Decision.DENIED),
+    ULIMITS("HostConfig.Ulimits", "not empty", "--ulimit", Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    CGROUP_PARENT("HostConfig.CgroupParent", "not empty", "--cgroup-parent", Decision.NOT_SUPPORTED, Decision.DENIED),
+    LINKS("HostConfig.Links", "not empty", "--link", Decision.NOT_SUPPORTED, Decision.DENIED),
+    VOLUMES_FROM("HostConfig.VolumesFrom", "not empty", "--volumes-from", Decision.NOT_SUPPORTED, Decision.DENIED),
+    OOM_KILL_DISABLE("HostConfig.OomKillDisable", "true", "--oom-kill-disable", Decision.NOT_SUPPORTED,
+            Decision.NOT_SUPPORTED);
+
+    /** What a create that asks for an option gets. */
+    public enum Decision {
+        APPLIED("applied"),
+        DENIED("403, AccessDenied recorded"),
+        NOT_SUPPORTED("400, not supported");
+
+        private final String text;
+
+        Decision(String text) {
+            this.text = text;
+        }
+    }
+
+    private final String field;
+    private final String when;
+    private final String flag;
+    private final Decision admin;
+    private final Decision user;
+
+    ContainerOption(String field, String when, String flag, Decision admin, Decision user) {
+        this.field = field;
+        this.when = when;
+        this.flag = flag;
+        this.admin = admin;
+        this.user = user;
+    }
+
+    /** The field of the create body, as Docker spells it ({@code HostConfig.Sysctls}). */
+    public String field() {
+        return field;
+    }
+
+    /** The docker CLI flag that sets it, or empty. */
+    public String flag() {
+        return flag;
+    }
+
+    /** The decision for a caller who is an admin or not. */
+    public Decision decisionFor(boolean isAdmin) {
+        return isAdmin ? admin : user;
+    }
+
+    /** The table of {@code docs/security.md}, one row per option, in this order. */
+    public static String markdownTable() {
+        return "| field | when | docker flag | admin | non-admin |\n|---|---|---|---|---|\n"
+                + Arrays.stream(values()).map(o -> "| `" + o.field + "` | " + (o.when.isEmpty() ? "set" : o.when) + " | "
+                        + (o.flag.isEmpty() ? "" : "`" + o.flag + "`") + " | " + o.admin.text + " | " + o.user.text + " |\n")
+                .collect(Collectors.joining());
+    }
+}
