@@ -77,7 +77,13 @@ final class ContainerStreams {
         boolean stderr = DockerApi.flag(ctx, "stderr");
         boolean withLogs = DockerApi.flag(ctx, "logs");
         boolean stdin = DockerApi.flag(ctx, "stdin");
-        Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.attach"), c -> {
+        Call.run(ctx, caller -> {
+            ContainerView c = useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.attach");
+            if (stdin && (c.config().tty() || c.config().openStdin())) {
+                useCases.console().recordStdin(c, caller); // its input will reach the process: recorded as exec is
+            }
+            return c;
+        }, c -> {
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
                 interactive(ctx, c, tty, stdin);

@@ -151,8 +151,8 @@ public final class Tallyd {
             throw new IllegalStateException("the native (epoll) transport is unavailable, and without it the "
                     + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());
         }
-        DockerApi.UseCases useCases = new DockerApi.UseCases(containers, new ContainerConsole(runtime), containerViews,
-                images, imageViews, volumes, volumeViews);
+        DockerApi.UseCases useCases = new DockerApi.UseCases(containers,
+                new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews);
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
         api.add(new EventRoutes(store.storedEvents(), access));

@@ -19,6 +19,7 @@ import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -79,6 +80,7 @@ class StoredEventShapeTest {
                 new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
                 new ContainerStartRequested("c0ffee", "web", ALICE, AT),
                 new ContainerStarted("c0ffee", 4242L, ALICE, AT),
+                new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),

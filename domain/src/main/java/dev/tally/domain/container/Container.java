@@ -13,6 +13,7 @@ import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordExitAndRemove;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.RecordStdinAttach;
 import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
@@ -28,6 +29,7 @@ import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
 import java.util.HashSet;
@@ -114,6 +116,11 @@ public class Container {
             throw DomainException.invalid("No exec command specified");
         }
         apply(new ContainerExecStarted(id, cmd.execId(), cmd.spec(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordStdinAttach cmd) {
+        apply(new ContainerStdinAttached(id, cmd.actor(), Instant.now()));
     }
 
     @CommandHandler

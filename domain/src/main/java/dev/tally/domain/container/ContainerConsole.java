@@ -1,21 +1,35 @@
 package dev.tally.domain.container;
 
+import dev.tally.domain.Actor;
+import dev.tally.domain.container.command.RecordStdinAttach;
 import dev.tally.domain.container.query.ContainerView;
 import java.util.concurrent.CompletableFuture;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
  * A container's console for the edges: its log, its stdio and its terminal's size. Each call is
  * for a container that a use case has just shown to a caller allowed the action (such as
  * {@code VisibleContainers.require(ref, actor, "container.logs")}): the check is that use case's;
- * what this adds is that the edges reach the runtime for these and for nothing else. Nothing here
- * is recorded: reading output and resizing a terminal change nothing the log tells.
+ * what this adds is that the edges reach the runtime for these and for nothing else. Only input is
+ * recorded ({@link #recordStdin}): reading output and resizing a terminal change nothing the log tells.
  */
 public final class ContainerConsole {
 
     private final ContainerRuntime runtime;
+    private final CommandGateway commands;
 
-    public ContainerConsole(ContainerRuntime runtime) {
+    public ContainerConsole(ContainerRuntime runtime, CommandGateway commands) {
         this.runtime = runtime;
+        this.commands = commands;
+    }
+
+    /**
+     * Records that the caller attaches with stdin, so that what they type reaches the container's
+     * process (as exec's intent is recorded), in any state short of removed (an attach may come
+     * before the start); call it before the stream is connected.
+     */
+    public void recordStdin(ContainerView container, Actor actor) {
+        commands.sendAndWait(new RecordStdinAttach(container.id(), actor));
     }
 
     /** The container's log from its start; the caller closes it. */

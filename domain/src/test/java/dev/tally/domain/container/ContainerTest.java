@@ -168,4 +168,14 @@ class ContainerTest {
                                 && x.spec().equals(spec) && x.actor().equals(ALICE) && x.execId().equals("e1")),
                         Matchers.andNoMore())));
     }
+
+    @Test
+    void attachingWithStdinRecordsWhoBeforeTheContainerRuns() {
+        fixture.given(created())
+                .when(new dev.tally.domain.container.command.RecordStdinAttach(ID, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof dev.tally.domain.container.event.ContainerStdinAttached a
+                                && a.actor().equals(ALICE) && a.containerId().equals(ID)),
+                        Matchers.andNoMore())));
+    }
 }
