@@ -30,7 +30,7 @@ class AskedOptionsTest {
     private static final ContainerConfig PLAIN_CONFIG = new ContainerConfig("busybox", null, null, null, null, null, null,
             null, false, false, null, null, null, false, null);
     private static final AccessPolicy POLICY = new AccessPolicy(null, null, List.of());
-    private static final HostLookup HOST = new HostLookup() {
+    static final HostLookup HOST = new HostLookup() {
         @Override
         public OptionalInt uidOf(String user) {
             return OptionalInt.empty();

@@ -133,8 +133,12 @@ class BodiesTest {
         assertEquals("Minimum memory limit allowed is 6MB", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Memory\":1024}}"));
         assertEquals("invalid volume specification: '/tmp'", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Binds\":[\"/tmp\"]}}"));
         assertEquals("invalid mode: rx", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Binds\":[\"/tmp:/t:rx\"]}}"));
+        // an option tally does not apply is now decided by the domain's option table, for every role
+        ContainerCreateBody restart = create("{\"Image\":\"b\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}");
         assertEquals("--restart always (HostConfig.RestartPolicy) is not supported by tally yet",
-                invalid("{\"Image\":\"b\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}"));
+                dev.tally.domain.container.ContainerOptionPolicy.firstRefusal(restart.config(), restart.askedOptions(), true,
+                        new dev.tally.domain.access.AccessPolicy(null, null, List.of()), AskedOptionsTest.HOST)
+                        .orElseThrow().answer().getMessage());
         assertEquals(0, create("{\"Image\":\"b\",\"HostConfig\":{\"PidsLimit\":-1}}").config().limits().pidsLimit());
     }
 

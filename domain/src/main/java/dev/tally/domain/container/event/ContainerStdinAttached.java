@@ -2,11 +2,8 @@ package dev.tally.domain.container.event;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.event.Annotations;
-import dev.tally.domain.event.Audience;
 import dev.tally.domain.event.DockerMessage;
-import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.Outcome;
-import dev.tally.domain.event.Subject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +12,7 @@ import java.util.Optional;
  * Someone attached to the container with stdin: from now on what they write reaches its process,
  * as an exec's input does. Attaching to read its output only is not recorded.
  */
-public record ContainerStdinAttached(String containerId, Actor actor, Instant at) implements DomainEvent {
-
-    @Override
-    public Subject subject() {
-        return Subject.container(containerId);
-    }
+public record ContainerStdinAttached(String containerId, Actor actor, Instant at) implements ContainerEvent {
 
     @Override
     public String auditVerb() {
@@ -40,10 +32,5 @@ public record ContainerStdinAttached(String containerId, Actor actor, Instant at
     @Override
     public Optional<DockerMessage> dockerMessage() {
         return Optional.of(DockerMessage.container(containerId, "attach"));
-    }
-
-    @Override
-    public Audience audience() {
-        return Audience.container(containerId);
     }
 }
