@@ -58,19 +58,19 @@ final class AskedOptions {
                     : ContainerOption.USERNS_MODE, h.usernsMode()));
         }
         if (!h.sysctls().isEmpty()) {
-            asked.add(new AskedOption(ContainerOption.SYSCTLS, String.join(",", h.sysctls().keySet())));
+            asked.add(new AskedOption(ContainerOption.SYSCTLS, "", String.join(", ", h.sysctls().keySet())));
         }
         if (!h.ulimits().isEmpty()) {
             asked.add(new AskedOption(ContainerOption.ULIMITS, ""));
         }
         if (!h.cgroupParent().isEmpty()) {
-            asked.add(new AskedOption(ContainerOption.CGROUP_PARENT, h.cgroupParent()));
+            asked.add(new AskedOption(ContainerOption.CGROUP_PARENT, "", h.cgroupParent()));
         }
         if (!h.links().isEmpty()) {
-            asked.add(new AskedOption(ContainerOption.LINKS, String.join(",", h.links())));
+            asked.add(new AskedOption(ContainerOption.LINKS, "", String.join(", ", h.links())));
         }
         if (!h.volumesFrom().isEmpty()) {
-            asked.add(new AskedOption(ContainerOption.VOLUMES_FROM, String.join(",", h.volumesFrom())));
+            asked.add(new AskedOption(ContainerOption.VOLUMES_FROM, "", String.join(", ", h.volumesFrom())));
         }
         if (h.oomKillDisable()) {
             asked.add(new AskedOption(ContainerOption.OOM_KILL_DISABLE, ""));

@@ -5,12 +5,19 @@ package dev.tally.domain.container;
  * it, or not for everyone), as the edge read it.
  *
  * @param option which row of the table it is
- * @param value  what was asked, for the answer and the audit record ({@code net.ipv4.ip_forward=1});
- *               for {@link ContainerOption#MOUNTS_HOST}, the host path of a bind (the
- *               policy then tells whether it is outside)
+ * @param value  the mode asked for, shown after the flag ({@code --ipc host}), or empty; for
+ *               {@link ContainerOption#MOUNTS_HOST}, the host path of a bind (the policy then tells
+ *               whether it is outside)
+ * @param detail what else was asked, for a refusal's reason ({@code net.ipv4.ip_forward}), or empty
  */
-public record AskedOption(ContainerOption option, String value) {
+public record AskedOption(ContainerOption option, String value, String detail) {
     public AskedOption {
         value = value == null ? "" : value;
+        detail = detail == null ? "" : detail;
+    }
+
+    /** An option with no detail. */
+    public AskedOption(ContainerOption option, String value) {
+        this(option, value, "");
     }
 }

@@ -84,7 +84,7 @@ public final class ContainerOptionPolicy {
                         .orElse(row(ContainerOption.MOUNTS, "--mount (use -v)", "")));
             } else {
                 String flag = o.option().flag() + (o.value().isEmpty() ? "" : " " + o.value());
-                asked.add(row(o.option(), flag, ""));
+                asked.add(row(o.option(), flag, o.detail().isEmpty() ? "" : "asked for " + o.detail()));
             }
         }
         return asked;
