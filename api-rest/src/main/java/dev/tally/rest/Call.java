@@ -3,17 +3,21 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.rest.body.Bodies;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * The opening every route shares: who calls (from the kernel or the client certificate, DENIED
- * when neither says), the body read into its record ({@link Bodies}), the work on the worker pool
- * (use cases and queries block on the store), and any failure answered through {@link ErrorMapper}.
- * The answer is written on the event loop, after the work.
+ * when neither says), the caller admitted under the daemon's {@link Admission} (429 when over a
+ * limit), the body read into its record ({@link Bodies}, 413 above {@link RequestLimits#bodyBytes}),
+ * the work on the worker pool (use cases and queries block on the store), and any failure answered
+ * through {@link ErrorMapper}. The answer is written on the event loop, after the work.
  */
 final class Call {
 
@@ -45,26 +49,50 @@ final class Call {
         }
     }
 
+    /** The daemon's admission for this request's caller ({@link Admission#UNLIMITED} when none is set). */
+    static Admission admission(RoutingContext ctx) {
+        Admission a = ctx.get(Admission.KEY);
+        return a == null ? Admission.UNLIMITED : a;
+    }
+
+    /** The caller admitted; or an answer sent (DENIED, or 429 over a limit) and null returned. */
+    private static Admitted admitted(RoutingContext ctx) {
+        Actor caller = caller(ctx);
+        if (caller == null) {
+            return null;
+        }
+        try {
+            return new Admitted(caller, admission(ctx).admit(caller));
+        } catch (OverLimit e) {
+            ErrorMapper.send(ctx.response(), e);
+            return null;
+        }
+    }
+
+    private record Admitted(Actor caller, Admission.Pass pass) {
+    }
+
     /** The caller's work off the event loop, then {@code answer} with its result. */
     static <T> void run(RoutingContext ctx, Work<T> work, Consumer<T> answer) {
-        Actor caller = caller(ctx);
-        if (caller != null) {
-            anyone(ctx, () -> work.run(caller), answer);
+        Admitted a = admitted(ctx);
+        if (a != null) {
+            onWorker(ctx, () -> work.run(a.caller()), a.pass(), answer);
         }
     }
 
     /** As {@link #run}, with the request's body read as {@code type} first (INVALID when it is not one). */
     static <B, T> void withBody(RoutingContext ctx, Class<B> type, BodyWork<B, T> work, Consumer<T> answer) {
-        Actor caller = caller(ctx);
-        if (caller == null) {
+        Admitted a = admitted(ctx);
+        if (a == null) {
             return;
         }
-        ctx.request().body().onComplete(body -> {
+        BoundedBody.read(ctx.request(), admission(ctx).limits().bodyBytes()).onComplete(body -> {
             if (body.failed()) {
-                ErrorMapper.send(ctx.response(), body.cause());
+                a.pass().release();
+                refuse(ctx, body.cause());
                 return;
             }
-            anyone(ctx, () -> work.run(caller, Bodies.read(body.result().getBytes(), type)), answer);
+            onWorker(ctx, () -> work.run(a.caller(), Bodies.read(body.result().getBytes(), type)), a.pass(), answer);
         });
     }
 
@@ -76,15 +104,53 @@ final class Call {
         }, done -> ctx.response().setStatusCode(204).end());
     }
 
+    /**
+     * The caller's action off the event loop, up to the stage it returns (a wait that holds no
+     * thread, such as a stop's: it does not count against the caller's limits); answered 204 once
+     * the stage completes.
+     */
+    static void noContentLater(RoutingContext ctx, Work<CompletionStage<?>> action) {
+        run(ctx, action, stage -> Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (!ctx.response().closed() && !ctx.response().ended()) {
+                    ctx.response().setStatusCode(204).end();
+                }
+            } else {
+                Throwable cause = ar.cause();
+                ErrorMapper.send(ctx.response(), cause instanceof CompletionException && cause.getCause() != null
+                        ? cause.getCause() : cause);
+            }
+        }));
+    }
+
     /** Work that does not ask who calls (what anyone who may connect may read), off the event loop. */
     static <T> void anyone(RoutingContext ctx, Callable<T> work, Consumer<T> answer) {
-        ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
+        onWorker(ctx, work, () -> { }, answer);
+    }
+
+    private static <T> void onWorker(RoutingContext ctx, Callable<T> work, Admission.Pass pass, Consumer<T> answer) {
+        ctx.vertx().executeBlocking(() -> {
+            try {
+                return work.call();
+            } finally {
+                pass.release();
+            }
+        }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 answer.accept(ar.result());
             } else {
                 ErrorMapper.send(ctx.response(), ar.cause());
             }
         });
+    }
+
+    /** A refused request whose body may still be arriving: answered, then the connection closed. */
+    private static void refuse(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof OverLimit) {
+            ctx.response().putHeader("Connection", "close");
+            ctx.response().endHandler(x -> ctx.request().connection().close());
+        }
+        ErrorMapper.send(ctx.response(), cause);
     }
 
     /** An answer of JSON ({@link JsonObject} or {@link JsonArray}) with this status. */

@@ -28,11 +28,11 @@ final class ContainerRoutes {
         r.get("/containers/:id/json").handler(ctx -> Call.run(ctx, caller -> DockerJson.inspect(
                 useCases.containers().visible().require(id(ctx), caller, "container.inspect"), Instant.now()), Call.json(ctx)));
         r.post("/containers/:id/start").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().start(id(ctx), a)));
-        r.post("/containers/:id/stop").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().stop(id(ctx),
+        r.post("/containers/:id/stop").handler(ctx -> Call.noContentLater(ctx, a -> useCases.containers().lifecycle().stop(id(ctx),
                 ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
         r.post("/containers/:id/kill").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().kill(id(ctx),
                 ctx.request().getParam("signal"), a)));
-        r.post("/containers/:id/restart").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle()
+        r.post("/containers/:id/restart").handler(ctx -> Call.noContentLater(ctx, a -> useCases.containers().lifecycle()
                 .restart(id(ctx), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
         r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().remove(id(ctx),
                 DockerApi.flag(ctx, "force"), a)));

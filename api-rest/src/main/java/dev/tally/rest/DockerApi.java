@@ -61,6 +61,7 @@ public final class DockerApi {
     private final UseCases useCases;
     private final DaemonFacts facts;
     private final List<Routes> extraRoutes = new java.util.ArrayList<>();
+    private Admission admission = Admission.UNLIMITED;
 
     /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
     public interface Routes {
@@ -71,6 +72,15 @@ public final class DockerApi {
         this.vertx = vertx;
         this.useCases = useCases;
         this.facts = facts;
+    }
+
+    /**
+     * Holds non-admin users to {@code limits} (429 beyond them, 413 for a larger body); those that
+     * {@code admin} says are admins pass uncounted. Call before listening; without it nobody is limited.
+     */
+    public DockerApi limit(RequestLimits limits, java.util.function.Predicate<Actor> admin) {
+        this.admission = new Admission(limits, admin);
+        return this;
     }
 
     /** Adds routes of tally's own; call before listening. */
@@ -132,6 +142,7 @@ public final class DockerApi {
     }
 
     private void headersAndVersion(RoutingContext ctx) {
+        ctx.put(Admission.KEY, admission);
         ctx.response().putHeader("Api-Version", API_VERSION).putHeader("Ostype", "linux")
                 .putHeader("Server", "tally/" + facts.version() + " (linux)");
         Matcher m = VERSIONED.matcher(ctx.request().path());

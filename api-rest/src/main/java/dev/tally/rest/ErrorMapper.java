@@ -24,6 +24,9 @@ final class ErrorMapper {
                 case FAILED -> 500;
             };
         }
+        if (e instanceof OverLimit o) {
+            return o.status();
+        }
         if (e instanceof AggregateDeletedException || e instanceof AggregateNotFoundException) {
             return 404;
         }

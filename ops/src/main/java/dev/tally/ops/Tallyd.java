@@ -26,6 +26,7 @@ import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
+import dev.tally.rest.RequestLimits;
 import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
@@ -55,6 +56,12 @@ public final class Tallyd {
     /** Each started exec waits for its end on one of these, as long as it runs. */
     private static final ExecutorService EXEC_WAITERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-exec-wait");
+        t.setDaemon(true);
+        return t;
+    });
+    /** What follows a stop's wait (the SIGKILL after its timeout, a restart's start): brief host steps. */
+    private static final ExecutorService EXIT_STEPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tally-exit-step");
         t.setDaemon(true);
         return t;
     });
@@ -136,7 +143,7 @@ public final class Tallyd {
         HostFileLookup hostFiles = HostFileLookup.system();
         VisibleContainers visible = new VisibleContainers(containerViews, access);
         ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, new ReentrantKeyedLocks(),
-                new ReadModelExitWaits(containerViews));
+                new ReadModelExitWaits(containerViews, EXIT_STEPS));
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS));
@@ -155,6 +162,7 @@ public final class Tallyd {
                 new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews);
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+        api.limit(RequestLimits.DEFAULTS, policy::isAdmin);
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));

@@ -14,6 +14,8 @@ import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.query.ContainerView;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
@@ -81,19 +83,24 @@ public class ContainerLifecycle {
     }
 
     /**
-     * Sends the signal (TERM unless given), then SIGKILL after the timeout (10 s when negative);
-     * returns once the container has exited. NOT_MODIFIED for a container that is not running.
+     * Sends the signal (TERM unless given), then SIGKILL after the timeout (10 s when negative).
+     * Returns once the signal is sent, without waiting: the stage completes once the container has
+     * exited (or the wait after SIGKILL ran out), on a thread of the {@link ExitWaits}. NOT_MODIFIED
+     * (thrown) for a container that is not running.
      */
-    public void stop(String ref, String signal, int timeoutSeconds, Actor actor) {
+    public CompletionStage<Void> stop(String ref, String signal, int timeoutSeconds, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.stop");
         String sig = signal == null || signal.isBlank() ? "TERM" : signal;
         int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
         commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor));
         runtime.kill(c.id(), sig);
-        if (!exits.awaitExit(c.id(), Duration.ofSeconds(timeout))) {
+        return exits.exitOf(c.id(), Duration.ofSeconds(timeout)).thenCompose(exited -> {
+            if (exited) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
             runtime.kill(c.id(), "KILL");
-            exits.awaitExit(c.id(), AFTER_KILL);
-        }
+            return exits.exitOf(c.id(), AFTER_KILL).thenApply(x -> (Void) null);
+        });
     }
 
     /** Sends the signal (KILL unless given). CONFLICT for a container that is not running. */
@@ -104,13 +111,17 @@ public class ContainerLifecycle {
         runtime.kill(c.id(), sig);
     }
 
-    /** Stops the container if it runs (as {@link #stop}), then starts it. */
-    public void restart(String ref, String signal, int timeoutSeconds, Actor actor) {
+    /**
+     * Stops the container if it runs (as {@link #stop}, without waiting), then starts it; the stage
+     * completes once it has started (or failed to, with the start's error).
+     */
+    public CompletionStage<Void> restart(String ref, String signal, int timeoutSeconds, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.restart");
-        if (c.status() == ContainerStatus.RUNNING) {
-            stop(c.id(), signal, timeoutSeconds, actor);
+        if (c.status() != ContainerStatus.RUNNING) {
+            start(c.id(), actor);
+            return CompletableFuture.completedFuture(null);
         }
-        start(c.id(), actor);
+        return stop(c.id(), signal, timeoutSeconds, actor).thenRun(() -> start(c.id(), actor));
     }
 
     /**

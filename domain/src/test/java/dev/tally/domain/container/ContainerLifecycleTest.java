@@ -20,6 +20,7 @@ import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,22 @@ class ContainerLifecycleTest {
         String id = f.running(ALICE, "sleep", "60");
         f.runtime.ignore(id, "TERM");
         f.lifecycle.stop(id, null, 1, ALICE);
+        List<String> kills = f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList();
+        assertEquals(List.of("kill " + id + " TERM", "kill " + id + " KILL"), kills);
+        assertEquals(137, f.view(id).orElseThrow().exitCode());
+    }
+
+    @Test
+    void aStopReturnsOnceTheSignalIsSentAndCompletesWithTheExit() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.ignore(id, "TERM");
+        CompletableFuture<Boolean> exit = new CompletableFuture<>();
+        f.heldExit = exit;
+        CompletableFuture<Void> stopped = f.lifecycle.stop(id, null, Integer.MAX_VALUE, ALICE).toCompletableFuture();
+        assertFalse(stopped.isDone());
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+        exit.complete(false);
+        assertTrue(stopped.isDone());
         List<String> kills = f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList();
         assertEquals(List.of("kill " + id + " TERM", "kill " + id + " KILL"), kills);
         assertEquals(137, f.view(id).orElseThrow().exitCode());

@@ -75,7 +75,19 @@ final class UseCaseFixture implements AutoCloseable {
             }
         };
         creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
-        lifecycle = new ContainerLifecycle(commands, runtime, visible, new InOrder(), this::awaitExit);
+        lifecycle = new ContainerLifecycle(commands, runtime, visible, new InOrder(), new ExitWaits() {
+            @Override
+            public boolean awaitExit(String id, java.time.Duration timeout) {
+                return UseCaseFixture.this.awaitExit(id, timeout);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Boolean> exitOf(String id, java.time.Duration timeout) {
+                java.util.concurrent.CompletableFuture<Boolean> held = heldExit;
+                heldExit = null;
+                return held != null ? held : ExitWaits.super.exitOf(id, timeout);
+            }
+        });
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
         reconciliation = new HostReconciliation(commands, runtime, views, lifecycle);
@@ -122,6 +134,9 @@ final class UseCaseFixture implements AutoCloseable {
         List<Object> all = events();
         return all.subList(before, all.size());
     }
+
+    /** When set, the next asynchronous wait for an exit is this stage, completed by the test. */
+    java.util.concurrent.CompletableFuture<Boolean> heldExit;
 
     /** While a stop waits, the monitor reports what exited. */
     private boolean awaitExit(String id, java.time.Duration timeout) {

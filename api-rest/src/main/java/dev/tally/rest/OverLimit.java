@@ -1,0 +1,24 @@
+package dev.tally.rest;
+
+/** A request refused because a limit of the daemon's was reached: 429 (too many at once) or 413 (too large). */
+final class OverLimit extends RuntimeException {
+
+    private final int status;
+
+    private OverLimit(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    static OverLimit tooMany(String message) {
+        return new OverLimit(429, message);
+    }
+
+    static OverLimit tooLarge(String message) {
+        return new OverLimit(413, message);
+    }
+
+    int status() {
+        return status;
+    }
+}
