@@ -1,15 +1,22 @@
 package dev.tally.rest;
 
 import dev.tally.domain.Actor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
  * Counts the work under way per non-admin user against {@link RequestLimits}, so that one user
- * cannot hold every worker: a user over a limit is refused at once (429), never queued. Admins pass
- * uncounted. Thread-safe.
+ * cannot hold every worker. A request beyond a limit waits in its user's own queue (so that it does
+ * not sit in front of anyone else's work); a user whose queue is full is refused at once (429).
+ * Admins pass uncounted. Thread-safe.
  */
 final class Admission {
 
@@ -24,9 +31,13 @@ final class Admission {
         void release();
     }
 
+    private static final Pass UNCOUNTED = () -> { };
+
     private final RequestLimits limits;
     private final Predicate<Actor> uncounted;
     private final Map<String, Integer> underWay = new HashMap<>();
+    /** Per user, oldest first; users in the order they first queued, so that a release serves them in turn. */
+    private final Map<String, Deque<Promise<Pass>>> queued = new LinkedHashMap<>();
     private int usersUnderWay;
 
     Admission(RequestLimits limits, Predicate<Actor> uncounted) {
@@ -38,25 +49,40 @@ final class Admission {
         return limits;
     }
 
-    /** A pass for the caller's work; {@link OverLimit} (429) when the caller or all users hold their limit. */
-    Pass admit(Actor caller) {
+    /**
+     * A pass for the caller's work: at once when the caller and all users are below their limits,
+     * else once a place is free; failed at once with {@link OverLimit} (429) when the caller's queue
+     * is full. A queued pass may complete on the thread of the release that freed its place.
+     */
+    Future<Pass> admit(Actor caller) {
         if (uncounted.test(caller)) {
-            return () -> { };
+            return Future.succeededFuture(UNCOUNTED);
         }
-        String user = caller.uid() >= 0 ? "uid " + caller.uid() : "user " + caller.user();
+        String user = key(caller);
         synchronized (this) {
-            int mine = underWay.getOrDefault(user, 0);
-            if (mine >= limits.perUser()) {
-                throw OverLimit.tooMany("too many requests at once from " + caller.user() + ": " + limits.perUser()
-                        + " are under way (the limit per user); retry when one has finished");
+            Deque<Promise<Pass>> mine = queued.get(user);
+            if ((mine == null || mine.isEmpty()) && free(user)) {
+                return Future.succeededFuture(take(user));
             }
-            if (usersUnderWay >= limits.usersTotal()) {
-                throw OverLimit.tooMany("the daemon is busy: users' requests under way reached the limit of "
-                        + limits.usersTotal() + "; retry shortly");
+            if (mine != null && mine.size() >= limits.queuedPerUser()) {
+                return Future.failedFuture(OverLimit.tooMany("too many requests at once from " + caller.user() + ": "
+                        + limits.perUser() + " under way and " + limits.queuedPerUser()
+                        + " waiting (the limits per user); retry when one has finished"));
             }
-            underWay.put(user, mine + 1);
-            usersUnderWay++;
+            Promise<Pass> waiting = Promise.promise();
+            queued.computeIfAbsent(user, u -> new ArrayDeque<>()).addLast(waiting);
+            return waiting.future();
         }
+    }
+
+    private boolean free(String user) {
+        return underWay.getOrDefault(user, 0) < limits.perUser() && usersUnderWay < limits.usersTotal();
+    }
+
+    /** Counts one more under way for the user; under the lock. */
+    private Pass take(String user) {
+        underWay.merge(user, 1, Integer::sum);
+        usersUnderWay++;
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
@@ -65,13 +91,50 @@ final class Admission {
         };
     }
 
-    private synchronized void release(String user) {
-        underWay.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
-        usersUnderWay--;
+    private void release(String user) {
+        Promise<Pass> next = null;
+        Pass pass = null;
+        synchronized (this) {
+            underWay.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+            usersUnderWay--;
+            String served = null;
+            Iterator<Map.Entry<String, Deque<Promise<Pass>>>> turn = queued.entrySet().iterator();
+            while (turn.hasNext()) {
+                Map.Entry<String, Deque<Promise<Pass>>> e = turn.next();
+                if (e.getValue().isEmpty()) {
+                    turn.remove();
+                } else if (free(e.getKey())) {
+                    served = e.getKey();
+                    next = e.getValue().pollFirst();
+                    pass = take(served);
+                    break;
+                }
+            }
+            if (served != null) {
+                // the user just served goes to the back of the turn
+                Deque<Promise<Pass>> rest = queued.remove(served);
+                if (!rest.isEmpty()) {
+                    queued.put(served, rest);
+                }
+            }
+        }
+        if (next != null) {
+            next.complete(pass);
+        }
+    }
+
+    private static String key(Actor caller) {
+        return caller.uid() >= 0 ? "uid " + caller.uid() : "user " + caller.user();
     }
 
     /** Requests of this user under way now (for tests and diagnostics). */
     synchronized int underWay(Actor caller) {
-        return underWay.getOrDefault(caller.uid() >= 0 ? "uid " + caller.uid() : "user " + caller.user(), 0);
+        return underWay.getOrDefault(key(caller), 0);
+    }
+
+    /** Requests of this user waiting for a place now (for tests and diagnostics). */
+    synchronized int waiting(Actor caller) {
+        Deque<Promise<Pass>> mine = queued.get(key(caller));
+        return mine == null ? 0 : mine.size();
     }
 }

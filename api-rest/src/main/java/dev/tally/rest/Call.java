@@ -3,6 +3,7 @@ package dev.tally.rest;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.rest.body.Bodies;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,12 +11,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The opening every route shares: who calls (from the kernel or the client certificate, DENIED
  * when neither says), the caller admitted under the daemon's {@link Admission} (429 when over a
- * limit), the body read into its record ({@link Bodies}, 413 above {@link RequestLimits#bodyBytes}),
+ * limit; waiting in the caller's own queue before that), the body read into its record ({@link Bodies},
+ * 413 above {@link RequestLimits#bodyBytes}),
  * the work on the worker pool (use cases and queries block on the store), and any failure answered
  * through {@link ErrorMapper}. The answer is written on the event loop, after the work.
  */
@@ -55,45 +58,48 @@ final class Call {
         return a == null ? Admission.UNLIMITED : a;
     }
 
-    /** The caller admitted; or an answer sent (DENIED, or 429 over a limit) and null returned. */
-    private static Admitted admitted(RoutingContext ctx) {
+    /**
+     * The caller's work, once admitted (perhaps after waiting in the caller's queue), back on the
+     * request's context; or an answer sent (DENIED, or 429 over a limit) and nothing run.
+     */
+    private static void admitted(RoutingContext ctx, BiConsumer<Actor, Admission.Pass> work) {
         Actor caller = caller(ctx);
         if (caller == null) {
-            return null;
+            return;
         }
-        try {
-            return new Admitted(caller, admission(ctx).admit(caller));
-        } catch (OverLimit e) {
-            ErrorMapper.send(ctx.response(), e);
-            return null;
-        }
-    }
-
-    private record Admitted(Actor caller, Admission.Pass pass) {
+        Context context = ctx.vertx().getOrCreateContext();
+        admission(ctx).admit(caller).onComplete(pass -> context.runOnContext(x -> {
+            if (pass.failed()) {
+                ErrorMapper.send(ctx.response(), pass.cause());
+            } else if (ctx.response().closed()) {
+                pass.result().release(); // the client left while it waited
+            } else {
+                work.accept(caller, pass.result());
+            }
+        }));
     }
 
     /** The caller's work off the event loop, then {@code answer} with its result. */
     static <T> void run(RoutingContext ctx, Work<T> work, Consumer<T> answer) {
-        Admitted a = admitted(ctx);
-        if (a != null) {
-            onWorker(ctx, () -> work.run(a.caller()), a.pass(), answer);
-        }
+        admitted(ctx, (caller, pass) -> onWorker(ctx, () -> work.run(caller), pass, answer));
     }
 
-    /** As {@link #run}, with the request's body read as {@code type} first (INVALID when it is not one). */
+    /**
+     * As {@link #run}, with the request's body read as {@code type} first (INVALID when it is not one;
+     * 413 when larger than the limit). The body is read once the caller is admitted: a user holds
+     * no more bodies in memory than requests under way.
+     */
     static <B, T> void withBody(RoutingContext ctx, Class<B> type, BodyWork<B, T> work, Consumer<T> answer) {
-        Admitted a = admitted(ctx);
-        if (a == null) {
-            return;
-        }
-        BoundedBody.read(ctx.request(), admission(ctx).limits().bodyBytes()).onComplete(body -> {
-            if (body.failed()) {
-                a.pass().release();
-                refuse(ctx, body.cause());
-                return;
-            }
-            onWorker(ctx, () -> work.run(a.caller(), Bodies.read(body.result().getBytes(), type)), a.pass(), answer);
-        });
+        ctx.request().pause();
+        admitted(ctx, (caller, pass) -> BoundedBody.read(ctx.request(), admission(ctx).limits().bodyBytes())
+                .onComplete(body -> {
+                    if (body.failed()) {
+                        pass.release();
+                        refuse(ctx, body.cause());
+                        return;
+                    }
+                    onWorker(ctx, () -> work.run(caller, Bodies.read(body.result().getBytes(), type)), pass, answer);
+                }));
     }
 
     /** The caller's action off the event loop, answered 204. */

@@ -1,11 +1,11 @@
 package dev.tally.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.Actor;
-import java.util.ArrayList;
-import java.util.List;
+import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
@@ -15,46 +15,85 @@ class AdmissionTest {
     private static final Actor CAROL = new Actor(1002, 1002, "carol", 3, "unix:pid=3");
     private static final Actor ROOT = new Actor(0, 0, "root", 4, "unix:pid=4");
 
-    private final Admission admission = new Admission(new RequestLimits(2, 3, 100), caller -> caller.uid() == 0);
+    /** 2 under way per user and 1 waiting, 3 for all users together. */
+    private final Admission admission = new Admission(new RequestLimits(2, 1, 3, 100), caller -> caller.uid() == 0);
 
-    @Test
-    void aUserBeyondTheirLimitIsRefusedWith429() {
-        admission.admit(ALICE);
-        admission.admit(ALICE);
-        OverLimit e = assertThrows(OverLimit.class, () -> admission.admit(ALICE));
-        assertEquals(429, e.status());
-        assertEquals(429, ErrorMapper.status(e));
+    private Admission.Pass pass(Actor caller) {
+        Future<Admission.Pass> f = admission.admit(caller);
+        assertTrue(f.succeeded(), caller.user() + " admitted at once");
+        return f.result();
     }
 
     @Test
-    void anotherUserIsAdmittedWhileOneHoldsTheirLimit() {
+    void aUserBeyondTheirLimitWaitsAndBeyondTheirQueueIsRefusedWith429() {
+        pass(ALICE);
+        pass(ALICE);
+        Future<Admission.Pass> waiting = admission.admit(ALICE);
+        assertFalse(waiting.isComplete());
+        Future<Admission.Pass> refused = admission.admit(ALICE);
+        assertTrue(refused.failed());
+        assertEquals(429, ErrorMapper.status(refused.cause()));
+        assertTrue(refused.cause().getMessage().contains("alice"));
+    }
+
+    @Test
+    void aWaitingRequestIsAdmittedWhenItsUsersPlaceIsFreed() {
+        Admission.Pass first = pass(ALICE);
+        pass(ALICE);
+        Future<Admission.Pass> waiting = admission.admit(ALICE);
+        first.release();
+        assertTrue(waiting.succeeded());
+        assertEquals(2, admission.underWay(ALICE));
+        assertEquals(0, admission.waiting(ALICE));
+    }
+
+    @Test
+    void anotherUserIsAdmittedAtOnceWhileOneHoldsTheirLimit() {
+        pass(ALICE);
+        pass(ALICE);
         admission.admit(ALICE);
-        admission.admit(ALICE);
-        admission.admit(BOB);
+        pass(BOB);
         assertEquals(1, admission.underWay(BOB));
     }
 
     @Test
     void usersTogetherAreHeldToTheTotalAndAdminsPassUncounted() {
-        admission.admit(ALICE);
-        admission.admit(ALICE);
-        admission.admit(BOB);
-        assertThrows(OverLimit.class, () -> admission.admit(CAROL));
-        List<Admission.Pass> admins = new ArrayList<>();
+        pass(ALICE);
+        pass(ALICE);
+        Admission.Pass bobs = pass(BOB);
+        Future<Admission.Pass> carols = admission.admit(CAROL);
+        assertFalse(carols.isComplete());
         for (int i = 0; i < 50; i++) {
-            admins.add(admission.admit(ROOT));
+            pass(ROOT);
         }
         assertEquals(0, admission.underWay(ROOT));
+        bobs.release();
+        assertTrue(carols.succeeded());
+    }
+
+    @Test
+    void aFreedPlaceGoesToTheUsersInTurn() {
+        Admission.Pass a1 = pass(ALICE);
+        Admission.Pass a2 = pass(ALICE);
+        Admission.Pass b1 = pass(BOB);
+        Future<Admission.Pass> bobWaits = admission.admit(BOB);
+        Future<Admission.Pass> carolWaits = admission.admit(CAROL);
+        a1.release();
+        assertTrue(bobWaits.succeeded());
+        assertFalse(carolWaits.isComplete());
+        a2.release();
+        assertTrue(carolWaits.succeeded());
+        b1.release();
     }
 
     @Test
     void aReleasedPassFreesItsPlaceOnceHoweverOftenReleased() {
-        Admission.Pass first = admission.admit(ALICE);
-        admission.admit(ALICE);
+        Admission.Pass first = pass(ALICE);
+        pass(ALICE);
         first.release();
         first.release();
-        admission.admit(ALICE);
-        assertThrows(OverLimit.class, () -> admission.admit(ALICE));
+        pass(ALICE);
+        assertFalse(admission.admit(ALICE).isComplete());
         assertEquals(2, admission.underWay(ALICE));
     }
 }
