@@ -133,7 +133,7 @@ public final class DockerApi {
         new ContainerRoutes(useCases).mount(r);
         new ContainerStreams(useCases).mount(r);
         new ExecRoutes(useCases).mount(r);
-        new ImageRoutes(useCases).mount(r);
+        new ImageRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp")).mount(r);
         new VolumeRoutes(useCases).mount(r);
         extraRoutes.forEach(x -> x.mount(r));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),

@@ -18,9 +18,12 @@ import java.nio.file.Path;
 final class ImageRoutes {
 
     private final DockerApi.UseCases useCases;
+    /** Where uploads stream to, on the data root's disk (never the host's /tmp). */
+    private final Path uploads;
 
-    ImageRoutes(DockerApi.UseCases useCases) {
+    ImageRoutes(DockerApi.UseCases useCases, Path uploads) {
         this.useCases = useCases;
+        this.uploads = uploads;
     }
 
     void mount(Router r) {
@@ -64,18 +67,27 @@ final class ImageRoutes {
         String reference = tag.isEmpty() ? repo : repo + ":" + tag;
         ctx.request().pause();
         Path upload;
+        RequestLimits limits = Call.admission(ctx).limits();
         try {
-            upload = Files.createTempFile("tally-import", ".tar");
+            Files.createDirectories(uploads);
+            upload = Files.createTempFile(uploads, "import", ".tar");
         } catch (IOException e) {
             ErrorMapper.send(ctx.response(), new DomainException(DomainException.Kind.FAILED, "store the upload", e));
             return;
         }
         ctx.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(file -> ctx.request().pipeTo(file))
+                .compose(file -> ctx.request().pipeTo(new BoundedUpload(file, uploads, limits.uploadBytes(),
+                        limits.keepFreeBytes())).onFailure(x -> file.close()))
                 .onComplete(piped -> {
                     if (piped.failed()) {
                         deleteQuietly(upload);
-                        ErrorMapper.send(ctx.response(), piped.cause());
+                        Throwable cause = piped.cause() instanceof OverLimit || piped.cause().getCause() == null
+                                ? piped.cause() : piped.cause().getCause();
+                        if (cause instanceof OverLimit) {
+                            ctx.response().putHeader("Connection", "close");
+                            ctx.response().endHandler(x -> ctx.request().connection().close());
+                        }
+                        ErrorMapper.send(ctx.response(), cause);
                         return;
                     }
                     Call.anyone(ctx, () -> {

@@ -29,10 +29,24 @@ public final class LayeredImageStore implements ImageStore {
     private final Path blobs;
     private final Path layers;
     private final Path images;
+    /** An imported layer's largest size once decompressed (a gzip bomb stops here): 16 GiB. */
+    public static final long MAX_LAYER_BYTES = 16L << 30;
+    /** Free space an import leaves on the data root's disk, which holds the event store: 1 GiB. */
+    public static final long KEEP_FREE_BYTES = 1L << 30;
+
     private final Path tmp;
+    private final long maxLayerBytes;
+    private final long keepFreeBytes;
     private final ObjectMapper json = new ObjectMapper();
 
     public LayeredImageStore(Path root) {
+        this(root, MAX_LAYER_BYTES, KEEP_FREE_BYTES);
+    }
+
+    /** A store whose imports stop at {@code maxLayerBytes} decompressed, or at {@code keepFreeBytes} left free. */
+    public LayeredImageStore(Path root, long maxLayerBytes, long keepFreeBytes) {
+        this.maxLayerBytes = maxLayerBytes;
+        this.keepFreeBytes = keepFreeBytes;
         this.blobs = root.resolve("blobs/sha256");
         this.layers = root.resolve("layers");
         this.images = root.resolve("images");
@@ -57,7 +71,7 @@ public final class LayeredImageStore implements ImageStore {
             MessageDigest sha = sha256();
             try (InputStream in = decompressed(tar);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(blob), sha)) {
-                size = in.transferTo(out);
+                size = boundedCopy(in, out);
             }
             diffHex = HexFormat.of().formatHex(sha.digest());
             Path layerDir = layers.resolve(diffHex);
@@ -116,6 +130,29 @@ public final class LayeredImageStore implements ImageStore {
             dirs.add(0, layers.resolve(d.substring(7)));
         }
         return dirs;
+    }
+
+    /** Copies the decompressed layer; INVALID past the size limit, or when the disk's free space would fall below the reserve. */
+    private long boundedCopy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[65536];
+        long copied = 0;
+        long checkedAt = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            copied += n;
+            if (copied > maxLayerBytes) {
+                throw DomainException.invalid("import: the layer is larger than the limit of " + maxLayerBytes
+                        + " bytes once decompressed");
+            }
+            if (copied - checkedAt >= (16L << 20) || checkedAt == 0) {
+                checkedAt = copied;
+                if (Files.getFileStore(tmp).getUsableSpace() - n < keepFreeBytes) {
+                    throw DomainException.invalid("import: the layer would leave less than " + keepFreeBytes
+                            + " bytes free on the data root's disk (kept for the event store)");
+                }
+            }
+            out.write(buf, 0, n);
+        }
+        return copied;
     }
 
     private static InputStream decompressed(InputStream raw) throws IOException {

@@ -279,6 +279,12 @@ public final class RuncRuntime implements ContainerRuntime {
         return pid;
     }
 
+    /**
+     * The largest a container's log grows (conmon's {@code --log-size-max}): 64 MiB. Past it, conmon
+     * starts the file afresh, so the oldest output is gone (one file, no rotated copies kept).
+     */
+    static final long LOG_SIZE_MAX = 64L << 20;
+
     /** conmon with its runc: the container's pid file, conmon's own, exit file, log, attach socket. */
     List<String> monitorCommand(String id, Path dir, JsonNode spec) {
         List<String> argv = new ArrayList<>(List.of(conmon, "--api-version", "1", "-c", id, "-u", id,
@@ -286,8 +292,8 @@ public final class RuncRuntime implements ContainerRuntime {
                 "--runtime-arg", "--log", "--runtime-arg", dir.resolve("runc.log").toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
                 "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
-                "-l", "k8s-file:" + dir.resolve("ctr.log"), "--socket-dir-path", sockets.toString(),
-                "--log-level", "error"));
+                "-l", "k8s-file:" + dir.resolve("ctr.log"), "--log-size-max", Long.toString(LOG_SIZE_MAX),
+                "--socket-dir-path", sockets.toString(), "--log-level", "error"));
         if (spec.path("process").path("terminal").asBoolean()) {
             argv.add("-t");
         }

@@ -47,6 +47,17 @@ class ConmonLaunchTest {
                 dir.resolve("conmon.err"), dir.resolve("conmon.pid"));
     }
 
+    /** Issue 10, finding 6: a container's log has a size cap, handed to conmon. */
+    @Test
+    void conmonIsToldTheLogsSizeCap() throws Exception {
+        String id = runc.create(RealRunc.config(List.of("true")), null);
+        Path dir = runc.dataRoot.resolve("containers").resolve(id);
+        List<String> argv = runc.runtime.monitorCommand(id, dir, JSON.readTree(dir.resolve("config.json").toFile()));
+        int flag = argv.indexOf("--log-size-max");
+        assertTrue(flag > 0, argv.toString());
+        assertEquals(Long.toString(RuncRuntime.LOG_SIZE_MAX), argv.get(flag + 1));
+    }
+
     /**
      * The flaky start: conmon's first process exits at once, and when Java saw that exit before it
      * read, the pid conmon wrote afterwards was lost. Reading only after the launch has ended makes
