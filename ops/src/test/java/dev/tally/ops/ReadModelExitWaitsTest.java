@@ -14,8 +14,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReadModelExitWaitsTest {
@@ -57,7 +62,13 @@ class ReadModelExitWaitsTest {
     }
 
     private final OneContainer container = new OneContainer();
-    private final ReadModelExitWaits exits = new ReadModelExitWaits(container);
+    private final ExecutorService steps = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-exit-step"));
+    private final ReadModelExitWaits exits = new ReadModelExitWaits(container, steps);
+
+    @AfterEach
+    void stopSteps() {
+        steps.shutdownNow();
+    }
 
     @Test
     void aContainerThatIsNotRunningHasExitedAlready() {
@@ -82,5 +93,21 @@ class ReadModelExitWaitsTest {
     @Test
     void aContainerStillRunningAfterTheTimeoutHasNotExited() {
         assertFalse(exits.awaitExit("c0ffee", Duration.ofMillis(50)));
+    }
+
+    @Test
+    void anAsynchronousWaitHoldsNoThreadAndGoesOnOnAStepThread() throws Exception {
+        CompletableFuture<String> after = exits.exitOf("c0ffee", Duration.ofSeconds(Integer.MAX_VALUE))
+                .thenApply(exited -> exited + " on " + Thread.currentThread().getName()).toCompletableFuture();
+        assertFalse(after.isDone());
+        container.becomes(ContainerStatus.EXITED);
+        assertEquals("true on test-exit-step", after.get(30, TimeUnit.SECONDS));
+        assertEquals(0, container.listeners.size(), "the wait unsubscribed");
+    }
+
+    @Test
+    void anAsynchronousWaitEndsFalseAtItsTimeout() throws Exception {
+        assertFalse(exits.exitOf("c0ffee", Duration.ofMillis(50)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertEquals(0, container.listeners.size(), "the wait unsubscribed");
     }
 }
