@@ -70,7 +70,7 @@ final class Call {
         Context context = ctx.vertx().getOrCreateContext();
         admission(ctx).admit(caller).onComplete(pass -> context.runOnContext(x -> {
             if (pass.failed()) {
-                ErrorMapper.send(ctx.response(), pass.cause());
+                refuse(ctx, pass.cause());
             } else if (ctx.response().closed()) {
                 pass.result().release(); // the client left while it waited
             } else {
@@ -150,7 +150,10 @@ final class Call {
         });
     }
 
-    /** A refused request whose body may still be arriving: answered, then the connection closed. */
+    /**
+     * A request refused over a limit, whose body may still be arriving (unread, or paused): answered,
+     * then its connection closed, so that nothing of it is read as the next request.
+     */
     private static void refuse(RoutingContext ctx, Throwable cause) {
         if (cause instanceof OverLimit) {
             ctx.response().putHeader("Connection", "close");
