@@ -18,6 +18,7 @@ import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -73,7 +74,8 @@ class AuditRecordsOfEveryEventTest {
                 new AccessDenied(ALICE, "container.create", "image/Busy Box", "not allowed", AT),
                 new AccessDenied(ALICE, "container.create", "image/busybox", "not allowed", AT, 403),
                 new AccessDenied(ALICE, "audit.verify", "", "admins only", AT),
-                new AccessDenied(ALICE, "info", "volume/data", "no", AT));
+                new AccessDenied(ALICE, "info", "volume/data", "no", AT),
+                new ContainerStdinAttached("c0ffee", ALICE, AT));
     }
 
     private static Optional<AuditRecords.KnownContainer> known(String id) {
