@@ -179,12 +179,15 @@ final class ContainerStreams {
                     : "application/vnd.docker.multiplexed-stream");
             LogCursor cursor = useCases.console().openLog(c);
             ctx.vertx().executeBlocking(() -> {
+                // chunk by chunk: with --tail N only the last N wanted lines are ever held
                 Deque<LogCursor.Line> kept = new ArrayDeque<>();
-                for (LogCursor.Line line : drain(cursor)) {
-                    if (wanted(line, stdout, stderr, since, until)) {
-                        kept.addLast(line);
-                        if (tail >= 0 && kept.size() > tail) {
-                            kept.removeFirst();
+                for (List<LogCursor.Line> chunk = cursor.next(); !chunk.isEmpty(); chunk = cursor.next()) {
+                    for (LogCursor.Line line : chunk) {
+                        if (wanted(line, stdout, stderr, since, until)) {
+                            kept.addLast(line);
+                            if (tail >= 0 && kept.size() > tail) {
+                                kept.removeFirst();
+                            }
                         }
                     }
                 }
@@ -211,16 +214,6 @@ final class ContainerStreams {
                 f.start(c, false);
             });
         });
-    }
-
-    /** Everything the cursor has now: it hands out a bounded chunk per call. */
-    static List<LogCursor.Line> drain(LogCursor cursor) {
-        List<LogCursor.Line> all = new java.util.ArrayList<>();
-        List<LogCursor.Line> chunk;
-        while (!(chunk = cursor.next()).isEmpty()) {
-            all.addAll(chunk);
-        }
-        return all;
     }
 
     /** Reads past everything the log holds now, chunk by chunk. */
