@@ -1,5 +1,6 @@
 package dev.tally.ops;
 
+import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.audit.ChainAudit;
@@ -142,16 +143,19 @@ public final class Tallyd {
                 containerViews, access, new ReentrantKeyedLocks());
         HostFileLookup hostFiles = HostFileLookup.system();
         VisibleContainers visible = new VisibleContainers(containerViews, access);
-        ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, new ReentrantKeyedLocks(),
+        // one lock per container, shared by its lifecycle and the start-up reconciler
+        KeyedLocks lifecycles = new ReentrantKeyedLocks();
+        ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, lifecycles,
                 new ReadModelExitWaits(containerViews, EXIT_STEPS));
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS));
         runtime.onExit(lifecycle::exited);
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
-        // Issue 11: exits are watched before the reconciler has brought the log in line with the host.
+        // Exits are watched first, so that none that happens while the reconciler works is missed; the
+        // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
-        new HostReconciliation(axon.commandGateway(), runtime, containerViews, lifecycle).reconcile();
+        new HostReconciliation(axon.commandGateway(), runtime, containerViews, lifecycle, lifecycles).reconcile();
 
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         if (!vertx.isNativeTransportEnabled()) {

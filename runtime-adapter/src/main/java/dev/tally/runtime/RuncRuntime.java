@@ -344,18 +344,36 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public HostState inspect(String id) {
-        Optional<Exit> exit = ExitWatcher.read(exits.resolve(id));
+        // The process first, then its exit file, then its monitor: a process that ends between two of
+        // these reads is seen either running, or ended with its exit, or ended with its exit pending.
         HostCommand r = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "state", id));
-        if (!r.ok()) {
-            return new HostState(false, 0, exit);
+        boolean running = false;
+        long pid = 0;
+        if (r.ok()) {
+            try {
+                JsonNode state = json.readTree(r.stdout());
+                pid = state.path("pid").asLong();
+                running = state.path("status").asText().equals("running") && alive(pid);
+            } catch (IOException e) {
+                throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id, e);
+            }
         }
+        if (running) {
+            return new HostState(true, pid, Optional.empty());
+        }
+        Optional<Exit> exit = ExitWatcher.read(exits.resolve(id));
+        return new HostState(false, pid, exit, exit.isEmpty() && monitorAlive(id));
+    }
+
+    /** Whether the container's conmon still runs: it writes the exit file, then ends. */
+    private boolean monitorAlive(String id) {
         try {
-            JsonNode state = json.readTree(r.stdout());
-            long pid = state.path("pid").asLong();
-            boolean running = state.path("status").asText().equals("running") && alive(pid);
-            return new HostState(running, pid, exit);
-        } catch (IOException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id, e);
+            String pid = Files.readString(containers.resolve(id).resolve("conmon.pid")).strip();
+            // a pid file outlives its process, and pids are reused: it must still be a conmon
+            return !pid.isEmpty() && alive(Long.parseLong(pid))
+                    && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("conmon");
+        } catch (IOException | NumberFormatException e) {
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordExitAndRemove;
+import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RecordStdinAttach;
@@ -21,6 +22,7 @@ import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
@@ -84,6 +86,12 @@ public class Container {
     void handle(RecordStartFailed cmd) {
         requireStatus(ContainerStatus.STARTING, "record a failed start");
         apply(new ContainerStartFailed(id, cmd.reason(), cmd.actor(), Instant.now()));
+    }
+
+    /** Whatever its state: the record says only that recovery failed, and why; the state stays. */
+    @CommandHandler
+    void handle(RecordRecoveryFailed cmd) {
+        apply(new ContainerRecoveryFailed(id, cmd.reason(), cmd.actor(), Instant.now()));
     }
 
     /** Idempotent: an exit of a container that is not running is not recorded twice. */

@@ -58,8 +58,17 @@ public interface ContainerRuntime {
     /** Opens the container's log for reading from its start. */
     LogCursor openLog(String id);
 
-    /** Known host facts about one container. */
-    record HostState(boolean running, long pid, Optional<Exit> exit) {
+    /**
+     * Known host facts about one container. {@code exitPending}: its process has ended but its
+     * monitor is still alive and has not written the exit yet, so the exit is still to be reported
+     * through {@link #onExit}; the host cannot say more until then.
+     */
+    record HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending) {
+
+        public HostState(boolean running, long pid, Optional<Exit> exit) {
+            this(running, pid, exit, false);
+        }
+
         public static HostState gone() {
             return new HostState(false, 0, Optional.empty());
         }

@@ -12,7 +12,10 @@ final class Reconciliation {
         REMOVE,
         /** Not running in the log: release what a crash after its exit may have left (its mount). */
         RELEASE,
-        /** Running in the log and on the host: nothing to record. */
+        /**
+         * Running in the log and on the host: nothing to record. Also for a process that has ended
+         * while its monitor has not yet written its exit: the exit is reported as any other.
+         */
         KEEP,
         /** Starting in the log, running on the host: the start succeeded while the daemon was down. */
         RECORD_STARTED,
@@ -39,6 +42,9 @@ final class Reconciliation {
     static Step step(ContainerStatus inLog, ContainerRuntime.HostState host) {
         if (host.running()) {
             return inLog == ContainerStatus.STARTING ? Step.RECORD_STARTED : Step.KEEP;
+        }
+        if (host.exitPending()) {
+            return Step.KEEP;
         }
         if (inLog == ContainerStatus.STARTING && host.exit().isEmpty()) {
             return Step.RECORD_START_FAILED;

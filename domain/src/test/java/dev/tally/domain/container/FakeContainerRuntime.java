@@ -38,6 +38,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private long nextPid = 1000;
     private String failNextCreate;
+    private String reportDuringInspectOf;
+    private final Map<String, String> failingInspects = new HashMap<>();
 
     /** One container's host side: its bundle, and its process while one runs. */
     private static final class Box {
@@ -48,6 +50,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         boolean running;
         long pid;
         Exit exit;
+        boolean exitPending;
         String failNextStart;
 
         Box(ContainerConfig config, String remapUser) {
@@ -103,6 +106,42 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     /** The next create fails with the runtime's {@code message} (FAILED), leaving nothing behind. */
     public synchronized void failNextCreate(String message) {
         failNextCreate = message;
+    }
+
+    /**
+     * The process of this container ends with {@code code}, and its monitor has not written the exit
+     * yet: inspect says the exit is pending until the exit is reported ({@link #reportExits}).
+     */
+    public void exitPending(String id, int code) {
+        synchronized (this) {
+            Box b = box(id);
+            if (!b.running) {
+                throw new IllegalStateException(id + " is not running");
+            }
+            b.running = false;
+            b.exitPending = true;
+            Exit exit = new Exit(code, Instant.now());
+            reports.add(() -> {
+                synchronized (this) {
+                    b.exitPending = false;
+                    b.exit = exit;
+                }
+                listeners.forEach(l -> l.exited(id, exit));
+            });
+        }
+    }
+
+    /**
+     * The exits not reported yet are reported while the host is asked about container {@code id}, as
+     * a monitor may report while the daemon starts and looks at another container.
+     */
+    public synchronized void reportExitsWhileInspecting(String id) {
+        reportDuringInspectOf = id;
+    }
+
+    /** Every inspect of this container fails with {@code message} (FAILED), as when runc cannot be run. */
+    public synchronized void failInspect(String id, String message) {
+        failingInspects.put(id, message);
     }
 
     /** Exits that happened are not reported: the daemon was down while they happened. */
@@ -196,11 +235,18 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized HostState inspect(String id) {
+        if (failingInspects.containsKey(id)) {
+            throw new DomainException(DomainException.Kind.FAILED, failingInspects.get(id));
+        }
+        if (id.equals(reportDuringInspectOf)) {
+            reportDuringInspectOf = null;
+            reportExits();
+        }
         Box b = boxes.get(id);
         if (b == null) {
             return HostState.gone();
         }
-        return new HostState(b.running, b.running ? b.pid : 0, Optional.ofNullable(b.exit));
+        return new HostState(b.running, b.running ? b.pid : 0, Optional.ofNullable(b.exit), b.exitPending);
     }
 
     @Override

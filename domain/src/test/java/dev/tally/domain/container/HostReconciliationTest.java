@@ -11,6 +11,7 @@ import dev.tally.domain.Actor;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStarted;
@@ -104,5 +105,50 @@ class HostReconciliationTest {
         String id = f.creation.create("web", config("sleep", "60"), ALICE);
         assertEquals(List.of(), f.eventsOf(f.reconciliation::reconcile));
         assertTrue(f.runtime.calls().contains("release " + id));
+    }
+    @Test
+    void anExitRecordedWhileTheReconcilerWorksIsNotContradictedByWhatItListedBefore() {
+        // the daemon died after the process started and before the start was recorded; the process
+        // then ended, and its monitor reports that while the reconciler looks at another container
+        String started = f.creation.create("web", config("sleep", "60"), ALICE);
+        f.commands.sendAndWait(new RequestStart(started, ALICE));
+        f.runtime.start(started);
+        f.runtime.exit(started, 3);
+        String other = f.running(ALICE, "sleep", "60");
+        assertTrue(f.view(other).orElseThrow().created().isAfter(f.view(started).orElseThrow().created()),
+                "the newest is listed, and so inspected, first");
+        f.runtime.reportExitsWhileInspecting(other);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerExited.class), types(events));
+        assertEquals(3, ((ContainerExited) events.get(0)).exitCode());
+    }
+
+    @Test
+    void aProcessWhoseMonitorHasNotWrittenItsExitYetIsLeftForTheMonitorToReport() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.exitPending(id, 4);
+        assertEquals(List.of(), f.eventsOf(f.reconciliation::reconcile));
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+        List<Object> reported = f.eventsOf(f.runtime::reportExits);
+        assertEquals(List.of(ContainerExited.class), types(reported));
+        assertEquals(4, ((ContainerExited) reported.get(0)).exitCode());
+    }
+
+    @Test
+    void aContainerTheHostCannotBeAskedAboutIsRecordedAsNotRecoveredAndTheOthersStillAre() {
+        String unknown = f.running(ALICE, "sleep", "60");
+        String exited = f.running(ALICE, "sleep", "60");
+        f.runtime.exit(exited, 7);
+        f.runtime.dropReports();
+        f.runtime.failInspect(unknown, "runc state: no such file or directory");
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(2, events.size(), events.toString());
+        ContainerRecoveryFailed failed = events.stream().filter(ContainerRecoveryFailed.class::isInstance)
+                .map(ContainerRecoveryFailed.class::cast).findFirst().orElseThrow();
+        assertEquals(unknown, failed.containerId());
+        assertEquals("runc state: no such file or directory", failed.reason());
+        assertEquals(ContainerStatus.RUNNING, f.status(unknown), "its state in the log is left as it was");
+        assertEquals(7, events.stream().filter(ContainerExited.class::isInstance).map(ContainerExited.class::cast)
+                .findFirst().orElseThrow().exitCode());
     }
 }

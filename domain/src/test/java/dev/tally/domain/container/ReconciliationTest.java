@@ -15,6 +15,7 @@ class ReconciliationTest {
 
     private static final HostState RUNNING = new HostState(true, 42, Optional.empty());
     private static final HostState EXITED = new HostState(false, 0, Optional.of(new Exit(3, Instant.EPOCH)));
+    private static final HostState EXIT_PENDING = new HostState(false, 42, Optional.empty(), true);
 
     @Test
     void onlyContainersRunningOrStartingInTheLogAreLookedUpOnTheHost() {
@@ -29,6 +30,12 @@ class ReconciliationTest {
         assertEquals(Step.REMOVE, Reconciliation.step(ContainerStatus.EXITED, true));
         assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.EXITED, false));
         assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.CREATED, true));
+    }
+
+    @Test
+    void aProcessThatEndedBeforeItsMonitorWroteTheExitIsLeftForTheMonitorToReport() {
+        assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, EXIT_PENDING));
+        assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.STARTING, EXIT_PENDING));
     }
 
     @Test

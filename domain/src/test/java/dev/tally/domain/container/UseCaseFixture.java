@@ -75,7 +75,8 @@ final class UseCaseFixture implements AutoCloseable {
             }
         };
         creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
-        lifecycle = new ContainerLifecycle(commands, runtime, visible, new InOrder(), new ExitWaits() {
+        InOrder locks = new InOrder();
+        lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, new ExitWaits() {
             @Override
             public boolean awaitExit(String id, java.time.Duration timeout) {
                 return UseCaseFixture.this.awaitExit(id, timeout);
@@ -90,7 +91,7 @@ final class UseCaseFixture implements AutoCloseable {
         });
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
-        reconciliation = new HostReconciliation(commands, runtime, views, lifecycle);
+        reconciliation = new HostReconciliation(commands, runtime, views, lifecycle, locks);
     }
 
     static ContainerConfig config(String... cmd) {
