@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +26,17 @@ class StarvationIT {
     private static final int STOPS = 30;
     private static final Duration PROMPT = Duration.ofSeconds(1);
 
-    @BusyboxDaemon(beforeStart = Users.class)
+    @BusyboxDaemon(beforeStart = SharedHostUsers.Made.class)
     private static Daemon daemon;
+    private static SharedHostUsers users;
 
-    /** alice and bob (group tally), carol (also tally-admin). */
-    static final class Users implements BusyboxDaemon.BeforeStart {
-        @Override
-        public void prepare(Daemon unstarted) {
-            HostUsers.group("tally");
-            HostUsers.group("tally-admin");
-            HostUsers.user("alice", "tally");
-            HostUsers.user("bob", "tally");
-            HostUsers.user("carol", "tally,tally-admin");
-            // the socket lies below the daemon's temp dir, which the users must be able to traverse
-            Daemon.exec(List.of("chmod", "0755", unstarted.root.toString()), Map.of());
-        }
+    @BeforeAll
+    static void users() throws Exception {
+        users = new SharedHostUsers(daemon);
     }
 
     private static Daemon.Result docker(String user, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("docker"));
-        cmd.addAll(List.of(args));
-        return HostUsers.as(user, Map.of("DOCKER_HOST", "unix://" + daemon.socket), cmd);
+        return users.docker(user, args);
     }
 
     /** A request as the user through curl, not waited for; its output (the HTTP status) goes to {@code out}. */
