@@ -43,8 +43,13 @@ public final class DockerApi {
     public static final String MIN_API_VERSION = "1.24";
     private static final Pattern VERSIONED = Pattern.compile("^/v([0-9]+)\\.([0-9]+)(/.*)$");
 
-    /** What the daemon says about itself in /version and /info. */
-    public record DaemonFacts(String version, String dataRoot, String id) {
+    /**
+     * What the daemon says about itself in /version and /info.
+     *
+     * @param cgroupVersion "1" or "2", as the host mounts its cgroups
+     * @param cgroupDriver  how the runtime places containers' cgroups: "cgroupfs" or "systemd"
+     */
+    public record DaemonFacts(String version, String dataRoot, String id, String cgroupVersion, String cgroupDriver) {
     }
 
     /**
@@ -223,8 +228,8 @@ public final class DockerApi {
                 .put("KernelVersion", System.getProperty("os.version"))
                 .put("DockerRootDir", facts.dataRoot())
                 .put("LoggingDriver", DockerJson.LOG_DRIVER)
-                .put("CgroupDriver", "cgroupfs")
-                .put("CgroupVersion", "1")
+                .put("CgroupDriver", facts.cgroupDriver())
+                .put("CgroupVersion", facts.cgroupVersion())
                 .put("DefaultRuntime", "runc")
                 .put("Runtimes", new JsonObject().put("runc", new JsonObject().put("path", "runc")))
                 .put("Swarm", new JsonObject().put("LocalNodeState", "inactive"))

@@ -28,6 +28,7 @@ import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.rest.RequestLimits;
+import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
@@ -165,7 +166,8 @@ public final class Tallyd {
         DockerApi.UseCases useCases = new DockerApi.UseCases(containers,
                 new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews);
         DockerApi api = new DockerApi(vertx, useCases,
-                new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot)));
+                new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot),
+                        CgroupHierarchy.host().version(), CgroupHierarchy.DRIVER));
         api.limit(RequestLimits.DEFAULTS, policy::isAdmin);
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.runtime.CgroupHierarchy;
+import dev.tally.runtime.ContainerCgroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** Real containers through the real socket, driven by the real tally CLI and docker CLI. */
@@ -33,17 +38,38 @@ class EngineIT {
     }
 
     @Test
-    void limitsAreSetInTheContainersCgroups() throws Exception {
+    void limitsAreSetInTheContainersCgroupsAndItsUsageIsRead() throws Exception {
         Daemon.Result run = daemon.tally("run", "-d", "-m", "64m", "--cpus", "0.5", "--pids-limit", "50",
                 "busybox", "sleep", "60");
         assertEquals(0, run.code(), run.err());
         String id = run.out().strip();
-        Path cg = Path.of("/sys/fs/cgroup");
-        assertEquals("67108864", Files.readString(cg.resolve("memory/tally/" + id + "/memory.limit_in_bytes")).strip());
-        assertEquals("50000", Files.readString(cg.resolve("cpu/tally/" + id + "/cpu.cfs_quota_us")).strip());
-        assertEquals("50", Files.readString(cg.resolve("pids/tally/" + id + "/pids.max")).strip());
+        // v1 files on this host, v2 files on a unified one: the hierarchy is told as runc tells it
+        ContainerCgroup cgroup = CgroupHierarchy.host().container(id);
+        assertEquals(OptionalLong.of(64L << 20), cgroup.memoryLimit(), cgroup.toString());
+        assertEquals(Optional.of(new ContainerCgroup.CpuQuota(50_000, 100_000)), cgroup.cpuQuota());
+        assertEquals(OptionalLong.of(50), cgroup.pidsLimit());
+        ContainerCgroup.Usage usage = cgroup.usage();
+        assertTrue(usage.pids() >= 1, "sleep runs in it: " + usage);
+        assertTrue(usage.memoryBytes() > 0 && usage.memoryBytes() <= 64L << 20, usage.toString());
+        assertTrue(usage.memoryPeakBytes().orElse(usage.memoryBytes()) >= usage.memoryBytes(), usage.toString());
+        assertTrue(usage.cpuNanos() > 0, "runc's init and the exec of sleep ran in it: " + usage);
         assertEquals(0, daemon.tally("rm", "-f", id).code());
-        assertFalse(Files.exists(cg.resolve("memory/tally/" + id)), "the cgroup goes with the container");
+        assertEquals(List.of(), cgroup.directories(), "the cgroup goes with the container, in every hierarchy");
+    }
+
+    @Test
+    void infoReportsTheHostsCgroupVersionAndDriverTruthfully() {
+        // the oracle is coreutils' statfs of /sys/fs/cgroup itself: "cgroup2fs" only on the unified hierarchy
+        Daemon.Result fsType = Daemon.exec(List.of("stat", "-f", "-c", "%T", "/sys/fs/cgroup"), java.util.Map.of());
+        assertEquals(0, fsType.code(), fsType.err());
+        String version = fsType.out().strip().equals("cgroup2fs") ? "2" : "1";
+        Daemon.Result docker = daemon.docker("info", "--format", "{{.CgroupVersion}} {{.CgroupDriver}}");
+        assertEquals(0, docker.code(), docker.err());
+        assertEquals(version + " cgroupfs\n", docker.out());
+        Daemon.Result tally = daemon.tally("info");
+        assertEquals(0, tally.code(), tally.err());
+        assertTrue(tally.out().contains("Cgroup Version: " + version + "\n"), tally.out());
+        assertTrue(tally.out().contains("Cgroup Driver: cgroupfs\n"), tally.out());
     }
 
     @Test

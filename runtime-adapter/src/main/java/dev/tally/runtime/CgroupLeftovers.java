@@ -1,14 +1,11 @@
 package dev.tally.runtime;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +18,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class CgroupLeftovers {
 
-    private static final Path ROOT = Path.of("/sys/fs/cgroup");
-
     private CgroupLeftovers() {
     }
 
@@ -34,7 +29,7 @@ final class CgroupLeftovers {
         if (cgroupsPath.isEmpty()) {
             return List.of();
         }
-        List<Path> dirs = existing(cgroupsPath);
+        List<Path> dirs = CgroupHierarchy.host().at(cgroupsPath).directories();
         List<CompletableFuture<ProcessHandle>> ending = new ArrayList<>();
         for (Path dir : dirs) {
             for (long pid : pids(dir)) {
@@ -61,35 +56,6 @@ final class CgroupLeftovers {
             }
         }
         return left;
-    }
-
-    /** The container's directory in each hierarchy (cgroup v1) or in the one (v2), once each. */
-    private static List<Path> existing(String cgroupsPath) {
-        String relative = cgroupsPath.replaceFirst("^/+", "");
-        Set<Path> found = new LinkedHashSet<>();
-        if (Files.isDirectory(ROOT.resolve(relative))) {
-            found.add(ROOT.resolve(relative));
-        }
-        try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(ROOT)) {
-            for (Path hierarchy : hierarchies) {
-                Path dir = hierarchy.resolve(relative);
-                if (Files.isDirectory(dir) && Files.exists(hierarchy.resolve("cgroup.procs"))) {
-                    found.add(realPath(dir));
-                }
-            }
-        } catch (IOException e) {
-            return new ArrayList<>(found);
-        }
-        return new ArrayList<>(found);
-    }
-
-    /** cpu and cpuacct are one hierarchy under two names. */
-    private static Path realPath(Path dir) {
-        try {
-            return dir.toRealPath();
-        } catch (IOException e) {
-            return dir;
-        }
     }
 
     private static List<Long> pids(Path dir) {

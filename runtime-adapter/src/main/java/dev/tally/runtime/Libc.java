@@ -23,6 +23,12 @@ final class Libc {
 
     static native int umount2(String target, int flags) throws LastErrorException;
 
+    /**
+     * {@code struct statfs} is 120 bytes on 64-bit Linux and starts with {@code f_type}, a long; the
+     * buffers passed are larger.
+     */
+    static native int statfs(String path, byte[] buffer) throws LastErrorException;
+
     static final int AF_UNIX = 1;
     static final int SOCK_SEQPACKET = 5;
     static final int SHUT_WR = 1;

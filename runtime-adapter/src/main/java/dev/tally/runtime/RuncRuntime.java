@@ -108,7 +108,7 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withTerminal(config.tty())
                     .withHostname(config.hostname().isEmpty() ? id.substring(0, 12) : config.hostname())
                     .withNetwork(config.networkMode())
-                    .withCgroupsPath("/tally/" + id)
+                    .withCgroupsPath(CgroupHierarchy.containerPath(id))
                     .withMemoryLimit(config.limits().memoryBytes())
                     .withNanoCpus(config.limits().nanoCpus())
                     .withPidsLimit(config.limits().pidsLimit());

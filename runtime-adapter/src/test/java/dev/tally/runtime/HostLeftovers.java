@@ -31,15 +31,8 @@ final class HostLeftovers {
         if (!mounts.isEmpty()) {
             left.add("mounts " + mounts);
         }
-        if (Files.isDirectory(Path.of("/sys/fs/cgroup/tally").resolve(id))) {
-            left.add("cgroup");
-        }
-        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path controller : controllers.toList()) {
-                if (Files.isDirectory(controller.resolve("tally").resolve(id))) {
-                    left.add("cgroup " + controller.getFileName());
-                }
-            }
+        for (Path cgroup : CgroupHierarchy.host().container(id).directories()) {
+            left.add("cgroup " + cgroup);
         }
         return left;
     }

@@ -98,10 +98,9 @@ class RemappedContainerTest {
         ContainerConfig limited = RealRunc.config(List.of("sleep", "60"), List.of(), ContainerConfig.HostAccess.NONE,
                 new ContainerConfig.Limits(64L << 20, 0, 20));
         String id = runc.start(limited, USER);
-        Path cg = Path.of("/sys/fs/cgroup");
-        assertEquals(String.valueOf(64L << 20),
-                Files.readString(cg.resolve("memory/tally/" + id + "/memory.limit_in_bytes")).strip());
-        assertEquals("20", Files.readString(cg.resolve("pids/tally/" + id + "/pids.max")).strip());
+        ContainerCgroup cgroup = CgroupHierarchy.host().container(id);
+        assertEquals(java.util.OptionalLong.of(64L << 20), cgroup.memoryLimit(), cgroup.toString());
+        assertEquals(java.util.OptionalLong.of(20), cgroup.pidsLimit());
         // lo first: once the pids limit is reached, even runc exec cannot make its threads there
         // until the dead are reaped, which this host does late.
         RealRunc.Output lo = runc.exec(id, "cat", "/sys/class/net/lo/flags");
