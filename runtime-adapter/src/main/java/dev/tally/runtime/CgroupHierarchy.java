@@ -104,6 +104,16 @@ public final class CgroupHierarchy {
     }
 
     /**
+     * Whether a container gets a cgroup namespace of its own unless asked otherwise: dockerd's default,
+     * private on v2 and the host's on v1. On v2 without one, runc mounts the whole host hierarchy at
+     * the container's {@code /sys/fs/cgroup} (read-only, but naming every other container's cgroup);
+     * on v1 runc binds only the container's own cgroup directories there.
+     */
+    public boolean ownNamespaceByDefault() {
+        return kind == Kind.UNIFIED;
+    }
+
+    /**
      * The shares of a spec ({@code --cpu-shares}) as this hierarchy holds them: {@code cpu.shares} on
      * v1; on v2, {@code cpu.weight} by the conversion of runc 1.1 (Debian 12's runc): 1 + (shares - 2)
      * * 9999 / 262142. Newer runc releases map shares to weights differently.

@@ -110,6 +110,13 @@ final class OciSpec {
         return mount(destination, source, "bind", options);
     }
 
+    /** A cgroup namespace of its own: {@code /sys/fs/cgroup} shows the container's cgroup as the root. */
+    OciSpec withCgroupNamespace() {
+        namespaces.removeIf(n -> n.get("type").equals("cgroup"));
+        namespaces.add(Map.of("type", "cgroup"));
+        return this;
+    }
+
     OciSpec withCgroupsPath(String path) {
         linux.put("cgroupsPath", path);
         return this;

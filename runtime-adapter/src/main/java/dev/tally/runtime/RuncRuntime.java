@@ -112,6 +112,9 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withMemoryLimit(config.limits().memoryBytes())
                     .withNanoCpus(config.limits().nanoCpus())
                     .withPidsLimit(config.limits().pidsLimit());
+            if (CgroupHierarchy.host().ownNamespaceByDefault()) {
+                spec.withCgroupNamespace();
+            }
             if (remap == null) {
                 HostAccessOptions.apply(config.hostAccess(), spec);
             } else {

@@ -91,6 +91,13 @@ class CgroupHierarchyTest {
     }
 
     @Test
+    void containersGetACgroupNamespaceOfTheirOwnOnVersion2AsDockerdGivesThem() {
+        assertEquals(true, new CgroupHierarchy(root, CgroupHierarchy.Kind.UNIFIED).ownNamespaceByDefault());
+        assertEquals(false, new CgroupHierarchy(root, CgroupHierarchy.Kind.HYBRID).ownNamespaceByDefault());
+        assertEquals(false, new CgroupHierarchy(root, CgroupHierarchy.Kind.LEGACY).ownNamespaceByDefault());
+    }
+
+    @Test
     void aContainersCgroupsPathIsThePathBelowEachHierarchysRoot() {
         assertEquals("/tally/abc", CgroupHierarchy.containerPath("abc"));
         CgroupHierarchy v1 = new CgroupHierarchy(root, CgroupHierarchy.Kind.LEGACY);
