@@ -93,6 +93,36 @@ final class Libc {
     /** {@code fds} holds struct pollfd entries: int fd, short events, short revents (native byte order). */
     static native int poll(byte[] fds, long count, int timeoutMillis) throws LastErrorException;
 
+    static final int AT_FDCWD = -100;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int O_NOFOLLOW = 0400000;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int MS_PRIVATE = 1 << 18;
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int ENOSYS = 38;
+    static final int ELOOP = 40;
+
+    /** openat2(2)'s number, the same on every architecture; {@code how} is a {@code struct open_how}. */
+    static final long SYS_OPENAT2 = 437;
+    static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    static final long RESOLVE_NO_SYMLINKS = 0x04;
+
+    static native long syscall(long number, long dirfd, String path, byte[] how, long size) throws LastErrorException;
+
+    static native int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
+
+    static native int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+
+    static native int fchownat(int dirfd, String path, int uid, int gid, int flags) throws LastErrorException;
+
+    static final int STATX_BASIC_STATS = 0x7ff;
+
+    /** {@code statx} fills a 256-byte {@code struct statx}, laid out alike on every architecture. */
+    static native int statx(int dirfd, String path, int flags, int mask, byte[] statx) throws LastErrorException;
+
     /** The name of an errno value, as the kernel headers spell it where we know it. */
     static String errnoName(int errno) {
         return switch (errno) {
@@ -100,9 +130,14 @@ final class Libc {
             case 2 -> "ENOENT";
             case 13 -> "EACCES";
             case 16 -> "EBUSY";
+            case 17 -> "EEXIST";
             case 20 -> "ENOTDIR";
             case 22 -> "EINVAL";
+            case 21 -> "EISDIR";
             case 28 -> "ENOSPC";
+            case 38 -> "ENOSYS";
+            case 39 -> "ENOTEMPTY";
+            case 40 -> "ELOOP";
             default -> "errno " + errno;
         };
     }

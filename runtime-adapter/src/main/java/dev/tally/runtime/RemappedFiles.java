@@ -130,31 +130,33 @@ final class RemappedFiles {
 
     /**
      * Every file's uid and gid moved into the range; ids beyond the range stay (they show as
-     * nobody) and lose their set-uid or set-gid bit.
+     * nobody) and lose their set-uid or set-gid bit. Walked by descriptor ({@link HostFd}): each
+     * entry is held before it is looked at, so a link is changed as the link and never followed.
      */
-    private static void shiftOwners(Path merged, IdRemap remap) throws IOException {
-        try (Stream<Path> walk = Files.walk(merged)) {
-            walk.forEach(p -> {
-                Map<String, Object> a;
-                try {
-                    a = Files.readAttributes(p, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+    private static void shiftOwners(Path merged, IdRemap remap) {
+        try (HostFd top = HostFd.trusted(merged)) {
+            shiftOwners(top, remap);
+        }
+    }
+
+    private static void shiftOwners(HostFd file, IdRemap remap) {
+        HostFd.Stat s = file.stat();
+        int newUid = s.uid() < remap.size() ? Math.toIntExact(remap.uidStart() + s.uid()) : s.uid();
+        int newGid = s.gid() < remap.size() ? Math.toIntExact(remap.gidStart() + s.gid()) : s.gid();
+        file.chown(newUid, newGid);
+        // chown clears set-uid and set-gid bits, root's chown included: put them back, but
+        // only for an owner now in the range; one beyond it is a host id (another user's
+        // range, even), which the range's owner, entering the range, could otherwise take
+        int kept = s.mode() & 07777 & ~(s.uid() < remap.size() ? 0 : 04000) & ~(s.gid() < remap.size() ? 0 : 02000);
+        if ((kept & 06000) != 0 && !s.isSymbolicLink()) {
+            file.chmod(kept);
+        }
+        if (s.isDirectory()) {
+            for (String name : file.names()) {
+                try (HostFd entry = file.entry(name)) {
+                    shiftOwners(entry, remap);
                 }
-                int uid = (Integer) a.get("uid");
-                int gid = (Integer) a.get("gid");
-                int mode = (Integer) a.get("mode");
-                int newUid = uid < remap.size() ? Math.toIntExact(remap.uidStart() + uid) : uid;
-                int newGid = gid < remap.size() ? Math.toIntExact(remap.gidStart() + gid) : gid;
-                chown(p, newUid, newGid);
-                // chown clears set-uid and set-gid bits, root's chown included: put them back, but
-                // only for an owner now in the range; one beyond it is a host id (another user's
-                // range, even), which the range's owner, entering the range, could otherwise take
-                int kept = mode & 07777 & ~(uid < remap.size() ? 0 : 04000) & ~(gid < remap.size() ? 0 : 02000);
-                if ((kept & 06000) != 0 && !Files.isSymbolicLink(p)) {
-                    setAttribute(p, "unix:mode", kept);
-                }
-            });
+            }
         }
     }
 

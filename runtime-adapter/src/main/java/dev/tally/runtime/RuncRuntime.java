@@ -76,6 +76,7 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
         }
         RemappedFiles.clearUnfinished(ownershipLayers);
+        BindSources.unstageAll(containers);
         this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
     }
 
@@ -121,18 +122,21 @@ public final class RuncRuntime implements ContainerRuntime {
                 spec.withUserNamespace(remap);
             }
             HardeningOptions.apply(config, remap == null ? config.hostAccess().capAdd() : List.of(), spec);
+            int binds = 0;
             for (ContainerConfig.Mount m : config.mounts()) {
                 if (!m.target().startsWith("/")) {
                     throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
                 }
-                Path source = m.isVolume() ? volumes.dataDir(m.source()) : Path.of(m.source());
-                Files.createDirectories(source);
-                if (!m.isVolume()) {
-                    BindSources.requireUnchanged(source.toString());
-                    Files.writeString(dir.resolve("binds"), source + "\n", java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND);
+                if (m.isVolume()) {
+                    // volumes/ is root's alone: no user can change the path to a volume's data
+                    Path data = Files.createDirectories(volumes.dataDir(m.source()));
+                    spec.withBind(data.toString(), m.target(), m.readOnly());
+                    continue;
                 }
-                spec.withBind(source.toString(), m.target(), m.readOnly());
+                BindSources.prepare(m.source());
+                Files.writeString(dir.resolve(BindSources.LIST), m.source() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                spec.withBind(BindSources.staging(dir, binds++).toString(), m.target(), m.readOnly());
             }
             TmpfsMounts.apply(config.tmpfs(), spec);
             if (remap != null) {
@@ -161,10 +165,16 @@ public final class RuncRuntime implements ContainerRuntime {
                 mountRootfs(dir);
             }
             JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
-            if (Files.exists(dir.resolve("binds"))) {
-                Files.readAllLines(dir.resolve("binds")).forEach(BindSources::requireUnchanged);
+            if (BindSources.pointAtStaging(dir, spec)) {
+                json.writeValue(dir.resolve("config.json").toFile(), spec);
             }
-            long pid = launchMonitor(id, dir, spec);
+            long pid;
+            BindSources.stage(dir);
+            try {
+                pid = launchMonitor(id, dir, spec);
+            } finally {
+                BindSources.unstage(dir);
+            }
             if (hasOwnNetwork(spec)) {
                 Loopback.up(pid);
             }

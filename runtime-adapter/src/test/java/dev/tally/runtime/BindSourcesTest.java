@@ -1,12 +1,14 @@
 package dev.tally.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +37,55 @@ class BindSourcesTest {
     }
 
     @Test
-    void aSourceSwappedForALinkAfterItWasCheckedIsRefused() throws IOException {
+    void aSourceSwappedForALinkAfterItWasCheckedIsRefusedAndNothingIsMadeThroughIt() throws IOException {
         Path shared = Files.createDirectories(dir.resolve("shared")).toRealPath();
         Path data = Files.createDirectories(shared.resolve("data"));
-        BindSources.requireUnchanged(data.toString());
+        Path secret = Files.createDirectories(dir.resolve("secret")).toRealPath();
+        BindSources.prepare(data + "/new");
+        assertTrue(Files.isDirectory(data.resolve("new"), LinkOption.NOFOLLOW_LINKS));
+        Files.delete(data.resolve("new"));
         Files.delete(data);
-        Files.createSymbolicLink(data, Path.of("/etc"));
-        DomainException e = assertThrows(DomainException.class, () -> BindSources.requireUnchanged(data.toString()));
+        Files.createSymbolicLink(data, secret);
+        DomainException e = assertThrows(DomainException.class, () -> BindSources.prepare(data + "/new"));
         assertTrue(e.getMessage().contains("refusing to follow it"), e.getMessage());
+        assertFalse(Files.exists(secret.resolve("new")), "mkdir -p went through the link");
+    }
+
+    @Test
+    void missingDirectoriesAreMadeOwnedLikeTheDirectoryTheyAreMadeIn() throws IOException {
+        Path alices = Files.createDirectories(dir.resolve("alice")).toRealPath();
+        Files.setAttribute(alices, "unix:uid", 4321);
+        Files.setAttribute(alices, "unix:gid", 4321);
+        BindSources.prepare(alices + "/a/b");
+        assertEquals(4321, Files.getAttribute(alices.resolve("a/b"), "unix:uid"));
+        assertEquals(4321, Files.getAttribute(alices.resolve("a"), "unix:gid"));
+    }
+
+    @Test
+    void whatIsStagedIsWhatWasOpenedAndALinkInItsPlaceStopsTheStart() throws IOException {
+        Path shared = Files.createDirectories(dir.resolve("shared")).toRealPath();
+        Path data = Files.createDirectories(shared.resolve("data"));
+        Files.writeString(data.resolve("mine"), "x");
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Files.writeString(bundle.resolve(BindSources.LIST), data + "\n");
+        try {
+            BindSources.stage(bundle);
+            assertEquals("x", Files.readString(BindSources.staging(bundle, 0).resolve("mine")));
+            assertEquals(1, Mounts.mountedBelow(bundle).size());
+        } finally {
+            BindSources.unstage(bundle);
+        }
+        assertTrue(Mounts.mountedBelow(bundle).isEmpty());
+        Path secret = Files.createDirectories(dir.resolve("secret")).toRealPath();
+        Files.writeString(secret.resolve("shadow"), "root's");
+        Files.move(data, shared.resolve("moved"));
+        Files.createSymbolicLink(data, secret);
+        try {
+            DomainException e = assertThrows(DomainException.class, () -> BindSources.stage(bundle));
+            assertTrue(e.getMessage().contains("refusing to follow it"), e.getMessage());
+            assertTrue(Mounts.mountedBelow(bundle).isEmpty(), "nothing is staged");
+        } finally {
+            BindSources.unstage(bundle);
+        }
     }
 }

@@ -64,14 +64,15 @@ public class ContainerCreation {
                     DomainException.invalid("Invalid container name (" + bare + "), a name of 12 to 64 hexadecimal "
                             + "characters would read as a container id"));
         }
-        ContainerOptionPolicy.firstRefusal(requested, others, admin, access.policy(), host).ifPresent(r -> {
+        HostLookup resolvedOnce = new PathsResolvedOnce(host);
+        ContainerOptionPolicy.firstRefusal(requested, others, admin, access.policy(), resolvedOnce).ifPresent(r -> {
             if (r.decision() == ContainerOption.Decision.DENIED) {
                 throw access.deny(actor, "container.create", "container/" + (requestedName == null ? "" : requestedName),
                         r.message(), r.answer());
             }
             throw r.answer();
         });
-        ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, host);
+        ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
         ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
                 "No such image: " + displayRef(config.image())));
         volumes.ensureFor(config, actor);
