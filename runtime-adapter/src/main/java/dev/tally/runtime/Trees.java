@@ -20,15 +20,27 @@ import java.util.function.Consumer;
  * The trees deleted hold what users wrote (a remapped container's upper directory, which its owner
  * can write at any time from their subordinate range; a volume's data), so every step is relative
  * to a directory held open ({@link SecureDirectoryStream}: {@code openat} with {@code O_NOFOLLOW},
- * {@code unlinkat}), never by a path: an entry swapped for a symbolic link mid-walk is removed as
- * the link it now is, and what it points to is never reached.
+ * {@code unlinkat}, {@code renameat}), never by a path: an entry swapped for a symbolic link
+ * mid-walk is removed as the link it now is, and what it points to is never reached.
  */
 final class Trees {
 
     /** How often one entry may change under the walk (a file gone, a directory swapped) before giving up. */
     private static final int ATTEMPTS = 5;
+    /**
+     * Directories deeper than this are moved up to the top of the tree to be removed from there, so
+     * that a tree nested any depth is removed with at most this many descriptors open.
+     */
+    static final int MAX_DEPTH = 64;
 
-    private Trees() {
+    private final SecureDirectoryStream<Path>[] held;
+    private final Consumer<Path> beforeEach;
+    private long movedUp;
+
+    @SuppressWarnings("unchecked")
+    private Trees(Consumer<Path> beforeEach) {
+        this.held = new SecureDirectoryStream[MAX_DEPTH + 1];
+        this.beforeEach = beforeEach;
     }
 
     /**
@@ -50,11 +62,11 @@ final class Trees {
             throw DomainException.conflict("remove " + what + ": something is still mounted under " + dir);
         }
         try (DirectoryStream<Path> parent = Files.newDirectoryStream(absolute.getParent())) {
-            if (!(parent instanceof SecureDirectoryStream<Path> held)) {
+            if (!(parent instanceof SecureDirectoryStream<Path> secure)) {
                 throw new DomainException(DomainException.Kind.FAILED, "remove " + what
                         + ": this platform cannot walk a directory by descriptor");
             }
-            remove(held, absolute.getFileName(), absolute, beforeEach);
+            new Trees(beforeEach).remove(secure, absolute.getFileName(), absolute, 0);
         } catch (NoSuchFileException gone) {
             // removed meanwhile, with its parent
         } catch (IOException e) {
@@ -62,9 +74,11 @@ final class Trees {
         }
     }
 
-    /** Removes the entry {@code name} of the held directory {@code in}; {@code shown} is its path, for messages. */
-    private static void remove(SecureDirectoryStream<Path> in, Path name, Path shown, Consumer<Path> beforeEach)
-            throws IOException {
+    /**
+     * Removes the entry {@code name} of the held directory {@code in}, which is at {@code depth}
+     * below the top's parent; {@code shown} is its path, for messages.
+     */
+    private void remove(SecureDirectoryStream<Path> in, Path name, Path shown, int depth) throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             beforeEach.accept(shown);
@@ -77,7 +91,12 @@ final class Trees {
             }
             try {
                 if (directory) {
-                    emptyDirectory(in, name, shown, beforeEach);
+                    long moved = movedUp;
+                    emptyDirectory(in, name, shown, depth + 1);
+                    if (depth == 0 && movedUp != moved) {
+                        attempt = 0; // what was moved up is there now: list the top again
+                        continue;
+                    }
                     in.deleteDirectory(name);
                 } else {
                     in.deleteFile(name);
@@ -94,9 +113,9 @@ final class Trees {
         throw new IOException(shown + " kept changing while it was removed: " + last.getMessage(), last);
     }
 
-    private static void emptyDirectory(SecureDirectoryStream<Path> in, Path name, Path shown, Consumer<Path> beforeEach)
-            throws IOException {
+    private void emptyDirectory(SecureDirectoryStream<Path> in, Path name, Path shown, int depth) throws IOException {
         try (SecureDirectoryStream<Path> dir = in.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            held[depth] = dir;
             List<Path> names = new ArrayList<>();
             try {
                 for (Path entry : dir) {
@@ -106,8 +125,19 @@ final class Trees {
                 throw e.getCause();
             }
             for (Path child : names) {
-                remove(dir, child, shown.resolve(child), beforeEach);
+                if (depth == MAX_DEPTH) {
+                    // renameat: the entry (a link stays a link) goes to the top, to be removed from there
+                    try {
+                        dir.move(child, held[1], Path.of(".tally-removing-" + ++movedUp));
+                    } catch (NoSuchFileException gone) {
+                        // removed meanwhile
+                    }
+                } else {
+                    remove(dir, child, shown.resolve(child), depth);
+                }
             }
+        } finally {
+            held[depth] = null;
         }
     }
 }

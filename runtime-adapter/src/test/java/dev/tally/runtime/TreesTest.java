@@ -35,6 +35,20 @@ class TreesTest {
     }
 
     @Test
+    void aTreeNestedFarDeeperThanTheDescriptorsItMayHoldIsRemoved() throws IOException {
+        Path deepest = tmp.resolve("tree");
+        for (int i = 0; i < 1000; i++) {
+            deepest = deepest.resolve("d");
+        }
+        Files.createDirectories(deepest);
+        Files.writeString(deepest.resolve("f"), "x");
+        Files.createSymbolicLink(deepest.resolve("out"), tmp);
+        Trees.delete(tmp.resolve("tree"), "deep tree");
+        assertFalse(Files.exists(tmp.resolve("tree"), LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isDirectory(tmp));
+    }
+
+    @Test
     void aTopThatIsALinkIsRemovedAsTheLink() throws IOException {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("kept"), "root's");
