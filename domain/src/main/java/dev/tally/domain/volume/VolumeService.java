@@ -18,8 +18,10 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
  * The use cases on named volumes. A volume belongs to who created it (explicitly or by mounting
- * it first): users see, mount and remove only their own, admins every one. Names are global, so a
- * name held by someone else is a conflict that does not say whose.
+ * it first): users see and remove only their own, admins every one. Names are global. A name in
+ * a create or a {@code -v NAME:} means the caller's own volume, for everyone, admins included: a
+ * name held by someone else is a conflict (recorded), which says whose only to an admin; so a
+ * user's volume never lands, by its name, in an admin's container, which runs as real root.
  */
 public class VolumeService {
 
@@ -51,9 +53,17 @@ public class VolumeService {
     }
 
     private VolumeView createChecked(String n, Map<String, String> labels, Actor actor) {
-        volumes.find(n).filter(v -> !visibleTo(v, actor)).ifPresent(v -> {
-            throw access.deny(actor, "volume.create", "volume/" + n, "the name is held by another user's volume",
-                    DomainException.conflict("volume name " + n + " is in use by another user's volume"));
+        volumes.find(n).filter(v -> !owns(v, actor)).ifPresent(v -> {
+            if (!access.isAdmin(actor)) {
+                throw access.deny(actor, "volume.create", "volume/" + n, "the name is held by another user's volume",
+                        DomainException.conflict("volume name " + n + " is in use by another user's volume"));
+            }
+            throw access.deny(actor, "volume.create", "volume/" + n, "the name is held by the volume of "
+                            + v.owner().user() + " (uid " + v.owner().uid() + ")",
+                    DomainException.conflict("volume name " + n + " is in use by the volume of " + v.owner().user()
+                            + ": a name means the caller's own volume, admins' included (your container would run"
+                            + " as root over that user's files); to mount it on purpose, bind its directory "
+                            + store.mountpoint(n)));
         });
         return volumes.find(n).orElseGet(() -> {
             store.create(n);
@@ -99,8 +109,11 @@ public class VolumeService {
     }
 
     public boolean visibleTo(VolumeView v, Actor actor) {
-        return access.isAdmin(actor) || (v.owner().uid() == actor.uid()
-                && (actor.uid() != -1 || v.owner().user().equals(actor.user())));
+        return access.isAdmin(actor) || owns(v, actor);
+    }
+
+    private static boolean owns(VolumeView v, Actor actor) {
+        return v.owner().uid() == actor.uid() && (actor.uid() != -1 || v.owner().user().equals(actor.user()));
     }
 
     public void remove(String name, Actor actor) {
