@@ -67,12 +67,26 @@ class HostPathRacesIT {
         assertEquals(0, Files.getAttribute(precious, "unix:uid"));
     }
 
-    /** A loop run in the background by {@code runuser}/{@code setpriv}, until {@link #close()}. */
+    /**
+     * A loop, run in the background as a user ({@code runuser}, {@code setpriv}) until
+     * {@link #close()}, that swaps {@code dir/name} with a symbolic link to {@code target} as fast as
+     * it can: {@code renameat2(RENAME_EXCHANGE)}, so the name is always there, half of the time a
+     * directory and half of the time the link.
+     */
     private record Swapper(Process process, Path stop) implements AutoCloseable {
-        static Swapper start(List<String> as, String loop) throws IOException {
+        static Swapper start(List<String> as, Path dir, String name, Path target) throws IOException {
             Path stop = daemon.root.resolve("stop-" + System.nanoTime());
+            String loop = String.join("\n", "import ctypes, os, sys",
+                    "libc = ctypes.CDLL(None, use_errno=True)",
+                    "os.chdir(sys.argv[1])",
+                    "name, link, stop = sys.argv[2].encode(), (sys.argv[2] + '.link').encode(), sys.argv[4]",
+                    "os.path.lexists(link) or os.symlink(sys.argv[3], link)",
+                    "n = 0",
+                    "while n % 1000 or not os.path.exists(stop):",
+                    "    n += 1",
+                    "    libc.renameat2(-100, name, -100, link, 2)");
             List<String> cmd = new ArrayList<>(as);
-            cmd.addAll(List.of("sh", "-c", "while [ ! -e " + stop + " ]; do " + loop + " ; done"));
+            cmd.addAll(List.of("/usr/bin/python3", "-c", loop, dir.toString(), name, target.toString(), stop.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return new Swapper(p, stop);
@@ -92,16 +106,20 @@ class HostPathRacesIT {
         Path mine = shared.resolve("alice-race");
         assertEquals(0, HostUsers.as("alice", Map.of(), List.of("mkdir", "-p", mine + "/src")).code());
         assertEquals(0, HostUsers.as("alice", Map.of(), List.of("touch", mine + "/src/mine")).code());
-        int mounted = 0;
-        try (Swapper s = Swapper.start(List.of("runuser", "-u", "alice", "--"), "cd " + mine
-                + " && mv -T src src.dir; ln -s " + precious + " src; rm -f src; mv -T src.dir src 2>/dev/null || true")) {
+        List<String> answers = new ArrayList<>();
+        try (Swapper s = Swapper.start(List.of("runuser", "-u", "alice", "--"), mine, "src", precious)) {
             for (int i = 0; i < 8; i++) {
                 for (String source : List.of(mine + "/src", mine + "/src/new")) {
                     Daemon.Result r = users.docker("alice", "run", "--rm", "-v", source + ":/d", "busybox", "ls", "/d");
                     assertFalse(r.out().contains("f49"), "the target was mounted: " + r.out());
-                    mounted += r.code() == 0 ? 1 : 0;
+                    answers.add(r.code() == 0 ? "mounted her own" : r.err().strip());
                 }
             }
+        }
+        String mounted = answers.stream().filter(a -> a.equals("mounted her own")).count() + " of 16 runs under"
+                + " the race mounted her own directory; the others were refused: " + answers;
+        try (Stream<Path> files = Files.list(precious)) {
+            assertEquals(50, files.count(), "nothing made in " + precious + "; " + mounted);
         }
         preciousIsUntouched();
         // the loop left her directory in some state of its own: a fresh one binds as it should
@@ -110,7 +128,7 @@ class HostPathRacesIT {
         Daemon.Result after = users.docker("alice", "run", "--rm", "-v", mine + "/calm:/d", "busybox", "ls", "/d");
         assertEquals("mine\n", after.out(), after.err());
         assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains("bind-sources")),
-                "no staging mount is left (" + mounted + " of 16 runs under the race mounted alice's own directory)");
+                "no staging mount is left; " + mounted);
     }
 
     @Test
@@ -123,12 +141,14 @@ class HostPathRacesIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(upper.resolve("ready")));
         long range = subordinateStart("alice");
         List<String> asRange = List.of("setpriv", "--reuid=" + range, "--regid=" + range, "--clear-groups", "--");
-        try (Swapper s = Swapper.start(asRange, "cd " + upper + " || exit; mv -T victim v.dir; ln -s " + precious
-                + " victim; rm -f victim; mv -T v.dir victim 2>/dev/null || true")) {
-            Daemon.Result rm = users.docker("alice", "rm", "-f", id);
-            assertTrue(rm.code() == 0 || rm.err().contains("kept changing"), rm.err());
+        Daemon.Result rm;
+        try (Swapper s = Swapper.start(asRange, upper, "victim", precious)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isSymbolicLink(upper.resolve("victim.link"))
+                    || Files.isSymbolicLink(upper.resolve("victim")));
+            rm = users.docker("alice", "rm", "-f", id);
         }
         preciousIsUntouched();
+        assertTrue(rm.code() == 0 || rm.err().contains("kept changing"), rm.err());
         Daemon.Result again = users.docker("alice", "rm", "-f", id);
         assertFalse(Files.exists(upper.getParent()), "the container's directory is gone: " + again.err());
     }

@@ -88,4 +88,20 @@ class BindSourcesTest {
             BindSources.unstage(bundle);
         }
     }
+
+    @Test
+    void whatACrashedStartLeftStagedIsTakenDownAtTheNextDaemonStart() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data")).toRealPath();
+        Path containers = Files.createDirectories(dir.resolve("containers"));
+        Path bundle = Files.createDirectories(containers.resolve("c1"));
+        Files.writeString(bundle.resolve(BindSources.LIST), data + "\n" + data + "\n");
+        try {
+            BindSources.stage(bundle);
+            assertEquals(2, Mounts.mountedBelow(containers).size());
+            BindSources.unstageAll(containers);
+            assertTrue(Mounts.mountedBelow(containers).isEmpty());
+        } finally {
+            BindSources.unstage(bundle);
+        }
+    }
 }
