@@ -37,6 +37,7 @@ final class BindSources {
         if (absolutePath == null || !absolutePath.startsWith("/")) {
             throw DomainException.invalid("a host path must be absolute: " + absolutePath);
         }
+        requireOneLine(absolutePath);
         Path p = Path.of(absolutePath);
         Path existing = p;
         Path rest = Path.of("");
@@ -65,6 +66,7 @@ final class BindSources {
      * parent (owned like that parent), and no component may be a symbolic link. FAILED otherwise.
      */
     static void prepare(String realPath) {
+        requireOneLine(realPath);
         List<String> names = HostFd.components(realPath);
         HostFd at = HostFd.open("/");
         try {
@@ -87,6 +89,17 @@ final class BindSources {
             throw new DomainException(DomainException.Kind.FAILED, "bind source " + realPath + ": " + e.getMessage(), e);
         } finally {
             at.close();
+        }
+    }
+
+    /**
+     * The list of sources is one per line, so a source must be one line: a line break would make
+     * one source two, and shift which recorded path each staging path gets. INVALID otherwise.
+     */
+    private static void requireOneLine(String path) {
+        if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0 || path.indexOf('\0') >= 0) {
+            throw DomainException.invalid("a host path with a line break or a NUL is not supported: "
+                    + path.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0"));
         }
     }
 

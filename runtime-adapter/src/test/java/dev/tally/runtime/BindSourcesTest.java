@@ -34,6 +34,11 @@ class BindSourcesTest {
         Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
         assertThrows(DomainException.class, () -> BindSources.realPath(dir.toRealPath() + "/dangling"));
         assertThrows(DomainException.class, () -> BindSources.realPath("relative/path"));
+        for (String twoLines : new String[] {dir + "/a\n/etc", dir + "/a\r", dir + "/a\0b"}) {
+            DomainException e = assertThrows(DomainException.class, () -> BindSources.realPath(twoLines));
+            assertEquals(DomainException.Kind.INVALID, e.kind());
+            assertThrows(DomainException.class, () -> BindSources.prepare(twoLines));
+        }
     }
 
     @Test
