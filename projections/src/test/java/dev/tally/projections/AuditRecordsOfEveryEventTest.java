@@ -14,6 +14,7 @@ import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
+import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
@@ -75,7 +76,8 @@ class AuditRecordsOfEveryEventTest {
                 new AccessDenied(ALICE, "container.create", "image/busybox", "not allowed", AT, 403),
                 new AccessDenied(ALICE, "audit.verify", "", "admins only", AT),
                 new AccessDenied(ALICE, "info", "volume/data", "no", AT),
-                new ContainerStdinAttached("c0ffee", ALICE, AT));
+                new ContainerStdinAttached("c0ffee", ALICE, AT),
+                new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT));
     }
 
     private static Optional<AuditRecords.KnownContainer> known(String id) {

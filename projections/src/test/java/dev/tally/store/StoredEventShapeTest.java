@@ -15,6 +15,7 @@ import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
+import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
@@ -76,6 +77,7 @@ class StoredEventShapeTest {
                         ALICE, AT),
                 new ContainerExited("c0ffee", 137, ALICE, AT),
                 new ContainerKillRequested("c0ffee", "KILL", ALICE, AT),
+                new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", ALICE, AT),
                 new ContainerRemoved("c0ffee", "web", ALICE, AT),
                 new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
                 new ContainerStartRequested("c0ffee", "web", ALICE, AT),
