@@ -2,6 +2,7 @@ package dev.tally.rest;
 
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.image.query.ImageView;
 import io.vertx.core.json.JsonArray;
@@ -121,7 +122,8 @@ final class DockerJson {
     static String status(ContainerView v, Instant now) {
         return switch (v.status()) {
             case RUNNING -> "Up " + human(Duration.between(v.startedAt(), now));
-            case EXITED -> "Exited (" + v.exitCode() + ") " + human(Duration.between(v.finishedAt(), now)) + " ago";
+            case EXITED -> "Exited (" + (v.exitCode() == ContainerExitUnknown.EXIT_CODE ? "unknown" : v.exitCode()) + ") "
+                    + human(Duration.between(v.finishedAt(), now)) + " ago";
             case REMOVED -> "Removal In Progress";
             default -> "Created";
         };

@@ -156,7 +156,9 @@ public final class Tallyd {
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
-        new HostReconciliation(axon.commandGateway(), runtime, containerViews, lifecycle, lifecycles).reconcile();
+        HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), axon.eventGateway(), runtime,
+                containerViews, lifecycle, lifecycles);
+        Rechecks.schedule(reconciliation, reconciliation.reconcile());
 
         vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
         if (!vertx.isNativeTransportEnabled()) {

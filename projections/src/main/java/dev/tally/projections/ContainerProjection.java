@@ -8,6 +8,7 @@ import dev.tally.domain.container.StartFailures;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
@@ -95,6 +96,13 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     @EventHandler
     void on(ContainerExited e) {
         update(e.containerId(), v -> v.with(ContainerStatus.EXITED, 0, e.exitCode(), v.startedAt(), e.at(), ""));
+    }
+
+    /** Exit code {@link ContainerExitUnknown#EXIT_CODE}, the reason as the container's error. */
+    @EventHandler
+    void on(ContainerExitUnknown e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.EXITED, 0, ContainerExitUnknown.EXIT_CODE, v.startedAt(),
+                e.at(), "exit code unknown: " + e.reason()));
     }
 
     @EventHandler

@@ -12,6 +12,7 @@ import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
@@ -21,6 +22,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.host.event.HostContainerRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -77,7 +79,9 @@ class AuditRecordsOfEveryEventTest {
                 new AccessDenied(ALICE, "audit.verify", "", "admins only", AT),
                 new AccessDenied(ALICE, "info", "volume/data", "no", AT),
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
-                new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT));
+                new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT),
+                new ContainerExitUnknown("c0ffee", "no exit file was left", DAEMON, AT),
+                new HostContainerRemoved("ab12", true, "in no container of the log", DAEMON, AT));
     }
 
     private static Optional<AuditRecords.KnownContainer> known(String id) {

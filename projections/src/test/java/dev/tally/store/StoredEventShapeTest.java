@@ -13,6 +13,7 @@ import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerKillRequested;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
@@ -22,6 +23,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.host.event.HostContainerRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -76,6 +78,7 @@ class StoredEventShapeTest {
                 new ContainerExecStarted("c0ffee", "e1", new ExecSpec(List.of("ls", "-l"), true, "0", "/", List.of("B=2")),
                         ALICE, AT),
                 new ContainerExited("c0ffee", 137, ALICE, AT),
+                new ContainerExitUnknown("c0ffee", "no exit file was left", ALICE, AT),
                 new ContainerKillRequested("c0ffee", "KILL", ALICE, AT),
                 new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", ALICE, AT),
                 new ContainerRemoved("c0ffee", "web", ALICE, AT),
@@ -84,6 +87,7 @@ class StoredEventShapeTest {
                 new ContainerStarted("c0ffee", 4242L, ALICE, AT),
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
+                new HostContainerRemoved("c0ffee", true, "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),
                 new ImageTagged("sha256:beef", "docker.io/library/busybox:1", ALICE, AT),

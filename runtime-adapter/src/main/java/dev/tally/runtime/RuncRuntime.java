@@ -368,8 +368,14 @@ public final class RuncRuntime implements ContainerRuntime {
                 pid = state.path("pid").asLong();
                 running = state.path("status").asText().equals("running") && alive(pid);
             } catch (IOException e) {
-                throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id, e);
+                throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id + ": "
+                        + e.getMessage(), e);
             }
+        } else if (!HostCommand.runcMessage(r.stderr()).contains("does not exist")) {
+            // runc could not say: nothing may be concluded, least of all that the process ended
+            String said = HostCommand.runcMessage(r.stderr());
+            throw new DomainException(DomainException.Kind.FAILED, "runc state " + id + " failed: "
+                    + (said.isEmpty() ? "exit " + r.exitCode() + " without a message" : said));
         }
         if (running) {
             return new HostState(true, pid, Optional.empty());
@@ -423,13 +429,13 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public CompletableFuture<AttachStream> attach(String id) {
         CompletableFuture<AttachStream> f = new CompletableFuture<>();
-        synchronized (pendingAttaches) {
-            if (!inspect(id).running()) {
-                pendingAttaches.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
-                return f;
-            }
-        }
         try {
+            synchronized (pendingAttaches) {
+                if (!inspect(id).running()) {
+                    pendingAttaches.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
+                    return f;
+                }
+            }
             f.complete(ConmonAttachSocket.connect(sockets.resolve(id).resolve("attach")));
         } catch (DomainException e) {
             f.completeExceptionally(e);

@@ -48,6 +48,7 @@ public final class EventVisibility {
         boolean shown = admin || switch (a.scope()) {
             case EVERYONE -> true;
             case ACTOR -> isViewer(event.actor());
+            case ADMINS -> false;
             case CONTAINER, VOLUME -> owned.contains(key) || granted.contains(key);
         };
         if (a.change() == Audience.Change.REVOKE && isViewer(a.grantee())) {

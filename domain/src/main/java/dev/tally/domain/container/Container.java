@@ -11,6 +11,7 @@ import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordExitAndRemove;
+import dev.tally.domain.container.command.RecordExitUnknown;
 import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
@@ -26,6 +27,7 @@ import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerKillRequested;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
@@ -112,6 +114,22 @@ public class Container {
         }
         apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
         apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+        return true;
+    }
+
+    /**
+     * Idempotent like {@link #handle(RecordExit)}: an exit whose code is unknown is recorded only for
+     * a container the log has running or starting.
+     */
+    @CommandHandler
+    boolean handle(RecordExitUnknown cmd) {
+        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
+            return false;
+        }
+        apply(new ContainerExitUnknown(id, cmd.reason(), cmd.actor(), Instant.now()));
+        if (cmd.remove()) {
+            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+        }
         return true;
     }
 
@@ -227,6 +245,11 @@ public class Container {
 
     @EventSourcingHandler
     void on(ContainerExited e) {
+        status = ContainerStatus.EXITED;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerExitUnknown e) {
         status = ContainerStatus.EXITED;
     }
 

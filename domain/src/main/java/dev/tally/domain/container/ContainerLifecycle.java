@@ -5,6 +5,7 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordExitAndRemove;
+import dev.tally.domain.container.command.RecordExitUnknown;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
@@ -145,24 +146,35 @@ public class ContainerLifecycle {
      * recorded is not recorded again.
      */
     public void exited(String id, ContainerRuntime.Exit exit) {
+        ended(id, remove -> remove
+                ? new RecordExitAndRemove(id, exit.code(), exit.at(), Actor.daemon())
+                : new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+    }
+
+    /**
+     * Records that the container's process is gone and the host kept no exit code, with why; as
+     * {@link #exited} otherwise. Never a made-up code: the record says the code is unknown.
+     */
+    public void exitedUnknown(String id, String reason) {
+        ended(id, remove -> new RecordExitUnknown(id, reason, remove, Actor.daemon()));
+    }
+
+    /** @param record the command that records the end, given whether it also removes the container */
+    private void ended(String id, java.util.function.Function<Boolean, Object> record) {
         Optional<ContainerView> known = visible.find(id);
         if (known.isEmpty()) {
             return;
         }
         locks.exclusively(id, () -> {
-            if (known.get().config().autoRemove()) {
+            boolean remove = known.get().config().autoRemove();
+            boolean recorded = commands.sendAndWait(record.apply(remove));
+            if (remove && recorded) {
                 // exit and removal in one commit; the host side is released after the removal is
                 // stored: a client waiting for the removal (run --rm) need not wait for runc's clean-up
-                boolean removed = commands.sendAndWait(new RecordExitAndRemove(id, exit.code(), exit.at(),
-                        Actor.daemon()));
-                if (removed) {
-                    runtime.remove(id);
-                    return null;
-                }
+                runtime.remove(id);
             } else {
-                commands.sendAndWait(new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+                runtime.release(id);
             }
-            runtime.release(id);
             return null;
         });
     }

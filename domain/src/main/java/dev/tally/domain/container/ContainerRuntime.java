@@ -28,7 +28,11 @@ public interface ContainerRuntime {
     /** Sends a signal (name with or without SIG, or a number) to the container's process. */
     void kill(String id, String signal);
 
-    /** What the host says now. Never throws for an unknown container: it reports it gone. */
+    /**
+     * What the host says now. Never throws for an unknown container: it reports it gone. FAILED when
+     * the host cannot say now (its runtime fails for another reason than an unknown container): from
+     * that nothing may be concluded, least of all that the process ended.
+     */
     HostState inspect(String id);
 
     /** After an exit: deletes the runtime's state, unmounts and removes the cgroup. Idempotent. */

@@ -7,62 +7,110 @@ import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.host.event.HostContainerRemoved;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.gateway.EventGateway;
 
 /**
  * Brings the log in line with the host after the daemon was down: exits that happened meanwhile
- * are recorded with their real code and time, starts that never finished are recorded as failed,
- * running containers are adopted. Run once at start-up, before the daemon serves.
+ * are recorded with their real code and time (or as unknown, with why, when the host kept no code),
+ * starts that never finished are recorded as failed, running containers are adopted, and what the
+ * host holds that no container of the log does is removed, recorded first ({@link HostContainerRemoved}).
+ * Run once at start-up, before the daemon serves; then {@link #recheck} for what it could not decide.
  *
  * <p>The runtime reports exits from before this runs (so that none that happens meanwhile is
  * missed), so an exit may be recorded by {@link ContainerLifecycle#exited} while this works. Each
  * container is therefore decided under its lifecycle lock, the one {@code exited} takes, from its
  * state in the log read under that lock, never from a list read earlier. A container whose
  * recovery fails anyway (the host cannot be asked, or what it says cannot be recorded) is recorded
- * as {@code ContainerRecoveryFailed} with the reason, and skipped: the daemon starts all the same.
+ * as {@code ContainerRecoveryFailed} with the reason, left as the log has it, and returned to be
+ * checked again: a host that cannot answer now never makes an exit.
  */
 public class HostReconciliation {
 
+    /** How many times the host is asked about one container, at once, before it is left for a recheck. */
+    static final int ASKS = 3;
+
     private final CommandGateway commands;
+    private final EventGateway events;
     private final ContainerRuntime runtime;
     private final ContainerQueries containers;
     private final ContainerLifecycle lifecycle;
     private final KeyedLocks locks;
 
-    public HostReconciliation(CommandGateway commands, ContainerRuntime runtime, ContainerQueries containers,
-                              ContainerLifecycle lifecycle, KeyedLocks locks) {
+    public HostReconciliation(CommandGateway commands, EventGateway events, ContainerRuntime runtime,
+                              ContainerQueries containers, ContainerLifecycle lifecycle, KeyedLocks locks) {
         this.commands = commands;
+        this.events = events;
         this.runtime = runtime;
         this.containers = containers;
         this.lifecycle = lifecycle;
         this.locks = locks;
     }
 
-    public void reconcile() {
+    /** Reconciles every container; returns the ids it could not decide (each recorded as not recovered). */
+    public Set<String> reconcile() {
         removeUnknownToTheLog();
+        Set<String> undecided = new LinkedHashSet<>();
         for (ContainerView listed : containers.list(true)) {
             try {
-                locks.exclusively(listed.id(), () -> {
-                    containers.find(listed.id()).ifPresent(this::reconcile);
-                    return null;
-                });
+                decide(listed.id());
             } catch (RuntimeException e) {
                 recoveryFailed(listed.id(), e);
+                undecided.add(listed.id());
             }
         }
+        return undecided;
+    }
+
+    /**
+     * Tries again the containers {@link #reconcile} could not decide, as the log has them now;
+     * returns those it still cannot decide. Records nothing about those (their failure is recorded once).
+     */
+    public Set<String> recheck(Set<String> ids) {
+        Set<String> still = new LinkedHashSet<>();
+        for (String id : ids) {
+            try {
+                decide(id);
+            } catch (RuntimeException e) {
+                still.add(id);
+            }
+        }
+        return still;
+    }
+
+    private void decide(String id) {
+        locks.exclusively(id, () -> {
+            containers.find(id).ifPresent(this::reconcile);
+            return null;
+        });
     }
 
     /** One container, as the log has it now. */
     private void reconcile(ContainerView c) {
         if (Reconciliation.asksTheHost(c.status())) {
-            ContainerRuntime.HostState host = runtime.inspect(c.id());
+            ContainerRuntime.HostState host = ask(c.id());
             apply(Reconciliation.step(c.status(), host), c, host);
         } else {
             apply(Reconciliation.step(c.status(), c.config().autoRemove()), c, ContainerRuntime.HostState.gone());
         }
+    }
+
+    /** What the host says, asked up to {@link #ASKS} times while it cannot answer. */
+    private ContainerRuntime.HostState ask(String id) {
+        RuntimeException last = null;
+        for (int i = 0; i < ASKS; i++) {
+            try {
+                return runtime.inspect(id);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private void recoveryFailed(String id, RuntimeException e) {
@@ -76,22 +124,29 @@ public class HostReconciliation {
     }
 
     /**
-     * A crash between preparing the bundle and storing ContainerCreated: nobody was told this
-     * container exists, so it goes.
-     * <p>
-     * Issue 11: nothing records this kill and removal in the log.
+     * What the host holds that no container of the log does: left by a create whose record was never
+     * stored, or by a removal whose host side was not finished, before the daemon stopped. Nobody can
+     * own it (the log names no owner nor configuration), so it is not adopted: its removal is recorded,
+     * then done. One that cannot be removed is said on stderr and met again at the next start.
      */
     private void removeUnknownToTheLog() {
         Set<String> known = containers.list(true).stream().map(ContainerView::id).collect(Collectors.toSet());
         for (String id : runtime.hostIds()) {
-            if (!known.contains(id)) {
-                try {
+            if (known.contains(id)) {
+                continue;
+            }
+            try {
+                boolean running = runtime.inspect(id).running();
+                events.publish(new HostContainerRemoved(id, running, running
+                        ? "on the host but in no container of the log; its process was running and is killed"
+                        : "on the host but in no container of the log", Actor.daemon(), Instant.now()));
+                if (running) {
                     runtime.kill(id, "KILL");
-                    runtime.remove(id);
-                } catch (RuntimeException e) {
-                    // nothing in the log to record it on; the next start tries again
-                    System.err.println("tallyd: removing " + id + ", which the log does not know, failed: " + e.getMessage());
                 }
+                runtime.remove(id);
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: removing " + id + ", which no container of the log holds, failed: "
+                        + e.getMessage());
             }
         }
     }
@@ -109,8 +164,8 @@ public class HostReconciliation {
                 commands.sendAndWait(new RecordStartFailed(c.id(), "the daemon stopped while starting it",
                         Actor.daemon()));
             }
-            case RECORD_EXIT -> lifecycle.exited(c.id(), host.exit()
-                    .orElse(new ContainerRuntime.Exit(255, Instant.now())));
+            case RECORD_EXIT -> lifecycle.exited(c.id(), host.exit().orElseThrow());
+            case RECORD_UNKNOWN_EXIT -> lifecycle.exitedUnknown(c.id(), Reconciliation.UNKNOWN_EXIT);
         }
     }
 }

@@ -21,9 +21,18 @@ final class Reconciliation {
         RECORD_STARTED,
         /** Starting in the log, gone from the host without an exit: the daemon stopped while starting it. */
         RECORD_START_FAILED,
-        /** Running or starting in the log, exited on the host (or gone: code 255): record the exit. */
-        RECORD_EXIT
+        /** Running or starting in the log, exited on the host with its code: record the exit. */
+        RECORD_EXIT,
+        /**
+         * Running in the log, gone from the host, and no exit code left (no exit file, its monitor
+         * gone): record an exit whose code is unknown, with {@link #UNKNOWN_EXIT}, never a made-up code.
+         */
+        RECORD_UNKNOWN_EXIT
     }
+
+    /** Why an exit is recorded as unknown at start-up. */
+    static final String UNKNOWN_EXIT = "the daemon was down when the container stopped, and no exit code was left "
+            + "(its monitor wrote no exit file)";
 
     private Reconciliation() {
     }
@@ -46,9 +55,9 @@ final class Reconciliation {
         if (host.exitPending()) {
             return Step.KEEP;
         }
-        if (inLog == ContainerStatus.STARTING && host.exit().isEmpty()) {
-            return Step.RECORD_START_FAILED;
+        if (host.exit().isPresent()) {
+            return Step.RECORD_EXIT;
         }
-        return Step.RECORD_EXIT;
+        return inLog == ContainerStatus.STARTING ? Step.RECORD_START_FAILED : Step.RECORD_UNKNOWN_EXIT;
     }
 }

@@ -21,7 +21,9 @@ public record Audience(Scope scope, String id, Change change, Grantee grantee) {
         /** Every caller (images are shared). */
         EVERYONE,
         /** Its actor only (a refusal). */
-        ACTOR
+        ACTOR,
+        /** Admins only: what the daemon did on the host outside any user's object. */
+        ADMINS
     }
 
     public enum Change {
@@ -48,6 +50,10 @@ public record Audience(Scope scope, String id, Change change, Grantee grantee) {
 
     public static Audience actorOnly() {
         return new Audience(Scope.ACTOR, "", Change.NONE, null);
+    }
+
+    public static Audience admins() {
+        return new Audience(Scope.ADMINS, "", Change.NONE, null);
     }
 
     /** The same audience, its actor becoming the object's owner. */

@@ -49,6 +49,17 @@ class EventVisibilityTest {
     }
 
     @Test
+    void whatTheDaemonRemovedFromTheHostOutsideAnyContainerIsForAdminsOnly() {
+        Object removed = new dev.tally.domain.host.event.HostContainerRemoved("ab12", true, "in no container of the log",
+                Actor.daemon(), T);
+        assertEquals(true, new EventVisibility(ROOT, true).shows(removed));
+        assertEquals(false, new EventVisibility(ALICE, false).shows(removed));
+        assertEquals(false, new EventVisibility(new Actor(0, 0, "tallyd", 1, "daemon"), false).shows(removed),
+                "not even to a non-admin who shares the daemon's uid");
+        assertEquals(true, new EventVisibility(ALICE, false).knows(removed));
+    }
+
+    @Test
     void adminsReadEverything() {
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), shown(ROOT, true));
     }

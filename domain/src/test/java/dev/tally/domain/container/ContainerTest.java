@@ -5,12 +5,14 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RecordExitAndRemove;
+import dev.tally.domain.container.command.RecordExitUnknown;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartRequested;
@@ -103,6 +105,22 @@ class ContainerTest {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
                         new ContainerExited(ID, 3, Actor.daemon(), T))
                 .when(new RecordExitAndRemove(ID, 3, T, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void anExitWhoseCodeIsUnknownIsRecordedAsSuchOnceWithItsReason() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new RecordExitUnknown(ID, "no exit file", false, Actor.daemon()))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerExitUnknown u && u.reason().equals("no exit file")
+                                && u.actor().equals(Actor.daemon())),
+                        Matchers.andNoMore())))
+                .expectResultMessagePayload(true);
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 0, Actor.daemon(), T))
+                .when(new RecordExitUnknown(ID, "no exit file", true, Actor.daemon()))
                 .expectNoEvents()
                 .expectResultMessagePayload(false);
     }

@@ -40,6 +40,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private String failNextCreate;
     private String reportDuringInspectOf;
     private final Map<String, String> failingInspects = new HashMap<>();
+    private final Map<String, Integer> inspectFailuresLeft = new HashMap<>();
 
     /** One container's host side: its bundle, and its process while one runs. */
     private static final class Box {
@@ -141,7 +142,27 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     /** Every inspect of this container fails with {@code message} (FAILED), as when runc cannot be run. */
     public synchronized void failInspect(String id, String message) {
+        failInspect(id, message, Integer.MAX_VALUE);
+    }
+
+    /** The next {@code times} inspects of this container fail with {@code message} (FAILED); later ones answer. */
+    public synchronized void failInspect(String id, String message, int times) {
         failingInspects.put(id, message);
+        inspectFailuresLeft.put(id, times);
+    }
+
+    /** Inspects of this container answer again. */
+    public synchronized void answerInspect(String id) {
+        failingInspects.remove(id);
+        inspectFailuresLeft.remove(id);
+    }
+
+    /** The container's process is gone and its monitor with it, leaving no exit code (as a reboot can). */
+    public synchronized void vanish(String id) {
+        Box b = box(id);
+        b.running = false;
+        b.exit = null;
+        b.exitPending = false;
     }
 
     /** Exits that happened are not reported: the daemon was down while they happened. */
@@ -236,7 +257,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized HostState inspect(String id) {
         if (failingInspects.containsKey(id)) {
-            throw new DomainException(DomainException.Kind.FAILED, failingInspects.get(id));
+            String message = failingInspects.get(id);
+            int left = inspectFailuresLeft.merge(id, -1, Integer::sum);
+            if (left <= 0) {
+                answerInspect(id);
+            }
+            throw new DomainException(DomainException.Kind.FAILED, message);
         }
         if (id.equals(reportDuringInspectOf)) {
             reportDuringInspectOf = null;

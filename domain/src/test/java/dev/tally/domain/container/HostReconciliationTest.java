@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tally.domain.Actor;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
+import dev.tally.domain.host.event.HostContainerRemoved;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
@@ -33,14 +35,33 @@ class HostReconciliationTest {
         return events.stream().<Class<?>>map(Object::getClass).toList();
     }
 
-    /** Issue 11: the kill and the removal are not recorded. */
+    /** Issue 11: the kill and the removal were not recorded; now they are, before the host is touched. */
     @Test
-    void aContainerTheLogDoesNotKnowIsKilledAndRemovedFromTheHostWithoutAnEvent() {
+    void aContainerTheLogDoesNotKnowIsRecordedAsRemovedByTheDaemonThenKilledAndRemoved() {
         String stray = "ab".repeat(32);
         f.runtime.leftRunning(stray, config("sleep", "60"));
+        List<String> callsWhenRecorded = new java.util.ArrayList<>();
+        f.axon.eventBus().subscribe(messages -> callsWhenRecorded.addAll(f.runtime.calls()));
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
-        assertEquals(List.of(), events);
+        assertEquals(List.of(HostContainerRemoved.class), types(events));
+        HostContainerRemoved removed = (HostContainerRemoved) events.get(0);
+        assertEquals(stray, removed.containerId());
+        assertTrue(removed.running());
+        assertEquals("tallyd", removed.actor().user());
+        assertTrue(removed.reason().contains("in no container of the log"), removed.reason());
+        assertEquals(List.of(), callsWhenRecorded, "recorded before the host was touched");
         assertEquals(List.of("kill " + stray + " KILL", "remove " + stray), f.runtime.calls());
+        assertFalse(f.runtime.exists(stray));
+    }
+
+    @Test
+    void aStoppedContainerTheLogDoesNotKnowIsRemovedWithoutAKill() {
+        String stray = "cd".repeat(32);
+        f.runtime.leftRunning(stray, config("sleep", "60"));
+        f.runtime.vanish(stray);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertFalse(((HostContainerRemoved) events.get(0)).running());
+        assertEquals(List.of("remove " + stray), f.runtime.calls());
     }
 
     @Test
@@ -53,12 +74,70 @@ class HostReconciliationTest {
         assertEquals(7, ((ContainerExited) events.get(0)).exitCode());
     }
 
+    /** Issue 11: this was recorded as a real exit with code 255, at the restart's time. */
     @Test
-    void aContainerGoneFromTheHostWithoutAnExitIsRecordedAsExitedWith255() {
+    void aContainerGoneFromTheHostWithoutAnExitCodeIsRecordedAsAnExitWhoseCodeIsUnknownWithWhy() {
         String id = f.running(ALICE, "sleep", "60");
-        f.runtime.remove(id);
+        f.runtime.vanish(id);
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
-        assertEquals(255, ((ContainerExited) events.get(0)).exitCode());
+        assertEquals(List.of(ContainerExitUnknown.class), types(events));
+        ContainerExitUnknown unknown = (ContainerExitUnknown) events.get(0);
+        assertEquals("the daemon was down when the container stopped, and no exit code was left "
+                + "(its monitor wrote no exit file)", unknown.reason());
+        assertEquals("tallyd", unknown.actor().user());
+        assertEquals(ContainerStatus.EXITED, f.status(id));
+        assertEquals(ContainerExitUnknown.EXIT_CODE, f.view(id).orElseThrow().exitCode());
+        assertTrue(f.runtime.calls().contains("release " + id));
+    }
+
+    @Test
+    void aContainerCreatedWithRmWhoseExitCodeIsUnknownIsRemovedInTheSameCommit() {
+        String id = f.creation.create("web", autoRemoved("sleep", "60"), ALICE);
+        f.lifecycle.start(id, ALICE);
+        f.runtime.vanish(id);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerExitUnknown.class, ContainerRemoved.class), types(events));
+        assertFalse(f.runtime.exists(id));
+    }
+
+    @Test
+    void aHostThatFailsToAnswerOnceIsAskedAgainAndTheAnswerRecorded() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.exit(id, 7);
+        f.runtime.dropReports();
+        f.runtime.failInspect(id, "runc state: signal: killed", HostReconciliation.ASKS - 1);
+        List<Object> events = f.eventsOf(() -> assertEquals(java.util.Set.of(), f.reconciliation.reconcile()));
+        assertEquals(List.of(ContainerExited.class), types(events));
+        assertEquals(7, ((ContainerExited) events.get(0)).exitCode());
+    }
+
+    /** Issue 11: a runc state that fails must never become an exit of a container that still runs. */
+    @Test
+    void aHostThatCannotAnswerRecordsNoExitAndTheContainerIsCheckedAgainLater() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.failInspect(id, "runc state 1 failed: resource temporarily unavailable");
+        List<Object> events = f.eventsOf(() -> assertEquals(java.util.Set.of(id), f.reconciliation.reconcile()));
+        assertEquals(List.of(ContainerRecoveryFailed.class), types(events));
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+        assertEquals(List.of(), f.eventsOf(() -> assertEquals(java.util.Set.of(id),
+                f.reconciliation.recheck(java.util.Set.of(id)))), "a failed recheck records nothing more");
+        f.runtime.answerInspect(id);
+        assertEquals(List.of(), f.eventsOf(() -> assertEquals(java.util.Set.of(),
+                f.reconciliation.recheck(java.util.Set.of(id)))), "still running: nothing to record");
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+    }
+
+    @Test
+    void aRecheckRecordsTheExitTheHostCouldNotTellAtStart() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.exit(id, 3);
+        f.runtime.dropReports();
+        f.runtime.failInspect(id, "runc state 1 failed: resource temporarily unavailable");
+        f.reconciliation.reconcile();
+        f.runtime.answerInspect(id);
+        List<Object> events = f.eventsOf(() -> f.reconciliation.recheck(java.util.Set.of(id)));
+        assertEquals(List.of(ContainerExited.class), types(events));
+        assertEquals(3, ((ContainerExited) events.get(0)).exitCode());
     }
 
     @Test

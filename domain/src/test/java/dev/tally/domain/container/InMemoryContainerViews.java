@@ -3,6 +3,7 @@ package dev.tally.domain.container;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
@@ -52,6 +53,12 @@ final class InMemoryContainerViews implements ContainerQueries {
     @EventHandler
     void on(ContainerExited e) {
         update(e.containerId(), v -> v.with(ContainerStatus.EXITED, 0, e.exitCode(), v.startedAt(), e.at(), ""));
+    }
+
+    @EventHandler
+    void on(ContainerExitUnknown e) {
+        update(e.containerId(), v -> v.with(ContainerStatus.EXITED, 0, ContainerExitUnknown.EXIT_CODE, v.startedAt(), e.at(),
+                e.reason()));
     }
 
     @EventHandler

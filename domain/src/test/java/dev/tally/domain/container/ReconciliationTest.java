@@ -51,8 +51,8 @@ class ReconciliationTest {
     }
 
     @Test
-    void aRunningContainerTheHostNoLongerRunsExited() {
+    void aRunningContainerTheHostNoLongerRunsExitedWithItsCodeOrAnUnknownOne() {
         assertEquals(Step.RECORD_EXIT, Reconciliation.step(ContainerStatus.RUNNING, EXITED));
-        assertEquals(Step.RECORD_EXIT, Reconciliation.step(ContainerStatus.RUNNING, HostState.gone()));
+        assertEquals(Step.RECORD_UNKNOWN_EXIT, Reconciliation.step(ContainerStatus.RUNNING, HostState.gone()));
     }
 }

@@ -91,7 +91,7 @@ final class UseCaseFixture implements AutoCloseable {
         });
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
-        reconciliation = new HostReconciliation(commands, runtime, views, lifecycle, locks);
+        reconciliation = new HostReconciliation(commands, axon.eventGateway(), runtime, views, lifecycle, locks);
     }
 
     static ContainerConfig config(String... cmd) {
