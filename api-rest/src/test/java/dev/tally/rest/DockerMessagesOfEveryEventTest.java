@@ -9,6 +9,7 @@ import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.Grantee;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
@@ -80,7 +81,8 @@ class DockerMessagesOfEveryEventTest {
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT),
                 new ContainerExitUnknown("c0ffee", "no exit file was left", DAEMON, AT),
-                new HostContainerRemoved("ab12", true, "in no container of the log", DAEMON, AT));
+                new HostContainerRemoved("ab12", true, "in no container of the log", DAEMON, AT),
+                new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT));
     }
 
     static String messages() {

@@ -2,6 +2,7 @@ package dev.tally.projections;
 
 import dev.tally.domain.audit.query.AuditFilter;
 import dev.tally.domain.audit.query.AuditQueries;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.store.EventLog;
@@ -139,7 +140,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
                     span.image().isEmpty() ? row.image() : span.image(),
                     span.imageId().isEmpty() ? row.imageId() : span.imageId(), span.firstSeq(), seq));
             spanSeq = span.firstSeq();
-            if (payload instanceof ContainerRemoved) {
+            if (payload instanceof ContainerRemoved || payload instanceof ContainerCreateFailed) {
                 spans.settle(key);
             }
         }

@@ -7,6 +7,7 @@ import dev.tally.domain.container.Grantee;
 import dev.tally.domain.container.StartFailures;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
@@ -107,9 +108,20 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
 
     @EventHandler
     void on(ContainerRemoved e) {
-        rows.get(e.containerId()).ifPresent(v -> {
+        gone(e.containerId(), null);
+    }
+
+    /** Its bundle could not be prepared: gone, as if removed, with why. */
+    @EventHandler
+    void on(ContainerCreateFailed e) {
+        gone(e.containerId(), e.reason());
+    }
+
+    private void gone(String id, String why) {
+        rows.get(id).ifPresent(v -> {
             rows.remove(v.id());
-            announce(v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(), v.error()));
+            announce(v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(), v.finishedAt(),
+                    why == null ? v.error() : why));
         });
     }
 

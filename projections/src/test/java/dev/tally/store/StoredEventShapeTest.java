@@ -10,6 +10,7 @@ import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.Grantee;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
@@ -74,6 +75,7 @@ class StoredEventShapeTest {
                 new ContainerAccessGranted("c0ffee", BOB, ALICE, AT),
                 new ContainerAccessRevoked("c0ffee", BOB, ALICE, AT),
                 new ContainerCreated("c0ffee", "web", config, "sha256:beef", ALICE, AT),
+                new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT),
                 new ContainerExecExited("c0ffee", "e1", 3, ALICE, AT),
                 new ContainerExecStarted("c0ffee", "e1", new ExecSpec(List.of("ls", "-l"), true, "0", "/", List.of("B=2")),
                         ALICE, AT),

@@ -80,10 +80,39 @@ public final class RuncRuntime implements ContainerRuntime {
         this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
     }
 
-    @Override
-    public void create(String id, ContainerConfig config, String imageId, String remapUser) {
+    /** What create needs that it may refuse, found by reading only. */
+    private record Plan(ImageStore.StoredImage image, List<String> args, int[] user, IdRemap remap) {
+    }
+
+    private Plan plan(ContainerConfig config, String imageId, String remapUser) {
         ImageStore.StoredImage image = images.get(imageId);
         List<String> args = command(config, image.config());
+        int[] user = user(config.user(), imageId);
+        IdRemap remap = remapUser == null ? null : remapFor(remapUser, config, user);
+        for (ContainerConfig.Mount m : config.mounts()) {
+            if (!m.target().startsWith("/")) {
+                throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
+            }
+        }
+        return new Plan(image, args, user, remap);
+    }
+
+    @Override
+    public void validate(ContainerConfig config, String imageId, String remapUser) {
+        plan(config, imageId, remapUser);
+    }
+
+    /** config.json is written last: a bundle that has it is whole. */
+    @Override
+    public boolean prepared(String id) {
+        return Files.isRegularFile(containers.resolve(id).resolve("config.json"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void create(String id, ContainerConfig config, String imageId, String remapUser) {
+        Plan plan = plan(config, imageId, remapUser);
+        ImageStore.StoredImage image = plan.image();
+        List<String> args = plan.args();
         Path dir = containers.resolve(id);
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,8 +125,8 @@ public final class RuncRuntime implements ContainerRuntime {
             if (config.openStdin()) {
                 Files.writeString(dir.resolve("stdin"), "open");
             }
-            int[] user = user(config.user(), imageId);
-            IdRemap remap = remapUser == null ? null : remapFor(remapUser, config, user);
+            int[] user = plan.user();
+            IdRemap remap = plan.remap();
             DataRootAccess.bundle(dir, remap);
             OciSpec spec = new OciSpec()
                     .withArgs(args)

@@ -5,6 +5,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordCreateFailed;
 import dev.tally.domain.container.command.GrantContainerAccess;
 import dev.tally.domain.container.command.RevokeContainerAccess;
 import dev.tally.domain.container.command.RecordExec;
@@ -22,6 +23,7 @@ import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerExecExited;
@@ -67,6 +69,13 @@ public class Container {
         }
         apply(new ContainerCreated(cmd.containerId(), cmd.name(), cmd.config(), cmd.imageId(), cmd.actor(),
                 Instant.now()));
+    }
+
+    /** Only for a container that is created and not running: one that ran had its bundle. */
+    @CommandHandler
+    void handle(RecordCreateFailed cmd) {
+        requireStatus(ContainerStatus.CREATED, "record a failed create");
+        apply(new ContainerCreateFailed(id, name, cmd.reason(), cmd.actor(), Instant.now()));
     }
 
     @CommandHandler
@@ -216,6 +225,12 @@ public class Container {
         status = ContainerStatus.CREATED;
         ownerUid = e.actor().uid();
         ownerUser = e.actor().user();
+    }
+
+    @EventSourcingHandler
+    void on(ContainerCreateFailed e) {
+        status = ContainerStatus.REMOVED;
+        markDeleted();
     }
 
     @EventSourcingHandler

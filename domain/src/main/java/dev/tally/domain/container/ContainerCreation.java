@@ -6,6 +6,7 @@ import dev.tally.domain.References;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.command.RecordCreateFailed;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
@@ -13,7 +14,7 @@ import dev.tally.domain.volume.VolumeService;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
-/** {@code docker create}: checks what the caller may ask for, claims the name, prepares the host, records it. */
+/** {@code docker create}: checks what the caller may ask for, claims the name, records it, then prepares the host. */
 public class ContainerCreation {
 
     private final CommandGateway commands;
@@ -42,8 +43,10 @@ public class ContainerCreation {
      * (DENIED, recorded, before anything happens); host bind sources are recorded as their real
      * paths; a non-admin's container runs in a user namespace mapped to that user's subordinate ids.
      * NOT_FOUND for an unknown image, INVALID for a bad name (before anything is decided or recorded)
-     * or one that reads as an id (recorded), CONFLICT for a name in use. A create
-     * that fails leaves nothing on the host and frees the name.
+     * or one that reads as an id (recorded), CONFLICT for a name in use, and what the runtime refuses
+     * ({@link ContainerRuntime#validate}), all before anything is recorded. Then the container is
+     * recorded (its intent), then its bundle prepared: a host that fails then leaves nothing on the
+     * host, a recorded ContainerCreateFailed and the name free.
      */
     public String create(String requestedName, ContainerConfig requested, Actor actor) {
         return create(requestedName, requested, List.of(), actor);
@@ -75,6 +78,8 @@ public class ContainerCreation {
         ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
         ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
                 "No such image: " + displayRef(config.image())));
+        String remapUser = admin ? null : actor.user();
+        runtime.validate(config, image.id(), remapUser);
         volumes.ensureFor(config, actor);
         String id = ContainerNaming.newId();
         String name = ContainerNaming.nameFor(requestedName, id);
@@ -82,15 +87,32 @@ public class ContainerCreation {
             throw nameInUse(name, holder, actor);
         });
         try {
-            runtime.create(id, config, image.id(), admin ? null : actor.user());
+            // the intent first: a crash before the bundle is whole leaves a record to undo at start
             commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
-            return id;
-        } catch (RuntimeException e) {
-            runtime.remove(id);
-            throw e;
         } finally {
             names.release(name, id);
         }
+        try {
+            runtime.create(id, config, image.id(), remapUser);
+            return id;
+        } catch (RuntimeException e) {
+            throw createFailed(id, e, actor);
+        }
+    }
+
+    /** Removes what the host kept and records the failure (the name is free again); the error to throw. */
+    private RuntimeException createFailed(String id, RuntimeException failure, Actor actor) {
+        DomainException e = failure instanceof DomainException d ? d
+                : new DomainException(DomainException.Kind.FAILED, "create container " + id + ": " + failure, failure);
+        try {
+            runtime.remove(id);
+            commands.sendAndWait(new RecordCreateFailed(id, e.getMessage(), actor));
+        } catch (RuntimeException unrecorded) {
+            // the start-up reconciler finds the bundle not whole and records the failure then
+            return new DomainException(e.kind(), e.getMessage() + "; recording that failed too: "
+                    + unrecorded.getMessage(), e);
+        }
+        return e;
     }
 
     /**

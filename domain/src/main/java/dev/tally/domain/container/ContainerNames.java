@@ -1,5 +1,6 @@
 package dev.tally.domain.container;
 
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerRemoved;
 import java.util.Map;
@@ -11,7 +12,7 @@ import org.axonframework.eventhandling.EventMessage;
 /**
  * The set-based rule of unique container names, as Axon's samples keep it: a lookup table owned by
  * the command side and maintained from the events. A name is held from its container's
- * {@link ContainerCreated} until its {@link ContainerRemoved} ({@link HeldNames}, stored with the
+ * {@link ContainerCreated} until its {@link ContainerRemoved} (or {@link ContainerCreateFailed}) ({@link HeldNames}, stored with the
  * events), and, before that, by a create under way, which claims it before anything is recorded, so
  * that two creates of one name cannot both proceed.
  * <p>
@@ -69,6 +70,11 @@ public final class ContainerNames {
             if (e.name() != null && e.containerId() != null) {
                 on(e);
             }
+        } else if (ContainerCreateFailed.class.equals(m.getPayloadType())) {
+            ContainerCreateFailed e = (ContainerCreateFailed) m.getPayload();
+            if (e.name() != null && e.containerId() != null) {
+                on(e);
+            }
         }
     }
 
@@ -80,6 +86,11 @@ public final class ContainerNames {
     @EventHandler
     void on(ContainerRemoved e) {
         // removed in the log: the name is free, whatever the host still does
+        held.free(e.name(), e.containerId());
+    }
+
+    @EventHandler
+    void on(ContainerCreateFailed e) {
         held.free(e.name(), e.containerId());
     }
 }

@@ -11,6 +11,18 @@ import java.util.Optional;
 public interface ContainerRuntime {
 
     /**
+     * Checks what {@link #create} would refuse as INVALID (NOT_FOUND for an unknown image), reading
+     * only: nothing on the host changes. Called before a create is recorded.
+     */
+    void validate(ContainerConfig config, String imageId, String remapUser);
+
+    /**
+     * Whether the container's bundle is whole: {@link #create} finished for it and {@link #remove}
+     * has not run. False for an unknown container, and for one whose create was cut short.
+     */
+    boolean prepared(String id);
+
+    /**
      * Writes the container's bundle. Idempotent. Leaves nothing behind when it throws.
      *
      * @param remapUser null to run in the host's user namespace; else the host user whose subordinate

@@ -2,6 +2,7 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.KeyedLocks;
+import dev.tally.domain.container.command.RecordCreateFailed;
 import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
@@ -16,7 +17,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.gateway.EventGateway;
 
 /**
- * Brings the log in line with the host after the daemon was down: exits that happened meanwhile
+ * Brings the log in line with the host after the daemon was down: creates whose bundle was not
+ * finished are recorded as failed and undone, exits that happened meanwhile
  * are recorded with their real code and time (or as unknown, with why, when the host kept no code),
  * starts that never finished are recorded as failed, running containers are adopted, and what the
  * host holds that no container of the log does is removed, recorded first ({@link HostContainerRemoved}).
@@ -96,7 +98,8 @@ public class HostReconciliation {
             ContainerRuntime.HostState host = ask(c.id());
             apply(Reconciliation.step(c.status(), host), c, host);
         } else {
-            apply(Reconciliation.step(c.status(), c.config().autoRemove()), c, ContainerRuntime.HostState.gone());
+            apply(Reconciliation.step(c.status(), c.config().autoRemove(), runtime.prepared(c.id())), c,
+                    ContainerRuntime.HostState.gone());
         }
     }
 
@@ -151,11 +154,15 @@ public class HostReconciliation {
         }
     }
 
-    /** @param host what the host said of it (not asked, and unused, for REMOVE and RELEASE) */
+    /** @param host what the host said of it (not asked, and unused, for REMOVE, RELEASE and UNDO_CREATE) */
     private void apply(Reconciliation.Step step, ContainerView c, ContainerRuntime.HostState host) {
         switch (step) {
             case REMOVE -> lifecycle.remove(c.id(), true, Actor.daemon());
             case RELEASE -> runtime.release(c.id());
+            case UNDO_CREATE -> {
+                commands.sendAndWait(new RecordCreateFailed(c.id(), Reconciliation.CREATE_CUT_SHORT, Actor.daemon()));
+                runtime.remove(c.id());
+            }
             case KEEP -> { }
             case RECORD_STARTED -> commands.sendAndWait(new RecordStarted(c.id(), host.pid(),
                     Actor.daemon()));

@@ -13,6 +13,12 @@ final class Reconciliation {
         /** Not running in the log: release what a crash after its exit may have left (its mount). */
         RELEASE,
         /**
+         * Created in the log, its bundle not whole on the host: the daemon stopped between recording
+         * the create and finishing its bundle. Nobody was answered: record the create as failed
+         * ({@link #CREATE_CUT_SHORT}) and remove what was made.
+         */
+        UNDO_CREATE,
+        /**
          * Running in the log and on the host: nothing to record. Also for a process that has ended
          * while its monitor has not yet written its exit: the exit is reported as any other.
          */
@@ -30,6 +36,9 @@ final class Reconciliation {
         RECORD_UNKNOWN_EXIT
     }
 
+    /** Why a create is recorded as failed at start-up. */
+    static final String CREATE_CUT_SHORT = "the daemon stopped while preparing the container's bundle";
+
     /** Why an exit is recorded as unknown at start-up. */
     static final String UNKNOWN_EXIT = "the daemon was down when the container stopped, and no exit code was left "
             + "(its monitor wrote no exit file)";
@@ -42,8 +51,14 @@ final class Reconciliation {
         return inLog == ContainerStatus.RUNNING || inLog == ContainerStatus.STARTING;
     }
 
-    /** The step for a container the host need not be asked about. */
-    static Step step(ContainerStatus inLog, boolean autoRemove) {
+    /**
+     * The step for a container the host need not be asked about (beyond whether its bundle is whole:
+     * {@code prepared}).
+     */
+    static Step step(ContainerStatus inLog, boolean autoRemove, boolean prepared) {
+        if (inLog == ContainerStatus.CREATED && !prepared) {
+            return Step.UNDO_CREATE;
+        }
         return inLog == ContainerStatus.EXITED && autoRemove ? Step.REMOVE : Step.RELEASE;
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import java.util.List;
 import java.util.Map;
@@ -118,14 +119,38 @@ class ContainerCreationTest {
         assertEquals(List.of(), f.runtime.calls());
     }
 
+    /** Issue 11: the bundle was prepared before the create was recorded; now the record comes first. */
     @Test
-    void aCreateTheHostRefusesLeavesNothingBehindAndFreesTheName() {
+    void aCreateIsRecordedBeforeTheHostIsTouched() {
+        List<String> callsWhenRecorded = new java.util.ArrayList<>();
+        f.axon.eventBus().subscribe(messages -> callsWhenRecorded.addAll(f.runtime.calls()));
+        String id = f.creation.create("web", config("true"), ALICE);
+        assertEquals(List.of(), callsWhenRecorded);
+        assertEquals(List.of("create " + id), f.runtime.calls());
+    }
+
+    @Test
+    void aCreateTheHostRefusesIsRecordedAsFailedLeavesNothingBehindAndFreesTheName() {
         f.runtime.failNextCreate("no space left on device");
         DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config("true"), ALICE));
         assertEquals(DomainException.Kind.FAILED, e.kind());
         assertTrue(f.runtime.calls().get(1).startsWith("remove "), f.runtime.calls().toString());
-        assertEquals(List.of(), f.events());
+        List<Object> events = f.events();
+        assertEquals(List.of(ContainerCreated.class, ContainerCreateFailed.class),
+                events.stream().map(Object::getClass).toList());
+        ContainerCreateFailed failed = (ContainerCreateFailed) events.get(1);
+        assertEquals("no space left on device", failed.reason());
+        assertEquals(ALICE, failed.actor());
+        assertEquals(ContainerStatus.REMOVED, f.status(failed.containerId()));
         f.creation.create("web", config("true"), ALICE);
+    }
+
+    @Test
+    void aConfigTheRuntimeRefusesIsInvalidBeforeAnythingIsRecordedOrMade() {
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create("web", config(), ALICE));
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        assertEquals(List.of(), f.events());
+        assertEquals(List.of(), f.runtime.calls());
     }
 
     @Test

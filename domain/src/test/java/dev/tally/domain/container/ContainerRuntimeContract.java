@@ -90,6 +90,25 @@ public abstract class ContainerRuntimeContract {
     }
 
     @Test
+    void validateRefusesWhatCreateWouldWithoutTouchingTheHost() {
+        java.util.Set<String> before = runtime().hostIds();
+        DomainException e = assertThrows(DomainException.class,
+                () -> runtime().validate(config(List.of()), imageId(), null));
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        runtime().validate(config(List.of("true")), imageId(), null);
+        assertEquals(before, runtime().hostIds());
+    }
+
+    @Test
+    void aBundleIsPreparedFromItsCreateUntilItsRemoval() {
+        String id = created("true");
+        assertTrue(runtime().prepared(id));
+        runtime().remove(id);
+        assertFalse(runtime().prepared(id));
+        assertFalse(runtime().prepared(HexFormat.of().formatHex(new byte[32])));
+    }
+
+    @Test
     void aStartedContainerRunsUnderThePidStartReturned() {
         String id = created("sleep", "60");
         long pid = runtime().start(id);

@@ -192,6 +192,19 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         boxes.put(id, b);
     }
 
+    /** Refuses, as runc's does, a config that gives no command (the fake's image has none of its own). */
+    @Override
+    public void validate(ContainerConfig config, String imageId, String remapUser) {
+        if (argv(config).isEmpty()) {
+            throw DomainException.invalid("no command specified");
+        }
+    }
+
+    @Override
+    public synchronized boolean prepared(String id) {
+        return boxes.containsKey(id);
+    }
+
     @Override
     public synchronized void create(String id, ContainerConfig config, String imageId, String remapUser) {
         calls.add("create " + id);

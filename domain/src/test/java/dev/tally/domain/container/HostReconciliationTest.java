@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tally.domain.Actor;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.CreateContainer;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.host.event.HostContainerRemoved;
@@ -62,6 +64,21 @@ class HostReconciliationTest {
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
         assertFalse(((HostContainerRemoved) events.get(0)).running());
         assertEquals(List.of("remove " + stray), f.runtime.calls());
+    }
+
+    /** Issue 11: a crash between the create's record and its bundle; the client was never answered. */
+    @Test
+    void aCreateRecordedWhoseBundleWasNeverFinishedIsRecordedAsFailedAndItsNameFreed() {
+        String id = ContainerNaming.newId();
+        f.commands.sendAndWait(new CreateContainer(id, "web", config("sleep", "60"), UseCaseFixture.IMAGE_ID, ALICE));
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerCreateFailed.class), types(events));
+        ContainerCreateFailed failed = (ContainerCreateFailed) events.get(0);
+        assertEquals("the daemon stopped while preparing the container's bundle", failed.reason());
+        assertEquals("tallyd", failed.actor().user());
+        assertTrue(f.runtime.calls().contains("remove " + id));
+        assertEquals(ContainerStatus.REMOVED, f.status(id));
+        f.creation.create("web", config("sleep", "60"), ALICE);
     }
 
     @Test

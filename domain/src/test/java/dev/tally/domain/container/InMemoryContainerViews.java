@@ -2,6 +2,7 @@ package dev.tally.domain.container;
 
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
+import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
@@ -62,8 +63,17 @@ final class InMemoryContainerViews implements ContainerQueries {
     }
 
     @EventHandler
+    void on(ContainerCreateFailed e) {
+        gone(e.containerId());
+    }
+
+    @EventHandler
     void on(ContainerRemoved e) {
-        ContainerView v = views.remove(e.containerId());
+        gone(e.containerId());
+    }
+
+    private void gone(String id) {
+        ContainerView v = views.remove(id);
         if (v != null) {
             listeners.forEach(l -> l.accept(v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(),
                     v.finishedAt(), v.error())));

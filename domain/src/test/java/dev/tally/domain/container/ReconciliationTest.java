@@ -27,9 +27,16 @@ class ReconciliationTest {
 
     @Test
     void anExitedContainerCreatedWithRmIsRemovedAndAnyOtherReleased() {
-        assertEquals(Step.REMOVE, Reconciliation.step(ContainerStatus.EXITED, true));
-        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.EXITED, false));
-        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.CREATED, true));
+        assertEquals(Step.REMOVE, Reconciliation.step(ContainerStatus.EXITED, true, true));
+        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.EXITED, false, true));
+        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.CREATED, true, true));
+    }
+
+    @Test
+    void aCreatedContainerWhoseBundleIsNotWholeHasItsCreateUndone() {
+        assertEquals(Step.UNDO_CREATE, Reconciliation.step(ContainerStatus.CREATED, false, false));
+        assertEquals(Step.RELEASE, Reconciliation.step(ContainerStatus.EXITED, false, false),
+                "only a create is undone: a container that ran had its bundle");
     }
 
     @Test
