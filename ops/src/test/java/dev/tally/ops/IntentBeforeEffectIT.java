@@ -1,0 +1,95 @@
+package dev.tally.ops;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, finding 4: every host change follows a stored intent or is followed by an event that
+ * says what the daemon did and why. A real tallyd killed (kill -9) with the host left as a crash
+ * between an intent and its effect leaves it; after the restart the log says what happened.
+ */
+class IntentBeforeEffectIT {
+
+    /** Its monitor killed first, then its process, while tallyd was down: no exit code is left anywhere. */
+    @Test
+    void anExitNoCodeWasLeftForIsRecordedAsUnknownWithWhyAndBothClientsShowIt(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        Daemon.Result run = daemon.docker("run", "-d", "--name", "lost", "busybox", "sleep", "300");
+        assertEquals(0, run.code(), run.err() + daemon.log());
+        String id = run.out().strip();
+        long pid = Long.parseLong(daemon.docker("inspect", "--format", "{{.State.Pid}}", "lost").out().strip());
+        long conmon = Long.parseLong(Files.readString(daemon.root.resolve("data/containers/" + id + "/conmon.pid")).strip());
+
+        daemon.crash();
+        assertEquals(0, Daemon.exec(List.of("kill", "-KILL", Long.toString(conmon)), Map.of()).code());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of("/proc/" + conmon)));
+        assertEquals(0, Daemon.exec(List.of("kill", "-KILL", Long.toString(pid)), Map.of()).code());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+        assertFalse(Files.exists(daemon.root.resolve("data/exits/" + id)), "no exit file: its monitor was gone");
+
+        daemon.start();
+        Daemon.Result inspect = daemon.docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}",
+                "lost");
+        assertEquals(0, inspect.code(), inspect.err());
+        assertTrue(inspect.out().startsWith("exited -1 exit code unknown: the daemon was down when the container stopped"),
+                inspect.out() + daemon.log());
+        Daemon.Result ps = daemon.docker("ps", "-a", "--filter", "name=lost", "--format", "{{.Status}}");
+        assertTrue(ps.out().startsWith("Exited (unknown)"), ps.out());
+        Daemon.Result tallyPs = daemon.tally("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+        assertTrue(tallyPs.out().contains("lost Exited (unknown)"), tallyPs.out());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=lost",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"exitCode\"}}");
+        assertTrue(events.out().contains("die -1"), events.out());
+        assertTrue(daemon.docker("start", "lost").code() == 0, "it can be started again");
+        assertEquals(0, daemon.docker("rm", "-f", "lost").code());
+    }
+
+    /** The create was recorded, its bundle never finished (config.json is written last), no client answered. */
+    @Test
+    void aCreateCutShortByACrashIsRecordedAsFailedAndItsNameIsFree(@BusyboxDaemon Daemon daemon) throws Exception {
+        Daemon.Result create = daemon.docker("create", "--name", "cut", "busybox", "true");
+        assertEquals(0, create.code(), create.err() + daemon.log());
+        String id = create.out().strip();
+
+        daemon.crash();
+        Files.delete(daemon.root.resolve("data/containers/" + id + "/config.json"));
+
+        daemon.start();
+        assertFalse(daemon.docker("ps", "-a", "--format", "{{.Names}}").out().contains("cut"));
+        assertFalse(Files.exists(daemon.root.resolve("data/containers/" + id)), "what was made is removed");
+        Daemon.Result log = daemon.tally("audit", "log", "--container", id, "--format", "json");
+        assertTrue(log.out().contains("\"action\":\"container.create\",\"outcome\":\"failure\""), log.out());
+        assertTrue(log.out().contains("the daemon stopped while preparing the container's bundle"), log.out());
+        Daemon.Result again = daemon.docker("run", "--rm", "--name", "cut", "busybox", "true");
+        assertEquals(0, again.code(), "the name is free again: " + again.err());
+    }
+
+    /** Left on the host by a create never recorded (before the order was turned) or a removal not finished. */
+    @Test
+    void whatTheHostHoldsAndNoContainerOfTheLogDoesIsRemovedAndTheRemovalRecordedForAdmins(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        daemon.crash();
+        String stray = HexFormat.of().formatHex(new byte[32]).replace('0', 'e');
+        Path dir = Files.createDirectories(daemon.root.resolve("data/containers/" + stray + "/rootfs"));
+        Files.writeString(dir.resolveSibling("image"), "sha256:none");
+
+        daemon.start();
+        assertFalse(Files.exists(dir.getParent()), "removed at start");
+        Daemon.Result log = daemon.tally("audit", "log", "--action", "host.remove_container", "--format", "json");
+        assertEquals(0, log.code(), log.err());
+        assertTrue(log.out().contains("\"username\":\"tallyd\"") && log.out().contains(stray)
+                && log.out().contains("in no container of the log"), log.out());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s");
+        assertFalse(events.out().contains(stray), "no Docker event: nothing a client made");
+    }
+}
