@@ -17,6 +17,7 @@ import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
+import dev.tally.domain.volume.VolumeReconciliation;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
 import dev.tally.projections.ImageProjection;
@@ -140,7 +141,8 @@ public final class Tallyd {
         AccessControl access = new AccessControl(axon.eventGateway(), policy);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
-        VolumeService volumes = new VolumeService(axon.commandGateway(), new LocalVolumes(dataRoot), volumeViews,
+        LocalVolumes volumeStore = new LocalVolumes(dataRoot);
+        VolumeService volumes = new VolumeService(axon.commandGateway(), volumeStore, volumeViews,
                 containerViews, access, new ReentrantKeyedLocks());
         HostFileLookup hostFiles = HostFileLookup.system();
         VisibleContainers visible = new VisibleContainers(containerViews, access);
@@ -156,6 +158,7 @@ public final class Tallyd {
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
+        new VolumeReconciliation(axon.eventGateway(), volumeStore, volumeViews).reconcile();
         HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), axon.eventGateway(), runtime,
                 containerViews, lifecycle, lifecycles);
         Rechecks.schedule(reconciliation, reconciliation.reconcile());

@@ -85,7 +85,7 @@ class IntentBeforeEffectIT {
 
         daemon.start();
         assertFalse(Files.exists(dir.getParent()), "removed at start");
-        Daemon.Result log = daemon.tally("audit", "log", "--action", "host.remove_container", "--format", "json");
+        Daemon.Result log = daemon.tally("audit", "log", "--action", "host.remove", "--format", "json");
         assertEquals(0, log.code(), log.err());
         assertTrue(log.out().contains("\"username\":\"tallyd\"") && log.out().contains(stray)
                 && log.out().contains("in no container of the log"), log.out());

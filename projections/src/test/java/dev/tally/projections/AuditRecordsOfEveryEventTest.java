@@ -23,7 +23,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
-import dev.tally.domain.host.event.HostContainerRemoved;
+import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -82,7 +82,7 @@ class AuditRecordsOfEveryEventTest {
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT),
                 new ContainerExitUnknown("c0ffee", "no exit file was left", DAEMON, AT),
-                new HostContainerRemoved("ab12", true, "in no container of the log", DAEMON, AT),
+                new HostLeftoverRemoved("container", "ab12", "in no container of the log", DAEMON, AT),
                 new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT));
     }
 

@@ -24,7 +24,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
-import dev.tally.domain.host.event.HostContainerRemoved;
+import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -89,7 +89,7 @@ class StoredEventShapeTest {
                 new ContainerStarted("c0ffee", 4242L, ALICE, AT),
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
-                new HostContainerRemoved("c0ffee", true, "in no container of the log", ALICE, AT),
+                new HostLeftoverRemoved("container", "c0ffee", "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),
                 new ImageTagged("sha256:beef", "docker.io/library/busybox:1", ALICE, AT),

@@ -24,11 +24,32 @@ public final class LocalVolumes implements VolumeStore {
     @Override
     public String create(String name) {
         Path data = dataDir(name);
+        if (Files.exists(data.getParent(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new DomainException(DomainException.Kind.FAILED, "create volume " + name + ": the data of a removed "
+                    + "volume of that name is still on the host (it is removed at the daemon's next start)");
+        }
+        ensure(name);
+        return data.toString();
+    }
+
+    @Override
+    public void ensure(String name) {
         try {
-            Files.createDirectories(data);
-            return data.toString();
+            Files.createDirectories(dataDir(name));
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create volume " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> names() {
+        if (!Files.isDirectory(root)) {
+            return java.util.Set.of();
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
+            return dirs.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list " + root + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,7 @@ import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
-import dev.tally.domain.host.event.HostContainerRemoved;
+import dev.tally.domain.host.event.HostLeftoverRemoved;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -21,7 +21,7 @@ import org.axonframework.eventhandling.gateway.EventGateway;
  * finished are recorded as failed and undone, exits that happened meanwhile
  * are recorded with their real code and time (or as unknown, with why, when the host kept no code),
  * starts that never finished are recorded as failed, running containers are adopted, and what the
- * host holds that no container of the log does is removed, recorded first ({@link HostContainerRemoved}).
+ * host holds that no container of the log does is removed, recorded first ({@link HostLeftoverRemoved}).
  * Run once at start-up, before the daemon serves; then {@link #recheck} for what it could not decide.
  *
  * <p>The runtime reports exits from before this runs (so that none that happens meanwhile is
@@ -140,7 +140,7 @@ public class HostReconciliation {
             }
             try {
                 boolean running = runtime.inspect(id).running();
-                events.publish(new HostContainerRemoved(id, running, running
+                events.publish(new HostLeftoverRemoved(HostLeftoverRemoved.CONTAINER, id, running
                         ? "on the host but in no container of the log; its process was running and is killed"
                         : "on the host but in no container of the log", Actor.daemon(), Instant.now()));
                 if (running) {

@@ -41,9 +41,9 @@ public record Subject(String kind, String id, String name, String image, String 
         return new Subject("image", id, reference, reference, id, Container.NONE);
     }
 
-    /** Something on the host that no object of the log holds, named by what the host calls it. */
-    public static Subject host(String id) {
-        return new Subject("host", id, "", "", "", Container.NONE);
+    /** Something on the host that no object of the log holds: its kind and what the host calls it. */
+    public static Subject host(String kind, String id) {
+        return new Subject("host", id, kind + "/" + id, "", "", Container.NONE);
     }
 
     public static Subject volume(String id, String name) {

@@ -66,8 +66,15 @@ public class VolumeService {
                             + store.mountpoint(n)));
         });
         return volumes.find(n).orElseGet(() -> {
-            store.create(n);
-            commands.sendAndWait(new CreateVolume(UUID.randomUUID().toString(), n, labels == null ? Map.of() : labels, actor));
+            // recorded first: a crash before the directory exists leaves a volume the start-up makes whole
+            String id = UUID.randomUUID().toString();
+            commands.sendAndWait(new CreateVolume(id, n, labels == null ? Map.of() : labels, actor));
+            try {
+                store.create(n);
+            } catch (RuntimeException e) {
+                commands.sendAndWait(new RemoveVolume(id, Actor.daemon()));
+                throw e;
+            }
             return volumes.find(n).orElseThrow();
         });
     }

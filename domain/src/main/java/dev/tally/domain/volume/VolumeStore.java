@@ -3,8 +3,18 @@ package dev.tally.domain.volume;
 /** Where volume data lives on the host. */
 public interface VolumeStore {
 
-    /** Creates the volume's directory if missing; returns its mount point. Idempotent. */
+    /**
+     * Creates the volume's directory; returns its mount point. Called once the volume is recorded:
+     * FAILED when data under that name is already there (what a removal did not finish), which is
+     * never handed to a new volume.
+     */
     String create(String name);
+
+    /** Makes the directory of a recorded volume that has none (its create was cut short). Idempotent. */
+    void ensure(String name);
+
+    /** The names of every volume that has data on the host. */
+    java.util.Set<String> names();
 
     /** The mount point a volume has or would have. */
     String mountpoint(String name);

@@ -50,7 +50,7 @@ class EventVisibilityTest {
 
     @Test
     void whatTheDaemonRemovedFromTheHostOutsideAnyContainerIsForAdminsOnly() {
-        Object removed = new dev.tally.domain.host.event.HostContainerRemoved("ab12", true, "in no container of the log",
+        Object removed = new dev.tally.domain.host.event.HostLeftoverRemoved("container", "ab12", "in no container of the log",
                 Actor.daemon(), T);
         assertEquals(true, new EventVisibility(ROOT, true).shows(removed));
         assertEquals(false, new EventVisibility(ALICE, false).shows(removed));

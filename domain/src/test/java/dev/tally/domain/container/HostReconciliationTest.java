@@ -14,7 +14,7 @@ import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
-import dev.tally.domain.host.event.HostContainerRemoved;
+import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
@@ -45,10 +45,11 @@ class HostReconciliationTest {
         List<String> callsWhenRecorded = new java.util.ArrayList<>();
         f.axon.eventBus().subscribe(messages -> callsWhenRecorded.addAll(f.runtime.calls()));
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
-        assertEquals(List.of(HostContainerRemoved.class), types(events));
-        HostContainerRemoved removed = (HostContainerRemoved) events.get(0);
-        assertEquals(stray, removed.containerId());
-        assertTrue(removed.running());
+        assertEquals(List.of(HostLeftoverRemoved.class), types(events));
+        HostLeftoverRemoved removed = (HostLeftoverRemoved) events.get(0);
+        assertEquals("container", removed.kind());
+        assertEquals(stray, removed.id());
+        assertTrue(removed.reason().contains("its process was running and is killed"), removed.reason());
         assertEquals("tallyd", removed.actor().user());
         assertTrue(removed.reason().contains("in no container of the log"), removed.reason());
         assertEquals(List.of(), callsWhenRecorded, "recorded before the host was touched");
@@ -62,7 +63,7 @@ class HostReconciliationTest {
         f.runtime.leftRunning(stray, config("sleep", "60"));
         f.runtime.vanish(stray);
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
-        assertFalse(((HostContainerRemoved) events.get(0)).running());
+        assertFalse(((HostLeftoverRemoved) events.get(0)).reason().contains("killed"));
         assertEquals(List.of("remove " + stray), f.runtime.calls());
     }
 

@@ -190,6 +190,16 @@ final class UseCaseFixture implements AutoCloseable {
             public void remove(String name) {
                 throw new AssertionError("no volumes in these tests");
             }
+
+            @Override
+            public void ensure(String name) {
+                throw new AssertionError("no volumes in these tests");
+            }
+
+            @Override
+            public java.util.Set<String> names() {
+                throw new AssertionError("no volumes in these tests");
+            }
         };
         VolumeQueries volumes = new VolumeQueries() {
             @Override
