@@ -10,11 +10,17 @@ public interface VolumeStore {
      */
     String create(String name);
 
-    /** Makes the directory of a recorded volume that has none (its create was cut short). Idempotent. */
-    void ensure(String name);
+    /**
+     * Makes the directory of a recorded volume that has none (its create was cut short). Idempotent.
+     * Nothing by default: a store that keeps nothing on the host.
+     */
+    default void ensure(String name) {
+    }
 
-    /** The names of every volume that has data on the host. */
-    java.util.Set<String> names();
+    /** The names of every volume that has data on the host; none by default (a store that keeps nothing). */
+    default java.util.Set<String> names() {
+        return java.util.Set.of();
+    }
 
     /** The mount point a volume has or would have. */
     String mountpoint(String name);
