@@ -84,6 +84,9 @@ final class DockerJson {
                 .put("ReadonlyRootfs", c.hardening().readOnlyRootfs())
                 .put("Tmpfs", c.tmpfs().isEmpty() ? null : new JsonObject(new LinkedHashMap<>(c.tmpfs())))
                 .put("CapDrop", c.hardening().capDrop().isEmpty() ? null : new JsonArray(new ArrayList<>(c.hardening().capDrop())))
+                // as asked: empty means the default seccomp profile (see docs/security.md)
+                .put("SecurityOpt", c.hostAccess().securityOpt().isEmpty() ? null
+                        : new JsonArray(new ArrayList<>(c.hostAccess().securityOpt())))
                 // Docker's name for a log that can be read back through the API (the SDKs read a
                 // container's output only for json-file and journald); kept as conmon's k8s-file.
                 .put("LogConfig", new JsonObject().put("Type", LOG_DRIVER).put("Config", new JsonObject()))

@@ -11,13 +11,13 @@ import java.util.Map;
  * plain TCP only on loopback addresses with an explicit {@code --insecure-tcp}.
  */
 record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, TlsFlags tls,
-                     boolean insecureTcp, Path policy) {
+                     boolean insecureTcp, Path policy, Path seccompProfile) {
 
     private static final List<String> VALUE_FLAGS = List.of("--data-root", "--exec-root", "-H", "--host", "-G",
-            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy");
+            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile");
     private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
     private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
-            + "--group NAME, --store JDBC_URL, --policy FILE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
+            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
 
     static DaemonOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty("user.home"));
@@ -30,6 +30,8 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         String group = "tally";
         String store = null;
         Path policy = Path.of("/etc/tally/policy.json");
+        // Debian's copy of the default profile (package golang-github-containers-common), as dockerd's flag
+        Path seccompProfile = Path.of("/usr/share/containers/seccomp.json");
         boolean tlsVerify = false;
         boolean insecureTcp = false;
         String caCert = null;
@@ -67,6 +69,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "-H", "--host" -> hosts.add(value);
                 case "-G", "--group" -> group = value;
                 case "--policy" -> policy = Path.of(value);
+                case "--seccomp-profile" -> seccompProfile = Path.of(value);
                 case "--tlscacert" -> caCert = value;
                 case "--tlscert" -> cert = value;
                 case "--tlskey" -> key = value;
@@ -82,7 +85,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
             store = Store.h2File(dataRoot.resolve("events/tally").toAbsolutePath());
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
-                insecureTcp, policy);
+                insecureTcp, policy, seccompProfile.toAbsolutePath());
     }
 
     /** The tcp:// hosts, parsed. */

@@ -140,7 +140,8 @@ public final class Tallyd {
 
         AccessControl access = new AccessControl(axon.eventGateway(), policy);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
-        RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"));
+        RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"),
+                options.seccompProfile());
         LocalVolumes volumeStore = new LocalVolumes(dataRoot);
         VolumeService volumes = new VolumeService(axon.commandGateway(), volumeStore, volumeViews,
                 containerViews, access, new ReentrantKeyedLocks());

@@ -78,4 +78,11 @@ class DaemonOptionsTest {
         assertEquals(List.of(Path.of("/run/x/tally.sock")), o.unixSockets());
         assertTrue(o.tcpHosts().isEmpty());
     }
+
+    @Test
+    void theSeccompProfileIsDebiansUnlessNamed() {
+        assertEquals(Path.of("/usr/share/containers/seccomp.json"), parse().seccompProfile());
+        assertEquals(Path.of("/etc/tally/seccomp.json"), parse("--seccomp-profile", "/etc/tally/seccomp.json").seccompProfile());
+        assertTrue(refusal("--seccomp-profile").contains("--seccomp-profile"));
+    }
 }

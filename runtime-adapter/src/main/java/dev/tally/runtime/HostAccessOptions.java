@@ -14,6 +14,12 @@ final class HostAccessOptions {
 
     /** The annotation that records the accepted --security-opt values in the bundle. */
     static final String SECURITY_OPT_ANNOTATION = "dev.tally.security-opt";
+    /**
+     * The annotation that says, with {@link #UNCONFINED}, that the container runs without the
+     * default seccomp profile: asked with --security-opt seccomp=unconfined, or --privileged (as Docker).
+     */
+    static final String SECCOMP_ANNOTATION = "dev.tally.seccomp";
+    static final String UNCONFINED = "unconfined";
 
     private HostAccessOptions() {
     }
@@ -22,6 +28,9 @@ final class HostAccessOptions {
         boolean noNewPrivileges = securityOpts(access.securityOpt());
         if (!access.securityOpt().isEmpty()) {
             spec.withAnnotation(SECURITY_OPT_ANNOTATION, String.join(",", access.securityOpt()));
+        }
+        if (access.privileged() || seccompUnconfined(access.securityOpt())) {
+            spec.withAnnotation(SECCOMP_ANNOTATION, UNCONFINED);
         }
         spec.withNoNewPrivileges(noNewPrivileges);
         if (!access.pidMode().isEmpty() && !access.pidMode().equals("host")) {
@@ -42,10 +51,15 @@ final class HostAccessOptions {
         }
     }
 
+    private static boolean seccompUnconfined(List<String> options) {
+        return options.stream().map(String::strip).anyMatch(o -> o.equals("seccomp=unconfined") || o.equals("seccomp:unconfined"));
+    }
+
     /**
-     * Checks every --security-opt; returns whether no-new-privileges is on. tally loads neither
-     * seccomp nor AppArmor profiles, so asking for them unconfined changes nothing and is accepted;
-     * anything else would be a promise tally cannot keep, and is INVALID.
+     * Checks every --security-opt; returns whether no-new-privileges is on. Every container runs
+     * under the default seccomp profile ({@link DefaultSeccomp}) unless seccomp=unconfined; tally
+     * loads no AppArmor profile, so apparmor=unconfined changes nothing and is accepted. Anything
+     * else (another seccomp profile, labels) would be a promise tally cannot keep, and is INVALID.
      */
     private static boolean securityOpts(List<String> options) {
         boolean noNewPrivileges = false;
@@ -75,8 +89,8 @@ final class HostAccessOptions {
         }
         if (!unsupported.isEmpty()) {
             throw DomainException.invalid("unsupported --security-opt: " + String.join(", ", unsupported)
-                    + " (tally loads no seccomp or AppArmor profile: it accepts no-new-privileges[:true|false],"
-                    + " seccomp=unconfined and apparmor=unconfined)");
+                    + " (tally applies its one default seccomp profile and no AppArmor profile: it accepts"
+                    + " no-new-privileges[:true|false], seccomp=unconfined and apparmor=unconfined)");
         }
         return noNewPrivileges;
     }

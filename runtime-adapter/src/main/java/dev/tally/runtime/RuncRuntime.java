@@ -2,6 +2,7 @@ package dev.tally.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.StartFailures;
@@ -51,12 +52,21 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ObjectMapper json = new ObjectMapper();
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final ExitWatcher watcher;
+    private final DefaultSeccomp seccomp;
     private final java.util.Map<String, List<CompletableFuture<AttachStream>>> pendingAttaches = new java.util.HashMap<>();
     /** How long runc create under conmon may take before the start is given up and undone. */
     java.time.Duration monitorAnswerLimit = java.time.Duration.ofSeconds(60);
 
+    /** With Debian's seccomp profile, {@code /usr/share/containers/seccomp.json}. */
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
+        this(dataRoot, runRoot, images, runc, conmon, DefaultSeccomp.DEBIAN_PROFILE);
+    }
+
+    /** @param seccompProfile the seccomp profile (Docker's format) of every container not unconfined */
+    public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon,
+                       Path seccompProfile) {
         this.dataRoot = dataRoot;
+        this.seccomp = new DefaultSeccomp(seccompProfile);
         this.containers = dataRoot.resolve("containers");
         this.ownershipLayers = dataRoot.resolve("remap");
         this.volumes = new LocalVolumes(dataRoot);
@@ -193,7 +203,7 @@ public final class RuncRuntime implements ContainerRuntime {
             if (Mounts.mountedBelow(rootfs).isEmpty()) {
                 mountRootfs(dir);
             }
-            JsonNode spec = json.readTree(dir.resolve("config.json").toFile());
+            JsonNode spec = withSeccomp(dir, json.readTree(dir.resolve("config.json").toFile()));
             if (BindSources.pointAtStaging(dir, spec)) {
                 json.writeValue(dir.resolve("config.json").toFile(), spec);
             }
@@ -227,6 +237,39 @@ public final class RuncRuntime implements ContainerRuntime {
             release(id);
             throw e;
         }
+    }
+
+    /**
+     * The spec under the default seccomp profile as it is now, for the container's bounding
+     * capabilities, or under none if an admin asked so at create; {@code config.json} is replaced
+     * (atomically) only when that changes. Done at every start, as Docker makes its spec at every
+     * start: a container made before the profile changed, or before tally applied one, starts
+     * under the current one. FAILED when the profile cannot be loaded (see {@link DefaultSeccomp}).
+     */
+    private JsonNode withSeccomp(Path dir, JsonNode spec) throws IOException {
+        if (!(spec.path("linux") instanceof ObjectNode linux)) {
+            throw new DomainException(DomainException.Kind.FAILED, "config.json of " + dir.getFileName() + " has no linux section");
+        }
+        JsonNode was = linux.get("seccomp");
+        JsonNode now = null;
+        if (!HostAccessOptions.UNCONFINED.equals(spec.path("annotations").path(HostAccessOptions.SECCOMP_ANNOTATION).asText())) {
+            List<String> caps = new ArrayList<>();
+            spec.path("process").path("capabilities").path("bounding").forEach(c -> caps.add(c.asText()));
+            now = seccomp.forContainer(caps);
+        }
+        if (java.util.Objects.equals(was, now)) {
+            return spec;
+        }
+        if (now == null) {
+            linux.remove("seccomp");
+        } else {
+            linux.set("seccomp", now);
+        }
+        Path written = dir.resolve("config.json.new");
+        json.writeValue(written.toFile(), spec);
+        Files.move(written, dir.resolve("config.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return spec;
     }
 
     /** Files a remapped container's root must reach or own; the range kept for its starts. */

@@ -29,6 +29,11 @@ final class RealRunc implements AutoCloseable {
     private final List<String> made = new ArrayList<>();
 
     RealRunc() throws IOException {
+        this(DefaultSeccomp.DEBIAN_PROFILE);
+    }
+
+    /** With this seccomp profile for every container not unconfined. */
+    RealRunc(Path seccompProfile) throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "tally-runc");
         Files.setAttribute(root, "unix:mode", 0711);
         dataRoot = root.resolve("data");
@@ -38,7 +43,7 @@ final class RealRunc implements AutoCloseable {
         try (InputStream in = Files.newInputStream(tar)) {
             imageId = images.importRootfs(in).id();
         }
-        runtime = new RuncRuntime(dataRoot, root.resolve("run"), images, tool("runc"), tool("conmon"));
+        runtime = new RuncRuntime(dataRoot, root.resolve("run"), images, tool("runc"), tool("conmon"), seccompProfile);
     }
 
     private static String tool(String name) {
