@@ -9,7 +9,8 @@
 #                                           DOCKER_CERT_PATH=DIR/CN DOCKER_TLS_VERIFY=1, or
 #                                           tally --tlsverify --tlscacert … --tlscert … --tlskey …
 #
-# A client certificate's CN is the user tallyd records (and maps to the host user of that name).
+# tallyd's policy maps a client certificate's CN to a user ("tlsUsers": {"CN": "user"}); a CN it
+# does not map is refused.
 # Usage: make-certs.sh DIR [CN...]   (CNs default to the user running the script)
 # Environment: TALLY_CERT_KEY=ec (P-256, the default) or rsa (2048 bits); TALLY_CERT_SAN: extra
 # subjectAltName entries for the server, e.g. "IP:10.0.0.5,DNS:build.example.org";

@@ -42,10 +42,25 @@ final class Call {
     private Call() {
     }
 
-    /** The caller; or a DENIED answer sent and null returned. */
+    /**
+     * The caller; or a DENIED answer sent and null returned. A verified client certificate that is
+     * nobody here (see {@link TlsCallerIdentity}) is recorded as an {@code AccessDenied} first.
+     */
     static Actor caller(RoutingContext ctx) {
+        TlsClients tls = ctx.get(TlsClients.KEY);
+        TlsClients clients = tls == null ? TlsClients.NOBODY : tls;
         try {
-            return CallerIdentity.of(ctx.request()).withUserAgent(ctx.request().getHeader("User-Agent"));
+            return CallerIdentity.of(ctx.request(), clients.users()).withUserAgent(ctx.request().getHeader("User-Agent"));
+        } catch (TlsCallerIdentity.Refused e) {
+            if (clients.access() == null) {
+                ErrorMapper.send(ctx.response(), e);
+                return null;
+            }
+            String request = ctx.request().method() + " " + ctx.request().path();
+            ctx.vertx().executeBlocking(() -> clients.access().deny(e.claimed().withUserAgent(
+                            ctx.request().getHeader("User-Agent")), "tls.identify", "", e.getMessage() + " (" + request + ")", e))
+                    .onComplete(recorded -> ErrorMapper.send(ctx.response(), recorded.succeeded() ? e : recorded.cause()));
+            return null;
         } catch (DomainException e) {
             ErrorMapper.send(ctx.response(), e);
             return null;

@@ -31,7 +31,8 @@ final class CallerIdentity {
     private CallerIdentity() {
     }
 
-    static Actor of(HttpServerRequest request) {
+    /** @param tlsUsers the policy's map from client certificate CN to user, for TCP with mutual TLS */
+    static Actor of(HttpServerRequest request, java.util.Map<String, String> tlsUsers) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
         if (channel instanceof EpollDomainSocketChannel unix) {
             try {
@@ -42,7 +43,7 @@ final class CallerIdentity {
                 throw new DomainException(DomainException.Kind.DENIED, "cannot read the caller's credentials");
             }
         }
-        return TlsCallerIdentity.of(request.connection());
+        return TlsCallerIdentity.of(request.connection(), tlsUsers);
     }
 
     /** The actor for a peer whose kernel credentials are these, with its groups and login uid. */

@@ -67,6 +67,7 @@ public final class DockerApi {
     private final DaemonFacts facts;
     private final List<Routes> extraRoutes = new java.util.ArrayList<>();
     private Admission admission = Admission.UNLIMITED;
+    private TlsClients tlsClients = TlsClients.NOBODY;
 
     /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
     public interface Routes {
@@ -85,6 +86,16 @@ public final class DockerApi {
      */
     public DockerApi limit(RequestLimits limits, java.util.function.Predicate<Actor> admin) {
         this.admission = new Admission(limits, admin);
+        return this;
+    }
+
+    /**
+     * Who client certificates are over TCP with mutual TLS ({@code users}: CN to user name, the
+     * policy's {@code tlsUsers}); a verified certificate that is nobody is refused (403) and recorded
+     * through {@code access}. Call before listening; without it no certificate is anyone.
+     */
+    public DockerApi identifyTlsClients(java.util.Map<String, String> users, dev.tally.domain.access.AccessControl access) {
+        this.tlsClients = new TlsClients(users, access);
         return this;
     }
 
@@ -148,6 +159,7 @@ public final class DockerApi {
 
     private void headersAndVersion(RoutingContext ctx) {
         ctx.put(Admission.KEY, admission);
+        ctx.put(TlsClients.KEY, tlsClients);
         ctx.response().putHeader("Api-Version", API_VERSION).putHeader("Ostype", "linux")
                 .putHeader("Server", "tally/" + facts.version() + " (linux)");
         Matcher m = VERSIONED.matcher(ctx.request().path());

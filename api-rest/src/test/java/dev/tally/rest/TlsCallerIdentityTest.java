@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ class TlsCallerIdentityTest {
         return Files.writeString(dir.resolve("passwd"), """
                 root:x:0:0:root:/root:/bin/bash
                 alice:x:1001:1001::/home/alice:/bin/sh
+                toor:x:0:0:root alias:/root:/bin/sh
                 """);
     }
 
@@ -38,17 +40,49 @@ class TlsCallerIdentityTest {
                 """);
     }
 
+    private static final Map<String, String> TLS_USERS = Map.of("alice", "alice", "carol", "carol",
+            "ops-root", "root", "toor-cn", "toor", "ci.example.org", "alice");
+
     @Test
-    void aCnThatIsAHostUserGetsItsUidGidAndGroups() throws Exception {
-        Actor alice = TlsCallerIdentity.actor("alice", "tcp:10.0.0.7:51234", passwd(), group());
+    void aCnMappedToAHostUserGetsItsUidGidAndGroups() throws Exception {
+        Actor alice = TlsCallerIdentity.actor("alice", "tcp:10.0.0.7:51234", TLS_USERS, passwd(), group());
         assertEquals(new Actor(1001, 1001, "alice", 0, "tcp:10.0.0.7:51234 cn=alice", List.of("alice", "tally"), null, ""),
                 alice);
+        Actor ci = TlsCallerIdentity.actor("ci.example.org", "tcp:10.0.0.8:1", TLS_USERS, passwd(), group());
+        assertEquals(new Actor(1001, 1001, "alice", 0, "tcp:10.0.0.8:1 cn=ci.example.org", List.of("alice", "tally"),
+                null, ""), ci, "the policy's user, whatever the CN; the source keeps the CN");
     }
 
     @Test
-    void aCnThatIsNoHostUserHasNoUidAndNoGroups() throws Exception {
-        Actor carol = TlsCallerIdentity.actor("carol", "tcp:[::1]:4000", passwd(), group());
+    void aCnMappedToANameWithoutAnAccountIsARemoteOnlyUser() throws Exception {
+        Actor carol = TlsCallerIdentity.actor("carol", "tcp:[::1]:4000", TLS_USERS, passwd(), group());
         assertEquals(new Actor(-1, -1, "carol", 0, "tcp:[::1]:4000 cn=carol", List.of(), null, ""), carol);
+    }
+
+    @Test
+    void rootIsOnlyTheCnThePolicyMapsToRootByName() throws Exception {
+        Actor root = TlsCallerIdentity.actor("ops-root", "tcp:10.0.0.7:1", TLS_USERS, passwd(), group());
+        assertEquals(0, root.uid());
+        assertEquals("root", root.user());
+        TlsCallerIdentity.Refused cnRoot = assertThrows(TlsCallerIdentity.Refused.class,
+                () -> TlsCallerIdentity.actor("root", "tcp:10.0.0.7:1", TLS_USERS, passwd(), group()));
+        assertEquals(DomainException.Kind.DENIED, cnRoot.kind());
+        assertTrue(cnRoot.getMessage().startsWith("authorization denied: the client certificate's CN root is no user"
+                + " of this daemon"), cnRoot.getMessage());
+        assertEquals(new Actor(-1, -1, "cn=root", 0, "tcp:10.0.0.7:1 cn=root", List.of(), null, ""), cnRoot.claimed(),
+                "recorded as what it claimed, never as root");
+        TlsCallerIdentity.Refused alias = assertThrows(TlsCallerIdentity.Refused.class,
+                () -> TlsCallerIdentity.actor("toor-cn", "tcp:10.0.0.7:1", TLS_USERS, passwd(), group()));
+        assertTrue(alias.getMessage().contains("maps to toor, an account with uid 0"), alias.getMessage());
+    }
+
+    @Test
+    void withoutAPolicyNoCertificateIsAnyone() throws Exception {
+        for (String cn : List.of("alice", "root")) {
+            TlsCallerIdentity.Refused e = assertThrows(TlsCallerIdentity.Refused.class,
+                    () -> TlsCallerIdentity.actor(cn, "tcp:10.0.0.7:1", Map.of(), passwd(), group()));
+            assertTrue(e.getMessage().contains("tlsUsers does not map it"), e.getMessage());
+        }
     }
 
     @Test

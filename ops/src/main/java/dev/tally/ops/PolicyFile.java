@@ -11,18 +11,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The access policy from its JSON file ({@code /etc/tally/policy.json} by default):
- * {@code {"admins": [users], "adminGroups": [groups], "allowedBindPaths": [absolute dirs]}}, every
- * key optional. No file means the defaults; a file that says anything else (unknown keys, wrong
- * types, relative paths) stops the daemon, since a policy half understood is not a policy.
+ * {@code {"admins": [users], "adminGroups": [groups], "allowedBindPaths": [absolute dirs],
+ * "tlsUsers": {"certificate CN": "user"}}}, every key optional. No file means the defaults; a file
+ * that says anything else (unknown keys, wrong types, relative paths, a CN or user name that cannot
+ * be one) stops the daemon, since a policy half understood is not a policy.
  */
 final class PolicyFile {
 
-    private static final Set<String> KEYS = Set.of("admins", "adminGroups", "allowedBindPaths");
+    private static final Set<String> KEYS = Set.of("admins", "adminGroups", "allowedBindPaths", "tlsUsers");
+    /** What a certificate's CN may be (as TlsCallerIdentity reads it) and a user name it maps to. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
 
     private PolicyFile() {
     }
@@ -51,7 +56,7 @@ final class PolicyFile {
             String key = names.next();
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("policy " + file + ": unknown key \"" + key
-                        + "\" (known: admins, adminGroups, allowedBindPaths)");
+                        + "\" (known: admins, adminGroups, allowedBindPaths, tlsUsers)");
             }
         }
         List<String> binds = strings(file, root, "allowedBindPaths");
@@ -62,7 +67,32 @@ final class PolicyFile {
             }
         }
         return new AccessPolicy(new HashSet<>(strings(file, root, "admins")),
-                new HashSet<>(strings(file, root, "adminGroups")), binds);
+                new HashSet<>(strings(file, root, "adminGroups")), binds, tlsUsers(file, root));
+    }
+
+    private static Map<String, String> tlsUsers(Path file, JsonNode root) {
+        JsonNode node = root.get("tlsUsers");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("policy " + file + ": tlsUsers must be an object from certificate CN"
+                    + " to user name, e.g. {\"alice\": \"alice\"}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!NAME.matcher(f.getKey()).matches() || f.getKey().equals(".") || f.getKey().equals("..")) {
+                throw new IllegalArgumentException("policy " + file + ": tlsUsers: \"" + f.getKey()
+                        + "\" is not a usable certificate CN (letters, digits, . _ @ + -)");
+            }
+            if (!f.getValue().isTextual() || !NAME.matcher(f.getValue().asText()).matches()) {
+                throw new IllegalArgumentException("policy " + file + ": tlsUsers: the user of \"" + f.getKey()
+                        + "\" must be a user name (letters, digits, . _ @ + -)");
+            }
+            out.put(f.getKey(), f.getValue().asText());
+        }
+        return out;
     }
 
     private static List<String> strings(Path file, JsonNode root, String key) {

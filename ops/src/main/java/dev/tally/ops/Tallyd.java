@@ -175,6 +175,7 @@ public final class Tallyd {
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot),
                         CgroupHierarchy.host().version(), CgroupHierarchy.DRIVER));
         api.limit(RequestLimits.DEFAULTS, policy::isAdmin);
+        api.identifyTlsClients(policy.tlsUsers(), access);
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
@@ -190,7 +191,7 @@ public final class Tallyd {
             secureSocket(socket);
             System.out.println("tallyd " + VERSION + ": listening on " + host + " (data root " + dataRoot + ")");
         }
-        TcpListeners.start(options, tls, api);
+        TcpListeners.start(options, tls, policy.tlsUsers(), api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
     }
 

@@ -34,7 +34,9 @@ final class TcpListeners {
         return tls;
     }
 
-    static void start(DaemonOptions options, ServerTls tls, DockerApi api) throws InterruptedException {
+    /** @param tlsUsers the policy's client certificate CNs and their users, to warn when there are none */
+    static void start(DaemonOptions options, ServerTls tls, java.util.Map<String, String> tlsUsers, DockerApi api)
+            throws InterruptedException {
         for (TcpAddress address : options.tcpHosts()) {
             if (tls != null) {
                 AtomicReference<String> where = new AtomicReference<>(address.toString());
@@ -43,7 +45,11 @@ final class TcpListeners {
                 where.set(address.withPort(server.actualPort()));
                 System.out.println("tallyd " + Tallyd.VERSION + ": listening on " + address.withPort(server.actualPort())
                         + " (mutual TLS: clients need a certificate from " + tls.cas().get(0).getSubjectX500Principal()
-                        .getName() + "; the certificate's CN is the user)");
+                        .getName() + "; the policy's tlsUsers maps its CN to the user)");
+                if (tlsUsers.isEmpty()) {
+                    System.err.println("tallyd: WARNING: the policy (" + options.policy() + ") maps no client certificate"
+                            + " to a user (tlsUsers): every request over TLS but _ping and version is refused");
+                }
             } else {
                 System.err.println("tallyd: WARNING: --insecure-tcp: plain TCP on " + address + " identifies nobody; "
                         + "it answers only _ping and version, every other request is refused (403). Serve remote "

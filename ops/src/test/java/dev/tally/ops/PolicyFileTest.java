@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +27,26 @@ class PolicyFileTest {
     @Test
     void everyKeyIsRead() throws IOException {
         Path f = Files.writeString(dir.resolve("p.json"),
-                "{\"admins\":[\"carol\"],\"adminGroups\":[\"ops\"],\"allowedBindPaths\":[\"/srv/shared\"]}");
+                "{\"admins\":[\"carol\"],\"adminGroups\":[\"ops\"],\"allowedBindPaths\":[\"/srv/shared\"],"
+                        + "\"tlsUsers\":{\"alice\":\"alice\",\"ci.example.org\":\"ci\",\"ops-root\":\"root\"}}");
         AccessPolicy p = PolicyFile.load(f);
         assertEquals(Set.of("carol"), p.adminUsers());
         assertEquals(Set.of("ops"), p.adminGroups());
         assertEquals(List.of("/srv/shared"), p.allowedBindPaths());
+        assertEquals(Map.of("alice", "alice", "ci.example.org", "ci", "ops-root", "root"), p.tlsUsers());
+    }
+
+    @Test
+    void withoutTlsUsersNoCertificateIsAnyone() {
+        assertEquals(Map.of(), PolicyFile.load(dir.resolve("none.json")).tlsUsers());
     }
 
     @Test
     void malformedPoliciesAreRefusedInOneLine() throws IOException {
         for (String bad : List.of("{\"admins\": [\"carol\"", "[]", "{\"admin\":[\"carol\"]}", "{\"admins\":\"carol\"}",
-                "{\"allowedBindPaths\":[\"srv\"]}", "{\"admins\":[1]}")) {
+                "{\"allowedBindPaths\":[\"srv\"]}", "{\"admins\":[1]}", "{\"tlsUsers\":[\"alice\"]}",
+                "{\"tlsUsers\":{\"alice smith\":\"alice\"}}", "{\"tlsUsers\":{\"alice\":\"al:ice\"}}",
+                "{\"tlsUsers\":{\"alice\":1}}", "{\"tlsUsers\":{\"..\":\"alice\"}}")) {
             Path f = Files.writeString(dir.resolve("bad.json"), bad);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyFile.load(f), bad);
             assertTrue(e.getMessage().startsWith("policy " + f + ": "), e.getMessage());

@@ -20,13 +20,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TCP with mutual TLS, end to end: a real tallyd on 127.0.0.1 with certificates made by
- * ops/make-certs.sh, the real docker CLI and tally CLI with good certificates, certificates from
- * another CA, and none; plain HTTP to the TLS port; and the flags tallyd must refuse.
+ * ops/make-certs.sh and a policy that maps their CNs to users (tlsUsers), the real docker CLI and
+ * tally CLI with good certificates, certificates the policy does not map or with two CNs (issue 10,
+ * finding 8: refused and recorded), certificates from another CA, and none; plain HTTP to the TLS
+ * port; and the flags tallyd must refuse.
  */
 class TlsIT {
 
-    /** A CN no host has as a user: the caller stays uid -1. */
+    /** A CN no host has as a user, mapped to itself by the policy: a remote-only user, uid -1. */
     private static final String STRANGER = "mtls-it-carol";
+    /** A CN from the daemon's CA that the policy does not map. */
+    private static final String UNMAPPED = "mtls-it-unmapped";
 
     @BusyboxDaemon(beforeStart = MutualTls.class)
     private static Daemon daemon;
@@ -46,10 +50,12 @@ class TlsIT {
             otherCa = work.resolve("other-ca");
             subordinateIdsFor(STRANGER, 1_500_000_000L);
             subordinateIdsFor("rsa-user", 1_500_065_536L);
-            makeCerts(certs, Map.of(), STRANGER, "root");
+            makeCerts(certs, Map.of(), STRANGER, "root", UNMAPPED, "mtls-ops");
             makeCerts(certs, Map.of("TALLY_CERT_KEY", "rsa"), "rsa-user");
             makeCerts(otherCa, Map.of(), STRANGER);
-            unstarted.withArgs("-H", "tcp://127.0.0.1:0", "--tlsverify",
+            Path policy = Files.writeString(work.resolve("policy.json"), "{\"tlsUsers\": {\"" + STRANGER + "\": \""
+                    + STRANGER + "\", \"rsa-user\": \"rsa-user\", \"mtls-ops\": \"root\"}}");
+            unstarted.withArgs("--policy", policy.toString(), "-H", "tcp://127.0.0.1:0", "--tlsverify",
                     "--tlscacert", certs.resolve("ca.pem").toString(),
                     "--tlscert", certs.resolve("server-cert.pem").toString(),
                     "--tlskey", certs.resolve("server-key.pem").toString());
@@ -165,13 +171,67 @@ class TlsIT {
     }
 
     @Test
-    void aCnThatIsAHostUserActsWithThatUsersUid() {
-        Daemon.Result run = tallyTls(certs.resolve("root"), "run", "--rm", "--name", "tls-root-1", "busybox", "true");
+    void onlyTheCnThePolicyMapsToRootIsRoot() {
+        Daemon.Result run = tallyTls(certs.resolve("mtls-ops"), "run", "--rm", "--name", "tls-root-1", "busybox", "true");
         assertEquals(0, run.code(), run.err());
         String create = eventsOf("tls-root-1").stream().filter(l -> l.contains(" container create ")).findFirst()
                 .orElseThrow();
-        assertTrue(create.contains("cn=root") && create.contains("tally.uid=0") && create.contains("tally.user=root"),
+        assertTrue(create.contains("cn=mtls-ops") && create.contains("tally.uid=0") && create.contains("tally.user=root"),
                 create);
+
+        Daemon.Result cnRoot = Daemon.dockerWith(dockerEnv(certs.resolve("root")), null, "run", "--rm", "--name",
+                "tls-root-2", "busybox", "true");
+        assertEquals(125, cnRoot.code(), cnRoot.out());
+        assertTrue(cnRoot.err().contains("authorization denied: the client certificate's CN root is no user of this "
+                + "daemon"), cnRoot.err());
+        assertTrue(refusedIdentities().stream().anyMatch(l -> l.contains("cn=root") && l.contains("POST")), "recorded");
+        assertEquals("", daemon.docker("ps", "-aq", "--filter", "name=tls-root-2").out(), "nothing was created");
+    }
+
+    @Test
+    void aCertificateThePolicyDoesNotMapIsRefusedOnTheRecord() {
+        Daemon.Result docker = Daemon.dockerWith(dockerEnv(certs.resolve(UNMAPPED)), null, "ps");
+        assertEquals(1, docker.code(), docker.out());
+        assertTrue(docker.err().contains("the client certificate's CN " + UNMAPPED + " is no user of this daemon: the "
+                + "policy's tlsUsers does not map it"), docker.err());
+        Daemon.Result tally = tallyTls(certs.resolve(UNMAPPED), "ps");
+        assertEquals(1, tally.code(), tally.err());
+        assertOneLineWithoutTrace(tally.err());
+        List<String> refused = refusedIdentities();
+        assertTrue(refused.stream().filter(l -> l.contains("cn=" + UNMAPPED) && l.contains("GET /")).count() >= 2,
+                "both requests are on the record: " + refused);
+    }
+
+    @Test
+    void aSubjectWithTwoCnsIsRefusedOnTheRecord() throws Exception {
+        Path two = Files.createDirectories(certs.getParent().resolve("two-cns"));
+        Files.copy(certs.resolve("ca.pem"), two.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String ext = two.resolve("ext.cnf").toString();
+        Files.writeString(two.resolve("ext.cnf"), "extendedKeyUsage = clientAuth\n");
+        for (List<String> step : List.of(
+                List.of("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-out", two.resolve("key.pem").toString()),
+                List.of("openssl", "req", "-new", "-key", two.resolve("key.pem").toString(), "-subj",
+                        "/CN=" + STRANGER + "/CN=root", "-out", two.resolve("req.csr").toString()),
+                List.of("openssl", "x509", "-req", "-in", two.resolve("req.csr").toString(), "-CA",
+                        certs.resolve("ca.pem").toString(), "-CAkey", certs.resolve("ca-key.pem").toString(),
+                        "-set_serial", "4242", "-days", "1", "-sha256", "-extfile", ext,
+                        "-out", two.resolve("cert.pem").toString()))) {
+            Daemon.Result made = Daemon.exec(step, Map.of());
+            assertEquals(0, made.code(), step + ": " + made.err());
+        }
+        Daemon.Result docker = Daemon.dockerWith(dockerEnv(two), null, "ps");
+        assertEquals(1, docker.code(), docker.out());
+        assertTrue(docker.err().contains("the client certificate's subject must have exactly one CN"), docker.err());
+        assertTrue(refusedIdentities().stream().anyMatch(l -> l.contains("subject=CN=root,CN=" + STRANGER)
+                || l.contains("subject=CN=" + STRANGER + ",CN=root")), "recorded: " + refusedIdentities());
+    }
+
+    /** The refused client certificates in the audit log, as JSON lines. */
+    private static List<String> refusedIdentities() {
+        Daemon.Result log = daemon.tally("audit", "log", "--denied", "--format", "json");
+        assertEquals(0, log.code(), log.err());
+        return log.out().lines().filter(l -> l.contains("tls.identify")).collect(Collectors.toList());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tally.domain.access;
 import dev.tally.domain.Actor;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,8 +15,12 @@ import java.util.Set;
  * @param adminGroups      groups whose members are admins ({@code tally-admin} by default)
  * @param allowedBindPaths host directories (absolute) that users may bind into their containers,
  *                         each with everything below it
+ * @param tlsUsers         who a client certificate is over TCP with mutual TLS: its subject's CN to a
+ *                         user name (a host account, or a name with no account: a remote-only user).
+ *                         A CN not listed is nobody; only a CN listed as {@code root} is root.
  */
-public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths) {
+public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths,
+                           Map<String, String> tlsUsers) {
 
     public static final String ADMIN_GROUP = "tally-admin";
 
@@ -23,9 +28,15 @@ public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List
         adminUsers = adminUsers == null ? Set.of() : Set.copyOf(adminUsers);
         adminGroups = adminGroups == null || adminGroups.isEmpty() ? Set.of(ADMIN_GROUP) : Set.copyOf(adminGroups);
         allowedBindPaths = allowedBindPaths == null ? List.of() : List.copyOf(allowedBindPaths);
+        tlsUsers = tlsUsers == null ? Map.of() : Map.copyOf(tlsUsers);
     }
 
-    /** Root and the admin group only; no bind paths for users. */
+    /** A policy that maps no client certificate to anyone. */
+    public AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths) {
+        this(adminUsers, adminGroups, allowedBindPaths, Map.of());
+    }
+
+    /** Root and the admin group only; no bind paths for users; no client certificate is anyone. */
     public static AccessPolicy defaults() {
         return new AccessPolicy(Set.of(), Set.of(ADMIN_GROUP), List.of());
     }
