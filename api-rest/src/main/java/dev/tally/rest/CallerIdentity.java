@@ -11,17 +11,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who is on the other end of a request, from the kernel (SO_PEERCRED on the Unix socket), never
  * from anything the client sent. Reaching the channel needs Vert.x internals: they stay here.
  *
- * <p>The uid is the kernel's and is trusted. Groups come from the peer's own process
- * ({@code /proc/PID/status}, only while that process still has the peer's uid, so a recycled pid
- * cannot lend its groups), else from /etc/group. The login uid ({@code /proc/PID/loginuid}) tells
- * who logged in, even under sudo; it only informs.
+ * <p>The uid is the kernel's and is trusted. Groups (and so admin rights: {@code tally-admin}) are
+ * decided at every request: a group counts when the account has it now (its primary group in
+ * /etc/passwd, or a listing in /etc/group, re-read whenever either file changes) and the peer's
+ * process has it too ({@code /proc/PID/status} and the peer's gid, only while that process still
+ * has the peer's uid, so a recycled pid cannot lend its groups; a process that is gone leaves the
+ * account's). So removing a user from a group takes effect on their next request, even from a shell
+ * that logged in before, and a process that dropped a group stays without it. A uid without an
+ * account has its peer gid only. The login uid ({@code /proc/PID/loginuid}) tells who logged in,
+ * even under sudo; it only informs.
  */
 final class CallerIdentity {
 
@@ -51,9 +58,22 @@ final class CallerIdentity {
         Optional<HostAccounts.User> user = accounts.user(uid);
         String name = user.map(HostAccounts.User::name).orElse(Integer.toString(uid));
         Path status = proc.resolve(Integer.toString(pid)).resolve("status");
-        List<Integer> supplementary = processGroups(status, uid)
-                .orElseGet(() -> user.map(u -> accounts.supplementaryGids(u.name())).orElse(List.of()));
-        int primary = gid >= 0 ? gid : user.map(HostAccounts.User::gid).orElse(-1);
+        int primary;
+        List<Integer> supplementary = new ArrayList<>();
+        if (user.isPresent()) {
+            Set<Integer> account = new LinkedHashSet<>(accounts.supplementaryGids(user.get().name()));
+            account.add(user.get().gid());
+            Optional<List<Integer>> running = processGroups(status, uid);
+            Set<Integer> held = new LinkedHashSet<>(running.orElse(List.copyOf(account)));
+            if (running.isPresent() && gid >= 0) {
+                held.add(gid);
+            }
+            held.retainAll(account);
+            primary = gid >= 0 && held.contains(gid) ? gid : user.get().gid();
+            held.stream().filter(g -> g != primary).forEach(supplementary::add);
+        } else {
+            primary = gid;
+        }
         List<String> groups = primary < 0 ? List.of() : accounts.groupNames(primary, supplementary);
         Integer loginUid = loginUid(proc.resolve(Integer.toString(pid)).resolve("loginuid"));
         return new Actor(uid, primary, name, pid, "unix:pid=" + pid, groups, loginUid, "");

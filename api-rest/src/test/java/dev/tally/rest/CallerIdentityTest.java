@@ -38,13 +38,28 @@ class CallerIdentityTest {
     }
 
     @Test
-    void groupsComeFromThePeersProcessPrimaryFirstAndTheLoginUidIsRecorded() throws IOException {
+    void groupsAreThoseTheAccountHasAndTheProcessHoldsPrimaryFirstAndTheLoginUidIsRecorded() throws IOException {
+        Files.writeString(dir.resolve("group"), "alice:x:1001:\ntally:x:995:alice,bob\ntally-admin:x:996:carol,alice\n");
         process(77, 1001, "995 996 ", "1000");
         Actor a = CallerIdentity.peer(1001, 1001, 77, proc, accounts);
         assertEquals("alice", a.user());
         assertEquals(List.of("alice", "tally", "tally-admin"), a.groups());
         assertEquals(1000, a.loginUid());
         assertEquals("unix:pid=77", a.source());
+    }
+
+    /** Issue 10, finding 8: a shell that logged in while alice was an admin is no admin's once she is not. */
+    @Test
+    void aGroupTheAccountNoLongerHasCountsForNothingThoughTheProcessStillHoldsIt() throws IOException {
+        process(82, 1001, "995 996", "1000"); // /etc/group lists tally-admin for carol only
+        assertEquals(List.of("alice", "tally"), CallerIdentity.peer(1001, 1001, 82, proc, accounts).groups());
+    }
+
+    @Test
+    void aGroupTheProcessDroppedStaysDropped() throws IOException {
+        Files.writeString(dir.resolve("group"), "alice:x:1001:\ntally:x:995:alice,bob\ntally-admin:x:996:alice\n");
+        process(83, 1001, "995", "1000");
+        assertEquals(List.of("alice", "tally"), CallerIdentity.peer(1001, 1001, 83, proc, accounts).groups());
     }
 
     @Test
