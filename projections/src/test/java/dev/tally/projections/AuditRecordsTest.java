@@ -84,6 +84,19 @@ class AuditRecordsTest {
         assertEquals("web", byId.containerName());
     }
 
+    /** A name asked for at create that spells a known container's id is that name, not that container. */
+    @Test
+    void aRefusedCreateIsRecordedUnderTheNameAskedForNeverAsTheContainerItSpells() {
+        AuditRow r = AuditRecords.of(10, "e-10", AT, new AccessDenied(ALICE, "container.create", "container/c0ffee",
+                "the name reads as a container id", AT, 400), AuditRecordsTest::known);
+        assertEquals("c0ffee", r.containerName());
+        assertEquals("c0ffee", r.objectName());
+        assertEquals("", r.containerId(), "not the known container c0ffee (web)");
+        assertEquals("", r.objectId());
+        assertTrue(r.doc().contains("\"objectRef\":{\"resource\":\"containers\",\"name\":\"c0ffee\",\"id\":\"\""),
+                r.doc());
+    }
+
     @Test
     void aRefusalAnsweredAsMissingIsRecordedWithThe404TheCallerGot() {
         AuditRow r = AuditRecords.of(11, "e-11", AT, new AccessDenied(ALICE, "container.stop", "container/web",

@@ -35,8 +35,10 @@ public record AccessDenied(Actor actor, String action, String object, String rea
 
     /**
      * The refused action's resource ({@code container.stop}: container) with the object named as the
-     * caller named it ({@code container/web}: web); a container's name is resolved by the reader, an
-     * image's normalized.
+     * caller named it ({@code container/web}: web); a container's reference is resolved by the
+     * reader, an image's normalized. The name a refused {@code container.create} asked for is a new
+     * name, never a reference: it is kept as asked and not resolved, so a name that spells another
+     * container's id is not recorded as that container.
      */
     @Override
     public Subject subject() {
@@ -44,6 +46,9 @@ public record AccessDenied(Actor actor, String action, String object, String rea
         String resource = dot > 0 ? action.substring(0, dot) : action;
         int slash = object.indexOf('/');
         String named = slash >= 0 ? object.substring(slash + 1) : object;
+        if (object.startsWith("container/") && action.equals("container.create")) {
+            return new Subject(resource, "", named, "", "", Subject.Container.NAMED);
+        }
         if (object.startsWith("container/")) {
             return new Subject(resource, "", named, "", "", Subject.Container.REFERENCED);
         }
