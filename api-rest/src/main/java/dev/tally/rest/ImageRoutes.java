@@ -66,6 +66,24 @@ final class ImageRoutes {
         }
         String reference = tag.isEmpty() ? repo : repo + ":" + tag;
         ctx.request().pause();
+        // Decided (and a refusal recorded) before a byte of the upload is read; the body then stays
+        // unread, so the connection is closed after the answer rather than reused.
+        ctx.vertx().executeBlocking(() -> {
+            useCases.images().checkImport(reference, actor);
+            return true;
+        }).onComplete(checked -> {
+            if (checked.failed()) {
+                ctx.response().putHeader("Connection", "close");
+                ctx.response().endHandler(x -> ctx.request().connection().close());
+                ErrorMapper.send(ctx.response(), checked.cause());
+                return;
+            }
+            upload(ctx, actor, reference);
+        });
+    }
+
+    /** The upload streamed to a file under the data root, then imported. */
+    private void upload(RoutingContext ctx, Actor actor, String reference) {
         Path upload;
         RequestLimits limits = Call.admission(ctx).limits();
         try {

@@ -30,8 +30,30 @@ public class ImageService {
         this.images = images;
     }
 
+    /**
+     * Whether this caller may import under this reference, decided before any of the upload is read:
+     * INVALID for a reference that is none, and the refusals {@link #importRootfs} makes (recorded).
+     * {@link #importRootfs} decides again: the answer may change while the upload runs.
+     */
+    public void checkImport(String reference, Actor actor) {
+        mayImport(reference, actor);
+    }
+
     /** Imports a root filesystem tar under a reference; returns the image id. */
     public String importRootfs(InputStream tar, String reference, Actor actor) {
+        String ref = mayImport(reference, actor);
+        ImageStore.StoredImage stored = store.importRootfs(tar);
+        boolean known = images.find(stored.id()).isPresent();
+        if (known) {
+            commands.sendAndWait(new TagImage(stored.id(), ref, actor));
+        } else {
+            commands.sendAndWait(new ImportImage(stored.id(), ref, stored.layers(), stored.size(), actor));
+        }
+        return stored.id();
+    }
+
+    /** The normalized reference, once this caller may import under it; INVALID or DENIED (recorded) otherwise. */
+    private String mayImport(String reference, Actor actor) {
         String ref = ImageReference.normalize(reference);
         String repository = ref.substring(0, ref.lastIndexOf(':'));
         if (References.looksLikeId(repository)) {
@@ -45,13 +67,6 @@ public class ImageService {
             throw access.deny(actor, "image.import", "image/" + ref, "the reference exists and may be used by others",
                     new DomainException(DomainException.Kind.DENIED, message));
         }
-        ImageStore.StoredImage stored = store.importRootfs(tar);
-        boolean known = images.find(stored.id()).isPresent();
-        if (known) {
-            commands.sendAndWait(new TagImage(stored.id(), ref, actor));
-        } else {
-            commands.sendAndWait(new ImportImage(stored.id(), ref, stored.layers(), stored.size(), actor));
-        }
-        return stored.id();
+        return ref;
     }
 }
