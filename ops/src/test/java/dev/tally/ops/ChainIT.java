@@ -162,10 +162,61 @@ class ChainIT {
     }
 
     @Test
+    void anIntrudersRewriteWithACheckpointSignedByTheirOwnKeyIsRefusedUnlessTheirKeyIsTrusted() throws Exception {
+        long row = head / 2;
+        Files.copy(pristine, store, StandardCopyOption.REPLACE_EXISTING);
+        try (Connection c = open()) {
+            update(c, "UPDATE DomainEventEntry SET metaData = ? WHERE globalIndex = " + row,
+                    "{\"traceId\":\"forged\"}".getBytes(StandardCharsets.UTF_8));
+            rechain(c);
+        }
+        Path intruder = daemon.root.resolve("intruder-keys");
+        daemon.start();
+        try {
+            assertEquals(0, daemon.tally("audit", "keygen", "--out", intruder.toString()).code());
+            Daemon.Result taken = daemon.tally("audit", "checkpoint", "--sign-key",
+                    intruder.resolve("tally-audit.key").toString());
+            assertEquals(0, taken.code(), taken.err());
+            // the intruder's checkpoint replaces the admin's file: same name, their key inside
+            Path forged = daemon.root.resolve("forged-checkpoint.json");
+            Files.writeString(forged, taken.out());
+
+            Daemon.Result selfVouched = daemon.tally("audit", "verify", "--checkpoint", forged.toString());
+            assertEquals(2, selfVouched.code(), selfVouched.out() + selfVouched.err());
+            assertTrue(selfVouched.err().contains("proves nothing against the key the checkpoint carries"),
+                    selfVouched.err());
+            Daemon.Result againstTheAdminsKey = daemon.tally("audit", "verify", "--checkpoint", forged.toString(),
+                    "--public-key", publicKey.toString());
+            assertEquals(2, againstTheAdminsKey.code(), againstTheAdminsKey.out() + againstTheAdminsKey.err());
+            assertTrue(againstTheAdminsKey.err().contains("does not verify with " + publicKey), againstTheAdminsKey.err());
+            Daemon.Result againstThePin = daemon.tally("audit", "verify", "--checkpoint", forged.toString(),
+                    "--key-fingerprint", fingerprint(publicKey));
+            assertEquals(2, againstThePin.code(), againstThePin.out() + againstThePin.err());
+            assertTrue(againstThePin.err().contains("not by the pinned " + fingerprint(publicKey)), againstThePin.err());
+            // the chain the intruder recomputed is consistent: only the trust in the checkpoint catches it
+            Daemon.Result trustingTheIntruder = daemon.tally("audit", "verify", "--checkpoint", forged.toString(),
+                    "--public-key", intruder.resolve("tally-audit.pub").toString());
+            assertEquals(0, trustingTheIntruder.code(), trustingTheIntruder.out() + trustingTheIntruder.err());
+            assertBrokenAt(head, "the chain does not match the checkpoint here", daemon.tally("audit", "verify",
+                    "--checkpoint", checkpoint.toString(), "--key-fingerprint", fingerprint(publicKey)));
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    /** The fingerprint of a public key file as tally prints it: SHA256: and the digest of its DER, in hex. */
+    private static String fingerprint(Path pem) throws Exception {
+        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        byte[] der = java.util.Base64.getDecoder().decode(base64);
+        return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+    }
+
+    @Test
     void aDeletedLastRowIsCaughtWithTheCheckpoint() throws Exception {
         SqlWork cutTheEnd = c -> update(c, "DELETE FROM DomainEventEntry WHERE globalIndex = " + head);
         assertEquals(0, verifyAfter(cutTheEnd).code(), "a shorter log is consistent on its own");
-        Daemon.Result verdict = verifyAfter(cutTheEnd, "--checkpoint", checkpoint.toString());
+        Daemon.Result verdict = verifyAfter(cutTheEnd, "--checkpoint", checkpoint.toString(),
+                "--public-key", publicKey.toString());
         assertBrokenAt(head, "the log ends at sequence " + (head - 1), verdict);
     }
 
@@ -182,7 +233,8 @@ class ChainIT {
                     "http://localhost/v1.50/tally/v1/audit/verify"), Map.of());
             assertTrue(asNobody.out().endsWith("\n403"), asNobody.out() + asNobody.err());
             assertTrue(asNobody.out().contains("for tally admins only"), asNobody.out());
-            Daemon.Result verdict = daemon.tally("audit", "verify", "--checkpoint", checkpoint.toString());
+            Daemon.Result verdict = daemon.tally("audit", "verify", "--checkpoint", checkpoint.toString(),
+                    "--public-key", publicKey.toString());
             assertEquals(0, verdict.code(), verdict.out() + verdict.err());
             assertTrue(verdict.out().startsWith("chain intact: " + (head + 1) + " events"), verdict.out());
         } finally {
@@ -209,7 +261,8 @@ class ChainIT {
             }
             clients.shutdown();
             assertEquals(6, failed, "each rm of a volume that does not exist fails, nothing else does");
-            Daemon.Result verdict = daemon.tally("audit", "verify", "--checkpoint", checkpoint.toString());
+            Daemon.Result verdict = daemon.tally("audit", "verify", "--checkpoint", checkpoint.toString(),
+                    "--public-key", publicKey.toString());
             assertEquals(0, verdict.code(), verdict.out() + verdict.err());
             assertTrue(verdict.out().startsWith("chain intact: " + (head + 12) + " events, head " + (head + 12) + " "),
                     verdict.out());

@@ -11,18 +11,16 @@ import dev.tally.cli.http.DaemonUnreachableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
-import java.util.Base64;
 import java.util.Map;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code tally audit verify [--checkpoint FILE] [--public-key PEM]}: has the daemon walk the event log's
- * hash chain and prints a one-line verdict. Exit codes: 0 the chain is intact (and matches the
- * checkpoint), 1 the chain is broken (the line names the first bad sequence), 2 the checkpoint cannot be
- * trusted (unreadable, unsigned while a public key was given, or its signature does not verify),
- * 125 anything else (daemon unreachable or refusing, bad usage).
+ * {@code tally audit verify [--checkpoint FILE (--public-key PEM | --key-fingerprint SHA256:HEX | --trust-unsigned)]}:
+ * has the daemon walk the event log's hash chain and prints the verdict, then what it proves and what it
+ * does not. Exit codes: 0 the chain is intact (and matches the checkpoint), 1 the chain is broken (the
+ * line names the first bad sequence), 2 the checkpoint cannot be trusted (unreadable; signed, but no
+ * trusted key given or not by it; unsigned without --trust-unsigned), 125 anything else (daemon
+ * unreachable or refusing, bad usage).
  */
 final class AuditVerifyCmd extends VerbCommand {
 
@@ -34,7 +32,12 @@ final class AuditVerifyCmd extends VerbCommand {
             "A checkpoint printed earlier by tally audit checkpoint: also catch a rewritten log or a removed end",
             "--checkpoint");
     private final OptionSpec publicKey = option(String.class, "PEM",
-            "The Ed25519 public key the checkpoint must be signed with (X.509 PEM)", "--public-key");
+            "The Ed25519 public key you trust to have signed the checkpoint (X.509 PEM)", "--public-key");
+    private final OptionSpec keyFingerprint = option(String.class, "SHA256:HEX",
+            "The fingerprint of the key you trust to have signed the checkpoint (as tally audit keygen prints it)",
+            "--key-fingerprint");
+    private final OptionSpec trustUnsigned = flag(
+            "Compare the log with an unsigned checkpoint, vouching for the file yourself", "--trust-unsigned");
 
     AuditVerifyCmd() {
         super("verify", "Verify the event log's hash chain (admins only)");
@@ -44,15 +47,20 @@ final class AuditVerifyCmd extends VerbCommand {
     public Integer call() throws IOException {
         String file = ArgSpecs.value(checkpointFile);
         String keyFile = ArgSpecs.value(publicKey);
-        if (keyFile != null && file == null) {
-            throw new CliException("--public-key checks a checkpoint's signature: give --checkpoint FILE too", FAILURE);
+        String pinned = ArgSpecs.value(keyFingerprint);
+        boolean unsignedOk = ArgSpecs.isSet(trustUnsigned);
+        if ((keyFile != null || pinned != null || unsignedOk) && file == null) {
+            throw new CliException("--public-key, --key-fingerprint and --trust-unsigned say how to trust a "
+                    + "checkpoint: give --checkpoint FILE too", FAILURE);
         }
         QueryString query = new QueryString();
-        String signedBy = null;
+        CheckpointTrust.Voucher voucher = null;
+        long checkpointSequence = -1;
         if (file != null) {
             Map<String, Object> checkpoint = readCheckpoint(file);
-            signedBy = checkSignature(file, checkpoint, keyFile);
-            query.add("sequence", String.valueOf(((Number) checkpoint.get("sequence")).longValue()))
+            voucher = CheckpointTrust.decide(file, checkpoint, keyFile, pinned, unsignedOk);
+            checkpointSequence = ((Number) checkpoint.get("sequence")).longValue();
+            query.add("sequence", String.valueOf(checkpointSequence))
                     .add("hash", (String) checkpoint.get("hash"))
                     .add("time", (String) checkpoint.get("time"))
                     .add("count", String.valueOf(((Number) checkpoint.get("count")).longValue()));
@@ -63,16 +71,33 @@ final class AuditVerifyCmd extends VerbCommand {
         } catch (DaemonErrorException | DaemonUnreachableException e) {
             throw new CliException(e.getMessage(), FAILURE);
         }
-        if (Boolean.TRUE.equals(verdict.get("ok"))) {
-            Object head = verdict.get("head");
-            Map<?, ?> h = head instanceof Map<?, ?> m ? m : Map.of();
-            out().println("chain intact: " + verdict.get("checked") + " events, head " + h.get("sequence") + " "
-                    + h.get("hash") + (file == null ? "" : ", matches the checkpoint" + (signedBy == null ? ""
-                    : " signed by " + signedBy)));
-            return 0;
+        if (!Boolean.TRUE.equals(verdict.get("ok"))) {
+            printLine("chain broken at sequence " + verdict.get("firstBadSequence") + ": " + verdict.get("problem"));
+            return BROKEN;
         }
-        printLine("chain broken at sequence " + verdict.get("firstBadSequence") + ": " + verdict.get("problem"));
-        return BROKEN;
+        Object head = verdict.get("head");
+        Map<?, ?> h = head instanceof Map<?, ?> m ? m : Map.of();
+        String intact = "chain intact: " + verdict.get("checked") + " events, head " + h.get("sequence") + " "
+                + h.get("hash");
+        if (voucher == null) {
+            printLine(intact);
+            printLine("proven: each event is linked to the one before it, from the first to the head");
+            printLine("not proven: that no one rewrote the log from some event on with every hash recomputed, or cut "
+                    + "its end (compare with a signed checkpoint taken earlier: --checkpoint FILE --public-key PEM)");
+        } else if (voucher.signed()) {
+            printLine(intact + ", matches the checkpoint signed by " + voucher.signer());
+            printLine("proven: the log up to sequence " + checkpointSequence + " is the one checkpointed and signed by "
+                    + "the key you trust; each event after it is linked to it");
+            printLine("not proven: events after sequence " + checkpointSequence
+                    + " are linked but vouched for by no checkpoint");
+        } else {
+            printLine(intact + ", matches the unsigned checkpoint " + file);
+            printLine("proven: the log up to sequence " + checkpointSequence + " is the one this file records; each "
+                    + "event after it is linked to it");
+            printLine("not proven: who made the checkpoint (unsigned, taken on trust with --trust-unsigned); events "
+                    + "after sequence " + checkpointSequence);
+        }
+        return 0;
     }
 
     private static Map<String, Object> readCheckpoint(String file) {
@@ -82,28 +107,6 @@ final class AuditVerifyCmd extends VerbCommand {
             return checkpoint;
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("not a checkpoint: " + file + ": " + e.getMessage(), UNTRUSTED_CHECKPOINT);
-        }
-    }
-
-    /** The signer's fingerprint, or null for an unsigned checkpoint when no key was asked for. */
-    private static String checkSignature(String file, Map<String, Object> checkpoint, String keyFile) {
-        Object signature = checkpoint.get("signature");
-        if (signature == null) {
-            if (keyFile != null) {
-                throw new CliException("the checkpoint " + file + " is not signed", UNTRUSTED_CHECKPOINT);
-            }
-            return null;
-        }
-        try {
-            PublicKey key = keyFile != null ? CheckpointSignature.readPublicKey(Path.of(keyFile))
-                    : CheckpointSignature.publicKey(Base64.getDecoder().decode(String.valueOf(checkpoint.get("publicKey"))));
-            if (!CheckpointSignature.verifies(checkpoint, String.valueOf(signature), key)) {
-                throw new CliException("the signature of the checkpoint " + file + " does not verify"
-                        + (keyFile != null ? " with " + keyFile : ""), UNTRUSTED_CHECKPOINT);
-            }
-            return CheckpointSignature.fingerprint(key) + (keyFile != null ? " (" + keyFile + ")" : " (key in the checkpoint)");
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new CliException("cannot check the checkpoint's signature: " + e.getMessage(), UNTRUSTED_CHECKPOINT);
         }
     }
 }

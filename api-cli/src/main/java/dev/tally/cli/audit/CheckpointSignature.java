@@ -104,10 +104,13 @@ final class CheckpointSignature {
         return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(x509));
     }
 
-    /** A short name for a public key: SHA256: and the first 16 hex digits of the digest of its encoding. */
+    /**
+     * The name of a public key to pin: SHA256: and the 64 hex digits of the digest of its X.509 encoding
+     * (whole: a shortened digest would let a made-up key match it far sooner).
+     */
     static String fingerprint(PublicKey key) throws GeneralSecurityException {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-        return "SHA256:" + HexFormat.of().formatHex(digest).substring(0, 16);
+        return "SHA256:" + HexFormat.of().formatHex(digest);
     }
 
     static String pem(String label, byte[] der) {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,9 +45,15 @@ class AuditCmdTest {
         daemon.on("GET", "/tally/v1/audit/verify", exchange -> exchange.respondJson(200, json));
     }
 
+    /** The fingerprint of the last pair {@link #keys} made, as keygen printed it. */
+    private String printedFingerprint;
+
     private Path keys() {
         CliRun made = CliRun.run(daemon.address(), "audit", "keygen", "--out", dir.resolve("keys").toString());
         assertEquals(0, made.exitCode(), made.stderr());
+        Matcher m = Pattern.compile("\\((SHA256:[0-9a-f]{64})\\)\n").matcher(made.stdout());
+        assertTrue(m.find(), "keygen prints the whole fingerprint: " + made.stdout());
+        printedFingerprint = m.group(1);
         return dir.resolve("keys");
     }
 
@@ -93,6 +101,9 @@ class AuditCmdTest {
         assertEquals(0, verified.exitCode(), verified.stderr());
         assertTrue(verified.stdout().startsWith("chain intact: 50 events, head 50 sha256:" + "cd".repeat(32)
                 + ", matches the checkpoint signed by SHA256:"), verified.stdout());
+        assertTrue(verified.stdout().contains("\nproven: the log up to sequence 42 is the one checkpointed and signed by "
+                + "the key you trust"), verified.stdout());
+        assertTrue(verified.stdout().contains("\nnot proven: events after sequence 42"), verified.stdout());
         String query = daemon.requests().get(daemon.requests().size() - 1).query();
         assertTrue(query.startsWith("sequence=42&hash=sha256%3A" + "ab".repeat(32)), query);
     }
@@ -115,11 +126,107 @@ class AuditCmdTest {
         Files.writeString(file, JSON.std.asString(edited));
         int requestsBefore = daemon.requests().size();
 
-        CliRun refused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString());
+        Path trusted = keys.resolve(AuditKeygenCmd.PUBLIC_FILE);
+
+        CliRun refused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString(),
+                "--public-key", trusted.toString());
 
         assertEquals(2, refused.exitCode());
-        assertEquals("tally: audit verify: the signature of the checkpoint " + file + " does not verify\n", refused.stderr());
+        assertEquals("tally: audit verify: the signature of the checkpoint " + file + " does not verify with " + trusted
+                + "\n", refused.stderr());
         assertEquals(requestsBefore, daemon.requests().size());
+    }
+
+    @Test
+    void aCheckpointDoesNotVouchForItselfWithTheKeyItCarries() throws IOException {
+        Path intruder = dir.resolve("intruder");
+        assertEquals(0, CliRun.run(daemon.address(), "audit", "keygen", "--out", intruder.toString()).exitCode());
+        Path forged = checkpoint("--sign-key", intruder.resolve(AuditKeygenCmd.PRIVATE_FILE).toString());
+        int requestsBefore = daemon.requests().size();
+
+        CliRun refused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", forged.toString());
+
+        assertEquals(2, refused.exitCode(), refused.stdout());
+        assertTrue(refused.stderr().startsWith("tally: audit verify: the checkpoint " + forged + " is signed, but a "
+                + "signature proves nothing against the key the checkpoint carries"), refused.stderr());
+        assertTrue(refused.stderr().contains("--public-key FILE or --key-fingerprint SHA256:"), refused.stderr());
+        assertEquals("", refused.stdout());
+        assertEquals(requestsBefore, daemon.requests().size(), "no verdict is asked for on an untrusted checkpoint");
+    }
+
+    @Test
+    void aPinnedFingerprintAcceptsItsKeysCheckpointAndNoOtherKeys() throws IOException {
+        Path keys = keys();
+        Path intruder = dir.resolve("intruder");
+        assertEquals(0, CliRun.run(daemon.address(), "audit", "keygen", "--out", intruder.toString()).exitCode());
+        String pin = printedFingerprint;
+        answerVerify("{\"ok\":true,\"checked\":42,\"head\":" + HEAD + ",\"firstBadSequence\":null,\"problem\":null}");
+
+        Path genuine = checkpoint("--sign-key", keys.resolve(AuditKeygenCmd.PRIVATE_FILE).toString());
+        CliRun verified = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", genuine.toString(),
+                "--key-fingerprint", pin.toUpperCase(java.util.Locale.ROOT).replace("SHA256:", "sha256:"));
+        assertEquals(0, verified.exitCode(), verified.stderr());
+        assertTrue(verified.stdout().contains(", matches the checkpoint signed by " + pin + " (pinned)\n"),
+                verified.stdout());
+
+        Path forged = checkpoint("--sign-key", intruder.resolve(AuditKeygenCmd.PRIVATE_FILE).toString());
+        CliRun refused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", forged.toString(),
+                "--key-fingerprint", pin);
+        assertEquals(2, refused.exitCode(), refused.stdout());
+        assertTrue(refused.stderr().contains("is signed by the key SHA256:") && refused.stderr().endsWith(
+                ", not by the pinned " + pin + "\n"), refused.stderr());
+
+        Map<String, Object> swapped = new LinkedHashMap<>(JSON.std.mapFrom(Files.readString(forged)));
+        swapped.put("publicKey", JSON.std.mapFrom(Files.readString(genuine)).get("publicKey"));
+        Files.writeString(forged, JSON.std.asString(swapped));
+        CliRun stillRefused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", forged.toString(),
+                "--key-fingerprint", pin);
+        assertEquals(2, stillRefused.exitCode(), stillRefused.stdout());
+        assertTrue(stillRefused.stderr().contains("does not verify with the pinned key " + pin), stillRefused.stderr());
+    }
+
+    @Test
+    void anUnsignedCheckpointIsComparedOnlyWhenTheVerifierVouchesForTheFile() throws IOException {
+        Path file = checkpoint();
+        answerVerify("{\"ok\":true,\"checked\":42,\"head\":" + HEAD + ",\"firstBadSequence\":null,\"problem\":null}");
+
+        CliRun refused = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString());
+        assertEquals(2, refused.exitCode(), refused.stdout());
+        assertTrue(refused.stderr().contains("is not signed, so nothing says who made it"), refused.stderr());
+
+        CliRun vouched = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString(), "--trust-unsigned");
+        assertEquals(0, vouched.exitCode(), vouched.stderr());
+        assertTrue(vouched.stdout().contains(", matches the unsigned checkpoint " + file + "\n"), vouched.stdout());
+        assertTrue(vouched.stdout().contains("\nnot proven: who made the checkpoint (unsigned, taken on trust with "
+                + "--trust-unsigned)"), vouched.stdout());
+    }
+
+    @Test
+    void withoutACheckpointTheVerdictSaysARewriteIsNotRuledOut() {
+        answerVerify("{\"ok\":true,\"checked\":42,\"head\":" + HEAD + ",\"firstBadSequence\":null,\"problem\":null}");
+        CliRun verified = CliRun.run(daemon.address(), "audit", "verify");
+        assertEquals(0, verified.exitCode(), verified.stderr());
+        List<String> lines = verified.stdout().lines().toList();
+        assertEquals(3, lines.size(), verified.stdout());
+        assertEquals("chain intact: 42 events, head 42 sha256:" + "ab".repeat(32), lines.get(0));
+        assertTrue(lines.get(1).startsWith("proven: "), lines.get(1));
+        assertTrue(lines.get(2).startsWith("not proven: that no one rewrote the log"), lines.get(2));
+    }
+
+    @Test
+    void trustOptionsAreUsageErrorsWhenMisused() throws IOException {
+        Path keys = keys();
+        Path file = checkpoint("--sign-key", keys.resolve(AuditKeygenCmd.PRIVATE_FILE).toString());
+        String pin = printedFingerprint;
+        CliRun both = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString(),
+                "--public-key", keys.resolve(AuditKeygenCmd.PUBLIC_FILE).toString(), "--key-fingerprint", pin);
+        assertEquals(125, both.exitCode(), both.stderr());
+        CliRun shortPin = CliRun.run(daemon.address(), "audit", "verify", "--checkpoint", file.toString(),
+                "--key-fingerprint", pin.substring(0, 23));
+        assertEquals(125, shortPin.exitCode(), shortPin.stderr());
+        assertTrue(shortPin.stderr().contains("64 hex digits"), shortPin.stderr());
+        CliRun noCheckpoint = CliRun.run(daemon.address(), "audit", "verify", "--trust-unsigned");
+        assertEquals(125, noCheckpoint.exitCode(), noCheckpoint.stderr());
     }
 
     @Test
