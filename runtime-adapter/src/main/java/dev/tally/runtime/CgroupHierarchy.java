@@ -1,7 +1,7 @@
 package dev.tally.runtime;
 
+import dev.tally.domain.DomainException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -39,14 +39,15 @@ public final class CgroupHierarchy {
         this.kind = kind;
     }
 
-    /** This host's hierarchy at {@code /sys/fs/cgroup}, found once. */
+    /** This host's hierarchy at {@code /sys/fs/cgroup}, found once. FAILED when statfs fails but for ENOENT. */
     public static CgroupHierarchy host() {
         CgroupHierarchy found = host;
         if (found == null) {
             try {
                 found = detect(HOST_ROOT, FileSystemTypes.STATFS);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot tell the cgroup hierarchy: " + e.getMessage(), e);
+                throw new DomainException(DomainException.Kind.FAILED,
+                        "cannot tell the cgroup hierarchy at " + HOST_ROOT + ": " + e.getMessage(), e);
             }
             host = found;
         }
