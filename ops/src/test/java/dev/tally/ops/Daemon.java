@@ -40,7 +40,19 @@ final class Daemon implements AutoCloseable {
         return this;
     }
 
+    /** Starts tallyd (again, after a crash or a stop) and waits until it serves; its output is appended to one log across starts. */
     Daemon start() throws IOException {
+        launch();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !process.isAlive() || tally("version").code() == 0);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("tallyd did not start: " + Files.readString(root.resolve("tallyd.log")));
+        }
+        return this;
+    }
+
+    /** Starts tallyd's process without waiting for it to serve (to kill it while it recovers). */
+    void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
@@ -50,13 +62,8 @@ final class Daemon implements AutoCloseable {
         }
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd)
-                .redirectErrorStream(true).redirectOutput(root.resolve("tallyd.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> !process.isAlive() || tally("version").code() == 0);
-        if (!process.isAlive()) {
-            throw new IllegalStateException("tallyd did not start: " + Files.readString(root.resolve("tallyd.log")));
-        }
-        return this;
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("tallyd.log").toFile())).start();
     }
 
     /** kill -9: no shutdown hook, nothing flushed that was not already committed. */

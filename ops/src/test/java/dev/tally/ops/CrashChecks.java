@@ -1,0 +1,242 @@
+package dev.tally.ops;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What the crash series checks after each restart of tallyd, and on the host at its end. Each
+ * acknowledged request is in the log (Docker's /events, read from the start) and in the read
+ * models ({@code ps -a}, {@code volume ls}); nothing is in the log twice; what should run runs, on
+ * the host too, and no container process runs that the daemon does not show running; the hash
+ * chain verifies.
+ */
+final class CrashChecks {
+
+    /** What was found of the acknowledged requests, and what was wrong. */
+    record Outcome(int found, List<String> problems, Map<String, String[]> psByName) {
+    }
+
+    private final Daemon daemon;
+    private final long marker;
+
+    CrashChecks(Daemon daemon, long marker) {
+        this.daemon = daemon;
+        this.marker = marker;
+    }
+
+    Outcome afterRestart(CrashWorkload load) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> log = eventCounts(problems);
+        Map<String, String[]> psById = new HashMap<>();
+        Map<String, String[]> psByName = new HashMap<>();
+        Daemon.Result ps = daemon.docker("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}");
+        if (ps.code() != 0) {
+            problems.add("ps -a: " + ps.err().strip());
+        }
+        for (String line : ps.out().strip().split("\n")) {
+            String[] row = line.split(" ");
+            if (row.length == 3) {
+                psById.put(row[0], row);
+                if (psByName.put(row[1], row) != null) {
+                    problems.add("two containers are named " + row[1]);
+                }
+            }
+        }
+        Set<String> volumes = Set.of(daemon.docker("volume", "ls", "-q").out().strip().split("\n"));
+        int found = 0;
+        for (CrashWorkload.Box b : load.boxes) {
+            if (b.id == null) {
+                continue;
+            }
+            found += acknowledgedOf(b, log, psById.get(b.id), problems);
+            twice(b, log, problems);
+        }
+        for (CrashWorkload.Vol v : load.volumes) {
+            int created = log.getOrDefault("volume create " + v.name, 0);
+            if (created > 1) {
+                problems.add("volume " + v.name + " was created " + created + " times in the log");
+            }
+            if (v.acked) {
+                if (created == 1 && volumes.contains(v.name)) {
+                    found++;
+                } else {
+                    problems.add("acknowledged volume " + v.name + ": " + created + " in the log, "
+                            + (volumes.contains(v.name) ? "listed" : "not listed"));
+                }
+            }
+        }
+        problems.addAll(hostMatches(psById));
+        Daemon.Result verify = daemon.tally("audit", "verify");
+        if (verify.code() != 0) {
+            problems.add("audit verify: " + verify.out().strip() + " " + verify.err().strip());
+        }
+        return new Outcome(found, problems, psByName);
+    }
+
+    /** How many of the box's acknowledged requests are in the log and the read model; what is missing goes to problems. */
+    private static int acknowledgedOf(CrashWorkload.Box b, Map<String, Integer> log, String[] ps, List<String> problems) {
+        int found = 0;
+        String who = b.name + " (" + b.id.substring(0, 12) + ")";
+        if (b.runAcked) {
+            if (log.getOrDefault("container create " + b.id, 0) == 1 && log.getOrDefault("container start " + b.id, 0) == 1
+                    && (ps != null || b.removeAcked)) {
+                found++;
+            } else {
+                problems.add("acknowledged run of " + who + " is not in the log or in ps -a");
+            }
+        }
+        int dies = log.getOrDefault("container die " + b.id, 0);
+        if (b.stopsAcked.get() > 0) {
+            if (dies >= 1) {
+                found += b.stopsAcked.get();
+            } else {
+                problems.add("acknowledged stop of " + who + " left no exit in the log");
+            }
+        }
+        int execs = log.getOrDefault("container exec_start " + b.id, 0);
+        found += Math.min(execs, b.execsAcked.get());
+        if (execs < b.execsAcked.get()) {
+            problems.add(b.execsAcked.get() + " acknowledged execs in " + who + ", " + execs + " in the log");
+        }
+        if (b.removeAcked) {
+            if (log.getOrDefault("container destroy " + b.id, 0) == 1 && ps == null) {
+                found++;
+            } else {
+                problems.add("acknowledged rm of " + who + " is not in the log or it is still in ps -a");
+            }
+        }
+        String state = ps == null ? "gone" : ps[2];
+        boolean expected = switch (b.expect) {
+            case RUNNING -> state.equals("running");
+            case STOPPED -> state.equals("exited") || state.equals("created");
+            case REMOVED -> state.equals("gone");
+            case UNKNOWN -> true;
+        };
+        if (!expected) {
+            problems.add(who + " should be " + b.expect + " but is " + state);
+        }
+        return found;
+    }
+
+    /** Each container is created, started, ends and is destroyed at most once; no exec is in the log twice. */
+    private static void twice(CrashWorkload.Box b, Map<String, Integer> log, List<String> problems) {
+        for (String action : List.of("create", "start", "die", "destroy")) {
+            int n = log.getOrDefault("container " + action + " " + b.id, 0);
+            if (n > 1) {
+                problems.add(b.name + ": " + n + " times '" + action + "' in the log");
+            }
+        }
+        int execs = log.getOrDefault("container exec_start " + b.id, 0);
+        if (execs > b.execsTried.get()) {
+            problems.add(b.name + ": " + execs + " execs in the log, " + b.execsTried.get() + " asked for");
+        }
+    }
+
+    /** Docker's messages of the whole log, counted by "type action id". */
+    private Map<String, Integer> eventCounts(List<String> problems) {
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--format",
+                "{{.Type}} {{.Action}} {{.Actor.ID}}");
+        if (events.code() != 0) {
+            problems.add("events: " + events.err().strip());
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        events.out().lines().forEach(line -> counts.merge(line.strip(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * Each container ps shows running runs on the host (runc says so, with the process of this
+     * series), and every process of this series on the host belongs to a container ps shows running.
+     */
+    private List<String> hostMatches(Map<String, String[]> psById) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<Long> shown = new HashSet<>();
+        for (String[] row : psById.values()) {
+            if (row[2].equals("running")) {
+                Daemon.Result state = Daemon.exec(List.of("runc", "--root", daemon.root.resolve("run/runc").toString(),
+                        "state", row[0]), Map.of());
+                java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\": *([0-9]+)").matcher(state.out());
+                if (state.code() != 0 || !state.out().contains("\"running\"") || !pid.find()) {
+                    problems.add(row[1] + " is running in ps but not on the host: " + state.err().strip());
+                } else {
+                    shown.add(Long.parseLong(pid.group(1)));
+                }
+            }
+        }
+        for (long pid : processes("sleep\0" + marker + "\0")) {
+            if (!shown.contains(pid)) {
+                problems.add("process " + pid + " (sleep " + marker + ") runs, but no container ps shows running is it");
+            }
+        }
+        return problems;
+    }
+
+    /** Pids of the processes whose command line is exactly this (arguments NUL-terminated). */
+    static List<Long> processes(String cmdline) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9]+")) {
+                    try {
+                        if (Files.readString(p.resolve("cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                                .equals(cmdline)) {
+                            pids.add(Long.parseLong(name));
+                        }
+                    } catch (IOException gone) {
+                        // ended while listed
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * After {@code rm -f} of everything: nothing of the containers left on the host (overlay mounts
+     * under the root, cgroups, runc state, conmon processes, container processes).
+     */
+    List<String> leftovers(List<String> ids) throws IOException {
+        List<String> problems = new ArrayList<>();
+        String root = daemon.root.toString();
+        Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(" " + root + "/"))
+                .forEach(l -> problems.add("mount left: " + l));
+        for (String id : ids) {
+            try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+                hierarchies.map(h -> h.resolve("tally").resolve(id)).filter(Files::exists)
+                        .forEach(d -> problems.add("cgroup left: " + d));
+            }
+        }
+        Path runc = daemon.root.resolve("run/runc");
+        if (Files.isDirectory(runc)) {
+            try (Stream<Path> states = Files.list(runc)) {
+                states.forEach(s -> problems.add("runc state left: " + s));
+            }
+        }
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (p.getFileName().toString().matches("[0-9]+")) {
+                    try {
+                        String comm = Files.readString(p.resolve("comm")).strip();
+                        String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                        if (comm.equals("conmon") && cmd.contains(root)) {
+                            problems.add("conmon left: " + p.getFileName() + " " + cmd);
+                        }
+                    } catch (IOException gone) {
+                        // ended while listed
+                    }
+                }
+            }
+        }
+        processes("sleep\0" + marker + "\0").forEach(pid -> problems.add("container process left: " + pid));
+        return problems;
+    }
+}
