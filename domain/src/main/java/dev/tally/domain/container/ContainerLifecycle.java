@@ -128,6 +128,8 @@ public class ContainerLifecycle {
     /**
      * Removes the container: from the log first (its name is free from then on), then from the host.
      * A running one only with {@code force}, which kills it and waits for its exit; CONFLICT without.
+     * Removed under the container's lock, after a start under way: a container that start made
+     * running meanwhile is ended by the removal (with {@code force}) or the removal is a CONFLICT.
      */
     public void remove(String ref, boolean force, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.remove");
@@ -136,8 +138,13 @@ public class ContainerLifecycle {
             runtime.kill(c.id(), "KILL");
             exits.awaitExit(c.id(), AFTER_KILL);
         }
-        commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
-        runtime.remove(c.id());
+        // Under the container's lock: a start under way ends first (and what it started, runc's
+        // delete -f ends), and no start or reported exit works on a bundle while it is deleted.
+        locks.exclusively(c.id(), () -> {
+            commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+            runtime.remove(c.id());
+            return null;
+        });
     }
 
     /**
