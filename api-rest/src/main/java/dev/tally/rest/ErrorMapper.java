@@ -21,6 +21,7 @@ final class ErrorMapper {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
                 case NOT_MODIFIED -> 304;
+                case NO_SPACE -> 507;
                 case FAILED -> 500;
             };
         }

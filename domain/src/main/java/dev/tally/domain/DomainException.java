@@ -3,7 +3,11 @@ package dev.tally.domain;
 /** A rule said no. The kind decides the HTTP status and the CLI exit code at the edges. */
 public class DomainException extends RuntimeException {
 
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, DENIED, NOT_MODIFIED, FAILED }
+    /**
+     * NO_SPACE: the disk that holds the record is (nearly) full, so nothing was recorded or done; the
+     * same request succeeds once space is freed.
+     */
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, DENIED, NOT_MODIFIED, NO_SPACE, FAILED }
 
     private final Kind kind;
 
@@ -35,5 +39,19 @@ public class DomainException extends RuntimeException {
 
     public static DomainException notModified(String message) {
         return new DomainException(Kind.NOT_MODIFIED, message);
+    }
+
+    /**
+     * What was being done failed because of {@code cause}: NO_SPACE when the cause, at any depth, is a
+     * full disk (ENOSPC), FAILED otherwise.
+     */
+    public static DomainException failed(String what, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return new DomainException(Kind.NO_SPACE, what + ": no space left on device; free space on the "
+                        + "data root's disk and try again", cause);
+            }
+        }
+        return new DomainException(Kind.FAILED, what + ": " + cause.getMessage(), cause);
     }
 }

@@ -20,10 +20,17 @@ import org.axonframework.common.transaction.TransactionManager;
 final class JdbcTransactions implements TransactionManager, ConnectionProvider {
 
     private final DataSource dataSource;
+    private final DiskReserve reserve;
     private final ThreadLocal<Bound> bound = new ThreadLocal<>();
 
     JdbcTransactions(DataSource dataSource) {
+        this(dataSource, DiskReserve.none());
+    }
+
+    /** With {@code reserve}: no transaction begins on a disk with less free (NO_SPACE). */
+    JdbcTransactions(DataSource dataSource, DiskReserve reserve) {
         this.dataSource = dataSource;
+        this.reserve = reserve;
     }
 
     private static final class Bound {
@@ -53,6 +60,7 @@ final class JdbcTransactions implements TransactionManager, ConnectionProvider {
                 }
             };
         }
+        reserve.require();
         try {
             Connection c = dataSource.getConnection();
             c.setAutoCommit(false);

@@ -36,9 +36,9 @@ public final class Store implements AutoCloseable {
     private final EventLog log;
     private EventStorageEngine engine;
 
-    private Store(JdbcConnectionPool pool) {
+    private Store(JdbcConnectionPool pool, DiskReserve reserve) {
         this.pool = pool;
-        this.transactions = new JdbcTransactions(pool);
+        this.transactions = new JdbcTransactions(pool, reserve);
         this.log = new EventLog(transactions, serializer);
     }
 
@@ -49,7 +49,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens the store at this JDBC URL (an H2 database; made when missing), after compacting it when
-     * it is a large and mostly free H2 file (said on standard output). The event table is made, or
+     * it is a large and mostly free H2 file (said on standard output). A file store keeps
+     * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
+     * The event table is made, or
      * given its chain, by {@link #engine()}.
      */
     public static Store open(String url) {
@@ -61,7 +63,7 @@ public final class Store implements AutoCloseable {
         }
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
-        return new Store(pool);
+        return new Store(pool, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES));
     }
 
     /** Axon's transactions on this store: the events, the token store and the read models of one commit together. */

@@ -184,7 +184,7 @@ public final class RuncRuntime implements ContainerRuntime {
             json.writeValue(dir.resolve("config.json").toFile(), spec.toMap());
         } catch (IOException e) {
             remove(id);
-            throw new DomainException(DomainException.Kind.FAILED, "write bundle for " + id + ": " + e.getMessage(), e);
+            throw DomainException.failed("write bundle for " + id, e);
         } catch (RuntimeException e) {
             remove(id);
             throw e;
