@@ -1,5 +1,8 @@
 package dev.tally.ops;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashSet;
@@ -65,7 +68,7 @@ final class CrashSeries {
 
     /**
      * Runs {@code kills} rounds, each killing tallyd between {@code minMillis} and {@code maxMillis}
-     * after its load began; {@code each} sees every row as it is made.
+     * after the first request of its load was answered; {@code each} sees every row as it is made.
      */
     Report run(int kills, int minMillis, int maxMillis, java.util.function.Consumer<Row> each) throws Exception {
         List<Row> rows = new ArrayList<>();
@@ -73,13 +76,19 @@ final class CrashSeries {
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
             for (int run = 1; run <= kills; run++) {
+                int acknowledged = load.acknowledged();
+                long began = System.nanoTime();
                 List<Future<?>> clients = load.start(pool);
-                long killAt = minMillis + random.nextInt(Math.max(1, maxMillis - minMillis));
+                // the kill lands while requests are being answered, however slow the host is
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> load.acknowledged() > acknowledged);
+                long delay = minMillis + random.nextInt(Math.max(1, maxMillis - minMillis));
+                long killAt = (System.nanoTime() - began) / 1_000_000 + delay;
                 String inFlight = killer.schedule(() -> {
                     String under = load.killed();
                     daemon.crash();
                     return under;
-                }, killAt, TimeUnit.MILLISECONDS).get(killAt + 60_000, TimeUnit.MILLISECONDS);
+                }, delay, TimeUnit.MILLISECONDS).get(delay + 60_000, TimeUnit.MILLISECONDS);
                 CrashWorkload.join(clients);
                 List<String> problems = new ArrayList<>(load.drainProblems());
                 problems.addAll(logProblems());

@@ -21,7 +21,7 @@ class CrashSeriesIT {
         long seed = Long.getLong("tally.crashSeries.seed", System.nanoTime());
         int clients = Integer.getInteger("tally.crashSeries.clients", 3);
         System.out.println("crash series: " + kills + " kills, " + clients + " clients, seed " + seed);
-        CrashSeries.Report report = new CrashSeries(daemon, seed, clients).run(kills, 300, 3000,
+        CrashSeries.Report report = new CrashSeries(daemon, seed, clients).run(kills, 0, 2000,
                 row -> System.out.println("crash series: run " + row.run() + " done: " + row.problems().size() + " problems"));
         String table = "crash series: " + kills + " kills, " + clients + " clients, seed " + seed + "\n" + report.table();
         Files.createDirectories(Path.of("target"));
