@@ -39,8 +39,13 @@ final class DiskReserve {
             return none();
         }
         Path dir = Path.of(url.substring(prefix.length()).split(";", 2)[0]).toAbsolutePath().getParent();
+        // H2 makes the directory as it opens: until then, its nearest existing parent is on the same disk
+        Path existing = dir;
+        while (existing.getParent() != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
         try {
-            return new DiskReserve(dir, Files.getFileStore(dir), bytes);
+            return new DiskReserve(dir, Files.getFileStore(existing), bytes);
         } catch (IOException e) {
             throw new StoreException("find the disk of the event store in " + dir, e);
         }

@@ -31,6 +31,8 @@ class DiskReserveTest {
     @Test
     void aDiskWithMoreFreeThanTheReserveLetsTransactionsBegin() {
         assertDoesNotThrow(DiskReserve.of(Store.h2File(dir.resolve("events")), 1)::require);
+        assertDoesNotThrow(DiskReserve.of(Store.h2File(dir.resolve("not/made/yet/events")), 1)::require,
+                "a store whose directory H2 is still to make");
         assertDoesNotThrow(DiskReserve.of("jdbc:h2:mem:", Long.MAX_VALUE)::require, "no disk, no reserve");
     }
 
