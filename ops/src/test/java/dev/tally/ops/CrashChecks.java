@@ -209,11 +209,9 @@ final class CrashChecks {
         String root = daemon.root.toString();
         Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(" " + root + "/"))
                 .forEach(l -> problems.add("mount left: " + l));
+        dev.tally.runtime.CgroupHierarchy cgroups = dev.tally.runtime.CgroupHierarchy.host();
         for (String id : ids) {
-            try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-                hierarchies.map(h -> h.resolve("tally").resolve(id)).filter(Files::exists)
-                        .forEach(d -> problems.add("cgroup left: " + d));
-            }
+            cgroups.container(id).directories().forEach(d -> problems.add("cgroup left: " + d));
         }
         Path runc = daemon.root.resolve("run/runc");
         if (Files.isDirectory(runc)) {
