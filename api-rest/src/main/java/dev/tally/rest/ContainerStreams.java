@@ -13,8 +13,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -91,7 +89,7 @@ final class ContainerStreams {
             }
             LogCursor cursor = useCases.console().openLog(c);
             if (!withLogs) {
-                skipToEnd(cursor); // attach shows what comes from now on
+                cursor.skipToEnd(); // attach shows what comes from now on
             }
             Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
@@ -178,49 +176,72 @@ final class ContainerStreams {
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream");
             LogCursor cursor = useCases.console().openLog(c);
-            ctx.vertx().executeBlocking(() -> {
-                // chunk by chunk: with --tail N only the last N wanted lines are ever held
-                Deque<LogCursor.Line> kept = new ArrayDeque<>();
-                for (List<LogCursor.Line> chunk = cursor.next(); !chunk.isEmpty(); chunk = cursor.next()) {
-                    for (LogCursor.Line line : chunk) {
-                        if (wanted(line, stdout, stderr, since, until)) {
-                            kept.addLast(line);
-                            if (tail >= 0 && kept.size() > tail) {
-                                kept.removeFirst();
-                            }
-                        }
-                    }
-                }
-                return kept;
-            }, false).onComplete(ar -> {
-                if (ar.failed()) {
+            java.util.function.Predicate<LogCursor.Line> filter = line -> wanted(line, stdout, stderr, since, until);
+            Runnable afterOld = () -> {
+                if (resp.closed()) {
                     cursor.close();
-                    ErrorMapper.send(resp, ar.cause());
                     return;
-                }
-                resp.writeHead();
-                for (LogCursor.Line line : ar.result()) {
-                    resp.write(frame(tty, line.stream(), stamped(line, timestamps)));
                 }
                 if (!follow || c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED) {
                     cursor.close();
                     resp.end();
                     return;
                 }
-                LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor,
-                        line -> wanted(line, stdout, stderr, since, until),
+                LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor, filter,
                         lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
                 resp.closeHandler(x -> f.stop());
                 f.start(c, false);
-            });
+            };
+            if (tail >= 0) {
+                // from the log's end: only the last N wanted lines are ever read into memory
+                ctx.vertx().executeBlocking(() -> cursor.tail(tail, filter), false).onComplete(ar -> {
+                    if (ar.failed()) {
+                        cursor.close();
+                        ErrorMapper.send(resp, ar.cause());
+                        return;
+                    }
+                    resp.writeHead();
+                    resp.write(frames(tty, ar.result(), timestamps));
+                    afterOld.run();
+                });
+            } else {
+                sendChunks(ctx, cursor, filter, tty, timestamps, afterOld);
+            }
         });
     }
 
-    /** Reads past everything the log holds now, chunk by chunk. */
-    static void skipToEnd(LogCursor cursor) {
-        while (!cursor.next().isEmpty()) {
-            // older output is not shown
-        }
+    /**
+     * The whole log, one chunk at a time: a chunk is read only once the client has taken the last
+     * (the response's queue drained), so memory holds a chunk, not the log; then {@code after}.
+     */
+    private static void sendChunks(RoutingContext ctx, LogCursor cursor, java.util.function.Predicate<LogCursor.Line> filter,
+                                   boolean tty, boolean timestamps, Runnable after) {
+        HttpServerResponse resp = ctx.response();
+        ctx.vertx().executeBlocking(cursor::next, false).onComplete(ar -> {
+            if (ar.failed()) {
+                cursor.close();
+                if (resp.headWritten()) {
+                    resp.end();
+                } else {
+                    ErrorMapper.send(resp, ar.cause());
+                }
+                return;
+            }
+            if (!resp.headWritten()) {
+                resp.writeHead();
+            }
+            List<LogCursor.Line> chunk = ar.result();
+            if (chunk.isEmpty() || resp.closed()) {
+                after.run();
+                return;
+            }
+            resp.write(frames(tty, chunk.stream().filter(filter).toList(), timestamps));
+            if (resp.writeQueueFull()) {
+                resp.drainHandler(x -> sendChunks(ctx, cursor, filter, tty, timestamps, after));
+            } else {
+                sendChunks(ctx, cursor, filter, tty, timestamps, after);
+            }
+        });
     }
 
     private static boolean wanted(LogCursor.Line line, boolean stdout, boolean stderr, Instant since, Instant until) {

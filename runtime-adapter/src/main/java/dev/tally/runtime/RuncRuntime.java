@@ -56,6 +56,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final java.util.Map<String, List<CompletableFuture<AttachStream>>> pendingAttaches = new java.util.HashMap<>();
     /** How long runc create under conmon may take before the start is given up and undone. */
     java.time.Duration monitorAnswerLimit = java.time.Duration.ofSeconds(60);
+    /** conmon's {@code --log-size-max} for containers started from now on ({@link #LOG_SIZE_MAX}; smaller in tests). */
+    long logSizeMax = LOG_SIZE_MAX;
 
     /** With Debian's seccomp profile, {@code /usr/share/containers/seccomp.json}. */
     public RuncRuntime(Path dataRoot, Path runRoot, LayeredImageStore images, String runc, String conmon) {
@@ -366,7 +368,8 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /**
      * The largest a container's log grows (conmon's {@code --log-size-max}): 64 MiB. Past it, conmon
-     * starts the file afresh, so the oldest output is gone (one file, no rotated copies kept).
+     * starts the file afresh, so the oldest output is gone (one file, no rotated copies kept); a
+     * follower reads the old file to its end first ({@link K8sLogCursor}).
      */
     static final long LOG_SIZE_MAX = 64L << 20;
 
@@ -377,7 +380,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 "--runtime-arg", "--log", "--runtime-arg", dir.resolve("runc.log").toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
                 "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
-                "-l", "k8s-file:" + dir.resolve("ctr.log"), "--log-size-max", Long.toString(LOG_SIZE_MAX),
+                "-l", "k8s-file:" + dir.resolve("ctr.log"), "--log-size-max", Long.toString(logSizeMax),
                 "--socket-dir-path", sockets.toString(), "--log-level", "error"));
         if (spec.path("process").path("terminal").asBoolean()) {
             argv.add("-t");
