@@ -23,6 +23,7 @@ final class ErrorMapper {
                 case NOT_MODIFIED -> 304;
                 case NO_SPACE -> 507;
                 case FAILED -> 500;
+                case LIMITED -> 429;
             };
         }
         if (e instanceof OverLimit o) {

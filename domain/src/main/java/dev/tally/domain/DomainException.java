@@ -5,9 +5,10 @@ public class DomainException extends RuntimeException {
 
     /**
      * NO_SPACE: the disk that holds the record is (nearly) full, so nothing was recorded or done; the
-     * same request succeeds once space is freed.
+     * same request succeeds once space is freed. LIMITED: the caller holds as much of the daemon as
+     * one user may (429); retry once some is released.
      */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, DENIED, NOT_MODIFIED, NO_SPACE, FAILED }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, DENIED, NOT_MODIFIED, NO_SPACE, FAILED, LIMITED }
 
     private final Kind kind;
 
@@ -35,6 +36,10 @@ public class DomainException extends RuntimeException {
 
     public static DomainException invalid(String message) {
         return new DomainException(Kind.INVALID, message);
+    }
+
+    public static DomainException limited(String message) {
+        return new DomainException(Kind.LIMITED, message);
     }
 
     public static DomainException notModified(String message) {

@@ -53,6 +53,7 @@ public class AccessControl {
             case NOT_FOUND -> 404;
             case INVALID -> 400;
             case CONFLICT -> 409;
+            case LIMITED -> 429;
             default -> 403;
         };
         events.publish(new AccessDenied(actor, action, bounded(object == null ? "" : object), bounded(reason),

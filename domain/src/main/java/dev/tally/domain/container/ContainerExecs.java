@@ -3,9 +3,11 @@ package dev.tally.domain.container;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.access.LimitRefusals;
 import dev.tally.domain.container.command.RecordExec;
 import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.query.ContainerView;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +15,10 @@ import java.util.concurrent.Executor;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
- * docker exec: create, start, inspect, resize. Exec sessions live as long as the daemon, as
- * Docker's do; what they ran, who ran it and how it ended is in the log.
+ * docker exec: create, start, inspect, resize. Sessions are held under {@link ExecLimits} (see
+ * {@link ExecSessions}): a non-admin user may hold so many open at once (429 and a recorded refusal
+ * beyond), and finished or abandoned ones are evicted after a while; what each ran, who ran it and
+ * how it ended stays in the log.
  */
 public class ContainerExecs {
 
@@ -23,7 +27,8 @@ public class ContainerExecs {
     private final VisibleContainers visible;
     private final AccessControl access;
     private final Executor waiters;
-    private final Map<String, ExecSession> sessions = new ConcurrentHashMap<>();
+    private final ExecSessions sessions;
+    private final LimitRefusals refusals;
     private final Map<String, ExecProcess> running = new ConcurrentHashMap<>();
 
     /**
@@ -32,16 +37,29 @@ public class ContainerExecs {
      */
     public ContainerExecs(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
                           AccessControl access, Executor waiters) {
+        this(commands, runtime, visible, access, waiters, ExecLimits.DEFAULTS,
+                new LimitRefusals(e -> { }, Runnable::run, Clock.systemUTC(), LimitRefusals.WINDOW), Clock.systemUTC());
+    }
+
+    /**
+     * @param limits   how many sessions a user holds and how long finished ones are kept
+     * @param refusals records a create refused over {@link ExecLimits#perUser}
+     */
+    public ContainerExecs(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
+                          AccessControl access, Executor waiters, ExecLimits limits, LimitRefusals refusals, Clock clock) {
         this.commands = commands;
         this.runtime = runtime;
         this.visible = visible;
         this.access = access;
         this.waiters = waiters;
+        this.sessions = new ExecSessions(limits, clock);
+        this.refusals = refusals;
     }
 
     /**
      * Prepares an exec in a running container; returns its id. Nothing runs until it is started.
-     * CONFLICT when the container is not running, INVALID without a command.
+     * CONFLICT when the container is not running, INVALID without a command, LIMITED (recorded) when
+     * a non-admin caller holds {@link ExecLimits#perUser} sessions not finished yet.
      */
     public String create(String ref, ExecSpec spec, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.exec");
@@ -52,16 +70,17 @@ public class ContainerExecs {
             throw DomainException.invalid("No exec command specified");
         }
         String id = ContainerNaming.newId();
-        sessions.put(id, new ExecSession(id, c.id(), spec, false, null));
+        if (!sessions.add(new ExecSession(id, c.id(), spec, false, null), owner(actor), !access.isAdmin(actor))) {
+            int limit = sessions.limits().perUser();
+            throw refusals.refuse(actor, "exec.create", "too many exec sessions of " + actor.user() + " at once: " + limit
+                    + " created or running (the limit per user); start the ones created, or wait for one to finish");
+        }
         return id;
     }
 
     /** An exec session of a container this actor may see; NOT_FOUND (recorded) for anyone else's. */
     public ExecSession session(String execId, Actor actor) {
-        ExecSession s = sessions.get(execId);
-        if (s == null) {
-            throw DomainException.notFound("No such exec instance: " + execId);
-        }
+        ExecSession s = sessions.find(execId).orElseThrow(() -> DomainException.notFound("No such exec instance: " + execId));
         ContainerView c = visible.find(s.containerId()).orElse(null);
         if (c == null ? !access.isAdmin(actor) : !visible.visibleTo(c, actor)) {
             throw access.deny(actor, "exec.inspect", "exec/" + execId, "not the owner of its container, and no grant",
@@ -86,19 +105,28 @@ public class ContainerExecs {
             process = runtime.exec(s.containerId(), s.spec());
         } catch (DomainException e) {
             commands.sendAndWait(new RecordExecExit(s.containerId(), execId, 126, Actor.daemon()));
-            sessions.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, 126));
+            sessions.finished(new ExecSession(execId, s.containerId(), s.spec(), false, 126));
             throw e;
         }
-        sessions.put(execId, new ExecSession(execId, s.containerId(), s.spec(), true, null));
+        sessions.started(new ExecSession(execId, s.containerId(), s.spec(), true, null));
         running.put(execId, process);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             int code = process.waitFor();
             running.remove(execId);
             commands.sendAndWait(new RecordExecExit(s.containerId(), execId, code, Actor.daemon()));
-            sessions.put(execId, new ExecSession(execId, s.containerId(), s.spec(), false, code));
+            sessions.finished(new ExecSession(execId, s.containerId(), s.spec(), false, code));
             return code;
         }, waiters);
         return new RunningExec(process, exit);
+    }
+
+    private static String owner(Actor actor) {
+        return actor.uid() >= 0 ? "uid " + actor.uid() : "user " + actor.user();
+    }
+
+    /** Sessions held now (for tests and diagnostics). */
+    public int held() {
+        return sessions.size();
     }
 
     /** Resizes a running exec's TTY; nothing to do once it ended or without a TTY. */
