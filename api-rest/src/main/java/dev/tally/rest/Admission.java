@@ -24,7 +24,7 @@ final class Admission {
     static final String KEY = "tally.admission";
 
     /** Admits everyone, uncounted (an API served without limits). */
-    static final Admission UNLIMITED = new Admission(RequestLimits.DEFAULTS, caller -> true);
+    static final Admission UNLIMITED = new Admission(RequestLimits.DEFAULTS, caller -> true, null);
 
     /** What an admitted request gives back once its work is done; releasing twice releases once. */
     interface Pass {
@@ -35,14 +35,17 @@ final class Admission {
 
     private final RequestLimits limits;
     private final Predicate<Actor> uncounted;
+    private final dev.tally.domain.access.LimitRefusals refusals;
     private final Map<String, Integer> underWay = new HashMap<>();
     /** Per user, oldest first; users in the order they first queued, so that a release serves them in turn. */
     private final Map<String, Deque<Promise<Pass>>> queued = new LinkedHashMap<>();
     private int usersUnderWay;
 
-    Admission(RequestLimits limits, Predicate<Actor> uncounted) {
+    /** @param refusals records each refusal (429); null records none */
+    Admission(RequestLimits limits, Predicate<Actor> uncounted, dev.tally.domain.access.LimitRefusals refusals) {
         this.limits = limits;
         this.uncounted = uncounted;
+        this.refusals = refusals;
     }
 
     RequestLimits limits() {
@@ -65,9 +68,12 @@ final class Admission {
                 return Future.succeededFuture(take(user));
             }
             if (mine != null && mine.size() >= limits.queuedPerUser()) {
-                return Future.failedFuture(OverLimit.tooMany("too many requests at once from " + caller.user() + ": "
-                        + limits.perUser() + " under way and " + limits.queuedPerUser()
-                        + " waiting (the limits per user); retry when one has finished"));
+                String message = "too many requests at once from " + caller.user() + ": " + limits.perUser()
+                        + " under way and " + limits.queuedPerUser() + " waiting (the limits per user); retry when one has finished";
+                if (refusals != null) {
+                    refusals.refuse(caller, "request.admit", message); // recorded off this thread, counted per window
+                }
+                return Future.failedFuture(OverLimit.tooMany(message));
             }
             Promise<Pass> waiting = Promise.promise();
             queued.computeIfAbsent(user, u -> new ArrayDeque<>()).addLast(waiting);

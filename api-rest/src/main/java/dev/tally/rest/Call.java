@@ -73,6 +73,12 @@ final class Call {
         return a == null ? Admission.UNLIMITED : a;
     }
 
+    /** The daemon's count of long-lived streams per user ({@link UserStreams#UNLIMITED} when none is set). */
+    static UserStreams streams(RoutingContext ctx) {
+        UserStreams s = ctx.get(UserStreams.KEY);
+        return s == null ? UserStreams.UNLIMITED : s;
+    }
+
     /**
      * The caller's work, once admitted (perhaps after waiting in the caller's queue), back on the
      * request's context; or an answer sent (DENIED, or 429 over a limit) and nothing run.

@@ -5,6 +5,7 @@ import dev.tally.domain.DomainException;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
@@ -40,7 +41,12 @@ final class CallerIdentity {
 
     /** @param tlsUsers the policy's map from client certificate CN to user, for TCP with mutual TLS */
     static Actor of(HttpServerRequest request, java.util.Map<String, String> tlsUsers) {
-        Channel channel = ((ConnectionBase) request.connection()).channel();
+        return of(request.connection(), tlsUsers);
+    }
+
+    /** Who is on the other end of a connection (the same for each of its requests). */
+    static Actor of(HttpConnection connection, java.util.Map<String, String> tlsUsers) {
+        Channel channel = ((ConnectionBase) connection).channel();
         if (channel instanceof EpollDomainSocketChannel unix) {
             try {
                 PeerCredentials creds = unix.peerCredentials();
@@ -50,7 +56,7 @@ final class CallerIdentity {
                 throw new DomainException(DomainException.Kind.DENIED, "cannot read the caller's credentials");
             }
         }
-        return TlsCallerIdentity.of(request.connection(), tlsUsers);
+        return TlsCallerIdentity.of(connection, tlsUsers);
     }
 
     /** The actor for a peer whose kernel credentials are these, with its groups and login uid. */

@@ -77,14 +77,22 @@ final class ContainerStreams {
         boolean stdin = DockerApi.flag(ctx, "stdin");
         Call.run(ctx, caller -> {
             ContainerView c = useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.attach");
-            if (stdin && (c.config().tty() || c.config().openStdin())) {
-                useCases.console().recordStdin(c, caller); // its input will reach the process: recorded as exec is
+            UserStreams.Held held = Call.streams(ctx).open(caller, UserStreams.Kind.FOLLOWER);
+            try {
+                if (stdin && (c.config().tty() || c.config().openStdin())) {
+                    useCases.console().recordStdin(c, caller); // its input will reach the process: recorded as exec is
+                }
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
             }
-            return c;
-        }, c -> {
+            return new Followed(c, held);
+        }, followed -> {
+            ContainerView c = followed.container();
+            UserStreams.Held held = followed.held();
             boolean tty = c.config().tty();
             if (tty || (stdin && c.config().openStdin())) {
-                interactive(ctx, c, tty, stdin);
+                interactive(ctx, c, tty, stdin, held);
                 return;
             }
             LogCursor cursor = useCases.console().openLog(c);
@@ -95,6 +103,7 @@ final class ContainerStreams {
                     : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
                 if (ar.failed()) {
                     cursor.close();
+                    held.close();
                     ErrorMapper.send(ctx.response(), ar.cause());
                     return;
                 }
@@ -102,7 +111,10 @@ final class ContainerStreams {
                 LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor,
                         line -> (line.stream() == 1 ? stdout : stderr),
                         lines -> socket.write(frames(tty, lines, false)), () -> socket.end());
-                socket.closeHandler(x -> f.stop());
+                socket.closeHandler(x -> {
+                    f.stop();
+                    held.close();
+                });
                 socket.handler(bytes -> {
                     // stdin is not wired to the container yet: it is read and dropped
                 });
@@ -115,11 +127,12 @@ final class ContainerStreams {
      * Attach through the container's monitor: stdin goes in, output comes out as it is written. The
      * connection is made before the process runs when the container is about to start.
      */
-    private void interactive(RoutingContext ctx, ContainerView c, boolean tty, boolean stdin) {
+    private void interactive(RoutingContext ctx, ContainerView c, boolean tty, boolean stdin, UserStreams.Held held) {
         java.util.concurrent.CompletableFuture<AttachStream> connecting = useCases.console().attach(c);
         Hijack.upgrade(ctx.request(), ctx.response(), tty ? "application/vnd.docker.raw-stream"
                 : "application/vnd.docker.multiplexed-stream").onComplete(ar -> {
             if (ar.failed()) {
+                held.close();
                 connecting.thenAccept(AttachStream::close);
                 ErrorMapper.send(ctx.response(), ar.cause());
                 return;
@@ -136,6 +149,7 @@ final class ContainerStreams {
             socket.closeHandler(x -> {
                 gone.set(true);
                 relay.close();
+                held.close();
             });
             connecting.whenComplete((stream, error) -> {
                 if (error != null) {
@@ -161,6 +175,10 @@ final class ContainerStreams {
         });
     }
 
+    /** A container shown to the caller, and the stream it counts against them (released when it ends). */
+    private record Followed(ContainerView container, UserStreams.Held held) {
+    }
+
     private void logs(RoutingContext ctx) {
         boolean stdout = DockerApi.flag(ctx, "stdout");
         boolean stderr = DockerApi.flag(ctx, "stderr");
@@ -170,9 +188,16 @@ final class ContainerStreams {
         int tail = tailParam.equals("all") ? -1 : QueryValues.integer("tail", tailParam, -1);
         Instant since = time(ctx.request().getParam("since"));
         Instant until = time(ctx.request().getParam("until"));
-        Call.run(ctx, caller -> useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.logs"), c -> {
+        Call.run(ctx, caller -> {
+            ContainerView c = useCases.containers().visible().require(ContainerRoutes.id(ctx), caller, "container.logs");
+            return new Followed(c, follow && c.status() == ContainerStatus.RUNNING
+                    ? Call.streams(ctx).open(caller, UserStreams.Kind.FOLLOWER) : () -> { });
+        }, followed -> {
+            ContainerView c = followed.container();
+            UserStreams.Held held = followed.held();
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
+            resp.endHandler(x -> held.close());
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream");
             LogCursor cursor = useCases.console().openLog(c);
@@ -180,6 +205,7 @@ final class ContainerStreams {
             Runnable afterOld = () -> {
                 if (resp.closed()) {
                     cursor.close();
+                    held.close();
                     return;
                 }
                 if (!follow || c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED) {
@@ -189,7 +215,10 @@ final class ContainerStreams {
                 }
                 LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor, filter,
                         lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
-                resp.closeHandler(x -> f.stop());
+                resp.closeHandler(x -> {
+                    f.stop();
+                    held.close();
+                });
                 f.start(c, false);
             };
             if (tail >= 0) {

@@ -68,6 +68,8 @@ public final class DockerApi {
     private final List<Routes> extraRoutes = new java.util.ArrayList<>();
     private Admission admission = Admission.UNLIMITED;
     private TlsClients tlsClients = TlsClients.NOBODY;
+    private UserStreams streams = UserStreams.UNLIMITED;
+    private Connections connections;
 
     /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
     public interface Routes {
@@ -81,11 +83,16 @@ public final class DockerApi {
     }
 
     /**
-     * Holds non-admin users to {@code limits} (429 beyond them, 413 for a larger body); those that
-     * {@code admin} says are admins pass uncounted. Call before listening; without it nobody is limited.
+     * Holds non-admin users to these limits: requests (429 beyond them, 413 for a larger body),
+     * connections (idle ones closed; 429 beyond the count), streams (429); each refusal over a per-user
+     * limit is recorded through {@code refusals}. Those that {@code admin} says are admins pass
+     * uncounted. Call before listening; without it nobody is limited and no connection times out.
      */
-    public DockerApi limit(RequestLimits limits, java.util.function.Predicate<Actor> admin) {
-        this.admission = new Admission(limits, admin);
+    public DockerApi limit(RequestLimits requests, ConnectionLimits connections, StreamLimits streams,
+                           java.util.function.Predicate<Actor> admin, dev.tally.domain.access.LimitRefusals refusals) {
+        this.admission = new Admission(requests, admin, refusals);
+        this.streams = new UserStreams(streams, admin, refusals);
+        this.connections = new Connections(connections, admin, refusals, () -> tlsClients.users());
         return this;
     }
 
@@ -107,8 +114,7 @@ public final class DockerApi {
 
     /** Listens on a Unix socket at {@code path}. */
     public Future<HttpServer> listenUnix(String path) {
-        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(router())
+        return serve(vertx.createHttpServer(Connections.prepared(new HttpServerOptions())), router())
                 .listen(SocketAddress.domainSocketAddress(path));
     }
 
@@ -120,11 +126,11 @@ public final class DockerApi {
      */
     public Future<HttpServer> listenTls(String host, int port, KeyManagerFactory keys, TrustManagerFactory clientCas,
                                         Consumer<Throwable> failures) {
-        HttpServerOptions options = new HttpServerOptions().setIdleTimeout(0).setSsl(true)
+        HttpServerOptions options = Connections.prepared(new HttpServerOptions()).setSsl(true)
                 .setKeyCertOptions(KeyCertOptions.wrap(keys)).setTrustOptions(TrustOptions.wrap(clientCas))
                 .setClientAuth(ClientAuth.REQUIRED).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
                 .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
-        return vertx.createHttpServer(options).requestHandler(router()).exceptionHandler(failures::accept)
+        return serve(vertx.createHttpServer(options), router()).exceptionHandler(failures::accept)
                 .listen(port, host);
     }
 
@@ -133,9 +139,13 @@ public final class DockerApi {
      * is 403 (see {@link AnonymousGate}). tallyd allows this on loopback addresses only.
      */
     public Future<HttpServer> listenInsecureTcp(String host, int port) {
-        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(new AnonymousGate(router()))
+        return serve(vertx.createHttpServer(Connections.prepared(new HttpServerOptions())), new AnonymousGate(router()))
                 .listen(port, host);
+    }
+
+    /** Vert.x's own idle timeout stays off: it would cut silent streams; {@link Connections} decides. */
+    private HttpServer serve(HttpServer server, io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requests) {
+        return connections == null ? server.requestHandler(requests) : connections.install(server, requests);
     }
 
     Router router() {
@@ -160,6 +170,7 @@ public final class DockerApi {
     private void headersAndVersion(RoutingContext ctx) {
         ctx.put(Admission.KEY, admission);
         ctx.put(TlsClients.KEY, tlsClients);
+        ctx.put(UserStreams.KEY, streams);
         ctx.response().putHeader("Api-Version", API_VERSION).putHeader("Ostype", "linux")
                 .putHeader("Server", "tally/" + facts.version() + " (linux)");
         Matcher m = VERSIONED.matcher(ctx.request().path());

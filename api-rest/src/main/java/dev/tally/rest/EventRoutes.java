@@ -76,11 +76,22 @@ public final class EventRoutes implements DockerApi.Routes {
                 ? bound(untilParam).plusSeconds(1).minusNanos(1) // whole seconds: the whole of that second
                 : bound(untilParam);
         Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
+        UserStreams.Held held;
+        try {
+            held = Call.streams(ctx).open(viewer, UserStreams.Kind.EVENTS);
+        } catch (DomainException e) {
+            ErrorMapper.send(ctx.response(), e);
+            return;
+        }
         HttpServerResponse resp = ctx.response();
         resp.setChunked(true).putHeader("Content-Type", "application/json");
         resp.writeHead();
         AtomicBoolean closed = new AtomicBoolean();
-        resp.closeHandler(x -> closed.set(true));
+        resp.closeHandler(x -> {
+            closed.set(true);
+            held.close();
+        });
+        resp.endHandler(x -> held.close());
         Instant from = since == null ? (until == null ? Instant.now() : Instant.EPOCH) : since;
         pollers.execute(() -> {
             try {

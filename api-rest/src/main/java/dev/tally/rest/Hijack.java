@@ -74,6 +74,7 @@ final class Hijack {
         Channel channel = ((ConnectionBase) request.connection()).channel();
         // The docker CLI half-closes its side at once when it sends no stdin; output must go on.
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        Connections.hijacked(channel); // a stream from now on: never closed as idle
         HalfClosedOutput.keep(channel);
         response.putHeader("Content-Type", contentType).putHeader("Connection", "Upgrade").putHeader("Upgrade", "tcp");
         MultiMap asUpgrade = MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "tcp");

@@ -16,7 +16,7 @@ class AdmissionTest {
     private static final Actor ROOT = new Actor(0, 0, "root", 4, "unix:pid=4");
 
     /** 2 under way per user and 1 waiting, 3 for all users together. */
-    private final Admission admission = new Admission(new RequestLimits(2, 1, 3, 100, 100, 0), caller -> caller.uid() == 0);
+    private final Admission admission = new Admission(new RequestLimits(2, 1, 3, 100, 100, 0), caller -> caller.uid() == 0, null);
 
     private Admission.Pass pass(Actor caller) {
         Future<Admission.Pass> f = admission.admit(caller);

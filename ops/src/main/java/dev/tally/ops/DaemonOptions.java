@@ -11,13 +11,13 @@ import java.util.Map;
  * plain TCP only on loopback addresses with an explicit {@code --insecure-tcp}.
  */
 record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, TlsFlags tls,
-                     boolean insecureTcp, Path policy, Path seccompProfile) {
+                     boolean insecureTcp, Path policy, Path seccompProfile, DaemonLimits limits) {
 
     private static final List<String> VALUE_FLAGS = List.of("--data-root", "--exec-root", "-H", "--host", "-G",
-            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile");
+            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile", "--limit");
     private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
     private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
-            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
+            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --limit NAME=VALUE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
 
     static DaemonOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty("user.home"));
@@ -37,6 +37,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         String caCert = null;
         String cert = null;
         String key = null;
+        List<String> limits = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
@@ -73,6 +74,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "--tlscacert" -> caCert = value;
                 case "--tlscert" -> cert = value;
                 case "--tlskey" -> key = value;
+                case "--limit" -> limits.add(value);
                 default -> store = value;
             }
         }
@@ -85,7 +87,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
             store = Store.h2File(dataRoot.resolve("events/tally").toAbsolutePath());
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
-                insecureTcp, policy, seccompProfile.toAbsolutePath());
+                insecureTcp, policy, seccompProfile.toAbsolutePath(), DaemonLimits.parse(limits));
     }
 
     /** The tcp:// hosts, parsed. */

@@ -3,6 +3,7 @@ package dev.tally.ops;
 import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.access.LimitRefusals;
 import dev.tally.domain.audit.ChainAudit;
 import dev.tally.domain.container.Container;
 import dev.tally.domain.container.ContainerConsole;
@@ -28,7 +29,6 @@ import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
-import dev.tally.rest.RequestLimits;
 import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.LayeredImageStore;
@@ -68,6 +68,14 @@ public final class Tallyd {
         t.setDaemon(true);
         return t;
     });
+
+    /** Records refusals over a limit (never on an event loop) and, every second, what was counted of them. */
+    private static final java.util.concurrent.ScheduledExecutorService REFUSALS =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tally-refusals");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final DaemonOptions options;
     private final AccessPolicy policy;
@@ -139,6 +147,9 @@ public final class Tallyd {
         ownerOnly(dataRoot.resolve("events"));
 
         AccessControl access = new AccessControl(axon.eventGateway(), policy);
+        DaemonLimits limits = options.limits();
+        LimitRefusals refusals = LimitRefusals.publishedBy(axon.eventGateway(), REFUSALS);
+        REFUSALS.scheduleWithFixedDelay(refusals::flushDue, 1, 1, TimeUnit.SECONDS);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"),
                 options.seccompProfile());
@@ -153,7 +164,8 @@ public final class Tallyd {
                 new ReadModelExitWaits(containerViews, EXIT_STEPS));
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
-                lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS));
+                lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),
+                refusals, java.time.Clock.systemUTC()));
         runtime.onExit(lifecycle::exited);
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
@@ -174,7 +186,7 @@ public final class Tallyd {
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot),
                         CgroupHierarchy.host().version(), CgroupHierarchy.DRIVER));
-        api.limit(RequestLimits.DEFAULTS, policy::isAdmin);
+        api.limit(limits.requests(), limits.connections(), limits.streams(), policy::isAdmin, refusals);
         api.identifyTlsClients(policy.tlsUsers(), access);
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
