@@ -64,6 +64,44 @@ final class HeldProcesses implements AutoCloseable {
         return held;
     }
 
+    /**
+     * A Python script, readable by every user, run as {@code python3 SCRIPT SOCKET N REQUEST}: holds N
+     * connections to the socket (each sending REQUEST, if not empty, and reading its answer's head),
+     * then opens one more with a ping and prints what it got ("HTTP/1.1 429 … | {"message": …}"), then
+     * "holding", and holds them all until its stdin ends.
+     */
+    static Path connectionHolder(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("hold-connections.py"), String.join("\n",
+                "import socket, sys",
+                "path, n, request = sys.argv[1], int(sys.argv[2]), sys.argv[3]",
+                "def conn(req):",
+                "    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                "    s.connect(path)",
+                "    if req:",
+                "        s.sendall(req.encode())",
+                "    return s",
+                "held = [conn(request) for _ in range(n)]",
+                "for s in held:",
+                "    got = b''",
+                "    while request and b'\\r\\n\\r\\n' not in got:",
+                "        got += s.recv(4096)",
+                "extra = conn('GET /_ping HTTP/1.1\\r\\nHost: d\\r\\n\\r\\n')",
+                "extra.settimeout(20)",
+                "got = b''",
+                "try:",
+                "    while True:",
+                "        c = extra.recv(4096)",
+                "        if not c:",
+                "            break",
+                "        got += c",
+                "except (socket.timeout, ConnectionResetError):",
+                "    got += b' (still open or reset)'",
+                "print(got.decode().replace('\\r\\n', ' | '), flush=True)",
+                "print('holding', flush=True)",
+                "sys.stdin.read()",
+                ""));
+    }
+
     @Override
     public void close() {
         for (Held h : all) {

@@ -44,37 +44,7 @@ class LimitsIT {
     @BeforeAll
     static void users() throws Exception {
         users = new SharedHostUsers(daemon);
-        // holds N connections (each sending REQUEST, if any, and reading its answer's head), then opens
-        // one more with a ping and prints what it got; then holds them until stdin ends
-        connectionScript = Files.writeString(daemon.root.resolve("hold-connections.py"), String.join("\n",
-                "import socket, sys",
-                "path, n, request = sys.argv[1], int(sys.argv[2]), sys.argv[3]",
-                "def conn(req):",
-                "    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-                "    s.connect(path)",
-                "    if req:",
-                "        s.sendall(req.encode())",
-                "    return s",
-                "held = [conn(request) for _ in range(n)]",
-                "for s in held:",
-                "    got = b''",
-                "    while request and b'\\r\\n\\r\\n' not in got:",
-                "        got += s.recv(4096)",
-                "extra = conn('GET /_ping HTTP/1.1\\r\\nHost: d\\r\\n\\r\\n')",
-                "extra.settimeout(20)",
-                "got = b''",
-                "try:",
-                "    while True:",
-                "        c = extra.recv(4096)",
-                "        if not c:",
-                "            break",
-                "        got += c",
-                "except socket.timeout:",
-                "    got += b' (still open)'",
-                "print(got.decode().replace('\\r\\n', ' | '), flush=True)",
-                "print('holding', flush=True)",
-                "sys.stdin.read()",
-                ""));
+        connectionScript = HeldProcesses.connectionHolder(daemon.root);
     }
 
     @BeforeEach
