@@ -1,6 +1,9 @@
 package dev.tally.rest;
 
-/** A request refused because a limit of the daemon's was reached: 429 (too many at once) or 413 (too large). */
+/**
+ * A request refused because a limit of the daemon's was reached: 429 (too many at once), 413 (too
+ * large) or 408 (too slow).
+ */
 final class OverLimit extends RuntimeException {
 
     private final int status;
@@ -16,6 +19,10 @@ final class OverLimit extends RuntimeException {
 
     static OverLimit tooLarge(String message) {
         return new OverLimit(413, message);
+    }
+
+    static OverLimit timedOut(String message) {
+        return new OverLimit(408, message);
     }
 
     int status() {

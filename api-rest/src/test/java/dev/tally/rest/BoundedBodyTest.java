@@ -29,6 +29,14 @@ class BoundedBodyTest {
     void listen() throws Exception {
         vertx = Vertx.vertx();
         Router r = Router.router(vertx);
+        r.post("/slow").handler(ctx -> BoundedBody.read(ctx.request(), LIMIT, java.time.Duration.ofMillis(500))
+                .onComplete(body -> {
+                    if (body.failed()) {
+                        ErrorMapper.send(ctx.response(), body.cause());
+                    } else {
+                        ctx.response().end("read " + body.result().length());
+                    }
+                }));
         r.post("/echo").handler(ctx -> BoundedBody.read(ctx.request(), LIMIT).onComplete(body -> {
             if (body.failed()) {
                 ErrorMapper.send(ctx.response(), body.cause());
@@ -77,5 +85,19 @@ class BoundedBodyTest {
         Answer resp = post(Buffer.buffer(new byte[LIMIT * 4]), true);
         assertEquals(413, resp.status());
         assertTrue(new JsonObject(resp.text()).getString("message").contains("limit of " + LIMIT));
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveWithinTheDeadlineIsRefusedWith408() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.actualPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /slow HTTP/1.1\r\nHost: d\r\nContent-Length: 10\r\n\r\nabc")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] buf = new byte[4096];
+            int n = s.getInputStream().read(buf);
+            String answer = new String(buf, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(answer.contains("request body did not arrive within"), answer);
+        }
     }
 }
