@@ -57,14 +57,51 @@ class ContainerOptionsIT {
     void optionsNotAppliedYetAreRefusedByName() {
         Daemon.Result ulimit = daemon.docker("run", "--rm", "--ulimit", "nofile=1024:1024", "busybox", "true");
         assertEquals(125, ulimit.code(), ulimit.err());
-        assertTrue(ulimit.err().contains("--ulimit (HostConfig.Ulimits) is not supported by tally yet"), ulimit.err());
+        assertTrue(ulimit.err().contains("--ulimit is not supported: HostConfig.Ulimits"), ulimit.err());
         Daemon.Result sysctl = daemon.docker("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox", "true");
         assertEquals(125, sysctl.code(), sysctl.err());
-        assertTrue(sysctl.err().contains("--sysctl (HostConfig.Sysctls) is not supported by tally yet"), sysctl.err());
+        assertTrue(sysctl.err().contains("--sysctl is not supported: HostConfig.Sysctls"), sysctl.err());
         Daemon.Result plain = daemon.docker("run", "--rm", "-v", "data:/data", "busybox", "true");
         assertEquals(0, plain.code(), plain.err());
         assertEquals("", daemon.docker("ps", "-aq", "--filter", "ancestor=busybox", "--filter", "status=created").out(),
                 "nothing was left behind");
+    }
+
+    /**
+     * Until tally has networks: the CLI's default, bridge and none are one namespace with loopback
+     * only, and inspect says none; another container's namespace or a named network is a 400 naming it.
+     */
+    @Test
+    void networkModesAreTheLoopbackOnlyNamespaceOrRefusedByName() {
+        for (String mode : new String[] {"default", "bridge", "none"}) {
+            Daemon.Result links = daemon.docker("run", "--rm", "--network", mode, "busybox", "sh", "-c",
+                    "ls /sys/class/net");
+            assertEquals("lo\n", links.out(), mode + ": " + links.err());
+        }
+        assertEquals(0, daemon.docker("create", "--name", "bridged", "--network", "bridge", "busybox", "true").code());
+        assertEquals("none\n", daemon.docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", "bridged").out());
+        assertEquals(0, daemon.docker("rm", "bridged").code());
+        for (String mode : new String[] {"container:bridged", "mynet"}) {
+            Daemon.Result refused = daemon.docker("run", "--rm", "--network", mode, "busybox", "true");
+            assertEquals(125, refused.code(), refused.err());
+            assertTrue(refused.err().contains("--network " + mode + " is not supported: HostConfig.NetworkMode"), refused.err());
+        }
+        assertEquals("", daemon.docker("ps", "-aq").out(), "nothing was left behind");
+    }
+
+    /** Any other field the CLI sets is refused with its name, and nothing is created. */
+    @Test
+    void aFieldTallyDoesNotApplyIsRefusedByItsName() {
+        Daemon.Result stop = daemon.docker("run", "--rm", "--stop-signal", "SIGINT", "busybox", "true");
+        assertEquals(125, stop.code(), stop.err());
+        assertTrue(stop.err().contains("not supported: StopSignal"), stop.err());
+        Daemon.Result expose = daemon.docker("create", "--expose", "80", "busybox", "true");
+        assertTrue(expose.code() != 0, expose.err());
+        assertTrue(expose.err().contains("not supported: ExposedPorts"), expose.err());
+        Daemon.Result http = curl("-H", "Content-Type: application/json", "-d",
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"StorageOpt\":{\"size\":\"1G\"}}}", "http://d/v1.50/containers/create");
+        assertEquals("{\"message\":\"an option tally does not apply is not supported: HostConfig.StorageOpt\"}\n400", http.out());
+        assertEquals("", daemon.docker("ps", "-aq").out(), "nothing was left behind");
     }
 
     /** docker-java (Testcontainers) sends nearly every field as null: to tally, as to dockerd, each is its zero value. */

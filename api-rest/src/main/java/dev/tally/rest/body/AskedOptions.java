@@ -25,9 +25,28 @@ final class AskedOptions {
     private AskedOptions() {
     }
 
-    /** Every such option set in this HostConfig (not empty, false or zero), in the table's order. */
+    /** Network modes that are the loopback-only namespace, and the host's. */
+    private static final Set<String> NETWORK_AS_USUAL = Set.of("", "default", "bridge", "none", "host");
+
+    /**
+     * Every such option of this body (not empty, false or zero), in the table's order: the HostConfig's,
+     * then the fields no record reads ({@link OtherFields}).
+     */
+    static List<AskedOption> of(ContainerCreateBody body) {
+        HostConfigBody h = body.hostConfig();
+        List<AskedOption> asked = of(h);
+        asked.addAll(OtherFields.of("", body.others()));
+        asked.addAll(OtherFields.of("HostConfig.", h.others()));
+        asked.addAll(OtherFields.ofNetworking(body.networkingConfig(), h.networkMode()));
+        return asked;
+    }
+
+    /** Every such option set in this HostConfig's typed fields, in the table's order. */
     static List<AskedOption> of(HostConfigBody h) {
         List<AskedOption> asked = new ArrayList<>();
+        if (!NETWORK_AS_USUAL.contains(h.networkMode())) {
+            asked.add(new AskedOption(ContainerOption.NETWORK_MODE_OTHER, h.networkMode()));
+        }
         if (!IPC_AS_USUAL.contains(h.ipcMode())) {
             asked.add(new AskedOption(h.ipcMode().equals("host") ? ContainerOption.IPC_MODE_HOST
                     : ContainerOption.IPC_MODE_OTHER, h.ipcMode()));

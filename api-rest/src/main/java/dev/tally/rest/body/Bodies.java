@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * The one place where request bodies become typed records. As dockerd reads them: an explicit
  * {@code null}, an absent field and the field's zero value ({@code false}, 0, "", [], {}) mean the
  * same (docker-java sends nearly every field as null), except that a null element of a list is left
- * out; unknown fields are ignored; an empty body is an empty object. Malformed JSON or a value of the wrong type is INVALID (400), naming the field.
+ * out; names match whatever their case (as Go's decoder: docker-java sends {@code NanoCPUs}); fields a
+ * record does not name are ignored unless it keeps them ({@code @JsonAnySetter}); an empty body is an empty object. Malformed JSON or a value of the wrong type is INVALID (400), naming the field.
  */
 public final class Bodies {
 
@@ -33,6 +34,7 @@ public final class Bodies {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // as Go's encoding/json: "true" is not a boolean, "64m" is not a number
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -1,5 +1,7 @@
 package dev.tally.rest.body;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.AskedOption;
 import dev.tally.domain.container.ContainerConfig;
@@ -8,7 +10,8 @@ import java.util.Map;
 
 /**
  * The body of {@code POST /containers/create}: the fields of Docker's container config that tally
- * reads, and its {@link HostConfigBody}. {@code NetworkingConfig} and the rest are ignored.
+ * reads, its {@link HostConfigBody} and {@link NetworkingConfigBody}, and every other field as sent
+ * ({@code others}), which is accepted only as the option table says ({@link AskedOptions}).
  */
 public record ContainerCreateBody(
         String image,
@@ -21,10 +24,14 @@ public record ContainerCreateBody(
         Map<String, String> labels,
         boolean tty,
         boolean openStdin,
-        HostConfigBody hostConfig) {
+        HostConfigBody hostConfig,
+        NetworkingConfigBody networkingConfig,
+        @JsonAnySetter Map<String, JsonNode> others) {
 
     public ContainerCreateBody {
         hostConfig = hostConfig == null ? HostConfigBody.ZERO : hostConfig;
+        networkingConfig = networkingConfig == null ? NetworkingConfigBody.ZERO : networkingConfig;
+        others = others == null ? Map.of() : new java.util.TreeMap<>(others);
     }
 
     /**
@@ -49,9 +56,12 @@ public record ContainerCreateBody(
                 new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs());
     }
 
-    /** The options set that the config does not carry, for the domain to decide per role ({@link AskedOptions}). */
+    /**
+     * The options set that the config does not carry, for the domain to decide per role: the
+     * HostConfig's that tally does not apply, then every other field set ({@link AskedOptions}).
+     */
     public List<AskedOption> askedOptions() {
-        return AskedOptions.of(hostConfig);
+        return AskedOptions.of(this);
     }
 
     /** {@code source:target[:mode]}, as {@code -v} writes it; INVALID otherwise. */

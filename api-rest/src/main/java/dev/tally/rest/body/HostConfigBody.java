@@ -1,6 +1,8 @@
 package dev.tally.rest.body;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.container.ContainerConfig;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +10,8 @@ import java.util.Map;
 /**
  * {@code HostConfig} of a create body: what tally applies, and the options the config does not
  * carry ({@link AskedOptions}, decided per role by the domain's option table); those are typed only as far as telling whether
- * they are set needs. A new option is a field here, read into the config by {@link ContainerCreateBody}.
+ * they are set needs; every other field is kept as sent ({@code others}, see {@link OtherFields}).
+ * A new option is a field here, read into the config by {@link ContainerCreateBody}.
  */
 public record HostConfigBody(
         List<String> binds,
@@ -39,12 +42,15 @@ public record HostConfigBody(
         String cgroupParent,
         List<String> links,
         List<String> volumesFrom,
-        boolean oomKillDisable) {
+        boolean oomKillDisable,
+        // every other field, as sent: see OtherFields
+        @JsonAnySetter Map<String, JsonNode> others) {
 
     static final HostConfigBody ZERO = Bodies.zero(HostConfigBody.class);
 
     public HostConfigBody {
         restartPolicy = restartPolicy == null ? RestartPolicy.ZERO : restartPolicy;
+        others = others == null ? Map.of() : new java.util.TreeMap<>(others);
         capAdd = CapabilityNames.canonical(capAdd);
         capDrop = CapabilityNames.canonical(capDrop);
     }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Bodies as the real clients send them, recorded from the docker CLI 28 and docker-py, and docker-java's all-nulls. */
@@ -91,6 +92,56 @@ class BodiesTest {
     }
 
     @Test
+    void namesMatchWhateverTheirCaseAsInDockerd() {
+        // docker-java writes NanoCPUs; Go's decoder, and so dockerd, matches it to NanoCpus
+        assertEquals(500_000_000L, create("{\"Image\":\"b\",\"HostConfig\":{\"NanoCPUs\":500000000}}").config()
+                .limits().nanoCpus());
+        assertEquals(true, create("{\"image\":\"b\",\"hostconfig\":{\"readonlyrootfs\":true}}").config().hardening()
+                .readOnlyRootfs());
+    }
+
+    @Test
+    void aFieldNoRecordReadsIsRefusedByItsPathUnlessItIsZeroOrDockersDefault() {
+        assertEquals(Optional.empty(), ClientCreateBodiesTest.refusal(bytes("{\"Image\":\"b\",\"StopSignal\":\"\","
+                + "\"ExposedPorts\":{},\"Healthcheck\":{\"Test\":[\"NONE\"]},\"NetworkDisabled\":true,\"HostConfig\":{"
+                + "\"StorageOpt\":null,\"ConsoleSize\":[40,120],\"MemorySwappiness\":-1,\"Isolation\":\"default\","
+                + "\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}},\"BlkioWeightDevice\":[],\"Whatever\":0}}")));
+        Map<String, String> refused = Map.of(
+                "{\"Image\":\"b\",\"StopSignal\":\"SIGINT\"}", "StopSignal",
+                "{\"Image\":\"b\",\"ExposedPorts\":{\"80/tcp\":{}}}", "ExposedPorts",
+                "{\"Image\":\"b\",\"HostConfig\":{\"StorageOpt\":{\"size\":\"1G\"}}}", "HostConfig.StorageOpt",
+                "{\"Image\":\"b\",\"HostConfig\":{\"whatever\":[1]}}", "HostConfig.whatever",
+                "{\"Image\":\"b\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{\"max-size\":\"1m\"}}}}",
+                "HostConfig.LogConfig",
+                "{\"Image\":\"b\",\"HostConfig\":{\"MaskedPaths\":[]}}", "HostConfig.MaskedPaths",
+                "{\"Image\":\"b\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"other\":{}}}}",
+                "NetworkingConfig.EndpointsConfig.other",
+                "{\"Image\":\"b\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"Aliases\":[\"a\"]}}}}",
+                "NetworkingConfig.EndpointsConfig.default.Aliases");
+        refused.forEach((body, field) -> assertEquals(Optional.of(field), ClientCreateBodiesTest.refusal(bytes(body))
+                .map(m -> m.substring(m.lastIndexOf(": ") + 2)), body));
+    }
+
+    @Test
+    void dockerJavasNullBodyWithOneFieldSetIsAppliedOrRefusedByThatField() {
+        String nulls = resource("docker-java-create.json");
+        assertEquals(Optional.empty(), ClientCreateBodiesTest.refusal(bytes(nulls)));
+        Map<String, String> set = Map.of(
+                "\"StopSignal\":null", "\"StopSignal\":\"SIGINT\"",
+                "\"StorageOpt\":null", "\"StorageOpt\":{\"size\":\"1G\"}",
+                "\"OomScoreAdj\":null", "\"OomScoreAdj\":-500",
+                "\"MacAddress\":null", "\"MacAddress\":\"02:42:ac:11:00:02\"");
+        set.forEach((from, to) -> {
+            String field = to.substring(1, to.indexOf('"', 1));
+            Optional<String> answer = ClientCreateBodiesTest.refusal(bytes(nulls.replace(from, to)));
+            assertTrue(answer.orElse("").endsWith(" not supported: " + (field.equals("StopSignal") || field.equals("MacAddress")
+                    ? field : "HostConfig." + field)), to + ": " + answer);
+        });
+        assertEquals(500_000_000L, create(nulls.replace("\"NanoCPUs\":null", "\"NanoCPUs\":500000000")).config().limits()
+                .nanoCpus());
+    }
+
+    @Test
     void anEmptyBodyOrABareNullIsAnEmptyObject() {
         assertEquals(Bodies.read("{}".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class),
                 Bodies.read(new byte[0], ExecCreateBody.class));
@@ -135,7 +186,7 @@ class BodiesTest {
         assertEquals("invalid mode: rx", invalid("{\"Image\":\"b\",\"HostConfig\":{\"Binds\":[\"/tmp:/t:rx\"]}}"));
         // an option tally does not apply is now decided by the domain's option table, for every role
         ContainerCreateBody restart = create("{\"Image\":\"b\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}");
-        assertEquals("--restart always (HostConfig.RestartPolicy) is not supported by tally yet",
+        assertEquals("--restart always is not supported: HostConfig.RestartPolicy",
                 dev.tally.domain.container.ContainerOptionPolicy.firstRefusal(restart.config(), restart.askedOptions(), true,
                         new dev.tally.domain.access.AccessPolicy(null, null, List.of()), AskedOptionsTest.HOST)
                         .orElseThrow().answer().getMessage());

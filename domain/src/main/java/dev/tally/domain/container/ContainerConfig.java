@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What a container is made of, as the user asked for it. Never changes after creation; the run
  * lifecycle lives apart, in the aggregate's status. {@code tmpfs}: a fresh tmpfs at each path, with
- * its mount options ({@code --tmpfs /run:size=64m}).
+ * its mount options ({@code --tmpfs /run:size=64m}). {@code networkMode}: {@code host}, or {@code none}
+ * for the namespace with loopback only that every other container gets.
  */
 public record ContainerConfig(
         String image,
@@ -48,8 +49,9 @@ public record ContainerConfig(
         hostAccess = hostAccess == null ? HostAccess.NONE : hostAccess;
         hardening = hardening == null ? Hardening.NONE : hardening;
         tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
-        networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default")
-                ? "none" : networkMode;
+        // Until tally has networks, a container gets the host's network (admins) or a namespace with
+        // loopback only, which is Docker's "none", whatever other mode was asked or stored before.
+        networkMode = "host".equals(networkMode) ? "host" : "none";
     }
 
     /**

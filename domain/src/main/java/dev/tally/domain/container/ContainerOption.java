@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
  * Every field of a container create body, one row per case that is decided differently, with what
  * tally does for an admin and for anyone else. This is the table of {@code docs/security.md}
  * ("Container options"); {@link ContainerOptionPolicy} reads its decisions from here and nowhere else.
- * Fields of Docker's create body that are not listed are ignored today.
+ * A field of Docker's create body that is not listed is accepted only at its zero value (absent,
+ * null, false, 0, empty) or Docker's default: set to anything else, it is {@link #OTHER}, a 400
+ * naming the field. A field listed with a case but asked for in a case not listed is refused too.
  */
 public enum ContainerOption {
     IMAGE("Image", "", "", Decision.APPLIED, Decision.APPLIED),
@@ -28,7 +30,13 @@ public enum ContainerOption {
     NANO_CPUS("HostConfig.NanoCpus", "", "--cpus", Decision.APPLIED, Decision.APPLIED),
     PIDS_LIMIT("HostConfig.PidsLimit", "", "--pids-limit", Decision.APPLIED, Decision.APPLIED),
     NETWORK_MODE_HOST("HostConfig.NetworkMode", "host", "--network host", Decision.APPLIED, Decision.DENIED),
-    NETWORK_MODE("HostConfig.NetworkMode", "any other (a loopback-only namespace)", "--network",
+    NETWORK_MODE("HostConfig.NetworkMode", "empty, default, bridge or none (a loopback-only namespace, which inspect"
+            + " shows as none)", "--network", Decision.APPLIED, Decision.APPLIED),
+    NETWORK_MODE_OTHER("HostConfig.NetworkMode", "container:ID or a named network (tally has no networks yet)", "--network",
+            Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED),
+    NETWORK_DISABLED("NetworkDisabled", "true or false (a loopback-only namespace either way)", "", Decision.APPLIED,
+            Decision.APPLIED),
+    ENDPOINTS_CONFIG("NetworkingConfig.EndpointsConfig", "an entry for the network mode with nothing set in it", "",
             Decision.APPLIED, Decision.APPLIED),
     AUTO_REMOVE("HostConfig.AutoRemove", "", "--rm", Decision.APPLIED, Decision.APPLIED),
     PRIVILEGED("HostConfig.Privileged", "true", "--privileged", Decision.APPLIED, Decision.DENIED),
@@ -66,13 +74,40 @@ public enum ContainerOption {
     LINKS("HostConfig.Links", "not empty", "--link", Decision.NOT_SUPPORTED, Decision.DENIED),
     VOLUMES_FROM("HostConfig.VolumesFrom", "not empty", "--volumes-from", Decision.NOT_SUPPORTED, Decision.DENIED),
     OOM_KILL_DISABLE("HostConfig.OomKillDisable", "true", "--oom-kill-disable", Decision.NOT_SUPPORTED,
-            Decision.NOT_SUPPORTED);
+            Decision.NOT_SUPPORTED),
+    MASKED_PATHS("HostConfig.MaskedPaths", "not null (the CLI's --security-opt systempaths=unconfined)", "--security-opt",
+            Decision.NOT_SUPPORTED, Decision.DENIED),
+    READONLY_PATHS("HostConfig.ReadonlyPaths", "not null (the CLI's --security-opt systempaths=unconfined)",
+            "--security-opt", Decision.NOT_SUPPORTED, Decision.DENIED),
+    DEVICE_REQUESTS("HostConfig.DeviceRequests", "not empty", "--gpus", Decision.NOT_SUPPORTED, Decision.DENIED),
+    ATTACH_STDIN("AttachStdin", "set (the client attaches the streams it wants)", "", Decision.NO_EFFECT,
+            Decision.NO_EFFECT),
+    ATTACH_STDOUT("AttachStdout", "set (the client attaches the streams it wants)", "", Decision.NO_EFFECT,
+            Decision.NO_EFFECT),
+    ATTACH_STDERR("AttachStderr", "set (the client attaches the streams it wants)", "", Decision.NO_EFFECT,
+            Decision.NO_EFFECT),
+    STDIN_ONCE("StdinOnce", "set (stdin closes when its first attach ends, as conmon does, whatever it says)", "",
+            Decision.NO_EFFECT, Decision.NO_EFFECT),
+    CONSOLE_SIZE("HostConfig.ConsoleSize", "set (the client sizes the terminal once it runs)", "", Decision.NO_EFFECT,
+            Decision.NO_EFFECT),
+    CONTAINER_ID_FILE("HostConfig.ContainerIDFile", "set (the client writes the file)", "--cidfile", Decision.NO_EFFECT,
+            Decision.NO_EFFECT),
+    LOG_CONFIG("HostConfig.LogConfig", "empty, or json-file with no options (the log inspect and logs read)", "--log-driver",
+            Decision.APPLIED, Decision.APPLIED),
+    HEALTHCHECK("Healthcheck", "NONE (no container has a health check)", "--no-healthcheck", Decision.APPLIED,
+            Decision.APPLIED),
+    MEMORY_SWAPPINESS("HostConfig.MemorySwappiness", "-1 (the kernel's default)", "", Decision.APPLIED, Decision.APPLIED),
+    ISOLATION("HostConfig.Isolation", "default", "--isolation", Decision.APPLIED, Decision.APPLIED),
+    OTHER("any other field", "set: not absent, null, false, 0, empty or Docker's default (named in the answer)", "",
+            Decision.NOT_SUPPORTED, Decision.NOT_SUPPORTED);
 
     /** What a create that asks for an option gets. */
     public enum Decision {
         APPLIED("applied"),
         DENIED("403, AccessDenied recorded"),
-        NOT_SUPPORTED("400, not supported");
+        NOT_SUPPORTED("400, not supported"),
+        /** Accepted, with nothing for the daemon to apply: what it asks for is the client's to do. */
+        NO_EFFECT("accepted, nothing to apply");
 
         private final String text;
 

@@ -15,14 +15,18 @@ import java.util.Optional;
  */
 public final class ContainerOptionPolicy {
 
-    /** An option refused: which row, what was asked for (the flag and value), and why. */
-    public record Refusal(ContainerOption option, String asked, String reason, ContainerOption.Decision decision) {
-        /** The answer's message: names the option, as the docker CLI flag and as the body's field. */
+    /**
+     * An option refused: which row, what was asked for (the flag and value), the body's field that
+     * asked (the row's, or for {@link ContainerOption#OTHER} the one found), and why.
+     */
+    public record Refusal(ContainerOption option, String asked, String field, String reason,
+                          ContainerOption.Decision decision) {
+        /** The answer's message: names the option, as the docker CLI flag and, last, as the body's field. */
         public String message() {
             if (decision == ContainerOption.Decision.DENIED) {
                 return "authorization denied: " + asked + " is for tally admins only" + (reason.isEmpty() ? "" : " (" + reason + ")");
             }
-            return asked + " (" + option.field() + ") is not supported by tally yet";
+            return asked + " is not supported: " + field;
         }
 
         /** What the caller is told: DENIED (403) or INVALID (400), with {@link #message()}. */
@@ -42,7 +46,7 @@ public final class ContainerOptionPolicy {
         for (ContainerOption.Decision d : List.of(ContainerOption.Decision.DENIED, ContainerOption.Decision.NOT_SUPPORTED)) {
             for (Refusal r : asked) {
                 if (r.option().decisionFor(admin) == d) {
-                    return Optional.of(new Refusal(r.option(), r.asked(), r.reason(), d));
+                    return Optional.of(new Refusal(r.option(), r.asked(), r.field(), r.reason(), d));
                 }
             }
         }
@@ -82,6 +86,8 @@ public final class ContainerOptionPolicy {
                 asked.add(hostPath(o.value(), policy, host)
                         .map(where -> row(ContainerOption.MOUNTS_HOST, "--mount binding host path " + where, bindRule(policy)))
                         .orElse(row(ContainerOption.MOUNTS, "--mount (use -v)", "")));
+            } else if (o.option() == ContainerOption.OTHER) {
+                asked.add(new Refusal(o.option(), "an option tally does not apply", o.value(), "", null));
             } else {
                 String flag = o.option().flag() + (o.value().isEmpty() ? "" : " " + o.value());
                 asked.add(row(o.option(), flag, o.detail().isEmpty() ? "" : "asked for " + o.detail()));
@@ -105,7 +111,7 @@ public final class ContainerOptionPolicy {
     }
 
     private static Refusal row(ContainerOption option, String asked, String reason) {
-        return new Refusal(option, asked, reason, null);
+        return new Refusal(option, asked.isEmpty() ? "this option" : asked, option.field(), reason, null);
     }
 
     /** The same config with every host bind source replaced by its real path, as checked. */

@@ -95,7 +95,35 @@ class ContainerOptionPolicyTest {
         assertEquals("authorization denied: --sysctl is for tally admins only (asked for net.ipv4.ip_forward)", user.message());
         ContainerOptionPolicy.Refusal admin = ContainerOptionPolicy.firstRefusal(config(null, null), sysctl, true, POLICY, HOST)
                 .orElseThrow();
-        assertEquals("--sysctl (HostConfig.Sysctls) is not supported by tally yet", admin.message());
+        assertEquals("--sysctl is not supported: HostConfig.Sysctls", admin.message());
+    }
+
+    @Test
+    void aFieldTallyDoesNotApplyIsRefusedForEveryoneNamingTheField() {
+        List<AskedOption> other = List.of(new AskedOption(ContainerOption.OTHER, "HostConfig.StorageOpt"));
+        for (boolean admin : new boolean[] {false, true}) {
+            ContainerOptionPolicy.Refusal r = ContainerOptionPolicy.firstRefusal(config(null, null), other, admin, POLICY, HOST)
+                    .orElseThrow();
+            assertEquals(ContainerOption.Decision.NOT_SUPPORTED, r.decision());
+            assertEquals("an option tally does not apply is not supported: HostConfig.StorageOpt", r.message());
+        }
+    }
+
+    @Test
+    void fieldsWithNothingToApplyAreNeverRefused() {
+        List<AskedOption> clientSide = java.util.Arrays.stream(ContainerOption.values())
+                .filter(o -> o.decisionFor(false) == ContainerOption.Decision.NO_EFFECT)
+                .map(o -> new AskedOption(o, "")).toList();
+        assertEquals(6, clientSide.size());
+        assertEquals(Optional.empty(), ContainerOptionPolicy.firstRefusal(config(null, null), clientSide, false, POLICY, HOST));
+    }
+
+    @Test
+    void everyNetworkModeButTheHostsIsTheLoopbackOnlyNamespaceNone() {
+        for (String mode : new String[] {null, "", "default", "bridge", "none", "container:abc", "mynet"}) {
+            assertEquals("none", config(null, mode).networkMode(), mode);
+        }
+        assertEquals("host", config(null, "host").networkMode());
     }
 
     @Test

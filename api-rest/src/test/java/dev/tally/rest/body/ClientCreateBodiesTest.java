@@ -1,0 +1,136 @@
+package dev.tally.rest.body;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.container.ContainerOption;
+import dev.tally.domain.container.ContainerOptionPolicy;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The create bodies the real clients send, one per option (recorded from the docker CLI 28 and 20.10
+ * and docker-py; {@code create-bodies/docker-cli-flags.txt} says which flags made each): each is
+ * accepted when tally applies what it asks for, and otherwise refused with exactly the field that
+ * asked named. What an admin gets is asserted here; the roles' difference is the option table's.
+ */
+class ClientCreateBodiesTest {
+
+    /** The field refused for each recorded option, whichever client sent it; absent: accepted. */
+    private static final Map<String, String> REFUSED = Map.ofEntries(
+            Map.entry("cpu-shares", "HostConfig.CpuShares"),
+            Map.entry("cpuset-cpus", "HostConfig.CpusetCpus"),
+            Map.entry("cpuset-mems", "HostConfig.CpusetMems"),
+            Map.entry("memory-swap", "HostConfig.MemorySwap"),
+            Map.entry("shm-size", "HostConfig.ShmSize"),
+            Map.entry("group-add", "HostConfig.GroupAdd"),
+            Map.entry("add-host", "HostConfig.ExtraHosts"),
+            Map.entry("dns", "HostConfig.Dns"),
+            Map.entry("init", "HostConfig.Init"),
+            Map.entry("cgroupns", "HostConfig.CgroupnsMode"),
+            Map.entry("device-cgroup-rule", "HostConfig.DeviceCgroupRules"),
+            Map.entry("network-container", "HostConfig.NetworkMode"),
+            Map.entry("network-named", "HostConfig.NetworkMode"),
+            Map.entry("network-alias", "HostConfig.NetworkMode"),
+            Map.entry("expose", "ExposedPorts"),
+            Map.entry("volume-anon", "Volumes"),
+            Map.entry("stop-signal", "StopSignal"),
+            Map.entry("stop-timeout", "StopTimeout"),
+            Map.entry("health", "Healthcheck"),
+            Map.entry("healthcheck", "Healthcheck"),
+            Map.entry("domainname", "Domainname"),
+            Map.entry("log-driver", "HostConfig.LogConfig"),
+            Map.entry("log-opt", "HostConfig.LogConfig"),
+            Map.entry("oom-score", "HostConfig.OomScoreAdj"),
+            Map.entry("cpu-period", "HostConfig.CpuPeriod"),
+            Map.entry("cpu-quota", "HostConfig.CpuQuota"),
+            Map.entry("memory-reservation", "HostConfig.MemoryReservation"),
+            Map.entry("memory-swappiness", "HostConfig.MemorySwappiness"),
+            Map.entry("blkio", "HostConfig.BlkioWeight"),
+            Map.entry("storage-opt", "HostConfig.StorageOpt"),
+            Map.entry("gpus", "HostConfig.DeviceRequests"),
+            Map.entry("annotation", "HostConfig.Annotations"),
+            Map.entry("systempaths", "HostConfig.MaskedPaths"),
+            Map.entry("uts", "HostConfig.UTSMode"),
+            Map.entry("userns", "HostConfig.UsernsMode"),
+            Map.entry("cgroup-parent", "HostConfig.CgroupParent"),
+            Map.entry("oom-kill", "HostConfig.OomKillDisable"),
+            Map.entry("link", "HostConfig.Links"),
+            Map.entry("volumes-from", "HostConfig.VolumesFrom"),
+            Map.entry("mount", "HostConfig.Mounts"),
+            Map.entry("use-api-socket", "HostConfig.Mounts"),
+            Map.entry("publish", "HostConfig.PortBindings"),
+            Map.entry("publish-all", "HostConfig.PublishAllPorts"),
+            Map.entry("sysctl", "HostConfig.Sysctls"),
+            Map.entry("ulimit", "HostConfig.Ulimits"));
+
+    /** What differs between the clients: where each puts --mac-address and --ip, and --kernel-memory (28 drops it). */
+    private static final Map<String, Map<String, String>> REFUSED_BY_CLIENT = Map.of(
+            "docker-cli-28", Map.of("mac", "NetworkingConfig.EndpointsConfig.default.MacAddress",
+                    "ip", "NetworkingConfig.EndpointsConfig.default.IPAMConfig"),
+            "docker-cli-20.10", Map.of("mac", "MacAddress", "kernel-memory", "HostConfig.KernelMemory"),
+            "docker-py", Map.of());
+
+    /** Recorded options tally applies (or that ask for what every container gets): accepted. */
+    private static final List<String> ACCEPTED = List.of("plain", "bind", "volume", "cap-add", "cap-drop", "cpus", "memory",
+            "pids", "tty", "interactive", "rm", "hostname", "user", "workdir", "env", "label", "entry", "readonly", "tmpfs",
+            "network-none", "network-bridge", "network-host", "no-health", "restart", "runtime", "ipc", "isolation",
+            "platform", "cidfile", "privileged", "device", "secopt", "pid", "kernel-memory", "ip");
+
+    @Test
+    void everyRecordedBodyIsAcceptedOrRefusedNamingExactlyItsField() throws Exception {
+        int seen = 0;
+        for (String client : REFUSED_BY_CLIENT.keySet()) {
+            Map<String, String> refused = new HashMap<>(REFUSED);
+            refused.putAll(REFUSED_BY_CLIENT.get(client));
+            for (Path body : bodies(client)) {
+                String option = body.getFileName().toString().replace(".json", "");
+                String where = client + "/" + option;
+                assertTrue(refused.containsKey(option) || ACCEPTED.contains(option), where + " is neither accepted nor refused here");
+                Optional<String> answer = refusal(Files.readAllBytes(body));
+                if (refused.containsKey(option)) {
+                    assertTrue(answer.isPresent(), where + " was accepted");
+                    assertTrue(answer.get().endsWith(" not supported: " + refused.get(option)), where + ": " + answer.get());
+                } else {
+                    assertEquals(Optional.empty(), answer, where);
+                }
+                seen++;
+            }
+        }
+        assertTrue(seen > 150, "recorded bodies read: " + seen);
+    }
+
+    @Test
+    void docker28sAndDocker20sPlainBodiesAskForNothingTheConfigDoesNotCarry() throws Exception {
+        for (String client : REFUSED_BY_CLIENT.keySet()) {
+            ContainerCreateBody plain = Bodies.read(Files.readAllBytes(dir(client).resolve("plain.json")), ContainerCreateBody.class);
+            assertEquals(List.of(), plain.askedOptions().stream()
+                    .filter(o -> o.option().decisionFor(true) != ContainerOption.Decision.NO_EFFECT).toList(), client);
+        }
+    }
+
+    static Optional<String> refusal(byte[] json) {
+        ContainerCreateBody body = Bodies.read(json, ContainerCreateBody.class);
+        return ContainerOptionPolicy.firstRefusal(body.config(), body.askedOptions(), true,
+                new AccessPolicy(null, null, List.of()), AskedOptionsTest.HOST).map(ContainerOptionPolicy.Refusal::message);
+    }
+
+    private static List<Path> bodies(String client) throws IOException, URISyntaxException {
+        try (Stream<Path> files = Files.list(dir(client))) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static Path dir(String client) throws URISyntaxException {
+        return Path.of(ClientCreateBodiesTest.class.getResource("create-bodies/" + client).toURI());
+    }
+}
