@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the host needs to build and run tally: a JDK 17, Maven, runc (the OCI runtime),
 # conmon (each container's monitor), busybox-static (the base image, made without a network),
-# openssl (ops/make-certs.sh makes a test CA and certificates for TCP with mutual TLS) and
+# openssl (ops/make-certs.sh makes a test CA and certificates for TCP with mutual TLS),
 # golang-github-containers-common for its data only: /usr/share/containers/seccomp.json, Docker's
-# default seccomp profile, which every container runs under (tallyd starts none without it).
+# default seccomp profile, which every container runs under (tallyd starts none without it), and
+# tini (its tini-static is Docker's own init, run as pid 1 for --init).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
 command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -q ' 17\.' || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
-for p in runc conmon busybox-static openssl golang-github-containers-common; do
+for p in runc conmon busybox-static openssl golang-github-containers-common tini; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 # With --docker-cli (the tests drive tallyd with the docker CLI and the Python SDK too): Debian's

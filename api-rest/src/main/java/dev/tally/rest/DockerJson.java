@@ -18,6 +18,8 @@ final class DockerJson {
 
     private static final Instant ZERO = Instant.parse("0001-01-01T00:00:00Z");
     static final String LOG_DRIVER = "json-file";
+    /** The size of /dev/shm unless a container asks for another (Docker's default). */
+    static final long DEFAULT_SHM_SIZE = 64L << 20;
 
     private DockerJson() {
     }
@@ -81,6 +83,20 @@ final class DockerJson {
                 .put("Memory", c.limits().memoryBytes())
                 .put("NanoCpus", c.limits().nanoCpus())
                 .put("PidsLimit", c.limits().pidsLimit())
+                .put("CpuShares", c.limits().cpuShares())
+                .put("CpusetCpus", c.limits().cpusetCpus())
+                .put("CpusetMems", c.limits().cpusetMems())
+                .put("MemorySwap", c.limits().memorySwapBytes())
+                .put("ShmSize", c.setup().shmSizeBytes() > 0 ? c.setup().shmSizeBytes() : DEFAULT_SHM_SIZE)
+                .put("GroupAdd", list(c.setup().groupAdd()))
+                .put("Init", c.setup().init() ? Boolean.TRUE : null)
+                // as asked; empty: the host's default (a namespace of its own on cgroup v2, the host's on v1)
+                .put("CgroupnsMode", c.setup().cgroupnsMode())
+                .put("ExtraHosts", list(c.setup().extraHosts()))
+                .put("Dns", new JsonArray(new ArrayList<>(c.setup().dns())))
+                .put("DnsSearch", new JsonArray(new ArrayList<>(c.setup().dnsSearch())))
+                .put("DnsOptions", new JsonArray(new ArrayList<>(c.setup().dnsOptions())))
+                .put("DeviceCgroupRules", list(c.hostAccess().deviceCgroupRules()))
                 .put("ReadonlyRootfs", c.hardening().readOnlyRootfs())
                 .put("Tmpfs", c.tmpfs().isEmpty() ? null : new JsonObject(new LinkedHashMap<>(c.tmpfs())))
                 .put("CapDrop", c.hardening().capDrop().isEmpty() ? null : new JsonArray(new ArrayList<>(c.hardening().capDrop())))
@@ -109,6 +125,11 @@ final class DockerJson {
                 .put("Tally", new JsonObject()
                         .put("Owner", new JsonObject().put("Uid", v.owner().uid()).put("User", v.owner().user())
                                 .put("Source", v.owner().source())));
+    }
+
+    /** Docker's null for an empty list it keeps as a nil slice. */
+    private static JsonArray list(List<String> values) {
+        return values.isEmpty() ? null : new JsonArray(new ArrayList<>(values));
     }
 
     private static JsonArray mounts(ContainerView v) {

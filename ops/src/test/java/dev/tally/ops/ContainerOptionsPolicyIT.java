@@ -60,6 +60,7 @@ class ContainerOptionsPolicyIT {
             Map.entry(ContainerOption.CGROUP_PARENT, "{\"CgroupParent\":\"/\"}"),
             Map.entry(ContainerOption.LINKS, "{\"Links\":[\"/other:/me/other\"]}"),
             Map.entry(ContainerOption.VOLUMES_FROM, "{\"VolumesFrom\":[\"other\"]}"),
+            Map.entry(ContainerOption.DEVICE_CGROUP_RULES, "{\"DeviceCgroupRules\":[\"c 1:3 rwm\"]}"),
             Map.entry(ContainerOption.MASKED_PATHS, "{\"MaskedPaths\":[]}"),
             Map.entry(ContainerOption.READONLY_PATHS, "{\"ReadonlyPaths\":[]}"),
             Map.entry(ContainerOption.DEVICE_REQUESTS, "{\"DeviceRequests\":[{\"Count\":-1,\"Capabilities\":[[\"gpu\"]]}]}"));

@@ -67,9 +67,12 @@ class StoredEventShapeTest {
         ContainerConfig config = new ContainerConfig("busybox", List.of("/bin/sh"), List.of("-c", "true"),
                 List.of("A=1"), "/w", "1000:1000", "h", Map.of("l", "v"), true, false,
                 List.of(new ContainerConfig.Mount("data", "/data", true), new ContainerConfig.Mount("/srv", "/srv", false)),
-                new ContainerConfig.Limits(1 << 20, 500_000_000L, 64), "none", true,
-                new ContainerConfig.HostAccess(false, List.of("NET_ADMIN"), List.of("/dev/fuse"), List.of("x"), "host"),
-                new ContainerConfig.Hardening(true, List.of("ALL")), Map.of("/run", "size=64m"));
+                new ContainerConfig.Limits(1 << 20, 500_000_000L, 64, 512, "0-1", "0", 2 << 20), "none", true,
+                new ContainerConfig.HostAccess(false, List.of("NET_ADMIN"), List.of("/dev/fuse"), List.of("x"), "host",
+                        List.of("c 1:3 rwm")),
+                new ContainerConfig.Hardening(true, List.of("ALL")), Map.of("/run", "size=64m"),
+                new ContainerConfig.Setup(List.of("audio"), true, 128 << 20, "private", List.of("9.9.9.9"),
+                        List.of("example.org"), List.of("ndots:2"), List.of("db:10.0.0.2")));
         return List.of(
                 new AccessDenied(ALICE, "container.stop", "container/web", "not the owner", AT, 404),
                 new ContainerAccessGranted("c0ffee", BOB, ALICE, AT),

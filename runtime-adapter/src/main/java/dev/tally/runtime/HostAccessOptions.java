@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an admin's {@code --privileged}, {@code --cap-add}, {@code --device}, {@code --security-opt}
- * and {@code --pid host} mean in the spec. Who may ask is decided before the runtime is reached;
+ * What an admin's {@code --privileged}, {@code --cap-add}, {@code --device}, {@code --device-cgroup-rule},
+ * {@code --security-opt} and {@code --pid host} mean in the spec. Who may ask is decided before the runtime is reached;
  * here each option is checked for sense and made real.
  */
 final class HostAccessOptions {
@@ -48,6 +48,9 @@ final class HostAccessOptions {
         // --cap-add is applied with --cap-drop, by HardeningOptions: one place for the set.
         for (String option : access.devices()) {
             spec.withDevice(HostDevice.parse(option));
+        }
+        for (String rule : access.deviceCgroupRules()) {
+            spec.withDeviceRule(rule);
         }
     }
 

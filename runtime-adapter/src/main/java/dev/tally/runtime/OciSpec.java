@@ -82,6 +82,56 @@ final class OciSpec {
         return this;
     }
 
+    /** Supplementary groups of the process ({@code --group-add}); call after {@link #withUser}. */
+    OciSpec withAdditionalGids(List<Integer> gids) {
+        if (!gids.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> user = new LinkedHashMap<>((Map<String, Object>) process.get("user"));
+            user.put("additionalGids", List.copyOf(gids));
+            process.put("user", user);
+        }
+        return this;
+    }
+
+    /** An init as pid 1 that runs the command ({@code --init}), bound read-only from the host; call after {@link #withArgs}. */
+    OciSpec withInit(String hostBinary, String inContainer) {
+        @SuppressWarnings("unchecked")
+        List<String> args = new ArrayList<>((List<String>) process.get("args"));
+        args.addAll(0, List.of(inContainer, "--"));
+        process.put("args", List.copyOf(args));
+        return withBind(hostBinary, inContainer, true);
+    }
+
+    /** The size of /dev/shm in bytes ({@code --shm-size}); 0 keeps Docker's 64 MiB. */
+    OciSpec withShmSize(long bytes) {
+        if (bytes > 0) {
+            for (Map<String, Object> m : mounts) {
+                if (m.get("destination").equals("/dev/shm")) {
+                    m.put("options", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + bytes));
+                }
+            }
+        }
+        return this;
+    }
+
+    /** A device the cgroup allows ({@code --device-cgroup-rule 'c 1:3 rwm'}, {@code *} for any number). */
+    OciSpec withDeviceRule(String rule) {
+        String[] p = rule.split(" ");
+        String[] numbers = p[1].split(":");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("allow", true);
+        r.put("type", p[0]);
+        if (!numbers[0].equals("*")) {
+            r.put("major", Long.parseLong(numbers[0]));
+        }
+        if (!numbers[1].equals("*")) {
+            r.put("minor", Long.parseLong(numbers[1]));
+        }
+        r.put("access", p[2]);
+        deviceRules.add(r);
+        return this;
+    }
+
     OciSpec withTerminal(boolean terminal) {
         process.put("terminal", terminal);
         return this;
@@ -124,7 +174,15 @@ final class OciSpec {
 
     OciSpec withMemoryLimit(long bytes) {
         if (bytes > 0) {
-            resources.put("memory", Map.of("limit", bytes));
+            part("memory").put("limit", bytes);
+        }
+        return this;
+    }
+
+    /** Memory and swap together ({@code --memory-swap}); -1 for unlimited swap, 0 to leave the kernel's. */
+    OciSpec withMemorySwap(long bytes) {
+        if (bytes != 0) {
+            part("memory").put("swap", bytes);
         }
         return this;
     }
@@ -132,9 +190,34 @@ final class OciSpec {
     OciSpec withNanoCpus(long nanoCpus) {
         if (nanoCpus > 0) {
             long period = 100_000;
-            resources.put("cpu", Map.of("quota", nanoCpus * period / 1_000_000_000L, "period", period));
+            part("cpu").put("quota", nanoCpus * period / 1_000_000_000L);
+            part("cpu").put("period", period);
         }
         return this;
+    }
+
+    /** Relative cpu weight ({@code --cpu-shares}); 0 leaves the kernel's 1024. */
+    OciSpec withCpuShares(long shares) {
+        if (shares > 0) {
+            part("cpu").put("shares", shares);
+        }
+        return this;
+    }
+
+    /** The cpus and memory nodes it may use ({@code --cpuset-cpus}, {@code --cpuset-mems}); empty for all. */
+    OciSpec withCpuset(String cpus, String mems) {
+        if (!cpus.isEmpty()) {
+            part("cpu").put("cpus", cpus);
+        }
+        if (!mems.isEmpty()) {
+            part("cpu").put("mems", mems);
+        }
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> part(String name) {
+        return (Map<String, Object>) resources.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
     }
 
     OciSpec withPidsLimit(long limit) {

@@ -36,6 +36,9 @@ import java.util.stream.Stream;
 public final class RuncRuntime implements ContainerRuntime {
 
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Docker's own init, from Debian's tini package, and where Docker puts it in the container. */
+    static final Path INIT = Path.of("/usr/bin/tini-static");
+    static final String INIT_IN_CONTAINER = "/sbin/docker-init";
 
     private final Path dataRoot;
     private final Path containers;
@@ -152,11 +155,25 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withNetwork(config.networkMode())
                     .withCgroupsPath(CgroupHierarchy.containerPath(id))
                     .withMemoryLimit(config.limits().memoryBytes())
+                    .withMemorySwap(config.limits().memorySwapBytes())
                     .withNanoCpus(config.limits().nanoCpus())
-                    .withPidsLimit(config.limits().pidsLimit());
-            if (CgroupHierarchy.host().ownNamespaceByDefault()) {
+                    .withCpuShares(config.limits().cpuShares())
+                    .withCpuset(config.limits().cpusetCpus(), config.limits().cpusetMems())
+                    .withPidsLimit(config.limits().pidsLimit())
+                    .withAdditionalGids(groupIds(config.setup().groupAdd(), imageId, remap))
+                    .withShmSize(config.setup().shmSizeBytes());
+            CpuSets.requireAvailable(config.limits().cpusetCpus(), config.limits().cpusetMems());
+            if (ownCgroupNamespace(config.setup().cgroupnsMode(), remap)) {
                 spec.withCgroupNamespace();
             }
+            if (config.setup().init()) {
+                if (!Files.isRegularFile(INIT)) {
+                    throw new DomainException(DomainException.Kind.FAILED, "--init needs " + INIT
+                            + " on the host (Debian's package tini)");
+                }
+                spec.withInit(INIT.toString(), INIT_IN_CONTAINER);
+            }
+            NameFiles.apply(config.setup(), dir, etc.resolve("resolv.conf"), spec);
             if (remap == null) {
                 HostAccessOptions.apply(config.hostAccess(), spec);
             } else {
@@ -308,7 +325,7 @@ public final class RuncRuntime implements ContainerRuntime {
      */
     private IdRemap remapFor(String remapUser, ContainerConfig config, int[] user) {
         if (config.hostAccess().any()) {
-            throw DomainException.invalid("--privileged, --cap-add, --device, --security-opt and --pid host"
+            throw DomainException.invalid("--privileged, --cap-add, --device, --device-cgroup-rule, --security-opt and --pid host"
                     + " are not available in a user namespace (container of " + remapUser + ")");
         }
         if (config.networkMode().equals("host")) {
@@ -664,6 +681,39 @@ public final class RuncRuntime implements ContainerRuntime {
         return env;
     }
 
+    /**
+     * {@code --cgroupns}: private if asked, or by default where the hierarchy wants it (v2); the
+     * host's if asked, except for a user's remapped container on v2, where the host's namespace would
+     * show every container's cgroup (INVALID).
+     */
+    private static boolean ownCgroupNamespace(String mode, IdRemap remap) {
+        boolean ownByDefault = CgroupHierarchy.host().ownNamespaceByDefault();
+        if (mode.equals("host") && ownByDefault && remap != null) {
+            throw DomainException.invalid("--cgroupns host is for tally admins on cgroup v2: it would show every"
+                    + " container's cgroup");
+        }
+        return mode.equals("private") || mode.isEmpty() && ownByDefault;
+    }
+
+    /** {@code --group-add}: ids, or names from the image's /etc/group; within a remapped container's ids. */
+    private List<Integer> groupIds(List<String> groups, String imageId, IdRemap remap) {
+        List<Integer> ids = new ArrayList<>();
+        for (String group : groups) {
+            int gid;
+            try {
+                gid = idOf(group, imageId, "group", group);
+            } catch (DomainException e) {
+                throw DomainException.invalid("Unable to find group " + group + ": no matching entries in group file");
+            }
+            if (remap != null && gid >= remap.size()) {
+                throw DomainException.invalid("group " + gid + " is outside the " + remap.size()
+                        + " ids of a remapped container");
+            }
+            ids.add(gid);
+        }
+        return ids;
+    }
+
     /** {@code uid[:gid]} or a name from the image's /etc/passwd; empty means root. */
     private int[] user(String spec, String imageId) {
         if (spec.isEmpty()) {
@@ -676,7 +726,7 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     private int idOf(String nameOrId, String imageId, String db, String spec) {
-        if (nameOrId.matches("[0-9]+")) {
+        if (nameOrId.matches("[0-9]{1,9}")) {
             return Integer.parseInt(nameOrId);
         }
         for (Path layer : images.layerDirs(imageId)) {

@@ -44,16 +44,9 @@ public record ContainerCreateBody(
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
         }
-        if (host.memory() < 0 || host.nanoCpus() < 0) {
-            throw DomainException.invalid("HostConfig: Memory and NanoCpus must not be negative");
-        }
-        if (host.memory() > 0 && host.memory() < 6 * 1024 * 1024) {
-            throw DomainException.invalid("Minimum memory limit allowed is 6MB");
-        }
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
-                mounts, new ContainerConfig.Limits(host.memory(), host.nanoCpus(), Math.max(0, host.pidsLimit())),
-                host.networkMode(), host.autoRemove(), host.hostAccess(),
-                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs());
+                mounts, SetupChecks.limits(host), host.networkMode(), host.autoRemove(), SetupChecks.hostAccess(host),
+                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs(), SetupChecks.setup(host));
     }
 
     /**

@@ -18,6 +18,19 @@ public record HostConfigBody(
         long memory,
         long nanoCpus,
         long pidsLimit,
+        long cpuShares,
+        String cpusetCpus,
+        String cpusetMems,
+        long memorySwap,
+        long shmSize,
+        List<String> groupAdd,
+        boolean init,
+        String cgroupnsMode,
+        List<String> extraHosts,
+        List<String> dns,
+        List<String> dnsSearch,
+        List<String> dnsOptions,
+        List<String> deviceCgroupRules,
         String networkMode,
         boolean autoRemove,
         boolean privileged,
@@ -70,6 +83,6 @@ public record HostConfigBody(
 
     ContainerConfig.HostAccess hostAccess() {
         return new ContainerConfig.HostAccess(privileged, capAdd, devices.stream().map(Device::spec).toList(),
-                securityOpt, pidMode);
+                securityOpt, pidMode, deviceCgroupRules);
     }
 }

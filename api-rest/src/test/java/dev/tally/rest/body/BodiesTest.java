@@ -142,6 +142,25 @@ class BodiesTest {
     }
 
     @Test
+    void aValueThatWouldAddALineToResolvConfOrHostsOrIsNotAValueIsInvalid() {
+        for (String host : new String[] {
+            "{\"Dns\":[\"9.9.9.9\\nnameserver 6.6.6.6\"]}", "{\"Dns\":[\"dns.example\"]}",
+            "{\"DnsSearch\":[\"a b\"]}", "{\"DnsOptions\":[\"ndots:2\\noptions rotate\"]}",
+            "{\"ExtraHosts\":[\"db:10.0.0.1\\n6.6.6.6 evil\"]}", "{\"ExtraHosts\":[\"db\"]}",
+            "{\"ExtraHosts\":[\"gw:host-gateway\"]}", "{\"GroupAdd\":[\"a b\"]}", "{\"CgroupnsMode\":\"other\"}",
+            "{\"DeviceCgroupRules\":[\"c 1:3 rwx\"]}", "{\"MemorySwap\":134217728}",
+            "{\"Memory\":134217728,\"MemorySwap\":67108864}", "{\"CpusetCpus\":\"0,\"}", "{\"CpuShares\":-2}",
+            "{\"ShmSize\":-1}"}) {
+            DomainException e = assertThrows(DomainException.class, () -> create("{\"Image\":\"b\",\"HostConfig\":" + host + "}")
+                    .config(), host);
+            assertEquals(DomainException.Kind.INVALID, e.kind(), host);
+        }
+        ContainerConfig.Setup ok = create("{\"Image\":\"b\",\"HostConfig\":{\"ExtraHosts\":[\"db=10.0.0.1\",\"v6:[fd00::1]\"],"
+                + "\"Dns\":[\"fd00::53\"],\"DnsSearch\":[\".\"],\"Memory\":67108864,\"MemorySwap\":-1}}").config().setup();
+        assertEquals(List.of("db:10.0.0.1", "v6:fd00::1"), ok.extraHosts());
+    }
+
+    @Test
     void anEmptyBodyOrABareNullIsAnEmptyObject() {
         assertEquals(Bodies.read("{}".getBytes(StandardCharsets.UTF_8), ExecCreateBody.class),
                 Bodies.read(new byte[0], ExecCreateBody.class));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerOption;
 import dev.tally.domain.container.ContainerOptionPolicy;
 import java.io.IOException;
@@ -27,17 +28,6 @@ class ClientCreateBodiesTest {
 
     /** The field refused for each recorded option, whichever client sent it; absent: accepted. */
     private static final Map<String, String> REFUSED = Map.ofEntries(
-            Map.entry("cpu-shares", "HostConfig.CpuShares"),
-            Map.entry("cpuset-cpus", "HostConfig.CpusetCpus"),
-            Map.entry("cpuset-mems", "HostConfig.CpusetMems"),
-            Map.entry("memory-swap", "HostConfig.MemorySwap"),
-            Map.entry("shm-size", "HostConfig.ShmSize"),
-            Map.entry("group-add", "HostConfig.GroupAdd"),
-            Map.entry("add-host", "HostConfig.ExtraHosts"),
-            Map.entry("dns", "HostConfig.Dns"),
-            Map.entry("init", "HostConfig.Init"),
-            Map.entry("cgroupns", "HostConfig.CgroupnsMode"),
-            Map.entry("device-cgroup-rule", "HostConfig.DeviceCgroupRules"),
             Map.entry("network-container", "HostConfig.NetworkMode"),
             Map.entry("network-named", "HostConfig.NetworkMode"),
             Map.entry("network-alias", "HostConfig.NetworkMode"),
@@ -84,7 +74,8 @@ class ClientCreateBodiesTest {
     private static final List<String> ACCEPTED = List.of("plain", "bind", "volume", "cap-add", "cap-drop", "cpus", "memory",
             "pids", "tty", "interactive", "rm", "hostname", "user", "workdir", "env", "label", "entry", "readonly", "tmpfs",
             "network-none", "network-bridge", "network-host", "no-health", "restart", "runtime", "ipc", "isolation",
-            "platform", "cidfile", "privileged", "device", "secopt", "pid", "kernel-memory", "ip");
+            "platform", "cidfile", "privileged", "device", "secopt", "pid", "kernel-memory", "ip", "cpu-shares", "cpuset-cpus",
+            "cpuset-mems", "memory-swap", "shm-size", "group-add", "add-host", "dns", "init", "cgroupns", "device-cgroup-rule");
 
     @Test
     void everyRecordedBodyIsAcceptedOrRefusedNamingExactlyItsField() throws Exception {
@@ -116,6 +107,31 @@ class ClientCreateBodiesTest {
             assertEquals(List.of(), plain.askedOptions().stream()
                     .filter(o -> o.option().decisionFor(true) != ContainerOption.Decision.NO_EFFECT).toList(), client);
         }
+    }
+
+    /** The options issue 11 asked to apply, as each client sends them, read into the same config. */
+    @Test
+    void theAppliedOptionsReadTheSameFromEveryClient() throws Exception {
+        for (String client : REFUSED_BY_CLIENT.keySet()) {
+            assertEquals(512, config(client, "cpu-shares").limits().cpuShares(), client);
+            assertEquals("0", config(client, "cpuset-cpus").limits().cpusetCpus(), client);
+            assertEquals("0", config(client, "cpuset-mems").limits().cpusetMems(), client);
+            assertEquals(128L << 20, config(client, "memory-swap").limits().memorySwapBytes(), client);
+            assertEquals(128L << 20, config(client, "shm-size").setup().shmSizeBytes(), client);
+            assertEquals(List.of("1234", "audio"), config(client, "group-add").setup().groupAdd(), client);
+            assertEquals(List.of("foo:10.1.2.3"), config(client, "add-host").setup().extraHosts(), client);
+            ContainerConfig.Setup dns = config(client, "dns").setup();
+            assertEquals(List.of(List.of("9.9.9.9"), List.of("example.org"), List.of("ndots:2")),
+                    List.of(dns.dns(), dns.dnsSearch(), dns.dnsOptions()), client);
+            assertTrue(config(client, "init").setup().init(), client);
+            assertEquals("private", config(client, "cgroupns").setup().cgroupnsMode(), client);
+            assertEquals(List.of("c 1:3 mr"), config(client, "device-cgroup-rule").hostAccess().deviceCgroupRules(), client);
+            assertEquals(ContainerConfig.Setup.NONE, config(client, "plain").setup(), client);
+        }
+    }
+
+    private static ContainerConfig config(String client, String option) throws Exception {
+        return Bodies.read(Files.readAllBytes(dir(client).resolve(option + ".json")), ContainerCreateBody.class).config();
     }
 
     static Optional<String> refusal(byte[] json) {

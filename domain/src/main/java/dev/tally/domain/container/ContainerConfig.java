@@ -26,7 +26,17 @@ public record ContainerConfig(
         boolean autoRemove,
         HostAccess hostAccess,
         Hardening hardening,
-        Map<String, String> tmpfs) {
+        Map<String, String> tmpfs,
+        Setup setup) {
+
+    /** A config with no {@link Setup} beyond the image's. */
+    public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                           String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
+                           List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess,
+                           Hardening hardening, Map<String, String> tmpfs) {
+        this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
+                autoRemove, hostAccess, hardening, tmpfs, Setup.NONE);
+    }
 
     /** A config with neither hardening options nor tmpfs mounts. */
     public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
@@ -49,6 +59,7 @@ public record ContainerConfig(
         hostAccess = hostAccess == null ? HostAccess.NONE : hostAccess;
         hardening = hardening == null ? Hardening.NONE : hardening;
         tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
+        setup = setup == null ? Setup.NONE : setup;
         // Until tally has networks, a container gets the host's network (admins) or a namespace with
         // loopback only, which is Docker's "none", whatever other mode was asked or stored before.
         networkMode = "host".equals(networkMode) ? "host" : "none";
@@ -68,6 +79,38 @@ public record ContainerConfig(
         }
     }
 
+    /**
+     * How the container's process and files are set up beyond what the image says (configs stored
+     * before these options read as none of them).
+     *
+     * @param groupAdd     supplementary groups of the process, ids or names in the image's /etc/group ({@code --group-add})
+     * @param init         an init runs as pid 1 and runs the command ({@code --init}: Debian's tini-static)
+     * @param shmSizeBytes the size of /dev/shm, 0 for Docker's 64 MiB ({@code --shm-size})
+     * @param cgroupnsMode {@code private} for a cgroup namespace of its own, {@code host} or empty for the host's ({@code --cgroupns})
+     * @param dns          name servers for the container's /etc/resolv.conf ({@code --dns})
+     * @param dnsSearch    its search domains ({@code --dns-search})
+     * @param dnsOptions   its options ({@code --dns-option})
+     * @param extraHosts   {@code name:address} lines for its /etc/hosts ({@code --add-host})
+     */
+    public record Setup(List<String> groupAdd, boolean init, long shmSizeBytes, String cgroupnsMode, List<String> dns,
+                        List<String> dnsSearch, List<String> dnsOptions, List<String> extraHosts) {
+        public static final Setup NONE = new Setup(List.of(), false, 0, "", List.of(), List.of(), List.of(), List.of());
+
+        public Setup {
+            groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+            cgroupnsMode = cgroupnsMode == null ? "" : cgroupnsMode;
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+            dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+            extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        }
+
+        /** Whether the container gets its own /etc/resolv.conf or /etc/hosts. */
+        public boolean namesOwnFiles() {
+            return !dns.isEmpty() || !dnsSearch.isEmpty() || !dnsOptions.isEmpty() || !extraHosts.isEmpty();
+        }
+    }
+
     /** A bind of a host path ({@code source} starts with '/') or of a named volume. */
     public record Mount(String source, String target, boolean readOnly) {
         public boolean isVolume() {
@@ -84,26 +127,54 @@ public record ContainerConfig(
      * @param devices     host devices made available ({@code --device /dev/x[:/dev/y[:rwm]]})
      * @param securityOpt confinement relaxations ({@code --security-opt})
      * @param pidMode     {@code host} to share the host's pid namespace, else empty
+     * @param deviceCgroupRules device access the cgroup allows ({@code --device-cgroup-rule 'c 1:3 rwm'}): with
+     *                    CAP_MKNOD, a node made for such a device reaches the host's
      */
     public record HostAccess(boolean privileged, List<String> capAdd, List<String> devices, List<String> securityOpt,
-                             String pidMode) {
+                             String pidMode, List<String> deviceCgroupRules) {
         public static final HostAccess NONE = new HostAccess(false, List.of(), List.of(), List.of(), "");
+
+        /** Host access without device cgroup rules. */
+        public HostAccess(boolean privileged, List<String> capAdd, List<String> devices, List<String> securityOpt,
+                          String pidMode) {
+            this(privileged, capAdd, devices, securityOpt, pidMode, List.of());
+        }
 
         public HostAccess {
             capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
             devices = devices == null ? List.of() : List.copyOf(devices);
             securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
             pidMode = pidMode == null ? "" : pidMode;
+            deviceCgroupRules = deviceCgroupRules == null ? List.of() : List.copyOf(deviceCgroupRules);
         }
 
         public boolean any() {
             return privileged || !capAdd.isEmpty() || !devices.isEmpty() || !securityOpt.isEmpty()
-                    || pidMode.equals("host");
+                    || pidMode.equals("host") || !deviceCgroupRules.isEmpty();
         }
     }
 
-    /** Resource limits; 0 means unlimited. */
-    public record Limits(long memoryBytes, long nanoCpus, long pidsLimit) {
+    /**
+     * Resource limits; 0 means unlimited, or the kernel's default (configs stored before the cpu
+     * and swap options read as none of them).
+     *
+     * @param cpuShares       relative cpu weight ({@code --cpu-shares}; the kernel's default is 1024)
+     * @param cpusetCpus      cpus it may run on, as {@code 0-1,3} ({@code --cpuset-cpus}), or empty for all
+     * @param cpusetMems      memory nodes it may use ({@code --cpuset-mems}), or empty for all
+     * @param memorySwapBytes memory and swap together ({@code --memory-swap}); -1 for unlimited swap
+     */
+    public record Limits(long memoryBytes, long nanoCpus, long pidsLimit, long cpuShares, String cpusetCpus,
+                         String cpusetMems, long memorySwapBytes) {
         public static final Limits NONE = new Limits(0, 0, 0);
+
+        /** Memory, cpu and pids limits only. */
+        public Limits(long memoryBytes, long nanoCpus, long pidsLimit) {
+            this(memoryBytes, nanoCpus, pidsLimit, 0, "", "", 0);
+        }
+
+        public Limits {
+            cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
+            cpusetMems = cpusetMems == null ? "" : cpusetMems;
+        }
     }
 }

@@ -72,6 +72,10 @@ public final class ContainerOptionPolicy {
         if (h.pidMode().equals("host")) {
             asked.add(row(ContainerOption.PID_MODE_HOST, "--pid host", ""));
         }
+        if (!h.deviceCgroupRules().isEmpty()) {
+            asked.add(row(ContainerOption.DEVICE_CGROUP_RULES, "--device-cgroup-rule",
+                    "asked for " + String.join(", ", h.deviceCgroupRules())));
+        }
         if (c.networkMode().equals("host")) {
             asked.add(row(ContainerOption.NETWORK_MODE_HOST, "--network host", ""));
         }
@@ -122,6 +126,6 @@ public final class ContainerOptionPolicy {
         }
         return new ContainerConfig(c.image(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.hostname(),
                 c.labels(), c.tty(), c.openStdin(), mounts, c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess(),
-                c.hardening(), c.tmpfs());
+                c.hardening(), c.tmpfs(), c.setup());
     }
 }
