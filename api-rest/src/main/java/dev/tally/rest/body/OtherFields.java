@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,9 +25,9 @@ final class OtherFields {
     private static final Map<ContainerOption, Predicate<JsonNode>> ACCEPTED = Map.of(
             ContainerOption.NETWORK_DISABLED, n -> n.isBoolean() || n.isNull(),
             ContainerOption.LOG_CONFIG, n -> Set.of("", "json-file").contains(text(field(n, "Type")))
-                    && onlyFields(n, "Type", "Config") && zero(field(n, "Config")),
+                    && restIsZero(n, "Type") && zero(field(n, "Config")),
             ContainerOption.HEALTHCHECK, n -> field(n, "Test").size() == 1 && text(field(n, "Test").path(0)).equals("NONE")
-                    && onlyFields(n, "Test"),
+                    && restIsZero(n, "Test"),
             ContainerOption.MEMORY_SWAPPINESS, n -> n.isIntegralNumber() && n.asLong() == -1,
             ContainerOption.ISOLATION, n -> text(n).equals("default"));
     /** Rows that are set as soon as they are not null ({@code []} means "mask nothing"). */
@@ -133,13 +132,11 @@ final class OtherFields {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    private static boolean onlyFields(JsonNode object, String... names) {
-        Set<String> allowed = new java.util.HashSet<>();
-        for (String name : names) {
-            allowed.add(name.toLowerCase(Locale.ROOT));
-        }
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            if (!allowed.contains(it.next().toLowerCase(Locale.ROOT))) {
+    /** Whether every field of the object but {@code name} is zero. */
+    private static boolean restIsZero(JsonNode object, String name) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!f.getKey().equalsIgnoreCase(name) && !zero(f.getValue())) {
                 return false;
             }
         }

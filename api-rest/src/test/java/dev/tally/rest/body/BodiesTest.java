@@ -103,7 +103,7 @@ class BodiesTest {
     @Test
     void aFieldNoRecordReadsIsRefusedByItsPathUnlessItIsZeroOrDockersDefault() {
         assertEquals(Optional.empty(), ClientCreateBodiesTest.refusal(bytes("{\"Image\":\"b\",\"StopSignal\":\"\","
-                + "\"ExposedPorts\":{},\"Healthcheck\":{\"Test\":[\"NONE\"]},\"NetworkDisabled\":true,\"HostConfig\":{"
+                + "\"ExposedPorts\":{},\"Healthcheck\":{\"Test\":[\"NONE\"],\"Interval\":null,\"Retries\":0},\"NetworkDisabled\":true,\"HostConfig\":{"
                 + "\"StorageOpt\":null,\"ConsoleSize\":[40,120],\"MemorySwappiness\":-1,\"Isolation\":\"default\","
                 + "\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}},\"BlkioWeightDevice\":[],\"Whatever\":0}}")));
         Map<String, String> refused = Map.of(
