@@ -127,6 +127,8 @@ class HostPathRacesIT {
         assertEquals(0, HostUsers.as("alice", Map.of(), List.of("touch", mine + "/calm/mine")).code());
         Daemon.Result after = users.docker("alice", "run", "--rm", "-v", mine + "/calm:/d", "busybox", "ls", "/d");
         assertEquals("mine\n", after.out(), after.err());
+        Daemon.Result file = users.docker("alice", "run", "--rm", "-v", mine + "/calm/mine:/f", "busybox", "ls", "-l", "/f");
+        assertEquals(0, file.code(), "a file binds as a file: " + file.err());
         assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains("bind-sources")),
                 "no staging mount is left; " + mounted);
     }

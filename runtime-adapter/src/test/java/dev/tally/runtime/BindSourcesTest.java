@@ -109,4 +109,18 @@ class BindSourcesTest {
             BindSources.unstage(bundle);
         }
     }
+
+    @Test
+    void aFileIsStagedAsAFile() throws IOException {
+        Path file = Files.writeString(Files.createDirectories(dir.resolve("files")).toRealPath().resolve("note"), "x");
+        BindSources.prepare(file.toString());
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Files.writeString(bundle.resolve(BindSources.LIST), file + "\n");
+        try {
+            BindSources.stage(bundle);
+            assertEquals("x", Files.readString(BindSources.staging(bundle, 0)));
+        } finally {
+            BindSources.unstage(bundle);
+        }
+    }
 }
