@@ -63,7 +63,8 @@ final class BindSources {
 
     /**
      * Makes sure the recorded source is there: each missing directory is made relative to its held
-     * parent (owned like that parent), and no component may be a symbolic link. FAILED otherwise.
+     * parent (owned like that parent), and no component may be a symbolic link. INVALID otherwise
+     * (the request named a path that cannot be bound), naming the path.
      */
     static void prepare(String realPath) {
         requireOneLine(realPath);
@@ -77,7 +78,7 @@ final class BindSources {
                     if (at == null) {
                         at = parent.directory(names.get(i), 0755);
                     } else if (at.stat().isSymbolicLink() || (i < names.size() - 1 && !at.stat().isDirectory())) {
-                        throw new DomainException(DomainException.Kind.FAILED, "bind source " + realPath + ": "
+                        throw new DomainException(DomainException.Kind.INVALID, "bind source " + realPath + ": "
                                 + at.path() + (at.stat().isSymbolicLink()
                                 ? " is a symbolic link now: refusing to follow it" : " is not a directory"));
                     }
@@ -86,7 +87,7 @@ final class BindSources {
                 }
             }
         } catch (HostFd.Refused e) {
-            throw new DomainException(DomainException.Kind.FAILED, "bind source " + realPath + ": " + e.getMessage(), e);
+            throw new DomainException(DomainException.Kind.INVALID, "bind source " + realPath + ": " + e.getMessage(), e);
         } finally {
             at.close();
         }
@@ -120,8 +121,8 @@ final class BindSources {
     }
 
     /**
-     * Opens each recorded source (no link followed: FAILED naming it if one is in the way, or if it
-     * is gone) and bind-mounts what was opened onto its staging path, private, so that the
+     * Opens each recorded source (no link followed: INVALID naming it if one is in the way, or if it
+     * is gone; FAILED if the mount itself fails) and bind-mounts what was opened onto its staging path, private, so that the
      * container's copy is its own. Whatever an earlier start left staged is taken down first.
      */
     static void stage(Path bundle) throws IOException {
@@ -155,7 +156,7 @@ final class BindSources {
                 Libc.mount(null, target.toString(), null, Libc.MS_PRIVATE | Libc.MS_REC, null);
             } catch (HostFd.Refused e) {
                 String why = e.errno == Libc.ENOENT ? " is gone" : ": " + e.getMessage();
-                throw new DomainException(DomainException.Kind.FAILED, "bind source " + source + why, e);
+                throw new DomainException(DomainException.Kind.INVALID, "bind source " + source + why, e);
             } catch (LastErrorException e) {
                 throw new DomainException(DomainException.Kind.FAILED, "bind-mount " + source + " on " + target + ": "
                         + Libc.errnoName(e.getErrorCode()));
