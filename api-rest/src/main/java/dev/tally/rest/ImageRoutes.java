@@ -66,20 +66,70 @@ final class ImageRoutes {
         }
         String reference = tag.isEmpty() ? repo : repo + ":" + tag;
         ctx.request().pause();
-        // Decided (and a refusal recorded) before a byte of the upload is read; the body then stays
-        // unread, so the connection is closed after the answer rather than reused.
+        // Decided (and a refusal recorded) before a byte of the upload is stored; after a refusal the
+        // body is only drained (see discardAndClose), so a client still writing it reads the answer.
         ctx.vertx().executeBlocking(() -> {
             useCases.images().checkImport(reference, actor);
             return true;
         }).onComplete(checked -> {
             if (checked.failed()) {
                 ctx.response().putHeader("Connection", "close");
-                ctx.response().endHandler(x -> ctx.request().connection().close());
                 ErrorMapper.send(ctx.response(), checked.cause());
+                discardAndClose(ctx);
                 return;
             }
             upload(ctx, actor, reference);
         });
+    }
+
+    /** What a refused upload may still send, and how long it may pause, before its connection is closed. */
+    private static final long DISCARD_BYTES = 64L << 20;
+    private static final long DISCARD_IDLE_MS = 1_000;
+
+    /**
+     * After the answer to a refused upload: read and drop the rest of its body, so that a client that
+     * writes the whole body before it reads (the docker CLI does) gets the answer rather than a broken
+     * pipe; then close. A body that goes quiet for a second or passes 64 MiB is cut off at once, so a
+     * refused request never holds its connection.
+     */
+    private static void discardAndClose(RoutingContext ctx) {
+        io.vertx.core.http.HttpServerRequest request = ctx.request();
+        long[] seen = {0, System.nanoTime()};
+        boolean[] closed = {false};
+        Runnable close = () -> {
+            if (!closed[0]) {
+                closed[0] = true;
+                request.connection().close();
+            }
+        };
+        long timer = ctx.vertx().setPeriodic(250, id -> {
+            if (System.nanoTime() - seen[1] > DISCARD_IDLE_MS * 1_000_000L) {
+                ctx.vertx().cancelTimer(id);
+                close.run();
+            }
+        });
+        request.handler(chunk -> {
+            seen[0] += chunk.length();
+            seen[1] = System.nanoTime();
+            if (seen[0] > DISCARD_BYTES) {
+                ctx.vertx().cancelTimer(timer);
+                close.run();
+            }
+        });
+        request.endHandler(x -> {
+            ctx.vertx().cancelTimer(timer);
+            close.run();
+        });
+        request.exceptionHandler(x -> {
+            ctx.vertx().cancelTimer(timer);
+            close.run();
+        });
+        if (request.isEnded()) {
+            ctx.vertx().cancelTimer(timer);
+            close.run();
+            return;
+        }
+        request.resume();
     }
 
     /** The upload streamed to a file under the data root, then imported. */
