@@ -16,6 +16,8 @@ public final class References {
 
     /** 12 (a short id, as {@code docker ps} shows it) to 64 (a full id) lowercase hex digits. */
     private static final Pattern ID_LIKE = Pattern.compile("[0-9a-f]{12,64}");
+    /** Lowercase hex digits only, of any length: a text that could have been typed as an id prefix. */
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
     private References() {
     }
@@ -26,11 +28,22 @@ public final class References {
     }
 
     /**
+     * True when a key that names one object would, read as an id prefix, name another: the key is hex
+     * digits only and some other object's id begins with it. Such a key names neither, so that a name
+     * one user gave can never capture the short id another user typed.
+     */
+    public static boolean nameShadowsAPrefix(String key, boolean otherIdBegins) {
+        return otherIdBegins && key != null && HEX.matcher(key).matches();
+    }
+
+    /**
      * The one object among {@code candidates} that {@code key} names, in this order: the object whose
      * full id it is; for a key that {@linkplain #looksLikeId looks like an id}, the one object whose
      * id it begins (names from before such names were refused cannot capture it); the object with
-     * that exact name; the one object whose id it begins. Empty when nothing matches, or when a
-     * prefix matches more than one object and no step before chose.
+     * that exact name, unless the key is hex digits only and another object's id begins with it
+     * ({@linkplain #nameShadowsAPrefix ambiguous}: nothing is chosen); the one object whose id it
+     * begins. Empty when nothing matches, when a name and another object's id prefix both match, or
+     * when a prefix matches more than one object and no step before chose.
      *
      * @param candidates every object whose id begins with {@code key} or whose name is {@code key}
      */
@@ -46,7 +59,8 @@ public final class References {
         }
         Optional<T> byName = candidates.stream().filter(named).findFirst();
         if (byName.isPresent()) {
-            return byName;
+            boolean otherIdBegins = byPrefix.stream().anyMatch(c -> c != byName.get());
+            return nameShadowsAPrefix(key, otherIdBegins) ? Optional.empty() : byName;
         }
         return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
     }

@@ -49,11 +49,31 @@ class ReferencesTest {
     }
 
     @Test
-    void anExactNameComesBeforeAShortPrefixAsInDocker() {
+    void anExactNameComesBeforeAShortPrefixAsInDockerWhenNoOtherIdBeginsWithIt() {
+        Obj web = new Obj(USERS, "web");
+        Obj prefixed = new Obj("cafe" + "2".repeat(60), "db");
+        assertEquals(Optional.of(web), choose("web", web, prefixed));
+        assertEquals(Optional.of(prefixed), choose("cafe2", web, prefixed));
+        Obj cafe = new Obj(USERS, "cafe");
+        assertEquals(Optional.of(cafe), choose("cafe", cafe), "a hex name no other id begins with still answers");
+        Obj ownPrefix = new Obj("cafe" + "3".repeat(60), "cafe");
+        assertEquals(Optional.of(ownPrefix), choose("cafe", ownPrefix), "its own id beginning so is no ambiguity");
+    }
+
+    /** An admin types the 4 or 11 digits of an id; a user named a container so: neither is chosen. */
+    @Test
+    void aHexNameThatAnotherIdBeginsWithNamesNeither() {
         Obj cafe = new Obj(USERS, "cafe");
         Obj prefixed = new Obj("cafe" + "2".repeat(60), "db");
-        assertEquals(Optional.of(cafe), choose("cafe", cafe, prefixed));
-        assertEquals(Optional.of(prefixed), choose("cafe2", cafe, prefixed));
+        assertEquals(Optional.empty(), choose("cafe", cafe, prefixed));
+        Obj eleven = new Obj(USERS, "3f0c9e2a71b");
+        Obj admins = new Obj(ADMINS, "db");
+        assertEquals(Optional.empty(), choose("3f0c9e2a71b", eleven, admins));
+        Obj named = new Obj(USERS, "cafe-web");
+        assertEquals(Optional.of(named), choose("cafe-web", named, prefixed), "a name with a non-hex letter is only a name");
+        assertTrue(References.nameShadowsAPrefix("cafe", true));
+        assertFalse(References.nameShadowsAPrefix("cafe", false));
+        assertFalse(References.nameShadowsAPrefix("Cafe", true), "ids are lowercase");
     }
 
     @Test

@@ -72,9 +72,7 @@ class ReferenceShadowingIT {
 
     @Test
     void anImageRepositoryNamedLikeAnImagesShortIdIsRefusedAndTheAdminRunsTheImage() {
-        Daemon.Result ids = users.docker("carol", "images", "-q", "busybox");
-        String shortId = ids.out().strip();
-        assertTrue(shortId.matches("[0-9a-f]{12}"), ids.out() + ids.err());
+        String shortId = busyboxId().substring(0, 12);
         Path tar = daemon.root.resolve("busybox.tar");
 
         for (String repo : new String[] {shortId, shortId + ":latest", "docker.io/library/" + shortId}) {
@@ -88,5 +86,36 @@ class ReferenceShadowingIT {
         assertEquals("carol's busybox\n", run.out(), run.err());
         Daemon.Result own = users.docker("alice", "import", tar.toString(), "alice/" + shortId + ":1");
         assertEquals(0, own.code(), "under a path it is no id: " + own.err());
+    }
+
+    /** busybox's image id without "sha256:" (other tests here import images of their own). */
+    private static String busyboxId() {
+        Daemon.Result r = users.docker("carol", "image", "inspect", "-f", "{{.Id}}", "busybox");
+        String id = r.out().strip().replace("sha256:", "");
+        assertTrue(id.matches("[0-9a-f]{64}"), r.out() + r.err());
+        return id;
+    }
+
+    /** Under 12 digits a repository may be named in hex; one that another image's id begins with names neither. */
+    @Test
+    void aShortHexRepositoryThatAnotherImagesIdBeginsWithNamesNeither() throws Exception {
+        String busybox = busyboxId().substring(0, 12);
+        String six = busybox.substring(0, 6);
+        Path dir = daemon.root.resolve("alices-rootfs");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("alice.txt"), "alice's own image\n");
+        Path tar = daemon.root.resolve("alices.tar");
+        Process p = new ProcessBuilder("tar", "-C", dir.toString(), "-cf", tar.toString(), ".").inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Daemon.Result imported = users.docker("alice", "import", tar.toString(), six);
+        assertEquals(0, imported.code(), "six hex digits are a repository anyone may name: " + imported.err());
+
+        Daemon.Result admins = users.docker("carol", "image", "inspect", "-f", "{{.Id}}", six);
+        assertTrue(admins.code() != 0 && admins.err().contains("No such"),
+                "alice's repository must not capture the prefix of busybox's id: " + admins.out() + admins.err());
+        Daemon.Result tagged = users.docker("carol", "image", "inspect", "-f", "{{.Id}}", six + ":latest");
+        assertEquals(0, tagged.code(), "with its tag it is only a name: " + tagged.err());
+        assertTrue(!tagged.out().contains(busybox), tagged.out());
+        assertEquals(0, users.docker("carol", "image", "inspect", busybox).code(), "the 12 digits still find busybox");
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * The boundary of issue 10's reference rule (docs/security.md, "References and names"), across
  * users: a name of 12 or more hex digits is refused and a reference of 12 or more tries ids first;
  * a name of fewer is anyone's to give and, typed, is found before an id prefix (Docker's order), but
- * only among the objects the typist may see.
+ * only among the objects the typist may see, and not at all when it is hex digits that another visible
+ * object's id begins with: then it names neither.
  */
 class ShortIdPrefixIT {
 
@@ -46,7 +47,10 @@ class ShortIdPrefixIT {
         assertEquals(alice, idOf("alice", eleven), "bob's name is not in alice's sight: her prefix finds hers");
         assertEquals(alice, idOf("alice", twelve));
         assertEquals(bob, idOf("bob", eleven));
-        assertEquals(bob, idOf("carol", eleven), "an admin sees all: under 12 digits the exact name wins, as in Docker");
+        Daemon.Result admins = users.docker("carol", "inspect", "-f", "{{.Id}}", eleven);
+        assertTrue(admins.code() != 0 && admins.err().contains("No such"),
+                "an admin sees both: bob's hex name must not capture alice's prefix, nor the reverse: " + admins.out() + admins.err());
+        assertEquals(bob, idOf("carol", bob.substring(0, 12)), "bob's own id still finds his");
         assertEquals(alice, idOf("carol", twelve), "from 12 digits on, ids come first");
         assertEquals(0, users.docker("alice", "rm", alice).code());
         assertEquals(0, users.docker("bob", "rm", bob).code());

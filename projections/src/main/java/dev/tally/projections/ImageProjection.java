@@ -101,7 +101,11 @@ public class ImageProjection extends ViewStore implements ImageQueries {
             String normalized = ImageReference.normalize(ref);
             List<ImageView> byTag = select("WHERE i.id = (SELECT image_id FROM image_tag WHERE ref = ?)", normalized);
             if (!byTag.isEmpty()) {
-                return Optional.of(byTag.get(0));
+                String tagged = byTag.get(0).id();
+                boolean otherIdBegins = ImageReference.isIdLike(ref)
+                        && select("WHERE i.id LIKE ?", "sha256:" + ref + "%").stream().anyMatch(i -> !i.id().equals(tagged));
+                // a repository named in hex digits that another image's id also begins names neither (References)
+                return References.nameShadowsAPrefix(ref, otherIdBegins) ? Optional.empty() : Optional.of(byTag.get(0));
             }
         } catch (DomainException notAName) {
             // fall through to an id prefix
