@@ -11,6 +11,7 @@ import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExitUnknown;
@@ -82,7 +83,8 @@ class DockerMessagesOfEveryEventTest {
                 new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", DAEMON, AT),
                 new ContainerExitUnknown("c0ffee", "no exit file was left", DAEMON, AT),
                 new HostLeftoverRemoved("container", "ab12", "in no container of the log", DAEMON, AT),
-                new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT));
+                new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT),
+                new ContainerExecExitUnknown("c0ffee", "e2", "the daemon stopped while the exec ran", DAEMON, AT));
     }
 
     static String messages() {

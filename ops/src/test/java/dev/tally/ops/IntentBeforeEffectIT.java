@@ -92,4 +92,29 @@ class IntentBeforeEffectIT {
         Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s");
         assertFalse(events.out().contains(stray), "no Docker event: nothing a client made");
     }
+
+    /** An exec running when tallyd died stayed started forever in the log; now its end is recorded as unknown. */
+    @Test
+    void anExecRunningWhenTheDaemonDiedIsRecordedAsEndedWithAnUnknownCode(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        assertEquals(0, daemon.docker("run", "-d", "--name", "busy", "busybox", "sleep", "300").code(), daemon.log());
+        Daemon.Result exec = daemon.docker("exec", "-d", "busy", "sleep", "300");
+        assertEquals(0, exec.code(), exec.err() + daemon.log());
+        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("events", "--since", "0", "--until", "0s",
+                "--filter", "container=busy", "--filter", "event=exec_start").out().contains("exec_start"));
+
+        daemon.crash();
+        daemon.start();
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=busy",
+                "--filter", "event=exec_die", "--format",
+                "{{.Action}} {{index .Actor.Attributes \"exitCode\"}} {{index .Actor.Attributes \"error\"}}");
+        assertEquals("exec_die -1 the daemon stopped while the exec ran, and its exit code was not kept "
+                + "(an exec is not followed across a restart)", events.out().strip(), events.err() + daemon.log());
+        Daemon.Result log = daemon.tally("audit", "log", "--container", "busy", "--format", "json");
+        assertTrue(log.out().contains("\"action\":\"container.exec_exit\"") && log.out().contains("\"username\":\"tallyd\"")
+                && log.out().contains("\"exitCode\":\"unknown\""), log.out());
+        Daemon.Result ps = daemon.docker("ps", "--filter", "name=busy", "--format", "{{.Status}}");
+        assertTrue(ps.out().startsWith("Up"), "the container itself still runs: " + ps.out());
+        assertEquals(0, daemon.docker("rm", "-f", "busy").code());
+    }
 }

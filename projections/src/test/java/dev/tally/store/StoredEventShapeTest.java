@@ -12,6 +12,7 @@ import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExitUnknown;
@@ -80,6 +81,7 @@ class StoredEventShapeTest {
                 new ContainerCreated("c0ffee", "web", config, "sha256:beef", ALICE, AT),
                 new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT),
                 new ContainerExecExited("c0ffee", "e1", 3, ALICE, AT),
+                new ContainerExecExitUnknown("c0ffee", "e2", "the daemon stopped while the exec ran", ALICE, AT),
                 new ContainerExecStarted("c0ffee", "e1", new ExecSpec(List.of("ls", "-l"), true, "0", "/", List.of("B=2")),
                         ALICE, AT),
                 new ContainerExited("c0ffee", 137, ALICE, AT),

@@ -21,11 +21,13 @@ import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
+import dev.tally.domain.container.command.SettleOpenExecs;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
+import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
 import dev.tally.domain.container.event.ContainerExited;
@@ -39,6 +41,8 @@ import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -57,6 +61,8 @@ public class Container {
     private int ownerUid;
     private String ownerUser;
     private final Set<Integer> grantedUids = new HashSet<>();
+    /** Execs started and not yet ended in the log, in the order they started. */
+    private final Set<String> openExecs = new LinkedHashSet<>();
 
     Container() {
         // for Axon
@@ -163,6 +169,16 @@ public class Container {
         apply(new ContainerExecExited(id, cmd.execId(), cmd.exitCode(), cmd.actor(), Instant.now()));
     }
 
+    /** Idempotent: an exec already ended in the log is not settled again; none open, nothing recorded. */
+    @CommandHandler
+    int handle(SettleOpenExecs cmd) {
+        List<String> open = List.copyOf(openExecs);
+        for (String execId : open) {
+            apply(new ContainerExecExitUnknown(id, execId, cmd.reason(), cmd.actor(), Instant.now()));
+        }
+        return open.size();
+    }
+
     @CommandHandler
     void handle(RequestStop cmd) {
         if (status != ContainerStatus.RUNNING) {
@@ -266,6 +282,21 @@ public class Container {
     @EventSourcingHandler
     void on(ContainerExitUnknown e) {
         status = ContainerStatus.EXITED;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerExecStarted e) {
+        openExecs.add(e.execId());
+    }
+
+    @EventSourcingHandler
+    void on(ContainerExecExited e) {
+        openExecs.remove(e.execId());
+    }
+
+    @EventSourcingHandler
+    void on(ContainerExecExitUnknown e) {
+        openExecs.remove(e.execId());
     }
 
     @EventSourcingHandler

@@ -6,6 +6,7 @@ import dev.tally.domain.container.command.RecordCreateFailed;
 import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
+import dev.tally.domain.container.command.SettleOpenExecs;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
@@ -20,7 +21,8 @@ import org.axonframework.eventhandling.gateway.EventGateway;
  * Brings the log in line with the host after the daemon was down: creates whose bundle was not
  * finished are recorded as failed and undone, exits that happened meanwhile
  * are recorded with their real code and time (or as unknown, with why, when the host kept no code),
- * starts that never finished are recorded as failed, running containers are adopted, and what the
+ * starts that never finished are recorded as failed, running containers are adopted, execs the log
+ * has running are recorded as ended with an unknown code (no daemon follows them any more), and what the
  * host holds that no container of the log does is removed, recorded first ({@link HostLeftoverRemoved}).
  * Run once at start-up, before the daemon serves; then {@link #recheck} for what it could not decide.
  *
@@ -60,7 +62,7 @@ public class HostReconciliation {
         Set<String> undecided = new LinkedHashSet<>();
         for (ContainerView listed : containers.list(true)) {
             try {
-                decide(listed.id());
+                decide(listed.id(), true);
             } catch (RuntimeException e) {
                 recoveryFailed(listed.id(), e);
                 undecided.add(listed.id());
@@ -77,7 +79,7 @@ public class HostReconciliation {
         Set<String> still = new LinkedHashSet<>();
         for (String id : ids) {
             try {
-                decide(id);
+                decide(id, false);
             } catch (RuntimeException e) {
                 still.add(id);
             }
@@ -85,9 +87,18 @@ public class HostReconciliation {
         return still;
     }
 
-    private void decide(String id) {
+    /**
+     * @param settleExecs whether its open execs are settled first: only at start-up, before the daemon
+     *     serves, when none of them can be followed; a recheck runs while new execs may be running
+     */
+    private void decide(String id, boolean settleExecs) {
         locks.exclusively(id, () -> {
-            containers.find(id).ifPresent(this::reconcile);
+            containers.find(id).ifPresent(c -> {
+                if (settleExecs) {
+                    commands.sendAndWait(new SettleOpenExecs(c.id(), Reconciliation.EXEC_UNFOLLOWED, Actor.daemon()));
+                }
+                reconcile(c);
+            });
             return null;
         });
     }

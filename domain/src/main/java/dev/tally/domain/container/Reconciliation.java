@@ -43,6 +43,13 @@ final class Reconciliation {
     static final String UNKNOWN_EXIT = "the daemon was down when the container stopped, and no exit code was left "
             + "(its monitor wrote no exit file)";
 
+    /**
+     * Why an exec the log has running is recorded at start-up as ended with an unknown code: the
+     * daemon that followed it stopped, and no daemon follows an exec across a restart.
+     */
+    static final String EXEC_UNFOLLOWED = "the daemon stopped while the exec ran, and its exit code was not kept "
+            + "(an exec is not followed across a restart)";
+
     private Reconciliation() {
     }
 

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.Actor;
+import dev.tally.domain.container.command.RecordExec;
+import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.command.RecordExit;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.event.ContainerCreateFailed;
+import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
@@ -247,5 +250,51 @@ class HostReconciliationTest {
         assertEquals(ContainerStatus.RUNNING, f.status(unknown), "its state in the log is left as it was");
         assertEquals(7, events.stream().filter(ContainerExited.class::isInstance).map(ContainerExited.class::cast)
                 .findFirst().orElseThrow().exitCode());
+    }
+
+    private void execStarted(String container, String exec) {
+        f.commands.sendAndWait(new RecordExec(container, exec, new ExecSpec(List.of("sleep", "300"), false, "", "",
+                List.of()), ALICE));
+    }
+
+    /** Issue 11: an exec running when the daemon died stayed started forever in the log. */
+    @Test
+    void anExecRunningWhenTheDaemonStoppedIsRecordedAsEndedWithAnUnknownCodeOnce() {
+        String id = f.running(ALICE, "sleep", "60");
+        execStarted(id, "e1");
+        execStarted(id, "e2");
+        f.commands.sendAndWait(new RecordExecExit(id, "e2", 0, Actor.daemon()));
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerExecExitUnknown.class), types(events));
+        ContainerExecExitUnknown unknown = (ContainerExecExitUnknown) events.get(0);
+        assertEquals(id, unknown.containerId());
+        assertEquals("e1", unknown.execId());
+        assertEquals("the daemon stopped while the exec ran, and its exit code was not kept "
+                + "(an exec is not followed across a restart)", unknown.reason());
+        assertEquals("tallyd", unknown.actor().user());
+        assertEquals(ContainerStatus.RUNNING, f.status(id), "the container itself still runs");
+        assertEquals(List.of(), f.eventsOf(f.reconciliation::reconcile), "settled once");
+    }
+
+    @Test
+    void anExecOfAContainerThatExitedMeanwhileIsSettledBeforeTheContainersExit() {
+        String id = f.creation.create("web", autoRemoved("sleep", "60"), ALICE);
+        f.lifecycle.start(id, ALICE);
+        execStarted(id, "e1");
+        f.runtime.vanish(id);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerExecExitUnknown.class, ContainerExitUnknown.class, ContainerRemoved.class),
+                types(events));
+    }
+
+    /** A recheck runs while the daemon serves: an exec started then is followed, never settled. */
+    @Test
+    void aRecheckLeavesTheExecsOfTheRunningDaemonAlone() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.failInspect(id, "runc state 1 failed: resource temporarily unavailable");
+        f.reconciliation.reconcile();
+        execStarted(id, "e1");
+        f.runtime.answerInspect(id);
+        assertEquals(List.of(), f.eventsOf(() -> f.reconciliation.recheck(java.util.Set.of(id))));
     }
 }
