@@ -92,7 +92,7 @@ public class ImageProjection extends ViewStore implements ImageQueries {
         if (References.looksLikeId(ref)) {
             // a short id before a name (References' order): a repository named like an image's short id,
             // stored before such names were refused, does not capture it
-            List<ImageView> byPrefix = select("WHERE i.id LIKE ?", "sha256:" + ref + "%");
+            List<ImageView> byPrefix = byIdPrefix(ref);
             if (!byPrefix.isEmpty()) {
                 return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
             }
@@ -103,7 +103,7 @@ public class ImageProjection extends ViewStore implements ImageQueries {
             if (!byTag.isEmpty()) {
                 String tagged = byTag.get(0).id();
                 boolean otherIdBegins = ImageReference.isIdLike(ref)
-                        && select("WHERE i.id LIKE ?", "sha256:" + ref + "%").stream().anyMatch(i -> !i.id().equals(tagged));
+                        && byIdPrefix(ref).stream().anyMatch(i -> !i.id().equals(tagged));
                 // a repository named in hex digits that another image's id also begins names neither (References)
                 return References.nameShadowsAPrefix(ref, otherIdBegins) ? Optional.empty() : Optional.of(byTag.get(0));
             }
@@ -111,10 +111,15 @@ public class ImageProjection extends ViewStore implements ImageQueries {
             // fall through to an id prefix
         }
         if (ImageReference.isIdLike(ref)) {
-            List<ImageView> byPrefix = select("WHERE i.id LIKE ?", (ref.startsWith("sha256:") ? ref : "sha256:" + ref) + "%");
+            List<ImageView> byPrefix = byIdPrefix(ref);
             return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /** The images whose id begins with {@code ref}, given with or without "sha256:". */
+    private List<ImageView> byIdPrefix(String ref) {
+        return select("WHERE i.id LIKE ?", (ref.startsWith("sha256:") ? ref : "sha256:" + ref) + "%");
     }
 
     @Override
