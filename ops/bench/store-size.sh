@@ -107,7 +107,7 @@ while :; do
   if [ "$i" = 5 ] || [ $((counted + (i - counted_at) * per_round)) -ge $((next < events ? next : events)) ]; then
     n=$(logged); counted=$n; counted_at=$i; per_round=$((n / i))
     if [ "$n" -ge "$next" ] || [ "$n" -ge "$events" ]; then report "$n"; next=$((next + check)); fi
-    [ "$n" -ge "$events" ] && break
+    if [ "$n" -ge "$events" ]; then break; fi
   fi
 done
 kill "$pid"; wait "$pid" 2>/dev/null || true
