@@ -16,8 +16,12 @@ public final class References {
 
     /** 12 (a short id, as {@code docker ps} shows it) to 64 (a full id) lowercase hex digits. */
     private static final Pattern ID_LIKE = Pattern.compile("[0-9a-f]{12,64}");
-    /** Lowercase hex digits only, of any length: a text that could have been typed as an id prefix. */
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+    /**
+     * Four or more lowercase hex digits only: a text typed as an id prefix (images take prefixes from
+     * 4 digits too). Shorter hex names (a, db, add) are common names, and one of 1 to 3 digits begins
+     * a random id far too often for such a name to stop answering its owner.
+     */
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{4,}");
 
     private References() {
     }

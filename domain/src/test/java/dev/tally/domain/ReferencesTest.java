@@ -74,6 +74,9 @@ class ReferencesTest {
         assertTrue(References.nameShadowsAPrefix("cafe", true));
         assertFalse(References.nameShadowsAPrefix("cafe", false));
         assertFalse(References.nameShadowsAPrefix("Cafe", true), "ids are lowercase");
+        Obj db = new Obj(USERS, "db");
+        Obj dbPrefixed = new Obj("db" + "2".repeat(62), "web");
+        assertEquals(Optional.of(db), choose("db", db, dbPrefixed), "under 4 digits a name is a name, as in Docker");
     }
 
     @Test
