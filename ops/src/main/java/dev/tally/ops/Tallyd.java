@@ -31,7 +31,7 @@ import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
-import dev.tally.runtime.LayeredImageStore;
+import dev.tally.runtime.image.LayeredImageStore;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncRuntime;
 import dev.tally.store.JdbcHeldNames;

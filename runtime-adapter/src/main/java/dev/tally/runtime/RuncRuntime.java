@@ -12,6 +12,7 @@ import dev.tally.domain.container.ExecProcess;
 import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.LogCursor;
 import dev.tally.domain.image.ImageStore;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

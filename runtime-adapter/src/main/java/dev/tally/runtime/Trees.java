@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * {@code unlinkat}, {@code renameat}), never by a path: an entry swapped for a symbolic link
  * mid-walk is removed as the link it now is, and what it points to is never reached.
  */
-final class Trees {
+public final class Trees {
 
     /** How often one entry may change under the walk (a file gone, a directory swapped) before giving up. */
     private static final int ATTEMPTS = 5;
@@ -48,7 +48,7 @@ final class Trees {
      * or changes kind while the tree is walked (conmon removes its attach socket as it ends; a user
      * swaps a directory for a link) is looked at again, up to {@value #ATTEMPTS} times.
      */
-    static void delete(Path dir, String what) {
+    public static void delete(Path dir, String what) {
         delete(dir, what, p -> { });
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.domain.DomainException;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

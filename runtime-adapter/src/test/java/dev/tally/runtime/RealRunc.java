@@ -6,6 +6,7 @@ import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ExecProcess;
 import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.LogCursor;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

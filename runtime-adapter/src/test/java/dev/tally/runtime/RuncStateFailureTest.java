@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerRuntime.HostState;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tally.runtime;
+package dev.tally.runtime.image;
 
 import dev.tally.domain.DomainException;
 import java.io.IOException;

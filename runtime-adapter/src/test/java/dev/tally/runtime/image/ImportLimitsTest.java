@@ -1,4 +1,4 @@
-package dev.tally.runtime;
+package dev.tally.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

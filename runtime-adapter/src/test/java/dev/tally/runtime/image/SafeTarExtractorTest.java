@@ -1,4 +1,4 @@
-package dev.tally.runtime;
+package dev.tally.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,48 +18,6 @@ class SafeTarExtractorTest {
     @TempDir
     Path dir;
 
-    /** A tar built entry by entry: {@code file(name, text)}, {@code symlink(name, target)}, … */
-    private static final class Tar {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
-
-        Tar() {
-            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        }
-
-        Tar file(String name, String text) throws IOException {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry e = new TarArchiveEntry(name, true);
-            e.setSize(b.length);
-            e.setMode(0644);
-            out.putArchiveEntry(e);
-            out.write(b);
-            out.closeArchiveEntry();
-            return this;
-        }
-
-        Tar dir(String name) throws IOException {
-            TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true);
-            e.setMode(0755);
-            out.putArchiveEntry(e);
-            out.closeArchiveEntry();
-            return this;
-        }
-
-        Tar link(String name, String target, byte type) throws IOException {
-            TarArchiveEntry e = new TarArchiveEntry(name, type, true);
-            e.setLinkName(target);
-            out.putArchiveEntry(e);
-            out.closeArchiveEntry();
-            return this;
-        }
-
-        ByteArrayInputStream done() throws IOException {
-            out.finish();
-            return new ByteArrayInputStream(bytes.toByteArray());
-        }
-    }
-
     private Path root() throws IOException {
         return Files.createDirectories(dir.resolve("root"));
     }
@@ -72,8 +25,8 @@ class SafeTarExtractorTest {
     @Test
     void unpacksFilesDirectoriesAndLinksInsideTheRoot() throws IOException {
         Path root = root();
-        new SafeTarExtractor(root).extract(new Tar().dir("etc").file("etc/hostname", "box\n")
-                .link("bin/sh", "busybox", TarConstants.LF_SYMLINK).file("bin/busybox", "elf")
+        new SafeTarExtractor(root).extract(new TarBuilder().dir("etc").file("etc/hostname", "box\n")
+                .symlink("bin/sh", "busybox").file("bin/busybox", "elf")
                 .link("bin/ash", "bin/busybox", TarConstants.LF_LINK).done());
         assertEquals("box\n", Files.readString(root.resolve("etc/hostname")));
         assertEquals(Path.of("busybox"), Files.readSymbolicLink(root.resolve("bin/sh")));
@@ -83,7 +36,7 @@ class SafeTarExtractorTest {
     @Test
     void dotDotEntriesThatLeaveTheRootAreRejected() throws IOException {
         Path root = root();
-        var tar = new Tar().file("../escaped", "x").done();
+        var tar = new TarBuilder().file("../escaped", "x").done();
         DomainException e = assertThrows(DomainException.class, () -> new SafeTarExtractor(root).extract(tar));
         assertEquals(DomainException.Kind.INVALID, e.kind());
         assertFalse(Files.exists(dir.resolve("escaped")));
@@ -92,7 +45,7 @@ class SafeTarExtractorTest {
     @Test
     void absoluteNamesLandInsideTheRoot() throws IOException {
         Path root = root();
-        new SafeTarExtractor(root).extract(new Tar().file("/etc/motd", "hi").done());
+        new SafeTarExtractor(root).extract(new TarBuilder().file("/etc/motd", "hi").done());
         assertEquals("hi", Files.readString(root.resolve("etc/motd")));
     }
 
@@ -100,7 +53,7 @@ class SafeTarExtractorTest {
     void writingThroughASymlinkTheArchiveMadeIsRejected() throws IOException {
         Path root = root();
         Path outside = Files.createDirectories(dir.resolve("outside"));
-        var tar = new Tar().link("evil", outside.toString(), TarConstants.LF_SYMLINK).file("evil/planted", "x").done();
+        var tar = new TarBuilder().link("evil", outside.toString(), TarConstants.LF_SYMLINK).file("evil/planted", "x").done();
         assertThrows(DomainException.class, () -> new SafeTarExtractor(root).extract(tar));
         assertFalse(Files.exists(outside.resolve("planted")), "nothing may be written outside the root");
     }
@@ -108,7 +61,7 @@ class SafeTarExtractorTest {
     @Test
     void relativeSymlinkChainsCannotCarryWritesOut() throws IOException {
         Path root = root();
-        var tar = new Tar().link("up", "..", TarConstants.LF_SYMLINK).file("up/planted", "x").done();
+        var tar = new TarBuilder().link("up", "..", TarConstants.LF_SYMLINK).file("up/planted", "x").done();
         assertThrows(DomainException.class, () -> new SafeTarExtractor(root).extract(tar));
         assertFalse(Files.exists(dir.resolve("planted")));
     }
@@ -117,7 +70,7 @@ class SafeTarExtractorTest {
     void hardLinksToFilesOutsideTheRootAreRejected() throws IOException {
         Path root = root();
         Files.writeString(dir.resolve("secret"), "s");
-        var tar = new Tar().link("copy", "../secret", TarConstants.LF_LINK).done();
+        var tar = new TarBuilder().link("copy", "../secret", TarConstants.LF_LINK).done();
         assertThrows(DomainException.class, () -> new SafeTarExtractor(root).extract(tar));
         assertFalse(Files.exists(root.resolve("copy")));
     }
@@ -127,7 +80,7 @@ class SafeTarExtractorTest {
         Path root = root();
         Path target = dir.resolve("target");
         Files.writeString(target, "original");
-        new SafeTarExtractor(root).extract(new Tar().link("f", target.toString(), TarConstants.LF_SYMLINK)
+        new SafeTarExtractor(root).extract(new TarBuilder().link("f", target.toString(), TarConstants.LF_SYMLINK)
                 .file("f", "replaced").done());
         assertEquals("original", Files.readString(target), "the link is replaced, its target untouched");
         assertTrue(Files.isRegularFile(root.resolve("f")));

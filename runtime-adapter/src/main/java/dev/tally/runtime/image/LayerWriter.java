@@ -1,0 +1,254 @@
+package dev.tally.runtime.image;
+
+import dev.tally.domain.DomainException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes one layer in a single pass over its stream: the blob to a partial file, the decompressed
+ * tar digested (the diff id) and unpacked into a directory of its own under {@code tmp/}, all
+ * bounded ({@link #budget}). Commits nothing itself: it returns what it wrote for the store to
+ * verify and move into place, and deletes it all when anything fails.
+ */
+final class LayerWriter {
+
+    /** What one pass wrote: the blob (partial file, digest, size) and the unpacked tree with its diff id and size. */
+    record Written(Path blobFile, String blobDigest, long blobSize, Path tree, String diffId, long size,
+                   String mediaType) {
+    }
+
+    static final String DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+
+    private final Blobs blobs;
+    private final Path tmp;
+    private final long maxLayerBytes;
+    private final long keepFreeBytes;
+
+    LayerWriter(Blobs blobs, Path tmp, long maxLayerBytes, long keepFreeBytes) {
+        this.blobs = blobs;
+        this.tmp = tmp;
+        this.maxLayerBytes = maxLayerBytes;
+        this.keepFreeBytes = keepFreeBytes;
+    }
+
+    /**
+     * A layer as received: the blob kept byte for byte, decompressed by {@code compression}.
+     * {@code expectedSize} (when {@code >= 0}) stops the stream as soon as it is passed; the digest is
+     * checked by the caller.
+     */
+    Written asReceived(InputStream in, Compression compression, String mediaType, String expectedDigest,
+                       long expectedSize) {
+        Path blobFile = null;
+        Path tree = null;
+        try {
+            blobFile = blobs.partial();
+            tree = Files.createTempDirectory(tmp, "unpack");
+            MeteredInput raw;
+            MeteredInput tar;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(blobFile), 65536)) {
+                raw = new MeteredInput(new Source(in), Digests.sha256(), out,
+                        Blobs.sizeBudget(expectedSize, expectedDigest == null ? "layer" : expectedDigest,
+                                MeteredInput.Budget.NONE));
+                tar = new MeteredInput(compression.open(raw), Digests.sha256(), null, budget());
+                new SafeTarExtractor(tree).extract(tar);
+                tar.drain();
+                raw.drain();
+            }
+            Written w = new Written(blobFile, Digests.of(raw.digest()), raw.count(), tree, Digests.of(tar.digest()),
+                    tar.count(), mediaType);
+            blobFile = null;
+            tree = null;
+            return w;
+        } catch (IOException e) {
+            throw refused(expectedDigest == null ? "the layer" : "layer " + expectedDigest, e);
+        } catch (DomainException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw malformed(expectedDigest == null ? "the layer" : "layer " + expectedDigest, e);
+        } finally {
+            Blobs.deleteQuietly(blobFile);
+            deleteTree(tree);
+        }
+    }
+
+    /** A plain tar, compressed here once (gzip) as it is unpacked; its blob is the gzip. */
+    Written compressedHere(InputStream in) {
+        Path blobFile = null;
+        Path tree = null;
+        try {
+            blobFile = blobs.partial();
+            tree = Files.createTempDirectory(tmp, "unpack");
+            MessageDigest blobSha = Digests.sha256();
+            MeteredInput tar;
+            CountingOutput counted;
+            try (OutputStream file = Files.newOutputStream(blobFile);
+                 OutputStream gzip = new GZIPOutputStream(new BufferedOutputStream(
+                         new DigestOutputStream(counted = new CountingOutput(file), blobSha), 65536), 65536)) {
+                tar = new MeteredInput(new Source(in), Digests.sha256(), gzip, budget());
+                new SafeTarExtractor(tree).extract(tar);
+                tar.drain();
+            }
+            Written w = new Written(blobFile, Digests.of(blobSha), counted.count, tree, Digests.of(tar.digest()),
+                    tar.count(), DOCKER_GZIP);
+            blobFile = null;
+            tree = null;
+            return w;
+        } catch (IOException e) {
+            throw refused("the layer", e);
+        } catch (DomainException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw malformed("the layer", e);
+        } finally {
+            Blobs.deleteQuietly(blobFile);
+            deleteTree(tree);
+        }
+    }
+
+    /** A blob compressed here: its partial file, digest and size. */
+    record Gzipped(Path file, String digest, long size) {
+    }
+
+    /** The gzip of a stored uncompressed tar, as a partial blob file. */
+    Gzipped gzip(Path tar) throws IOException {
+        Path blobFile = blobs.partial();
+        try {
+            MessageDigest sha = Digests.sha256();
+            CountingOutput counted;
+            try (InputStream in = Files.newInputStream(tar);
+                 OutputStream file = Files.newOutputStream(blobFile);
+                 OutputStream gzip = new GZIPOutputStream(new BufferedOutputStream(
+                         new DigestOutputStream(counted = new CountingOutput(file), sha), 65536), 65536)) {
+                in.transferTo(gzip);
+            }
+            Gzipped g = new Gzipped(blobFile, Digests.of(sha), counted.count);
+            blobFile = null;
+            return g;
+        } finally {
+            Blobs.deleteQuietly(blobFile);
+        }
+    }
+
+    /** Deletes what a pass wrote and the caller did not keep. */
+    static void discard(Written w) {
+        Blobs.deleteQuietly(w.blobFile());
+        deleteTree(w.tree());
+    }
+
+    /** The decompressed size limit and the disk's reserve, checked as the tar passes (every 16 MiB). */
+    private MeteredInput.Budget budget() {
+        long[] checkedAt = {-1};
+        return total -> {
+            if (total > maxLayerBytes) {
+                throw DomainException.invalid("the layer is larger than the limit of " + maxLayerBytes
+                        + " bytes once decompressed; nothing was kept");
+            }
+            if (checkedAt[0] < 0 || total - checkedAt[0] >= (16L << 20)) {
+                checkedAt[0] = total;
+                if (Files.getFileStore(tmp).getUsableSpace() < keepFreeBytes) {
+                    throw DomainException.invalid("the layer would leave less than " + keepFreeBytes
+                            + " bytes free on the data root's disk (kept for the event store); nothing was kept");
+                }
+            }
+        };
+    }
+
+    /**
+     * What an I/O failure means: the caller's stream broke (FAILED, a retry may pass), the disk is
+     * full (NO_SPACE), or the bytes are no tar in the compression announced (INVALID).
+     */
+    private static DomainException refused(String what, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SourceFailure s) {
+                return new DomainException(DomainException.Kind.FAILED, "reading " + what + " failed: "
+                        + s.getCause().getMessage() + "; nothing was kept", s.getCause());
+            }
+        }
+        DomainException mapped = Blobs.failed("store " + what, e);
+        if (mapped.kind() == DomainException.Kind.FAILED && !(e.getCause() instanceof DomainException)) {
+            return DomainException.invalid(what + " could not be read as a tar: " + e.getMessage()
+                    + "; nothing was kept");
+        }
+        return mapped;
+    }
+
+    /** A decompressor or the tar reader refused the bytes with an unchecked exception (a malformed zstd frame). */
+    private static DomainException malformed(String what, RuntimeException e) {
+        return DomainException.invalid(what + " could not be read as a tar: " + e.getMessage() + "; nothing was kept");
+    }
+
+    private static void deleteTree(Path tree) {
+        if (tree != null) {
+            try {
+                dev.tally.runtime.Trees.delete(tree, "a partly unpacked layer");
+            } catch (DomainException ignored) {
+                // removed with tmp/ at the next start
+            }
+        }
+    }
+
+    /** The caller's stream, whose failures are told apart from the archive's. */
+    private static final class Source extends FilterInputStream {
+        Source(InputStream in) {
+            super(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 65536));
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            // the caller's
+        }
+    }
+
+    private static final class SourceFailure extends IOException {
+        SourceFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}

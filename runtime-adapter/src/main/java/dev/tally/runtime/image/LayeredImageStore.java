@@ -1,0 +1,452 @@
+package dev.tally.runtime.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.image.ImageStore;
+import dev.tally.runtime.image.ImageRecords.ImageRecord;
+import dev.tally.runtime.image.Manifests.Descriptor;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Image content on disk, under the data root: blobs by digest ({@code blobs/sha256/…}: compressed
+ * layers as received or as made here once, configs, manifests), each layer unpacked once under
+ * {@code layers/<diff hex>} for overlay lower directories ({@link Layers}), and a record per image
+ * under {@code images/<id hex>.json} ({@link ImageRecords}). Everything is written under
+ * {@code tmp/} and renamed into place once complete and verified.
+ */
+public final class LayeredImageStore implements ImageStore {
+
+    /** An imported layer's largest size once decompressed (a gzip bomb stops here): 16 GiB. */
+    public static final long MAX_LAYER_BYTES = 16L << 30;
+    /** Free space an import leaves on the data root's disk, which holds the event store: 1 GiB. */
+    public static final long KEEP_FREE_BYTES = 1L << 30;
+    /** Content a put or a {@link #hasBlob} touched this recently is not collected: a pull may be using it. */
+    static final long GRACE_NANOS = 60L * 60 * 1_000_000_000L;
+
+    private static final String TMP_PREFIXES = "^(blob|unpack|layer|image|import).*";
+
+    private final Blobs blobs;
+    private final Layers layers;
+    private final ImageRecords records;
+    private final LayerWriter writer;
+    private final Path tmp;
+    private final long keepFreeBytes;
+    private final Map<String, CompletableFuture<String>> layersInFlight = new ConcurrentHashMap<>();
+    private final Map<String, Long> touched = new ConcurrentHashMap<>();
+    private final Object making = new Object();
+
+    public LayeredImageStore(Path root) {
+        this(root, MAX_LAYER_BYTES, KEEP_FREE_BYTES);
+    }
+
+    /** A store whose layers stop at {@code maxLayerBytes} decompressed, or at {@code keepFreeBytes} left free. */
+    public LayeredImageStore(Path root, long maxLayerBytes, long keepFreeBytes) {
+        Path blobDir = root.resolve("blobs/sha256");
+        Path layerDir = root.resolve("layers");
+        Path imageDir = root.resolve("images");
+        this.tmp = root.resolve("tmp");
+        this.keepFreeBytes = keepFreeBytes;
+        try {
+            for (Path p : List.of(blobDir, layerDir, imageDir, tmp)) {
+                Files.createDirectories(p);
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "create image store under " + root, e);
+        }
+        this.blobs = new Blobs(blobDir, tmp);
+        this.layers = new Layers(layerDir, tmp);
+        this.records = new ImageRecords(imageDir, tmp);
+        this.writer = new LayerWriter(blobs, tmp, maxLayerBytes, keepFreeBytes);
+    }
+
+    @Override
+    public StoredImage importRootfs(InputStream tar) {
+        BufferedInputStream in = new BufferedInputStream(tar, 65536);
+        LayerWriter.Written w;
+        try {
+            w = Compression.sniff(in) == Compression.GZIP
+                    ? writer.asReceived(in, Compression.GZIP, LayerWriter.DOCKER_GZIP, null, -1)
+                    : writer.compressedHere(in);
+        } catch (IOException e) {
+            throw DomainException.invalid("import: the archive could not be read: " + e.getMessage());
+        } catch (DomainException e) {
+            throw new DomainException(e.kind(), "import: " + e.getMessage(), e);
+        }
+        try {
+            commitLayer(w);
+            return storeImported(List.of(w.diffId()), w.size(), List.of(new Descriptor(w.mediaType(), w.blobDigest(),
+                    w.blobSize())));
+        } catch (IOException e) {
+            throw Blobs.failed("import: store the image", e);
+        } finally {
+            LayerWriter.discard(w);
+        }
+    }
+
+    /** The config tally gives an imported root filesystem (no defaults), as earlier tallyds made it: same tar, same id. */
+    private StoredImage storeImported(List<String> diffIds, long size, List<Descriptor> layerBlobs) throws IOException {
+        Map<String, Object> oci = new LinkedHashMap<>();
+        oci.put("architecture", "amd64");
+        oci.put("os", "linux");
+        oci.put("config", Map.of());
+        oci.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds));
+        byte[] config = new ObjectMapper().writeValueAsBytes(oci);
+        String id = Digests.of(config);
+        putBytes(id, config);
+        byte[] manifest = Manifests.dockerManifest(new Descriptor(Manifests.DOCKER_CONFIG, id, config.length),
+                layerBlobs);
+        String manifestDigest = Digests.of(manifest);
+        putBytes(manifestDigest, manifest);
+        ImageRecord record = new ImageRecord(id, diffIds, size, new ImageConfig(List.of(), List.of(), List.of(), "", ""),
+                manifestDigest, Manifests.DOCKER_MANIFEST);
+        touch(id);
+        records.put(record);
+        return record.image();
+    }
+
+    @Override
+    public StoredImage get(String imageId) {
+        return records.get(imageId).image();
+    }
+
+    /** Unpacked layer directories of an image, top layer first, as overlay wants them. */
+    public List<Path> layerDirs(String imageId) {
+        List<Path> dirs = new ArrayList<>();
+        for (String d : get(imageId).layers()) {
+            dirs.add(0, layers.tree(d));
+        }
+        return dirs;
+    }
+
+    @Override
+    public boolean hasBlob(String digest) {
+        boolean has = blobs.has(digest);
+        if (has) {
+            touch(digest);
+        }
+        return has;
+    }
+
+    @Override
+    public void putBlob(String digest, long size, InputStream in) {
+        touch(digest);
+        blobs.put(digest, size, in, freeSpace());
+    }
+
+    private void putBytes(String digest, byte[] bytes) {
+        touch(digest);
+        blobs.put(digest, bytes.length, new ByteArrayInputStream(bytes), MeteredInput.Budget.NONE);
+    }
+
+    @Override
+    public String putLayer(String digest, long size, String mediaType, InputStream in) {
+        Digests.hex(digest);
+        Compression announced = mediaType == null ? null : Compression.ofMediaType(mediaType);
+        touch(digest);
+        while (true) {
+            Optional<String> known = storedLayer(digest);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            CompletableFuture<String> mine = new CompletableFuture<>();
+            CompletableFuture<String> other = layersInFlight.putIfAbsent(digest, mine);
+            if (other == null) {
+                try {
+                    String diffId = writeLayer(digest, size, mediaType, announced, in);
+                    mine.complete(diffId);
+                    return diffId;
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    throw e;
+                } finally {
+                    layersInFlight.remove(digest, mine);
+                }
+            }
+            try {
+                return other.join();
+            } catch (CompletionException failedThere) {
+                // the other stream was bad; this one may not be: try it
+            }
+        }
+    }
+
+    private Optional<String> storedLayer(String digest) {
+        Optional<String> diffId = layers.diffIdOf(digest);
+        if (diffId.isPresent() && blobs.has(digest)) {
+            touch(diffId.get());
+            return diffId;
+        }
+        return Optional.empty();
+    }
+
+    private String writeLayer(String digest, long size, String mediaType, Compression announced, InputStream in) {
+        BufferedInputStream buffered = new BufferedInputStream(in, 65536);
+        Compression compression = announced;
+        String type = mediaType;
+        if (compression == null) {
+            try {
+                compression = Compression.sniff(buffered);
+            } catch (IOException e) {
+                throw new DomainException(DomainException.Kind.FAILED, "reading layer " + digest + " failed: "
+                        + e.getMessage(), e);
+            }
+            type = compression.ociMediaType();
+        }
+        LayerWriter.Written w = writer.asReceived(buffered, compression, type, digest, size);
+        try {
+            Blobs.verify(digest, size, w.blobDigest(), w.blobSize());
+            commitLayer(w);
+            return w.diffId();
+        } catch (IOException e) {
+            throw Blobs.failed("store layer " + digest, e);
+        } finally {
+            LayerWriter.discard(w);
+        }
+    }
+
+    private void commitLayer(LayerWriter.Written w) throws IOException {
+        touch(w.blobDigest());
+        touch(w.diffId());
+        blobs.commit(w.blobFile(), w.blobDigest());
+        layers.commit(w.tree(), w.diffId(), w.size(), w.blobDigest(), w.mediaType());
+    }
+
+    @Override
+    public InputStream openBlob(String digest) {
+        return blobs.open(digest);
+    }
+
+    @Override
+    public long blobSize(String digest) {
+        return blobs.size(digest);
+    }
+
+    @Override
+    public StoredImage storeImage(byte[] manifest, String mediaType) {
+        Manifests.Parsed parsed = Manifests.parse(manifest, mediaType);
+        String id = parsed.config().digest();
+        touch(id);
+        if (!blobs.has(id)) {
+            throw DomainException.invalid("the image's config " + id + " is not stored");
+        }
+        byte[] config = blobs.read(id);
+        if (config.length != parsed.config().size()) {
+            throw DomainException.invalid("the image's config " + id + " has " + config.length + " bytes where the "
+                    + "manifest says " + parsed.config().size());
+        }
+        List<String> diffIds = new ArrayList<>();
+        long size = 0;
+        for (Descriptor layer : parsed.layers()) {
+            String diffId = storedLayer(layer.digest()).orElseThrow(() -> DomainException.invalid("layer "
+                    + layer.digest() + " of the image is not stored"));
+            if (blobs.size(layer.digest()) != layer.size()) {
+                throw DomainException.invalid("layer " + layer.digest() + " has " + blobs.size(layer.digest())
+                        + " bytes where the manifest says " + layer.size());
+            }
+            diffIds.add(diffId);
+            size += layers.size(diffId);
+        }
+        List<String> declared = Manifests.diffIds(config);
+        if (!declared.equals(diffIds)) {
+            throw DomainException.invalid("the image's config names the layers " + declared + " but its manifest's "
+                    + "layers unpack to " + diffIds);
+        }
+        String manifestDigest = Digests.of(manifest);
+        putBytes(manifestDigest, manifest);
+        ImageRecord record = new ImageRecord(id, diffIds, size, Manifests.imageConfig(config), manifestDigest,
+                parsed.mediaType());
+        try {
+            records.put(record);
+        } catch (IOException e) {
+            throw Blobs.failed("store the record of image " + id, e);
+        }
+        return record.image();
+    }
+
+    @Override
+    public Manifest manifest(String imageId) {
+        ImageRecord record = records.get(imageId);
+        if (record.manifestDigest() != null && blobs.has(record.manifestDigest())) {
+            return new Manifest(blobs.read(record.manifestDigest()), record.manifestMediaType(), record.manifestDigest());
+        }
+        synchronized (making) {
+            return madeManifest(records.get(imageId));
+        }
+    }
+
+    /**
+     * The manifest of an image of an older tallyd, made once: each layer's compressed blob (one
+     * stored already, else the gzip of the uncompressed tar that older tallyds kept under the diff
+     * id), the config, and a Docker v2 schema 2 manifest of them.
+     */
+    private Manifest madeManifest(ImageRecord record) {
+        if (record.manifestDigest() != null && blobs.has(record.manifestDigest())) {
+            return new Manifest(blobs.read(record.manifestDigest()), record.manifestMediaType(), record.manifestDigest());
+        }
+        try {
+            List<Descriptor> layerBlobs = new ArrayList<>();
+            for (String diffId : record.layers()) {
+                layerBlobs.add(compressedBlobOf(diffId));
+            }
+            byte[] manifest = Manifests.dockerManifest(new Descriptor(Manifests.DOCKER_CONFIG, record.id(),
+                    blobs.size(record.id())), layerBlobs);
+            String digest = Digests.of(manifest);
+            putBytes(digest, manifest);
+            records.put(new ImageRecord(record.id(), record.layers(), record.size(), record.config(), digest,
+                    Manifests.DOCKER_MANIFEST));
+            return new Manifest(manifest, Manifests.DOCKER_MANIFEST, digest);
+        } catch (IOException e) {
+            throw Blobs.failed("make the manifest of image " + record.id(), e);
+        }
+    }
+
+    private Descriptor compressedBlobOf(String diffId) throws IOException {
+        for (Map.Entry<String, String> blob : layers.facts(diffId).map(Layers.Facts::blobs).orElse(Map.of()).entrySet()) {
+            if (blobs.has(blob.getKey()) && Compression.ofMediaType(blob.getValue()) == Compression.GZIP) {
+                return new Descriptor(LayerWriter.DOCKER_GZIP, blob.getKey(), blobs.size(blob.getKey()));
+            }
+        }
+        if (!blobs.has(diffId)) {
+            throw new DomainException(DomainException.Kind.FAILED, "the content of layer " + diffId + " is missing "
+                    + "from the image store");
+        }
+        LayerWriter.Gzipped g = writer.gzip(blobs.path(diffId));
+        touch(g.digest());
+        blobs.commit(g.file(), g.digest());
+        layers.recordBlob(diffId, g.digest(), LayerWriter.DOCKER_GZIP);
+        return new Descriptor(LayerWriter.DOCKER_GZIP, g.digest(), g.size());
+    }
+
+    @Override
+    public List<Content> unreferenced(Set<String> liveImageIds) {
+        List<Content> out = new ArrayList<>();
+        Set<String> liveBlobs = new HashSet<>();
+        Set<String> liveLayers = new HashSet<>();
+        for (String id : records.ids()) {
+            Optional<ImageRecord> found = Optional.empty();
+            if (liveImageIds.contains(id)) {
+                try {
+                    found = records.find(id);
+                } catch (DomainException unreadable) {
+                    liveBlobs.add(id); // keep what it may hold; the record is left for an operator
+                    continue;
+                }
+            }
+            if (found.isEmpty()) {
+                out.add(new Content(Content.IMAGE, id, 0));
+                continue;
+            }
+            ImageRecord r = found.get();
+            liveBlobs.add(r.id());
+            liveLayers.addAll(r.layers());
+            if (r.manifestDigest() == null || !blobs.has(r.manifestDigest())) {
+                liveBlobs.addAll(r.layers()); // an older tallyd kept each layer's tar under its diff id
+                layers.blobsOf(r.layers()).forEach(liveBlobs::add);
+                continue;
+            }
+            liveBlobs.add(r.manifestDigest());
+            Manifests.parse(blobs.read(r.manifestDigest()), r.manifestMediaType()).layers()
+                    .forEach(l -> liveBlobs.add(l.digest()));
+        }
+        for (String blob : blobs.all()) {
+            if (!liveBlobs.contains(blob)) {
+                out.add(new Content(Content.BLOB, blob, sizeOrZero(blobs.path(blob))));
+            }
+        }
+        for (String layer : layers.all()) {
+            if (!liveLayers.contains(layer)) {
+                out.add(new Content(Content.LAYER, layer, layers.size(layer)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void remove(Content content) {
+        switch (content.kind()) {
+            case Content.IMAGE -> records.delete(content.digest());
+            case Content.BLOB -> blobs.delete(content.digest());
+            case Content.LAYER -> layers.delete(content.digest());
+            default -> throw DomainException.invalid("unknown kind of image content: " + content.kind());
+        }
+    }
+
+    @Override
+    public List<Content> collect(Set<String> liveImageIds) {
+        long now = System.nanoTime();
+        touched.values().removeIf(at -> now - at >= GRACE_NANOS);
+        List<Content> removed = new ArrayList<>();
+        for (Content c : unreferenced(liveImageIds)) {
+            Long at = touched.get(c.digest());
+            if (at != null && now - at < GRACE_NANOS) {
+                continue;
+            }
+            try {
+                remove(c);
+                removed.add(c);
+            } catch (DomainException stillInUse) {
+                // a layer still mounted: the next collection takes it
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Deletes what a put or an import cut short by a crash left under {@code tmp/} (partial blobs,
+     * half-unpacked layers, unrenamed records): never content, never complete. For the start, before
+     * anything is put.
+     */
+    public int removePartials() {
+        int n = 0;
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches(TMP_PREFIXES)).toList()) {
+                dev.tally.runtime.Trees.delete(p, "a partial write of the image store");
+                n++;
+            }
+        } catch (IOException e) {
+            throw Blobs.failed("clear partial writes under " + tmp, e);
+        }
+        return n;
+    }
+
+    private MeteredInput.Budget freeSpace() {
+        long[] checkedAt = {-1};
+        return total -> {
+            if (checkedAt[0] < 0 || total - checkedAt[0] >= (16L << 20)) {
+                checkedAt[0] = total;
+                if (Files.getFileStore(tmp).getUsableSpace() < keepFreeBytes) {
+                    throw DomainException.invalid("the blob would leave less than " + keepFreeBytes
+                            + " bytes free on the data root's disk (kept for the event store); nothing was kept");
+                }
+            }
+        };
+    }
+
+    private void touch(String digest) {
+        touched.put(digest, System.nanoTime());
+    }
+
+    private static long sizeOrZero(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tally.runtime.image;
+
+import io.airlift.compress.zstd.ZstdOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/** A tar built entry by entry for tests: {@code file(name, text)}, {@code symlink(name, target)}, …; then its bytes, plain, gzip or zstd. */
+final class TarBuilder {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
+    private byte[] done;
+
+    TarBuilder() {
+        out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    TarBuilder file(String name, String text) throws IOException {
+        return file(name, text, 0644);
+    }
+
+    TarBuilder file(String name, String text, int mode) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        return file(e, text, mode);
+    }
+
+    /** A file with extended attributes, as PAX headers ({@code SCHILY.xattr.NAME}) carry them. */
+    TarBuilder fileWithXattr(String name, String text, String xattr, String value) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.addPaxHeader("SCHILY.xattr." + xattr, value);
+        return file(e, text, 0644);
+    }
+
+    private TarBuilder file(TarArchiveEntry e, String text, int mode) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        e.setSize(b.length);
+        e.setMode(mode);
+        out.putArchiveEntry(e);
+        out.write(b);
+        out.closeArchiveEntry();
+        return this;
+    }
+
+    TarBuilder dir(String name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true);
+        e.setMode(0755);
+        out.putArchiveEntry(e);
+        out.closeArchiveEntry();
+        return this;
+    }
+
+    TarBuilder symlink(String name, String target) throws IOException {
+        return link(name, target, TarConstants.LF_SYMLINK);
+    }
+
+    TarBuilder hardlink(String name, String target) throws IOException {
+        return link(name, target, TarConstants.LF_LINK);
+    }
+
+    TarBuilder link(String name, String target, byte type) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        e.setLinkName(target);
+        out.putArchiveEntry(e);
+        out.closeArchiveEntry();
+        return this;
+    }
+
+    /** An entry of another type (a fifo, a device): only its header. */
+    TarBuilder special(String name, byte type) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        e.setMode(0644);
+        out.putArchiveEntry(e);
+        out.closeArchiveEntry();
+        return this;
+    }
+
+    byte[] bytes() {
+        if (done == null) {
+            try {
+                out.finish();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            done = bytes.toByteArray();
+        }
+        return done;
+    }
+
+    ByteArrayInputStream done() {
+        return new ByteArrayInputStream(bytes());
+    }
+
+    byte[] gzip() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(b)) {
+            gz.write(bytes());
+        }
+        return b.toByteArray();
+    }
+
+    byte[] zstd() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (OutputStream z = new ZstdOutputStream(b)) {
+            z.write(bytes());
+        }
+        return b.toByteArray();
+    }
+}
