@@ -41,6 +41,8 @@ public final class DockerApi {
 
     public static final String API_VERSION = "1.50";
     public static final String MIN_API_VERSION = "1.24";
+    /** Where a request's context keeps the API version its path named ("1.41"), if it named one. */
+    static final String ASKED_VERSION = "tally.apiVersion";
     private static final Pattern VERSIONED = Pattern.compile("^/v([0-9]+)\\.([0-9]+)(/.*)$");
 
     /**
@@ -71,7 +73,7 @@ public final class DockerApi {
     private UserStreams streams = UserStreams.UNLIMITED;
     private Connections connections;
 
-    /** A group of routes beyond the Docker API (tally's own /tally/v1/...), mounted beside it. */
+    /** A group of routes mounted beside the Docker API's own: tally's /tally/v1/..., and Docker routes wired by the daemon. */
     public interface Routes {
         void mount(Router router);
     }
@@ -187,6 +189,7 @@ public final class DockerApi {
                         + ", please upgrade your client to a newer version"));
                 return;
             }
+            ctx.put(ASKED_VERSION, asked);
             String rest = m.group(3);
             String query = ctx.request().query();
             ctx.reroute(ctx.request().method(), query == null ? rest : rest + "?" + query);

@@ -21,7 +21,9 @@ final class UserStreams {
 
     enum Kind {
         EVENTS("events.stream", "event streams"),
-        FOLLOWER("container.follow", "attach and logs --follow streams");
+        FOLLOWER("container.follow", "attach and logs --follow streams"),
+        /** {@code docker stats} without --no-stream: as many per user as followers. */
+        STATS("container.stats", "stats streams");
 
         final String action;
         final String words;

@@ -32,6 +32,11 @@ public final class ContainerCgroup {
         this.relative = relative;
     }
 
+    /** The hierarchy it lies in. */
+    CgroupHierarchy hierarchy() {
+        return hierarchy;
+    }
+
     private boolean unified() {
         return hierarchy.kind() == CgroupHierarchy.Kind.UNIFIED;
     }

@@ -54,6 +54,11 @@ public final class LocalVolumes implements VolumeStore {
     }
 
     @Override
+    public long bytes(String name) {
+        return DiskUsage.bytes(dataDir(name));
+    }
+
+    @Override
     public String mountpoint(String name) {
         return dataDir(name).toString();
     }

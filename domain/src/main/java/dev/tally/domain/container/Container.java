@@ -22,6 +22,7 @@ import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
 import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.command.SettleOpenExecs;
+import dev.tally.domain.container.command.UpdateContainer;
 import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreateFailed;
@@ -39,6 +40,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.container.event.ContainerUpdated;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -202,6 +204,15 @@ public class Container {
                     + "\": container is running: stop the container before removing or force remove");
         }
         apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+    }
+
+    /** In any state but removed (a removed container is no aggregate to load): limits apply at the next start. */
+    @CommandHandler
+    void handle(UpdateContainer cmd) {
+        if (cmd.limits() == null) {
+            throw DomainException.invalid("an update needs the limits");
+        }
+        apply(new ContainerUpdated(id, cmd.limits(), cmd.actor(), Instant.now()));
     }
 
     /** Idempotent: granting again to the same user records nothing new. */

@@ -65,6 +65,12 @@ public record ContainerConfig(
         networkMode = "host".equals(networkMode) ? "host" : "none";
     }
 
+    /** The same config under other limits ({@code docker update}). */
+    public ContainerConfig withLimits(Limits newLimits) {
+        return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts,
+                newLimits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup);
+    }
+
     /**
      * Less than the defaults, which anyone may ask for.
      *

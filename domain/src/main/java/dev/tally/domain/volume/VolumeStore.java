@@ -22,6 +22,11 @@ public interface VolumeStore {
         return java.util.Set.of();
     }
 
+    /** Bytes of the volume's data (its files, counted once each); 0 by default (a store that keeps nothing). Never throws. */
+    default long bytes(String name) {
+        return 0;
+    }
+
     /** The mount point a volume has or would have. */
     String mountpoint(String name);
 

@@ -10,6 +10,7 @@ import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ final class InMemoryContainerViews implements ContainerQueries {
     void on(ContainerStartFailed e) {
         update(e.containerId(), v -> v.with(ContainerStatus.CREATED, 0, StartFailures.exitCode(e.reason()),
                 v.startedAt(), v.finishedAt(), e.reason()));
+    }
+
+    @EventHandler
+    void on(ContainerUpdated e) {
+        update(e.containerId(), v -> v.withConfig(v.config().withLimits(e.limits())));
     }
 
     @EventHandler

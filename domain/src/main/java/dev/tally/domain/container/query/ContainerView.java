@@ -34,6 +34,12 @@ public record ContainerView(String id, String name, ContainerConfig config, Stri
                 newStartedAt, newFinishedAt, newError, grantees);
     }
 
+    /** The same container under a changed configuration (its limits, by {@code docker update}). */
+    public ContainerView withConfig(ContainerConfig newConfig) {
+        return new ContainerView(id, name, newConfig, imageId, owner, created, status, pid, exitCode, startedAt,
+                finishedAt, error, grantees);
+    }
+
     public ContainerView withGrantees(List<Grantee> newGrantees) {
         return new ContainerView(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt,
                 finishedAt, error, newGrantees);
