@@ -88,7 +88,9 @@ public final class SystemRoutes implements DockerApi.Routes {
         long layers = 0;
         for (ImageView i : useCases.imageQueries().list()) {
             layers += i.size();
-            images.add(DockerJson.imageSummary(i).put("SharedSize", 0).put("Containers", users.getOrDefault(i.id(), 0)));
+            // VirtualSize: what the docker CLI 20.10 (API 1.41) counts images by; removed from the API in 1.44
+            images.add(DockerJson.imageSummary(i).put("SharedSize", 0).put("VirtualSize", i.size())
+                    .put("Containers", users.getOrDefault(i.id(), 0)));
         }
         Set<String> mounted = volumes.inUse();
         Map<String, Long> refs = new LinkedHashMap<>();

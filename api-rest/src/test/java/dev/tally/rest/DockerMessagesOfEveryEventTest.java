@@ -24,6 +24,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -84,7 +85,9 @@ class DockerMessagesOfEveryEventTest {
                 new ContainerExitUnknown("c0ffee", "no exit file was left", DAEMON, AT),
                 new HostLeftoverRemoved("container", "ab12", "in no container of the log", DAEMON, AT),
                 new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT),
-                new ContainerExecExitUnknown("c0ffee", "e2", "the daemon stopped while the exec ran", DAEMON, AT));
+                new ContainerExecExitUnknown("c0ffee", "e2", "the daemon stopped while the exec ran", DAEMON, AT),
+                new ContainerUpdated("c0ffee", new ContainerConfig.Limits(32 << 20, 500_000_000L, 40, 512, "0-1", "",
+                        64 << 20), ALICE, AT));
     }
 
     static String messages() {

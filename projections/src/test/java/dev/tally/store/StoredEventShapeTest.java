@@ -25,6 +25,7 @@ import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
+import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageTagged;
@@ -94,6 +95,8 @@ class StoredEventShapeTest {
                 new ContainerStarted("c0ffee", 4242L, ALICE, AT),
                 new ContainerStdinAttached("c0ffee", ALICE, AT),
                 new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
+                new ContainerUpdated("c0ffee", new ContainerConfig.Limits(32 << 20, 500_000_000L, 40, 512, "0-1", "0",
+                        64 << 20), ALICE, AT),
                 new HostLeftoverRemoved("container", "c0ffee", "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),

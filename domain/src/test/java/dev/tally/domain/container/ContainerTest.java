@@ -10,6 +10,7 @@ import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
+import dev.tally.domain.container.command.UpdateContainer;
 import dev.tally.domain.container.command.RequestStop;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerExitUnknown;
@@ -17,6 +18,7 @@ import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.container.event.ContainerRemoved;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.container.event.ContainerUpdated;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -68,6 +70,32 @@ class ContainerTest {
                 .when(new RequestStart(ID, ALICE))
                 .expectException(DomainException.class)
                 .expectExceptionMessage("container web is already running");
+    }
+
+    @Test
+    void anUpdateRecordsTheNewLimitsAndWhoAsked() {
+        ContainerConfig.Limits limits = new ContainerConfig.Limits(32 << 20, 0, 40);
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new UpdateContainer(ID, limits, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerUpdated u && u.actor().equals(ALICE)
+                                && u.limits().equals(limits)),
+                        Matchers.andNoMore())));
+    }
+
+    @Test
+    void aStoppedContainerMayBeUpdatedForItsNextStart() {
+        fixture.given(created())
+                .when(new UpdateContainer(ID, new ContainerConfig.Limits(32 << 20, 0, 0), ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(ContainerUpdated.class::isInstance), Matchers.andNoMore())));
+    }
+
+    @Test
+    void aRemovedContainerCannotBeUpdated() {
+        fixture.given(created(), new ContainerRemoved(ID, "web", ALICE, T))
+                .when(new UpdateContainer(ID, ContainerConfig.Limits.NONE, ALICE))
+                .expectException(org.axonframework.eventsourcing.AggregateDeletedException.class);
     }
 
     @Test
