@@ -9,6 +9,8 @@ import dev.tally.cli.run.StartCmd;
 import dev.tally.cli.verbs.AdminCmd;
 import dev.tally.cli.verbs.EventsCmd;
 import dev.tally.cli.verbs.GrantCmd;
+import dev.tally.cli.verbs.HistoryCmd;
+import dev.tally.cli.verbs.ImageCmd;
 import dev.tally.cli.verbs.ImagesCmd;
 import dev.tally.cli.verbs.ImportCmd;
 import dev.tally.cli.verbs.InfoCmd;
@@ -19,7 +21,9 @@ import dev.tally.cli.verbs.PsCmd;
 import dev.tally.cli.verbs.RestartCmd;
 import dev.tally.cli.verbs.RevokeCmd;
 import dev.tally.cli.verbs.RmCmd;
+import dev.tally.cli.verbs.RmiCmd;
 import dev.tally.cli.verbs.StopCmd;
+import dev.tally.cli.verbs.TagCmd;
 import dev.tally.cli.verbs.VersionCmd;
 import dev.tally.cli.verbs.VolumeCmd;
 import dev.tally.cli.verbs.WaitCmd;
@@ -36,7 +40,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -100,6 +104,10 @@ final class Verbs {
             case "inspect" -> new InspectCmd();
             case "import" -> new ImportCmd();
             case "images" -> new ImagesCmd();
+            case "image" -> new ImageCmd();
+            case "tag" -> new TagCmd();
+            case "rmi" -> new RmiCmd();
+            case "history" -> new HistoryCmd();
             case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();
             case "grant" -> new GrantCmd();

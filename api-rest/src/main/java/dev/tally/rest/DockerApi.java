@@ -7,6 +7,7 @@ import dev.tally.domain.container.ContainerUseCases;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.volume.VolumeService;
@@ -61,7 +62,7 @@ public final class DockerApi {
      */
     public record UseCases(ContainerUseCases containers, ContainerConsole console, ContainerQueries containerQueries,
                            ImageService images, ImageQueries imageQueries, VolumeService volumes,
-                           VolumeQueries volumeQueries) {
+                           VolumeQueries volumeQueries, ImageRemoval imageRemoval) {
     }
 
     private final Vertx vertx;

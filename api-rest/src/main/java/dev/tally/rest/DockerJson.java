@@ -183,7 +183,7 @@ final class DockerJson {
                 .put("Id", i.id())
                 .put("ParentId", "")
                 .put("RepoTags", new JsonArray(new ArrayList<>(i.tags())))
-                .put("RepoDigests", new JsonArray())
+                .put("RepoDigests", new JsonArray(new ArrayList<>(i.digests())))
                 .put("Created", i.created().getEpochSecond())
                 .put("Size", i.size())
                 .put("SharedSize", -1)
@@ -195,7 +195,9 @@ final class DockerJson {
         return new JsonObject()
                 .put("Id", i.id())
                 .put("RepoTags", new JsonArray(new ArrayList<>(i.tags())))
-                .put("RepoDigests", new JsonArray())
+                .put("RepoDigests", new JsonArray(new ArrayList<>(i.digests())))
+                .put("Parent", "")
+                .put("Comment", "")
                 .put("Created", i.created().toString())
                 .put("Architecture", "amd64")
                 .put("Os", "linux")
@@ -203,5 +205,26 @@ final class DockerJson {
                 .put("Config", new JsonObject().put("Cmd", null).put("Entrypoint", null).put("Env", new JsonArray())
                         .put("WorkingDir", "").put("User", "").put("Labels", new JsonObject()))
                 .put("RootFS", new JsonObject().put("Type", "layers").put("Layers", new JsonArray(new ArrayList<>(i.layers()))));
+    }
+
+    /**
+     * {@code GET /images/{name}/history}: newest first, the image itself, then one row per layer below
+     * it ({@code <missing>}, as Docker shows layers that are no image here). Sizes per layer are not
+     * recorded: the image's row carries its size.
+     */
+    static JsonArray imageHistory(ImageView i) {
+        JsonArray out = new JsonArray();
+        int layers = Math.max(1, i.layers().size());
+        for (int n = 0; n < layers; n++) {
+            boolean top = n == 0;
+            out.add(new JsonObject()
+                    .put("Id", top ? i.id() : "<missing>")
+                    .put("Created", i.created().getEpochSecond())
+                    .put("CreatedBy", "")
+                    .put("Tags", top ? new JsonArray(new ArrayList<>(i.tags())) : null)
+                    .put("Size", top ? i.size() : 0L)
+                    .put("Comment", layers == 1 ? "Imported from -" : ""));
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.query.ImageView;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpMethod;
@@ -14,7 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Images: import (POST /images/create?fromSrc=-), list, inspect. */
+/** Images: import (POST /images/create?fromSrc=-), list, inspect, history, tag, rmi, prune. */
 final class ImageRoutes {
 
     private final DockerApi.UseCases useCases;
@@ -28,18 +29,65 @@ final class ImageRoutes {
 
     void mount(Router r) {
         r.post("/images/create").handler(this::create);
-        r.get("/images/json").handler(ctx -> Call.anyone(ctx, () -> {
+        r.get("/images/json").handler(this::list);
+        r.post("/images/prune").handler(this::prune);
+        r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> Call.run(ctx, caller ->
+                DockerJson.imageInspect(useCases.images().require(name(ctx), caller, "image.inspect")), Call.json(ctx)));
+        r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/history$").handler(ctx -> Call.run(ctx, caller ->
+                DockerJson.imageHistory(useCases.images().require(name(ctx), caller, "image.history")), Call.json(ctx)));
+        r.routeWithRegex(HttpMethod.POST, "^/images/(?<name>.+)/tag$").handler(ctx -> Call.run(ctx, caller -> {
+            String repo = ctx.request().getParam("repo", "");
+            String tag = ctx.request().getParam("tag", "");
+            if (repo.isEmpty()) {
+                throw DomainException.invalid("repository name (repo=) is required");
+            }
+            useCases.images().tag(name(ctx), tag.isEmpty() ? repo : repo + ":" + tag, caller);
+            return true;
+        }, done -> ctx.response().setStatusCode(201).end()));
+        r.routeWithRegex(HttpMethod.DELETE, "^/images/(?<name>.+)$").handler(ctx -> Call.run(ctx, caller -> {
             JsonArray out = new JsonArray();
-            for (ImageView i : useCases.imageQueries().list()) {
-                out.add(DockerJson.imageSummary(i));
+            for (ImageRemoval.Line line : useCases.imageRemoval().remove(name(ctx), DockerApi.flag(ctx, "force"), caller)) {
+                out.add(removalLine(line));
             }
             return out;
         }, Call.json(ctx)));
-        r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> {
-            String name = ctx.pathParam("name");
-            Call.anyone(ctx, () -> DockerJson.imageInspect(useCases.imageQueries().find(name)
-                    .orElseThrow(() -> DomainException.notFound("No such image: " + name))), Call.json(ctx));
-        });
+    }
+
+    private static String name(RoutingContext ctx) {
+        return ctx.pathParam("name");
+    }
+
+    private void list(RoutingContext ctx) {
+        Call.run(ctx, caller -> {
+            ImageFilters filters = ImageFilters.forList(ctx.request().getParam("filters"),
+                    ref -> useCases.images().require(ref, caller, "image.list"));
+            JsonArray out = new JsonArray();
+            for (ImageView i : useCases.images().visible().list(caller)) {
+                ImageView shown = filters.apply(i);
+                if (shown != null) {
+                    out.add(DockerJson.imageSummary(shown));
+                }
+            }
+            return out;
+        }, Call.json(ctx));
+    }
+
+    private void prune(RoutingContext ctx) {
+        Call.run(ctx, caller -> {
+            ImageFilters filters = ImageFilters.forPrune(ctx.request().getParam("filters"));
+            java.time.Instant now = java.time.Instant.now();
+            ImageRemoval.Pruned pruned = useCases.imageRemoval().prune(filters.pruneAll(), i -> filters.prunes(i, now),
+                    caller);
+            JsonArray lines = new JsonArray();
+            pruned.lines().forEach(line -> lines.add(removalLine(line)));
+            return new JsonObject().put("ImagesDeleted", lines.isEmpty() ? null : lines)
+                    .put("SpaceReclaimed", pruned.reclaimed());
+        }, Call.json(ctx));
+    }
+
+    private static JsonObject removalLine(ImageRemoval.Line line) {
+        return line.untagged() != null ? new JsonObject().put("Untagged", line.untagged())
+                : new JsonObject().put("Deleted", line.deleted());
     }
 
     private void create(RoutingContext ctx) {

@@ -27,7 +27,10 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageReferenceMoved;
+import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
 import dev.tally.domain.volume.event.VolumeRemoved;
 import java.io.InputStream;
@@ -87,7 +90,11 @@ class DockerMessagesOfEveryEventTest {
                 new ContainerCreateFailed("c0ffee", "web", "write bundle: no space left on device", ALICE, AT),
                 new ContainerExecExitUnknown("c0ffee", "e2", "the daemon stopped while the exec ran", DAEMON, AT),
                 new ContainerUpdated("c0ffee", new ContainerConfig.Limits(32 << 20, 500_000_000L, 40, 512, "0-1", "",
-                        64 << 20), ALICE, AT));
+                        64 << 20), ALICE, AT),
+                new ImageReferenceMoved("sha256:beef", "busybox:1", "sha256:cafe", "tag", ALICE, AT),
+                new ImageReferenceMoved("sha256:beef", "alice/tools:1", "", "pull", ALICE, AT),
+                new ImageUntagged("sha256:beef", "busybox:1", ALICE, AT),
+                new ImageRemoved("sha256:beef", List.of("sha256:l1"), "rmi", ALICE, AT));
     }
 
     static String messages() {

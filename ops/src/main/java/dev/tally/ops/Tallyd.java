@@ -19,6 +19,7 @@ import dev.tally.domain.container.ContainerUseCases;
 import dev.tally.domain.container.HostReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
+import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumePruning;
@@ -174,7 +175,10 @@ public final class Tallyd {
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),
                 refusals, java.time.Clock.systemUTC()));
         runtime.onExit(lifecycle::exited);
-        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access);
+        KeyedLocks imageLocks = new ReentrantKeyedLocks();
+        ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access, imageLocks);
+        ImageRemoval imageRemoval = new ImageRemoval(axon.commandGateway(), imageViews, containerViews, access,
+                imageLocks, images, removedImage -> { });
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
@@ -189,7 +193,8 @@ public final class Tallyd {
                     + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());
         }
         DockerApi.UseCases useCases = new DockerApi.UseCases(containers,
-                new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews);
+                new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews,
+                imageRemoval);
         DockerApi api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot),
                         CgroupHierarchy.host().version(), CgroupHierarchy.DRIVER));

@@ -28,7 +28,10 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageReferenceMoved;
+import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
 import dev.tally.domain.volume.event.VolumeRemoved;
 import java.io.IOException;
@@ -101,6 +104,9 @@ class StoredEventShapeTest {
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),
                 new ImageTagged("sha256:beef", "docker.io/library/busybox:1", ALICE, AT),
+                new ImageReferenceMoved("sha256:beef", "busybox:1", "sha256:cafe", "tag", ALICE, AT),
+                new ImageUntagged("sha256:beef", "busybox:1", ALICE, AT),
+                new ImageRemoved("sha256:beef", List.of("sha256:l1", "sha256:l2"), "rmi", ALICE, AT),
                 new VolumeCreated("v1", "data", Map.of("l", "v"), ALICE, AT),
                 new VolumeRemoved("v1", "data", ALICE, AT));
     }

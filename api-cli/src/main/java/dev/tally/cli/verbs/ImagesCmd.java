@@ -16,23 +16,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code tally images}: list images, one row per repository tag. */
 public final class ImagesCmd extends VerbCommand {
 
     private final OptionSpec quiet = flag("Only show image IDs", "-q", "--quiet");
+    private final OptionSpec all = flag("Show all images (tally keeps no intermediate images: the same as without)",
+            "-a", "--all");
+    private final OptionSpec digests = flag("Show digests", "--digests");
     private final OptionSpec noTrunc = flag("Don't truncate output", "--no-trunc");
+    private final OptionSpec filters = repeatable("FILTER",
+            "Filter output based on conditions provided (reference=, dangling=, before=, since=, label=)",
+            "-f", "--filter");
     private final OptionSpec at = option(String.class, "TIME",
             "Show the images as the log says they were at this time (admins only)", "--at");
+    private final PositionalParamSpec repository = parameter("0", "0..1", "REPOSITORY[:TAG]",
+            "Only images of this repository (and tag)");
 
     public ImagesCmd() {
-        super("images", "List images");
+        this("images");
+    }
+
+    /** As {@code images}, or {@code image ls}. */
+    ImagesCmd(String name) {
+        super(name, "List images");
     }
 
     @Override
     public Integer call() throws IOException {
+        List<String> asked = new ArrayList<>(ArgSpecs.values(filters));
+        ArgSpecs.values(repository).forEach(r -> asked.add("reference=" + r));
         List<Object> images = api().getList("/images/json"
-                + new QueryString().addIfPresent("at", apiTime(ArgSpecs.value(at))));
+                + new QueryString().addFlag("all", ArgSpecs.isSet(all)).addFlag("digests", ArgSpecs.isSet(digests))
+                        .addIfPresent("filters", FilterArguments.toJson(asked))
+                        .addIfPresent("at", apiTime(ArgSpecs.value(at))));
         List<String> lines = ArgSpecs.isSet(quiet) ? ids(images) : table(images, root().clock().instant());
         for (String line : lines) {
             out().println(line);
@@ -52,8 +70,9 @@ public final class ImagesCmd extends VerbCommand {
 
     /** The aligned table docker shows, header first. */
     List<String> table(List<Object> images, Instant now) {
+        boolean withDigests = ArgSpecs.isSet(digests);
         List<String> rows = new ArrayList<>();
-        rows.add("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE");
+        rows.add(withDigests ? "REPOSITORY\tTAG\tDIGEST\tIMAGE ID\tCREATED\tSIZE" : "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE");
         for (Object item : images) {
             if (!(item instanceof Map<?, ?> image)) {
                 continue;
@@ -61,20 +80,32 @@ public final class ImagesCmd extends VerbCommand {
             long created = image.get("Created") instanceof Number n ? n.longValue() : 0L;
             long size = image.get("Size") instanceof Number n ? n.longValue() : 0L;
             String rest = "\t" + id(image) + "\t" + HumanDuration.ago(created, now) + "\t" + HumanSize.decimal(size);
-            List<String> tags = new ArrayList<>();
-            if (image.get("RepoTags") instanceof List<?> repoTags) {
-                repoTags.forEach(tag -> tags.add(String.valueOf(tag)));
-            }
+            List<String> tags = strings(image.get("RepoTags"));
+            List<String> repoDigests = strings(image.get("RepoDigests"));
             if (tags.isEmpty()) {
                 tags.add("<none>:<none>");
             }
             for (String tag : tags) {
                 int colon = tag.lastIndexOf(':');
                 boolean hasTag = colon > tag.lastIndexOf('/');
-                rows.add((hasTag ? tag.substring(0, colon) + "\t" + tag.substring(colon + 1) : tag + "\t<none>") + rest);
+                String repo = hasTag ? tag.substring(0, colon) : tag;
+                String row = repo + "\t" + (hasTag ? tag.substring(colon + 1) : "<none>");
+                if (withDigests) {
+                    row += "\t" + repoDigests.stream().filter(d -> d.startsWith(repo + "@"))
+                            .map(d -> d.substring(d.indexOf('@') + 1)).findFirst().orElse("<none>");
+                }
+                rows.add(row + rest);
             }
         }
         return TextTable.align(rows);
+    }
+
+    private static List<String> strings(Object list) {
+        List<String> out = new ArrayList<>();
+        if (list instanceof List<?> items) {
+            items.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
     }
 
     private String id(Map<?, ?> image) {

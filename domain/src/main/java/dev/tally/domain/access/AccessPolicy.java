@@ -18,9 +18,11 @@ import java.util.Set;
  * @param tlsUsers         who a client certificate is over TCP with mutual TLS: its subject's CN to a
  *                         user name (a host account, or a name with no account: a remote-only user).
  *                         A CN not listed is nobody; only a CN listed as {@code root} is root.
+ * @param pullRegistries   the registries ({@code host[:port]}, {@code docker.io} for Docker Hub) users
+ *                         may pull from; empty: any. Admins pull from any.
  */
 public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths,
-                           Map<String, String> tlsUsers) {
+                           Map<String, String> tlsUsers, Set<String> pullRegistries) {
 
     public static final String ADMIN_GROUP = "tally-admin";
 
@@ -29,6 +31,13 @@ public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List
         adminGroups = adminGroups == null || adminGroups.isEmpty() ? Set.of(ADMIN_GROUP) : Set.copyOf(adminGroups);
         allowedBindPaths = allowedBindPaths == null ? List.of() : List.copyOf(allowedBindPaths);
         tlsUsers = tlsUsers == null ? Map.of() : Map.copyOf(tlsUsers);
+        pullRegistries = pullRegistries == null ? Set.of() : Set.copyOf(pullRegistries);
+    }
+
+    /** A policy that limits no registry. */
+    public AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths,
+                        Map<String, String> tlsUsers) {
+        this(adminUsers, adminGroups, allowedBindPaths, tlsUsers, Set.of());
     }
 
     /** A policy that maps no client certificate to anyone. */
@@ -44,6 +53,11 @@ public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List
     public boolean isAdmin(Actor actor) {
         return actor.uid() == 0 || adminUsers.contains(actor.user())
                 || actor.groups().stream().anyMatch(adminGroups::contains);
+    }
+
+    /** Whether this actor may pull from this registry ({@code host[:port]}, {@code docker.io}). */
+    public boolean pullAllowed(Actor actor, String registry) {
+        return pullRegistries.isEmpty() || isAdmin(actor) || pullRegistries.contains(registry);
     }
 
     /** Whether a user may bind this host path: it must lie, after normalizing, under an allowed one. */

@@ -8,6 +8,7 @@ import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordCreateFailed;
 import dev.tally.domain.image.ImageReference;
+import dev.tally.domain.image.VisibleImages;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
 import dev.tally.domain.volume.VolumeService;
@@ -76,8 +77,8 @@ public class ContainerCreation {
             throw r.answer();
         });
         ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
-        ImageView image = images.find(config.image()).orElseThrow(() -> DomainException.notFound(
-                "No such image: " + displayRef(config.image())));
+        // among the images this caller may use (docs/security.md, "Images: who may use which")
+        ImageView image = new VisibleImages(images, access).require(config.image(), actor, "container.create");
         String remapUser = admin ? null : actor.user();
         runtime.validate(config, image.id(), remapUser);
         volumes.ensureFor(config, actor);
@@ -129,13 +130,5 @@ public class ContainerCreation {
         return known ? answer
                 : access.deny(actor, "container.create", "container/" + name, "the name is held by another user's container",
                         answer);
-    }
-
-    private static String displayRef(String ref) {
-        try {
-            return ImageReference.normalize(ref);
-        } catch (DomainException e) {
-            return ref;
-        }
     }
 }

@@ -2,38 +2,82 @@ package dev.tally.domain.image;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import dev.tally.domain.DomainException;
 import dev.tally.domain.image.command.ImportImage;
-import dev.tally.domain.image.command.TagImage;
+import dev.tally.domain.image.command.MoveReference;
+import dev.tally.domain.image.command.RemoveImage;
+import dev.tally.domain.image.command.UntagImage;
 import dev.tally.domain.image.event.ImageImported;
-import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.image.event.ImageReferenceMoved;
+import dev.tally.domain.image.event.ImageRemoved;
+import dev.tally.domain.image.event.ImageUntagged;
 import java.time.Instant;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
 
-/** An image, identified by its content (the digest of its config). */
+/**
+ * An image, identified by its content (the digest of its config). Who may point which reference at it
+ * is decided by {@link ImageService} (references are a set across images); the aggregate records the
+ * moves and refuses them once the image is removed. The same content imported again, even after a
+ * removal, is the same image.
+ */
 public class Image {
 
     @AggregateIdentifier
     private String id;
+    private boolean removed;
 
     Image() {
         // for Axon
     }
 
     @CommandHandler
-    Image(ImportImage cmd) {
-        apply(new ImageImported(cmd.imageId(), ImageReference.normalize(cmd.reference()), cmd.layers(),
-                cmd.size(), cmd.actor(), Instant.now()));
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(ImportImage cmd) {
+        String ref = ImageReference.normalize(cmd.reference());
+        apply(new ImageImported(cmd.imageId(), ref, cmd.layers(), cmd.size(), cmd.actor(), Instant.now()));
+        String previous = cmd.previousImageId() == null ? "" : cmd.previousImageId();
+        if (!previous.isEmpty() && !previous.equals(cmd.imageId())) {
+            apply(new ImageReferenceMoved(cmd.imageId(), ref, previous, "import", cmd.actor(), Instant.now()));
+        }
     }
 
     @CommandHandler
-    void handle(TagImage cmd) {
-        apply(new ImageTagged(id, ImageReference.normalize(cmd.reference()), cmd.actor(), Instant.now()));
+    void handle(MoveReference cmd) {
+        requirePresent();
+        apply(new ImageReferenceMoved(id, ImageReference.normalize(cmd.reference()), cmd.fromImageId(), cmd.via(),
+                cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(UntagImage cmd) {
+        requirePresent();
+        apply(new ImageUntagged(id, cmd.reference(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RemoveImage cmd) {
+        requirePresent();
+        apply(new ImageRemoved(id, cmd.layers(), cmd.via(), cmd.actor(), Instant.now()));
+    }
+
+    private void requirePresent() {
+        if (removed) {
+            throw DomainException.notFound("No such image: " + id);
+        }
     }
 
     @EventSourcingHandler
     void on(ImageImported e) {
         id = e.imageId();
+        removed = false;
+    }
+
+    @EventSourcingHandler
+    void on(ImageRemoved e) {
+        removed = true;
     }
 }

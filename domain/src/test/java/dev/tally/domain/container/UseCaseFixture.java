@@ -7,8 +7,10 @@ import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.access.event.AccessDenied;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.query.ImageHolder;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.image.query.ReferenceView;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.domain.volume.VolumeStore;
 import dev.tally.domain.volume.query.VolumeQueries;
@@ -158,19 +160,26 @@ final class UseCaseFixture implements AutoCloseable {
         }
     }
 
+    /** busybox, imported by root (so every user may use it). */
     private static final class OneImage implements ImageQueries {
-        private static final ImageView BUSYBOX = new ImageView(IMAGE_ID, List.of("docker.io/library/busybox:latest"),
-                List.of(), 0, Instant.EPOCH);
+        private static final ImageView BUSYBOX = new ImageView(IMAGE_ID, List.of("busybox:latest"),
+                List.of(), 0, Instant.EPOCH, List.of(), List.of(ImageHolder.of(ROOT)), false);
 
         @Override
-        public Optional<ImageView> find(String ref) {
+        public List<ImageView> candidates(String ref) {
             return ref.equals("busybox") || ref.equals(IMAGE_ID) || ref.equals(BUSYBOX.tags().get(0))
-                    ? Optional.of(BUSYBOX) : Optional.empty();
+                    || ref.equals("docker.io/library/busybox:latest") ? List.of(BUSYBOX) : List.of();
         }
 
         @Override
         public List<ImageView> list() {
             return List.of(BUSYBOX);
+        }
+
+        @Override
+        public Optional<ReferenceView> reference(String normalized) {
+            return normalized.equals("busybox:latest")
+                    ? Optional.of(new ReferenceView(normalized, IMAGE_ID, 0, "root")) : Optional.empty();
         }
     }
 
