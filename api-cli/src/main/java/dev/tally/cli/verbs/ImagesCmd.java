@@ -46,7 +46,10 @@ public final class ImagesCmd extends VerbCommand {
     @Override
     public Integer call() throws IOException {
         List<String> asked = new ArrayList<>(ArgSpecs.values(filters));
-        ArgSpecs.values(repository).forEach(r -> asked.add("reference=" + r));
+        String named = ArgSpecs.value(repository);
+        if (named != null) {
+            asked.add("reference=" + named);
+        }
         List<Object> images = api().getList("/images/json"
                 + new QueryString().addFlag("all", ArgSpecs.isSet(all)).addFlag("digests", ArgSpecs.isSet(digests))
                         .addIfPresent("filters", FilterArguments.toJson(asked))
