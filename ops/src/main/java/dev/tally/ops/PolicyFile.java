@@ -19,13 +19,17 @@ import java.util.Set;
 /**
  * The access policy from its JSON file ({@code /etc/tally/policy.json} by default):
  * {@code {"admins": [users], "adminGroups": [groups], "allowedBindPaths": [absolute dirs],
- * "tlsUsers": {"certificate CN": "user"}}}, every key optional. No file means the defaults; a file
+ * "tlsUsers": {"certificate CN": "user"}, "pullRegistries": ["host:port", "docker.io"]}}, every key optional. No file means the defaults; a file
  * that says anything else (unknown keys, wrong types, relative paths, a CN or user name that cannot
  * be one) stops the daemon, since a policy half understood is not a policy.
  */
 final class PolicyFile {
 
-    private static final Set<String> KEYS = Set.of("admins", "adminGroups", "allowedBindPaths", "tlsUsers");
+    private static final Set<String> KEYS = Set.of("admins", "adminGroups", "allowedBindPaths", "tlsUsers",
+            "pullRegistries");
+    /** A registry as a reference names it: a host (or IP) with an optional port. */
+    private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?");
     /** What a certificate's CN may be (as TlsCallerIdentity reads it) and a user name it maps to. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
 
@@ -56,7 +60,7 @@ final class PolicyFile {
             String key = names.next();
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("policy " + file + ": unknown key \"" + key
-                        + "\" (known: admins, adminGroups, allowedBindPaths, tlsUsers)");
+                        + "\" (known: admins, adminGroups, allowedBindPaths, tlsUsers, pullRegistries)");
             }
         }
         List<String> binds = strings(file, root, "allowedBindPaths");
@@ -66,8 +70,15 @@ final class PolicyFile {
                         + "\" is not an absolute path");
             }
         }
+        List<String> registries = strings(file, root, "pullRegistries");
+        for (String r : registries) {
+            if (!REGISTRY.matcher(r).matches()) {
+                throw new IllegalArgumentException("policy " + file + ": pullRegistries: \"" + r
+                        + "\" is not a registry (host or host:port, docker.io for Docker Hub)");
+            }
+        }
         return new AccessPolicy(new HashSet<>(strings(file, root, "admins")),
-                new HashSet<>(strings(file, root, "adminGroups")), binds, tlsUsers(file, root));
+                new HashSet<>(strings(file, root, "adminGroups")), binds, tlsUsers(file, root), new HashSet<>(registries));
     }
 
     private static Map<String, String> tlsUsers(Path file, JsonNode root) {

@@ -28,12 +28,14 @@ class PolicyFileTest {
     void everyKeyIsRead() throws IOException {
         Path f = Files.writeString(dir.resolve("p.json"),
                 "{\"admins\":[\"carol\"],\"adminGroups\":[\"ops\"],\"allowedBindPaths\":[\"/srv/shared\"],"
-                        + "\"tlsUsers\":{\"alice\":\"alice\",\"ci.example.org\":\"ci\",\"ops-root\":\"root\"}}");
+                        + "\"tlsUsers\":{\"alice\":\"alice\",\"ci.example.org\":\"ci\",\"ops-root\":\"root\"},"
+                        + "\"pullRegistries\":[\"docker.io\",\"registry.example:5000\"]}");
         AccessPolicy p = PolicyFile.load(f);
         assertEquals(Set.of("carol"), p.adminUsers());
         assertEquals(Set.of("ops"), p.adminGroups());
         assertEquals(List.of("/srv/shared"), p.allowedBindPaths());
         assertEquals(Map.of("alice", "alice", "ci.example.org", "ci", "ops-root", "root"), p.tlsUsers());
+        assertEquals(Set.of("docker.io", "registry.example:5000"), p.pullRegistries());
     }
 
     @Test
@@ -46,7 +48,9 @@ class PolicyFileTest {
         for (String bad : List.of("{\"admins\": [\"carol\"", "[]", "{\"admin\":[\"carol\"]}", "{\"admins\":\"carol\"}",
                 "{\"allowedBindPaths\":[\"srv\"]}", "{\"admins\":[1]}", "{\"tlsUsers\":[\"alice\"]}",
                 "{\"tlsUsers\":{\"alice smith\":\"alice\"}}", "{\"tlsUsers\":{\"alice\":\"al:ice\"}}",
-                "{\"tlsUsers\":{\"alice\":1}}", "{\"tlsUsers\":{\"..\":\"alice\"}}")) {
+                "{\"tlsUsers\":{\"alice\":1}}", "{\"tlsUsers\":{\"..\":\"alice\"}}",
+                "{\"pullRegistries\":\"docker.io\"}", "{\"pullRegistries\":[\"https://docker.io\"]}",
+                "{\"pullRegistries\":[\"docker.io/library\"]}")) {
             Path f = Files.writeString(dir.resolve("bad.json"), bad);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyFile.load(f), bad);
             assertTrue(e.getMessage().startsWith("policy " + f + ": "), e.getMessage());
