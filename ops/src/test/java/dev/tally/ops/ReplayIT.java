@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayIT {
 
-    private static final List<String> TABLES = List.of("container_view", "image_view", "image_tag", "volume_view",
+    private static final List<String> TABLES = List.of("container_view", "image_entry", "image_ref", "volume_view",
             "audit_block", "audit_span");
 
     @Test
@@ -73,7 +73,7 @@ class ReplayIT {
             s.execute("DELETE FROM audit_block WHERE block_key = 'open'");
             s.execute("DELETE FROM audit_span WHERE first_seq = (SELECT MIN(first_seq) FROM audit_span)");
             s.execute("UPDATE container_view SET status = 'RUNNING'");
-            s.execute("DELETE FROM image_tag");
+            s.execute("DELETE FROM image_ref");
             s.execute("UPDATE volume_view SET removed = FALSE");
         }
     }

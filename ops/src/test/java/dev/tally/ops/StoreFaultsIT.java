@@ -137,7 +137,7 @@ class StoreFaultsIT {
                 .filter(t -> t.matches("[A-Z_]+") && !t.equals("TABLE_NAME") && !t.equals("DOMAINEVENTENTRY")
                         && !t.equals("SNAPSHOTEVENTENTRY") && !t.equals("TOKENENTRY"))
                 .toList();
-        assertTrue(dropped.containsAll(List.of("CONTAINER_VIEW", "VOLUME_VIEW", "IMAGE_VIEW", "CONTAINER_NAMES")),
+        assertTrue(dropped.containsAll(List.of("CONTAINER_VIEW", "VOLUME_VIEW", "IMAGE_ENTRY", "IMAGE_REF", "CONTAINER_NAMES")),
                 tables.out());
         assertEquals(0, h2(url, dropped.stream().map(t -> "DROP TABLE " + t + ";").reduce("", String::concat)).code());
 
