@@ -86,7 +86,7 @@ public final class SystemRoutes implements DockerApi.Routes {
         }
         JsonArray images = new JsonArray();
         long layers = 0;
-        for (ImageView i : useCases.imageQueries().list()) {
+        for (ImageView i : useCases.images().visible().list(caller)) { // the images the caller may use
             layers += i.size();
             // VirtualSize: what the docker CLI 20.10 (API 1.41) counts images by; removed from the API in 1.44
             images.add(DockerJson.imageSummary(i).put("SharedSize", 0).put("VirtualSize", i.size())

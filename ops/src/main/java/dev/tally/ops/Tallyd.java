@@ -178,7 +178,7 @@ public final class Tallyd {
         KeyedLocks imageLocks = new ReentrantKeyedLocks();
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access, imageLocks);
         ImageRemoval imageRemoval = new ImageRemoval(axon.commandGateway(), imageViews, containerViews, access,
-                imageLocks, images, removedImage -> { });
+                imageLocks, images, imageStore);
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();

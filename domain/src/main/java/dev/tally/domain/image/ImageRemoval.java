@@ -16,7 +16,6 @@ import dev.tally.domain.image.query.ReferenceView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
@@ -53,20 +52,18 @@ public class ImageRemoval {
     private final AccessControl access;
     private final KeyedLocks locks;
     private final ImageService service;
-    private final Consumer<String> removed;
+    private final ImageStore store;
 
-    /**
-     * @param removed told the id of each image once it is removed, to collect what no image uses any more
-     */
+    /** @param store collects, after each removal, the content no image of the log holds any more */
     public ImageRemoval(CommandGateway commands, ImageQueries images, ContainerQueries containers, AccessControl access,
-                        KeyedLocks locks, ImageService service, Consumer<String> removed) {
+                        KeyedLocks locks, ImageService service, ImageStore store) {
         this.commands = commands;
         this.images = images;
         this.containers = containers;
         this.access = access;
         this.locks = locks;
         this.service = service;
-        this.removed = removed;
+        this.store = store;
     }
 
     /**
@@ -174,7 +171,23 @@ public class ImageRemoval {
     private void delete(ImageView image, String via, Actor actor, List<Line> lines) {
         commands.sendAndWait(new RemoveImage(image.id(), image.layers(), via, actor));
         lines.add(Line.deleted(image.id()));
-        removed.accept(image.id());
+        collect();
+    }
+
+    /**
+     * Removes the content no image of the log holds (the read model's images, and every container's, even
+     * one whose image is gone). The removal is recorded already: content that stays behind after a
+     * failure here is only disk space, collected by the next removal.
+     */
+    private void collect() {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        images.list().forEach(i -> live.add(i.id()));
+        containers.list(true).forEach(c -> live.add(c.imageId()));
+        try {
+            store.collect(live);
+        } catch (DomainException leftForLater) {
+            // recorded already; the next removal collects it
+        }
     }
 
     /** An admin removes any image; a user one that no one else brought here. */

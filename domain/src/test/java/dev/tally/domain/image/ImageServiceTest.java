@@ -54,7 +54,8 @@ class ImageServiceTest {
     private final InMemoryEventStorageEngine log = new InMemoryEventStorageEngine();
     private final InMemoryImageViews views = new InMemoryImageViews();
     private final List<ContainerView> containers = new ArrayList<>();
-    private final List<String> collected = new ArrayList<>();
+    /** The images live at each collection of content. */
+    private final List<Set<String>> collected = new ArrayList<>();
     private final Configuration axon = DefaultConfigurer.defaultConfiguration()
             .configureEmbeddedEventStore(c -> log)
             .configureAggregate(Image.class)
@@ -79,7 +80,7 @@ class ImageServiceTest {
         };
         images = new ImageService(axon.commandGateway(), new ContentStore(), views, access, inOrder);
         removal = new ImageRemoval(axon.commandGateway(), views, new Containers(), access, inOrder, images,
-                collected::add);
+                new ContentStore());
     }
 
     @AfterEach
@@ -229,7 +230,7 @@ class ImageServiceTest {
         assertEquals(List.of(ImageRemoval.Line.untagged("alice/a:latest")), removal.remove("alice/a", false, ALICE));
         assertEquals(List.of(ImageRemoval.Line.untagged("alice/b:latest"), ImageRemoval.Line.deleted(id)),
                 removal.remove("alice/b:latest", false, ALICE));
-        assertEquals(List.of(id), collected);
+        assertEquals(List.of(Set.of()), collected, "collected once, with no image live");
         assertTrue(views.list().isEmpty());
         assertTrue(events().stream().anyMatch(ImageRemoved.class::isInstance));
     }
@@ -316,8 +317,8 @@ class ImageServiceTest {
         }
     }
 
-    /** Content addressed by the digest of its bytes. */
-    private static final class ContentStore implements ImageStore {
+    /** Content addressed by the digest of its bytes; collections are noted. */
+    private final class ContentStore implements ImageStore {
         @Override
         public StoredImage importRootfs(InputStream tar) {
             try {
@@ -331,6 +332,57 @@ class ImageServiceTest {
 
         @Override
         public StoredImage get(String imageId) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public List<Content> collect(Set<String> liveImageIds) {
+            collected.add(Set.copyOf(liveImageIds));
+            return List.of();
+        }
+
+        @Override
+        public boolean hasBlob(String digest) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public void putBlob(String digest, long size, InputStream in) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public String putLayer(String digest, long size, String mediaType, InputStream in) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public InputStream openBlob(String digest) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public long blobSize(String digest) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public StoredImage storeImage(byte[] manifest, String mediaType) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public Manifest manifest(String imageId) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public List<Content> unreferenced(Set<String> liveImageIds) {
+            throw new AssertionError("not needed");
+        }
+
+        @Override
+        public void remove(Content content) {
             throw new AssertionError("not needed");
         }
     }
