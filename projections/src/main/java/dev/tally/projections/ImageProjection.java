@@ -165,6 +165,23 @@ public class ImageProjection extends ViewStore implements ImageQueries {
         images.put(imageId, row);
     }
 
+    /**
+     * What a pull's event does to the model (for its handler): the image held by the puller, and by
+     * everyone when no credentials were needed; its repository digest; the reference pointed as an import
+     * points it (the move itself is recorded by an {@code ImageReferenceMoved} of its own).
+     */
+    void pulled(String imageId, String reference, List<String> layers, long size, Instant at, Actor actor,
+                boolean withCredentials, String manifestDigest) {
+        provided(imageId, layers, size, at, actor, !withCredentials);
+        String ref = ImageReference.normalizedOrAsIs(reference);
+        if (manifestDigest != null && !manifestDigest.isEmpty()) {
+            digest(imageId, ImageQueries.repositoryOf(ref) + "@" + manifestDigest);
+        }
+        if (!ref.contains("@")) {
+            point(ref, imageId, actor, false);
+        }
+    }
+
     /** A repository digest ({@code busybox@sha256:…}, the manifest it was pulled or pushed as) of an image. */
     void digest(String imageId, String repositoryDigest) {
         images.get(imageId).ifPresent(row -> {
