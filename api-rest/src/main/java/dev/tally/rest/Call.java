@@ -166,9 +166,14 @@ final class Call {
             if (ar.succeeded()) {
                 answer.accept(ar.result());
             } else {
-                ErrorMapper.send(ctx.response(), ar.cause());
+                ErrorMapper.send(ctx.response(), ar.cause(), request(ctx));
             }
         });
+    }
+
+    /** The request as the daemon's log names it: method and path (the query may hold what a client wants kept). */
+    static String request(RoutingContext ctx) {
+        return ctx.request().method() + " " + ctx.request().path();
     }
 
     /**

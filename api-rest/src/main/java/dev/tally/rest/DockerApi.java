@@ -73,6 +73,7 @@ public final class DockerApi {
     private TlsClients tlsClients = TlsClients.NOBODY;
     private UserStreams streams = UserStreams.UNLIMITED;
     private Connections connections;
+    private final java.time.Instant started = java.time.Instant.now();
 
     /** A group of routes mounted beside the Docker API's own: tally's /tally/v1/..., and Docker routes wired by the daemon. */
     public interface Routes {
@@ -154,7 +155,7 @@ public final class DockerApi {
     Router router() {
         Router r = Router.router(vertx);
         r.route().handler(this::headersAndVersion);
-        r.route().failureHandler(ctx -> ErrorMapper.send(ctx.response(), ctx.failure()));
+        r.route().failureHandler(DockerApi::failed);
         r.route(HttpMethod.GET, "/_ping").handler(ctx -> ping(ctx, true));
         r.route(HttpMethod.HEAD, "/_ping").handler(ctx -> ping(ctx, false));
         r.get("/version").handler(ctx -> ctx.json(version()));
@@ -164,10 +165,24 @@ public final class DockerApi {
         new ExecRoutes(useCases).mount(r);
         new ImageRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp")).mount(r);
         new VolumeRoutes(useCases).mount(r);
+        new NetworkRoutes(useCases, facts.id(), started).mount(r);
         extraRoutes.forEach(x -> x.mount(r));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
                 DomainException.notFound("page not found")));
         return r;
+    }
+
+    /** A route that threw, or failed with a status alone (Vert.x's own, such as 413), answered in Docker's shape. */
+    private static void failed(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() != 500 && !ctx.response().ended()) {
+            ctx.response().setStatusCode(ctx.statusCode()).putHeader("Content-Type", "application/json").end(new JsonObject()
+                    .put("message", io.netty.handler.codec.http.HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase())
+                    .encode() + "\n");
+            return;
+        }
+        ErrorMapper.send(ctx.response(), failure == null ? new IllegalStateException("route failed without an exception")
+                : failure, Call.request(ctx));
     }
 
     private void headersAndVersion(RoutingContext ctx) {
@@ -275,9 +290,11 @@ public final class DockerApi {
     /** moby's rule: false only when empty, 0, no, false or none. */
     static boolean flag(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
-        if (v == null) {
-            return false;
-        }
+        return v != null && truthy(v);
+    }
+
+    /** moby's rule for a boolean in a query or filter: false only when empty, 0, no, false or none. */
+    static boolean truthy(String v) {
         String s = v.toLowerCase();
         return !(s.isEmpty() || s.equals("0") || s.equals("no") || s.equals("false") || s.equals("none"));
     }

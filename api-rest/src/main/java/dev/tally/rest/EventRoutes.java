@@ -5,6 +5,7 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.EventFeed;
 import dev.tally.domain.access.EventVisibility;
+import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.event.DockerMessage;
 import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.StoredEvents;
@@ -70,14 +71,22 @@ public final class EventRoutes implements DockerApi.Routes {
             return;
         }
         EventVisibility visibility = new EventVisibility(viewer, access.isAdmin(viewer));
-        Instant since = bound(ctx.request().getParam("since"));
-        String untilParam = ctx.request().getParam("until");
-        Instant until = untilParam != null && untilParam.matches("[0-9]+")
-                ? bound(untilParam).plusSeconds(1).minusNanos(1) // whole seconds: the whole of that second
-                : bound(untilParam);
-        Map<String, List<String>> filters = Filters.parse(ctx.request().getParam("filters"));
+        Instant since;
+        Instant until;
+        try {
+            since = bound(ctx.request().getParam("since"));
+            String untilParam = ctx.request().getParam("until");
+            until = untilParam != null && untilParam.matches("[0-9]+")
+                    ? bound(untilParam).plusSeconds(1).minusNanos(1) // whole seconds: the whole of that second
+                    : bound(untilParam);
+        } catch (DomainException e) {
+            ErrorMapper.send(ctx.response(), e);
+            return;
+        }
+        Map<String, List<String>> filters;
         UserStreams.Held held;
         try {
+            filters = EventFilters.checked(Filters.parse(ctx.request().getParam("filters")));
             held = Call.streams(ctx).open(viewer, UserStreams.Kind.EVENTS);
         } catch (DomainException e) {
             ErrorMapper.send(ctx.response(), e);
@@ -96,7 +105,7 @@ public final class EventRoutes implements DockerApi.Routes {
         pollers.execute(() -> {
             try {
                 long start = since == null && until == null ? log.next() : log.firstAtOrAfter(from.minus(DISORDER));
-                Map<String, String[]> containers = new HashMap<>();
+                Map<String, Known> containers = new HashMap<>();
                 EventFeed feed = new EventFeed(log, visibility, start, payload -> learn(payload, containers));
                 new Stream(resp, feed, from, until, filters, closed, containers).run();
             } catch (RuntimeException e) {
@@ -113,10 +122,10 @@ public final class EventRoutes implements DockerApi.Routes {
         private final Instant until;
         private final Map<String, List<String>> filters;
         private final AtomicBoolean closed;
-        private final Map<String, String[]> containers;
+        private final Map<String, Known> containers;
 
         Stream(HttpServerResponse resp, EventFeed feed, Instant since, Instant until, Map<String, List<String>> filters,
-               AtomicBoolean closed, Map<String, String[]> containers) {
+               AtomicBoolean closed, Map<String, Known> containers) {
             this.resp = resp;
             this.feed = feed;
             this.since = since;
@@ -136,7 +145,7 @@ public final class EventRoutes implements DockerApi.Routes {
                 for (StoredEvents.Stored stored : feed.next(PAGE)) {
                     Instant at = stored.at();
                     JsonObject e = docker(stored.payload(), containers);
-                    if (e == null || at.isBefore(since) || !matches(e, filters)) {
+                    if (e == null || at.isBefore(since) || !EventFilters.matches(e, filters)) {
                         continue;
                     }
                     if (until != null && at.isAfter(until)) {
@@ -168,20 +177,28 @@ public final class EventRoutes implements DockerApi.Routes {
         }
     }
 
-    /** Keeps each container's name and image as its creation's message gives them. */
-    static void learn(Object payload, Map<String, String[]> containers) {
+    /** A container as its creation gave it: what Docker adds to each of its events. */
+    record Known(String name, String image, Map<String, String> labels) {
+        static final Known NOTHING = new Known("", "", Map.of());
+    }
+
+    /** Keeps each container's name, image and labels as its creation gives them. */
+    static void learn(Object payload, Map<String, Known> containers) {
         if (payload instanceof DomainEvent event) {
+            Map<String, String> labels = payload instanceof ContainerCreated created && created.config().labels() != null
+                    ? created.config().labels() : Map.of();
             event.dockerMessage().filter(m -> m.type().equals("container") && m.attributes().containsKey("name"))
-                    .ifPresent(m -> containers.put(m.id(), new String[] {m.attributes().get("name"),
-                            m.attributes().get("image")}));
+                    .ifPresent(m -> containers.put(m.id(), new Known(m.attributes().get("name"),
+                            m.attributes().get("image"), labels)));
         }
     }
 
     /**
-     * Docker's message for an event, or null when it has none. A container's name and image are those
-     * its creation gave ({@code containers}: id to name and image, as {@link #learn} keeps them).
+     * Docker's message for an event, or null when it has none. A container's labels, name and image
+     * are those its creation gave ({@code containers}, as {@link #learn} keeps them), as dockerd
+     * adds them to each of a container's events.
      */
-    static JsonObject docker(Object payload, Map<String, String[]> containers) {
+    static JsonObject docker(Object payload, Map<String, Known> containers) {
         if (!(payload instanceof DomainEvent event)) {
             return null;
         }
@@ -191,17 +208,18 @@ public final class EventRoutes implements DockerApi.Routes {
         }
         boolean container = m.type().equals("container");
         JsonObject attrs = new JsonObject();
-        String[] known = {"", ""};
+        Known known = Known.NOTHING;
         if (container) {
-            known = containers.getOrDefault(m.id(), known);
-            attrs.put("name", known[0]).put("image", known[1]);
+            known = containers.getOrDefault(m.id(), Known.NOTHING);
+            new java.util.TreeMap<>(known.labels()).forEach(attrs::put);
+            attrs.put("name", known.name()).put("image", known.image());
         }
         m.attributes().forEach(attrs::put);
         withActor(attrs, event.actor());
         JsonObject e = new JsonObject().put("Type", m.type()).put("Action", m.action())
                 .put("Actor", new JsonObject().put("ID", m.id()).put("Attributes", attrs));
         if (container) {
-            e.put("status", m.action()).put("id", m.id()).put("from", known[1]);
+            e.put("status", m.action()).put("id", m.id()).put("from", known.image());
         } else if (m.type().equals("image")) {
             e.put("status", m.action()).put("id", m.id());
         }
@@ -211,27 +229,6 @@ public final class EventRoutes implements DockerApi.Routes {
     private static JsonObject withActor(JsonObject attrs, Actor actor) {
         return attrs.put("tally.user", actor.user()).put("tally.uid", Integer.toString(actor.uid()))
                 .put("tally.source", actor.source());
-    }
-
-    private static boolean matches(JsonObject e, Map<String, List<String>> filters) {
-        JsonObject actor = e.getJsonObject("Actor");
-        JsonObject attrs = actor.getJsonObject("Attributes");
-        for (Map.Entry<String, List<String>> f : filters.entrySet()) {
-            List<String> v = f.getValue();
-            boolean ok = switch (f.getKey()) {
-                case "type" -> v.contains(e.getString("Type"));
-                case "event" -> v.contains(e.getString("Action"));
-                case "container" -> e.getString("Type").equals("container")
-                        && v.stream().anyMatch(x -> actor.getString("ID").startsWith(x) || x.equals(attrs.getString("name")));
-                case "image" -> v.stream().anyMatch(x -> x.equals(attrs.getString("image")) || x.equals(attrs.getString("name")));
-                case "user" -> v.contains(attrs.getString("tally.user"));
-                default -> throw DomainException.invalid("invalid filter '" + f.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Instant bound(String param) {

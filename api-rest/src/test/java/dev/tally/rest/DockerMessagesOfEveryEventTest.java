@@ -99,7 +99,7 @@ class DockerMessagesOfEveryEventTest {
 
     static String messages() {
         StringBuilder out = new StringBuilder();
-        Map<String, String[]> containers = new java.util.HashMap<>();
+        Map<String, EventRoutes.Known> containers = new java.util.HashMap<>();
         for (Object e : events()) {
             if (e instanceof ContainerStopRequested s && s.signal() == null) {
                 continue; // the per-event mapping failed on it (Map.of with a null): the stream ended
