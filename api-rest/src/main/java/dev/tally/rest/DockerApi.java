@@ -167,8 +167,8 @@ public final class DockerApi {
         new VolumeRoutes(useCases).mount(r);
         new NetworkRoutes(useCases, facts.id(), started).mount(r);
         extraRoutes.forEach(x -> x.mount(r));
-        r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(),
-                DomainException.notFound("page not found")));
+        r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(), MissingEndpoints.describe(ctx.request().method(),
+                ctx.request().path()).<RuntimeException>map(NotImplemented::new).orElse(DomainException.notFound("page not found"))));
         return r;
     }
 
@@ -267,6 +267,7 @@ public final class DockerApi {
                 .put("OperatingSystem", "tally on Linux")
                 .put("Architecture", "x86_64")
                 .put("NCPU", Runtime.getRuntime().availableProcessors())
+                .put("MemTotal", memTotal())
                 .put("KernelVersion", System.getProperty("os.version"))
                 .put("DockerRootDir", facts.dataRoot())
                 .put("LoggingDriver", DockerJson.LOG_DRIVER)
@@ -277,6 +278,12 @@ public final class DockerApi {
                 .put("Swarm", new JsonObject().put("LocalNodeState", "inactive"))
                 .put("Name", hostname())
                 .put("Warnings", new JsonArray());
+    }
+
+    /** The host's memory in bytes, as dockerd reports it (Testcontainers reads it at start). */
+    private static long memTotal() {
+        return java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getTotalMemorySize();
     }
 
     private static String hostname() {

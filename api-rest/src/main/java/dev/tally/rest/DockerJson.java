@@ -121,7 +121,8 @@ final class DockerJson {
                 .put("Config", config)
                 .put("HostConfig", hostConfig)
                 .put("Mounts", mounts(v))
-                .put("NetworkSettings", new JsonObject().put("Networks", new JsonObject()))
+                // no port is published until networks exist: Docker's empty map, not a missing one (docker-java reads it)
+                .put("NetworkSettings", new JsonObject().put("Ports", new JsonObject()).put("Networks", new JsonObject()))
                 .put("Tally", new JsonObject()
                         .put("Owner", new JsonObject().put("Uid", v.owner().uid()).put("User", v.owner().user())
                                 .put("Source", v.owner().source())));

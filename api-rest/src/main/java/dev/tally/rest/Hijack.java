@@ -68,7 +68,11 @@ final class Hijack {
         }
     }
 
-    /** Sends {@code 101} with Docker's headers and hands back the raw connection. */
+    /**
+     * Sends {@code 101} with Docker's headers and hands back the raw connection. A client that did
+     * not ask for an upgrade (docker-java without stdin: Testcontainers' exec) gets what dockerd
+     * sends it: {@code 200}, no length, and the stream until the connection closes.
+     */
     @SuppressWarnings("unchecked")
     static Future<NetSocket> upgrade(HttpServerRequest request, HttpServerResponse response, String contentType) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
@@ -76,10 +80,16 @@ final class Hijack {
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         Connections.hijacked(channel); // a stream from now on: never closed as idle
         HalfClosedOutput.keep(channel);
-        response.putHeader("Content-Type", contentType).putHeader("Connection", "Upgrade").putHeader("Upgrade", "tcp");
+        String upgrade = request.getHeader("Upgrade");
+        boolean asked = upgrade != null && !upgrade.isBlank();
+        response.putHeader("Content-Type", contentType);
+        if (asked) {
+            response.putHeader("Connection", "Upgrade").putHeader("Upgrade", "tcp");
+        }
         MultiMap asUpgrade = MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "tcp");
         try {
-            return (Future<NetSocket>) NET_SOCKET.invoke(response, HttpMethod.GET, asUpgrade);
+            // Vert.x answers a CONNECT 200 and an upgrade 101, then hands over the connection either way
+            return (Future<NetSocket>) NET_SOCKET.invoke(response, asked ? HttpMethod.GET : HttpMethod.CONNECT, asUpgrade);
         } catch (IllegalAccessException | InvocationTargetException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             return Future.failedFuture(cause);

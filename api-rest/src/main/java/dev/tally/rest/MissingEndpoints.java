@@ -1,0 +1,67 @@
+package dev.tally.rest;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The Docker Engine API endpoints tallyd does not serve (yet), so that a client calling one is told
+ * what is missing (501, {@code docker pause is not implemented by tally yet: POST /containers/{id}/pause})
+ * rather than {@code page not found}. Consulted only when no route matched: an endpoint that gains a
+ * route is answered by it, and its row here is then dead (remove it with the route's commit).
+ */
+final class MissingEndpoints {
+
+    private record Endpoint(HttpMethod method, Pattern path, String name) {
+    }
+
+    private static final List<Endpoint> DOCKER = List.of(
+            row("GET", "/containers/[^/]+/top", "/containers/{id}/top"),
+            row("GET", "/containers/[^/]+/changes", "/containers/{id}/changes"),
+            row("GET", "/containers/[^/]+/export", "/containers/{id}/export"),
+            row("GET", "/containers/[^/]+/stats", "/containers/{id}/stats"),
+            row("POST", "/containers/[^/]+/update", "/containers/{id}/update"),
+            row("POST", "/containers/[^/]+/rename", "/containers/{id}/rename"),
+            row("POST", "/containers/[^/]+/pause", "/containers/{id}/pause"),
+            row("POST", "/containers/[^/]+/unpause", "/containers/{id}/unpause"),
+            row("GET", "/containers/[^/]+/attach/ws", "/containers/{id}/attach/ws"),
+            row("PUT", "/containers/[^/]+/archive", "/containers/{id}/archive"),
+            row("GET", "/containers/[^/]+/archive", "/containers/{id}/archive"),
+            row("HEAD", "/containers/[^/]+/archive", "/containers/{id}/archive"),
+            row("POST", "/containers/prune", "/containers/prune"),
+            row("POST", "/build", "/build"),
+            row("POST", "/build/prune", "/build/prune"),
+            row("POST", "/commit", "/commit"),
+            row("GET", "/images/search", "/images/search"),
+            row("POST", "/images/prune", "/images/prune"),
+            row("GET", "/images/get", "/images/get"),
+            row("POST", "/images/load", "/images/load"),
+            row("GET", "/images/.+/history", "/images/{name}/history"),
+            row("POST", "/images/.+/push", "/images/{name}/push"),
+            row("POST", "/images/.+/tag", "/images/{name}/tag"),
+            row("GET", "/images/.+/get", "/images/{name}/get"),
+            row("DELETE", "/images/.+", "/images/{name}"),
+            row("POST", "/auth", "/auth"),
+            row("GET", "/system/df", "/system/df"),
+            row("GET", "/distribution/.+/json", "/distribution/{name}/json"),
+            row("POST", "/session", "/session"),
+            row("POST", "/volumes/prune", "/volumes/prune"),
+            row("PUT", "/volumes/[^/]+", "/volumes/{name}"),
+            row(null, "/(swarm|services|nodes|tasks|secrets|configs)(/.*)?", "/swarm, /services, /nodes, /tasks, /secrets and /configs (swarm mode)"),
+            row(null, "/plugins(/.*)?", "/plugins"));
+
+    private MissingEndpoints() {
+    }
+
+    private static Endpoint row(String method, String path, String name) {
+        return new Endpoint(method == null ? null : HttpMethod.valueOf(method), Pattern.compile(path), name);
+    }
+
+    /** What is missing, as a 501's message; empty when Docker's API has no such endpoint either. */
+    static Optional<String> describe(HttpMethod method, String path) {
+        return DOCKER.stream().filter(e -> (e.method() == null || e.method().equals(method)) && e.path().matcher(path).matches())
+                .findFirst().map(e -> (e.method() == null ? "" : e.method().name() + " ") + e.name()
+                        + " is not implemented by tally yet");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tally.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MissingEndpointsTest {
+
+    @Test
+    void aDockerEndpointTallyLacksIsNamedAsDockerDocumentsIt() {
+        assertEquals(Optional.of("POST /containers/{id}/pause is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.POST, "/containers/web/pause"));
+        assertEquals(Optional.of("DELETE /images/{name} is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.DELETE, "/images/localhost:5000/x:y"));
+        assertEquals(Optional.of("POST /images/{name}/tag is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.POST, "/images/docker.io/library/busybox:latest/tag"));
+        assertEquals(Optional.of("/swarm, /services, /nodes, /tasks, /secrets and /configs (swarm mode) is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.GET, "/services"));
+    }
+
+    @Test
+    void aPathDockerDoesNotHaveIsNotDescribed() {
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/containers/web/pause"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/nothing"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/x/tagged"));
+    }
+}
