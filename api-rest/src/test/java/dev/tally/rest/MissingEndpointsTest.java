@@ -16,8 +16,12 @@ class MissingEndpointsTest {
                 MissingEndpoints.describe(HttpMethod.DELETE, "/images/localhost:5000/x:y"));
         assertEquals(Optional.of("POST /images/{name}/tag is not implemented by tally yet"),
                 MissingEndpoints.describe(HttpMethod.POST, "/images/docker.io/library/busybox:latest/tag"));
-        assertEquals(Optional.of("/swarm, /services, /nodes, /tasks, /secrets and /configs (swarm mode) is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.GET, "/services"));
+    }
+
+    @Test
+    void whatDockerInspectProbesStaysNotFound() {
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/plugins/web/json"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/services/web"));
     }
 
     @Test
