@@ -23,7 +23,7 @@ import java.util.Optional;
  * ({@code none}, also what {@code bridge} and the default give today), so those two are listed in
  * Docker's shape, each with the running containers the caller may see in it; any other network,
  * {@code bridge} included, is Docker's 404 {@code network X not found}. Creating, connecting and
- * disconnecting answer 501; removing a predefined network is Docker's 403; prune has nothing to remove.
+ * disconnecting answer 501; removing a predefined network is Docker's 403 (prune is {@code SystemRoutes}').
  */
 final class NetworkRoutes {
 
@@ -45,8 +45,6 @@ final class NetworkRoutes {
         r.post("/networks/create").handler(ctx -> Call.run(ctx, caller -> {
             throw new NotImplemented("network create is not supported by tally yet: containers use the host or none network");
         }, x -> { }));
-        r.post("/networks/prune").handler(ctx -> Call.run(ctx,
-                caller -> new JsonObject().put("NetworksDeleted", new JsonArray()), Call.json(ctx)));
         r.get("/networks/:id").handler(ctx -> Call.run(ctx, caller -> json(find(ctx), caller), Call.json(ctx)));
         r.delete("/networks/:id").handler(ctx -> Call.run(ctx, caller -> {
             throw new DomainException(DomainException.Kind.DENIED,

@@ -12,10 +12,10 @@ class MissingEndpointsTest {
     void aDockerEndpointTallyLacksIsNamedAsDockerDocumentsIt() {
         assertEquals(Optional.of("POST /containers/{id}/pause is not implemented by tally yet"),
                 MissingEndpoints.describe(HttpMethod.POST, "/containers/web/pause"));
-        assertEquals(Optional.of("DELETE /images/{name} is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.DELETE, "/images/localhost:5000/x:y"));
-        assertEquals(Optional.of("POST /images/{name}/tag is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.POST, "/images/docker.io/library/busybox:latest/tag"));
+        assertEquals(Optional.of("POST /images/{name}/push is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.POST, "/images/localhost:5000/x/push"));
+        assertEquals(Optional.of("GET /images/{name}/get is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.GET, "/images/docker.io/library/busybox:latest/get"));
     }
 
     @Test
