@@ -17,6 +17,7 @@ import dev.tally.domain.container.ContainerStats;
 import dev.tally.domain.container.ContainerUpdates;
 import dev.tally.domain.container.ContainerUseCases;
 import dev.tally.domain.container.HostReconciliation;
+import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageRemoval;
@@ -201,6 +202,9 @@ public final class Tallyd {
         api.limit(limits.requests(), limits.connections(), limits.streams(), policy::isAdmin, refusals);
         api.identifyTlsClients(policy.tlsUsers(), access);
         RuncResources resources = new RuncResources(dataRoot, options.execRoot(), tool("runc"), runtime);
+        for (String id : new LimitsReconciliation(axon.commandGateway(), containerViews, resources, lifecycles).reconcile()) {
+            System.out.println("tallyd: container " + id + " runs under limits an update set and did not record: recorded");
+        }
         ContainerStats stats = new ContainerStats(visible, resources);
         api.add(new ContainerStatsRoutes(stats, new ContainerUpdates(axon.commandGateway(), resources, visible, access,
                 hostFiles, lifecycles)));

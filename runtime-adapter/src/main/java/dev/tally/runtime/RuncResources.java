@@ -102,6 +102,33 @@ public final class RuncResources implements ContainerResources {
         }
     }
 
+    @Override
+    public Optional<ContainerConfig.Limits> differingLimits(String id, ContainerConfig.Limits limits) {
+        Path config = containers.resolve(id).resolve("config.json");
+        if (!Files.isRegularFile(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode held = json.readTree(config.toFile()).path("linux").path("resources");
+            // through text, so that numbers compare as read from a file (an int node is not a long node)
+            JsonNode expected = json.readTree(json.writeValueAsString(withLimits(held, limits)));
+            if (expected.equals(held)) {
+                return Optional.empty();
+            }
+            JsonNode memory = held.path("memory");
+            JsonNode cpu = held.path("cpu");
+            long period = cpu.path("period").asLong(PERIOD);
+            long quota = cpu.path("quota").asLong(0);
+            return Optional.of(new ContainerConfig.Limits(memory.path("limit").asLong(0),
+                    quota > 0 && period > 0 ? quota * 1_000_000_000L / period : 0, held.path("pids").path("limit").asLong(0),
+                    cpu.path("shares").asLong(0), cpu.path("cpus").asText(""), cpu.path("mems").asText(""),
+                    memory.path("swap").asLong(0)));
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "read the limits in the bundle of " + id + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /**
      * The spec's {@code linux.resources} with its memory, cpu and pids parts as {@code limits} say, as
      * {@link OciSpec} writes them at create; its other parts (devices) kept.

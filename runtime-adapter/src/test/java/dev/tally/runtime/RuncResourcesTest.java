@@ -44,9 +44,24 @@ class RuncResourcesTest {
             assertEquals(40, u.pidsLimit());
             assertTrue(u.cpu().totalNanos() > 0 && u.systemCpuNanos() > 0);
 
+            assertEquals(java.util.Optional.empty(), resources.differingLimits(id, limits));
+            assertEquals(java.util.Optional.of(limits), resources.differingLimits(id, new ContainerConfig.Limits(64L << 20, 0, 0)),
+                    "an update the log did not record is found");
+
             resources.update(id, new ContainerConfig.Limits(32L << 20, 0, 0));
             assertTrue(live.cpuQuota().isEmpty(), "a lifted limit is lifted in the cgroup");
             assertEquals(OptionalLong.empty(), live.pidsLimit());
+        }
+    }
+
+    @Test
+    void aBundleAsCreateWroteItHoldsItsConfigsLimits() throws Exception {
+        try (RealRunc r = new RealRunc()) {
+            ContainerConfig.Limits limits = new ContainerConfig.Limits(64L << 20, 123_456_789L, 50, 512, "0", "0", 128L << 20);
+            String id = r.create(config(limits, "true"), null);
+            RuncResources resources = new RuncResources(r.dataRoot, r.root.resolve("run"), "runc", r.runtime);
+            assertEquals(java.util.Optional.empty(), resources.differingLimits(id, limits), "no difference where there is none");
+            assertEquals(java.util.Optional.empty(), resources.differingLimits("f00d", limits), "no bundle, nothing to say");
         }
     }
 

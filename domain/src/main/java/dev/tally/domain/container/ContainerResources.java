@@ -23,6 +23,13 @@ public interface ContainerResources {
      */
     void update(String id, ContainerConfig.Limits limits);
 
+    /**
+     * The limits the container's bundle holds (what its next start applies), if they are not exactly
+     * {@code limits} as {@link #update} would write them; empty when they are, or when it has no
+     * bundle. For the start-up check of an update the host took and the log did not record.
+     */
+    Optional<ContainerConfig.Limits> differingLimits(String id, ContainerConfig.Limits limits);
+
     /** Bytes in the container's own writable layer (what it wrote), 0 when it has none. Never throws. */
     long writableBytes(String id);
 }

@@ -31,6 +31,12 @@ final class FakeContainerResources implements ContainerResources {
     }
 
     @Override
+    public Optional<ContainerConfig.Limits> differingLimits(String id, ContainerConfig.Limits logged) {
+        ContainerConfig.Limits held = limits.get(id);
+        return held == null || held.equals(logged) ? Optional.empty() : Optional.of(held);
+    }
+
+    @Override
     public long writableBytes(String id) {
         return written.getOrDefault(id, 0L);
     }
