@@ -13,12 +13,17 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 for p in runc conmon busybox-static openssl golang-github-containers-common tini; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
-# With --docker-cli (the tests drive tallyd with the docker CLI and the Python SDK too): Debian's
-# python3-docker, and docker.io for its CLI only, where no docker is on PATH. Its daemon must not
-# start: a temporary policy-rc.d says so.
+# With --docker-cli (the tests drive tallyd with the docker CLI and the Python SDK too, and pull from and
+# push to a real registry): Debian's python3-docker, docker-registry, skopeo, podman, apache2-utils,
+# and docker.io for its CLI only, where no docker is on PATH. Neither docker's daemon nor the
+# registry's service may start (the tests start their own registries): a temporary policy-rc.d says so.
 want_docker=no
 if [ "${1:-}" = "--docker-cli" ]; then
-  dpkg-query -W -f='${Status}' python3-docker 2>/dev/null | grep -q "install ok installed" || need+=(python3-docker)
+  # docker-registry (the reference registry, started by the pull/push tests on 127.0.0.1), skopeo and
+  # podman (interop and benchmarks), apache2-utils (htpasswd for the registry's Basic auth)
+  for p in python3-docker docker-registry skopeo podman apache2-utils; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+  done
   if ! command -v docker >/dev/null 2>&1; then
     want_docker=yes
     need+=(docker.io)
@@ -27,7 +32,7 @@ fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "tally: installing ${need[*]}"
   made_policy=no
-  if [ "$want_docker" = yes ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  if { [ "$want_docker" = yes ] || [[ " ${need[*]} " == *" docker-registry "* ]]; } && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=yes
   fi
   apt-get update -qq

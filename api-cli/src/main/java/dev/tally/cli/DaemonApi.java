@@ -93,6 +93,15 @@ public final class DaemonApi {
         return open(HttpRequest.of(method, PREFIX + path).withBody(body));
     }
 
+    /**
+     * POSTs with one extra header (e.g. {@code X-Registry-Auth}) and returns the successful response
+     * still streaming; the caller closes it.
+     */
+    public HttpResponse streamWithHeader(String method, String path, String header, String value) throws IOException {
+        HttpRequest request = HttpRequest.of(method, PREFIX + path);
+        return open(value == null ? request : request.withHeader(header, value));
+    }
+
     /** Sends a request without a body and returns at once; its answer is read from what this returns. */
     public HttpClient.SentRequest send(String method, String path) throws IOException {
         return http.send(HttpRequest.of(method, PREFIX + path));

@@ -16,8 +16,12 @@ import dev.tally.cli.verbs.ImportCmd;
 import dev.tally.cli.verbs.InfoCmd;
 import dev.tally.cli.verbs.InspectCmd;
 import dev.tally.cli.verbs.KillCmd;
+import dev.tally.cli.verbs.LoginCmd;
+import dev.tally.cli.verbs.LogoutCmd;
 import dev.tally.cli.verbs.LogsCmd;
 import dev.tally.cli.verbs.PsCmd;
+import dev.tally.cli.verbs.PullCmd;
+import dev.tally.cli.verbs.PushCmd;
 import dev.tally.cli.verbs.RestartCmd;
 import dev.tally.cli.verbs.RevokeCmd;
 import dev.tally.cli.verbs.RmCmd;
@@ -40,7 +44,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "pull", "push", "login", "logout", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -108,6 +112,10 @@ final class Verbs {
             case "tag" -> new TagCmd();
             case "rmi" -> new RmiCmd();
             case "history" -> new HistoryCmd();
+            case "pull" -> new PullCmd();
+            case "push" -> new PushCmd();
+            case "login" -> new LoginCmd();
+            case "logout" -> new LogoutCmd();
             case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();
             case "grant" -> new GrantCmd();

@@ -91,15 +91,13 @@ final class ImageRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Actor actor = Call.caller(ctx);
-        if (actor == null) {
-            return;
-        }
         String fromSrc = ctx.request().getParam("fromSrc");
         if (fromSrc == null) {
-            String image = ctx.request().getParam("fromImage", "");
-            ErrorMapper.send(ctx.response(), DomainException.notFound("pull access denied for " + image
-                    + ": tally cannot pull from registries yet; import a root filesystem with 'tally import'"));
+            ctx.next(); // a pull: DistributionRoutes
+            return;
+        }
+        Actor actor = Call.caller(ctx);
+        if (actor == null) {
             return;
         }
         if (!fromSrc.equals("-")) {

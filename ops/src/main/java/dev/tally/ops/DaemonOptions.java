@@ -1,5 +1,6 @@
 package dev.tally.ops;
 
+import dev.tally.runtime.registry.RegistryHosts;
 import dev.tally.store.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,13 +12,15 @@ import java.util.Map;
  * plain TCP only on loopback addresses with an explicit {@code --insecure-tcp}.
  */
 record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String group, String store, TlsFlags tls,
-                     boolean insecureTcp, Path policy, Path seccompProfile, DaemonLimits limits) {
+                     boolean insecureTcp, Path policy, Path seccompProfile, DaemonLimits limits,
+                     RegistryHosts registries) {
 
     private static final List<String> VALUE_FLAGS = List.of("--data-root", "--exec-root", "-H", "--host", "-G",
-            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile", "--limit");
+            "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile", "--limit",
+            "--insecure-registry", "--registry-certs");
     private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
     private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
-            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --limit NAME=VALUE, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
+            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --limit NAME=VALUE, --insecure-registry HOST[:PORT]|CIDR|none, --registry-certs DIR, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
 
     static DaemonOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty("user.home"));
@@ -38,6 +41,9 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         String cert = null;
         String key = null;
         List<String> limits = new ArrayList<>();
+        // Docker's daemon.json "insecure-registries" and /etc/docker/certs.d; loopback is insecure unless named "none"
+        List<String> insecure = new ArrayList<>();
+        Path registryCerts = Path.of("/etc/tally/certs.d");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
@@ -75,6 +81,8 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "--tlscert" -> cert = value;
                 case "--tlskey" -> key = value;
                 case "--limit" -> limits.add(value);
+                case "--insecure-registry" -> insecure.add(value);
+                case "--registry-certs" -> registryCerts = Path.of(value);
                 default -> store = value;
             }
         }
@@ -87,7 +95,18 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
             store = Store.h2File(dataRoot.resolve("events/tally").toAbsolutePath());
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
-                insecureTcp, policy, seccompProfile.toAbsolutePath(), DaemonLimits.parse(limits));
+                insecureTcp, policy, seccompProfile.toAbsolutePath(), DaemonLimits.parse(limits),
+                new RegistryHosts(registryCerts.toAbsolutePath(), insecureRegistries(insecure)));
+    }
+
+    /** Docker's default (loopback) plus those named; {@code none} alone: not even loopback. */
+    private static List<String> insecureRegistries(List<String> named) {
+        if (named.equals(List.of("none"))) {
+            return List.of();
+        }
+        List<String> all = new ArrayList<>(RegistryHosts.DEFAULT_INSECURE);
+        all.addAll(named);
+        return all;
     }
 
     /** The tcp:// hosts, parsed. */

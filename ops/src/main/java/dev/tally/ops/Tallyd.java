@@ -21,7 +21,9 @@ import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageRemoval;
+import dev.tally.domain.image.ImageDistribution;
 import dev.tally.domain.image.ImageService;
+import dev.tally.domain.image.registry.RegistryPolicy;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumePruning;
 import dev.tally.domain.volume.VolumeReconciliation;
@@ -33,6 +35,7 @@ import dev.tally.projections.VolumeProjection;
 import dev.tally.rest.AuditChainRoutes;
 import dev.tally.rest.AuditRoutes;
 import dev.tally.rest.ContainerStatsRoutes;
+import dev.tally.rest.DistributionRoutes;
 import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
@@ -40,6 +43,7 @@ import dev.tally.rest.SystemRoutes;
 import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
 import dev.tally.runtime.image.LayeredImageStore;
+import dev.tally.runtime.registry.RegistryClient;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncResources;
 import dev.tally.runtime.RuncRuntime;
@@ -74,6 +78,13 @@ public final class Tallyd {
     /** What follows a stop's wait (the SIGKILL after its timeout, a restart's start): brief host steps. */
     private static final ExecutorService EXIT_STEPS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-exit-step");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Layer fetches and uploads of pulls and pushes (a few per transfer at once). */
+    private static final ExecutorService TRANSFERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tally-transfer");
         t.setDaemon(true);
         return t;
     });
@@ -211,6 +222,8 @@ public final class Tallyd {
         api.add(new SystemRoutes(useCases, stats, new ContainerPruning(visible, lifecycle, stats, access),
                 new VolumePruning(volumes, volumeStore, containerViews, access)));
         api.add(new EventRoutes(store.storedEvents(), access));
+        api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
+                imageStore, imageViews, access, pullPolicy(images), TRANSFERS)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));
@@ -227,6 +240,20 @@ public final class Tallyd {
         }
         TcpListeners.start(options, tls, policy.tlsUsers(), api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /** The policy file's registries for users' pulls ({@link ImageService#checkPull}); pushes are not limited. */
+    private static RegistryPolicy pullPolicy(ImageService images) {
+        return new RegistryPolicy() {
+            @Override
+            public void checkPull(dev.tally.domain.image.registry.RemoteReference reference, dev.tally.domain.Actor actor) {
+                images.checkPull(reference.familiar(), actor);
+            }
+
+            @Override
+            public void checkPush(dev.tally.domain.image.registry.RemoteReference reference, dev.tally.domain.Actor actor) {
+            }
+        };
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
+import dev.tally.domain.image.event.ImagePulled;
+import dev.tally.domain.image.event.ImagePushed;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.image.query.ImageHolder;
@@ -134,6 +136,17 @@ public class ImageProjection extends ViewStore implements ImageQueries {
     @EventHandler
     void on(ImageReferenceMoved e) {
         point(e.reference(), e.toImageId(), e.actor(), true);
+    }
+
+    @EventHandler
+    void on(ImagePulled e) {
+        pulled(e.imageId(), e.reference(), e.layers(), e.size(), e.at(), e.actor(), e.authenticated(), e.manifestDigest());
+    }
+
+    @EventHandler
+    void on(ImagePushed e) {
+        digest(e.imageId(), ImageQueries.repositoryOf(ImageReference.normalizedOrAsIs(e.reference())) + "@"
+                + e.manifestDigest());
     }
 
     @EventHandler

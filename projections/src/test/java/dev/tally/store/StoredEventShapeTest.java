@@ -30,6 +30,8 @@ import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
+import dev.tally.domain.image.event.ImagePulled;
+import dev.tally.domain.image.event.ImagePushed;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -103,6 +105,10 @@ class StoredEventShapeTest {
                 new HostLeftoverRemoved("container", "c0ffee", "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),
+                new ImagePulled("sha256:beef", "127.0.0.1:5000/team/app:v1", "127.0.0.1:5000", "sha256:feed",
+                        List.of("sha256:l1", "sha256:l2"), 1234L, true, ALICE, AT),
+                new ImagePushed("sha256:beef", "127.0.0.1:5000/team/app:v1", "127.0.0.1:5000", "sha256:feed",
+                        List.of("sha256:l1", "sha256:l2"), List.of("sha256:l2"), ALICE, AT),
                 new ImageTagged("sha256:beef", "docker.io/library/busybox:1", ALICE, AT),
                 new ImageReferenceMoved("sha256:beef", "busybox:1", "sha256:cafe", "tag", ALICE, AT),
                 new ImageUntagged("sha256:beef", "busybox:1", ALICE, AT),

@@ -189,15 +189,41 @@ class RunCmdTest {
     }
 
     @Test
-    void missingImageIsReportedLikeDocker() {
+    void aMissingImageIsPulledAndAFailedPullIsReportedLikeDocker() {
         daemon.on("POST", "/containers/create",
                 exchange -> exchange.respondJson(404, "{\"message\":\"No such image: busybox:latest\"}"));
+        daemon.on("POST", "/images/create", exchange -> exchange.respondJson(404,
+                "{\"message\":\"pull access denied for busybox, repository does not exist or may require 'docker login'\"}"));
 
         CliRun result = CliRun.run(daemon.address(), "run", "busybox");
 
         assertEquals(125, result.exitCode());
-        assertEquals("Unable to find image 'busybox:latest' locally\ntally: run: No such image: busybox:latest\n",
+        assertEquals("Unable to find image 'busybox:latest' locally\ntally: run: pull access denied for busybox, "
+                + "repository does not exist or may require 'docker login'\n", result.stderr());
+        assertEquals(List.of("/containers/create", "/images/create"), paths());
+    }
+
+    @Test
+    void aMissingImageIsPulledThenTheContainerCreated() {
+        int[] creates = {0};
+        daemon.on("POST", "/containers/create", exchange -> {
+            if (creates[0]++ == 0) {
+                exchange.respondJson(404, "{\"message\":\"No such image: busybox:latest\"}");
+            } else {
+                exchange.respondJson(201, "{\"Id\":\"" + ID + "\",\"Warnings\":[]}");
+            }
+        });
+        daemon.on("POST", "/images/create", exchange -> exchange.respondJson(200,
+                "{\"status\":\"Pulling from library/busybox\",\"id\":\"latest\"}\n{\"status\":\"Digest: sha256:ab\"}"));
+        daemon.on("POST", "/containers/" + ID + "/start", exchange -> exchange.respondEmpty(204));
+
+        CliRun result = CliRun.run(daemon.address(), "run", "-d", "busybox");
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("Unable to find image 'busybox:latest' locally\nlatest: Pulling from library/busybox\n"),
                 result.stderr());
+        assertEquals(List.of("/containers/create", "/images/create", "/containers/create", "/containers/" + ID + "/start"),
+                paths());
     }
 
     @Test

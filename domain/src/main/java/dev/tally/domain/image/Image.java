@@ -11,6 +11,10 @@ import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageUntagged;
+import dev.tally.domain.image.command.RecordPull;
+import dev.tally.domain.image.command.RecordPush;
+import dev.tally.domain.image.event.ImagePulled;
+import dev.tally.domain.image.event.ImagePushed;
 import java.time.Instant;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -70,6 +74,19 @@ public class Image {
         }
     }
 
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(RecordPull cmd) {
+        apply(new ImagePulled(cmd.imageId(), ImageReference.normalize(cmd.reference()), cmd.registry(),
+                cmd.manifestDigest(), cmd.layers(), cmd.size(), cmd.authenticated(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordPush cmd) {
+        apply(new ImagePushed(id, cmd.reference(), cmd.registry(), cmd.manifestDigest(), cmd.layers(), cmd.uploaded(),
+                cmd.actor(), Instant.now()));
+    }
+
     @EventSourcingHandler
     void on(ImageImported e) {
         id = e.imageId();
@@ -79,5 +96,11 @@ public class Image {
     @EventSourcingHandler
     void on(ImageRemoved e) {
         removed = true;
+    }
+
+    @EventSourcingHandler
+    void on(ImagePulled e) {
+        id = e.imageId();
+        removed = false;
     }
 }

@@ -1,0 +1,370 @@
+package dev.tally.domain.image;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessControl;
+import dev.tally.domain.image.command.RecordPull;
+import dev.tally.domain.image.command.RecordPush;
+import dev.tally.domain.image.query.ImageQueries;
+import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.image.registry.Descriptor;
+import dev.tally.domain.image.registry.Registry;
+import dev.tally.domain.image.registry.RegistryCredentials;
+import dev.tally.domain.image.registry.RegistryPolicy;
+import dev.tally.domain.image.registry.RemoteImage;
+import dev.tally.domain.image.registry.RemoteReference;
+import dev.tally.domain.image.registry.TransferProgress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * Pull (and push) between registries and the image store. A pull resolves the name to one manifest,
+ * checks that the caller may point the name there (before a byte of a layer is fetched), stores the
+ * config, then the layers a few at a time (each verified against its digest while it streams, those
+ * present skipped, one fetch per blob however many pulls want it), then the image, and only then
+ * records {@code ImagePulled}. A pull that fails records nothing and leaves only complete, verified
+ * blobs behind. No credential enters an event or an error.
+ */
+public class ImageDistribution {
+
+    /** Layers fetched at once by one pull. */
+    static final int PARALLEL_LAYERS = 3;
+
+    private final CommandGateway commands;
+    private final Registry registry;
+    private final ImageStore store;
+    private final ImageQueries images;
+    private final AccessControl access;
+    private final RegistryPolicy policy;
+    private final Executor transfers;
+    /** The blobs being fetched now, by digest: a second pull of one waits for the first. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+
+    /** @param transfers runs the layer fetches; needs {@link #PARALLEL_LAYERS} threads per pull at once */
+    public ImageDistribution(CommandGateway commands, Registry registry, ImageStore store, ImageQueries images,
+                             AccessControl access, RegistryPolicy policy, Executor transfers) {
+        this.commands = commands;
+        this.registry = registry;
+        this.store = store;
+        this.images = images;
+        this.access = access;
+        this.policy = policy;
+        this.transfers = transfers;
+    }
+
+    /**
+     * What a pull did.
+     *
+     * @param reference   the name it now points, normalized
+     * @param upToDate    whether the name pointed at this image already and nothing was fetched
+     */
+    public record Pulled(String imageId, String reference, String manifestDigest, boolean upToDate) {
+    }
+
+    /**
+     * Pulls {@code name} ({@code busybox}, {@code host:5000/app:1}, {@code app@sha256:…}) for a
+     * platform ({@code os/arch[/variant]}, empty for linux/amd64). Errors as {@link Registry}'s, and
+     * DENIED (recorded) when this caller may not pull from there or move the name.
+     */
+    public Pulled pull(String name, String platform, RegistryCredentials credentials, Actor actor,
+                       TransferProgress progress) {
+        try {
+            return pullNow(RemoteReference.parse(name), platform, credentials, actor, progress);
+        } catch (DomainException e) {
+            throw scrubbed(e, credentials);
+        }
+    }
+
+    private Pulled pullNow(RemoteReference ref, String platform, RegistryCredentials credentials, Actor actor,
+                           TransferProgress progress) {
+        policy.checkPull(ref, actor);
+        String reference = ImageReference.normalizedOrAsIs(ref.familiar());
+        try (Registry.Session session = registry.open(ref, credentials, false)) {
+            RemoteImage image = session.resolve(ref.tagOrDigest(), platform);
+            String imageId = image.config().digest();
+            Optional<ImageView> before = images.find(reference);
+            mayPoint(reference, imageId, before, actor);
+            progress.status(ref.tagOrDigest(), "Pulling from " + ref.repository());
+            boolean fetched = fetch(session, image.config(), progress, false);
+            fetched |= fetchLayers(session, image.layers(), progress);
+            ImageStore.StoredImage stored = store.storeImage(image.manifest(), image.mediaType());
+            if (!stored.id().equals(imageId)) {
+                throw new DomainException(DomainException.Kind.FAILED, "the stored image's id " + stored.id()
+                        + " is not its config's digest " + imageId);
+            }
+            List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+            commands.sendAndWait(new RecordPull(imageId, reference, ref.registry(), image.manifestDigest(), layers,
+                    stored.size(), credentials.present(), actor));
+            progress.status("", "Digest: " + image.manifestDigest());
+            boolean upToDate = !fetched && before.isPresent() && before.get().id().equals(imageId);
+            return new Pulled(imageId, reference, image.manifestDigest(), upToDate);
+        }
+    }
+
+    /** A non-admin may not point a name someone else may rely on at another image (ImageService's rule). */
+    private void mayPoint(String reference, String imageId, Optional<ImageView> before, Actor actor) {
+        if (before.isPresent() && !before.get().id().equals(imageId) && !access.isAdmin(actor)) {
+            String message = "authorization denied: " + reference + " points at another image; moving it by a pull "
+                    + "is for tally admins only; pull under a name of your own";
+            throw access.deny(actor, "image.pull", "image/" + reference, "the reference exists and may be used by others",
+                    new DomainException(DomainException.Kind.DENIED, message));
+        }
+    }
+
+    /** The layers, {@link #PARALLEL_LAYERS} at once; returns whether any was fetched. */
+    private boolean fetchLayers(Registry.Session session, List<Descriptor> layers, TransferProgress progress) {
+        ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>(layers);
+        for (Descriptor l : layers) {
+            progress.layer(l.digest(), "Pulling fs layer", 0, 0);
+        }
+        boolean[] fetched = new boolean[1];
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int i = 0; i < Math.min(PARALLEL_LAYERS, layers.size()); i++) {
+            workers.add(CompletableFuture.runAsync(() -> {
+                Descriptor next;
+                while ((next = queue.poll()) != null) {
+                    if (fetch(session, next, progress, true)) {
+                        synchronized (fetched) {
+                            fetched[0] = true;
+                        }
+                    }
+                }
+            }, transfers));
+        }
+        await(workers, queue);
+        return fetched[0];
+    }
+
+    /**
+     * One blob into the store, unless it is there; if another pull is fetching it, waits for that one
+     * (and fetches it itself if that one failed). Returns whether this call fetched it.
+     */
+    private boolean fetch(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer) {
+        while (true) {
+            if (store.hasBlob(blob.digest())) {
+                if (layer) {
+                    progress.layer(blob.digest(), "Already exists", 0, 0);
+                }
+                return false;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> theirs = inFlight.putIfAbsent(blob.digest(), mine);
+            if (theirs != null) {
+                if (layer) {
+                    progress.layer(blob.digest(), "Waiting", 0, 0);
+                }
+                try {
+                    theirs.join();
+                } catch (CompletionException | java.util.concurrent.CancellationException failed) {
+                    // theirs failed: try again, maybe as the one that fetches
+                }
+                continue;
+            }
+            try {
+                transfer(session, blob, progress, layer);
+                mine.complete(null);
+                return true;
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(blob.digest(), mine);
+            }
+        }
+    }
+
+    private void transfer(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer) {
+        try (InputStream in = session.openBlob(blob)) {
+            if (!layer) {
+                store.putBlob(blob.digest(), blob.size(), in);
+                return;
+            }
+            InputStream counted = new CountingStream(in, n -> progress.layer(blob.digest(), "Downloading", n, blob.size()));
+            store.putLayer(blob.digest(), blob.size(), blob.mediaType(), counted);
+            progress.layer(blob.digest(), "Pull complete", blob.size(), blob.size());
+        } catch (IOException e) {
+            throw DomainException.failed("fetch " + blob.digest(), e);
+        }
+    }
+
+    private static RuntimeException unwrapped(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        return new DomainException(DomainException.Kind.FAILED, "pull: " + t.getMessage(), t);
+    }
+
+    /**
+     * What a push did.
+     *
+     * @param size the manifest's size in bytes
+     */
+    public record Pushed(String reference, String tag, String manifestDigest, long size) {
+    }
+
+    /**
+     * Pushes the local image {@code name} names to its registry: each blob the registry lacks is
+     * mounted from another repository of that registry the image came from, or uploaded ({@link
+     * #PARALLEL_LAYERS} at once); then the manifest, exactly as stored (nothing is recompressed); then
+     * {@code ImagePushed}. Pushing again uploads nothing. NOT_FOUND when no such image is here.
+     */
+    public Pushed push(String name, RegistryCredentials credentials, Actor actor, TransferProgress progress) {
+        try {
+            return pushNow(RemoteReference.parse(name), credentials, actor, progress);
+        } catch (DomainException e) {
+            throw scrubbed(e, credentials);
+        }
+    }
+
+    private Pushed pushNow(RemoteReference ref, RegistryCredentials credentials, Actor actor, TransferProgress progress) {
+        if (ref.tag().isEmpty()) {
+            throw DomainException.invalid("push needs a tag, not a digest: " + ref.familiar());
+        }
+        policy.checkPush(ref, actor);
+        String reference = ImageReference.normalizedOrAsIs(ref.familiar());
+        ImageView local = images.find(reference).orElseThrow(() -> DomainException.notFound(
+                "An image does not exist locally with the tag: " + ref.familiarName()));
+        ImageStore.Manifest manifest = store.manifest(local.id());
+        RemoteImage image = registry.describe(manifest.bytes(), manifest.mediaType());
+        List<String> mountFrom = local.tags().stream().map(ImageDistribution::parsedOrNull)
+                .filter(t -> t != null && t.registry().equals(ref.registry()) && !t.repository().equals(ref.repository()))
+                .map(RemoteReference::repository).distinct().toList();
+        try (Registry.Session session = registry.open(ref, credentials, true)) {
+            progress.status("", "The push refers to repository [" + ref.registry() + "/" + ref.repository() + "]");
+            List<String> uploaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (Descriptor l : image.layers()) {
+                progress.layer(l.digest(), "Preparing", 0, 0);
+            }
+            List<Descriptor> blobs = new ArrayList<>(image.layers());
+            blobs.add(image.config());
+            ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>(blobs);
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int i = 0; i < Math.min(PARALLEL_LAYERS, blobs.size()); i++) {
+                workers.add(CompletableFuture.runAsync(() -> {
+                    Descriptor next;
+                    while ((next = queue.poll()) != null) {
+                        send(session, next, next != image.config(), mountFrom, progress, uploaded);
+                    }
+                }, transfers));
+            }
+            await(workers, queue);
+            String digest = session.putManifest(ref.tag(), image.mediaType(), manifest.bytes());
+            List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+            commands.sendAndWait(new RecordPush(local.id(), reference, ref.registry(), digest, layers,
+                    List.copyOf(uploaded), actor));
+            return new Pushed(reference, ref.tag(), digest, manifest.bytes().length);
+        }
+    }
+
+    /** One blob to the registry: there already, mounted, or uploaded from the store. */
+    private void send(Registry.Session session, Descriptor blob, boolean layer, List<String> mountFrom,
+                      TransferProgress progress, List<String> uploaded) {
+        if (session.hasBlob(blob.digest())) {
+            if (layer) {
+                progress.layer(blob.digest(), "Layer already exists", 0, 0);
+            }
+            return;
+        }
+        for (String from : mountFrom) {
+            if (session.mountBlob(blob, from)) {
+                if (layer) {
+                    progress.layer(blob.digest(), "Mounted from " + from, 0, 0);
+                }
+                return;
+            }
+        }
+        long size = store.blobSize(blob.digest());
+        try (InputStream in = store.openBlob(blob.digest())) {
+            InputStream counted = !layer ? in
+                    : new CountingStream(in, n -> progress.layer(blob.digest(), "Pushing", n, size));
+            session.uploadBlob(new Descriptor(blob.mediaType(), blob.digest(), size), counted);
+        } catch (IOException e) {
+            throw DomainException.failed("read " + blob.digest() + " from the image store", e);
+        }
+        uploaded.add(blob.digest());
+        if (layer) {
+            progress.layer(blob.digest(), "Pushed", size, size);
+        }
+    }
+
+    private static RemoteReference parsedOrNull(String name) {
+        try {
+            return RemoteReference.parse(name);
+        } catch (DomainException notAName) {
+            return null;
+        }
+    }
+
+    private static void await(List<CompletableFuture<Void>> workers, ConcurrentLinkedQueue<Descriptor> queue) {
+        try {
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            queue.clear();
+            Thread.currentThread().interrupt();
+            throw new DomainException(DomainException.Kind.FAILED, "interrupted");
+        } catch (ExecutionException e) {
+            queue.clear();
+            throw unwrapped(e.getCause());
+        }
+    }
+
+    /**
+     * Checks credentials against a registry, as {@code docker login} does ({@code serverAddress} as the
+     * docker CLI sends it: {@code host:port}, a URL, or Docker Hub's {@code https://index.docker.io/v1/}).
+     * Returns an identity token the registry issued, or empty. DENIED for refused credentials.
+     */
+    public String login(String serverAddress, RegistryCredentials credentials, Actor actor) {
+        String registryName = registryOf(serverAddress);
+        if (!credentials.present()) {
+            throw DomainException.invalid("a login needs a user name and password, or an identity token");
+        }
+        try {
+            return registry.login(registryName, credentials);
+        } catch (DomainException e) {
+            throw scrubbed(e, credentials);
+        }
+    }
+
+    /** The registry a server address names: its host and port, Docker Hub's addresses as {@code docker.io}. */
+    static String registryOf(String serverAddress) {
+        String s = serverAddress == null ? "" : serverAddress.strip();
+        if (s.startsWith("https://")) {
+            s = s.substring(8);
+        } else if (s.startsWith("http://")) {
+            s = s.substring(7);
+        }
+        int slash = s.indexOf('/');
+        if (slash >= 0) {
+            s = s.substring(0, slash);
+        }
+        if (s.isEmpty() || s.equals("index.docker.io") || s.equals("registry-1.docker.io") || s.equals("docker.io")) {
+            return RemoteReference.DOCKER_HUB;
+        }
+        RemoteReference.parse(s + "/x");
+        return s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The same error, with any credential cut out of its message (a registry may echo what it was sent). */
+    static DomainException scrubbed(DomainException e, RegistryCredentials credentials) {
+        String message = String.valueOf(e.getMessage());
+        String clean = message;
+        for (String secret : credentials.secrets()) {
+            clean = clean.replace(secret, "***");
+        }
+        return clean.equals(message) ? e : new DomainException(e.kind(), clean);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tally.runtime.registry;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.image.registry.Registry;
+import dev.tally.domain.image.registry.RegistryCredentials;
+import dev.tally.domain.image.registry.RemoteImage;
+import dev.tally.domain.image.registry.RemoteReference;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+
+/**
+ * The OCI distribution protocol over the JDK's {@link HttpClient}: it needs no event loop, streams a
+ * response body as a blocking {@link java.io.InputStream} straight into the image store, and takes a
+ * TLS context per registry (Docker's {@code certs.d}). One client per registry, kept for the daemon's
+ * life; HTTP/1.1, so parallel blob fetches are parallel connections.
+ */
+public final class RegistryClient implements Registry {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a registry may take to start answering one request (a body may take longer). */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+    private final RegistryHosts hosts;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    public RegistryClient(RegistryHosts hosts) {
+        this.hosts = hosts;
+    }
+
+    /** Where a registry's API answers and the client that talks to it. */
+    record Endpoint(String registry, URI base, HttpClient http) {
+        URI resolve(String path) {
+            return base.resolve(path);
+        }
+    }
+
+    @Override
+    public Session open(RemoteReference repository, RegistryCredentials credentials, boolean push) {
+        return new RegistrySession(this, repository, credentials, push);
+    }
+
+    @Override
+    public RemoteImage describe(byte[] manifest, String mediaType) {
+        com.fasterxml.jackson.databind.JsonNode json = Manifests.read(manifest, "the image's manifest");
+        String type = Manifests.mediaType(json, mediaType);
+        if (!Manifests.isImage(type)) {
+            throw DomainException.invalid("the image's manifest is of type " + RegistryErrors.printable(type)
+                    + ", not an image manifest");
+        }
+        return new RemoteImage(Digests.sha256(manifest), type, manifest, Manifests.config(json), Manifests.layers(json));
+    }
+
+    @Override
+    public String login(String registry, RegistryCredentials credentials) {
+        RemoteReference none = new RemoteReference(registry, "", "latest", "");
+        try (RegistrySession s = new RegistrySession(this, none, credentials, false)) {
+            return s.login();
+        }
+    }
+
+    RegistryHosts hosts() {
+        return hosts;
+    }
+
+    /**
+     * The registry's endpoint: https, or, for an insecure registry whose TLS does not answer, http.
+     * Decided once per registry by asking {@code /v2/}.
+     */
+    Endpoint endpoint(String registry) {
+        Endpoint known = endpoints.get(registry);
+        if (known != null) {
+            return known;
+        }
+        String host = RegistryHosts.apiHost(registry);
+        HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(hosts.tls(registry)).build();
+        Endpoint https = new Endpoint(registry, URI.create("https://" + host + "/"), tls);
+        Endpoint chosen = https;
+        if (hosts.isInsecure(registry) && !speaksTls(registry, host)) {
+            HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+            chosen = new Endpoint(registry, URI.create("http://" + host + "/"), plain);
+        }
+        Endpoint raced = endpoints.putIfAbsent(registry, chosen);
+        return raced == null ? chosen : raced;
+    }
+
+    /** How long an insecure registry's TLS handshake may take before it is taken for plain HTTP. */
+    static final int TLS_PROBE_MILLIS = 2_000;
+
+    /**
+     * Whether an insecure registry completes a TLS handshake we trust (then it is spoken to over TLS);
+     * a refused connection is an error, anything else (a plain HTTP server's answer or silence, an
+     * untrusted certificate) means plain HTTP.
+     */
+    private boolean speaksTls(String registry, String host) {
+        int colon = host.lastIndexOf(':');
+        String name = colon > host.lastIndexOf(']') && colon > 0 ? host.substring(0, colon) : host;
+        int port = colon > host.lastIndexOf(']') && colon > 0 ? Integer.parseInt(host.substring(colon + 1)) : 443;
+        try (java.net.Socket raw = new java.net.Socket()) {
+            raw.connect(new java.net.InetSocketAddress(name.replace("[", "").replace("]", ""), port), TLS_PROBE_MILLIS);
+            raw.setSoTimeout(TLS_PROBE_MILLIS);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) hosts.tls(registry).getSocketFactory()
+                    .createSocket(raw, name, port, false)) {
+                tls.startHandshake();
+                return true;
+            }
+        } catch (ConnectException refused) {
+            throw unreachable(registry, refused);
+        } catch (IOException notTls) {
+            return false;
+        }
+    }
+
+    static DomainException unreachable(String registry, IOException e) {
+        String why = e instanceof SSLException
+                ? "its TLS certificate is not trusted or its TLS failed (" + RegistryErrors.printable(String.valueOf(e.getMessage()))
+                        + "); put its CA in the certs.d directory as " + registry + "/ca.crt"
+                : e instanceof java.net.http.HttpTimeoutException ? "it did not answer in time"
+                : e instanceof ConnectException ? "connection refused"
+                : RegistryErrors.printable(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        return new DomainException(DomainException.Kind.FAILED, "cannot reach the registry " + registry + ": " + why, e);
+    }
+}

@@ -1,0 +1,411 @@
+package dev.tally.runtime.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.image.registry.Descriptor;
+import dev.tally.domain.image.registry.Registry;
+import dev.tally.domain.image.registry.RegistryCredentials;
+import dev.tally.domain.image.registry.RemoteImage;
+import dev.tally.domain.image.registry.RemoteReference;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Calls on one repository, with the registry's auth: a request that gets a 401 is answered with the
+ * challenge's scheme (Basic with the credentials, or a Bearer token from the challenge's realm for
+ * this repository's scope) and sent once more; the token is kept for the session's later calls.
+ */
+final class RegistrySession implements Registry.Session {
+
+    private static final int MAX_REDIRECTS = 5;
+
+    /** A response read whole (at most {@link #readSome}'s share). */
+    private record Answer(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    }
+
+    private final RegistryClient client;
+    private final RemoteReference repository;
+    private final RegistryCredentials credentials;
+    private final boolean push;
+    /** The Authorization header the registry last accepted or asked for, or null. */
+    private volatile String authorization;
+    /** Repositories beyond ours the token must cover (a mount's source). */
+    private final List<String> extraPulls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    RegistrySession(RegistryClient client, RemoteReference repository, RegistryCredentials credentials, boolean push) {
+        this.client = client;
+        this.repository = repository;
+        this.credentials = credentials;
+        this.push = push;
+    }
+
+    private String name() {
+        return repository.registry() + "/" + repository.repository();
+    }
+
+    private String path(String rest) {
+        return "v2/" + repository.repository() + "/" + rest;
+    }
+
+    // ---- login
+
+    String login() {
+        RegistryClient.Endpoint e = client.endpoint(repository.registry());
+        Answer first = sendBytes(HttpRequest.newBuilder(e.resolve("v2/")).GET(), "log in to "
+                + repository.registry(), false);
+        if (first.status() == 200) {
+            return "";
+        }
+        if (first.status() != 401) {
+            throw RegistryErrors.of("log in to " + repository.registry(), first.status(), first.body());
+        }
+        authenticate(first.headers(), "log in to " + repository.registry(), true);
+        Answer again = sendBytes(HttpRequest.newBuilder(e.resolve("v2/")).GET(), "log in to "
+                + repository.registry(), false);
+        if (again.status() != 200) {
+            throw new DomainException(DomainException.Kind.DENIED, "login to " + repository.registry()
+                    + " refused: unauthorized: incorrect username or password");
+        }
+        return "";
+    }
+
+    // ---- pull
+
+    @Override
+    public RemoteImage resolve(String tagOrDigest, String platform) {
+        String what = "manifest for " + repository.familiarName() + (tagOrDigest.startsWith("sha256:") ? "@" : ":")
+                + tagOrDigest;
+        Fetched m = fetchManifest(tagOrDigest, what);
+        JsonNode json = Manifests.read(m.bytes, what);
+        String type = Manifests.mediaType(json, m.contentType);
+        if (Manifests.isIndex(type)) {
+            String p = platform == null || platform.isBlank() ? "linux/amd64" : platform;
+            Descriptor entry = Manifests.choose(json, p).orElseThrow(() -> DomainException.notFound(
+                    "no matching manifest for " + p + " in the manifest list entries of " + repository.familiar()));
+            m = fetchManifest(entry.digest(), what);
+            json = Manifests.read(m.bytes, what);
+            type = Manifests.mediaType(json, m.contentType);
+        }
+        if (json.path("schemaVersion").asInt(0) == 1 || !Manifests.isImage(type)) {
+            throw DomainException.invalid(what + ": unsupported manifest type " + RegistryErrors.printable(type)
+                    + " (tally pulls Docker v2 schema 2 and OCI images)");
+        }
+        return new RemoteImage(m.digest, type, m.bytes, Manifests.config(json), Manifests.layers(json));
+    }
+
+    private record Fetched(byte[] bytes, String contentType, String digest) {
+    }
+
+    private Fetched fetchManifest(String tagOrDigest, String what) {
+        URI uri = client.endpoint(repository.registry()).resolve(path("manifests/" + tagOrDigest));
+        HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri).header("Accept", Manifests.ACCEPT).GET(), what);
+        try (InputStream body = r.body()) {
+            if (r.statusCode() != 200) {
+                throw refusal(what, r.statusCode(), readSome(body));
+            }
+            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > Manifests.MAX_BYTES) {
+                throw DomainException.invalid(what + ": the manifest is " + declared + " bytes, over the 4 MiB limit");
+            }
+            byte[] bytes = body.readNBytes(Manifests.MAX_BYTES + 1);
+            if (bytes.length > Manifests.MAX_BYTES) {
+                throw DomainException.invalid(what + ": the manifest is over the 4 MiB limit");
+            }
+            String digest = Digests.sha256(bytes);
+            if (tagOrDigest.startsWith("sha256:") && !tagOrDigest.equals(digest)) {
+                throw DomainException.invalid(what + ": the registry served a manifest whose digest is " + digest);
+            }
+            Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+            if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest)) {
+                throw DomainException.invalid(what + ": the registry says the manifest's digest is "
+                        + RegistryErrors.printable(said.get()) + " but its bytes' digest is " + digest);
+            }
+            return new Fetched(bytes, r.headers().firstValue("Content-Type").orElse(""), digest);
+        } catch (IOException e) {
+            throw RegistryClient.unreachable(repository.registry(), e);
+        }
+    }
+
+    /** A refusal in Docker's words: a 401 after auth, or a 404 of the repository, reads as Docker's pull or push denial. */
+    private DomainException refusal(String what, int status, byte[] body) {
+        if (status == 401 || (status == 404 && RegistryErrors.detail(body).startsWith("name unknown"))) {
+            String verb = push ? "push" : "pull";
+            String message = (status == 401 && push)
+                    ? "unauthorized: authentication required for " + repository.familiarName()
+                    : verb + " access denied for " + repository.familiarName()
+                            + ", repository does not exist or may require 'docker login'";
+            String detail = RegistryErrors.detail(body);
+            return new DomainException(status == 401 ? DomainException.Kind.DENIED : DomainException.Kind.NOT_FOUND,
+                    message + (detail.isEmpty() ? "" : ": " + detail));
+        }
+        if (status == 404) {
+            String detail = RegistryErrors.detail(body);
+            return DomainException.notFound(what + " not found" + (detail.isEmpty() ? "" : ": " + detail));
+        }
+        return RegistryErrors.of(what, status, body);
+    }
+
+    @Override
+    public InputStream openBlob(Descriptor blob) {
+        return new ResumingBlobStream(this, blob);
+    }
+
+    /**
+     * One GET of a blob from {@code offset}: the body positioned at {@code offset} (a registry that
+     * ignores Range has the bytes before skipped). Redirects to a storage host are followed without
+     * our credentials.
+     */
+    InputStream fetchBlob(Descriptor blob, long offset) throws IOException {
+        String what = "blob " + blob.digest() + " of " + repository.familiarName();
+        URI uri = client.endpoint(repository.registry()).resolve(path("blobs/" + blob.digest()));
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
+        if (offset > 0) {
+            req.header("Range", "bytes=" + offset + "-");
+        }
+        HttpResponse<InputStream> r = send(req, what);
+        int status = r.statusCode();
+        if (status == 200 || status == 206) {
+            InputStream body = r.body();
+            if (offset > 0 && status == 200) {
+                body.skipNBytes(offset);
+            }
+            return body;
+        }
+        byte[] some;
+        try (InputStream b = r.body()) {
+            some = readSome(b);
+        }
+        throw refusal(what, status, some);
+    }
+
+    @Override
+    public boolean hasBlob(String digest) {
+        String what = "blob " + digest + " of " + repository.familiarName();
+        URI uri = client.endpoint(repository.registry()).resolve(path("blobs/" + digest));
+        Answer r = sendBytes(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                what, true);
+        if (r.status() == 200) {
+            return true;
+        }
+        if (r.status() == 404) {
+            return false;
+        }
+        throw refusal(what, r.status(), r.body());
+    }
+
+    // ---- push
+
+    @Override
+    public boolean mountBlob(Descriptor blob, String fromRepository) {
+        if (!extraPulls.contains(fromRepository)) {
+            extraPulls.add(fromRepository);
+            authorization = null;
+        }
+        String what = "mount of " + blob.digest() + " into " + repository.familiarName();
+        URI uri = client.endpoint(repository.registry()).resolve(path("blobs/uploads/?mount="
+                + enc(blob.digest()) + "&from=" + enc(fromRepository)));
+        Answer r = sendBytes(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()), what, true);
+        if (r.status() == 201) {
+            return true;
+        }
+        if (r.status() == 202) {
+            r.headers().firstValue("Location").ifPresent(this::cancelUpload);
+            return false;
+        }
+        throw refusal(what, r.status(), r.body());
+    }
+
+    private void cancelUpload(String location) {
+        try {
+            URI uri = client.endpoint(repository.registry()).base().resolve(location);
+            sendBytes(HttpRequest.newBuilder(uri).DELETE(), "cancel an upload", true);
+        } catch (DomainException ignored) {
+            // the registry expires abandoned uploads itself
+        }
+    }
+
+    @Override
+    public void uploadBlob(Descriptor blob, InputStream content) {
+        String what = "upload of " + blob.digest() + " to " + repository.familiarName();
+        URI start = client.endpoint(repository.registry()).resolve(path("blobs/uploads/"));
+        Answer started = sendBytes(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
+                what, true);
+        if (started.status() != 202) {
+            throw refusal(what, started.status(), started.body());
+        }
+        String location = started.headers().firstValue("Location").orElseThrow(() -> new DomainException(
+                DomainException.Kind.FAILED, what + ": the registry gave no upload location"));
+        URI put = client.endpoint(repository.registry()).base().resolve(location);
+        String sep = put.getRawQuery() == null ? "?" : "&";
+        URI target = URI.create(put + sep + "digest=" + enc(blob.digest()));
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> content), blob.size());
+        Answer done = sendBytes(HttpRequest.newBuilder(target).header("Content-Type", "application/octet-stream")
+                .PUT(body), what, false);
+        if (done.status() != 201) {
+            throw refusal(what, done.status(), done.body());
+        }
+    }
+
+    @Override
+    public String putManifest(String tag, String mediaType, byte[] manifest) {
+        String what = "manifest " + repository.familiarName() + ":" + tag;
+        URI uri = client.endpoint(repository.registry()).resolve(path("manifests/" + tag));
+        Answer r = sendBytes(HttpRequest.newBuilder(uri).header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)), what, true);
+        if (r.status() != 201) {
+            throw refusal(what, r.status(), r.body());
+        }
+        return Digests.sha256(manifest);
+    }
+
+    @Override
+    public void close() {
+        authorization = null;
+    }
+
+    // ---- transport and auth
+
+    private Answer sendBytes(HttpRequest.Builder req, String what, boolean retryOn401) {
+        HttpResponse<InputStream> r = retryOn401 ? send(req, what) : sendOnce(req, what);
+        try (InputStream body = r.body()) {
+            byte[] bytes = readSome(body);
+            return new Answer(r.statusCode(), r.headers(), bytes);
+        } catch (IOException e) {
+            throw RegistryClient.unreachable(repository.registry(), e);
+        }
+    }
+
+    /** Sends with auth: on a 401 the challenge is answered and the request sent once more. */
+    private HttpResponse<InputStream> send(HttpRequest.Builder req, String what) {
+        HttpResponse<InputStream> r = sendOnce(req, what);
+        if (r.statusCode() != 401) {
+            return r;
+        }
+        byte[] refused;
+        try (InputStream b = r.body()) {
+            refused = readSome(b);
+        } catch (IOException e) {
+            throw RegistryClient.unreachable(repository.registry(), e);
+        }
+        if (!authenticate(r.headers(), what, false)) {
+            throw refusal(what, 401, refused);
+        }
+        return sendOnce(req, what);
+    }
+
+    private HttpResponse<InputStream> sendOnce(HttpRequest.Builder req, String what) {
+        String auth = authorization;
+        if (auth != null) {
+            req.setHeader("Authorization", auth);
+        }
+        req.timeout(RegistryClient.ANSWER_TIMEOUT).setHeader("User-Agent", "tally");
+        HttpRequest request = req.build();
+        RegistryClient.Endpoint e = client.endpoint(repository.registry());
+        try {
+            HttpResponse<InputStream> r = e.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            for (int i = 0; i < MAX_REDIRECTS && isRedirect(r.statusCode()) && request.method().equals("GET"); i++) {
+                String location = r.headers().firstValue("Location").orElse("");
+                r.body().close();
+                URI next = request.uri().resolve(location);
+                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(RegistryClient.ANSWER_TIMEOUT)
+                        .GET().setHeader("User-Agent", "tally");
+                request.headers().firstValue("Range").ifPresent(v -> follow.setHeader("Range", v));
+                boolean sameHost = next.getHost() != null && next.getHost().equals(e.base().getHost())
+                        && next.getPort() == e.base().getPort() && next.getScheme().equals(e.base().getScheme());
+                if (sameHost && auth != null) {
+                    follow.setHeader("Authorization", auth);
+                }
+                if (next.getScheme().equals("http") && !e.base().getScheme().equals("http")) {
+                    throw new DomainException(DomainException.Kind.FAILED, what
+                            + ": the registry redirected from TLS to plain HTTP; refused");
+                }
+                request = follow.build();
+                r = e.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            }
+            return r;
+        } catch (IOException x) {
+            throw RegistryClient.unreachable(repository.registry(), x);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new DomainException(DomainException.Kind.FAILED, what + ": interrupted");
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /**
+     * Answers a 401's challenge: sets {@link #authorization} and returns true, or false when there is
+     * no challenge we can answer (no credentials for Basic, or an unknown scheme).
+     */
+    private boolean authenticate(java.net.http.HttpHeaders refused, String what, boolean login) {
+        Optional<Challenge> challenge = refused.allValues("WWW-Authenticate").stream()
+                .map(Challenge::parse).flatMap(Optional::stream)
+                .sorted((a, b) -> a.scheme().equals("bearer") ? -1 : b.scheme().equals("bearer") ? 1 : 0).findFirst();
+        if (challenge.isEmpty()) {
+            return false;
+        }
+        Challenge c = challenge.get();
+        if (c.scheme().equals("basic")) {
+            if (credentials.username().isEmpty()) {
+                return false;
+            }
+            authorization = basic();
+            return true;
+        }
+        authorization = "Bearer " + new TokenRequest(client, repository.registry(), credentials)
+                .token(c, login ? List.of() : scopes(), what);
+        return true;
+    }
+
+    private List<String> scopes() {
+        List<String> out = new ArrayList<>();
+        out.add("repository:" + repository.repository() + ":" + (push ? "pull,push" : "pull"));
+        for (String from : extraPulls) {
+            out.add("repository:" + from + ":pull");
+        }
+        return out;
+    }
+
+    private String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.password())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** At most 64 KiB of a body: enough for any error, never a hostile registry's whole stream. */
+    static byte[] readSome(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = in.readNBytes(64 << 10);
+        out.write(buf);
+        return out.toByteArray();
+    }
+
+    String familiarName() {
+        return repository.familiarName();
+    }
+
+    String registry() {
+        return repository.registry();
+    }
+
+    @Override
+    public String toString() {
+        return "session on " + name();
+    }
+}
