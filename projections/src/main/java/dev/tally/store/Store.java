@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Optional;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -26,18 +27,28 @@ public final class Store implements AutoCloseable {
      * MAX_LENGTH_INPLACE_LOB=4096: event payloads up to 4 KB stay in their row instead of H2's separate
      * LOB storage (256 bytes by default, which a container's creation exceeds); reading them back for
      * verify, replays and events is then several times faster.
+     * ANALYZE_AUTO=0: H2 does not analyze a table inside a commit after every 2,000 changed rows. That
+     * analysis walks the table outside any statement, so H2 does not hold the version it reads, and
+     * once the chunks it reads are older than RETENTION_TIME they may be freed under it ("Chunk … not
+     * found", failing the commit it runs in): it did so with {@link StoreUpkeep} on a busy host. Without it,
+     * H2 plans queries from its default selectivity (the store's queries go by their indexes anyway).
+     * RETENTION_TIME: a chunk is overwritten no sooner than this after it was written; what the file
+     * keeps beyond its live data is about this long of commits (see {@link StoreUpkeep#RETENTION_MS}).
      */
-    static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096";
+    static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
+            + ";ANALYZE_AUTO=0;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
     private static final int MAX_CONNECTIONS = 16;
 
     private final JdbcConnectionPool pool;
     private final JdbcTransactions transactions;
     private final Serializer serializer = EventStoreFactory.serializer();
     private final EventLog log;
+    private final Optional<StoreUpkeep> upkeep;
     private EventStorageEngine engine;
 
-    private Store(JdbcConnectionPool pool, DiskReserve reserve) {
+    private Store(JdbcConnectionPool pool, DiskReserve reserve, Optional<StoreUpkeep> upkeep) {
         this.pool = pool;
+        this.upkeep = upkeep;
         this.transactions = new JdbcTransactions(pool, reserve);
         this.log = new EventLog(transactions, serializer);
     }
@@ -51,10 +62,15 @@ public final class Store implements AutoCloseable {
      * Opens the store at this JDBC URL (an H2 database; made when missing), after compacting it when
      * it is a large and mostly free H2 file (said on standard output). A file store keeps
      * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
-     * The event table is made, or
-     * given its chain, by {@link #engine()}.
+     * The event table is made, or given its chain, by {@link #engine()}. An H2 file gets its upkeep
+     * thread ({@link StoreUpkeep}, tuned or turned off by the system properties {@code tally.store.upkeep*})
+     * until {@link #close()}.
      */
     public static Store open(String url) {
+        return open(url, StoreUpkeep.Settings.fromSystemProperties());
+    }
+
+    static Store open(String url, StoreUpkeep.Settings upkeep) {
         try {
             StoreCompaction.compactIfSparse(url, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
                     .ifPresent(System.out::println);
@@ -63,7 +79,12 @@ public final class Store implements AutoCloseable {
         }
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
-        return new Store(pool, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES));
+        try {
+            return new Store(pool, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES), StoreUpkeep.start(url, pool, upkeep));
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
     }
 
     /** Axon's transactions on this store: the events, the token store and the read models of one commit together. */
@@ -108,9 +129,25 @@ public final class Store implements AutoCloseable {
         return new JdbcEventChain(pool, Clock.systemUTC());
     }
 
-    /** Closes every connection; the store may then be opened by another process. */
+    /** What the upkeep has done, in words: for tests and benchmarks. */
+    String upkeep() {
+        return upkeep.map(StoreUpkeep::toString).orElse("no upkeep");
+    }
+
+    /** Whether the upkeep has nothing to rewrite now (true without one): for tests. */
+    boolean upkeepSettled() {
+        return upkeep.map(StoreUpkeep::settled).orElse(true);
+    }
+
+    /** The upkeep's rounds and rewriting steps (zeros without one): for tests. */
+    long[] upkeepCounts() {
+        return upkeep.map(StoreUpkeep::counts).orElse(new long[2]);
+    }
+
+    /** Stops the upkeep and closes every connection; the store may then be opened by another process. */
     @Override
     public void close() {
+        upkeep.ifPresent(StoreUpkeep::close);
         pool.dispose();
     }
 }

@@ -1,0 +1,252 @@
+package dev.tally.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
+
+/**
+ * Gives the H2 file's dead space back while the daemon runs (issue 12). With {@code WRITE_DELAY=0}
+ * every commit writes a chunk of its own (the changed pages of each table and index it touched), and
+ * H2 runs no background thread. That thread is what rewrites the few live pages left in old, mostly
+ * dead chunks; without it nearly every chunk stays pinned by a page or two of some index leaf that no
+ * later commit touched, and the file grows by a chunk (15-40 KB) per commit until the next start.
+ *
+ * <p>Each round, a little at a time, does part of what H2's own thread would:
+ * <ol>
+ * <li>while the dead bytes in partly dead chunks older than the retention time ({@link #RETENTION_MS})
+ * are more than {@code deadShare} percent of the file (and more than {@link #MIN_DEAD_BYTES}), it
+ * rewrites at most {@code writeLimit} bytes of the live pages of the emptiest of them under H2's store
+ * lock (a commit waits for at most one such step) and commits them as one more chunk, up to
+ * {@code stepsPerRound} times. A share, not a fill rate: each step's chunk holds upper pages of the
+ * trees that the next step writes again, so chunks rewritten at idle are never quite full, and a
+ * fill rate would keep an idle daemon rewriting;
+ * <li>it frees the chunks that hold nothing live, died more than the retention time ago and are read by
+ * no statement H2 tracks (a commit does that too; this does it when no commit comes); new chunks
+ * are written into the space so freed, so the file stops growing;
+ * <li>at most once per {@code syncEvery} it forces the file to the disk, so the short retention time is
+ * safe on a power loss too.
+ * </ol>
+ * It does not move chunks to the front of the file to shrink it, as H2's own thread may: a moved
+ * chunk's old place is given back at once, whatever the retention time and whoever still reads it.
+ * The file shrinks at the next start instead ({@link StoreCompaction}); while it runs, it stops growing.
+ * Nothing acknowledged is at risk: rewritten pages are committed data written to a new place, and a
+ * chunk is overwritten only when dead and older than the retention time. When the file system has less
+ * than {@code minFreeBytes} usable, a round writes nothing: the space left is for the requests' commits
+ * (which report a full disk clearly), and a failed write here would close the store.
+ */
+final class StoreUpkeep implements AutoCloseable {
+
+    /** The name of the thread, as {@code jstack} and {@code top -H} show it. */
+    static final String THREAD_NAME = "tallyd-store-upkeep";
+
+    /**
+     * H2's RETENTION_TIME for the store (H2's default is 45 s): a chunk is rewritten or overwritten no
+     * sooner than this after it was written, so the file keeps about this long of the commits' chunks
+     * beyond its live data. Every statement H2 runs holds the version it reads (a chunk it reads is
+     * kept whatever its age); with ANALYZE_AUTO=0 ({@link Store#H2_SETTINGS}) no reader outside a
+     * statement is left, so the time guards only a power loss between two forces of the file (every
+     * second) and readers nobody knows of: five times the force interval.
+     */
+    static final int RETENTION_MS = 5_000;
+
+    /** Dead bytes in old chunks below which a round rewrites nothing, whatever the file's size. */
+    static final long MIN_DEAD_BYTES = 1L << 20;
+
+    /**
+     * How the upkeep runs.
+     *
+     * @param enabled false: no thread (for measuring the store without it)
+     * @param period the pause between rounds
+     * @param deadShare the share (percent) of the file dead in old, partly live chunks above which a round
+     *                  rewrites them; below 0: always (for tests)
+     * @param writeLimit bytes of pages rewritten per hold of H2's store lock
+     * @param stepsPerRound lock holds (each followed by a commit) per round at most
+     * @param syncEvery the longest time between two forces of the file to the disk
+     * @param minFreeBytes below this much usable space on the file system, a round writes nothing
+     */
+    record Settings(boolean enabled, Duration period, int deadShare, int writeLimit, int stepsPerRound,
+                    Duration syncEvery, long minFreeBytes) {
+
+        static final Settings DEFAULT = new Settings(true, Duration.ofMillis(250), 10, 256 << 10, 4,
+                Duration.ofSeconds(1), 64L << 20);
+
+        /** These settings with the upkeep turned off. */
+        Settings off() {
+            return new Settings(false, period, deadShare, writeLimit, stepsPerRound, syncEvery, minFreeBytes);
+        }
+
+        /**
+         * The defaults, changed by system properties: {@code tally.store.upkeep=false} turns the upkeep
+         * off; {@code tally.store.upkeep.periodMs}, {@code .deadShare}, {@code .writeBytes}, {@code .steps},
+         * {@code .syncMs} and {@code .minFreeBytes} tune it.
+         */
+        static Settings fromSystemProperties() {
+            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "true")),
+                    Duration.ofMillis(Long.getLong("tally.store.upkeep.periodMs", DEFAULT.period.toMillis())),
+                    Integer.getInteger("tally.store.upkeep.deadShare", DEFAULT.deadShare),
+                    Integer.getInteger("tally.store.upkeep.writeBytes", DEFAULT.writeLimit),
+                    Integer.getInteger("tally.store.upkeep.steps", DEFAULT.stepsPerRound),
+                    Duration.ofMillis(Long.getLong("tally.store.upkeep.syncMs", DEFAULT.syncEvery.toMillis())),
+                    Long.getLong("tally.store.upkeep.minFreeBytes", DEFAULT.minFreeBytes));
+        }
+    }
+
+    private final MVStore store;
+    private final Settings settings;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, THREAD_NAME);
+        t.setDaemon(true);
+        return t;
+    });
+    private long lastSync = System.nanoTime();
+    private volatile long rounds;
+    private volatile long steps;
+    private String lastFailure = "";
+
+    private StoreUpkeep(MVStore store, Settings settings) {
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts the upkeep of the H2 file database that this pool's connections open; none (empty) for
+     * any other database, or when the settings turn it off.
+     */
+    static Optional<StoreUpkeep> start(String url, DataSource pool, Settings settings) {
+        if (!settings.enabled() || !url.startsWith("jdbc:h2:file:")) {
+            return Optional.empty();
+        }
+        StoreUpkeep upkeep = new StoreUpkeep(mvStore(pool), settings);
+        long period = settings.period().toMillis();
+        upkeep.thread.scheduleWithFixedDelay(upkeep::round, period, period, TimeUnit.MILLISECONDS);
+        return Optional.of(upkeep);
+    }
+
+    /** The MVStore under an embedded H2 database. */
+    private static MVStore mvStore(DataSource pool) {
+        try (Connection c = pool.getConnection()) {
+            SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
+            return session.getDatabase().getStore().getMvStore();
+        } catch (SQLException | ClassCastException e) {
+            throw new StoreException("reach the H2 file under the store for its upkeep", e);
+        }
+    }
+
+    /** Rounds ended and rewriting steps done so far: for tests and {@link #toString()}. */
+    long[] counts() {
+        return new long[] {rounds, steps};
+    }
+
+    /**
+     * Whether a round would rewrite nothing now: the partly dead chunks older than the retention time
+     * hold no more dead bytes than the settings allow. For tests and benchmarks.
+     */
+    boolean settled() {
+        return !worthRewriting(store.getFileStore());
+    }
+
+    @Override
+    public String toString() {
+        FileStore<?> file = store.getFileStore();
+        return "rounds=" + rounds + " steps=" + steps + " fileFill=" + file.getFillRate()
+                + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate();
+    }
+
+    private void round() {
+        try {
+            if (store.isClosed()) {
+                return;
+            }
+            FileStore<?> file = store.getFileStore();
+            if (usableBytes(file) >= settings.minFreeBytes()) {
+                for (int step = 0; step < settings.stepsPerRound() && worthRewriting(file)
+                        && !thread.isShutdown(); step++) {
+                    if (!store.compact(101, settings.writeLimit())) {
+                        break;
+                    }
+                    store.commit();
+                    steps++;
+                }
+                // A commit frees the dead chunks past the retention time; this frees them when no commit comes.
+                store.executeFilestoreOperation(file::dropUnusedChunks);
+            }
+            if (System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
+                store.sync();
+                lastSync = System.nanoTime();
+            }
+            rounds++;
+        } catch (RuntimeException | IOException e) {
+            // Said once per kind of failure, not every 250 ms; the requests' own commits report theirs.
+            if (!e.toString().equals(lastFailure) && !store.isClosed()) {
+                lastFailure = e.toString();
+                System.err.println("tallyd: store upkeep: " + e);
+            }
+        }
+    }
+
+    private static long usableBytes(FileStore<?> file) throws IOException {
+        return Files.getFileStore(Path.of(file.getFileName())).getUsableSpace();
+    }
+
+    private boolean worthRewriting(FileStore<?> file) {
+        long dead = oldDeadBytes(file);
+        return settings.deadShare() < 0
+                || dead > MIN_DEAD_BYTES && dead * 100 > settings.deadShare() * file.size();
+    }
+
+    /**
+     * The dead bytes in the chunks H2 may rewrite: partly live, and older than the retention time
+     * (younger ones are kept as they are anyway). Read from the file's layout, which each commit brings
+     * up to date.
+     */
+    private long oldDeadBytes(FileStore<?> file) {
+        long oldest = System.currentTimeMillis() - file.getCreationTime() - Math.max(store.getRetentionTime(), 0);
+        long dead = 0;
+        for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
+            if (!e.getKey().startsWith("chunk.")) {
+                continue;
+            }
+            Map<String, String> chunk = DataUtils.parseMap(e.getValue());
+            long pages = hex(chunk, "pages", "0");
+            long livePages = hex(chunk, "livePages", chunk.getOrDefault("pages", "0"));
+            if (livePages > 0 && livePages < pages && hex(chunk, "time", "0") <= oldest) {
+                dead += hex(chunk, "max", "0") - hex(chunk, "liveMax", chunk.getOrDefault("max", "0"));
+            }
+        }
+        return dead;
+    }
+
+    private static long hex(Map<String, String> chunk, String key, String otherwise) {
+        return Long.parseLong(chunk.getOrDefault(key, otherwise), 16);
+    }
+
+    /**
+     * Stops the thread, waiting for a round in progress to end (the database is closed after this). Not
+     * by interrupting it: an interrupt during a write would close H2's file channel under the store.
+     */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                System.err.println("tallyd: store upkeep: a round did not end within 10 s of the close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

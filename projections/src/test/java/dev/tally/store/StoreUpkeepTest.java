@@ -1,0 +1,125 @@
+package dev.tally.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12: appended one event per commit, as the daemon's requests append them, an H2 file grew by
+ * some 15-30 KB per event until a restart compacted it. With {@link StoreUpkeep}, once the file has its
+ * working space (the chunks of one retention time of commits, 1 s here and 5 s in the daemon, which the
+ * test appends as fast as it can), it grows by no more than twice what it holds: the same appends
+ * again, waited for until they are older than the retention time, grow it by at most twice their
+ * compacted size (and 1 MiB the upkeep leaves).
+ */
+class StoreUpkeepTest {
+
+    /** The daemon's settings, with rounds every 50 ms instead of 250 (the test appends faster than requests do). */
+    static final StoreUpkeep.Settings QUICK = new StoreUpkeep.Settings(true, Duration.ofMillis(50),
+            StoreUpkeep.Settings.DEFAULT.deadShare(), 256 << 10, 4, Duration.ofSeconds(1), 0);
+    /** Rounds of {@link #QUICK} in the retention time of {@link StoreUpkeepCrashTest#SHORT_RETENTION} (1 s). */
+    private static final int RETENTION_ROUNDS = 20;
+    private static final int EVENTS = 1_500;
+
+    @TempDir
+    Path dir;
+    private Store store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void onceWarmTheFileGrowsByLittleMoreThanWhatItHolds() throws Exception {
+        store = Store.open(url(), QUICK);
+        MixedSessions load = new MixedSessions(store, 12);
+        append(load, EVENTS);
+        settle();
+        long size = Files.size(file());
+        long compacted = compactedCopy();
+        append(load, EVENTS);
+        settle();
+        long grown = Files.size(file()) - size;
+        long content = compactedCopy() - compacted;
+        assertTrue(grown <= 2 * content + StoreUpkeep.MIN_DEAD_BYTES, "the file grew by " + grown + " bytes for "
+                + content + " bytes of content; " + store.upkeep());
+    }
+
+    @Test
+    void withoutTheUpkeepTheSameAppendsGrowTheFileFiveTimesMore() throws Exception {
+        store = Store.open(url(), QUICK.off());
+        MixedSessions load = new MixedSessions(store, 12);
+        append(load, EVENTS);
+        long size = Files.size(file());
+        long compacted = compactedCopy();
+        append(load, EVENTS);
+        long grown = Files.size(file()) - size;
+        long content = compactedCopy() - compacted;
+        assertTrue(grown > 5 * (2 * content + StoreUpkeep.MIN_DEAD_BYTES), "the file grew by " + grown
+                + " bytes for " + content + " bytes of content");
+        assertEquals("no upkeep", store.upkeep());
+    }
+
+    /** Waits until the appends' chunks are older than the retention time and the upkeep has nothing left to rewrite. */
+    private void settle() {
+        long rounds = store.upkeepCounts()[0];
+        await().atMost(Duration.ofMinutes(5)).until(() -> store.upkeepCounts()[0] > rounds + 2 * RETENTION_ROUNDS
+                && store.upkeepSettled());
+    }
+
+    @Test
+    void onANearlyFullDiskTheUpkeepWritesNothing() throws Exception {
+        StoreUpkeep.Settings full = new StoreUpkeep.Settings(true, QUICK.period(), 80, 256 << 10, 4,
+                QUICK.syncEvery(), Long.MAX_VALUE);
+        store = Store.open(url(), full);
+        append(new MixedSessions(store, 12), EVENTS / 4);
+        long rounds = store.upkeepCounts()[0];
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.upkeepCounts()[0] >= rounds + 20);
+        assertEquals(0, store.upkeepCounts()[1], "no rewriting step");
+    }
+
+    private void append(MixedSessions load, int events) {
+        for (int n = 0; n < events; n++) {
+            load.appendOne();
+        }
+    }
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("tally") + StoreUpkeepCrashTest.SHORT_RETENTION;
+    }
+
+    private Path file() {
+        return dir.resolve("tally.mv.db");
+    }
+
+    /** The size of a copy of the file (as a crash would leave it) once H2 has compacted it fully. */
+    private long compactedCopy() throws Exception {
+        Path copy = Files.createTempDirectory(dir, "copy");
+        try {
+            Files.copy(file(), copy.resolve("c.mv.db"));
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + copy.resolve("c"), "sa", "");
+                 Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            }
+            return Files.size(copy.resolve("c.mv.db"));
+        } finally {
+            try (var files = Files.walk(copy)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
