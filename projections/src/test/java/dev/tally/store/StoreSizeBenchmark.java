@@ -1,0 +1,69 @@
+package dev.tally.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Locale;
+
+/**
+ * The store's size on disk with the daemon's settings and its upkeep, without the daemon: the mixed
+ * load of {@link MixedSessions} (a container's life, a refusal, a volume), one event per commit with its
+ * read-model rows, as fast as one writer goes (faster than tallyd's requests: the retention time's
+ * working space is larger here), and every CHECK events the file live, a copy of it compacted, their
+ * ratio and the appends per second. {@code ops/bench/store-size.sh} measures the same through a real
+ * tallyd, at the pace of its requests. Not a test; run by hand:
+ * {@code mvn -q -B -o test-compile dependency:build-classpath -pl projections -am -Dmdep.outputFile=target/test.cp;
+ * java -cp projections/target/test-classes:projections/target/classes:domain/target/classes:$(cat
+ * projections/target/test.cp) dev.tally.store.StoreSizeBenchmark [EVENTS=100000] [CHECK=10000]}
+ * ({@code -Dtally.store.upkeep=false} for the file without the upkeep).
+ */
+final class StoreSizeBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int check = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        Path dir = Files.createTempDirectory("tally-store-size");
+        Path file = dir.resolve("tally.mv.db");
+        System.out.printf("%8s %12s %9s %12s %9s %6s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
+                "ratio", "events/s");
+        try (Store store = Store.open(Store.h2File(dir.resolve("tally")))) {
+            MixedSessions load = new MixedSessions(store, 12);
+            long started = System.nanoTime();
+            for (int n = 1; n <= events; n++) {
+                load.appendOne();
+                if (n % check == 0) {
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    long live = Files.size(file);
+                    long compacted = compacted(file);
+                    System.out.printf(Locale.ROOT, "%8d %12d %9d %12d %9d %6.2f %8.0f  %s%n", n, live, live / n,
+                            compacted, compacted / n, (double) live / compacted, check / seconds, store.upkeep());
+                    started = System.nanoTime();
+                }
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A copy of the file, as a crash would leave it, compacted fully by H2. */
+    private static long compacted(Path file) throws Exception {
+        Path copy = Files.createTempDirectory("tally-store-size-copy");
+        try {
+            Files.copy(file, copy.resolve("c.mv.db"));
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + copy.resolve("c"), "sa", "");
+                 Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            }
+            return Files.size(copy.resolve("c.mv.db"));
+        } finally {
+            try (var files = Files.walk(copy)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
