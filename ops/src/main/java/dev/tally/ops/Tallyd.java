@@ -20,6 +20,7 @@ import dev.tally.domain.container.HostReconciliation;
 import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
+import dev.tally.domain.image.ImageReconciliation;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageDistribution;
 import dev.tally.domain.image.ImageService;
@@ -171,6 +172,10 @@ public final class Tallyd {
         LimitRefusals refusals = LimitRefusals.publishedBy(axon.eventGateway(), REFUSALS);
         REFUSALS.scheduleWithFixedDelay(refusals::flushDue, 1, 1, TimeUnit.SECONDS);
         LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
+        int partials = imageStore.removePartials();
+        if (partials > 0) {
+            System.out.println("tallyd: removed " + partials + " partial writes of the image store (cut short by a stop)");
+        }
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"),
                 options.seccompProfile());
         LocalVolumes volumeStore = new LocalVolumes(dataRoot);
@@ -195,6 +200,7 @@ public final class Tallyd {
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
         new VolumeReconciliation(axon.eventGateway(), volumeStore, volumeViews).reconcile();
+        new ImageReconciliation(axon.eventGateway(), imageStore, imageViews, containerViews).reconcile();
         HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), axon.eventGateway(), runtime,
                 containerViews, lifecycle, lifecycles);
         Rechecks.schedule(reconciliation, reconciliation.reconcile());

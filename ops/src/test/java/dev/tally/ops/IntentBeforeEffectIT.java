@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.domain.image.ImageStore;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,5 +118,51 @@ class IntentBeforeEffectIT {
         Daemon.Result ps = daemon.docker("ps", "--filter", "name=busy", "--format", "{{.Status}}");
         assertTrue(ps.out().startsWith("Up"), "the container itself still runs: " + ps.out());
         assertEquals(0, daemon.docker("rm", "-f", "busy").code());
+    }
+
+    /**
+     * An import whose content was written but whose event never was (tallyd killed between the two):
+     * the image record, its blobs and its layer are image content of no image of the log. At start
+     * each is recorded as removed (kind image, blob, layer), for admins, then removed; busybox stays.
+     */
+    @Test
+    void imageContentAnImportCutShortLeftIsRecordedAsRemovedAndRemovedAtStart(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        daemon.crash();
+        Path data = daemon.root.resolve("data");
+        ImageStore.StoredImage cut;
+        try (var tar = new java.io.ByteArrayInputStream(oneFileTar("cut-short"))) {
+            cut = new LayeredImageStore(data).importRootfs(tar);
+        }
+        Path record = data.resolve("images/" + cut.id().substring(7) + ".json");
+        Path layer = data.resolve("layers/" + cut.layers().get(0).substring(7));
+        Path manifest = data.resolve("blobs/sha256/" + cut.manifestDigest().substring(7));
+        assertTrue(Files.exists(record) && Files.isDirectory(layer) && Files.exists(manifest));
+
+        daemon.start();
+        assertFalse(Files.exists(record), "the record is removed");
+        assertFalse(Files.exists(layer), "the layer is removed");
+        assertFalse(Files.exists(manifest), "the manifest is removed");
+        Daemon.Result log = daemon.tally("audit", "log", "--action", "host.remove", "--format", "json");
+        assertEquals(0, log.code(), log.err());
+        for (String expected : List.of(cut.id(), cut.layers().get(0), cut.manifestDigest(), "\"kind\":\"layer\"",
+                "\"kind\":\"blob\"", "\"kind\":\"image\"", "of no image of the log")) {
+            assertTrue(log.out().contains(expected), expected + " in " + log.out());
+        }
+        Daemon.Result run = daemon.docker("run", "--rm", "busybox", "true");
+        assertEquals(0, run.code(), "busybox, an image of the log, is untouched: " + run.err());
+    }
+
+    private static byte[] oneFileTar(String text) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/cut");
+            e.setSize(b.length);
+            out.putArchiveEntry(e);
+            out.write(b);
+            out.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
     }
 }

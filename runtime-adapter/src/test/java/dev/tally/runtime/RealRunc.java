@@ -27,6 +27,9 @@ final class RealRunc implements AutoCloseable {
     final Path dataRoot;
     final RuncRuntime runtime;
     final String imageId;
+    final LayeredImageStore images;
+    /** The busybox root filesystem the first image was imported from. */
+    final Path busyboxTar;
     private final List<String> made = new ArrayList<>();
 
     RealRunc() throws IOException {
@@ -38,8 +41,9 @@ final class RealRunc implements AutoCloseable {
         root = Files.createTempDirectory(Path.of("/tmp"), "tally-runc");
         Files.setAttribute(root, "unix:mode", 0711);
         dataRoot = root.resolve("data");
-        LayeredImageStore images = new LayeredImageStore(dataRoot);
+        images = new LayeredImageStore(dataRoot);
         Path tar = root.resolve("busybox.tar");
+        busyboxTar = tar;
         sh("bash", Path.of("../ops/busybox-rootfs.sh").toAbsolutePath().normalize().toString(), tar.toString());
         try (InputStream in = Files.newInputStream(tar)) {
             imageId = images.importRootfs(in).id();
@@ -81,11 +85,16 @@ final class RealRunc implements AutoCloseable {
     }
 
     String create(ContainerConfig config, String remapUser) {
+        return create(config, remapUser, imageId);
+    }
+
+    /** Creates a container of another image of {@link #images}. */
+    String create(ContainerConfig config, String remapUser, String image) {
         byte[] b = new byte[32];
         ThreadLocalRandom.current().nextBytes(b);
         String id = HexFormat.of().formatHex(b);
         made.add(id);
-        runtime.create(id, config, imageId, remapUser);
+        runtime.create(id, config, image, remapUser);
         return id;
     }
 
@@ -94,7 +103,13 @@ final class RealRunc implements AutoCloseable {
 
     /** Runs a container to its end. */
     Output run(ContainerConfig config, String remapUser) {
-        String id = start(config, remapUser);
+        return run(config, remapUser, imageId);
+    }
+
+    /** Runs a container of another image of {@link #images} to its end. */
+    Output run(ContainerConfig config, String remapUser, String image) {
+        String id = create(config, remapUser, image);
+        runtime.start(id);
         await().atMost(Duration.ofSeconds(30)).until(() -> runtime.inspect(id).exit().isPresent());
         int code = runtime.inspect(id).exit().orElseThrow().code();
         StringBuilder out = new StringBuilder();

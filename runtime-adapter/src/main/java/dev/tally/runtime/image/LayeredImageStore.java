@@ -333,6 +333,81 @@ public final class LayeredImageStore implements ImageStore {
         return new Descriptor(LayerWriter.DOCKER_GZIP, g.digest(), g.size());
     }
 
+    /** The record of an image; NOT_FOUND if absent. */
+    ImageRecord record(String imageId) {
+        return records.get(imageId);
+    }
+
+    /** A stored blob's bytes (a config). */
+    byte[] blobBytes(String digest) {
+        return blobs.read(digest);
+    }
+
+    /** The uncompressed tar of a layer: its size. */
+    long uncompressedSize(String diffId) {
+        long size = layers.size(diffId);
+        if (size > 0) {
+            return size;
+        }
+        if (blobs.has(diffId)) {
+            return blobs.size(diffId);
+        }
+        try (InputStream in = openUncompressed(diffId)) {
+            return in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw Blobs.failed("read layer " + diffId, e);
+        }
+    }
+
+    /** The uncompressed tar of a layer: its bytes, from the tar an older tallyd kept or from a compressed blob. */
+    InputStream openUncompressed(String diffId) {
+        if (blobs.has(diffId)) {
+            return blobs.open(diffId);
+        }
+        for (Map.Entry<String, String> blob : layers.facts(diffId).map(Layers.Facts::blobs).orElse(Map.of()).entrySet()) {
+            if (blobs.has(blob.getKey())) {
+                try {
+                    return Compression.ofMediaType(blob.getValue()).open(new BufferedInputStream(blobs.open(blob.getKey()),
+                            65536));
+                } catch (IOException e) {
+                    throw Blobs.failed("read layer " + diffId, e);
+                }
+            }
+        }
+        throw new DomainException(DomainException.Kind.FAILED, "the content of layer " + diffId + " is missing from "
+                + "the image store");
+    }
+
+    /** A layer of an archive whose digest is not known beforehand: kept as it comes if compressed, gzip made here if not. */
+    LayerWriter.Written putLayerAsItComes(InputStream in) {
+        BufferedInputStream buffered = new BufferedInputStream(in, 65536);
+        LayerWriter.Written w;
+        try {
+            Compression c = Compression.sniff(buffered);
+            w = c == Compression.NONE ? writer.compressedHere(buffered)
+                    : writer.asReceived(buffered, c, c.ociMediaType(), null, -1);
+        } catch (IOException e) {
+            throw DomainException.invalid("the layer could not be read: " + e.getMessage());
+        }
+        try {
+            commitLayer(w);
+            return w;
+        } catch (IOException e) {
+            throw Blobs.failed("store a layer", e);
+        } finally {
+            LayerWriter.discard(w);
+        }
+    }
+
+    /** Free space a write under {@code tmp/} must leave. */
+    MeteredInput.Budget reserve() {
+        return freeSpace();
+    }
+
+    Path tmp() {
+        return tmp;
+    }
+
     @Override
     public List<Content> unreferenced(Set<String> liveImageIds) {
         List<Content> out = new ArrayList<>();

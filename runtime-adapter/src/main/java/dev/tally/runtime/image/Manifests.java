@@ -47,6 +47,20 @@ final class Manifests {
         }
     }
 
+    /** An OCI image manifest of a config and layers. */
+    static byte[] ociManifest(Descriptor config, List<Descriptor> layers) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", 2);
+        m.put("mediaType", OCI_MANIFEST);
+        m.put("config", descriptor(config));
+        m.put("layers", layers.stream().map(Manifests::descriptor).toList());
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (IOException e) {
+            throw new IllegalStateException("a manifest of strings and numbers is always JSON", e);
+        }
+    }
+
     private static Map<String, Object> descriptor(Descriptor d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mediaType", d.mediaType());

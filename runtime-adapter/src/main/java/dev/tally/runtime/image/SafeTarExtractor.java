@@ -3,21 +3,35 @@ package dev.tally.runtime.image;
 import dev.tally.domain.DomainException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.Base64;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Unpacks a layer tar under a root directory. No entry may land outside the root: names are
- * normalized and checked, and no path is written through a symbolic link that the archive made
- * (each parent must be a real directory below the root). Hard links must point inside the root.
+ * Unpacks a layer tar under a root directory, the layer's own (an overlay lower directory). No entry
+ * may land outside the root: names are normalized and checked, and no path is written through a
+ * symbolic link that the archive made (each parent must be a real directory below the root). Hard
+ * links must point to a regular file inside the root. Whiteouts become overlay's: {@code .wh.NAME}
+ * a character device 0/0 named NAME, {@code .wh..wh..opq} the attribute
+ * {@code trusted.overlay.opaque=y} on its directory. Owners, modes (set-uid and set-gid included)
+ * and the extended attributes {@code user.*} and {@code security.capability} are kept; a layer may
+ * not set {@code trusted.*} (overlay's own), so those, and other namespaces, are dropped. Devices
+ * and fifos are not kept.
  */
 final class SafeTarExtractor {
+
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..opq";
+    private static final String SCHILY_XATTR = "SCHILY.xattr.";
+    private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
     private final Path root;
 
@@ -33,8 +47,14 @@ final class SafeTarExtractor {
                 if (target.equals(root)) {
                     continue;
                 }
-                if (target.getFileName().toString().startsWith(".wh.")) {
-                    continue; // whiteouts mean nothing in a first layer
+                String base = target.getFileName().toString();
+                if (base.startsWith(WHITEOUT)) {
+                    requireRealParents(target);
+                    whiteout(target.getParent(), base.substring(WHITEOUT.length()));
+                    continue;
+                }
+                if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                    continue; // devices and fifos are not kept in images here (commons-compress calls them files)
                 }
                 requireRealParents(target);
                 if (e.isDirectory()) {
@@ -64,6 +84,31 @@ final class SafeTarExtractor {
                 applyAttributes(e, target);
             }
         }
+    }
+
+    /** {@code .wh.NAME} hides NAME of the layers below; {@code .wh..wh..opq} hides all of its directory's. */
+    private void whiteout(Path dir, String name) throws IOException {
+        if (name.equals(OPAQUE)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir);
+            }
+            LayerCalls.setXattr(dir, "trusted.overlay.opaque", new byte[] {'y'});
+            return;
+        }
+        if (name.startsWith(WHITEOUT)) {
+            return; // aufs's own metadata (.wh..wh.plnk, .wh..wh.aufs): nothing for overlay
+        }
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw DomainException.invalid("archive entry " + root.relativize(dir.resolve(WHITEOUT + name))
+                    + " is a whiteout of no name");
+        }
+        Path hidden = dir.resolve(name);
+        if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
+            dev.tally.runtime.Trees.delete(hidden, "a directory this layer whites out");
+        } else {
+            Files.deleteIfExists(hidden);
+        }
+        LayerCalls.whiteout(hidden);
     }
 
     private Path resolve(String name) {
@@ -100,13 +145,38 @@ final class SafeTarExtractor {
         return name.substring(i);
     }
 
+    /** Owner first: a chown clears set-id bits and file capabilities, so mode and attributes come after it. */
     private static void applyAttributes(TarArchiveEntry e, Path target) throws IOException {
         Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         if (!e.isSymbolicLink()) {
-            Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
+            Files.setAttribute(target, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
             Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
         }
+        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+            String name = xattrName(h.getKey());
+            if (name == null || !(name.startsWith("user.") || name.equals("security.capability"))) {
+                continue;
+            }
+            byte[] value = h.getKey().startsWith(LIBARCHIVE_XATTR)
+                    ? Base64.getDecoder().decode(h.getValue().replaceAll("=+$", ""))
+                    : h.getValue().getBytes(StandardCharsets.UTF_8);
+            if (h.getValue().indexOf('\uFFFD') >= 0) {
+                continue; // a binary value the tar reader could not carry as it is: better none than a wrong one
+            }
+            LayerCalls.setXattr(target, name, value);
+        }
+    }
+
+    /** The attribute a PAX header carries ({@code SCHILY.xattr.NAME}, {@code LIBARCHIVE.xattr.NAME}), or null. */
+    private static String xattrName(String header) {
+        if (header.startsWith(SCHILY_XATTR)) {
+            return header.substring(SCHILY_XATTR.length());
+        }
+        if (header.startsWith(LIBARCHIVE_XATTR)) {
+            return java.net.URLDecoder.decode(header.substring(LIBARCHIVE_XATTR.length()), StandardCharsets.UTF_8);
+        }
+        return null;
     }
 
 }

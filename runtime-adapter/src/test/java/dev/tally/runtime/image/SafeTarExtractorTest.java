@@ -2,11 +2,13 @@ package dev.tally.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -84,5 +86,67 @@ class SafeTarExtractorTest {
                 .file("f", "replaced").done());
         assertEquals("original", Files.readString(target), "the link is replaced, its target untouched");
         assertTrue(Files.isRegularFile(root.resolve("f")));
+    }
+
+    @Test
+    void aWhiteoutBecomesOverlaysCharacterDeviceZeroZero() throws IOException, InterruptedException {
+        Path root = root();
+        new SafeTarExtractor(root).extract(new TarBuilder().dir("etc").file("etc/.wh.motd", "").done());
+        Path hidden = root.resolve("etc/motd");
+        assertEquals("c 0 0", RealStat.typeAndDevice(hidden));
+        assertFalse(Files.exists(root.resolve("etc/.wh.motd")), "the marker itself is not kept");
+    }
+
+    @Test
+    void anOpaqueMarkerSetsOverlaysOpaqueAttributeOnItsDirectory() throws IOException {
+        Path root = root();
+        new SafeTarExtractor(root).extract(new TarBuilder().dir("var/cache").file("var/cache/.wh..wh..opq", "")
+                .file("var/cache/new", "n").done());
+        assertEquals("y", new String(LayerCalls.getXattr(root.resolve("var/cache"), "trusted.overlay.opaque"),
+                StandardCharsets.UTF_8));
+        assertFalse(Files.exists(root.resolve("var/cache/.wh..wh..opq")));
+        assertEquals("n", Files.readString(root.resolve("var/cache/new")));
+    }
+
+    @Test
+    void aWhiteoutCannotReachOutOfTheRootOrThroughALink() throws IOException {
+        Path root = root();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("keep"), "k");
+        assertThrows(DomainException.class, () -> new SafeTarExtractor(root)
+                .extract(new TarBuilder().file("../outside/.wh.keep", "").done()));
+        assertThrows(DomainException.class, () -> new SafeTarExtractor(root)
+                .extract(new TarBuilder().symlink("out", outside.toString()).file("out/.wh.keep", "").done()));
+        assertEquals("k", Files.readString(outside.resolve("keep")));
+    }
+
+    @Test
+    void aLayerCannotSetOverlaysOwnAttributesButKeepsUserOnes() throws IOException {
+        Path root = root();
+        new SafeTarExtractor(root).extract(new TarBuilder()
+                .fileWithXattr("a", "x", "user.origin", "layer")
+                .fileWithXattr("b", "x", "trusted.overlay.redirect", "/etc").done());
+        assertEquals("layer", new String(LayerCalls.getXattr(root.resolve("a"), "user.origin"), StandardCharsets.UTF_8));
+        assertNull(LayerCalls.getXattr(root.resolve("b"), "trusted.overlay.redirect"));
+    }
+
+    @Test
+    void setUidBitsOwnersAndHardLinksAreKept() throws IOException {
+        Path root = root();
+        TarBuilder tar = new TarBuilder().file("bin/su", "elf", 04755).hardlink("bin/su2", "bin/su");
+        new SafeTarExtractor(root).extract(tar.done());
+        assertEquals(04755, (int) Files.getAttribute(root.resolve("bin/su"), "unix:mode") & 07777);
+        assertEquals(Files.getAttribute(root.resolve("bin/su"), "unix:ino"), Files.getAttribute(root.resolve("bin/su2"),
+                "unix:ino"), "one file, two names");
+        assertEquals(0, (int) Files.getAttribute(root.resolve("bin/su"), "unix:uid"));
+    }
+
+    @Test
+    void devicesAndFifosAreNotKept() throws IOException {
+        Path root = root();
+        new SafeTarExtractor(root).extract(new TarBuilder().special("dev/null", TarConstants.LF_CHR)
+                .special("run/fifo", TarConstants.LF_FIFO).done());
+        assertFalse(Files.exists(root.resolve("dev/null"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(root.resolve("run/fifo"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 }

@@ -13,27 +13,27 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** A tar built entry by entry for tests: {@code file(name, text)}, {@code symlink(name, target)}, …; then its bytes, plain, gzip or zstd. */
-final class TarBuilder {
+public final class TarBuilder {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
     private byte[] done;
 
-    TarBuilder() {
+    public TarBuilder() {
         out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    TarBuilder file(String name, String text) throws IOException {
+    public TarBuilder file(String name, String text) throws IOException {
         return file(name, text, 0644);
     }
 
-    TarBuilder file(String name, String text, int mode) throws IOException {
+    public TarBuilder file(String name, String text, int mode) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         return file(e, text, mode);
     }
 
     /** A file with extended attributes, as PAX headers ({@code SCHILY.xattr.NAME}) carry them. */
-    TarBuilder fileWithXattr(String name, String text, String xattr, String value) throws IOException {
+    public TarBuilder fileWithXattr(String name, String text, String xattr, String value) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         e.addPaxHeader("SCHILY.xattr." + xattr, value);
         return file(e, text, 0644);
@@ -49,7 +49,18 @@ final class TarBuilder {
         return this;
     }
 
-    TarBuilder dir(String name) throws IOException {
+    /** A file of these bytes. */
+    public TarBuilder fileBytes(String name, byte[] b) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(b.length);
+        e.setMode(0644);
+        out.putArchiveEntry(e);
+        out.write(b);
+        out.closeArchiveEntry();
+        return this;
+    }
+
+    public TarBuilder dir(String name) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true);
         e.setMode(0755);
         out.putArchiveEntry(e);
@@ -57,15 +68,15 @@ final class TarBuilder {
         return this;
     }
 
-    TarBuilder symlink(String name, String target) throws IOException {
+    public TarBuilder symlink(String name, String target) throws IOException {
         return link(name, target, TarConstants.LF_SYMLINK);
     }
 
-    TarBuilder hardlink(String name, String target) throws IOException {
+    public TarBuilder hardlink(String name, String target) throws IOException {
         return link(name, target, TarConstants.LF_LINK);
     }
 
-    TarBuilder link(String name, String target, byte type) throws IOException {
+    public TarBuilder link(String name, String target, byte type) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, type, true);
         e.setLinkName(target);
         out.putArchiveEntry(e);
@@ -74,7 +85,7 @@ final class TarBuilder {
     }
 
     /** An entry of another type (a fifo, a device): only its header. */
-    TarBuilder special(String name, byte type) throws IOException {
+    public TarBuilder special(String name, byte type) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, type, true);
         e.setMode(0644);
         out.putArchiveEntry(e);
@@ -82,7 +93,7 @@ final class TarBuilder {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         if (done == null) {
             try {
                 out.finish();
@@ -94,11 +105,11 @@ final class TarBuilder {
         return done;
     }
 
-    ByteArrayInputStream done() {
+    public ByteArrayInputStream done() {
         return new ByteArrayInputStream(bytes());
     }
 
-    byte[] gzip() throws IOException {
+    public byte[] gzip() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(b)) {
             gz.write(bytes());
@@ -106,7 +117,7 @@ final class TarBuilder {
         return b.toByteArray();
     }
 
-    byte[] zstd() throws IOException {
+    public byte[] zstd() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (OutputStream z = new ZstdOutputStream(b)) {
             z.write(bytes());

@@ -12,11 +12,12 @@ import java.util.Optional;
 
 /**
  * The daemon, starting, found on the host something of a {@code kind} ({@code container}: a bundle,
- * mount or process; {@code volume}: a volume's data) that no object of the log holds, and removes it.
+ * mount or process; {@code volume}: a volume's data; {@code image}, {@code blob}, {@code layer}: image
+ * content, see {@code ImageReconciliation}) that no object of the log holds, and removes it.
  * Stored before the host is touched; {@code reason} says what was found and what is done (a running
  * process is killed). For admins only: it belongs to no user's object.
  *
- * @param id the container's id or the volume's name, as the host names it
+ * @param id the container's id, the volume's name, or the content's digest, as the host names it
  */
 public record HostLeftoverRemoved(String kind, String id, String reason, Actor actor, Instant at) implements DomainEvent {
 
