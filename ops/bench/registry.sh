@@ -21,6 +21,7 @@ reg="127.0.0.1:$port"
 podman=(podman --root "$root/podman" --runroot "$root/podman-run")
 registry_pid=
 cleanup() {
+    set +e  # a stopped process's status must not end the cleanup before tallyd is stopped
     [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
     if [ -n "${tallyd:-}" ]; then kill "$tallyd" 2>/dev/null; wait "$tallyd" 2>/dev/null; fi
     "${podman[@]}" system reset -f >/dev/null 2>&1 || true
