@@ -166,6 +166,8 @@ public final class DockerApi {
         new ImageRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp")).mount(r);
         new VolumeRoutes(useCases).mount(r);
         new NetworkRoutes(useCases, facts.id(), started).mount(r);
+        new ContainerOpsRoutes(useCases).mount(r);
+        new ContainerFileRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp")).mount(r);
         extraRoutes.forEach(x -> x.mount(r));
         r.route().last().handler(ctx -> ErrorMapper.send(ctx.response(), MissingEndpoints.describe(ctx.request().method(),
                 ctx.request().path()).<RuntimeException>map(NotImplemented::new).orElse(DomainException.notFound("page not found"))));
@@ -253,13 +255,14 @@ public final class DockerApi {
 
     private JsonObject info(Actor actor) {
         List<ContainerView> all = useCases.containers().visible().list(true, actor);
-        long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING).count();
+        long running = all.stream().filter(c -> c.status() == ContainerStatus.RUNNING && !c.paused()).count();
+        long paused = all.stream().filter(ContainerView::paused).count();
         return new JsonObject()
                 .put("ID", facts.id())
                 .put("Containers", all.size())
                 .put("ContainersRunning", running)
-                .put("ContainersPaused", 0)
-                .put("ContainersStopped", all.size() - running)
+                .put("ContainersPaused", paused)
+                .put("ContainersStopped", all.size() - running - paused)
                 .put("Images", useCases.imageQueries().list().size())
                 .put("ServerVersion", facts.version())
                 .put("Driver", "overlay")

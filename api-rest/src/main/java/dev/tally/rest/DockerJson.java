@@ -39,7 +39,7 @@ final class DockerJson {
                 .put("ImageID", v.imageId())
                 .put("Command", String.join(" ", args(v)))
                 .put("Created", v.created().getEpochSecond())
-                .put("State", v.status().dockerName())
+                .put("State", v.paused() ? "paused" : v.status().dockerName())
                 .put("Status", status(v, now))
                 .put("Ports", new JsonArray())
                 .put("Labels", new JsonObject(new LinkedHashMap<>(v.config().labels())))
@@ -53,9 +53,9 @@ final class DockerJson {
         List<String> args = args(v);
         boolean running = v.status() == ContainerStatus.RUNNING;
         JsonObject state = new JsonObject()
-                .put("Status", v.status().dockerName())
+                .put("Status", v.paused() ? "paused" : v.status().dockerName())
                 .put("Running", running)
-                .put("Paused", false)
+                .put("Paused", v.paused())
                 .put("Restarting", false)
                 .put("OOMKilled", false)
                 .put("Dead", false)
@@ -146,7 +146,7 @@ final class DockerJson {
     /** Docker's human status: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created". */
     static String status(ContainerView v, Instant now) {
         return switch (v.status()) {
-            case RUNNING -> "Up " + human(Duration.between(v.startedAt(), now));
+            case RUNNING -> "Up " + human(Duration.between(v.startedAt(), now)) + (v.paused() ? " (Paused)" : "");
             case EXITED -> "Exited (" + (v.exitCode() == ContainerExitUnknown.EXIT_CODE ? "unknown" : v.exitCode()) + ") "
                     + human(Duration.between(v.finishedAt(), now)) + " ago";
             case REMOVED -> "Removal In Progress";

@@ -10,7 +10,9 @@ import dev.tally.domain.container.ContainerConsole;
 import dev.tally.domain.container.ContainerCreation;
 import dev.tally.domain.container.ContainerExecs;
 import dev.tally.domain.container.ContainerGrants;
+import dev.tally.domain.container.ContainerArchives;
 import dev.tally.domain.container.ContainerLifecycle;
+import dev.tally.domain.container.ContainerOperations;
 import dev.tally.domain.container.ContainerNames;
 import dev.tally.domain.container.ContainerPruning;
 import dev.tally.domain.container.ContainerStats;
@@ -190,7 +192,9 @@ public final class Tallyd {
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),
-                refusals, java.time.Clock.systemUTC()));
+                refusals, java.time.Clock.systemUTC()),
+                new ContainerOperations(axon.commandGateway(), runtime.processes(), visible, lifecycles, names, access),
+                new ContainerArchives(axon.commandGateway(), runtime.files(), visible, lifecycles, access));
         runtime.onExit(lifecycle::exited);
         KeyedLocks imageLocks = new ReentrantKeyedLocks();
         ImageService images = new ImageService(axon.commandGateway(), imageStore, imageViews, access, imageLocks);

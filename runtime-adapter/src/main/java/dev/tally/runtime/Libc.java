@@ -123,6 +123,29 @@ final class Libc {
     /** {@code statx} fills a 256-byte {@code struct statx}, laid out alike on every architecture. */
     static native int statx(int dirfd, String path, int flags, int mask, byte[] statx) throws LastErrorException;
 
+    static final long RESOLVE_NO_XDEV = 0x01;
+    static final long RESOLVE_IN_ROOT = 0x10;
+    static final int O_WRONLY = 1;
+    static final int AT_REMOVEDIR = 0x200;
+    static final int ENOTDIR = 20;
+    static final int EISDIR = 21;
+
+    static native long readlinkat(int dirfd, String path, byte[] buffer, long size) throws LastErrorException;
+
+    static native int symlinkat(String target, int newdirfd, String linkpath) throws LastErrorException;
+
+    static native int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
+            throws LastErrorException;
+
+    static native int mknodat(int dirfd, String path, int mode, long dev) throws LastErrorException;
+
+    static native int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
+
+    static native int fchmod(int fd, int mode) throws LastErrorException;
+
+    /** {@code times}: two {@code struct timespec} (seconds, nanoseconds), access then modification. */
+    static native int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+
     /** The name of an errno value, as the kernel headers spell it where we know it. */
     static String errnoName(int errno) {
         return switch (errno) {

@@ -445,7 +445,20 @@ public final class RuncRuntime implements ContainerRuntime {
             if (!msg.contains("not running") && !msg.contains("does not exist")) {
                 throw new DomainException(DomainException.Kind.FAILED, "kill " + id + ": " + msg);
             }
+            return;
         }
+        // As dockerd: a paused container is thawed after the signal, so that the signal arrives
+        processes().resume(id);
+    }
+
+    /** pause, resume and top of this runtime's containers. */
+    public dev.tally.domain.container.ContainerProcesses processes() {
+        return new RuncProcesses(runc, runcRoot.toString(), "ps");
+    }
+
+    /** The files of this runtime's containers' root filesystems (docker cp, diff, export). */
+    public dev.tally.domain.container.ContainerFiles files() {
+        return new RootfsFiles(containers, images, this::mountRootfs);
     }
 
     @Override
@@ -459,7 +472,9 @@ public final class RuncRuntime implements ContainerRuntime {
             try {
                 JsonNode state = json.readTree(r.stdout());
                 pid = state.path("pid").asLong();
-                running = state.path("status").asText().equals("running") && alive(pid);
+                String status = state.path("status").asText();
+                // a paused container runs, frozen: its process is there and will go on
+                running = (status.equals("running") || status.equals("paused")) && alive(pid);
             } catch (IOException e) {
                 throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id + ": "
                         + e.getMessage(), e);

@@ -17,6 +17,11 @@ import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RecordStdinAttach;
+import dev.tally.domain.container.command.RecordFilesCopied;
+import dev.tally.domain.container.command.RecordFilesCopyFailed;
+import dev.tally.domain.container.command.RecordPaused;
+import dev.tally.domain.container.command.RecordUnpaused;
+import dev.tally.domain.container.command.RenameContainer;
 import dev.tally.domain.container.command.RemoveContainer;
 import dev.tally.domain.container.command.RequestKill;
 import dev.tally.domain.container.command.RequestStart;
@@ -41,6 +46,11 @@ import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
+import dev.tally.domain.container.event.ContainerFilesCopied;
+import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPaused;
+import dev.tally.domain.container.event.ContainerRenamed;
+import dev.tally.domain.container.event.ContainerUnpaused;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -60,6 +70,8 @@ public class Container {
     private String id;
     private String name;
     private ContainerStatus status;
+    /** Frozen by a pause: still running, as Docker has it. */
+    private boolean paused;
     private int ownerUid;
     private String ownerUser;
     private final Set<Integer> grantedUids = new HashSet<>();
@@ -155,6 +167,9 @@ public class Container {
         if (status != ContainerStatus.RUNNING) {
             throw DomainException.conflict("container " + id + " is not running");
         }
+        if (paused) {
+            throw pausedConflict();
+        }
         if (cmd.spec().cmd().isEmpty()) {
             throw DomainException.invalid("No exec command specified");
         }
@@ -187,6 +202,7 @@ public class Container {
             throw DomainException.notModified("container " + name + " is not running");
         }
         apply(new ContainerStopRequested(id, cmd.signal(), cmd.timeoutSeconds(), cmd.actor(), Instant.now()));
+        thawedBySignal(cmd.actor());
     }
 
     @CommandHandler
@@ -195,6 +211,60 @@ public class Container {
             throw DomainException.conflict("container " + id + " is not running");
         }
         apply(new ContainerKillRequested(id, cmd.signal(), cmd.actor(), Instant.now()));
+        thawedBySignal(cmd.actor());
+    }
+
+    /** A signal to a paused container thaws it, so that the signal arrives (the runtime resumes it after the signal). */
+    private void thawedBySignal(dev.tally.domain.Actor actor) {
+        if (paused) {
+            apply(new ContainerUnpaused(id, actor, Instant.now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordPaused cmd) {
+        if (status != ContainerStatus.RUNNING) {
+            throw DomainException.conflict("Container " + id + " is not running");
+        }
+        if (paused) {
+            throw DomainException.conflict("Container " + id + " is already paused");
+        }
+        apply(new ContainerPaused(id, cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordUnpaused cmd) {
+        if (status != ContainerStatus.RUNNING || !paused) {
+            throw DomainException.conflict("Container " + id + " is not paused");
+        }
+        apply(new ContainerUnpaused(id, cmd.actor(), Instant.now()));
+    }
+
+    /** The new name must be valid and claimed by the caller (the set-based rule is {@link ContainerNames}'). */
+    @CommandHandler
+    void handle(RenameContainer cmd) {
+        if (cmd.newName() == null || cmd.newName().isBlank()) {
+            throw DomainException.invalid("Neither old nor new names may be empty");
+        }
+        if (cmd.newName().equals(name)) {
+            throw DomainException.invalid("Renaming a container with the same name as its current name");
+        }
+        apply(new ContainerRenamed(id, name, cmd.newName(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordFilesCopied cmd) {
+        apply(new ContainerFilesCopied(id, cmd.path(), cmd.size(), cmd.digest(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordFilesCopyFailed cmd) {
+        apply(new ContainerFilesCopyFailed(id, cmd.path(), cmd.digest(), cmd.reason(), cmd.actor(), Instant.now()));
+    }
+
+    /** Docker's words for an exec into a paused container. */
+    private DomainException pausedConflict() {
+        return DomainException.conflict("Container " + id + " is paused, unpause the container before exec");
     }
 
     @CommandHandler
@@ -288,11 +358,28 @@ public class Container {
     @EventSourcingHandler
     void on(ContainerExited e) {
         status = ContainerStatus.EXITED;
+        paused = false;
     }
 
     @EventSourcingHandler
     void on(ContainerExitUnknown e) {
         status = ContainerStatus.EXITED;
+        paused = false;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerPaused e) {
+        paused = true;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerUnpaused e) {
+        paused = false;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerRenamed e) {
+        name = e.newName();
     }
 
     @EventSourcingHandler

@@ -66,6 +66,9 @@ public class ContainerExecs {
         if (c.status() != ContainerStatus.RUNNING) {
             throw DomainException.conflict("container " + c.id() + " is not running");
         }
+        if (c.paused()) {
+            throw DomainException.conflict("Container " + c.id() + " is paused, unpause the container before exec");
+        }
         if (spec.cmd().isEmpty()) {
             throw DomainException.invalid("No exec command specified");
         }

@@ -3,6 +3,7 @@ package dev.tally.domain.container;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.container.event.ContainerRenamed;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,11 @@ public final class ContainerNames {
             if (e.name() != null && e.containerId() != null) {
                 on(e);
             }
+        } else if (ContainerRenamed.class.equals(m.getPayloadType())) {
+            ContainerRenamed e = (ContainerRenamed) m.getPayload();
+            if (e.oldName() != null && e.newName() != null && e.containerId() != null) {
+                on(e);
+            }
         } else if (ContainerCreateFailed.class.equals(m.getPayloadType())) {
             ContainerCreateFailed e = (ContainerCreateFailed) m.getPayload();
             if (e.name() != null && e.containerId() != null) {
@@ -87,6 +93,13 @@ public final class ContainerNames {
     void on(ContainerRemoved e) {
         // removed in the log: the name is free, whatever the host still does
         held.free(e.name(), e.containerId());
+    }
+
+    /** The old name is free and the new one held, in the transaction that stores the rename. */
+    @EventHandler
+    void on(ContainerRenamed e) {
+        held.free(e.oldName(), e.containerId());
+        held.hold(e.newName(), e.containerId());
     }
 
     @EventHandler

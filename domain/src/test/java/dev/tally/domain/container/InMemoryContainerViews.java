@@ -11,6 +11,9 @@ import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerUpdated;
+import dev.tally.domain.container.event.ContainerPaused;
+import dev.tally.domain.container.event.ContainerRenamed;
+import dev.tally.domain.container.event.ContainerUnpaused;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import java.util.ArrayList;
@@ -84,6 +87,21 @@ final class InMemoryContainerViews implements ContainerQueries {
             listeners.forEach(l -> l.accept(v.with(ContainerStatus.REMOVED, 0, v.exitCode(), v.startedAt(),
                     v.finishedAt(), v.error())));
         }
+    }
+
+    @EventHandler
+    void on(ContainerPaused e) {
+        update(e.containerId(), v -> v.withPaused(true));
+    }
+
+    @EventHandler
+    void on(ContainerUnpaused e) {
+        update(e.containerId(), v -> v.withPaused(false));
+    }
+
+    @EventHandler
+    void on(ContainerRenamed e) {
+        update(e.containerId(), v -> v.withName(e.newName()));
     }
 
     @EventHandler

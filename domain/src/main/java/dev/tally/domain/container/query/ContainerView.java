@@ -12,10 +12,11 @@ import java.util.List;
  *
  * @param grantees users other than the owner who were granted access (empty in views stored before
  *                 grants existed)
+ * @param paused   frozen by a pause (status RUNNING, as Docker has it); false in views stored before pauses
  */
 public record ContainerView(String id, String name, ContainerConfig config, String imageId, Actor owner,
                             Instant created, ContainerStatus status, long pid, int exitCode, Instant startedAt,
-                            Instant finishedAt, String error, List<Grantee> grantees) {
+                            Instant finishedAt, String error, List<Grantee> grantees, boolean paused) {
 
     public ContainerView {
         grantees = grantees == null ? List.of() : List.copyOf(grantees);
@@ -28,10 +29,18 @@ public record ContainerView(String id, String name, ContainerConfig config, Stri
         this(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt, finishedAt, error, List.of());
     }
 
+    /** A view not paused. */
+    public ContainerView(String id, String name, ContainerConfig config, String imageId, Actor owner,
+                         Instant created, ContainerStatus status, long pid, int exitCode, Instant startedAt,
+                         Instant finishedAt, String error, List<Grantee> grantees) {
+        this(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt, finishedAt, error, grantees, false);
+    }
+
+    /** A change of the run state; a pause does not outlive the run it froze. */
     public ContainerView with(ContainerStatus newStatus, long newPid, int newExitCode, Instant newStartedAt,
                               Instant newFinishedAt, String newError) {
         return new ContainerView(id, name, config, imageId, owner, created, newStatus, newPid, newExitCode,
-                newStartedAt, newFinishedAt, newError, grantees);
+                newStartedAt, newFinishedAt, newError, grantees, paused && newStatus == ContainerStatus.RUNNING);
     }
 
     /** The same container under a changed configuration (its limits, by {@code docker update}). */
@@ -42,6 +51,16 @@ public record ContainerView(String id, String name, ContainerConfig config, Stri
 
     public ContainerView withGrantees(List<Grantee> newGrantees) {
         return new ContainerView(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt,
-                finishedAt, error, newGrantees);
+                finishedAt, error, newGrantees, paused);
+    }
+
+    public ContainerView withPaused(boolean nowPaused) {
+        return new ContainerView(id, name, config, imageId, owner, created, status, pid, exitCode, startedAt,
+                finishedAt, error, grantees, nowPaused);
+    }
+
+    public ContainerView withName(String newName) {
+        return new ContainerView(id, newName, config, imageId, owner, created, status, pid, exitCode, startedAt,
+                finishedAt, error, grantees, paused);
     }
 }
