@@ -6,6 +6,7 @@ import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.EventFeed;
 import dev.tally.domain.access.EventVisibility;
 import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerEvent;
 import dev.tally.domain.event.DockerMessage;
 import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.StoredEvents;
@@ -185,11 +186,15 @@ public final class EventRoutes implements DockerApi.Routes {
     /** Keeps each container's name, image and labels as its creation gives them. */
     static void learn(Object payload, Map<String, Known> containers) {
         if (payload instanceof DomainEvent event) {
+            // a message naming the container without its image (a rename) keeps the image and labels known
+            Known before = containers.get(payload instanceof ContainerEvent ce ? ce.containerId() : "");
             Map<String, String> labels = payload instanceof ContainerCreated created && created.config().labels() != null
-                    ? created.config().labels() : Map.of();
+                    ? created.config().labels() : before != null && !(payload instanceof ContainerCreated) ? before.labels()
+                    : Map.of();
             event.dockerMessage().filter(m -> m.type().equals("container") && m.attributes().containsKey("name"))
                     .ifPresent(m -> containers.put(m.id(), new Known(m.attributes().get("name"),
-                            m.attributes().get("image"), labels)));
+                            m.attributes().containsKey("image") || before == null ? m.attributes().get("image")
+                                    : before.image(), labels)));
         }
     }
 

@@ -25,6 +25,11 @@ import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
+import dev.tally.domain.container.event.ContainerFilesCopied;
+import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPaused;
+import dev.tally.domain.container.event.ContainerRenamed;
+import dev.tally.domain.container.event.ContainerUnpaused;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageReferenceMoved;
@@ -100,7 +105,12 @@ class DockerMessagesOfEveryEventTest {
                 new ImagePulled("sha256:beef", "127.0.0.1:5000/team/app:v1", "127.0.0.1:5000", "sha256:feed",
                         List.of("sha256:l1", "sha256:l2"), 1234L, true, ALICE, AT),
                 new ImagePushed("sha256:beef", "127.0.0.1:5000/team/app:v1", "127.0.0.1:5000", "sha256:feed",
-                        List.of("sha256:l1", "sha256:l2"), List.of("sha256:l2"), ALICE, AT));
+                        List.of("sha256:l1", "sha256:l2"), List.of("sha256:l2"), ALICE, AT),
+                new ContainerPaused("c0ffee", ALICE, AT),
+                new ContainerUnpaused("c0ffee", ALICE, AT),
+                new ContainerRenamed("c0ffee", "web", "web2", ALICE, AT),
+                new ContainerFilesCopied("c0ffee", "/tmp", 10240L, "sha256:0a1b", ALICE, AT),
+                new ContainerFilesCopyFailed("c0ffee", "/tmp", "sha256:0a1b", "write /tmp/x: ENOSPC", ALICE, AT));
     }
 
     static String messages() {

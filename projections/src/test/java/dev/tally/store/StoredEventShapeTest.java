@@ -26,6 +26,11 @@ import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
+import dev.tally.domain.container.event.ContainerFilesCopied;
+import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPaused;
+import dev.tally.domain.container.event.ContainerRenamed;
+import dev.tally.domain.container.event.ContainerUnpaused;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageReferenceMoved;
@@ -102,6 +107,11 @@ class StoredEventShapeTest {
                 new ContainerStopRequested("c0ffee", "TERM", 10, ALICE, AT),
                 new ContainerUpdated("c0ffee", new ContainerConfig.Limits(32 << 20, 500_000_000L, 40, 512, "0-1", "0",
                         64 << 20), ALICE, AT),
+                new ContainerPaused("c0ffee", ALICE, AT),
+                new ContainerUnpaused("c0ffee", ALICE, AT),
+                new ContainerRenamed("c0ffee", "web", "web2", ALICE, AT),
+                new ContainerFilesCopied("c0ffee", "/tmp", 10240L, "sha256:0a1b", ALICE, AT),
+                new ContainerFilesCopyFailed("c0ffee", "/tmp", "sha256:0a1b", "write /tmp/x: ENOSPC", ALICE, AT),
                 new HostLeftoverRemoved("container", "c0ffee", "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),

@@ -27,9 +27,9 @@ public record ContainerRenamed(String containerId, String oldName, String newNam
         return Annotations.of("old_name", oldName, "new_name", newName);
     }
 
-    /** As dockerd: {@code oldName} with its leading slash; the edge adds the (new) name. */
+    /** As dockerd: the new name, and {@code oldName} with its leading slash. */
     @Override
     public Optional<DockerMessage> dockerMessage() {
-        return Optional.of(DockerMessage.container(containerId, "rename", "oldName", "/" + oldName));
+        return Optional.of(DockerMessage.container(containerId, "rename", "name", newName, "oldName", "/" + oldName));
     }
 }
