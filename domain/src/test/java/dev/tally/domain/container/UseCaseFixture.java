@@ -51,6 +51,10 @@ final class UseCaseFixture implements AutoCloseable {
     final ContainerLifecycle lifecycle;
     final ContainerExecs execs;
     final HostReconciliation reconciliation;
+    final FakeContainerProcesses processes = new FakeContainerProcesses();
+    final FakeContainerFiles files = new FakeContainerFiles();
+    final ContainerOperations operations;
+    final ContainerArchives archives;
 
     UseCaseFixture() {
         axon = DefaultConfigurer.defaultConfiguration()
@@ -94,6 +98,8 @@ final class UseCaseFixture implements AutoCloseable {
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
         reconciliation = new HostReconciliation(commands, axon.eventGateway(), runtime, views, lifecycle, locks);
+        operations = new ContainerOperations(commands, processes, visible, locks, names, access);
+        archives = new ContainerArchives(commands, files, visible, locks, access);
     }
 
     static ContainerConfig config(String... cmd) {
