@@ -61,11 +61,22 @@ final class RuncProcesses implements ContainerProcesses {
         List<String> argv = new ArrayList<>();
         argv.add(ps);
         argv.addAll(args);
-        HostCommand r = HostCommand.run(argv);
+        // as dockerd: the container's pids selected (-q), so that options that select nothing themselves
+        // (-o alone) show them; some options cannot go with -q, so without it if ps refuses
+        HostCommand r = pids.isEmpty() ? HostCommand.run(argv) : HostCommand.run(withPids(argv, pids));
+        if (!r.ok()) {
+            r = HostCommand.run(argv);
+        }
         if (!r.ok()) {
             throw DomainException.invalid("ps " + String.join(" ", args) + " failed: " + r.stderr().strip());
         }
         return parse(r.stdout(), pids);
+    }
+
+    private static List<String> withPids(List<String> argv, Set<String> pids) {
+        List<String> withPids = new ArrayList<>(argv);
+        withPids.add("-q" + String.join(",", new java.util.TreeSet<>(pids)));
+        return withPids;
     }
 
     /** The host pids in the container's cgroup. */
