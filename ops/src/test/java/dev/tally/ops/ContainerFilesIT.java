@@ -255,4 +255,41 @@ class ContainerFilesIT {
         List<String> top = new ArrayList<>(Daemon.exec(List.of(DOCKER20.toString(), "top", "cp-20"), env).out().lines().toList());
         assertEquals(2, top.size(), top.toString());
     }
+
+    private static final String PY = """
+            import docker, io, sys, tarfile
+            c = docker.DockerClient(base_url="unix://" + sys.argv[1])
+            ct = c.containers.run("busybox", ["sleep", "600"], detach=True, name="py-files")
+            b = io.BytesIO()
+            with tarfile.open(fileobj=b, mode="w") as t:
+                i = tarfile.TarInfo("note.txt"); data = b"from python"; i.size = len(data)
+                t.addfile(i, io.BytesIO(data))
+            print("put", ct.put_archive("/tmp", b.getvalue()))
+            stream, stat = ct.get_archive("/tmp/note.txt")
+            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as t:
+                print("get", stat["name"], stat["size"], t.extractfile("note.txt").read())
+            print("top", ct.top()["Titles"][1], len(ct.top()["Processes"]))
+            ct.pause(); ct.reload(); print("paused", ct.status)
+            ct.unpause(); ct.reload(); print("unpaused", ct.status)
+            ct.rename("py-renamed"); ct.reload(); print("renamed", ct.name)
+            print("diff", [d for d in ct.diff() if d["Path"] == "/tmp/note.txt"])
+            print("export", len(b"".join(ct.export())) > 100000)
+            ct.remove(force=True)
+            """;
+
+    @Test
+    void thePythonSdkCopiesPausesRenamesAndReadsChanges() throws Exception {
+        Path script = Files.writeString(daemon.root.resolve("files.py"), PY);
+        Daemon.Result r = Daemon.exec(List.of("/usr/bin/python3", script.toString(), daemon.socket.toString()), Map.of());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(String.join("\n",
+                "put True",
+                "get note.txt 11 b'from python'",
+                "top PID 1",
+                "paused paused",
+                "unpaused running",
+                "renamed py-renamed",
+                "diff [{'Path': '/tmp/note.txt', 'Kind': 1}]",
+                "export True") + "\n", r.out(), r.err());
+    }
 }
