@@ -2,6 +2,7 @@ package dev.tally.runtime;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerFiles;
+import dev.tally.runtime.image.LayeredImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -46,7 +46,7 @@ public record ContainerView(String id, String name, ContainerConfig config, Stri
     /** The same container under a changed configuration (its limits, by {@code docker update}). */
     public ContainerView withConfig(ContainerConfig newConfig) {
         return new ContainerView(id, name, newConfig, imageId, owner, created, status, pid, exitCode, startedAt,
-                finishedAt, error, grantees);
+                finishedAt, error, grantees, paused);
     }
 
     public ContainerView withGrantees(List<Grantee> newGrantees) {
