@@ -61,7 +61,7 @@ final class StoreUpkeep implements AutoCloseable {
      * statement is left, so the time guards only a power loss between two forces of the file (every
      * second) and readers nobody knows of: five times the force interval.
      */
-    static final int RETENTION_MS = 5_000;
+    static final int RETENTION_MS = 45_000;
 
     /** Dead bytes in old chunks below which a round rewrites nothing, whatever the file's size. */
     static final long MIN_DEAD_BYTES = 1L << 20;
@@ -95,7 +95,7 @@ final class StoreUpkeep implements AutoCloseable {
          * {@code .syncMs} and {@code .minFreeBytes} tune it.
          */
         static Settings fromSystemProperties() {
-            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "true")),
+            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "false")),
                     Duration.ofMillis(Long.getLong("tally.store.upkeep.periodMs", DEFAULT.period.toMillis())),
                     Integer.getInteger("tally.store.upkeep.deadShare", DEFAULT.deadShare),
                     Integer.getInteger("tally.store.upkeep.writeBytes", DEFAULT.writeLimit),
