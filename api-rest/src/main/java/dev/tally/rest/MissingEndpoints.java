@@ -18,24 +18,13 @@ final class MissingEndpoints {
     }
 
     private static final List<Endpoint> DOCKER = List.of(
-            row("GET", "/containers/[^/]+/top", "/containers/{id}/top"),
-            row("GET", "/containers/[^/]+/changes", "/containers/{id}/changes"),
-            row("GET", "/containers/[^/]+/export", "/containers/{id}/export"),
-            row("POST", "/containers/[^/]+/rename", "/containers/{id}/rename"),
-            row("POST", "/containers/[^/]+/pause", "/containers/{id}/pause"),
-            row("POST", "/containers/[^/]+/unpause", "/containers/{id}/unpause"),
             row("GET", "/containers/[^/]+/attach/ws", "/containers/{id}/attach/ws"),
-            row("PUT", "/containers/[^/]+/archive", "/containers/{id}/archive"),
-            row("GET", "/containers/[^/]+/archive", "/containers/{id}/archive"),
-            row("HEAD", "/containers/[^/]+/archive", "/containers/{id}/archive"),
             row("POST", "/build", "/build"),
             row("POST", "/commit", "/commit"),
             row("GET", "/images/search", "/images/search"),
             row("GET", "/images/get", "/images/get"),
             row("POST", "/images/load", "/images/load"),
-            row("POST", "/images/.+/push", "/images/{name}/push"),
             row("GET", "/images/.+/get", "/images/{name}/get"),
-            row("POST", "/auth", "/auth"),
             row("GET", "/distribution/.+/json", "/distribution/{name}/json"),
             row("POST", "/session", "/session"),
             row("PUT", "/volumes/[^/]+", "/volumes/{name}"));
