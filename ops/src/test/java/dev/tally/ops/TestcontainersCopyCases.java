@@ -16,8 +16,8 @@ import org.testcontainers.images.builder.Transferable;
 
 /**
  * Testcontainers copying files into and out of a container ({@code PUT} and {@code GET
- * /containers/{id}/archive}), run by {@link TestcontainersIT} as {@link TestcontainersCases} is,
- * once tallyd has the archive endpoints (issue 14); see {@link TestcontainersIT#CASES}.
+ * /containers/{id}/archive}), run by {@link TestcontainersIT} beside {@link TestcontainersCases}
+ * (issue 14): as a non-admin user too, the file copied in is the container's root's.
  */
 class TestcontainersCopyCases {
 

@@ -29,11 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class TestcontainersIT {
 
-    /**
-     * The classes run. {@link TestcontainersCopyCases} joins them when tallyd has the archive
-     * endpoints ({@code docker cp}, issue 14), which are under way apart from this suite.
-     */
-    static final List<Class<?>> CASES = List.of(TestcontainersCases.class, DockerJavaCases.class);
+    /** The classes run. */
+    static final List<Class<?>> CASES = List.of(TestcontainersCases.class, TestcontainersCopyCases.class,
+            DockerJavaCases.class);
 
     @BusyboxDaemon(beforeStart = SharedHostUsers.Made.class)
     private static Daemon daemon;
