@@ -447,8 +447,16 @@ public final class RuncRuntime implements ContainerRuntime {
             }
             return;
         }
-        // As dockerd: a paused container is thawed after the signal, so that the signal arrives
-        processes().resume(id);
+        // As dockerd: a paused container is thawed after the signal, so that the signal arrives. A
+        // container the signal already ended (runc: "stopped", "not running") has nothing to thaw: that
+        // is the signal's success, not a conflict (rm -f and stop raced it before: "is not running").
+        try {
+            processes().resume(id);
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.CONFLICT) {
+                throw e;
+            }
+        }
     }
 
     /** pause, resume and top of this runtime's containers. */
