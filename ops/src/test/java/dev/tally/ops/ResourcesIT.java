@@ -270,10 +270,17 @@ class ResourcesIT {
         ok(users.docker("alice", "create", "--name", "alice-vc", "-v", "alice-v2:/data", "busybox", "true"));
         ok(users.docker("bob", "volume", "create", "bob-v1"));
 
-        // API 1.42 and later: anonymous volumes only, unless --all
-        ok(users.docker("alice", "volume", "prune", "-f"));
-        assertTrue(ok(daemon.docker("volume", "ls", "-q")).out().contains("alice-v1"));
-        String swept = ok(users.docker("alice", "volume", "prune", "-a", "-f")).out();
+        // API 1.42 and later: anonymous volumes only, unless --all; the docker CLI 20.10 on PATH (a fresh
+        // Debian 12) speaks 1.41, where prune takes every unused volume and has no --all
+        String api = ok(daemon.docker("version", "--format", "{{.Client.APIVersion}}")).out().strip();
+        String swept;
+        if (Double.parseDouble(api) >= 1.42) {
+            ok(users.docker("alice", "volume", "prune", "-f"));
+            assertTrue(ok(daemon.docker("volume", "ls", "-q")).out().contains("alice-v1"));
+            swept = ok(users.docker("alice", "volume", "prune", "-a", "-f")).out();
+        } else {
+            swept = ok(users.docker("alice", "volume", "prune", "-f")).out();
+        }
         assertTrue(swept.contains("alice-v1") && !swept.contains("alice-v2") && !swept.contains("bob-v1"), swept);
         String left = ok(daemon.docker("volume", "ls", "-q")).out();
         assertFalse(left.contains("alice-v1"), left);
