@@ -22,7 +22,7 @@ podman=(podman --root "$root/podman" --runroot "$root/podman-run")
 registry_pid=
 cleanup() {
     set +e  # a stopped process's status must not end the cleanup before tallyd is stopped
-    [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+    if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null; fi
     if [ -n "${tallyd:-}" ]; then kill "$tallyd" 2>/dev/null; wait "$tallyd" 2>/dev/null; fi
     "${podman[@]}" system reset -f >/dev/null 2>&1 || true
     grep -o " $root/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m"; done
