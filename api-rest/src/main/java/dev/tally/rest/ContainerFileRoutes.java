@@ -1,9 +1,7 @@
 package dev.tally.rest;
 
 import dev.tally.domain.Actor;
-import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerFiles;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -110,41 +108,16 @@ final class ContainerFileRoutes {
     }
 
     private void upload(RoutingContext ctx, Actor actor, String id, String path, boolean noOverwrite, boolean copyUidGid) {
-        Path upload;
-        RequestLimits limits = Call.admission(ctx).limits();
-        try {
-            Files.createDirectories(spool);
-            upload = Files.createTempFile(spool, "copy", ".tar");
-        } catch (IOException e) {
-            ErrorMapper.send(ctx.response(), new DomainException(DomainException.Kind.FAILED, "store the upload", e));
-            return;
-        }
-        ctx.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(file -> ctx.request().pipeTo(new BoundedUpload(file, spool, limits.uploadBytes(),
-                        limits.keepFreeBytes())).onFailure(x -> file.close()))
-                .onComplete(piped -> {
-                    if (piped.failed()) {
-                        deleteQuietly(upload);
-                        Throwable cause = piped.cause() instanceof OverLimit || piped.cause().getCause() == null
-                                ? piped.cause() : piped.cause().getCause();
-                        if (cause instanceof OverLimit) {
-                            ctx.response().putHeader("Connection", "close");
-                            ctx.response().endHandler(x -> ctx.request().connection().close());
-                        }
-                        ErrorMapper.send(ctx.response(), cause);
-                        return;
-                    }
-                    Call.anyone(ctx, () -> {
-                        try {
-                            long size = Files.size(upload);
-                            useCases.containers().archives().copyIn(id, path, () -> open(upload), size, digest(upload),
-                                    noOverwrite, copyUidGid, actor);
-                            return true;
-                        } finally {
-                            deleteQuietly(upload);
-                        }
-                    }, done -> ctx.response().setStatusCode(200).end());
-                });
+        Uploads.spool(ctx, spool, "copy", upload -> Call.anyone(ctx, () -> {
+            try {
+                long size = Files.size(upload);
+                useCases.containers().archives().copyIn(id, path, () -> open(upload), size, digest(upload),
+                        noOverwrite, copyUidGid, actor);
+                return true;
+            } finally {
+                Uploads.delete(upload);
+            }
+        }, done -> ctx.response().setStatusCode(200).end()));
     }
 
     private static InputStream open(Path file) {

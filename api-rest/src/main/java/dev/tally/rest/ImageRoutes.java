@@ -4,13 +4,11 @@ import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.query.ImageView;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,46 +178,13 @@ final class ImageRoutes {
 
     /** The upload streamed to a file under the data root, then imported. */
     private void upload(RoutingContext ctx, Actor actor, String reference) {
-        Path upload;
-        RequestLimits limits = Call.admission(ctx).limits();
-        try {
-            Files.createDirectories(uploads);
-            upload = Files.createTempFile(uploads, "import", ".tar");
-        } catch (IOException e) {
-            ErrorMapper.send(ctx.response(), new DomainException(DomainException.Kind.FAILED, "store the upload", e));
-            return;
-        }
-        ctx.vertx().fileSystem().open(upload.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(file -> ctx.request().pipeTo(new BoundedUpload(file, uploads, limits.uploadBytes(),
-                        limits.keepFreeBytes())).onFailure(x -> file.close()))
-                .onComplete(piped -> {
-                    if (piped.failed()) {
-                        deleteQuietly(upload);
-                        Throwable cause = piped.cause() instanceof OverLimit || piped.cause().getCause() == null
-                                ? piped.cause() : piped.cause().getCause();
-                        if (cause instanceof OverLimit) {
-                            ctx.response().putHeader("Connection", "close");
-                            ctx.response().endHandler(x -> ctx.request().connection().close());
-                        }
-                        ErrorMapper.send(ctx.response(), cause);
-                        return;
-                    }
-                    Call.anyone(ctx, () -> {
-                        try (InputStream in = Files.newInputStream(upload)) {
-                            return useCases.images().importRootfs(in, reference, actor);
-                        } finally {
-                            deleteQuietly(upload);
-                        }
-                    }, id -> ctx.response().putHeader("Content-Type", "application/json")
-                            .end(new JsonObject().put("status", id).encode() + "\n"));
-                });
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temp file
-        }
+        Uploads.spool(ctx, uploads, "import", upload -> Call.anyone(ctx, () -> {
+            try (InputStream in = Files.newInputStream(upload)) {
+                return useCases.images().importRootfs(in, reference, actor);
+            } finally {
+                Uploads.delete(upload);
+            }
+        }, id -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", id).encode() + "\n")));
     }
 }
