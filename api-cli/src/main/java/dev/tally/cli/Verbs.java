@@ -16,6 +16,7 @@ import dev.tally.cli.verbs.ImportCmd;
 import dev.tally.cli.verbs.InfoCmd;
 import dev.tally.cli.verbs.InspectCmd;
 import dev.tally.cli.verbs.KillCmd;
+import dev.tally.cli.verbs.LoadCmd;
 import dev.tally.cli.verbs.LoginCmd;
 import dev.tally.cli.verbs.LogoutCmd;
 import dev.tally.cli.verbs.LogsCmd;
@@ -26,6 +27,7 @@ import dev.tally.cli.verbs.RestartCmd;
 import dev.tally.cli.verbs.RevokeCmd;
 import dev.tally.cli.verbs.RmCmd;
 import dev.tally.cli.verbs.RmiCmd;
+import dev.tally.cli.verbs.SaveCmd;
 import dev.tally.cli.verbs.StopCmd;
 import dev.tally.cli.verbs.TagCmd;
 import dev.tally.cli.verbs.VersionCmd;
@@ -44,7 +46,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "pull", "push", "login", "logout", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "pull", "push", "login", "logout", "save", "load", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -116,6 +118,8 @@ final class Verbs {
             case "push" -> new PushCmd();
             case "login" -> new LoginCmd();
             case "logout" -> new LogoutCmd();
+            case "save" -> new SaveCmd();
+            case "load" -> new LoadCmd();
             case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();
             case "grant" -> new GrantCmd();

@@ -22,9 +22,6 @@ final class MissingEndpoints {
             row("POST", "/build", "/build"),
             row("POST", "/commit", "/commit"),
             row("GET", "/images/search", "/images/search"),
-            row("GET", "/images/get", "/images/get"),
-            row("POST", "/images/load", "/images/load"),
-            row("GET", "/images/.+/get", "/images/{name}/get"),
             row("GET", "/distribution/.+/json", "/distribution/{name}/json"),
             row("POST", "/session", "/session"),
             row("PUT", "/volumes/[^/]+", "/volumes/{name}"));

@@ -36,6 +36,8 @@ import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImagePushed;
+import dev.tally.domain.image.event.ImageLoaded;
+import dev.tally.domain.image.event.ImageSaved;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -110,7 +112,10 @@ class DockerMessagesOfEveryEventTest {
                 new ContainerUnpaused("c0ffee", ALICE, AT),
                 new ContainerRenamed("c0ffee", "web", "web2", ALICE, AT),
                 new ContainerFilesCopied("c0ffee", "/tmp", 10240L, "sha256:0a1b", ALICE, AT),
-                new ContainerFilesCopyFailed("c0ffee", "/tmp", "sha256:0a1b", "write /tmp/x: ENOSPC", ALICE, AT));
+                new ContainerFilesCopyFailed("c0ffee", "/tmp", "sha256:0a1b", "write /tmp/x: ENOSPC", ALICE, AT),
+                new ImageLoaded("sha256:beef", List.of("busybox:latest"), "sha256:feed", List.of("sha256:l1"), 1234L, ALICE, AT),
+                new ImageLoaded("sha256:beef", List.of(), "sha256:feed", List.of("sha256:l1"), 1234L, ALICE, AT),
+                new ImageSaved("sha256:beef", List.of("busybox:latest"), "sha256:f00d", List.of("sha256:l1"), ALICE, AT));
     }
 
     static String messages() {

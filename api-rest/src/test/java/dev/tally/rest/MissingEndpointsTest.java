@@ -12,10 +12,8 @@ class MissingEndpointsTest {
     void aDockerEndpointTallyLacksIsNamedAsDockerDocumentsIt() {
         assertEquals(Optional.of("POST /commit is not implemented by tally yet"),
                 MissingEndpoints.describe(HttpMethod.POST, "/commit"));
-        assertEquals(Optional.of("POST /images/load is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.POST, "/images/load"));
-        assertEquals(Optional.of("GET /images/{name}/get is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.GET, "/images/docker.io/library/busybox:latest/get"));
+        assertEquals(Optional.of("GET /distribution/{name}/json is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.GET, "/distribution/docker.io/library/busybox:latest/json"));
     }
 
     @Test
@@ -32,6 +30,8 @@ class MissingEndpointsTest {
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.PUT, "/containers/web/archive"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/localhost:5000/x/push"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/auth"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/load"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/images/busybox:latest/get"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/nothing"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/x/tagged"));
     }

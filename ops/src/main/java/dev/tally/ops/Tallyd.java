@@ -22,6 +22,7 @@ import dev.tally.domain.container.HostReconciliation;
 import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
+import dev.tally.domain.image.ImageArchiving;
 import dev.tally.domain.image.ImageReconciliation;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageDistribution;
@@ -43,8 +44,10 @@ import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.rest.SystemRoutes;
+import dev.tally.rest.ImageArchiveRoutes;
 import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
+import dev.tally.runtime.image.DockerArchives;
 import dev.tally.runtime.image.LayeredImageStore;
 import dev.tally.runtime.registry.RegistryClient;
 import dev.tally.runtime.LocalVolumes;
@@ -231,6 +234,8 @@ public final class Tallyd {
                 hostFiles, lifecycles)));
         api.add(new SystemRoutes(useCases, stats, new ContainerPruning(visible, lifecycle, stats, access),
                 new VolumePruning(volumes, volumeStore, containerViews, access)));
+        api.add(new ImageArchiveRoutes(new ImageArchiving(axon.commandGateway(), new DockerArchives(imageStore), imageViews,
+                images), dataRoot.resolve("tmp")));
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
                 imageStore, imageViews, access, pullPolicy(images), TRANSFERS)));

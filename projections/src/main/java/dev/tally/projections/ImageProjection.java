@@ -4,6 +4,7 @@ import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImagePulled;
@@ -141,6 +142,12 @@ public class ImageProjection extends ViewStore implements ImageQueries {
     @EventHandler
     void on(ImagePulled e) {
         pulled(e.imageId(), e.reference(), e.layers(), e.size(), e.at(), e.actor(), e.authenticated(), e.manifestDigest());
+    }
+
+    /** The loader holds the image; its references move by their own ImageReferenceMoved. */
+    @EventHandler
+    void on(ImageLoaded e) {
+        provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor(), false);
     }
 
     @EventHandler

@@ -37,6 +37,8 @@ import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImagePushed;
+import dev.tally.domain.image.event.ImageLoaded;
+import dev.tally.domain.image.event.ImageSaved;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
@@ -123,6 +125,9 @@ class StoredEventShapeTest {
                 new ImageReferenceMoved("sha256:beef", "busybox:1", "sha256:cafe", "tag", ALICE, AT),
                 new ImageUntagged("sha256:beef", "busybox:1", ALICE, AT),
                 new ImageRemoved("sha256:beef", List.of("sha256:l1", "sha256:l2"), "rmi", ALICE, AT),
+                new ImageLoaded("sha256:beef", List.of("busybox:latest", "busybox:1"), "sha256:feed", List.of("sha256:l1"),
+                        1234L, ALICE, AT),
+                new ImageSaved("sha256:beef", List.of("busybox:latest"), "sha256:f00d", List.of("sha256:l1"), ALICE, AT),
                 new VolumeCreated("v1", "data", Map.of("l", "v"), ALICE, AT),
                 new VolumeRemoved("v1", "data", ALICE, AT));
     }

@@ -4,18 +4,23 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.command.ImportImage;
+import dev.tally.domain.image.command.LoadImage;
 import dev.tally.domain.image.command.MoveReference;
 import dev.tally.domain.image.command.RemoveImage;
 import dev.tally.domain.image.command.UntagImage;
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageLoaded;
+import dev.tally.domain.image.event.ImageSaved;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.image.command.RecordPull;
 import dev.tally.domain.image.command.RecordPush;
+import dev.tally.domain.image.command.RecordSave;
 import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImagePushed;
 import java.time.Instant;
+import java.util.List;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -87,6 +92,25 @@ public class Image {
                 cmd.actor(), Instant.now()));
     }
 
+    /** A load brings the image back even after a removal, as an import of the same content does. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(LoadImage cmd) {
+        apply(new ImageLoaded(cmd.imageId(), normalized(cmd.references()), cmd.manifestDigest(), cmd.layers(),
+                cmd.size(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordSave cmd) {
+        requirePresent();
+        apply(new ImageSaved(id, normalized(cmd.references()), cmd.manifestDigest(), cmd.layers(), cmd.actor(),
+                Instant.now()));
+    }
+
+    private static List<String> normalized(List<String> references) {
+        return references.stream().map(ImageReference::normalize).toList();
+    }
+
     @EventSourcingHandler
     void on(ImageImported e) {
         id = e.imageId();
@@ -100,6 +124,12 @@ public class Image {
 
     @EventSourcingHandler
     void on(ImagePulled e) {
+        id = e.imageId();
+        removed = false;
+    }
+
+    @EventSourcingHandler
+    void on(ImageLoaded e) {
         id = e.imageId();
         removed = false;
     }

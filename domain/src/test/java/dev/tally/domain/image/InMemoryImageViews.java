@@ -1,6 +1,7 @@
 package dev.tally.domain.image;
 
 import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageUntagged;
@@ -23,16 +24,25 @@ final class InMemoryImageViews implements ImageQueries {
 
     @EventHandler
     void on(ImageImported e) {
-        ImageView known = images.get(e.imageId());
-        List<ImageHolder> holders = new ArrayList<>(known == null ? List.of() : known.holders());
-        holders.removeIf(h -> h.is(e.actor()));
-        holders.add(ImageHolder.of(e.actor()));
-        images.put(e.imageId(), new ImageView(e.imageId(), List.of(), e.layers(), e.size(),
-                known == null ? e.at() : known.created(), List.of(), holders, false));
+        provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor());
         ReferenceView current = refs.get(e.reference());
         if (current == null || !current.imageId().equals(e.imageId())) {
             refs.put(e.reference(), new ReferenceView(e.reference(), e.imageId(), e.actor().uid(), e.actor().user()));
         }
+    }
+
+    @EventHandler
+    void on(ImageLoaded e) {
+        provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor());
+    }
+
+    private void provided(String imageId, List<String> layers, long size, java.time.Instant at, dev.tally.domain.Actor actor) {
+        ImageView known = images.get(imageId);
+        List<ImageHolder> holders = new ArrayList<>(known == null ? List.of() : known.holders());
+        holders.removeIf(h -> h.is(actor));
+        holders.add(ImageHolder.of(actor));
+        images.put(imageId, new ImageView(imageId, List.of(), layers, size, known == null ? at : known.created(),
+                List.of(), holders, false));
     }
 
     @EventHandler
