@@ -19,14 +19,15 @@ import java.util.Set;
 /**
  * The access policy from its JSON file ({@code /etc/tally/policy.json} by default):
  * {@code {"admins": [users], "adminGroups": [groups], "allowedBindPaths": [absolute dirs],
- * "tlsUsers": {"certificate CN": "user"}, "pullRegistries": ["host:port", "docker.io"]}}, every key optional. No file means the defaults; a file
+ * "tlsUsers": {"certificate CN": "user"}, "pullRegistries": ["host:port", "docker.io"],
+ * "pushRegistries": ["host:port"]}}, every key optional. No file means the defaults; a file
  * that says anything else (unknown keys, wrong types, relative paths, a CN or user name that cannot
  * be one) stops the daemon, since a policy half understood is not a policy.
  */
 final class PolicyFile {
 
     private static final Set<String> KEYS = Set.of("admins", "adminGroups", "allowedBindPaths", "tlsUsers",
-            "pullRegistries");
+            "pullRegistries", "pushRegistries");
     /** A registry as a reference names it: a host (or IP) with an optional port. */
     private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?");
@@ -60,7 +61,7 @@ final class PolicyFile {
             String key = names.next();
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("policy " + file + ": unknown key \"" + key
-                        + "\" (known: admins, adminGroups, allowedBindPaths, tlsUsers, pullRegistries)");
+                        + "\" (known: admins, adminGroups, allowedBindPaths, tlsUsers, pullRegistries, pushRegistries)");
             }
         }
         List<String> binds = strings(file, root, "allowedBindPaths");
@@ -70,15 +71,20 @@ final class PolicyFile {
                         + "\" is not an absolute path");
             }
         }
-        List<String> registries = strings(file, root, "pullRegistries");
+        return new AccessPolicy(new HashSet<>(strings(file, root, "admins")),
+                new HashSet<>(strings(file, root, "adminGroups")), binds, tlsUsers(file, root),
+                registries(file, root, "pullRegistries"), registries(file, root, "pushRegistries"));
+    }
+
+    private static Set<String> registries(Path file, JsonNode root, String key) {
+        List<String> registries = strings(file, root, key);
         for (String r : registries) {
             if (!REGISTRY.matcher(r).matches()) {
-                throw new IllegalArgumentException("policy " + file + ": pullRegistries: \"" + r
+                throw new IllegalArgumentException("policy " + file + ": " + key + ": \"" + r
                         + "\" is not a registry (host or host:port, docker.io for Docker Hub)");
             }
         }
-        return new AccessPolicy(new HashSet<>(strings(file, root, "admins")),
-                new HashSet<>(strings(file, root, "adminGroups")), binds, tlsUsers(file, root), new HashSet<>(registries));
+        return new HashSet<>(registries);
     }
 
     private static Map<String, String> tlsUsers(Path file, JsonNode root) {

@@ -27,7 +27,6 @@ import dev.tally.domain.image.ImageReconciliation;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageDistribution;
 import dev.tally.domain.image.ImageService;
-import dev.tally.domain.image.registry.RegistryPolicy;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumePruning;
 import dev.tally.domain.volume.VolumeReconciliation;
@@ -238,7 +237,7 @@ public final class Tallyd {
                 images), dataRoot.resolve("tmp")));
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
-                imageStore, imageViews, access, pullPolicy(images), TRANSFERS)));
+                imageStore, images, TRANSFERS)));
         api.add(new GrantRoutes(new ContainerGrants(axon.commandGateway(), visible, access, hostFiles)));
         api.add(new AuditChainRoutes(new ChainAudit(store.chain(), access)));
         api.add(new AuditRoutes(readModels.audit(), readModels, access));
@@ -255,20 +254,6 @@ public final class Tallyd {
         }
         TcpListeners.start(options, tls, policy.tlsUsers(), api);
         Files.writeString(options.execRoot().resolve("tallyd.pid"), Long.toString(ProcessHandle.current().pid()));
-    }
-
-    /** The policy file's registries for users' pulls ({@link ImageService#checkPull}); pushes are not limited. */
-    private static RegistryPolicy pullPolicy(ImageService images) {
-        return new RegistryPolicy() {
-            @Override
-            public void checkPull(dev.tally.domain.image.registry.RemoteReference reference, dev.tally.domain.Actor actor) {
-                images.checkPull(reference.familiar(), actor);
-            }
-
-            @Override
-            public void checkPush(dev.tally.domain.image.registry.RemoteReference reference, dev.tally.domain.Actor actor) {
-            }
-        };
     }
 
     /**

@@ -29,13 +29,15 @@ class PolicyFileTest {
         Path f = Files.writeString(dir.resolve("p.json"),
                 "{\"admins\":[\"carol\"],\"adminGroups\":[\"ops\"],\"allowedBindPaths\":[\"/srv/shared\"],"
                         + "\"tlsUsers\":{\"alice\":\"alice\",\"ci.example.org\":\"ci\",\"ops-root\":\"root\"},"
-                        + "\"pullRegistries\":[\"docker.io\",\"registry.example:5000\"]}");
+                        + "\"pullRegistries\":[\"docker.io\",\"registry.example:5000\"],"
+                        + "\"pushRegistries\":[\"registry.example:5000\"]}");
         AccessPolicy p = PolicyFile.load(f);
         assertEquals(Set.of("carol"), p.adminUsers());
         assertEquals(Set.of("ops"), p.adminGroups());
         assertEquals(List.of("/srv/shared"), p.allowedBindPaths());
         assertEquals(Map.of("alice", "alice", "ci.example.org", "ci", "ops-root", "root"), p.tlsUsers());
         assertEquals(Set.of("docker.io", "registry.example:5000"), p.pullRegistries());
+        assertEquals(Set.of("registry.example:5000"), p.pushRegistries());
     }
 
     @Test
@@ -50,7 +52,7 @@ class PolicyFileTest {
                 "{\"tlsUsers\":{\"alice smith\":\"alice\"}}", "{\"tlsUsers\":{\"alice\":\"al:ice\"}}",
                 "{\"tlsUsers\":{\"alice\":1}}", "{\"tlsUsers\":{\"..\":\"alice\"}}",
                 "{\"pullRegistries\":\"docker.io\"}", "{\"pullRegistries\":[\"https://docker.io\"]}",
-                "{\"pullRegistries\":[\"docker.io/library\"]}")) {
+                "{\"pullRegistries\":[\"docker.io/library\"]}", "{\"pushRegistries\":[\"https://host:5000\"]}")) {
             Path f = Files.writeString(dir.resolve("bad.json"), bad);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyFile.load(f), bad);
             assertTrue(e.getMessage().startsWith("policy " + f + ": "), e.getMessage());

@@ -20,9 +20,11 @@ import java.util.Set;
  *                         A CN not listed is nobody; only a CN listed as {@code root} is root.
  * @param pullRegistries   the registries ({@code host[:port]}, {@code docker.io} for Docker Hub) users
  *                         may pull from; empty: any. Admins pull from any.
+ * @param pushRegistries   the registries users may push to, named as {@code pullRegistries}; empty: any.
+ *                         Admins push to any.
  */
 public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths,
-                           Map<String, String> tlsUsers, Set<String> pullRegistries) {
+                           Map<String, String> tlsUsers, Set<String> pullRegistries, Set<String> pushRegistries) {
 
     public static final String ADMIN_GROUP = "tally-admin";
 
@@ -32,6 +34,13 @@ public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List
         allowedBindPaths = allowedBindPaths == null ? List.of() : List.copyOf(allowedBindPaths);
         tlsUsers = tlsUsers == null ? Map.of() : Map.copyOf(tlsUsers);
         pullRegistries = pullRegistries == null ? Set.of() : Set.copyOf(pullRegistries);
+        pushRegistries = pushRegistries == null ? Set.of() : Set.copyOf(pushRegistries);
+    }
+
+    /** A policy that limits no registry users push to. */
+    public AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List<String> allowedBindPaths,
+                        Map<String, String> tlsUsers, Set<String> pullRegistries) {
+        this(adminUsers, adminGroups, allowedBindPaths, tlsUsers, pullRegistries, Set.of());
     }
 
     /** A policy that limits no registry. */
@@ -58,6 +67,11 @@ public record AccessPolicy(Set<String> adminUsers, Set<String> adminGroups, List
     /** Whether this actor may pull from this registry ({@code host[:port]}, {@code docker.io}). */
     public boolean pullAllowed(Actor actor, String registry) {
         return pullRegistries.isEmpty() || isAdmin(actor) || pullRegistries.contains(registry);
+    }
+
+    /** Whether this actor may push to this registry ({@code host[:port]}, {@code docker.io}). */
+    public boolean pushAllowed(Actor actor, String registry) {
+        return pushRegistries.isEmpty() || isAdmin(actor) || pushRegistries.contains(registry);
     }
 
     /** Whether a user may bind this host path: it must lie, after normalizing, under an allowed one. */

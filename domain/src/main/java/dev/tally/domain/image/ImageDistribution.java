@@ -2,15 +2,12 @@ package dev.tally.domain.image;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.image.command.RecordPull;
 import dev.tally.domain.image.command.RecordPush;
-import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
 import dev.tally.domain.image.registry.Descriptor;
 import dev.tally.domain.image.registry.Registry;
 import dev.tally.domain.image.registry.RegistryCredentials;
-import dev.tally.domain.image.registry.RegistryPolicy;
 import dev.tally.domain.image.registry.RemoteImage;
 import dev.tally.domain.image.registry.RemoteReference;
 import dev.tally.domain.image.registry.TransferProgress;
@@ -19,7 +16,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +25,15 @@ import java.util.concurrent.Executor;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
- * Pull (and push) between registries and the image store. A pull resolves the name to one manifest,
- * checks that the caller may point the name there (before a byte of a layer is fetched), stores the
- * config, then the layers a few at a time (each verified against its digest while it streams, those
- * present skipped, one fetch per blob however many pulls want it), then the image, and only then
- * records {@code ImagePulled}. A pull that fails records nothing and leaves only complete, verified
- * blobs behind. No credential enters an event or an error.
+ * Pull (and push) between registries and the image store. A pull checks the registries policy,
+ * resolves the name to one manifest, checks that the caller may point the name there
+ * ({@link ImageService#checkMove}, before a byte of a blob is fetched), stores the config, then the
+ * layers a few at a time (each verified against its digest while it streams, those present skipped,
+ * one fetch per blob however many pulls want it), then the image, and only then records
+ * {@code ImagePulled} and, when the name moved, an {@code ImageReferenceMoved}
+ * ({@link ImageService#moveReference}). A pull that fails records nothing and leaves only complete,
+ * verified blobs behind. A push finds its image among those the caller may use
+ * ({@link ImageService#require}). No credential enters an event or an error.
  */
 public class ImageDistribution {
 
@@ -44,22 +43,18 @@ public class ImageDistribution {
     private final CommandGateway commands;
     private final Registry registry;
     private final ImageStore store;
-    private final ImageQueries images;
-    private final AccessControl access;
-    private final RegistryPolicy policy;
+    private final ImageService images;
     private final Executor transfers;
     /** The blobs being fetched now, by digest: a second pull of one waits for the first. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
     /** @param transfers runs the layer fetches; needs {@link #PARALLEL_LAYERS} threads per pull at once */
-    public ImageDistribution(CommandGateway commands, Registry registry, ImageStore store, ImageQueries images,
-                             AccessControl access, RegistryPolicy policy, Executor transfers) {
+    public ImageDistribution(CommandGateway commands, Registry registry, ImageStore store, ImageService images,
+                             Executor transfers) {
         this.commands = commands;
         this.registry = registry;
         this.store = store;
         this.images = images;
-        this.access = access;
-        this.policy = policy;
         this.transfers = transfers;
     }
 
@@ -67,7 +62,7 @@ public class ImageDistribution {
      * What a pull did.
      *
      * @param reference   the name it now points, normalized
-     * @param upToDate    whether the name pointed at this image already and nothing was fetched
+     * @param upToDate    whether nothing was fetched and the name did not move
      */
     public record Pulled(String imageId, String reference, String manifestDigest, boolean upToDate) {
     }
@@ -75,7 +70,8 @@ public class ImageDistribution {
     /**
      * Pulls {@code name} ({@code busybox}, {@code host:5000/app:1}, {@code app@sha256:…}) for a
      * platform ({@code os/arch[/variant]}, empty for linux/amd64). Errors as {@link Registry}'s, and
-     * DENIED (recorded) when this caller may not pull from there or move the name.
+     * DENIED (recorded) when this caller may not pull from there or move the name (decided before a
+     * blob is fetched, and again once the image is stored).
      */
     public Pulled pull(String name, String platform, RegistryCredentials credentials, Actor actor,
                        TransferProgress progress) {
@@ -88,13 +84,15 @@ public class ImageDistribution {
 
     private Pulled pullNow(RemoteReference ref, String platform, RegistryCredentials credentials, Actor actor,
                            TransferProgress progress) {
-        policy.checkPull(ref, actor);
+        images.checkPull(ref.familiar(), actor);
         String reference = ImageReference.normalizedOrAsIs(ref.familiar());
+        boolean movesName = !reference.contains("@");
         try (Registry.Session session = registry.open(ref, credentials, false)) {
             RemoteImage image = session.resolve(ref.tagOrDigest(), platform);
             String imageId = image.config().digest();
-            Optional<ImageView> before = images.find(reference);
-            mayPoint(reference, imageId, before, actor);
+            if (movesName) {
+                images.checkMove(reference, imageId, actor, "image.pull");
+            }
             progress.status(ref.tagOrDigest(), "Pulling from " + ref.repository());
             boolean fetched = fetch(session, image.config(), progress, false);
             fetched |= fetchLayers(session, image.layers(), progress);
@@ -104,21 +102,16 @@ public class ImageDistribution {
                         + " is not its config's digest " + imageId);
             }
             List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
-            commands.sendAndWait(new RecordPull(imageId, reference, ref.registry(), image.manifestDigest(), layers,
-                    stored.size(), credentials.present(), actor));
+            Runnable record = () -> commands.sendAndWait(new RecordPull(imageId, reference, ref.registry(),
+                    image.manifestDigest(), layers, stored.size(), credentials.present(), actor));
+            boolean moved = false;
+            if (movesName) {
+                moved = images.moveReference(reference, imageId, "pull", actor, record);
+            } else {
+                record.run();
+            }
             progress.status("", "Digest: " + image.manifestDigest());
-            boolean upToDate = !fetched && before.isPresent() && before.get().id().equals(imageId);
-            return new Pulled(imageId, reference, image.manifestDigest(), upToDate);
-        }
-    }
-
-    /** A non-admin may not point a name someone else may rely on at another image (ImageService's rule). */
-    private void mayPoint(String reference, String imageId, Optional<ImageView> before, Actor actor) {
-        if (before.isPresent() && !before.get().id().equals(imageId) && !access.isAdmin(actor)) {
-            String message = "authorization denied: " + reference + " points at another image; moving it by a pull "
-                    + "is for tally admins only; pull under a name of your own";
-            throw access.deny(actor, "image.pull", "image/" + reference, "the reference exists and may be used by others",
-                    new DomainException(DomainException.Kind.DENIED, message));
+            return new Pulled(imageId, reference, image.manifestDigest(), !fetched && !moved);
         }
     }
 
@@ -220,7 +213,8 @@ public class ImageDistribution {
      * Pushes the local image {@code name} names to its registry: each blob the registry lacks is
      * mounted from another repository of that registry the image came from, or uploaded ({@link
      * #PARALLEL_LAYERS} at once); then the manifest, exactly as stored (nothing is recompressed); then
-     * {@code ImagePushed}. Pushing again uploads nothing. NOT_FOUND when no such image is here.
+     * {@code ImagePushed}. Pushing again uploads nothing. NOT_FOUND when no such image is here or the
+     * caller may not use it (recorded); DENIED (recorded) when the policy keeps this caller from the registry.
      */
     public Pushed push(String name, RegistryCredentials credentials, Actor actor, TransferProgress progress) {
         try {
@@ -234,10 +228,17 @@ public class ImageDistribution {
         if (ref.tag().isEmpty()) {
             throw DomainException.invalid("push needs a tag, not a digest: " + ref.familiar());
         }
-        policy.checkPush(ref, actor);
+        images.checkPush(ref.familiar(), actor);
         String reference = ImageReference.normalizedOrAsIs(ref.familiar());
-        ImageView local = images.find(reference).orElseThrow(() -> DomainException.notFound(
-                "An image does not exist locally with the tag: " + ref.familiarName()));
+        ImageView local;
+        try {
+            local = images.require(reference, actor, "image.push");
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            throw DomainException.notFound("An image does not exist locally with the tag: " + ref.familiarName());
+        }
         ImageStore.Manifest manifest = store.manifest(local.id());
         RemoteImage image = registry.describe(manifest.bytes(), manifest.mediaType());
         List<String> mountFrom = local.tags().stream().map(ImageDistribution::parsedOrNull)

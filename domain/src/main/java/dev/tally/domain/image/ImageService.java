@@ -25,7 +25,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  *   <li>No one may name a repository like an image id ({@link References}): an admin's
  *       {@code docker run 6ead1bf79586} would run it.</li>
  *   <li>A user uses only the images {@link VisibleImages} gives them.</li>
- *   <li>Users pull only from the registries the policy allows ({@link #checkPull}).</li>
+ *   <li>Users pull only from, and push only to, the registries the policy allows ({@link #checkPull},
+ *       {@link #checkPush}).</li>
  * </ul>
  * Moves of one reference are decided one at a time ({@link KeyedLocks}, key {@code image-ref/REF}).
  */
@@ -77,6 +78,17 @@ public class ImageService {
     }
 
     /**
+     * {@link #checkMove(String, Actor, String)} for a move to a known image: a reference that points at
+     * {@code imageId} already may be "moved" there by anyone (nothing changes), as {@link #moveReference} decides.
+     */
+    public String checkMove(String reference, String imageId, Actor actor, String action) {
+        String ref = validTarget(reference, actor, action);
+        images.reference(ref).filter(current -> !current.imageId().equals(imageId))
+                .ifPresent(current -> requireMayMove(current, actor, action));
+        return ref;
+    }
+
+    /**
      * Points {@code reference} at {@code imageId} (an image the read model knows) for this caller:
      * the rules of {@link #checkMove}, except that a reference already pointing at that image is left
      * as it is (and with its owner) for anyone. Records {@code ImageReferenceMoved} (with the image it
@@ -85,14 +97,26 @@ public class ImageService {
      * @param via what moves it: {@code tag}, {@code pull}, {@code load}, {@code commit}
      */
     public boolean moveReference(String reference, String imageId, String via, Actor actor) {
+        return moveReference(reference, imageId, via, actor, () -> { });
+    }
+
+    /**
+     * {@link #moveReference(String, String, String, Actor)} for a verb whose own event brings the image
+     * and points the reference in the read model (a pull's {@code ImagePulled}): under the reference's
+     * lock the move is decided on the reference as it was, then {@code bring} records that event (and
+     * only if the move is allowed), then the move is recorded, naming the image the reference left.
+     */
+    public boolean moveReference(String reference, String imageId, String via, Actor actor, Runnable bring) {
         String action = "image." + via;
         String ref = validTarget(reference, actor, action);
         return locks.exclusively("image-ref/" + ref, () -> {
             Optional<ReferenceView> current = images.reference(ref);
             if (current.isPresent() && current.get().imageId().equals(imageId)) {
+                bring.run();
                 return false;
             }
             current.ifPresent(c -> requireMayMove(c, actor, action));
+            bring.run();
             commands.sendAndWait(new MoveReference(imageId, ref, current.map(ReferenceView::imageId).orElse(""), via,
                     actor));
             return true;
@@ -112,6 +136,21 @@ public class ImageService {
                     new DomainException(DomainException.Kind.DENIED, "authorization denied: pulling from "
                             + ref.registry() + " is not allowed by the daemon's policy (allowed for users: "
                             + String.join(", ", access.policy().pullRegistries().stream().sorted().toList()) + ")"));
+        }
+    }
+
+    /**
+     * Whether this caller may push {@code reference}: INVALID for what is no name; DENIED (recorded)
+     * when the caller is no admin and the policy does not list the reference's registry for pushes.
+     */
+    public void checkPush(String reference, Actor actor) {
+        ImageReference ref = ImageReference.parse(reference);
+        if (!access.policy().pushAllowed(actor, ref.registry())) {
+            throw access.deny(actor, "image.push", "image/" + ref.familiar(),
+                    "the policy does not allow users to push to " + ref.registry(),
+                    new DomainException(DomainException.Kind.DENIED, "authorization denied: pushing to "
+                            + ref.registry() + " is not allowed by the daemon's policy (allowed for users: "
+                            + String.join(", ", access.policy().pushRegistries().stream().sorted().toList()) + ")"));
         }
     }
 

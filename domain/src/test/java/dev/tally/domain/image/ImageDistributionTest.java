@@ -7,22 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.AccessPolicy;
 import dev.tally.domain.access.event.AccessDenied;
 import dev.tally.domain.image.event.ImagePulled;
-import dev.tally.domain.image.query.ImageQueries;
-import dev.tally.domain.image.query.ImageView;
+import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.registry.Descriptor;
 import dev.tally.domain.image.registry.RegistryCredentials;
-import dev.tally.domain.image.registry.RegistryPolicy;
 import dev.tally.domain.image.registry.RemoteImage;
 import dev.tally.domain.image.registry.TransferProgress;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
-import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.junit.jupiter.api.AfterEach;
@@ -43,51 +37,30 @@ class ImageDistributionTest {
     static final Actor ALICE = new Actor(1000, 1000, "alice", 42, "unix:pid=42");
     static final RegistryCredentials SECRET = new RegistryCredentials("alice", "hunter2-secret", "");
 
-    /** What the read model would answer: references from the pulls recorded. */
-    static final class Pulls implements ImageQueries {
-        final Map<String, String> tags = new ConcurrentHashMap<>();
-
-        @EventHandler
-        void on(ImagePulled e) {
-            tags.put(e.reference(), e.imageId());
-        }
-
-        @Override
-        public List<ImageView> candidates(String ref) {
-            String id = tags.get(ImageReference.normalizedOrAsIs(ref));
-            return id == null ? List.of() : List.of(new ImageView(id, List.of(ImageReference.normalizedOrAsIs(ref)),
-                    List.of(), 0, Instant.EPOCH, List.of(), List.of(), true));
-        }
-
-        @Override
-        public List<ImageView> list() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<dev.tally.domain.image.query.ReferenceView> reference(String normalized) {
-            String id = tags.get(normalized);
-            return id == null ? Optional.empty()
-                    : Optional.of(new dev.tally.domain.image.query.ReferenceView(normalized, id, 0, "root"));
-        }
-    }
-
     private final InMemoryEventStorageEngine events = new InMemoryEventStorageEngine();
-    private final Pulls pulls = new Pulls();
+    private final InMemoryImageViews views = new InMemoryImageViews();
     private final Configuration axon = DefaultConfigurer.defaultConfiguration()
             .configureEmbeddedEventStore(c -> events).configureAggregate(Image.class)
-            .eventProcessing(ep -> ep.usingSubscribingEventProcessors().registerEventHandler(c -> pulls))
+            .eventProcessing(ep -> ep.usingSubscribingEventProcessors().registerEventHandler(c -> views))
             .buildConfiguration();
     private final FakeRegistry registry = new FakeRegistry();
     private final FakePullStore store = new FakePullStore(registry);
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private ImageDistribution distribution;
+    private AccessPolicy policy = AccessPolicy.defaults();
 
     private ImageDistribution distribution() {
         if (distribution == null) {
             axon.start();
-            distribution = new ImageDistribution(axon.commandGateway(), registry, store, pulls,
-                    new AccessControl(axon.eventGateway(), AccessPolicy.defaults()), RegistryPolicy.ANY, threads);
+            AccessControl access = new AccessControl(axon.eventGateway(), policy);
+            KeyedLocks locks = new KeyedLocks() {
+                @Override
+                public synchronized <T> T exclusively(String key, java.util.function.Supplier<T> steps) {
+                    return steps.get();
+                }
+            };
+            distribution = new ImageDistribution(axon.commandGateway(), registry, store,
+                    new ImageService(axon.commandGateway(), store, views, access, locks), threads);
         }
         return distribution;
     }
@@ -124,7 +97,7 @@ class ImageDistributionTest {
         assertEquals("127.0.0.1:5000/team/app:v1", pulled.reference());
         assertTrue(store.hasBlob(image.config().digest()));
         image.layers().forEach(l -> assertTrue(store.hasBlob(l.digest())));
-        ImagePulled event = (ImagePulled) stored().get(stored().size() - 1);
+        ImagePulled event = (ImagePulled) stored().stream().filter(ImagePulled.class::isInstance).findFirst().orElseThrow();
         assertEquals(new ImagePulled(image.config().digest(), "127.0.0.1:5000/team/app:v1", "127.0.0.1:5000",
                 image.manifestDigest(), image.layers().stream().map(Descriptor::digest).toList(), 42, true, ALICE,
                 event.at()), event);
@@ -180,6 +153,89 @@ class ImageDistributionTest {
         assertTrue(stored().get(stored().size() - 1) instanceof AccessDenied);
         assertEquals(moved.config().digest(),
                 distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ROOT, lines).imageId());
+    }
+
+    static final Actor BOB = new Actor(1001, 1001, "bob", 43, "unix:pid=43");
+
+    private List<ImageReferenceMoved> moves() {
+        return stored().stream().filter(ImageReferenceMoved.class::isInstance).map(ImageReferenceMoved.class::cast).toList();
+    }
+
+    @Test
+    void everyPullThatMovesANameRecordsTheMoveWithTheImageItLeft() {
+        RemoteImage first = registry.add("v1", "first");
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+        assertEquals(List.of(new ImageReferenceMoved(first.config().digest(), "127.0.0.1:5000/app:v1", "", "pull", ALICE,
+                moves().get(0).at())), moves());
+
+        RemoteImage second = registry.add("v1", "second");
+        ImageDistribution.Pulled moved = distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE,
+                ALICE, lines);
+
+        assertFalse(moved.upToDate());
+        ImageReferenceMoved last = moves().get(moves().size() - 1);
+        assertEquals(new ImageReferenceMoved(second.config().digest(), "127.0.0.1:5000/app:v1", first.config().digest(),
+                "pull", ALICE, last.at()), last);
+        ImageDistribution.Pulled again = distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE,
+                BOB, lines);
+        assertTrue(again.upToDate(), "a name that stays where it points is anyone's to pull");
+        assertEquals(2, moves().size());
+    }
+
+    @Test
+    void aUserMayNotRetargetAnotherUsersNameByAPull() {
+        registry.add("v1", "alices");
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+        registry.add("v1", "changed");
+        registry.fetched.clear();
+
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, BOB, lines));
+
+        assertEquals(DomainException.Kind.DENIED, e.kind());
+        assertTrue(e.getMessage().startsWith("authorization denied: 127.0.0.1:5000/app:v1 was pointed at its image by "
+                + "another user"), e.getMessage());
+        assertEquals(List.of(), registry.fetched);
+        AccessDenied denied = (AccessDenied) stored().get(stored().size() - 1);
+        assertEquals("image.pull", denied.action());
+    }
+
+    @Test
+    void aPushFindsOnlyAnImageTheCallerMayUseAndTheRefusalIsRecorded() {
+        registry.add("v1", "private");
+        distribution().pull("127.0.0.1:5000/team/app:v1", "", SECRET, ALICE, lines);
+
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().push("127.0.0.1:5000/team/app:v1", RegistryCredentials.NONE, BOB, lines));
+
+        assertEquals(DomainException.Kind.NOT_FOUND, e.kind());
+        assertEquals("An image does not exist locally with the tag: 127.0.0.1:5000/team/app", e.getMessage());
+        AccessDenied denied = (AccessDenied) stored().get(stored().size() - 1);
+        assertEquals("image.push", denied.action());
+        assertEquals(List.of(), registry.pushed);
+        distribution().push("127.0.0.1:5000/team/app:v1", SECRET, ALICE, lines);
+        assertEquals(List.of("127.0.0.1:5000/team/app:v1"), registry.pushed);
+    }
+
+    @Test
+    void usersPushOnlyToTheRegistriesThePolicyNames() {
+        policy = new AccessPolicy(java.util.Set.of(), java.util.Set.of(), List.of(), java.util.Map.of(),
+                java.util.Set.of(), java.util.Set.of("127.0.0.1:5000"));
+        registry.add("v1", "anyones");
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+        distribution().push("127.0.0.1:5000/app:v1", RegistryCredentials.NONE, ALICE, lines);
+        distribution().pull("127.0.0.1:6000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().push("127.0.0.1:6000/app:v1", RegistryCredentials.NONE, ALICE, lines));
+
+        assertEquals(DomainException.Kind.DENIED, e.kind());
+        assertEquals("authorization denied: pushing to 127.0.0.1:6000 is not allowed by the daemon's policy (allowed "
+                + "for users: 127.0.0.1:5000)", e.getMessage());
+        AccessDenied denied = (AccessDenied) stored().get(stored().size() - 1);
+        assertEquals("image.push", denied.action());
+        distribution().push("127.0.0.1:6000/app:v1", RegistryCredentials.NONE, ROOT, lines);
+        assertEquals(List.of("127.0.0.1:5000/app:v1", "127.0.0.1:6000/app:v1"), registry.pushed);
     }
 
     @Test

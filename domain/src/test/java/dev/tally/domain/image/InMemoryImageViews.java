@@ -2,6 +2,7 @@ package dev.tally.domain.image;
 
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageLoaded;
+import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageUntagged;
@@ -27,6 +28,22 @@ final class InMemoryImageViews implements ImageQueries {
         provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor());
         ReferenceView current = refs.get(e.reference());
         if (current == null || !current.imageId().equals(e.imageId())) {
+            refs.put(e.reference(), new ReferenceView(e.reference(), e.imageId(), e.actor().uid(), e.actor().user()));
+        }
+    }
+
+    /** As the real model: the puller holds it, everyone when no credentials were needed; the name points at it. */
+    @EventHandler
+    void on(ImagePulled e) {
+        ImageView known = images.get(e.imageId());
+        List<ImageHolder> holders = new ArrayList<>(known == null ? List.of() : known.holders());
+        holders.removeIf(h -> h.is(e.actor()));
+        holders.add(ImageHolder.of(e.actor()));
+        images.put(e.imageId(), new ImageView(e.imageId(), List.of(), e.layers(), e.size(),
+                known == null ? e.at() : known.created(), List.of(), holders,
+                !e.authenticated() || (known != null && known.anyone())));
+        ReferenceView current = refs.get(e.reference());
+        if (!e.reference().contains("@") && (current == null || !current.imageId().equals(e.imageId()))) {
             refs.put(e.reference(), new ReferenceView(e.reference(), e.imageId(), e.actor().uid(), e.actor().user()));
         }
     }
