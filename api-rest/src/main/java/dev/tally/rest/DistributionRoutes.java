@@ -1,5 +1,6 @@
 package dev.tally.rest;
 
+import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.ImageDistribution;
 import dev.tally.domain.image.registry.RegistryCredentials;
@@ -32,28 +33,12 @@ public final class DistributionRoutes implements DockerApi.Routes {
         String image = ctx.pathParam("name");
         String tag = ctx.request().getParam("tag", "");
         String name = tag.isEmpty() ? image : image + ":" + tag;
-        RegistryCredentials credentials;
-        try {
-            credentials = RegistryAuthHeader.parse(ctx.request().getHeader("X-Registry-Auth"));
-        } catch (DomainException e) {
-            ErrorMapper.send(ctx.response(), e);
-            return;
-        }
-        JsonProgress progress = new JsonProgress(ctx.response());
-        Call.run(ctx, caller -> {
-            try {
-                ImageDistribution.Pushed pushed = distribution.push(name, credentials, caller, progress);
-                progress.status("", pushed.tag() + ": digest: " + pushed.manifestDigest() + " size: " + pushed.size());
-                progress.aux(new JsonObject().put("Tag", pushed.tag()).put("Digest", pushed.manifestDigest())
-                        .put("Size", pushed.size()));
-            } catch (DomainException e) {
-                if (!progress.started()) {
-                    throw e;
-                }
-                progress.error(e.getMessage());
-            }
-            return progress;
-        }, JsonProgress::end);
+        streamed(ctx, (credentials, caller, progress) -> {
+            ImageDistribution.Pushed pushed = distribution.push(name, credentials, caller, progress);
+            progress.status("", pushed.tag() + ": digest: " + pushed.manifestDigest() + " size: " + pushed.size());
+            progress.aux(new JsonObject().put("Tag", pushed.tag()).put("Digest", pushed.manifestDigest())
+                    .put("Size", pushed.size()));
+        });
     }
 
     private void pull(RoutingContext ctx) {
@@ -66,6 +51,23 @@ public final class DistributionRoutes implements DockerApi.Routes {
         }
         String name = tag.isEmpty() ? fromImage
                 : tag.startsWith("sha256:") ? fromImage + "@" + tag : fromImage + ":" + tag;
+        streamed(ctx, (credentials, caller, progress) -> {
+            ImageDistribution.Pulled pulled = distribution.pull(name, platform, credentials, caller, progress);
+            progress.status("", pulled.upToDate() ? "Status: Image is up to date for " + pulled.reference()
+                    : "Status: Downloaded newer image for " + pulled.reference());
+        });
+    }
+
+    /** A pull or a push: its credentials from the header, then its work with Docker's JSON progress. */
+    private interface Transfer {
+        void run(RegistryCredentials credentials, Actor caller, JsonProgress progress);
+    }
+
+    /**
+     * Runs a transfer as Docker answers one: a failure before any progress is an error status; after
+     * it, the stream's last line (the status is sent already).
+     */
+    private static void streamed(RoutingContext ctx, Transfer transfer) {
         RegistryCredentials credentials;
         try {
             credentials = RegistryAuthHeader.parse(ctx.request().getHeader("X-Registry-Auth"));
@@ -76,9 +78,7 @@ public final class DistributionRoutes implements DockerApi.Routes {
         JsonProgress progress = new JsonProgress(ctx.response());
         Call.run(ctx, caller -> {
             try {
-                ImageDistribution.Pulled pulled = distribution.pull(name, platform, credentials, caller, progress);
-                progress.status("", pulled.upToDate() ? "Status: Image is up to date for " + pulled.reference()
-                        : "Status: Downloaded newer image for " + pulled.reference());
+                transfer.run(credentials, caller, progress);
             } catch (DomainException e) {
                 if (!progress.started()) {
                     throw e;
