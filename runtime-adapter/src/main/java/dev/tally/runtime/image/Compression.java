@@ -56,7 +56,7 @@ enum Compression {
     InputStream open(InputStream raw) throws IOException {
         return switch (this) {
             case NONE -> raw;
-            case GZIP -> new GZIPInputStream(raw, 65536);
+            case GZIP -> new GZIPInputStream(raw, 256 << 10);
             case ZSTD -> new ZstdInputStream(new BufferedInputStream(raw, 65536));
         };
     }

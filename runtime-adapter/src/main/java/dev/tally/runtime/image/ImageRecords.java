@@ -57,7 +57,13 @@ final class ImageRecords {
         return find(imageId).orElseThrow(() -> DomainException.notFound("No such image: " + imageId));
     }
 
-    /** Writes a record whole (a temporary file renamed over the old one). */
+    /**
+     * Writes a record whole (a temporary file renamed over the old one), then syncs the data root's
+     * file system: the record and every blob and layer it names are on disk before the caller records
+     * the image's event, so a power loss never leaves an event naming files the kernel had not yet
+     * written (the empty files of a layer renamed into place). Content no event names is removed at
+     * the next start.
+     */
     void put(ImageRecord record) throws IOException {
         String hex = Digests.hex(record.id());
         Path partial = Files.createTempFile(tmp, "image", ".json");
@@ -65,6 +71,7 @@ final class ImageRecords {
             json.writeValue(partial.toFile(), record);
             Files.move(partial, dir.resolve(hex + ".json"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+            LayerCalls.syncFileSystem(dir);
         } finally {
             Files.deleteIfExists(partial);
         }

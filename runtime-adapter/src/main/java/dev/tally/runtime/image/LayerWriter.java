@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -27,11 +31,20 @@ final class LayerWriter {
     }
 
     static final String DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    /** Bytes handed from the download to the unpacking at once, and how many such chunks may be between them. */
+    static final int CHUNK_BYTES = 256 << 10;
+    static final int PIPE_CHUNKS = 8;
 
     private final Blobs blobs;
     private final Path tmp;
     private final long maxLayerBytes;
     private final long keepFreeBytes;
+    /** The unpacking sides of {@link #asReceived}: one thread per layer being written, gone when idle. */
+    private final ExecutorService unpackers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tally-unpack");
+        t.setDaemon(true);
+        return t;
+    });
 
     LayerWriter(Blobs blobs, Path tmp, long maxLayerBytes, long keepFreeBytes) {
         this.blobs = blobs;
@@ -43,40 +56,124 @@ final class LayerWriter {
     /**
      * A layer as received: the blob kept byte for byte, decompressed by {@code compression}.
      * {@code expectedSize} (when {@code >= 0}) stops the stream as soon as it is passed; the digest is
-     * checked by the caller.
+     * checked by the caller. Two threads share the work: the caller's reads the stream, digests the
+     * blob and writes it to its file; an unpacking thread decompresses, digests the tar (the diff id)
+     * and unpacks it, fed through a {@link ChunkPipe}. Every byte is digested once on each side.
      */
     Written asReceived(InputStream in, Compression compression, String mediaType, String expectedDigest,
                        long expectedSize) {
+        String what = expectedDigest == null ? "the layer" : "layer " + expectedDigest;
         Path blobFile = null;
         Path tree = null;
+        Future<Unpacked> unpacking = null;
+        ChunkPipe pipe = new ChunkPipe(PIPE_CHUNKS, CHUNK_BYTES);
         try {
             blobFile = blobs.partial();
-            tree = Files.createTempDirectory(tmp, "unpack");
-            MeteredInput raw;
-            MeteredInput tar;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(blobFile), 65536)) {
-                raw = new MeteredInput(new Source(in), Digests.sha256(), out,
-                        Blobs.sizeBudget(expectedSize, expectedDigest == null ? "layer" : expectedDigest,
-                                MeteredInput.Budget.NONE));
-                tar = new MeteredInput(compression.open(raw), Digests.sha256(), null, budget());
-                new SafeTarExtractor(tree).extract(tar);
-                tar.drain();
-                raw.drain();
+            Path into = tree = Files.createTempDirectory(tmp, "unpack");
+            unpacking = unpackers.submit(() -> unpack(pipe.input(), compression, into));
+            MessageDigest blobSha = Digests.sha256();
+            long count = 0;
+            MeteredInput.Budget size = Blobs.sizeBudget(expectedSize, expectedDigest == null ? "layer" : expectedDigest,
+                    MeteredInput.Budget.NONE);
+            Source source = new Source(in);
+            try (OutputStream out = Files.newOutputStream(blobFile)) {
+                int n;
+                do {
+                    byte[] chunk = pipe.buffer();
+                    n = source.readNBytes(chunk, 0, chunk.length);
+                    blobSha.update(chunk, 0, n);
+                    count += n;
+                    size.check(count);
+                    out.write(chunk, 0, n);
+                    pipe.send(chunk, n);
+                } while (n == CHUNK_BYTES);
+                pipe.end();
+            } catch (ChunkPipe.ReaderGone unpackerFailed) {
+                throw failureOf(unpacking, what);
+            } catch (IOException | RuntimeException | Error e) {
+                pipe.fail(e);
+                settle(unpacking);
+                throw e;
             }
-            Written w = new Written(blobFile, Digests.of(raw.digest()), raw.count(), tree, Digests.of(tar.digest()),
-                    tar.count(), mediaType);
+            Unpacked tar = outcome(unpacking, what);
+            Written w = new Written(blobFile, Digests.of(blobSha), count, tree, tar.diffId(), tar.size(), mediaType);
             blobFile = null;
             tree = null;
             return w;
         } catch (IOException e) {
-            throw refused(expectedDigest == null ? "the layer" : "layer " + expectedDigest, e);
+            throw refused(what, e);
         } catch (DomainException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw malformed(expectedDigest == null ? "the layer" : "layer " + expectedDigest, e);
+            throw malformed(what, e);
         } finally {
+            if (unpacking != null && !unpacking.isDone()) {
+                pipe.fail(new IOException("abandoned"));
+                settle(unpacking);
+            }
             Blobs.deleteQuietly(blobFile);
             deleteTree(tree);
+        }
+    }
+
+    /** What the unpacking side of {@link #asReceived} made: the tar's digest and size. */
+    private record Unpacked(String diffId, long size) {
+    }
+
+    /** Decompresses and unpacks the pipe's bytes into {@code tree}, then reads what follows the compressed stream. */
+    private Unpacked unpack(InputStream piped, Compression compression, Path tree) throws IOException {
+        try (InputStream raw = piped) {
+            MeteredInput tar = new MeteredInput(compression.open(raw), Digests.sha256(), null, budget());
+            new SafeTarExtractor(tree).extract(tar);
+            tar.drain();
+            byte[] rest = new byte[CHUNK_BYTES];
+            while (raw.read(rest, 0, rest.length) >= 0) {
+                // bytes after the compressed stream: in the blob (and its digest), not in the layer
+            }
+            return new Unpacked(Digests.of(tar.digest()), tar.count());
+        }
+    }
+
+    /** The unpacking side's outcome; its failure as thrown there. */
+    private static Unpacked outcome(Future<Unpacked> unpacking, String what) throws IOException {
+        try {
+            return unpacking.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while " + what + " was unpacked");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(String.valueOf(cause), cause);
+        }
+    }
+
+    /** The unpacking side's failure, which closed the pipe before the download ended: thrown. */
+    private static IOException failureOf(Future<Unpacked> unpacking, String what) throws IOException {
+        outcome(unpacking, what);
+        return new IOException(what + ": the unpacking ended before the download");
+    }
+
+    /** Waits for the unpacking side to stop (a failed pipe stops it), so that its tree may be deleted. */
+    private static void settle(Future<Unpacked> unpacking) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                unpacking.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | java.util.concurrent.CancellationException stopped) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -3,12 +3,13 @@ package dev.tally.runtime.image;
 import dev.tally.domain.DomainException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.Map;
@@ -34,6 +35,7 @@ final class SafeTarExtractor {
     private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
     private final Path root;
+    private final byte[] buffer = new byte[256 << 10];
 
     SafeTarExtractor(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -77,11 +79,21 @@ final class SafeTarExtractor {
                     continue;
                 } else if (e.isFile()) {
                     Files.deleteIfExists(target);
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    write(in, target);
                 } else {
                     continue; // devices and fifos are not kept in images here
                 }
                 applyAttributes(e, target);
+            }
+        }
+    }
+
+    /** A file's content, in large writes (Files.copy writes 8 KiB at a time). */
+    private void write(InputStream content, Path target) throws IOException {
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            int n;
+            while ((n = content.read(buffer, 0, buffer.length)) >= 0) {
+                out.write(buffer, 0, n);
             }
         }
     }
