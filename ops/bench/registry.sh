@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Push and pull speed of tally beside skopeo and podman, same run, same registry (Debian's
 # docker-registry on 127.0.0.1, plain HTTP, its storage wiped before each push so that every push
-# uploads everything). Two images of incompressible data: one 100 MiB layer, and ten 10 MiB layers.
+# uploads everything). Two shapes of incompressible data: one 100 MiB layer, and ten 10 MiB layers.
 #   push: skopeo (from an OCI layout), podman (from its store), tally (from its store)
 #   pull: skopeo (to an OCI layout, no unpacking), podman and tally (stored and unpacked)
-# Prints MB/s (compressed bytes / wall time) per tool and the ratios the issue targets. Not part of
-# the test suite. Build first (mvn -q -B -o package -DskipTests). Usage, as root:
-#   bash ops/bench/registry.sh
+# tally runs as installed (ops/install.sh into a temporary prefix: the launchers' JVM flags and the
+# CLI's class-data archive). Each tally transfer is measured twice, on two images of the same shape:
+# through the CLI (a JVM started per command, as a user types it) and straight on the API with curl
+# --unix-socket (the daemon's own time). A small pull and push first warm the daemon, which is
+# long-lived (its first transfer after a start also loads and compiles its code): that first pull is
+# printed on its own. Every figure is the median of RUNS runs (default 3); the machine's load average
+# is printed before and after. Prints MB/s (compressed bytes / wall time) and the ratios the issue
+# targets. Not part of the test suite. Build first (mvn -q -B -o package -DskipTests). As root:
+#   RUNS=3 bash ops/bench/registry.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+runs=${RUNS:-3}
 root=$(mktemp -d /tmp/tally-registry-bench.XXXXXX)
 chmod 755 "$root"
-mkdir "$root/lib"
-[ -d "$repo/ops/target/lib" ] || { echo "build first: mvn -q -B -o package -DskipTests" >&2; exit 2; }
-cp "$repo"/ops/target/ops-*.jar "$repo"/ops/target/lib/*.jar "$root/lib/"
-cp="$root/lib/*"
+[ -d "$repo/ops/target/lib" ] && [ -d "$repo/api-cli/target/lib" ] \
+    || { echo "build first: mvn -q -B -o package -DskipTests" >&2; exit 2; }
 sock="$root/run/tally.sock"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 reg="127.0.0.1:$port"
@@ -30,9 +35,13 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-tally() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$cp" dev.tally.cli.TallyCli -H "unix://$sock" "$@"; }
+# The CLI's archive is trained against no daemon (TALLY_HOST points nowhere), never another tallyd.
+TALLY_HOST="unix://$root/none.sock" TALLY_PREFIX="$root/prefix" bash "$repo/ops/install.sh" >/dev/null
+tally() { "$root/prefix/bin/tally" -H "unix://$sock" "$@"; }
+api() { curl -sf --unix-socket "$sock" -X POST -H 'X-Registry-Auth: e30=' "http://tally$1"; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; b,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{b/t/1e6:.1f}')" "$1" "$2"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # A fresh, empty registry on the same port.
 registry() {
@@ -61,7 +70,7 @@ YML
 
 # An OCI layout of N layers of M MiB of random data each, gzip'd; prints its compressed size in bytes.
 layout() {
-    local dir=$1 n=$2 mib=$3 diffs=() descs=() total=0
+    local dir=$1 n=$2 mib=$3 diffs=() descs=() total=0 i
     mkdir -p "$dir/blobs/sha256"
     for i in $(seq 1 "$n"); do
         local work="$dir/layer$i"
@@ -91,49 +100,104 @@ layout() {
     echo "$total"
 }
 
-java -XX:+UseSerialGC -Ddisable-axoniq-console-message=true -cp "$cp" \
-    dev.tally.ops.Tallyd --data-root "$root/data" --exec-root "$root/run" >"$root/tallyd.log" 2>&1 &
+# Runs a command, prints its wall time in seconds; fails the bench if it fails (an API call's
+# progress stream must end without an error).
+timed() {
+    local out="$root/timed.out" t0 t1
+    t0=$(now)
+    "$@" > "$out"
+    t1=$(now)
+    if grep -q '"error"' "$out"; then cat "$out" >&2; exit 1; fi
+    echo "$t1 - $t0" | bc
+}
+
+"$root/prefix/bin/tallyd" --data-root "$root/data" --exec-root "$root/run" >"$root/tallyd.log" 2>&1 &
 tallyd=$!
 for _ in $(seq 1 300); do
     tally version >/dev/null 2>&1 && break
     kill -0 "$tallyd" 2>/dev/null || { cat "$root/tallyd.log" >&2; exit 2; }
     sleep 0.2
 done
+echo "load average at start: $(load)"
 
-printf '%-10s %-6s %-8s %10s\n' image tool verb MB/s
-for shape in "one 1 100" "ten 10 10"; do
-    set -- $shape
-    name=$1
-    bytes=$(layout "$root/$name" "$2" "$3")
-    image="$reg/bench/$name:v1"
-    declare -A r=()
+registry
+warm=$(layout "$root/warm" 1 8)
+skopeo copy --quiet --dest-tls-verify=false "oci:$root/warm:v1" "docker://$reg/bench/warm:v1"
+first=$(timed tally pull -q "$reg/bench/warm:v1")
+registry
+timed tally push -q "$reg/bench/warm:v1" >/dev/null
+echo "first pull after tallyd's start (8 MiB, CLI): ${first} s ($(rate "$warm" "$first") MB/s), then a push: warm"
 
-    registry
-    t0=$(now); skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name:v1" "docker://$image"; t1=$(now)
-    r[skopeo_push]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
-    t0=$(now); skopeo copy --quiet --src-tls-verify=false "docker://$image" "oci:$root/$name-copy:v1"; t1=$(now)
-    r[skopeo_pull]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
-    t0=$(now); "${podman[@]}" pull -q --tls-verify=false "$image" >/dev/null; t1=$(now)
-    r[podman_pull]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
-    t0=$(now); tally pull -q "$image" >/dev/null; t1=$(now)
-    r[tally_pull]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
+declare -A all=()
+for run in $(seq 1 "$runs"); do
+    for shape in "one 1 100" "ten 10 10"; do
+        set -- $shape
+        name=$1
+        bytes=$(layout "$root/$name-a" "$2" "$3")
+        layout "$root/$name-b" "$2" "$3" >/dev/null
+        a="$reg/bench/$name-a:v1"
+        b="$reg/bench/$name-b:v1"
 
-    registry
-    t0=$(now); "${podman[@]}" push -q --tls-verify=false "$image" >/dev/null; t1=$(now)
-    r[podman_push]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
-    registry
-    t0=$(now); tally push -q "$image" >/dev/null; t1=$(now)
-    r[tally_push]=$(rate "$bytes" "$(echo "$t1 - $t0" | bc)")
+        registry
+        t=$(timed skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name-a:v1" "docker://$a")
+        all[$name.skopeo_push]+="$(rate "$bytes" "$t") "
+        skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name-b:v1" "docker://$b"
+        t=$(timed skopeo copy --quiet --src-tls-verify=false "docker://$a" "oci:$root/$name-copy:v1")
+        all[$name.skopeo_pull]+="$(rate "$bytes" "$t") "
+        t=$(timed "${podman[@]}" pull -q --tls-verify=false "$a")
+        all[$name.podman_pull]+="$(rate "$bytes" "$t") "
+        t=$(timed tally pull -q "$a")
+        all[$name.tally_pull_cli]+="$(rate "$bytes" "$t") "
+        t=$(timed api "/images/create?fromImage=$reg/bench/$name-b&tag=v1")
+        all[$name.tally_pull_api]+="$(rate "$bytes" "$t") "
 
-    for k in skopeo_push podman_push tally_push skopeo_pull podman_pull tally_pull; do
-        printf '%-10s %-6s %-8s %10s\n' "$name" "${k%_*}" "${k#*_}" "${r[$k]}"
+        registry
+        t=$(timed "${podman[@]}" push -q --tls-verify=false "$a")
+        all[$name.podman_push]+="$(rate "$bytes" "$t") "
+        registry
+        t=$(timed tally push -q "$a")
+        all[$name.tally_push_cli]+="$(rate "$bytes" "$t") "
+        registry
+        t=$(timed api "/images/$reg/bench/$name-b/push?tag=v1")
+        all[$name.tally_push_api]+="$(rate "$bytes" "$t") "
+
+        "${podman[@]}" rmi -f "$a" >/dev/null 2>&1 || true
+        tally rmi "$a" "$b" >/dev/null || true
+        rm -rf "$root/$name-a" "$root/$name-b" "$root/$name-copy"
     done
-    python3 - "${r[tally_push]}" "${r[skopeo_push]}" "${r[tally_pull]}" "${r[podman_pull]}" "${r[skopeo_pull]}" "$name" <<'PY'
-import sys
-tp, sp, tl, pl, sl = map(float, sys.argv[1:6])
-name = sys.argv[6]
-print(f"{name}: tally push / skopeo push = {tp/sp:.2f} (target >= 0.90); "
-      f"tally pull+unpack / podman pull = {tl/pl:.2f} (target > 1); tally pull / skopeo copy = {tl/sl:.2f} (target >= 0.90)")
-PY
-    "${podman[@]}" rmi -f "$image" >/dev/null 2>&1 || true
 done
+echo "load average at the end: $(load)"
+
+keys="skopeo_push podman_push tally_push_cli tally_push_api skopeo_pull podman_pull tally_pull_cli tally_pull_api"
+args=()
+for name in one ten; do
+    for k in $keys; do
+        args+=("$name.$k=${all[$name.$k]}")
+    done
+done
+python3 - "$runs" "${args[@]}" <<'PY'
+import statistics, sys
+runs = sys.argv[1]
+cells = {}
+for arg in sys.argv[2:]:
+    key, values = arg.split("=", 1)
+    cells[key] = [float(v) for v in values.split()]
+med = {k: statistics.median(v) for k, v in cells.items()}
+cols = ["skopeo_push", "podman_push", "tally_push_cli", "tally_push_api",
+        "skopeo_pull", "podman_pull", "tally_pull_cli", "tally_pull_api"]
+heads = ["skopeo push", "podman push", "tally push", "tally push (API)",
+         "skopeo pull", "podman pull+unpack", "tally pull+unpack", "tally pull+unpack (API)"]
+print(f"MB/s, median of {runs} runs (all runs: see below)")
+print("| image | " + " | ".join(heads) + " |")
+for name, label in (("one", "1 x 100 MiB"), ("ten", "10 x 10 MiB")):
+    print(f"| {label} | " + " | ".join(f"{med[name + '.' + c]:.1f}" for c in cols) + " |")
+for name in ("one", "ten"):
+    m = lambda c: med[name + "." + c]
+    for via, s in (("CLI", "cli"), ("API", "api")):
+        print(f"{name} ({via}): tally push / skopeo push = {m('tally_push_' + s) / m('skopeo_push'):.2f} (target >= 0.90); "
+              f"tally pull+unpack / podman pull = {m('tally_pull_' + s) / m('podman_pull'):.2f} (target > 1); "
+              f"tally pull / skopeo copy = {m('tally_pull_' + s) / m('skopeo_pull'):.2f} (target >= 0.90); "
+              f"tally / podman push = {m('tally_push_' + s) / m('podman_push'):.2f}")
+for k in sorted(cells):
+    print(f"  {k}: {' '.join(f'{v:.1f}' for v in cells[k])}")
+PY
