@@ -99,6 +99,7 @@ class AuditQueryTest {
         Map<String, List<String>> replayed = dumpAuditTables();
         try (Connection c = store.connections().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM audit_block");
+            s.execute("DELETE FROM audit_open");
             s.execute("DELETE FROM audit_span");
         }
         AnnotationEventHandlerAdapter live = new AnnotationEventHandlerAdapter(models.audit());
@@ -133,7 +134,7 @@ class AuditQueryTest {
     private Map<String, List<String>> dumpAuditTables() throws Exception {
         Map<String, List<String>> tables = new TreeMap<>();
         try (Connection c = store.connections().getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("audit_block", "audit_span")) {
+            for (String table : List.of("audit_block", "audit_open", "audit_span")) {
                 List<String> rows = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
                     int columns = rs.getMetaData().getColumnCount();

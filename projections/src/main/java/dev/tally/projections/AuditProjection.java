@@ -37,27 +37,38 @@ public class AuditProjection extends ViewStore implements AuditQueries {
     private static final int BLOCKS_PER_PAGE = 256;
     private static final int RECORDS_PER_FETCH = 500;
 
-    static final ViewTable<AuditBlock> BLOCKS = new ViewTable<>("audit_block", "block_key",
-            List.of("block_key", "first_seq", "last_seq", "min_at", "max_at", "entries", "data"),
-            "block_key VARCHAR(20) PRIMARY KEY, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, "
-                    + "min_at TIMESTAMP(9) WITH TIME ZONE, max_at TIMESTAMP(9) WITH TIME ZONE, entries INT NOT NULL, "
-                    + "data VARBINARY(1000000) NOT NULL",
-            Map.of(), true,
-            (ps, b) -> {
-                ps.setString(1, b.key());
-                ps.setLong(2, b.firstSeq());
-                ps.setLong(3, b.lastSeq());
-                ps.setObject(4, utc(b.minAt()));
-                ps.setObject(5, utc(b.maxAt()));
-                ps.setInt(6, b.entries().size());
-                ps.setBytes(7, b.encode());
-            },
-            rs -> AuditBlock.decode(rs.getString("block_key"), rs.getBytes("data")));
+    static final ViewTable<AuditBlock> BLOCKS = blocks("audit_block", true);
+
+    /**
+     * The block being filled, in a table of its own: each live event rewrites it, and in the table of the
+     * sealed blocks it shared a page with the newest of them, so every commit wrote that page too (some
+     * 7 KB of the 46 KB a commit wrote, issue 12).
+     */
+    static final ViewTable<AuditBlock> OPEN = blocks("audit_open", false);
+
+    private static ViewTable<AuditBlock> blocks(String table, boolean sealed) {
+        return new ViewTable<>(table, "block_key",
+                List.of("block_key", "first_seq", "last_seq", "min_at", "max_at", "entries", "data"),
+                "block_key VARCHAR(20) PRIMARY KEY, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, "
+                        + "min_at TIMESTAMP(9) WITH TIME ZONE, max_at TIMESTAMP(9) WITH TIME ZONE, entries INT NOT NULL, "
+                        + "data VARBINARY(1000000) NOT NULL",
+                Map.of(), sealed,
+                (ps, b) -> {
+                    ps.setString(1, b.key());
+                    ps.setLong(2, b.firstSeq());
+                    ps.setLong(3, b.lastSeq());
+                    ps.setObject(4, utc(b.minAt()));
+                    ps.setObject(5, utc(b.maxAt()));
+                    ps.setInt(6, b.entries().size());
+                    ps.setBytes(7, b.encode());
+                },
+                rs -> AuditBlock.decode(rs.getString("block_key"), rs.getBytes("data")));
+    }
 
     /**
      * Where in the log the records of one container lie (key: its id, or {@code name:NAME} for a
      * refusal about a container that did not exist), and how records name it. A query about a
-     * container reads only that span of the log.
+     * container reads only that span of the log; its end is an upper bound ({@link #SPAN_AHEAD}).
      */
     record ContainerSpan(String key, String containerId, String containerName, String image, String imageId,
                          long firstSeq, long lastSeq) {
@@ -81,10 +92,19 @@ public class AuditProjection extends ViewStore implements AuditQueries {
             rs -> new ContainerSpan(rs.getString("span_key"), rs.getString("container_id"), rs.getString("container_name"),
                     rs.getString("image"), rs.getString("image_id"), rs.getLong("first_seq"), rs.getLong("last_seq")));
 
+    /**
+     * How far past a record its container's span is said to reach. A span's last sequence number is an
+     * upper bound (queries match records by their span's first one, so a longer span finds the same
+     * records): rewriting the span's row with every record of its container was a third of what each
+     * commit wrote (issue 12), and with this margin a container's short life writes its row once.
+     */
+    static final long SPAN_AHEAD = AuditBlock.SIZE - 1;
+
     /** The tables of the first audit model (a row and a JSON document per event), replaced by the above. */
     private static final List<String> FORMER_TABLES = List.of("audit_event", "audit_container");
 
     private final Rows<AuditBlock> blocks;
+    private final Rows<AuditBlock> open;
     private final Rows<ContainerSpan> spans;
     private final Function<String, Optional<AuditRecords.KnownContainer>> containers;
     private final EventLog log;
@@ -100,6 +120,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
     AuditProjection(ConnectionProvider connections, ViewStorage storage, EventLog log) {
         super(connections, storage);
         this.blocks = storage.rows(BLOCKS);
+        this.open = storage.rows(OPEN);
         this.spans = storage.rows(SPANS);
         this.containers = id -> spans.get(id).filter(span -> span.containerId().equals(id))
                 .map(span -> new AuditRecords.KnownContainer(id, span.containerName(), span.image(), span.imageId()));
@@ -108,7 +129,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
 
     @Override
     List<ViewTable<?>> tables() {
-        return List.of(BLOCKS, SPANS);
+        return List.of(BLOCKS, OPEN, SPANS);
     }
 
     @Override
@@ -133,12 +154,17 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         long spanSeq = -1;
         if (!row.containerId().isEmpty() || !row.containerName().isEmpty()) {
             String key = row.containerId().isEmpty() ? "name:" + row.containerName() : row.containerId();
-            ContainerSpan span = spans.get(key).orElse(new ContainerSpan(key, row.containerId(), row.containerName(),
+            Optional<ContainerSpan> stored = spans.get(key);
+            ContainerSpan span = stored.orElse(new ContainerSpan(key, row.containerId(), row.containerName(),
                     row.image(), row.imageId(), seq, seq));
-            spans.put(key, new ContainerSpan(key, span.containerId(),
+            ContainerSpan grown = new ContainerSpan(key, span.containerId(),
                     span.containerName().isEmpty() ? row.containerName() : span.containerName(),
                     span.image().isEmpty() ? row.image() : span.image(),
-                    span.imageId().isEmpty() ? row.imageId() : span.imageId(), span.firstSeq(), seq));
+                    span.imageId().isEmpty() ? row.imageId() : span.imageId(), span.firstSeq(),
+                    seq <= span.lastSeq() && stored.isPresent() ? span.lastSeq() : seq + SPAN_AHEAD);
+            if (!grown.equals(span) || stored.isEmpty()) {
+                spans.put(key, grown);
+            }
             spanSeq = span.firstSeq();
             if (payload instanceof ContainerRemoved || payload instanceof ContainerCreateFailed) {
                 spans.settle(key);
@@ -150,7 +176,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
 
     /** Live, the open block is read and written back with each record; in a replay it is held. */
     private void append(AuditBlock.Entry entry) {
-        AuditBlock block = storage().live() ? blocks.get(AuditBlock.OPEN).orElseGet(AuditBlock::empty)
+        AuditBlock block = storage().live() ? open.get(AuditBlock.OPEN).orElseGet(AuditBlock::empty)
                 : filling == null ? AuditBlock.empty() : filling;
         block.add(entry);
         if (block.full()) {
@@ -159,7 +185,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
             block = AuditBlock.empty();
         }
         if (storage().live()) {
-            blocks.put(AuditBlock.OPEN, block);
+            open.put(AuditBlock.OPEN, block);
         } else {
             filling = block;
         }
@@ -168,7 +194,7 @@ public class AuditProjection extends ViewStore implements AuditQueries {
     @Override
     void endOfLog() {
         if (!storage().live()) {
-            blocks.put(AuditBlock.OPEN, filling == null ? AuditBlock.empty() : filling);
+            open.put(AuditBlock.OPEN, filling == null ? AuditBlock.empty() : filling);
             filling = null;
         }
     }
@@ -253,22 +279,28 @@ public class AuditProjection extends ViewStore implements AuditQueries {
         }
     }
 
-    /** The next page of blocks that may hold matching records, after the one keyed {@code afterKey}. */
+    /**
+     * The next page of blocks that may hold matching records, after the one keyed {@code afterKey}: the
+     * sealed ones, then the open one (its key sorts after theirs). One statement reads both tables, so it
+     * sees them as of one moment: a block sealed meanwhile is in neither or in the sealed ones only.
+     */
     private List<AuditBlock> blocks(String afterKey, AuditSelection selection) {
-        StringBuilder sql = new StringBuilder("SELECT block_key, data FROM audit_block WHERE block_key > ? AND entries > 0 "
-                + "AND last_seq >= ? AND first_seq <= ?");
+        StringBuilder where = new StringBuilder(" WHERE block_key > ? AND entries > 0 AND last_seq >= ? AND first_seq <= ?");
         List<Object> params = new ArrayList<>(List.of(afterKey, selection.fromSeq(), selection.toSeq()));
         if (selection.since() != null) {
-            sql.append(" AND max_at >= ?");
+            where.append(" AND max_at >= ?");
             params.add(utc(selection.since()));
         }
         if (selection.until() != null) {
-            sql.append(" AND min_at <= ?");
+            where.append(" AND min_at <= ?");
             params.add(utc(selection.until()));
         }
-        sql.append(" ORDER BY block_key LIMIT ").append(BLOCKS_PER_PAGE);
+        params.addAll(List.copyOf(params));
+        String sql = "(SELECT block_key, data FROM " + BLOCKS.name() + where + " ORDER BY block_key LIMIT " + BLOCKS_PER_PAGE
+                + ") UNION ALL (SELECT block_key, data FROM " + OPEN.name() + where + ") ORDER BY block_key LIMIT "
+                + BLOCKS_PER_PAGE;
         return reading(() -> {
-            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.size(); i++) {
                     ps.setObject(i + 1, params.get(i));
                 }
