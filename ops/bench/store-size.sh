@@ -5,7 +5,10 @@
 # create + rm), and every CHECK events prints: events in the log, bytes of events/tally.mv.db live and
 # per event, the same file compacted (a copy, as a crash would leave it, compacted with SHUTDOWN
 # COMPACT) and per event, their ratio, tallyd's RSS and the requests' p50/p99 since the line before.
-# The issue's target: a store above 64 MB stays within twice its compacted size.
+# The issue's target: a store above 64 MB stays within twice its compacted size. The store's upkeep is on
+# (tallyd's default): the p99 column is that of requests while it reclaims space; pass
+# -Dtally.store.upkeep=false as a JVM flag for the same run without it. The first line says which, and the
+# host's load average as the run starts (other builds on the host show in the latencies).
 # Usage (as root; needs runc, conmon, busybox-static, a host user alice in group tally):
 #   bash ops/bench/store-size.sh [EVENTS=100000] [CHECK=10000] [extra tallyd JVM flags...]
 set -euo pipefail
@@ -65,6 +68,8 @@ compacted() {
   java -cp "$h2" org.h2.tools.Shell -url "jdbc:h2:file:$d/c" -user sa -sql "SHUTDOWN COMPACT" >/dev/null
   stat -c %s "$d/c.mv.db"; rm -rf "$d"
 }
+case " $* " in *" -Dtally.store.upkeep=false "*) upkeep=off ;; *) upkeep=on ;; esac
+echo "store upkeep: $upkeep; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%8s %12s %9s %12s %9s %6s %8s %8s %8s %8s\n' events live_bytes B/event compacted B/event ratio rss_MiB \
   p50_ms p99_ms seconds
 started=$(date +%s)

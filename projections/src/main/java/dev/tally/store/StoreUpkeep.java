@@ -56,10 +56,12 @@ final class StoreUpkeep implements AutoCloseable {
     /**
      * H2's RETENTION_TIME for the store (H2's default is 45 s): a chunk is rewritten or overwritten no
      * sooner than this after it was written, so the file keeps about this long of the commits' chunks
-     * beyond its live data. Every statement H2 runs holds the version it reads (a chunk it reads is
-     * kept whatever its age); with ANALYZE_AUTO=0 ({@link Store#H2_SETTINGS}) no reader outside a
-     * statement is left, so the time guards only a power loss between two forces of the file (every
-     * second) and readers nobody knows of: five times the force interval.
+     * beyond its live data (at tallyd's pace, 30 commits/s of some 35 KB, up to 45 MB). Every statement H2
+     * runs holds the version it reads; with ANALYZE_AUTO=0 ({@link Store#H2_SETTINGS}) no reader outside a
+     * statement is left. What the time still guards: the newest chunks, which hold pages the last commit
+     * on disk needs until the next commit is written (with a retention of 0, {@code StoreKillPointsTest}
+     * finds kill points that lose acknowledged commits), a power loss between two forces of the file,
+     * and readers nobody knows of.
      */
     static final int RETENTION_MS = 45_000;
 
@@ -76,7 +78,7 @@ final class StoreUpkeep implements AutoCloseable {
      * @param writeLimit bytes of pages rewritten per hold of H2's store lock
      * @param stepsPerRound lock holds (each followed by a commit) per round at most
      * @param syncEvery the longest time between two forces of the file to the disk
-     * @param minFreeBytes below this much usable space on the file system, a round writes nothing
+     * @param minFreeBytes below this much usable space on the file system, a round writes nothing (0: not looked at)
      */
     record Settings(boolean enabled, Duration period, int deadShare, int writeLimit, int stepsPerRound,
                     Duration syncEvery, long minFreeBytes) {
@@ -95,7 +97,7 @@ final class StoreUpkeep implements AutoCloseable {
          * {@code .syncMs} and {@code .minFreeBytes} tune it.
          */
         static Settings fromSystemProperties() {
-            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "false")),
+            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "true")),
                     Duration.ofMillis(Long.getLong("tally.store.upkeep.periodMs", DEFAULT.period.toMillis())),
                     Integer.getInteger("tally.store.upkeep.deadShare", DEFAULT.deadShare),
                     Integer.getInteger("tally.store.upkeep.writeBytes", DEFAULT.writeLimit),
@@ -172,7 +174,7 @@ final class StoreUpkeep implements AutoCloseable {
                 return;
             }
             FileStore<?> file = store.getFileStore();
-            if (usableBytes(file) >= settings.minFreeBytes()) {
+            if (settings.minFreeBytes() <= 0 || usableBytes(file) >= settings.minFreeBytes()) {
                 for (int step = 0; step < settings.stepsPerRound() && worthRewriting(file)
                         && !thread.isShutdown(); step++) {
                     if (!store.compact(101, settings.writeLimit())) {

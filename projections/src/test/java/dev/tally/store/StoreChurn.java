@@ -20,7 +20,7 @@ import org.h2.table.Table;
 
 /**
  * Where the bytes of each commit go (issue 12): appends the mixed load of {@link MixedSessions} one
- * event per commit (with the upkeep when {@code -Dtally.store.upkeep=true}; {@code -Dchurn.retentionMs} sets
+ * event per commit (with the upkeep unless {@code -Dtally.store.upkeep=false}; {@code -Dchurn.retentionMs} sets
  * H2's retention time), and after each commit walks the pages of the chunk it wrote,
  * per table or index (H2's maps, the file's layout map too), and prints per event the pages and bytes (upper bounds of H2's page
  * length classes) each map had written, and the chunks' mean length on disk. Not a test; run by hand

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * some 15-30 KB per event until a restart compacted it. With {@link StoreUpkeep}, once the file has its
  * working space (the chunks of one retention time of commits: 200 ms here, see {@link #BRIEF_RETENTION},
  * 45 s in the daemon), the same appends again, waited for until they are older than the retention
- * time, grow it by far less than without the upkeep (not yet by at most twice their compacted size,
- * which the issue asks: see the first test).
+ * time, grow it by far less than without the upkeep.
  */
 class StoreUpkeepTest {
 
@@ -50,11 +49,14 @@ class StoreUpkeepTest {
     }
 
     /**
-     * What the upkeep gives back, against the same appends without it. The bound the issue asks for (at
-     * most twice the compacted size, plus the working space) is NOT met yet: on a quiet host these appends
-     * grow the file by 5-6 MB for 0.7 MB of content with the upkeep (issue 12 stays open, see
-     * docs/reliability.md, "Store size"). What holds, and is asserted, is that the upkeep keeps the growth
-     * to less than half of what the same appends cause without it (measured: a fifth to a quarter).
+     * What the upkeep gives back, against the same appends without it: less than half of their growth
+     * (measured: 16 KB against 17.9 MB at load 18, 3.4 MB and 7.3 MB against 20.1 MB and 18.9 MB at load
+     * 6, for 0.68 MB of content: it depends on how fast this loop appends; before the audit's open block had a table of its own and spans were written once per
+     * container life, 4.4-7.4 MB against 23-25 MB). The issue's bound (at most twice the compacted
+     * size) is for a file above 64 MB; here, at 1.4 MB, the upkeep's own floor ({@link
+     * StoreUpkeep#MIN_DEAD_BYTES}) and the chunks of one retention time at the pace of this loop (several
+     * times tallyd's) are each as large as the content, so on a quiet host the bound does not hold at
+     * this size and is not asserted (see docs/reliability.md, "Store size").
      */
     @Test
     void onceWarmTheUpkeepKeepsTheGrowthUnderHalfOfWhatItIsWithout() throws Exception {
@@ -91,8 +93,9 @@ class StoreUpkeepTest {
         }
     }
 
+    /** Without the upkeep the same appends grow the file by more than ten times the issue's bound (measured: 17-20 MB for 0.68 MB). */
     @Test
-    void withoutTheUpkeepTheSameAppendsGrowTheFileFiveTimesThatMuch() throws Exception {
+    void withoutTheUpkeepTheSameAppendsGrowTheFileTenTimesThatMuch() throws Exception {
         store = Store.open(url(), QUICK.off());
         MixedSessions load = new MixedSessions(store, 12);
         append(load, EVENTS);
@@ -101,7 +104,7 @@ class StoreUpkeepTest {
         append(load, EVENTS);
         long grown = Files.size(file()) - size;
         long content = compactedCopy() - compacted;
-        assertTrue(grown > 5 * (2 * content + 2 * StoreUpkeep.MIN_DEAD_BYTES), "the file grew by " + grown
+        assertTrue(grown > 10 * 2 * content, "the file grew by " + grown
                 + " bytes for " + content + " bytes of content");
         assertEquals("no upkeep", store.upkeep());
     }
