@@ -39,10 +39,12 @@ class ReplayIT {
         daemon.stop();
 
         Map<String, List<String>> live = dump(daemon);
-        TABLES.forEach(t -> assertTrue(!live.get(t).isEmpty(), t + " has rows"));
+        // audit_block holds sealed blocks only, 64 records each: this log is shorter, its records are in audit_open
+        TABLES.stream().filter(t -> !t.equals("audit_block")).forEach(t -> assertTrue(!live.get(t).isEmpty(),
+                t + " has rows"));
         long events = count(daemon, "SELECT COUNT(*) FROM DomainEventEntry");
         assertEquals(events, count(daemon,
-                "SELECT (SELECT SUM(entries) FROM audit_block) + (SELECT SUM(entries) FROM audit_open)"), "one audit entry an event");
+                "SELECT (SELECT COALESCE(SUM(entries), 0) FROM audit_block) + (SELECT SUM(entries) FROM audit_open)"), "one audit entry an event");
         damage(daemon);
         assertNotEquals(live, dump(daemon), "the damage shows");
 
