@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -124,7 +125,6 @@ public final class EventLog {
             stop.set(true);
             rows.clear();
             pages.clear();
-            reader.interrupt();
             converter.interrupt();
         }
         if (failure.get() != null) {
@@ -156,7 +156,7 @@ public final class EventLog {
                     }
                 }
                 if (!page.isEmpty()) {
-                    rows.put(page);
+                    handOver(rows, page, stop);
                 }
             }
         } catch (SQLException e) {
@@ -168,9 +168,21 @@ public final class EventLog {
             return;
         }
         try {
-            rows.put(List.of());
+            handOver(rows, List.of(), stop);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Puts a page in the queue, or gives up once the consumer has stopped. The reader is never
+     * interrupted to stop it: an interrupt while H2 reads the file closes the file's channel under the
+     * whole store (a replay that failed on a bad event then closed the database, issue 12's suite run).
+     */
+    private static void handOver(BlockingQueue<List<Row>> rows, List<Row> page, AtomicBoolean stop)
+            throws InterruptedException {
+        while (!stop.get() && !rows.offer(page, 50, TimeUnit.MILLISECONDS)) {
+            // the consumer is busy: wait for room, or for it to stop
         }
     }
 
