@@ -71,7 +71,7 @@ public final class EventRoutes implements DockerApi.Routes {
         if (viewer == null) {
             return;
         }
-        EventVisibility visibility = new EventVisibility(viewer, access.isAdmin(viewer));
+        EventVisibility visibility = new EventVisibility(viewer, access.isAdmin(viewer), access::isAdmin);
         Instant since;
         Instant until;
         try {

@@ -1,6 +1,7 @@
 package dev.tally.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -151,7 +152,7 @@ class RegistryRulesIT {
     }
 
     @Test
-    void aPushFindsOnlyAnImageTheCallerMayUse() {
+    void aPushAndTheEventsFindOnlyImagesTheCallerMayUse() {
         guarded.push(secret, "team/secret", "alice:" + PASSWORD);
         String name = guarded.host() + "/team/secret:v1";
         ok(docker("alice", "login", "-u", "alice", "-p", PASSWORD, guarded.host()), "alice logs in");
@@ -167,6 +168,16 @@ class RegistryRulesIT {
         ok(docker("alice", "tag", name, guarded.host() + "/team/secret:v2"), "alice tags");
         Daemon.Result alices = ok(docker("alice", "push", guarded.host() + "/team/secret:v2"), "alice pushes");
         assertTrue(alices.out().contains("v2: digest: " + secret.manifestDigest()), alices.out());
+
+        ok(docker("bob", "tag", "busybox", "bob/seen:1"), "bob tags an image he may use");
+        String[] events = {"events", "--since", "0", "--until", "0s", "--filter", "type=image", "--format",
+                "{{.Action}} {{.Actor.ID}}"};
+        Daemon.Result alicesEvents = ok(docker("alice", events), "alice's events");
+        assertTrue(alicesEvents.out().contains("pull " + name) && alicesEvents.out().contains("push "
+                + guarded.host() + "/team/secret:v2"), alicesEvents.out());
+        Daemon.Result bobsEvents = ok(docker("bob", events), "bob's events");
+        assertFalse(bobsEvents.out().contains("team/secret"), "an image bob may not use: " + bobsEvents.out());
+        assertTrue(bobsEvents.out().contains("tag " + id("busybox")), "images bob may use are shown: " + bobsEvents.out());
     }
 
     @Test

@@ -11,6 +11,8 @@ import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.event.DomainEvent;
 import dev.tally.domain.event.StoredEvents;
+import dev.tally.domain.image.event.ImagePulled;
+import dev.tally.domain.image.event.ImagePushed;
 import dev.tally.domain.image.event.ImageTagged;
 import dev.tally.domain.volume.event.VolumeCreated;
 import dev.tally.domain.volume.event.VolumeRemoved;
@@ -35,7 +37,7 @@ class EventFeedTest {
     private static final ContainerConfig CONFIG = new ContainerConfig("busybox", null, null, null, null, null, null,
             null, false, false, null, null, null, false, null);
 
-    /** Positions 1…: the log, with the aggregate of each event (its container's or volume's id). */
+    /** Positions 1…: the log, with the aggregate of each event (its container's, volume's or image's id). */
     private static final List<Object> LOG = List.of(
             new ContainerCreated("a1", "shared", CONFIG, "sha256:1", ALICE, T),      // 1
             new ContainerCreated("a2", "private", CONFIG, "sha256:1", ALICE, T),     // 2
@@ -48,7 +50,10 @@ class EventFeedTest {
             new VolumeRemoved("v1", "data", BOB, T),                                 // 9
             new ImageTagged("sha256:1", "busybox:latest", ROOT, T),                  // 10
             new ContainerCreated("a3", "later", CONFIG, "sha256:1", CAROL, T),       // 11
-            new ContainerStarted("a3", 12, CAROL, T));                               // 12
+            new ContainerStarted("a3", 12, CAROL, T),                                // 12
+            new ImagePulled("sha256:9", "h:5000/app:1", "h:5000", "sha256:m", List.of(), 1, true, ALICE, T), // 13
+            new ImagePulled("sha256:9", "h:5000/app:1", "h:5000", "sha256:m", List.of(), 1, true, BOB, T),   // 14
+            new ImagePushed("sha256:9", "h:5000/app:2", "h:5000", "sha256:m", List.of(), List.of(), ALICE, T)); // 15
 
     /** The log, counting what it is asked to read. */
     private static final class Log implements StoredEvents {
@@ -123,11 +128,13 @@ class EventFeedTest {
 
     @Test
     void fromPosition7TheOwnerTheGranteeAndOthersEachSeeTheirOwn() {
-        assertEquals(List.of(7L, 8L, 10L), shown(ALICE, false, 7, new ArrayList<>()), "alice owns a1 and a2");
-        assertEquals(List.of(7L, 9L, 10L), shown(BOB, false, 7, new ArrayList<>()),
-                "bob holds a grant on a1 (not on a2 any more) and owns v1");
-        assertEquals(List.of(10L, 11L, 12L), shown(CAROL, false, 7, new ArrayList<>()), "carol: images and her own");
-        assertEquals(List.of(7L, 8L, 9L, 10L, 11L, 12L), shown(ROOT, true, 7, new ArrayList<>()));
+        assertEquals(List.of(7L, 8L, 10L, 13L, 14L, 15L), shown(ALICE, false, 7, new ArrayList<>()),
+                "alice owns a1 and a2 and pulled image 9");
+        assertEquals(List.of(7L, 9L, 10L, 14L, 15L), shown(BOB, false, 7, new ArrayList<>()),
+                "bob holds a grant on a1 (not on a2 any more), owns v1 and pulled image 9 after alice");
+        assertEquals(List.of(10L, 11L, 12L), shown(CAROL, false, 7, new ArrayList<>()),
+                "carol: root's image and her own, not the image alice and bob pulled with credentials");
+        assertEquals(List.of(7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L), shown(ROOT, true, 7, new ArrayList<>()));
     }
 
     @Test
@@ -135,7 +142,8 @@ class EventFeedTest {
         List<Object> learnt = new ArrayList<>();
         shown(ROOT, true, 7, learnt);
         assertEquals(List.of(LOG.get(0), LOG.get(2), LOG.get(6), LOG.get(1), LOG.get(3), LOG.get(4), LOG.get(7),
-                LOG.get(5), LOG.get(8), LOG.get(9), LOG.get(10), LOG.get(11)), learnt);
+                LOG.get(5), LOG.get(8), LOG.get(9), LOG.get(10), LOG.get(11), LOG.get(12), LOG.get(13), LOG.get(14)),
+                learnt);
     }
 
     @Test

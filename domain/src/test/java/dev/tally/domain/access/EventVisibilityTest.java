@@ -10,7 +10,13 @@ import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.image.event.ImageImported;
+import dev.tally.domain.image.event.ImagePulled;
+import dev.tally.domain.image.event.ImagePushed;
+import dev.tally.domain.image.event.ImageReferenceMoved;
+import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImageTagged;
+import dev.tally.domain.image.event.ImageUntagged;
 import dev.tally.domain.volume.event.VolumeCreated;
 import java.time.Instant;
 import java.util.List;
@@ -72,5 +78,43 @@ class EventVisibilityTest {
     @Test
     void aGranteeReadsFromTheGrantToTheRevocationAndTheirOwnThings() {
         assertEquals(List.of(2, 3, 4, 6, 7, 8), shown(BOB, false));
+    }
+
+    private static final Actor CAROL = new Actor(1003, 1003, "carol", 4, "unix:pid=4", List.of("carol", "tally-admin"),
+            null, "");
+    private static final Actor MALLORY = new Actor(1004, 1004, "mallory", 5, "unix:pid=5");
+
+    /** Images: who brought each, with or without credentials, and a removal after which the image is new. */
+    private static final List<Object> IMAGES = List.of(
+            new ImagePulled("sha256:a", "h:5000/app:1", "h:5000", "sha256:m", List.of(), 1, true, ALICE, T), // 0
+            new ImageReferenceMoved("sha256:a", "h:5000/app:2", "", "tag", ALICE, T),                      // 1
+            new ImagePushed("sha256:a", "h:5000/app:2", "h:5000", "sha256:m", List.of(), List.of(), ALICE, T), // 2
+            new ImagePulled("sha256:a", "h:5000/app:1", "h:5000", "sha256:m", List.of(), 1, true, BOB, T), // 3
+            new ImageUntagged("sha256:a", "h:5000/app:2", ALICE, T),                                      // 4
+            new ImagePulled("sha256:b", "busybox:latest", "docker.io", "sha256:n", List.of(), 1, false, BOB, T), // 5
+            new ImageImported("sha256:c", "carol/tools:1", List.of(), 1, CAROL, T),                       // 6
+            new ImageRemoved("sha256:a", List.of(), "rmi", ROOT, T),                                      // 7
+            new ImageImported("sha256:a", "bob/a:1", List.of(), 1, BOB, T));                              // 8
+
+    private static List<Integer> shownImages(Actor viewer) {
+        EventVisibility v = new EventVisibility(viewer, viewer == ROOT,
+                a -> a.uid() == 0 || a.groups().contains("tally-admin"));
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < IMAGES.size(); i++) {
+            if (v.shows(IMAGES.get(i))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void imageEventsAreReadByWhoMayUseTheImageFromWhenTheyMay() {
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), shownImages(ALICE), "alice pulled a, until it was removed");
+        assertEquals(List.of(3, 4, 5, 6, 7, 8), shownImages(BOB), "bob proved access to a by his own pull");
+        assertEquals(List.of(5, 6), shownImages(MALLORY), "what anyone could pull and what an admin brought");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), shownImages(ROOT));
+        org.junit.jupiter.api.Assertions.assertFalse(new EventVisibility(MALLORY, false).knows(IMAGES.get(5)),
+                "a reader from the middle learns an image's earlier events first");
     }
 }

@@ -35,6 +35,6 @@ public record ImageImported(String imageId, String reference, List<String> layer
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId).held(false);
     }
 }

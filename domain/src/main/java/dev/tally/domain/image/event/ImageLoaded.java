@@ -58,6 +58,6 @@ public record ImageLoaded(String imageId, List<String> references, String manife
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId).held(false);
     }
 }

@@ -61,6 +61,6 @@ public record ImagePulled(String imageId, String reference, String registry, Str
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId).held(!authenticated);
     }
 }

@@ -56,6 +56,6 @@ public record ImagePushed(String imageId, String reference, String registry, Str
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId);
     }
 }

@@ -56,6 +56,6 @@ public record ImageReferenceMoved(String toImageId, String reference, String fro
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(toImageId);
     }
 }

@@ -54,6 +54,6 @@ public record ImageRemoved(String imageId, List<String> layers, String via, Acto
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId).gone();
     }
 }

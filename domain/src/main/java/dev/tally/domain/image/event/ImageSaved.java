@@ -56,6 +56,6 @@ public record ImageSaved(String imageId, List<String> references, String manifes
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId);
     }
 }

@@ -34,6 +34,6 @@ public record ImageTagged(String imageId, String reference, Actor actor, Instant
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId).held(false);
     }
 }

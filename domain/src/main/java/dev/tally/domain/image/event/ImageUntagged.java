@@ -34,6 +34,6 @@ public record ImageUntagged(String imageId, String reference, Actor actor, Insta
 
     @Override
     public Audience audience() {
-        return Audience.everyone();
+        return Audience.image(imageId);
     }
 }
