@@ -17,10 +17,10 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
 
     private static final List<String> VALUE_FLAGS = List.of("--data-root", "--exec-root", "-H", "--host", "-G",
             "--group", "--store", "--tlscacert", "--tlscert", "--tlskey", "--policy", "--seccomp-profile", "--limit",
-            "--insecure-registry", "--registry-certs");
+            "--insecure-registry", "--registry-certs", "--registry-timeout");
     private static final List<String> BOOLEAN_FLAGS = List.of("--tlsverify", "--insecure-tcp");
     private static final String USAGE = "flags: --data-root DIR, --exec-root DIR, -H unix://PATH|tcp://HOST:PORT, "
-            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --limit NAME=VALUE, --insecure-registry HOST[:PORT]|CIDR|none, --registry-certs DIR, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
+            + "--group NAME, --store JDBC_URL, --policy FILE, --seccomp-profile FILE, --limit NAME=VALUE, --insecure-registry HOST[:PORT]|CIDR|none, --registry-certs DIR, --registry-timeout SECONDS, --tlsverify, --tlscacert FILE, --tlscert FILE, --tlskey FILE, --insecure-tcp";
 
     static DaemonOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty("user.home"));
@@ -44,6 +44,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         // Docker's daemon.json "insecure-registries" and /etc/docker/certs.d; loopback is insecure unless named "none"
         List<String> insecure = new ArrayList<>();
         Path registryCerts = Path.of("/etc/tally/certs.d");
+        java.time.Duration registryTimeout = RegistryHosts.DEFAULT_IDLE;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
@@ -83,6 +84,7 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
                 case "--limit" -> limits.add(value);
                 case "--insecure-registry" -> insecure.add(value);
                 case "--registry-certs" -> registryCerts = Path.of(value);
+                case "--registry-timeout" -> registryTimeout = seconds(flag, value);
                 default -> store = value;
             }
         }
@@ -96,7 +98,20 @@ record DaemonOptions(Path dataRoot, Path execRoot, List<String> hosts, String gr
         }
         return new DaemonOptions(dataRoot.toAbsolutePath(), execRoot.toAbsolutePath(), hosts, group, store, tls,
                 insecureTcp, policy, seccompProfile.toAbsolutePath(), DaemonLimits.parse(limits),
-                new RegistryHosts(registryCerts.toAbsolutePath(), insecureRegistries(insecure)));
+                new RegistryHosts(registryCerts.toAbsolutePath(), insecureRegistries(insecure), registryTimeout));
+    }
+
+    /** A positive number of seconds (a fraction allowed). */
+    private static java.time.Duration seconds(String flag, String value) {
+        try {
+            double s = Double.parseDouble(value);
+            if (s > 0 && s <= 86_400) {
+                return java.time.Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new IllegalArgumentException(flag + " needs a number of seconds between 0 and 86400, not " + value);
     }
 
     /** Docker's default (loopback) plus those named; {@code none} alone: not even loopback. */

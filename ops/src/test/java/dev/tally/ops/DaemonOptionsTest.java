@@ -32,6 +32,14 @@ class DaemonOptionsTest {
     }
 
     @Test
+    void aRegistryMayStaySilentThirtySecondsUnlessTheFlagSaysOtherwise() {
+        assertEquals(java.time.Duration.ofSeconds(30), parse().registries().idle());
+        assertEquals(java.time.Duration.ofMillis(2500), parse("--registry-timeout", "2.5").registries().idle());
+        assertTrue(refusal("--registry-timeout", "0").startsWith("--registry-timeout needs a number of seconds"));
+        assertTrue(refusal("--registry-timeout=soon").startsWith("--registry-timeout needs a number of seconds"));
+    }
+
+    @Test
     void tlsVerifyWithoutFilesUsesDockersDefaults() {
         assertEquals(Path.of("/home/op/.docker/key.pem"), parse("-H", "tcp://0.0.0.0:2376", "--tlsverify").tls().key());
         DaemonOptions fromEnv = DaemonOptions.parse(new String[] {"-H", "tcp://0.0.0.0:2376", "--tlsverify"},

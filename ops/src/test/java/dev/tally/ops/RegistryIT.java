@@ -24,11 +24,19 @@ class RegistryIT {
 
     private static final String PASSWORD = "Regi5try-pass-7731";
 
-    @BusyboxDaemon
+    @BusyboxDaemon(beforeStart = ShortRegistryTimeout.class)
     private static Daemon daemon;
     private static LocalRegistry registry;
     private static TestImages.Made image;
     private static Path work;
+
+    /** Registries may stay silent for 3 s here (30 s by default), so that a silent one fails a pull soon. */
+    static final class ShortRegistryTimeout implements BusyboxDaemon.BeforeStart {
+        @Override
+        public void prepare(Daemon unstarted) {
+            unstarted.withArgs("--registry-timeout", "3");
+        }
+    }
 
     @BeforeAll
     static void registryWithAnImage() throws Exception {
@@ -187,6 +195,35 @@ class RegistryIT {
             assertTrue(hostile.ranges.stream().anyMatch(r -> r.startsWith("bytes=")), hostile.ranges.toString());
             Daemon.Result run = daemon.tally("run", "--rm", name);
             assertEquals("served wrong once\n", run.out(), run.err());
+        }
+    }
+
+    @Test
+    void aRegistryThatFallsSilentInTheMiddleOfABlobFailsThePullStoresNothingThenARetrySucceeds() throws Exception {
+        TestImages.Made own = TestImages.layout(work.resolve("silent-layout"), "v1", List.of(
+                Files.readAllBytes(work.resolve("busybox.tar")), TestImages.tar(Map.of("etc/motd", "silent once\n"))),
+                List.of("cat", "/etc/motd"));
+        try (HostileRegistry hostile = new HostileRegistry()) {
+            hostile.serve(own);
+            hostile.stalls.set(1000);
+            String name = hostile.host() + "/silent:v1";
+
+            Daemon.Result failed = daemon.tally("pull", name);
+
+            assertNotEquals(0, failed.code());
+            assertTrue(failed.err().contains("the registry sent nothing for 3 s"), failed.err());
+            assertFalse(daemon.tally("images").out().contains("silent"));
+            for (String digest : List.of(own.configDigest(), own.layers().get(1))) {
+                try (var files = Files.walk(daemon.root.resolve("data"))) {
+                    assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(digest.substring(7))),
+                            "a part of " + digest + " was kept");
+                }
+            }
+            hostile.stalls.set(0);
+            Daemon.Result retried = daemon.tally("pull", name);
+            assertEquals(0, retried.code(), retried.err());
+            Daemon.Result run = daemon.tally("run", "--rm", name);
+            assertEquals("silent once\n", run.out(), run.err());
         }
     }
 

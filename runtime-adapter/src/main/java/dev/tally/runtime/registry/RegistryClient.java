@@ -37,14 +37,28 @@ public final class RegistryClient implements Registry {
     }
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
-    /** How long a registry may take to start answering one request (a body may take longer). */
-    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Blobs larger than this are uploaded in chunks of this size (PATCH, then a PUT with the digest):
+     * some registries and proxies limit the size of one request; smaller blobs go in one PUT.
+     */
+    static final long CHUNK_BYTES = 128L << 20;
 
     private final RegistryHosts hosts;
+    private final long chunkBytes;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     public RegistryClient(RegistryHosts hosts) {
+        this(hosts, CHUNK_BYTES);
+    }
+
+    RegistryClient(RegistryHosts hosts, long chunkBytes) {
         this.hosts = hosts;
+        this.chunkBytes = chunkBytes;
+    }
+
+    long chunkBytes() {
+        return chunkBytes;
     }
 
     /** Where a registry's API answers and the client that talks to it. */
@@ -80,6 +94,11 @@ public final class RegistryClient implements Registry {
 
     RegistryHosts hosts() {
         return hosts;
+    }
+
+    /** How long a registry may stay silent ({@link RegistryHosts#idle}). */
+    Duration idle() {
+        return hosts.idle();
     }
 
     /**
@@ -138,6 +157,7 @@ public final class RegistryClient implements Registry {
                 ? "its TLS certificate is not trusted or its TLS failed (" + RegistryErrors.printable(String.valueOf(e.getMessage()))
                         + "); put its CA in the certs.d directory as " + registry + "/ca.crt"
                 : e instanceof java.net.http.HttpTimeoutException ? "it did not answer in time"
+                        + (String.valueOf(e.getMessage()).startsWith("the registry") ? " (" + e.getMessage() + ")" : "")
                 : e instanceof ConnectException ? "connection refused"
                 : RegistryErrors.printable(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         return new DomainException(DomainException.Kind.FAILED, "cannot reach the registry " + registry + ": " + why, e);

@@ -27,14 +27,25 @@ import javax.net.ssl.X509TrustManager;
  *
  * @param certsDir  where {@code HOST:PORT/ca.crt} files are looked up ({@code /etc/tally/certs.d})
  * @param insecure  the registries plain HTTP is allowed for
+ * @param idle      how long a registry may stay silent: before it answers a request, in the middle of
+ *                  a body, or while it takes none of an upload; then the transfer fails
  */
-public record RegistryHosts(Path certsDir, List<String> insecure) {
+public record RegistryHosts(Path certsDir, List<String> insecure, java.time.Duration idle) {
 
     /** Docker's default: loopback registries may be plain HTTP. */
     public static final List<String> DEFAULT_INSECURE = List.of("127.0.0.0/8");
+    public static final java.time.Duration DEFAULT_IDLE = java.time.Duration.ofSeconds(30);
 
     public RegistryHosts {
         insecure = List.copyOf(insecure);
+        if (idle == null || idle.isNegative() || idle.isZero()) {
+            idle = DEFAULT_IDLE;
+        }
+    }
+
+    /** With the default idle time. */
+    public RegistryHosts(Path certsDir, List<String> insecure) {
+        this(certsDir, insecure, DEFAULT_IDLE);
     }
 
     /** The host the API of a registry answers on: Docker Hub's name is not its API's. */

@@ -245,16 +245,65 @@ final class RegistrySession implements Registry.Session {
         }
         String location = started.headers().firstValue("Location").orElseThrow(() -> new DomainException(
                 DomainException.Kind.FAILED, what + ": the registry gave no upload location"));
-        URI put = client.endpoint(repository.registry()).base().resolve(location);
+        URI base = client.endpoint(repository.registry()).base();
+        URI put = base.resolve(location);
+        Taken taken = new Taken(content);
+        long rest = blob.size();
+        if (blob.size() > client.chunkBytes()) {
+            for (long sent = 0; sent < blob.size(); ) {
+                long n = Math.min(client.chunkBytes(), blob.size() - sent);
+                Answer patched = sendBytes(HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream")
+                        .header("Content-Range", sent + "-" + (sent + n - 1)).method("PATCH", body(taken, n)), what, taken);
+                if (patched.status() != 202) {
+                    throw refusal(what, patched.status(), patched.body());
+                }
+                sent += n;
+                put = base.resolve(patched.headers().firstValue("Location").orElseThrow(() -> new DomainException(
+                        DomainException.Kind.FAILED, what + ": the registry gave no location after a chunk")));
+            }
+            rest = 0;
+        }
         String sep = put.getRawQuery() == null ? "?" : "&";
         URI target = URI.create(put + sep + "digest=" + enc(blob.digest()));
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> content), blob.size());
         Answer done = sendBytes(HttpRequest.newBuilder(target).header("Content-Type", "application/octet-stream")
-                .PUT(body), what, false);
+                .PUT(body(taken, rest)), what, taken);
         if (done.status() != 201) {
             throw refusal(what, done.status(), done.body());
         }
+    }
+
+    /** The next {@code n} bytes of an upload as a request body (the upload itself is not closed by it). */
+    private static HttpRequest.BodyPublisher body(Taken upload, long n) {
+        if (n == 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        InputStream part = new java.io.FilterInputStream(upload) {
+            private long left = n;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int r = in.read(b, off, (int) Math.min(len, left));
+                if (r > 0) {
+                    left -= r;
+                }
+                return r;
+            }
+
+            @Override
+            public void close() {
+                // the next chunk reads on
+            }
+        };
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> part), n);
     }
 
     @Override
@@ -277,7 +326,16 @@ final class RegistrySession implements Registry.Session {
     // ---- transport and auth
 
     private Answer sendBytes(HttpRequest.Builder req, String what, boolean retryOn401) {
-        HttpResponse<InputStream> r = retryOn401 ? send(req, what) : sendOnce(req, what);
+        return sendBytes(req, what, retryOn401, null);
+    }
+
+    /** An upload's request: sent once, waited on while the registry takes its bytes. */
+    private Answer sendBytes(HttpRequest.Builder req, String what, Taken upload) {
+        return sendBytes(req, what, false, upload);
+    }
+
+    private Answer sendBytes(HttpRequest.Builder req, String what, boolean retryOn401, Taken upload) {
+        HttpResponse<InputStream> r = retryOn401 ? send(req, what) : sendOnce(req, what, upload);
         try (InputStream body = r.body()) {
             byte[] bytes = readSome(body);
             return new Answer(r.statusCode(), r.headers(), bytes);
@@ -301,24 +359,36 @@ final class RegistrySession implements Registry.Session {
         if (!authenticate(r.headers(), what, false)) {
             throw refusal(what, 401, refused);
         }
-        return sendOnce(req, what);
+        return sendOnce(req, what, null);
     }
 
     private HttpResponse<InputStream> sendOnce(HttpRequest.Builder req, String what) {
+        return sendOnce(req, what, null);
+    }
+
+    /**
+     * One request (and the redirects of a GET). Its answer must begin within the idle time, or, for an
+     * upload, within the idle time after the registry last took some of its bytes; its body is read
+     * through {@link IdleTimeoutBody}.
+     */
+    private HttpResponse<InputStream> sendOnce(HttpRequest.Builder req, String what, Taken upload) {
         String auth = authorization;
         if (auth != null) {
             req.setHeader("Authorization", auth);
         }
-        req.timeout(RegistryClient.ANSWER_TIMEOUT).setHeader("User-Agent", "tally");
+        if (upload == null) {
+            req.timeout(client.idle());
+        }
+        req.setHeader("User-Agent", "tally");
         HttpRequest request = req.build();
         RegistryClient.Endpoint e = client.endpoint(repository.registry());
         try {
-            HttpResponse<InputStream> r = e.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = exchange(e.http(), request, upload);
             for (int i = 0; i < MAX_REDIRECTS && isRedirect(r.statusCode()) && request.method().equals("GET"); i++) {
                 String location = r.headers().firstValue("Location").orElse("");
                 r.body().close();
                 URI next = request.uri().resolve(location);
-                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(RegistryClient.ANSWER_TIMEOUT)
+                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(client.idle())
                         .GET().setHeader("User-Agent", "tally");
                 request.headers().firstValue("Range").ifPresent(v -> follow.setHeader("Range", v));
                 boolean sameHost = next.getHost() != null && next.getHost().equals(e.base().getHost())
@@ -331,7 +401,7 @@ final class RegistrySession implements Registry.Session {
                             + ": the registry redirected from TLS to plain HTTP; refused");
                 }
                 request = follow.build();
-                r = e.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+                r = exchange(e.http(), request, null);
             }
             return r;
         } catch (IOException x) {
@@ -339,6 +409,58 @@ final class RegistrySession implements Registry.Session {
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
             throw new DomainException(DomainException.Kind.FAILED, what + ": interrupted");
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(java.net.http.HttpClient http, HttpRequest request, Taken upload)
+            throws IOException, InterruptedException {
+        HttpResponse.BodyHandler<InputStream> body = IdleTimeoutBody.handler(client.idle());
+        if (upload == null) {
+            return http.send(request, body);
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> answer = http.sendAsync(request, body);
+        long idle = client.idle().toNanos();
+        long step = Math.max(10, Math.min(1000, client.idle().toMillis() / 4));
+        while (true) {
+            try {
+                return answer.get(step, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                if (upload.silentFor() > idle) {
+                    answer.cancel(true);
+                    throw new java.net.http.HttpTimeoutException("the registry took no bytes and sent no answer for "
+                            + IdleTimeoutBody.seconds(idle));
+                }
+            } catch (java.util.concurrent.ExecutionException failed) {
+                Throwable t = failed.getCause();
+                throw t instanceof IOException io ? io : new IOException(String.valueOf(t.getMessage()), t);
+            }
+        }
+    }
+
+    /** An upload's bytes, noting when the registry last took some. */
+    private static final class Taken extends java.io.FilterInputStream {
+        private volatile long last = System.nanoTime();
+
+        Taken(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            last = System.nanoTime();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            last = System.nanoTime();
+            int n = super.read(b, off, len);
+            last = System.nanoTime();
+            return n;
+        }
+
+        long silentFor() {
+            return System.nanoTime() - last;
         }
     }
 

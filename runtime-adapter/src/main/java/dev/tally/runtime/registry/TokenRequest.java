@@ -74,17 +74,22 @@ final class TokenRequest {
             }
         }
         try {
-            HttpResponse<byte[]> r = http.send(req.timeout(RegistryClient.ANSWER_TIMEOUT).header("User-Agent", "tally").build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() == 401 || r.statusCode() == 403) {
+            HttpResponse<java.io.InputStream> answer = http.send(req.timeout(client.idle()).header("User-Agent", "tally")
+                    .build(), IdleTimeoutBody.handler(client.idle()));
+            byte[] bytes;
+            try (java.io.InputStream in = answer.body()) {
+                bytes = RegistrySession.readSome(in);
+            }
+            int status = answer.statusCode();
+            if (status == 401 || status == 403) {
                 throw new DomainException(DomainException.Kind.DENIED, what + ": the registry's token server refused: "
                         + (credentials.present() ? "incorrect username or password" : "authentication required"));
             }
-            if (r.statusCode() != 200) {
+            if (status != 200) {
                 throw new DomainException(DomainException.Kind.FAILED, what + ": the registry's token server answered "
-                        + r.statusCode());
+                        + status);
             }
-            JsonNode body = JSON.readTree(r.body());
+            JsonNode body = JSON.readTree(bytes);
             String token = body.path("token").asText("");
             if (token.isEmpty()) {
                 token = body.path("access_token").asText("");

@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A registry that misbehaves on purpose, on 127.0.0.1 (plain HTTP): it serves manifests and blobs
- * from maps, and can lie about a manifest's digest, serve a blob's bytes wrong, or drop the
- * connection in the middle of a blob a number of times (honouring {@code Range} afterwards).
+ * from maps, and can lie about a manifest's digest, serve a blob's bytes wrong, drop the connection
+ * in the middle of a blob a number of times (honouring {@code Range} afterwards), or go silent: before
+ * it answers, in the middle of a blob, or in the middle of an upload (until it is closed). Uploads
+ * (POST, then one PUT) are kept in {@link #uploaded}.
  */
 public final class HostileRegistry implements AutoCloseable {
 
@@ -29,6 +31,20 @@ public final class HostileRegistry implements AutoCloseable {
     public final AtomicInteger drops = new AtomicInteger();
     /** The Range header of each blob GET ("-" when none). */
     public final List<String> ranges = new CopyOnWriteArrayList<>();
+    /** How many more requests get no answer at all (the registry goes silent before its headers). */
+    public final AtomicInteger silentAnswers = new AtomicInteger();
+    /** How many more blob GETs go silent after half their bytes. */
+    public final AtomicInteger stalls = new AtomicInteger();
+    /** How many more upload PUTs go silent after taking a few bytes. */
+    public final AtomicInteger uploadStalls = new AtomicInteger();
+    /** Blobs uploaded whole, by the digest the PUT named. */
+    public final Map<String, byte[]> uploaded = new ConcurrentHashMap<>();
+    /** Each upload request: its method and, for a PATCH, its Content-Range ("POST", "PATCH 0-1023", "PUT"). */
+    public final List<String> uploadRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, java.io.ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
+
+    /** Holds silent handlers until {@link #close}. */
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     private final HttpServer server;
 
@@ -62,6 +78,10 @@ public final class HostileRegistry implements AutoCloseable {
     private void handle(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getPath();
+            if (silentAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                silence();
+                return;
+            }
             if (path.equals("/v2/")) {
                 send(x, 200, "application/json", "{}".getBytes(), null);
                 return;
@@ -75,6 +95,10 @@ public final class HostileRegistry implements AutoCloseable {
                 }
                 String claimed = claimedDigests.getOrDefault(path.substring(m + 11), Digests.sha256(found.getValue()));
                 send(x, 200, found.getKey(), found.getValue(), claimed);
+                return;
+            }
+            if (path.contains("/blobs/uploads/")) {
+                upload(x);
                 return;
             }
             int b = path.indexOf("/blobs/");
@@ -100,10 +124,70 @@ public final class HostileRegistry implements AutoCloseable {
                     out.flush();
                     throw new IOException("dropped on purpose");
                 }
+                if (stalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    out.write(bytes, from, length / 2);
+                    out.flush();
+                    silence();
+                    throw new IOException("silent on purpose");
+                }
                 out.write(bytes, from, length);
                 return;
             }
             send(x, 404, "text/plain", new byte[0], null);
+        }
+    }
+
+    /**
+     * POST starts an upload; PATCH appends a chunk (its Content-Range must start where the upload is);
+     * PUT ?digest= takes the rest, or the whole blob (or goes silent after a few bytes).
+     */
+    private void upload(HttpExchange x) throws IOException {
+        String method = x.getRequestMethod();
+        String path = x.getRequestURI().getPath();
+        String range = x.getRequestHeaders().getFirst("Content-Range");
+        uploadRequests.add(method + (range == null ? "" : " " + range));
+        if (method.equals("POST")) {
+            String id = java.util.UUID.randomUUID().toString();
+            uploads.put(id, new java.io.ByteArrayOutputStream());
+            x.getResponseHeaders().set("Location", "/v2/app/blobs/uploads/" + id);
+            send(x, 202, "text/plain", new byte[0], null);
+            return;
+        }
+        java.io.ByteArrayOutputStream sofar = uploads.get(path.substring(path.lastIndexOf('/') + 1));
+        if (sofar == null) {
+            send(x, 404, "application/json", "{\"errors\":[{\"code\":\"BLOB_UPLOAD_UNKNOWN\"}]}".getBytes(), null);
+            return;
+        }
+        if (method.equals("PATCH")) {
+            if (range == null || !range.startsWith(sofar.size() + "-")) {
+                send(x, 416, "text/plain", new byte[0], null);
+                return;
+            }
+            sofar.write(x.getRequestBody().readAllBytes());
+            x.getResponseHeaders().set("Location", path);
+            x.getResponseHeaders().set("Range", "0-" + (sofar.size() - 1));
+            send(x, 202, "text/plain", new byte[0], null);
+            return;
+        }
+        String query = x.getRequestURI().getRawQuery();
+        String digest = java.net.URLDecoder.decode(query.substring(query.indexOf("digest=") + 7),
+                java.nio.charset.StandardCharsets.UTF_8);
+        if (uploadStalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            x.getRequestBody().readNBytes(16);
+            silence();
+            throw new IOException("silent on purpose");
+        }
+        sofar.write(x.getRequestBody().readAllBytes());
+        uploaded.put(digest, sofar.toByteArray());
+        send(x, 201, "text/plain", new byte[0], digest);
+    }
+
+    /** Says nothing more until the registry is closed. */
+    private void silence() {
+        try {
+            closing.await(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -121,6 +205,7 @@ public final class HostileRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }

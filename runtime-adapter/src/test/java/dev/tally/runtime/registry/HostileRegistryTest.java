@@ -13,6 +13,7 @@ import dev.tally.domain.image.registry.RemoteReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -132,5 +133,90 @@ class HostileRegistryTest {
         assertEquals(Digests.sha256(arm), session.resolve("multi", "linux/arm64").manifestDigest());
         DomainException none = assertThrows(DomainException.class, () -> session.resolve("multi", "linux/s390x"));
         assertEquals(DomainException.Kind.NOT_FOUND, none.kind());
+    }
+
+    /** A session whose registry may stay silent for this long (the default is 30 s). */
+    private Registry.Session impatient(long seconds) {
+        return new RegistryClient(new RegistryHosts(null, RegistryHosts.DEFAULT_INSECURE,
+                java.time.Duration.ofSeconds(seconds))).open(RemoteReference.parse(hostile.host() + "/app"),
+                RegistryCredentials.NONE, true);
+    }
+
+    private static byte[] readAll(Registry.Session s, Descriptor d) throws IOException {
+        try (InputStream in = s.openBlob(d)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aBlobTheRegistryFallsSilentInIsAskedForAgainFromWhereItStopped() throws IOException {
+        byte[] bytes = randomBytes(3 << 20);
+        String digest = Digests.sha256(bytes);
+        hostile.blobs.put(digest, bytes);
+        hostile.stalls.set(1);
+        assertArrayEquals(bytes, readAll(impatient(1), new Descriptor("", digest, bytes.length)));
+        assertEquals(2, hostile.ranges.size(), hostile.ranges.toString());
+        assertTrue(hostile.ranges.get(1).matches("bytes=[1-9][0-9]*-"), hostile.ranges.toString());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aBlobTheRegistryFallsSilentInOnEveryTryFailsSayingSoAndARetryReadsIt() throws IOException {
+        byte[] bytes = randomBytes(1 << 20);
+        String digest = Digests.sha256(bytes);
+        hostile.blobs.put(digest, bytes);
+        hostile.stalls.set(100);
+        Registry.Session s = impatient(1);
+        IOException e = assertThrows(IOException.class, () -> readAll(s, new Descriptor("", digest, bytes.length)));
+        assertTrue(e.getMessage().contains("the registry sent nothing for 1 s"), e.getMessage());
+        assertEquals(ResumingBlobStream.RETRIES + 1, hostile.ranges.size());
+        hostile.stalls.set(0);
+        assertArrayEquals(bytes, readAll(s, new Descriptor("", digest, bytes.length)));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aRegistryThatNeverAnswersFailsTheRequestAndARetryGetsTheAnswer() {
+        hostile.manifests.put("v1", Map.entry(OCI, manifest("sha256:" + "a".repeat(64), 4)));
+        hostile.silentAnswers.set(1);
+        Registry.Session s = impatient(1);
+        DomainException e = assertThrows(DomainException.class, () -> s.resolve("v1", ""));
+        assertEquals(DomainException.Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().contains("did not answer in time"), e.getMessage());
+        assertEquals(1, s.resolve("v1", "").layers().size());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anUploadTheRegistryStopsTakingFailsAndARetryUploadsIt() {
+        byte[] bytes = randomBytes(32 << 20);
+        String digest = Digests.sha256(bytes);
+        Descriptor blob = new Descriptor("application/octet-stream", digest, bytes.length);
+        hostile.uploadStalls.set(1);
+        Registry.Session s = impatient(2);
+        DomainException e = assertThrows(DomainException.class,
+                () -> s.uploadBlob(blob, new java.io.ByteArrayInputStream(bytes)));
+        assertEquals(DomainException.Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().contains("took no bytes and sent no answer for 2 s"), e.getMessage());
+        s.uploadBlob(blob, new java.io.ByteArrayInputStream(bytes));
+        assertArrayEquals(bytes, hostile.uploaded.get(digest));
+    }
+
+    @Test
+    void aBlobOverTheChunkSizeIsUploadedInChunksThenPut() {
+        byte[] bytes = randomBytes((5 << 20) / 2);
+        String digest = Digests.sha256(bytes);
+        Registry.Session s = new RegistryClient(new RegistryHosts(null, RegistryHosts.DEFAULT_INSECURE), 1 << 20)
+                .open(RemoteReference.parse(hostile.host() + "/app"), RegistryCredentials.NONE, true);
+        s.uploadBlob(new Descriptor("application/octet-stream", digest, bytes.length), new java.io.ByteArrayInputStream(bytes));
+        assertArrayEquals(bytes, hostile.uploaded.get(digest));
+        assertEquals(List.of("POST", "PATCH 0-1048575", "PATCH 1048576-2097151", "PATCH 2097152-2621439", "PUT"),
+                hostile.uploadRequests);
+        hostile.uploadRequests.clear();
+        byte[] small = randomBytes(1 << 20);
+        s.uploadBlob(new Descriptor("application/octet-stream", Digests.sha256(small), small.length),
+                new java.io.ByteArrayInputStream(small));
+        assertEquals(List.of("POST", "PUT"), hostile.uploadRequests, "a blob of one chunk's size goes in one PUT");
     }
 }

@@ -169,4 +169,20 @@ class RegistryClientTest {
             }
         }
     }
+
+    @Test
+    void theReferenceRegistryTakesABlobInChunks() throws Exception {
+        byte[] bytes = new byte[(7 << 20) / 2];
+        new java.util.Random(11).nextBytes(bytes);
+        String digest = Digests.sha256(bytes);
+        try (LocalRegistry registry = LocalRegistry.options().basic("alice", ALICE.password()).token().start()) {
+            RegistryClient client = new RegistryClient(new RegistryHosts(null, RegistryHosts.DEFAULT_INSECURE), 1 << 20);
+            RemoteReference ref = RemoteReference.parse(registry.host() + "/chunked:v1");
+            try (Registry.Session s = client.open(ref, ALICE, true)) {
+                s.uploadBlob(new Descriptor("", digest, bytes.length), new java.io.ByteArrayInputStream(bytes));
+                assertTrue(s.hasBlob(digest));
+                assertArrayEquals(bytes, read(s, new Descriptor("", digest, bytes.length)));
+            }
+        }
+    }
 }
