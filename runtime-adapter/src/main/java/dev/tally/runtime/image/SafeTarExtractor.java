@@ -42,7 +42,8 @@ final class SafeTarExtractor {
     }
 
     void extract(InputStream tar) throws IOException {
-        try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
+        PaxXattrTap tap = new PaxXattrTap(tar);
+        try (TarArchiveInputStream in = new TarArchiveInputStream(tap)) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 Path target = resolve(e.getName());
@@ -83,7 +84,7 @@ final class SafeTarExtractor {
                 } else {
                     continue; // devices and fifos are not kept in images here
                 }
-                applyAttributes(e, target);
+                applyAttributes(e, target, tap.xattrs());
             }
         }
     }
@@ -157,8 +158,11 @@ final class SafeTarExtractor {
         return name.substring(i);
     }
 
-    /** Owner first: a chown clears set-id bits and file capabilities, so mode and attributes come after it. */
-    private static void applyAttributes(TarArchiveEntry e, Path target) throws IOException {
+    /**
+     * Owner first: a chown clears set-id bits and file capabilities, so mode and attributes come after it.
+     * {@code raw} holds the entry's {@code SCHILY.xattr.} values as bytes (the reader's strings lose binary ones).
+     */
+    private static void applyAttributes(TarArchiveEntry e, Path target, Map<String, byte[]> raw) throws IOException {
         Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         if (!e.isSymbolicLink()) {
@@ -170,11 +174,11 @@ final class SafeTarExtractor {
             if (name == null || !(name.startsWith("user.") || name.equals("security.capability"))) {
                 continue;
             }
-            byte[] value = h.getKey().startsWith(LIBARCHIVE_XATTR)
-                    ? Base64.getDecoder().decode(h.getValue().replaceAll("=+$", ""))
-                    : h.getValue().getBytes(StandardCharsets.UTF_8);
-            if (h.getValue().indexOf('\uFFFD') >= 0) {
-                continue; // a binary value the tar reader could not carry as it is: better none than a wrong one
+            boolean libarchive = h.getKey().startsWith(LIBARCHIVE_XATTR);
+            byte[] value = libarchive ? Base64.getDecoder().decode(h.getValue().replaceAll("=+$", ""))
+                    : raw.containsKey(name) ? raw.get(name) : h.getValue().getBytes(StandardCharsets.UTF_8);
+            if (!libarchive && !raw.containsKey(name) && h.getValue().indexOf('\uFFFD') >= 0) {
+                continue; // a binary value whose bytes were not seen: better none than a wrong one
             }
             LayerCalls.setXattr(target, name, value);
         }

@@ -131,6 +131,35 @@ class SafeTarExtractorTest {
     }
 
     @Test
+    void binaryAttributeValuesAreKeptByteForByte() throws IOException {
+        Path root = root();
+        byte[] binary = {(byte) 0x80, (byte) 0xff, 0, 1, '=', '\n', (byte) 0xc3};
+        // VFS_CAP_REVISION_2 with cap_setuid (bit 7) permitted and effective: a 0x80 byte, as Docker layers carry it
+        byte[] setuidCap = {1, 0, 0, 2, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        new SafeTarExtractor(root).extract(new TarBuilder()
+                .fileWithRawXattrs("bin/ping", "elf", java.util.Map.of("user.bin", binary,
+                        "security.capability", setuidCap))
+                .fileWithXattr("plain", "x", "user.origin", "layer")
+                .fileWithRawXattrs("after", "y", java.util.Map.of("user.text", "é".getBytes(StandardCharsets.UTF_8)))
+                .done());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(binary, LayerCalls.getXattr(root.resolve("bin/ping"), "user.bin"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(setuidCap,
+                LayerCalls.getXattr(root.resolve("bin/ping"), "security.capability"));
+        assertEquals("layer", new String(LayerCalls.getXattr(root.resolve("plain"), "user.origin"), StandardCharsets.UTF_8));
+        assertNull(LayerCalls.getXattr(root.resolve("plain"), "user.bin"), "one entry's attributes are not the next's");
+        assertEquals("é", new String(LayerCalls.getXattr(root.resolve("after"), "user.text"), StandardCharsets.UTF_8));
+        assertEquals("elf", Files.readString(root.resolve("bin/ping")));
+    }
+
+    @Test
+    void paxRecordsAreReadAsBytes() {
+        byte[] records = "26 SCHILY.xattr.user.a=\u0001\u0080\n12 path=x/y\n".getBytes(StandardCharsets.ISO_8859_1);
+        java.util.Map<String, byte[]> values = PaxXattrTap.values(records, records.length);
+        assertEquals(java.util.Set.of("user.a"), values.keySet());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, (byte) 0x80}, values.get("user.a"));
+    }
+
+    @Test
     void setUidBitsOwnersAndHardLinksAreKept() throws IOException {
         Path root = root();
         TarBuilder tar = new TarBuilder().file("bin/su", "elf", 04755).hardlink("bin/su2", "bin/su");

@@ -39,6 +39,32 @@ public final class TarBuilder {
         return file(e, text, 0644);
     }
 
+    /**
+     * A file whose PAX header carries {@code SCHILY.xattr.NAME} with these bytes as they are (as GNU tar
+     * and Go's archive/tar write a binary value; commons-compress's writer would encode a string).
+     */
+    public TarBuilder fileWithRawXattrs(String name, String text, java.util.Map<String, byte[]> xattrs) throws IOException {
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        for (java.util.Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+            byte[] key = ("SCHILY.xattr." + x.getKey() + "=").getBytes(StandardCharsets.UTF_8);
+            int body = 1 + key.length + x.getValue().length + 1;
+            int length = body + String.valueOf(body).length();
+            if (String.valueOf(length).length() != String.valueOf(body).length()) {
+                length++;
+            }
+            records.write((length + " ").getBytes(StandardCharsets.US_ASCII));
+            records.write(key);
+            records.write(x.getValue());
+            records.write('\n');
+        }
+        TarArchiveEntry pax = new TarArchiveEntry("./PaxHeaders/" + name, TarConstants.LF_PAX_EXTENDED_HEADER_LC, true);
+        pax.setSize(records.size());
+        out.putArchiveEntry(pax);
+        out.write(records.toByteArray());
+        out.closeArchiveEntry();
+        return file(name, text);
+    }
+
     private TarBuilder file(TarArchiveEntry e, String text, int mode) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         e.setSize(b.length);
