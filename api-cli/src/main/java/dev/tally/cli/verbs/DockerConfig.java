@@ -12,22 +12,33 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The calling user's {@code ~/.docker/config.json} (or {@code $DOCKER_CONFIG/config.json}), read and
  * written as {@code docker login} does: {@code "auths": {"HOST[:PORT]": {"auth": base64(user:password)}}},
- * Docker Hub under {@code https://index.docker.io/v1/}. Other fields are kept as they are; the file
- * is written whole (0600, its directory 0700) and moved into place.
+ * Docker Hub under {@code https://index.docker.io/v1/}; or, as the docker CLI does, through a credential
+ * helper: {@code "credHelpers": {"HOST[:PORT]": "NAME"}} for one registry, else {@code "credsStore": "NAME"}
+ * for all ({@link CredentialHelper}; the file then keeps an empty entry under {@code auths}, no secret).
+ * Other fields are kept as they are; the file is written whole (0600, its directory 0700) and moved
+ * into place.
  */
 final class DockerConfig {
 
     static final String HUB_KEY = "https://index.docker.io/v1/";
 
     private final Path file;
+    /** Where credential helpers are looked for: the PATH. */
+    private final List<Path> searchPath;
 
     DockerConfig(Path file) {
+        this(file, CredentialHelper.systemPath());
+    }
+
+    DockerConfig(Path file, List<Path> searchPath) {
         this.file = file;
+        this.searchPath = searchPath;
     }
 
     static DockerConfig ofCaller() {
@@ -55,7 +66,12 @@ final class DockerConfig {
 
     /** The stored user and password for a registry, or null. */
     String[] credentials(String registry) throws IOException {
-        Object auths = read().get("auths");
+        Map<String, Object> config = read();
+        CredentialHelper helper = helper(config, registry);
+        if (helper != null) {
+            return helper.get(key(registry));
+        }
+        Object auths = config.get("auths");
         if (!(auths instanceof Map<?, ?> all)) {
             return null;
         }
@@ -81,20 +97,40 @@ final class DockerConfig {
         Map<String, Object> config = read();
         Map<String, Object> auths = auths(config);
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("auth", Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        CredentialHelper helper = helper(config, registry);
+        if (helper != null) {
+            helper.store(key(registry), user, password);
+        } else {
+            entry.put("auth", Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         auths.put(key(registry), entry);
         write(config);
     }
 
-    /** Removes a registry's credentials; false when there were none. */
+    /** Removes a registry's credentials (from its helper too); false when there were none. */
     boolean remove(String registry) throws IOException {
         Map<String, Object> config = read();
+        CredentialHelper helper = helper(config, registry);
+        boolean erased = helper != null && helper.erase(key(registry));
         Map<String, Object> auths = auths(config);
         if (auths.remove(key(registry)) == null) {
-            return false;
+            return erased;
         }
         write(config);
         return true;
+    }
+
+    /** The helper that keeps this registry's credentials ({@code credHelpers}, else {@code credsStore}), or null. */
+    private CredentialHelper helper(Map<String, Object> config, String registry) {
+        String name = null;
+        if (config.get("credHelpers") instanceof Map<?, ?> helpers) {
+            Object named = helpers.containsKey(key(registry)) ? helpers.get(key(registry)) : helpers.get(registry);
+            name = named instanceof String n && !n.isEmpty() ? n : null;
+        }
+        if (name == null && config.get("credsStore") instanceof String store && !store.isEmpty()) {
+            name = store;
+        }
+        return name == null ? null : CredentialHelper.find(name, searchPath);
     }
 
     @SuppressWarnings("unchecked")

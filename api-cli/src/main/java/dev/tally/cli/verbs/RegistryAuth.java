@@ -7,7 +7,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code X-Registry-Auth} header the docker CLI sends: base64url JSON of the stored credentials. */
+/**
+ * The {@code X-Registry-Auth} header the docker CLI sends: base64url JSON of the stored credentials
+ * (from config.json or its credential helper, {@link DockerConfig}).
+ */
 final class RegistryAuth {
 
     static final String HEADER = "X-Registry-Auth";
@@ -23,8 +26,12 @@ final class RegistryAuth {
             return null;
         }
         Map<String, Object> auth = new LinkedHashMap<>();
-        auth.put("username", creds[0]);
-        auth.put("password", creds[1]);
+        if (creds[0].equals("<token>")) {
+            auth.put("identitytoken", creds[1]); // a helper's way to keep an identity token, as the docker CLI reads it
+        } else {
+            auth.put("username", creds[0]);
+            auth.put("password", creds[1]);
+        }
         auth.put("serveraddress", registry);
         return Base64.getUrlEncoder().encodeToString(JSON.std.asString(auth).getBytes(StandardCharsets.UTF_8));
     }
