@@ -72,6 +72,7 @@ public final class DockerApi {
     private Admission admission = Admission.UNLIMITED;
     private TlsClients tlsClients = TlsClients.NOBODY;
     private UserStreams streams = UserStreams.UNLIMITED;
+    private dev.tally.domain.image.ImageDetails imageDetails = dev.tally.domain.image.ImageDetails.NONE;
     private Connections connections;
     private final java.time.Instant started = java.time.Instant.now();
 
@@ -111,6 +112,12 @@ public final class DockerApi {
     }
 
     /** Adds routes of tally's own; call before listening. */
+    /** Where image inspect and history read what an image's stored config says (none by default). */
+    public DockerApi describeImages(dev.tally.domain.image.ImageDetails details) {
+        this.imageDetails = details;
+        return this;
+    }
+
     public DockerApi add(Routes routes) {
         extraRoutes.add(routes);
         return this;
@@ -163,7 +170,7 @@ public final class DockerApi {
         new ContainerRoutes(useCases).mount(r);
         new ContainerStreams(useCases).mount(r);
         new ExecRoutes(useCases).mount(r);
-        new ImageRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp")).mount(r);
+        new ImageRoutes(useCases, java.nio.file.Path.of(facts.dataRoot(), "tmp"), imageDetails).mount(r);
         new VolumeRoutes(useCases).mount(r);
         new NetworkRoutes(useCases, facts.id(), started).mount(r);
         new ContainerOpsRoutes(useCases).mount(r);

@@ -4,12 +4,14 @@ import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.event.ContainerExitUnknown;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.image.ImageDetails;
 import dev.tally.domain.image.query.ImageView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -193,39 +195,97 @@ final class DockerJson {
     }
 
     static JsonObject imageInspect(ImageView i) {
+        return imageInspect(i, Optional.empty());
+    }
+
+    /**
+     * {@code GET /images/{name}/json}: the read model's facts, and what the stored config says (its
+     * {@code config} object whole, over dockerd's empty defaults; author, comment, container).
+     */
+    static JsonObject imageInspect(ImageView i, Optional<ImageDetails.Details> details) {
+        JsonObject config = new JsonObject().put("Cmd", null).put("Entrypoint", null).put("Env", new JsonArray())
+                .put("WorkingDir", "").put("User", "").put("Labels", new JsonObject());
+        details.ifPresent(d -> d.config().forEach((k, v) -> config.put(k, json(v))));
         return new JsonObject()
                 .put("Id", i.id())
                 .put("RepoTags", new JsonArray(new ArrayList<>(i.tags())))
                 .put("RepoDigests", new JsonArray(new ArrayList<>(i.digests())))
                 .put("Parent", "")
-                .put("Comment", "")
+                .put("Comment", details.map(ImageDetails.Details::comment).orElse(""))
                 .put("Created", i.created().toString())
+                .put("Container", details.map(ImageDetails.Details::container).orElse(""))
+                .put("Author", details.map(ImageDetails.Details::author).orElse(""))
                 .put("Architecture", "amd64")
                 .put("Os", "linux")
                 .put("Size", i.size())
-                .put("Config", new JsonObject().put("Cmd", null).put("Entrypoint", null).put("Env", new JsonArray())
-                        .put("WorkingDir", "").put("User", "").put("Labels", new JsonObject()))
+                .put("Config", config)
                 .put("RootFS", new JsonObject().put("Type", "layers").put("Layers", new JsonArray(new ArrayList<>(i.layers()))));
     }
 
-    /**
-     * {@code GET /images/{name}/history}: newest first, the image itself, then one row per layer below
-     * it ({@code <missing>}, as Docker shows layers that are no image here). Sizes per layer are not
-     * recorded: the image's row carries its size.
-     */
+    /** A value of a parsed config as Vert.x's JSON types. */
+    @SuppressWarnings("unchecked")
+    private static Object json(Object v) {
+        if (v instanceof java.util.Map<?, ?> m) {
+            return new JsonObject((java.util.Map<String, Object>) m);
+        }
+        return v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v;
+    }
+
     static JsonArray imageHistory(ImageView i) {
+        return imageHistory(i, Optional.empty());
+    }
+
+    /**
+     * {@code GET /images/{name}/history}, newest first, as dockerd makes it: one row per entry of the
+     * config's history, a layer's row sized by the layer unpacked and an empty layer's 0; the newest row
+     * names the image and its tags, the others {@code <missing>}; layers below the first entry (an
+     * import's: tally imports record no history) get a row each without words. An image whose config
+     * has no history (an import) or more layered entries than layers gets one row per layer instead.
+     */
+    static JsonArray imageHistory(ImageView i, Optional<ImageDetails.Details> details) {
+        List<Long> sizes = details.map(ImageDetails.Details::layerSizes).orElse(List.of());
+        List<ImageDetails.History> history = new ArrayList<>(details.map(ImageDetails.Details::history).orElse(List.of()));
+        long layered = history.stream().filter(h -> !h.emptyLayer()).count();
+        if (!history.isEmpty() && layered < sizes.size()) {
+            // layers below the history's first entry (an import's, which tally records without history)
+            for (long n = layered; n < sizes.size(); n++) {
+                history.add(0, new ImageDetails.History("", "", "", "", false));
+            }
+            layered = sizes.size();
+        }
+        List<JsonObject> rows = new ArrayList<>();
+        if (!history.isEmpty() && layered == sizes.size()) {
+            int layer = 0;
+            for (ImageDetails.History h : history) {
+                long size = h.emptyLayer() ? 0L : sizes.get(layer++);
+                rows.add(0, historyRow(epochSeconds(h.created(), i), h.createdBy(), h.comment(), size));
+            }
+        } else {
+            int layers = Math.max(1, i.layers().size());
+            for (int n = 0; n < layers; n++) {
+                long size = sizes.size() == layers ? sizes.get(n) : n == layers - 1 ? i.size() : 0L;
+                rows.add(0, historyRow(i.created().getEpochSecond(), "", layers == 1 ? "Imported from -" : "", size));
+            }
+        }
         JsonArray out = new JsonArray();
-        int layers = Math.max(1, i.layers().size());
-        for (int n = 0; n < layers; n++) {
+        for (int n = 0; n < rows.size(); n++) {
             boolean top = n == 0;
-            out.add(new JsonObject()
-                    .put("Id", top ? i.id() : "<missing>")
-                    .put("Created", i.created().getEpochSecond())
-                    .put("CreatedBy", "")
-                    .put("Tags", top ? new JsonArray(new ArrayList<>(i.tags())) : null)
-                    .put("Size", top ? i.size() : 0L)
-                    .put("Comment", layers == 1 ? "Imported from -" : ""));
+            out.add(rows.get(n).put("Id", top ? i.id() : "<missing>")
+                    .put("Tags", top ? new JsonArray(new ArrayList<>(i.tags())) : null));
         }
         return out;
+    }
+
+    private static JsonObject historyRow(long created, String createdBy, String comment, long size) {
+        return new JsonObject().put("Created", created).put("CreatedBy", createdBy).put("Size", size)
+                .put("Comment", comment);
+    }
+
+    private static long epochSeconds(String rfc3339, ImageView fallback) {
+        try {
+            return java.time.OffsetDateTime.parse(rfc3339).toEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return fallback.created().getEpochSecond();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.rest;
 
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.image.ImageDetails;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.query.ImageView;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Images: import (POST /images/create?fromSrc=-), list, inspect, history, tag, rmi, prune. */
 final class ImageRoutes {
@@ -20,9 +22,16 @@ final class ImageRoutes {
     /** Where uploads stream to, on the data root's disk (never the host's /tmp). */
     private final Path uploads;
 
-    ImageRoutes(DockerApi.UseCases useCases, Path uploads) {
+    private final ImageDetails details;
+
+    ImageRoutes(DockerApi.UseCases useCases, Path uploads, ImageDetails details) {
         this.useCases = useCases;
         this.uploads = uploads;
+        this.details = details;
+    }
+
+    private <T> T described(ImageView image, java.util.function.BiFunction<ImageView, Optional<ImageDetails.Details>, T> json) {
+        return json.apply(image, details.of(image.id()));
     }
 
     void mount(Router r) {
@@ -30,9 +39,11 @@ final class ImageRoutes {
         r.get("/images/json").handler(this::list);
         r.post("/images/prune").handler(this::prune);
         r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/json$").handler(ctx -> Call.run(ctx, caller ->
-                DockerJson.imageInspect(useCases.images().require(name(ctx), caller, "image.inspect")), Call.json(ctx)));
+                described(useCases.images().require(name(ctx), caller, "image.inspect"), DockerJson::imageInspect),
+                Call.json(ctx)));
         r.routeWithRegex(HttpMethod.GET, "^/images/(?<name>.+)/history$").handler(ctx -> Call.run(ctx, caller ->
-                DockerJson.imageHistory(useCases.images().require(name(ctx), caller, "image.history")), Call.json(ctx)));
+                described(useCases.images().require(name(ctx), caller, "image.history"), DockerJson::imageHistory),
+                Call.json(ctx)));
         r.routeWithRegex(HttpMethod.POST, "^/images/(?<name>.+)/tag$").handler(ctx -> Call.run(ctx, caller -> {
             String repo = ctx.request().getParam("repo", "");
             String tag = ctx.request().getParam("tag", "");

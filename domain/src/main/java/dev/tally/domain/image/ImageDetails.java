@@ -1,0 +1,35 @@
+package dev.tally.domain.image;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Port: what an image's stored config says of it, for {@code image inspect} and {@code history}. */
+public interface ImageDetails {
+
+    /** Nothing known beyond the read model (a store that keeps no configs, tests). */
+    ImageDetails NONE = imageId -> Optional.empty();
+
+    /** The stored image's details; empty when the store no longer holds it. */
+    Optional<Details> of(String imageId);
+
+    /**
+     * @param config     the config's {@code config} object as stored (Cmd, Entrypoint, Env, WorkingDir, User,
+     *                   Labels, ExposedPorts, Volumes, …): JSON values as maps, lists, strings, numbers, booleans
+     * @param layerSizes each layer's unpacked size, bottom first
+     * @param history    the config's history, oldest first (empty when it has none)
+     */
+    record Details(String author, String comment, String created, String container, Map<String, Object> config,
+                   List<Long> layerSizes, List<History> history) {
+
+        public Details {
+            config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
+            layerSizes = layerSizes == null ? List.of() : List.copyOf(layerSizes);
+            history = history == null ? List.of() : List.copyOf(history);
+        }
+    }
+
+    /** One history entry: {@code emptyLayer} when it made no layer (a config step). */
+    record History(String created, String createdBy, String comment, String author, boolean emptyLayer) {
+    }
+}
