@@ -20,7 +20,6 @@ final class MissingEndpoints {
     private static final List<Endpoint> DOCKER = List.of(
             row("GET", "/containers/[^/]+/attach/ws", "/containers/{id}/attach/ws"),
             row("POST", "/build", "/build"),
-            row("POST", "/commit", "/commit"),
             row("GET", "/images/search", "/images/search"),
             row("GET", "/distribution/.+/json", "/distribution/{name}/json"),
             row("POST", "/session", "/session"),

@@ -10,8 +10,8 @@ class MissingEndpointsTest {
 
     @Test
     void aDockerEndpointTallyLacksIsNamedAsDockerDocumentsIt() {
-        assertEquals(Optional.of("POST /commit is not implemented by tally yet"),
-                MissingEndpoints.describe(HttpMethod.POST, "/commit"));
+        assertEquals(Optional.of("POST /build is not implemented by tally yet"),
+                MissingEndpoints.describe(HttpMethod.POST, "/build"));
         assertEquals(Optional.of("GET /distribution/{name}/json is not implemented by tally yet"),
                 MissingEndpoints.describe(HttpMethod.GET, "/distribution/docker.io/library/busybox:latest/json"));
     }
@@ -31,6 +31,7 @@ class MissingEndpointsTest {
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/localhost:5000/x/push"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/auth"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/load"));
+        assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/commit"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/images/busybox:latest/get"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.GET, "/nothing"));
         assertEquals(Optional.empty(), MissingEndpoints.describe(HttpMethod.POST, "/images/x/tagged"));

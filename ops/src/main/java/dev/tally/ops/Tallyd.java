@@ -23,6 +23,7 @@ import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageArchiving;
+import dev.tally.domain.image.ImageCommits;
 import dev.tally.domain.image.ImageReconciliation;
 import dev.tally.domain.image.ImageRemoval;
 import dev.tally.domain.image.ImageDistribution;
@@ -43,11 +44,14 @@ import dev.tally.rest.DockerApi;
 import dev.tally.rest.EventRoutes;
 import dev.tally.rest.GrantRoutes;
 import dev.tally.rest.SystemRoutes;
+import dev.tally.rest.CommitRoutes;
 import dev.tally.rest.ImageArchiveRoutes;
 import dev.tally.runtime.CgroupHierarchy;
 import dev.tally.runtime.HostFileLookup;
+import dev.tally.runtime.image.CommittedImages;
 import dev.tally.runtime.image.DockerArchives;
 import dev.tally.runtime.image.LayeredImageStore;
+import dev.tally.runtime.image.StoredImageDetails;
 import dev.tally.runtime.registry.RegistryClient;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncResources;
@@ -235,6 +239,9 @@ public final class Tallyd {
                 new VolumePruning(volumes, volumeStore, containerViews, access)));
         api.add(new ImageArchiveRoutes(new ImageArchiving(axon.commandGateway(), new DockerArchives(imageStore), imageViews,
                 images), dataRoot.resolve("tmp")));
+        api.describeImages(new StoredImageDetails(imageStore));
+        api.add(new CommitRoutes(new ImageCommits(axon.commandGateway(), runtime.files(), new CommittedImages(imageStore),
+                visible, images, lifecycles)));
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
                 imageStore, images, TRANSFERS)));

@@ -3,6 +3,7 @@ package dev.tally.projections;
 import dev.tally.domain.Actor;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.ImageReference;
+import dev.tally.domain.image.event.ImageCommitted;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImageReferenceMoved;
@@ -147,6 +148,12 @@ public class ImageProjection extends ViewStore implements ImageQueries {
     /** The loader holds the image; its references move by their own ImageReferenceMoved. */
     @EventHandler
     void on(ImageLoaded e) {
+        provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor(), false);
+    }
+
+    /** The committer holds the image; the name it was committed as moves by its own ImageReferenceMoved. */
+    @EventHandler
+    void on(ImageCommitted e) {
         provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor(), false);
     }
 

@@ -37,6 +37,7 @@ import dev.tally.domain.image.event.ImageReferenceMoved;
 import dev.tally.domain.image.event.ImageRemoved;
 import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImagePushed;
+import dev.tally.domain.image.event.ImageCommitted;
 import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImageSaved;
 import dev.tally.domain.image.event.ImageTagged;
@@ -128,6 +129,8 @@ class StoredEventShapeTest {
                 new ImageLoaded("sha256:beef", List.of("busybox:latest", "busybox:1"), "sha256:feed", List.of("sha256:l1"),
                         1234L, ALICE, AT),
                 new ImageSaved("sha256:beef", List.of("busybox:latest"), "sha256:f00d", List.of("sha256:l1"), ALICE, AT),
+                new ImageCommitted("sha256:beef", "c0ffee", "sha256:cafe", "sha256:0a1b", "sha256:feed",
+                        List.of("sha256:l1", "sha256:l2"), 4096L, "alice/app:1", "first", ALICE, AT),
                 new VolumeCreated("v1", "data", Map.of("l", "v"), ALICE, AT),
                 new VolumeRemoved("v1", "data", ALICE, AT));
     }

@@ -56,6 +56,20 @@ final class InRoot implements AutoCloseable {
             return InRoot.stat(fd, name);
         }
 
+        /** The extended attribute {@code name} of what is held (a file or a directory), or null when it has none. */
+        byte[] xattr(String attribute) {
+            byte[] buf = new byte[4096];
+            try {
+                long n = Libc.getxattr(procPath(), attribute, buf, buf.length);
+                return java.util.Arrays.copyOf(buf, (int) n);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Libc.ENODATA) {
+                    return null;
+                }
+                throw failure("getxattr " + attribute, name, e.getErrorCode());
+            }
+        }
+
         /** Where {@code /proc/self/fd/N} leads: the file held, for calls that take a path. */
         String procPath() {
             return "/proc/self/fd/" + fd;

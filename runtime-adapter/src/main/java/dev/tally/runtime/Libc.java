@@ -29,6 +29,11 @@ final class Libc {
      */
     static native int statfs(String path, byte[] buffer) throws LastErrorException;
 
+    static final int ENODATA = 61;
+
+    /** An extended attribute of what {@code path} leads to (followed: for {@code /proc/self/fd/N}). */
+    static native long getxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+
     static final int AF_UNIX = 1;
     static final int SOCK_SEQPACKET = 5;
     static final int SHUT_WR = 1;

@@ -164,6 +164,20 @@ final class RootfsFiles implements ContainerFiles {
         });
     }
 
+    @Override
+    public void layer(String id, OutputStream out) {
+        IdRemap remap = remap(id);
+        Path upperDir = bundle(id).resolve("upper");
+        onRootfs(id, merged -> {
+            try (InRoot upper = InRoot.open(upperDir)) {
+                new UpperLayer(upper, merged, tarFor(out, remap)).write();
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /** Runs {@code work} on the container's mounted root filesystem, mounted for it if need be. */
     private <T> T onRootfs(String id, java.util.function.Function<InRoot, T> work) {
         Path bundle = bundle(id);

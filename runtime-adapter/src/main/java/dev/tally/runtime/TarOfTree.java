@@ -39,6 +39,26 @@ final class TarOfTree {
         write(held, held.stat(), name, 0);
     }
 
+    /** One entry as {@code name}: for a directory, its own header only (what is below it is the caller's). */
+    void single(InRoot.Held held, String name) throws IOException {
+        InRoot.Stat st = held.stat();
+        if (st.isDirectory()) {
+            header(new TarArchiveEntry(name + "/", TarConstants.LF_DIR), st);
+            out.closeArchiveEntry();
+            return;
+        }
+        write(held, st, name, 0);
+    }
+
+    /** An empty file owned by root, mode 0600: a layer's whiteout ({@code .wh.NAME}) or opaque marker. */
+    void marker(String name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+        e.setSize(0);
+        e.setMode(0600);
+        out.putArchiveEntry(e);
+        out.closeArchiveEntry();
+    }
+
     /** Ends the archive (the underlying stream stays open). */
     void finish() throws IOException {
         out.finish();

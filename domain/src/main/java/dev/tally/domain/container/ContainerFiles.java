@@ -42,6 +42,13 @@ public interface ContainerFiles {
     /** The whole root filesystem as a tar ({@code docker export}). */
     void export(String id, OutputStream out);
 
+    /**
+     * What the container changed in its image's files as one image layer, an uncompressed tar into
+     * {@code out} ({@code docker commit}): a deleted path as an empty {@code .wh.NAME}, a directory
+     * that hides what is below it with a {@code .wh..wh..opq} entry, owners as the container sees them.
+     */
+    void layer(String id, OutputStream out);
+
     /** An uploaded archive, readable as often as needed. */
     interface Upload {
         InputStream open();

@@ -5,9 +5,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.image.command.ImportImage;
 import dev.tally.domain.image.command.LoadImage;
+import dev.tally.domain.image.command.RecordCommit;
 import dev.tally.domain.image.command.MoveReference;
 import dev.tally.domain.image.command.RemoveImage;
 import dev.tally.domain.image.command.UntagImage;
+import dev.tally.domain.image.event.ImageCommitted;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImageSaved;
@@ -100,6 +102,14 @@ public class Image {
                 cmd.size(), cmd.actor(), Instant.now()));
     }
 
+    /** The same changes committed again on the same image make the same image: it comes back, even after a removal. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(RecordCommit cmd) {
+        apply(new ImageCommitted(cmd.imageId(), cmd.containerId(), cmd.parentImageId(), cmd.layerDigest(),
+                cmd.manifestDigest(), cmd.layers(), cmd.size(), cmd.reference(), cmd.comment(), cmd.actor(), Instant.now()));
+    }
+
     @CommandHandler
     void handle(RecordSave cmd) {
         requirePresent();
@@ -130,6 +140,12 @@ public class Image {
 
     @EventSourcingHandler
     void on(ImageLoaded e) {
+        id = e.imageId();
+        removed = false;
+    }
+
+    @EventSourcingHandler
+    void on(ImageCommitted e) {
         id = e.imageId();
         removed = false;
     }

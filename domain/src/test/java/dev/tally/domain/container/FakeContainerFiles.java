@@ -42,4 +42,8 @@ final class FakeContainerFiles implements ContainerFiles {
     @Override
     public void export(String id, OutputStream out) {
     }
+
+    @Override
+    public void layer(String id, OutputStream out) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tally.domain.image;
 
+import dev.tally.domain.image.event.ImageCommitted;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImageLoaded;
 import dev.tally.domain.image.event.ImagePulled;
@@ -46,6 +47,11 @@ final class InMemoryImageViews implements ImageQueries {
         if (!e.reference().contains("@") && (current == null || !current.imageId().equals(e.imageId()))) {
             refs.put(e.reference(), new ReferenceView(e.reference(), e.imageId(), e.actor().uid(), e.actor().user()));
         }
+    }
+
+    @EventHandler
+    void on(ImageCommitted e) {
+        provided(e.imageId(), e.layers(), e.size(), e.at(), e.actor());
     }
 
     @EventHandler

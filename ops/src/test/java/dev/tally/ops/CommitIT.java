@@ -1,0 +1,187 @@
+package dev.tally.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13: {@code docker commit} against a real tallyd with real runc containers: the container's
+ * upper directory becomes one layer (a deleted file a {@code .wh.} entry, a directory made anew an
+ * opaque one, a link kept a link), the image runs with the config the container and {@code --change}
+ * give it and shows the file, saves, and is recorded; as alice, bob and carol, the reference and
+ * visibility rules hold for it.
+ */
+class CommitIT {
+
+    @BusyboxDaemon(beforeStart = SharedHostUsers.Made.class)
+    private static Daemon daemon;
+    private static SharedHostUsers users;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void users() throws Exception {
+        users = new SharedHostUsers(daemon);
+    }
+
+    private static Daemon.Result ok(Daemon.Result r, String what) {
+        assertEquals(0, r.code(), what + ": " + r.out() + r.err());
+        return r;
+    }
+
+    /** The entries of the top layer of a saved image: name → type flag and link target. */
+    private static Map<String, String> topLayer(Path saved) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(saved); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile()) {
+                    files.put(e.getName(), tar.readAllBytes());
+                }
+            }
+        }
+        JsonNode manifest = JSON.readTree(files.get("manifest.json"));
+        JsonNode layers = manifest.path(0).path("Layers");
+        byte[] top = files.get(layers.get(layers.size() - 1).asText());
+        Map<String, String> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.ByteArrayInputStream(top))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                out.put(e.getName(), e.isSymbolicLink() ? "link:" + e.getLinkName() : e.isDirectory() ? "dir"
+                        : "file:" + e.getSize());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aContainersChangesBecomeALayerAndTheImageRunsWithThemAndItsConfig() throws Exception {
+        ok(daemon.docker("run", "--name", "maker", "-e", "FROM_RUN=1", "-w", "/srv", "busybox", "sh", "-c",
+                "echo made here > /hello; rm /bin/true; rm -rf /home; mkdir -p /home/new; echo n > /home/new/f;"
+                        + " ln -s /etc/shadow /leak; mkdir -p /srv"), "run");
+        Daemon.Result commit = ok(daemon.docker("commit", "-m", "first", "-a", "tester", "--change", "CMD [\"cat\", \"/hello\"]",
+                "--change", "ENV ADDED=yes", "maker", "made:1"), "commit");
+        String id = commit.out().strip();
+        assertTrue(id.startsWith("sha256:"), id);
+        assertEquals("made here\n", ok(daemon.docker("run", "--rm", "made:1"), "run the image").out());
+        Daemon.Result inside = ok(daemon.docker("run", "--rm", "made:1", "sh", "-c",
+                "test -e /bin/true || echo gone; ls /home; readlink /leak; echo $FROM_RUN $ADDED; pwd"), "look inside");
+        assertEquals("gone\nnew\n/etc/shadow\n1 yes\n/srv\n", inside.out());
+
+        Path saved = daemon.root.resolve("made.tar");
+        ok(daemon.docker("save", "-o", saved.toString(), "made:1"), "save");
+        Map<String, String> layer = topLayer(saved);
+        assertEquals("file:0", layer.get("bin/.wh.true"), layer.toString());
+        assertEquals("file:0", layer.get("home/.wh..wh..opq"), layer.toString());
+        assertEquals("link:/etc/shadow", layer.get("leak"), "a link is kept as a link, never followed: " + layer);
+        assertEquals("file:10", layer.get("hello"), layer.toString());
+        Daemon.Result skopeo = Daemon.exec(List.of("skopeo", "inspect", "docker-archive:" + saved), Map.of());
+        assertEquals(0, skopeo.code(), skopeo.err());
+
+        Daemon.Result history = ok(daemon.docker("history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Comment}}",
+                "made:1"), "history");
+        assertTrue(history.out().lines().findFirst().orElse("").endsWith("|first"), history.out());
+        Daemon.Result config = ok(daemon.docker("image", "inspect", "-f", "{{json .Config.Cmd}} {{.Author}}", "made:1"),
+                "inspect");
+        assertEquals("[\"cat\",\"/hello\"] tester", config.out().strip());
+        Daemon.Result audit = ok(daemon.tally("audit", "log", "--action", "image.commit", "--format", "json"), "audit");
+        assertTrue(audit.out().contains(id) && audit.out().contains("\"layer\":\"sha256:"), audit.out());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "event=commit",
+                "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.imageID}}");
+        assertTrue(events.out().contains("container commit " + id), events.out());
+    }
+
+    private static final String SDK = """
+            import docker, sys
+            c = docker.DockerClient(base_url="unix://" + sys.argv[1])
+            ct = c.containers.run("busybox", ["sh", "-c", "echo py > /py"], detach=True, name="pymaker")
+            ct.wait()
+            img = ct.commit(repository="py/made", tag="1", message="by sdk", author="sdk",
+                            changes=["ENV PY=1", "LABEL made=sdk", "WORKDIR /tmp"])
+            a = c.images.get("py/made:1").attrs
+            print("config", a["Config"]["Env"][-1], a["Config"]["Labels"], a["Config"]["WorkingDir"], a["Author"], a["Comment"])
+            h = c.images.get("py/made:1").history()
+            print("history", len(h), h[0]["Comment"], h[0]["Size"] > 0, h[0]["Id"] == img.id, h[1]["Id"])
+            print("run", c.containers.run("py/made:1", ["sh", "-c", "cat /py; echo $PY; pwd"], remove=True))
+            """;
+
+    @Test
+    void thePythonSdkAndTheDockerCli2010CommitAndReadTheConfigAndHistory() throws Exception {
+        Path script = Files.writeString(daemon.root.resolve("commit.py"), SDK);
+        Daemon.Result r = Daemon.exec(List.of("/usr/bin/python3", script.toString(), daemon.socket.toString()), Map.of());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(String.join("\n",
+                "config PY=1 {'made': 'sdk'} /tmp sdk by sdk",
+                "history 2 by sdk True True <missing>",
+                "run b'py\\n1\\n/tmp\\n'") + "\n", r.out(), r.err());
+
+        Path docker20 = Path.of("/tmp/docker20/x/usr/bin/docker");
+        if (!Files.isExecutable(docker20)) {
+            System.out.println("CommitIT: no docker 20.10 CLI at " + docker20 + "; that case is not run here");
+            return;
+        }
+        Map<String, String> env = Map.of("DOCKER_HOST", "unix://" + daemon.socket);
+        ok(Daemon.exec(List.of(docker20.toString(), "run", "--name", "maker20", "busybox", "touch", "/twenty"), env), "run");
+        ok(Daemon.exec(List.of(docker20.toString(), "commit", "-c", "CMD [\"ls\", \"/twenty\"]", "maker20", "twenty:1"),
+                env), "commit with 20.10");
+        assertEquals("/twenty\n", ok(Daemon.exec(List.of(docker20.toString(), "run", "--rm", "twenty:1"), env), "run it")
+                .out());
+        Daemon.Result history = ok(Daemon.exec(List.of(docker20.toString(), "history", "--format", "{{.Size}}",
+                "twenty:1"), env), "history with 20.10");
+        assertEquals(2, history.out().lines().count(), history.out());
+        Daemon.Result refused = Daemon.exec(List.of(docker20.toString(), "commit", "-c", "VOLUME /x", "maker20"), env);
+        assertNotEquals(0, refused.code());
+        assertTrue(refused.err().contains("VOLUME"), refused.err());
+    }
+
+    @Test
+    void aChangeTallyDoesNotApplyIsRefusedByNameAndNothingIsMade() {
+        ok(daemon.docker("create", "--name", "unchanged", "busybox", "true"), "create");
+        Daemon.Result refused = daemon.docker("commit", "--change", "EXPOSE 80", "unchanged", "exposed:1");
+        assertNotEquals(0, refused.code());
+        assertTrue(refused.err().contains("EXPOSE"), refused.err());
+        assertNotEquals(0, daemon.docker("image", "inspect", "exposed:1").code());
+        Daemon.Result byTally = ok(daemon.tally("commit", "unchanged", "unchanged:1"), "tally commit");
+        assertTrue(byTally.out().strip().startsWith("sha256:"), byTally.out());
+        assertEquals(0, daemon.docker("run", "--rm", "unchanged:1", "true").code());
+    }
+
+    @Test
+    void usersCommitOnlyTheirContainersUnderTheirOwnNamesAndTheImageIsTheirs() {
+        ok(users.docker("alice", "run", "--name", "alices", "busybox", "sh", "-c", "echo alice > /mine"), "alice runs");
+        Daemon.Result bobs = users.docker("bob", "commit", "alices", "bob/stolen:1");
+        Daemon.Result missing = users.docker("bob", "commit", "nobody-has-this", "bob/stolen:1");
+        assertNotEquals(0, bobs.code());
+        assertEquals(missing.err().replace("nobody-has-this", "alices"), bobs.err());
+        Daemon.Result over = users.docker("alice", "commit", "alices", "busybox:latest");
+        assertNotEquals(0, over.code(), over.out());
+        assertTrue(over.err().contains("authorization denied"), over.err());
+        assertEquals("", users.docker("carol", "run", "--rm", "busybox", "sh", "-c", "cat /mine 2>/dev/null").out(),
+                "busybox is still busybox");
+
+        String id = ok(users.docker("alice", "commit", "alices", "alice/snap:1"), "alice commits").out().strip();
+        assertEquals("alice\n", ok(users.docker("alice", "run", "--rm", "alice/snap:1", "cat", "/mine"), "runs").out());
+        assertNotEquals(0, users.docker("bob", "image", "inspect", "alice/snap:1").code(), "alice's image is hers");
+        assertEquals(id, ok(users.docker("carol", "image", "inspect", "-f", "{{.Id}}", "alice/snap:1"), "admin").out()
+                .strip());
+        Daemon.Result denied = daemon.tally("audit", "log", "--denied", "--format", "json");
+        assertTrue(denied.out().lines().anyMatch(l -> l.contains("\"action\":\"container.commit\"")
+                && l.contains("\"username\":\"bob\"")), denied.out());
+        assertTrue(denied.out().lines().anyMatch(l -> l.contains("\"action\":\"image.commit\"")
+                && l.contains("\"username\":\"alice\"") && l.contains("\"code\":403,")), denied.out());
+        assertFalse(users.docker("bob", "images").out().contains("alice/snap"));
+    }
+}
