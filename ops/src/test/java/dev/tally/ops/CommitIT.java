@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.tally.runtime.registry.LocalRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +146,26 @@ class CommitIT {
         Daemon.Result refused = Daemon.exec(List.of(docker20.toString(), "commit", "-c", "VOLUME /x", "maker20"), env);
         assertNotEquals(0, refused.code());
         assertTrue(refused.err().contains("VOLUME"), refused.err());
+    }
+
+    @Test
+    void aCommittedImagePushesWithItsLayerAsMadeAndPullsBackElsewhere() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.plain()) {
+            ok(daemon.docker("run", "--name", "pushed", "busybox", "sh", "-c", "echo pushed > /p"), "run");
+            String name = registry.host() + "/team/committed:1";
+            String id = ok(daemon.docker("commit", "pushed", name), "commit").out().strip();
+            ok(daemon.docker("push", name), "push");
+            JsonNode manifest = JSON.readTree(registry.inspect("team/committed:1", null));
+            assertEquals(id, manifest.path("config").path("digest").asText(), manifest.toString());
+            assertEquals(2, manifest.path("layers").size(), manifest.toString());
+            Daemon.Result audit = ok(daemon.tally("audit", "log", "--action", "image.commit", "--format", "json"), "audit");
+            String layer = manifest.path("layers").get(1).path("digest").asText();
+            assertTrue(audit.out().contains(layer), "the pushed layer is the one the commit made and recorded: "
+                    + audit.out());
+            ok(daemon.docker("rmi", name), "rmi");
+            ok(daemon.docker("pull", name), "pull back");
+            assertEquals("pushed\n", ok(daemon.docker("run", "--rm", name, "cat", "/p"), "run").out());
+        }
     }
 
     @Test
