@@ -57,6 +57,11 @@ final class CrashChecks {
                 continue;
             }
             found += acknowledgedOf(b, log, psById.get(b.id), problems);
+            if (!b.removeAcked && b.uncertain.contains("rm") && psById.get(b.id) == null
+                    && log.getOrDefault("container destroy " + b.id, 0) == 1) {
+                System.out.println("crash series: " + b.name + ": a removal the kill cut short had been recorded "
+                        + "and done (" + describe(b, log, null) + ")");
+            }
             twice(b, log, problems);
         }
         for (CrashWorkload.Vol v : load.volumes) {
@@ -81,16 +86,22 @@ final class CrashChecks {
         return new Outcome(found, problems, psByName);
     }
 
-    /** How many of the box's acknowledged requests are in the log and the read model; what is missing goes to problems. */
-    private static int acknowledgedOf(CrashWorkload.Box b, Map<String, Integer> log, String[] ps, List<String> problems) {
+    /**
+     * How many of the box's acknowledged requests are in the log and the read model; what is missing
+     * goes to problems. An acknowledged run is its create and start in the log, and the container in
+     * {@code ps -a} unless the log has its removal: one acknowledged, or one a kill cut short after
+     * the daemon had recorded it (the client was never answered, yet the removal happened; it is not
+     * the run that was lost). A container missing from {@code ps -a} with no removal in the log is.
+     */
+    static int acknowledgedOf(CrashWorkload.Box b, Map<String, Integer> log, String[] ps, List<String> problems) {
         int found = 0;
         String who = b.name + " (" + b.id.substring(0, 12) + ")";
         if (b.runAcked) {
             if (log.getOrDefault("container create " + b.id, 0) == 1 && log.getOrDefault("container start " + b.id, 0) == 1
-                    && (ps != null || b.removeAcked)) {
+                    && (ps != null || log.getOrDefault("container destroy " + b.id, 0) == 1)) {
                 found++;
             } else {
-                problems.add("acknowledged run of " + who + " is not in the log or in ps -a");
+                problems.add("acknowledged run of " + who + " is not in the log or in ps -a: " + describe(b, log, ps));
             }
         }
         int dies = log.getOrDefault("container die " + b.id, 0);
@@ -98,7 +109,7 @@ final class CrashChecks {
             if (dies >= 1) {
                 found += b.stopsAcked.get();
             } else {
-                problems.add("acknowledged stop of " + who + " left no exit in the log");
+                problems.add("acknowledged stop of " + who + " left no exit in the log: " + describe(b, log, ps));
             }
         }
         int execs = log.getOrDefault("container exec_start " + b.id, 0);
@@ -110,7 +121,7 @@ final class CrashChecks {
             if (log.getOrDefault("container destroy " + b.id, 0) == 1 && ps == null) {
                 found++;
             } else {
-                problems.add("acknowledged rm of " + who + " is not in the log or it is still in ps -a");
+                problems.add("acknowledged rm of " + who + " is not in the log or it is still in ps -a: " + describe(b, log, ps));
             }
         }
         String state = ps == null ? "gone" : ps[2];
@@ -121,9 +132,19 @@ final class CrashChecks {
             case UNKNOWN -> true;
         };
         if (!expected) {
-            problems.add(who + " should be " + b.expect + " but is " + state);
+            problems.add(who + " should be " + b.expect + " but is " + state + ": " + describe(b, log, ps));
         }
         return found;
+    }
+
+    /** What the log and ps say of the box, and which of its calls a kill cut short. */
+    static String describe(CrashWorkload.Box b, Map<String, Integer> log, String[] ps) {
+        StringBuilder d = new StringBuilder();
+        for (String action : List.of("create", "start", "die", "destroy")) {
+            d.append(action).append(' ').append(log.getOrDefault("container " + action + " " + b.id, 0)).append(", ");
+        }
+        return d.append("ps ").append(ps == null ? "none" : ps[2]).append(", cut short: ")
+                .append(b.uncertain.isEmpty() ? "none" : String.join(" ", b.uncertain)).toString();
     }
 
     /** Each container is created, started, ends and is destroyed at most once; no exec is in the log twice. */

@@ -34,6 +34,8 @@ final class CrashWorkload {
         final AtomicInteger stopsAcked = new AtomicInteger();
         final AtomicInteger execsAcked = new AtomicInteger();
         final AtomicInteger execsTried = new AtomicInteger();
+        /** The calls on this container that a kill cut short (each may or may not have happened). */
+        final List<String> uncertain = new CopyOnWriteArrayList<>();
 
         Box(String name) {
             this.name = name;
@@ -156,6 +158,7 @@ final class CrashWorkload {
         } else if (killedAt != 0 && ended >= killedAt) {
             if (box != null) {
                 box.expect = Expect.UNKNOWN;
+                box.uncertain.add(op);
             }
         } else {
             if (box != null) {

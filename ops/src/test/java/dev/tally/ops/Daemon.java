@@ -54,7 +54,11 @@ final class Daemon implements AutoCloseable {
     /** Starts tallyd's process without waiting for it to serve (to kill it while it recovers). */
     void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
+                "-Ddisable-axoniq-console-message=true"));
+        // the store's settings a test run is given (-Dtally.store.upkeep=true …) reach the daemon too
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("tally.store.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
                 "--exec-root", root.resolve("run").toString()));
         if (extraArgs.contains("-H")) {
