@@ -53,8 +53,9 @@ import dev.tally.domain.container.event.ContainerRenamed;
 import dev.tally.domain.container.event.ContainerUnpaused;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -75,8 +76,8 @@ public class Container {
     private int ownerUid;
     private String ownerUser;
     private final Set<Integer> grantedUids = new HashSet<>();
-    /** Execs started and not yet ended in the log, in the order they started. */
-    private final Set<String> openExecs = new LinkedHashSet<>();
+    /** Execs started and not yet ended in the log, in the order they started, with when each started. */
+    private final Map<String, Instant> openExecs = new LinkedHashMap<>();
 
     Container() {
         // for Axon
@@ -186,10 +187,14 @@ public class Container {
         apply(new ContainerExecExited(id, cmd.execId(), cmd.exitCode(), cmd.actor(), Instant.now()));
     }
 
-    /** Idempotent: an exec already ended in the log is not settled again; none open, nothing recorded. */
+    /**
+     * Idempotent: an exec already ended in the log is not settled again; none open before the
+     * command's moment, nothing recorded. An exec started at that moment or later is left open.
+     */
     @CommandHandler
     int handle(SettleOpenExecs cmd) {
-        List<String> open = List.copyOf(openExecs);
+        List<String> open = openExecs.entrySet().stream().filter(e -> e.getValue().isBefore(cmd.startedBefore()))
+                .map(Map.Entry::getKey).toList();
         for (String execId : open) {
             apply(new ContainerExecExitUnknown(id, execId, cmd.reason(), cmd.actor(), Instant.now()));
         }
@@ -384,7 +389,7 @@ public class Container {
 
     @EventSourcingHandler
     void on(ContainerExecStarted e) {
-        openExecs.add(e.execId());
+        openExecs.put(e.execId(), e.at());
     }
 
     @EventSourcingHandler

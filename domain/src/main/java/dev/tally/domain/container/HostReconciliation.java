@@ -10,6 +10,7 @@ import dev.tally.domain.container.command.SettleOpenExecs;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -45,24 +46,37 @@ public class HostReconciliation {
     private final ContainerQueries containers;
     private final ContainerLifecycle lifecycle;
     private final KeyedLocks locks;
+    private final Clock clock;
+    /**
+     * When this daemon began reconciling, before it served: every exec started before then was
+     * started by a daemon that no longer runs; every exec started since is this daemon's.
+     */
+    private volatile Instant began;
 
     public HostReconciliation(CommandGateway commands, EventGateway events, ContainerRuntime runtime,
                               ContainerQueries containers, ContainerLifecycle lifecycle, KeyedLocks locks) {
+        this(commands, events, runtime, containers, lifecycle, locks, Clock.systemUTC());
+    }
+
+    public HostReconciliation(CommandGateway commands, EventGateway events, ContainerRuntime runtime,
+                              ContainerQueries containers, ContainerLifecycle lifecycle, KeyedLocks locks, Clock clock) {
         this.commands = commands;
         this.events = events;
         this.runtime = runtime;
         this.containers = containers;
         this.lifecycle = lifecycle;
         this.locks = locks;
+        this.clock = clock;
     }
 
     /** Reconciles every container; returns the ids it could not decide (each recorded as not recovered). */
     public Set<String> reconcile() {
+        began = clock.instant();
         removeUnknownToTheLog();
         Set<String> undecided = new LinkedHashSet<>();
         for (ContainerView listed : containers.list(true)) {
             try {
-                decide(listed.id(), true);
+                decide(listed.id());
             } catch (RuntimeException e) {
                 recoveryFailed(listed.id(), e);
                 undecided.add(listed.id());
@@ -72,14 +86,18 @@ public class HostReconciliation {
     }
 
     /**
-     * Tries again the containers {@link #reconcile} could not decide, as the log has them now;
-     * returns those it still cannot decide. Records nothing about those (their failure is recorded once).
+     * Tries again the containers {@link #reconcile} could not decide, as the log has them now (their
+     * execs left by the daemon before this one too, when settling them was what failed); returns
+     * those it still cannot decide. Records nothing about those (their failure is recorded once).
      */
     public Set<String> recheck(Set<String> ids) {
+        if (began == null) {
+            throw new IllegalStateException("a recheck comes after reconcile");
+        }
         Set<String> still = new LinkedHashSet<>();
         for (String id : ids) {
             try {
-                decide(id, false);
+                decide(id);
             } catch (RuntimeException e) {
                 still.add(id);
             }
@@ -88,14 +106,19 @@ public class HostReconciliation {
     }
 
     /**
-     * @param settleExecs whether its open execs are settled first: only at start-up, before the daemon
-     *     serves, when none of them can be followed; a recheck runs while new execs may be running
+     * Settles the container's execs that a daemon before this one started (none of them can be
+     * followed; a recheck runs while this daemon's own execs may be running, and leaves those), then
+     * brings the container in line with the host.
      */
-    private void decide(String id, boolean settleExecs) {
+    private void decide(String id) {
         locks.exclusively(id, () -> {
             containers.find(id).ifPresent(c -> {
-                if (settleExecs) {
-                    commands.sendAndWait(new SettleOpenExecs(c.id(), Reconciliation.EXEC_UNFOLLOWED, Actor.daemon()));
+                try {
+                    commands.sendAndWait(new SettleOpenExecs(c.id(), Reconciliation.EXEC_UNFOLLOWED, began,
+                            Actor.daemon()));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("recording the end of the execs no daemon follows any more failed: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
                 }
                 reconcile(c);
             });

@@ -297,4 +297,35 @@ class HostReconciliationTest {
         f.runtime.answerInspect(id);
         assertEquals(List.of(), f.eventsOf(() -> f.reconciliation.recheck(java.util.Set.of(id))));
     }
+
+    /**
+     * Issue 11: when settling the execs failed at start, the rechecks did not settle them, so they
+     * stayed open in the log until the next start. Now the failure is recorded with what failed, and
+     * a recheck settles the execs the daemon before this one left, not those this one runs.
+     */
+    @Test
+    void execsWhoseSettlingFailedAtStartAreSettledByARecheckAndTheFailureSaysWhy() {
+        String id = f.running(ALICE, "sleep", "60");
+        execStarted(id, "left");
+        java.util.concurrent.atomic.AtomicBoolean failOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        f.axon.commandBus().registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getPayload() instanceof dev.tally.domain.container.command.SettleOpenExecs
+                    && failOnce.getAndSet(false)) {
+                throw new IllegalStateException("the store is not answering");
+            }
+            return chain.proceed();
+        });
+        List<Object> atStart = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerRecoveryFailed.class), types(atStart));
+        String reason = ((ContainerRecoveryFailed) atStart.get(0)).reason();
+        assertTrue(reason.contains("execs no daemon follows") && reason.contains("the store is not answering"), reason);
+
+        execStarted(id, "ours");
+        List<Object> rechecked = f.eventsOf(() -> assertEquals(java.util.Set.of(),
+                f.reconciliation.recheck(java.util.Set.of(id))));
+        assertEquals(List.of(ContainerExecExitUnknown.class), types(rechecked));
+        assertEquals("left", ((ContainerExecExitUnknown) rechecked.get(0)).execId());
+        assertEquals(List.of(), f.eventsOf(() -> f.reconciliation.recheck(java.util.Set.of(id))),
+                "the exec this daemon runs stays open, and the settled one is settled once");
+    }
 }
