@@ -121,6 +121,54 @@ class IntentBeforeEffectIT {
     }
 
     /**
+     * Issue 11: a crash between runc pause and its record left a frozen container that the log called
+     * running, and unpause answered 409. Frozen with runc behind tallyd's back while it was down (what
+     * that crash leaves), it is recorded paused at start, by tallyd, with why, and unpause thaws it.
+     */
+    @Test
+    void aContainerFrozenWhileTheDaemonWasDownIsRecordedPausedAtStartAndUnpauses(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        Daemon.Result run = daemon.docker("run", "-d", "--name", "frozen", "busybox", "sleep", "300");
+        assertEquals(0, run.code(), run.err() + daemon.log());
+        String id = run.out().strip();
+        List<String> runc = List.of("runc", "--root", daemon.root.resolve("run/runc").toString());
+        daemon.crash();
+        Daemon.Result paused = Daemon.exec(concat(runc, "pause", id), Map.of());
+        assertEquals(0, paused.code(), paused.err());
+
+        daemon.start();
+        assertEquals("paused true", daemon.docker("inspect", "--format", "{{.State.Status}} {{.State.Paused}}", "frozen")
+                .out().strip(), daemon.log());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=frozen",
+                "--filter", "event=pause", "--format", "{{.Action}} {{index .Actor.Attributes \"tally.user\"}}");
+        assertEquals("pause tallyd", events.out().strip(), events.err());
+        Daemon.Result log = daemon.tally("audit", "log", "--container", "frozen", "--format", "json");
+        assertTrue(log.out().contains("\"action\":\"container.pause\"")
+                && log.out().contains("found frozen at start-up while the log had it running"), log.out());
+        Daemon.Result unpause = daemon.docker("unpause", "frozen");
+        assertEquals(0, unpause.code(), unpause.err());
+        assertTrue(Daemon.exec(concat(runc, "state", id), Map.of()).out().contains("\"running\""));
+        assertTrue(daemon.docker("ps", "--filter", "name=frozen", "--format", "{{.Status}}").out().startsWith("Up"));
+
+        // and the reverse: paused through tallyd, thawed behind its back while it was down
+        assertEquals(0, daemon.docker("pause", "frozen").code());
+        daemon.crash();
+        assertEquals(0, Daemon.exec(concat(runc, "resume", id), Map.of()).code());
+        daemon.start();
+        assertEquals("running false", daemon.docker("inspect", "--format", "{{.State.Status}} {{.State.Paused}}", "frozen")
+                .out().strip(), daemon.log());
+        assertTrue(daemon.tally("audit", "log", "--container", "frozen", "--format", "json").out()
+                .contains("found running, not frozen, at start-up while the log had it paused"));
+        assertEquals(0, daemon.docker("rm", "-f", "frozen").code());
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new java.util.ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
+    /**
      * An import whose content was written but whose event never was (tallyd killed between the two):
      * the image record, its blobs and its layer are image content of no image of the log. At start
      * each is recorded as removed (kind image, blob, layer), for admins, then removed; busybox stays.

@@ -16,6 +16,7 @@ import dev.tally.domain.container.event.ContainerStartFailed;
 import dev.tally.domain.container.event.ContainerStartRequested;
 import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerUpdated;
+import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
 import dev.tally.domain.container.event.ContainerRenamed;
 import dev.tally.domain.container.event.ContainerUnpaused;
@@ -137,6 +138,11 @@ public class ContainerProjection extends ViewStore implements ContainerQueries {
     @EventHandler
     void on(ContainerPaused e) {
         update(e.containerId(), v -> v.withPaused(true));
+    }
+
+    @EventHandler
+    void on(ContainerPauseFound e) {
+        update(e.containerId(), v -> v.withPaused(e.paused()));
     }
 
     @EventHandler

@@ -27,6 +27,7 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
 import dev.tally.domain.container.event.ContainerRenamed;
 import dev.tally.domain.container.event.ContainerUnpaused;
@@ -121,7 +122,8 @@ class AuditRecordsOfEveryEventTest {
                 new ImageCommitted("sha256:beef", "c0ffee", "sha256:cafe", "sha256:0a1b", "sha256:feed",
                         List.of("sha256:l1", "sha256:l2"), 4096L, "alice/app:1", "first", ALICE, AT),
                 new ImageCommitted("sha256:beef", "c0ffee", "sha256:cafe", "sha256:0a1b", "sha256:feed",
-                        List.of("sha256:l1", "sha256:l2"), 4096L, "", "", ALICE, AT));
+                        List.of("sha256:l1", "sha256:l2"), 4096L, "", "", ALICE, AT),
+                new ContainerPauseFound("c0ffee", true, "found frozen at start-up while the log had it running", DAEMON, AT));
     }
 
     private static Optional<AuditRecords.KnownContainer> known(String id) {

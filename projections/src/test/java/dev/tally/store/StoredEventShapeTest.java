@@ -28,6 +28,7 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
 import dev.tally.domain.container.event.ContainerRenamed;
 import dev.tally.domain.container.event.ContainerUnpaused;
@@ -111,6 +112,7 @@ class StoredEventShapeTest {
                 new ContainerUpdated("c0ffee", new ContainerConfig.Limits(32 << 20, 500_000_000L, 40, 512, "0-1", "0",
                         64 << 20), ALICE, AT),
                 new ContainerPaused("c0ffee", ALICE, AT),
+                new ContainerPauseFound("c0ffee", true, "found frozen at start-up while the log had it running", ALICE, AT),
                 new ContainerUnpaused("c0ffee", ALICE, AT),
                 new ContainerRenamed("c0ffee", "web", "web2", ALICE, AT),
                 new ContainerFilesCopied("c0ffee", "/tmp", 10240L, "sha256:0a1b", ALICE, AT),

@@ -475,14 +475,18 @@ public final class RuncRuntime implements ContainerRuntime {
         // these reads is seen either running, or ended with its exit, or ended with its exit pending.
         HostCommand r = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "state", id));
         boolean running = false;
+        boolean frozen = false;
         long pid = 0;
         if (r.ok()) {
             try {
                 JsonNode state = json.readTree(r.stdout());
                 pid = state.path("pid").asLong();
                 String status = state.path("status").asText();
-                // a paused container runs, frozen: its process is there and will go on
-                running = (status.equals("running") || status.equals("paused")) && alive(pid);
+                // a paused container runs, frozen: its process is there and will go on ("pausing":
+                // its freezer is still freezing)
+                frozen = status.equals("paused") || status.equals("pausing");
+                running = (status.equals("running") || frozen) && alive(pid);
+                frozen &= running;
             } catch (IOException e) {
                 throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id + ": "
                         + e.getMessage(), e);
@@ -494,7 +498,7 @@ public final class RuncRuntime implements ContainerRuntime {
                     + (said.isEmpty() ? "exit " + r.exitCode() + " without a message" : said));
         }
         if (running) {
-            return new HostState(true, pid, Optional.empty());
+            return new HostState(true, pid, Optional.empty(), false, frozen);
         }
         Optional<Exit> exit = ExitWatcher.read(exits.resolve(id));
         return new HostState(false, pid, exit, exit.isEmpty() && monitorAlive(id));

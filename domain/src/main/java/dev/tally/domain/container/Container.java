@@ -19,6 +19,7 @@ import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RecordStdinAttach;
 import dev.tally.domain.container.command.RecordFilesCopied;
 import dev.tally.domain.container.command.RecordFilesCopyFailed;
+import dev.tally.domain.container.command.RecordPauseFound;
 import dev.tally.domain.container.command.RecordPaused;
 import dev.tally.domain.container.command.RecordUnpaused;
 import dev.tally.domain.container.command.RenameContainer;
@@ -48,6 +49,7 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
 import dev.tally.domain.container.event.ContainerRenamed;
 import dev.tally.domain.container.event.ContainerUnpaused;
@@ -237,6 +239,16 @@ public class Container {
         apply(new ContainerPaused(id, cmd.actor(), Instant.now()));
     }
 
+    /** Idempotent: recorded only for a running container whose pause in the log differs from the host's. */
+    @CommandHandler
+    boolean handle(RecordPauseFound cmd) {
+        if (status != ContainerStatus.RUNNING || paused == cmd.paused()) {
+            return false;
+        }
+        apply(new ContainerPauseFound(id, cmd.paused(), cmd.reason(), cmd.actor(), Instant.now()));
+        return true;
+    }
+
     @CommandHandler
     void handle(RecordUnpaused cmd) {
         if (status != ContainerStatus.RUNNING || !paused) {
@@ -375,6 +387,11 @@ public class Container {
     @EventSourcingHandler
     void on(ContainerPaused e) {
         paused = true;
+    }
+
+    @EventSourcingHandler
+    void on(ContainerPauseFound e) {
+        paused = e.paused();
     }
 
     @EventSourcingHandler

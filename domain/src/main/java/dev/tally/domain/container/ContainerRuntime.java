@@ -77,9 +77,14 @@ public interface ContainerRuntime {
     /**
      * Known host facts about one container. {@code exitPending}: its process has ended but its
      * monitor is still alive and has not written the exit yet, so the exit is still to be reported
-     * through {@link #onExit}; the host cannot say more until then.
+     * through {@link #onExit}; the host cannot say more until then. {@code frozen}: it runs, with
+     * every process frozen (runc's state "paused").
      */
-    record HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending) {
+    record HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending, boolean frozen) {
+
+        public HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending) {
+            this(running, pid, exit, exitPending, false);
+        }
 
         public HostState(boolean running, long pid, Optional<Exit> exit) {
             this(running, pid, exit, false);

@@ -3,6 +3,7 @@ package dev.tally.domain.container;
 import dev.tally.domain.Actor;
 import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.container.command.RecordCreateFailed;
+import dev.tally.domain.container.command.RecordPauseFound;
 import dev.tally.domain.container.command.RecordRecoveryFailed;
 import dev.tally.domain.container.command.RecordStartFailed;
 import dev.tally.domain.container.command.RecordStarted;
@@ -130,7 +131,7 @@ public class HostReconciliation {
     private void reconcile(ContainerView c) {
         if (Reconciliation.asksTheHost(c.status())) {
             ContainerRuntime.HostState host = ask(c.id());
-            apply(Reconciliation.step(c.status(), host), c, host);
+            apply(Reconciliation.step(c.status(), c.paused(), host), c, host);
         } else {
             apply(Reconciliation.step(c.status(), c.config().autoRemove(), runtime.prepared(c.id())), c,
                     ContainerRuntime.HostState.gone());
@@ -198,6 +199,8 @@ public class HostReconciliation {
                 runtime.remove(c.id());
             }
             case KEEP -> { }
+            case RECORD_PAUSE_FOUND -> commands.sendAndWait(new RecordPauseFound(c.id(), host.frozen(),
+                    host.frozen() ? Reconciliation.FROZEN_FOUND : Reconciliation.THAWED_FOUND, Actor.daemon()));
             case RECORD_STARTED -> commands.sendAndWait(new RecordStarted(c.id(), host.pid(),
                     Actor.daemon()));
             case RECORD_START_FAILED -> {

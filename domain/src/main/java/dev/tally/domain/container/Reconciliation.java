@@ -23,6 +23,12 @@ final class Reconciliation {
          * while its monitor has not yet written its exit: the exit is reported as any other.
          */
         KEEP,
+        /**
+         * Running in the log and on the host, frozen on the host and not in the log or the reverse: a
+         * daemon stopped between freezing (or thawing) it and recording that. Record what the host
+         * holds, with {@link #FROZEN_FOUND} or {@link #THAWED_FOUND}; the host is left as it is.
+         */
+        RECORD_PAUSE_FOUND,
         /** Starting in the log, running on the host: the start succeeded while the daemon was down. */
         RECORD_STARTED,
         /** Starting in the log, gone from the host without an exit: the daemon stopped while starting it. */
@@ -42,6 +48,14 @@ final class Reconciliation {
     /** Why an exit is recorded as unknown at start-up. */
     static final String UNKNOWN_EXIT = "the daemon was down when the container stopped, and no exit code was left "
             + "(its monitor wrote no exit file)";
+
+    /** Why a pause is recorded at start-up: the log had the container running, the host frozen. */
+    static final String FROZEN_FOUND = "found frozen at start-up while the log had it running: the daemon stopped "
+            + "between freezing it and recording the pause, or it was frozen behind the daemon's back";
+
+    /** Why an unpause is recorded at start-up: the log had the container paused, the host running. */
+    static final String THAWED_FOUND = "found running, not frozen, at start-up while the log had it paused: the daemon "
+            + "stopped between thawing it and recording that, or it was thawed behind the daemon's back";
 
     /**
      * Why an exec the log has running is recorded at start-up as ended with an unknown code: the
@@ -69,10 +83,18 @@ final class Reconciliation {
         return inLog == ContainerStatus.EXITED && autoRemove ? Step.REMOVE : Step.RELEASE;
     }
 
-    /** The step for a container running or starting in the log, given what the host says. */
+    /** The step for a container running or starting in the log and not paused there, given what the host says. */
     static Step step(ContainerStatus inLog, ContainerRuntime.HostState host) {
+        return step(inLog, false, host);
+    }
+
+    /** The step for a container running or starting in the log (paused there or not), given what the host says. */
+    static Step step(ContainerStatus inLog, boolean pausedInLog, ContainerRuntime.HostState host) {
         if (host.running()) {
-            return inLog == ContainerStatus.STARTING ? Step.RECORD_STARTED : Step.KEEP;
+            if (inLog == ContainerStatus.STARTING) {
+                return Step.RECORD_STARTED;
+            }
+            return host.frozen() == pausedInLog ? Step.KEEP : Step.RECORD_PAUSE_FOUND;
         }
         if (host.exitPending()) {
             return Step.KEEP;

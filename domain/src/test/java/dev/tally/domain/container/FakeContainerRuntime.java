@@ -52,6 +52,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         long pid;
         Exit exit;
         boolean exitPending;
+        boolean frozen;
         String failNextStart;
 
         Box(ContainerConfig config, String remapUser) {
@@ -158,6 +159,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     /** The container's process is gone and its monitor with it, leaving no exit code (as a reboot can). */
+    /** Freezes or thaws the container behind the daemon's back (runc pause or resume while it was down). */
+    public synchronized void freeze(String id, boolean frozen) {
+        box(id).frozen = frozen;
+    }
+
     public synchronized void vanish(String id) {
         Box b = box(id);
         b.running = false;
@@ -285,7 +291,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         if (b == null) {
             return HostState.gone();
         }
-        return new HostState(b.running, b.running ? b.pid : 0, Optional.ofNullable(b.exit), b.exitPending);
+        return new HostState(b.running, b.running ? b.pid : 0, Optional.ofNullable(b.exit), b.exitPending,
+                b.running && b.frozen);
     }
 
     @Override

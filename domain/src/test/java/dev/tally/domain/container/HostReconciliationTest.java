@@ -16,6 +16,7 @@ import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExitUnknown;
+import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerExited;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.container.event.ContainerRecoveryFailed;
@@ -327,5 +328,40 @@ class HostReconciliationTest {
         assertEquals("left", ((ContainerExecExitUnknown) rechecked.get(0)).execId());
         assertEquals(List.of(), f.eventsOf(() -> f.reconciliation.recheck(java.util.Set.of(id))),
                 "the exec this daemon runs stays open, and the settled one is settled once");
+    }
+
+    /**
+     * Issue 11: a crash between runc pause and its record left a frozen container that the log called
+     * running, and unpause answered 409. The log now records what the host holds, by tallyd, with why.
+     */
+    @Test
+    void aContainerFoundFrozenAtStartIsRecordedPausedWithWhyAndCanBeUnpaused() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.freeze(id, true);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerPauseFound.class), types(events));
+        ContainerPauseFound found = (ContainerPauseFound) events.get(0);
+        assertTrue(found.paused());
+        assertEquals("tallyd", found.actor().user());
+        assertTrue(found.reason().startsWith("found frozen at start-up while the log had it running"), found.reason());
+        assertTrue(f.view(id).orElseThrow().paused());
+        assertEquals(List.of(), f.eventsOf(f.reconciliation::reconcile), "recorded once");
+        f.operations.unpause(id, ALICE);
+        assertFalse(f.view(id).orElseThrow().paused());
+    }
+
+    @Test
+    void aContainerFoundThawedWhileTheLogHasItPausedIsRecordedUnpausedWithWhy() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.operations.pause(id, ALICE);
+        f.runtime.freeze(id, false);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerPauseFound.class), types(events));
+        ContainerPauseFound found = (ContainerPauseFound) events.get(0);
+        assertFalse(found.paused());
+        assertTrue(found.reason().startsWith("found running, not frozen, at start-up while the log had it paused"),
+                found.reason());
+        assertFalse(f.view(id).orElseThrow().paused());
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
     }
 }

@@ -16,6 +16,7 @@ class ReconciliationTest {
     private static final HostState RUNNING = new HostState(true, 42, Optional.empty());
     private static final HostState EXITED = new HostState(false, 0, Optional.of(new Exit(3, Instant.EPOCH)));
     private static final HostState EXIT_PENDING = new HostState(false, 42, Optional.empty(), true);
+    private static final HostState FROZEN = new HostState(true, 42, Optional.empty(), false, true);
 
     @Test
     void onlyContainersRunningOrStartingInTheLogAreLookedUpOnTheHost() {
@@ -49,6 +50,16 @@ class ReconciliationTest {
     void aContainerTheHostRunsIsKeptOrItsStartRecorded() {
         assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, RUNNING));
         assertEquals(Step.RECORD_STARTED, Reconciliation.step(ContainerStatus.STARTING, RUNNING));
+    }
+
+    /** Issue 11: a crash between runc pause and its record left a frozen container the log called running. */
+    @Test
+    void aPauseOnTheHostThatTheLogDoesNotHaveIsRecordedAsFoundAndTheReverseToo() {
+        assertEquals(Step.RECORD_PAUSE_FOUND, Reconciliation.step(ContainerStatus.RUNNING, false, FROZEN));
+        assertEquals(Step.RECORD_PAUSE_FOUND, Reconciliation.step(ContainerStatus.RUNNING, true, RUNNING));
+        assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, true, FROZEN));
+        assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, false, RUNNING));
+        assertEquals(Step.RECORD_STARTED, Reconciliation.step(ContainerStatus.STARTING, false, FROZEN));
     }
 
     @Test
