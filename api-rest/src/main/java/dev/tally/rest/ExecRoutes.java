@@ -141,8 +141,9 @@ final class ExecRoutes {
         t.start();
     }
 
+    /** Docker's exec inspect; an exec whose exit is unknown (ExitCode -1) also says why, under {@code Error}. */
     private static JsonObject inspect(ExecSession s) {
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("ID", s.id())
                 .put("ContainerID", s.containerId())
                 .put("Running", s.running())
@@ -152,6 +153,10 @@ final class ExecRoutes {
                         .put("entrypoint", s.spec().cmd().get(0))
                         .put("arguments", new JsonArray(new ArrayList<>(s.spec().cmd().subList(1, s.spec().cmd().size()))))
                         .put("privileged", false).put("user", s.spec().user()));
+        if (!s.error().isEmpty()) {
+            json.put("Error", s.error());
+        }
+        return json;
     }
 
 

@@ -198,7 +198,7 @@ public final class Tallyd {
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),
-                refusals, java.time.Clock.systemUTC()),
+                refusals, java.time.Clock.systemUTC(), readModels.execs()),
                 new ContainerOperations(axon.commandGateway(), runtime.processes(), visible, lifecycles, names, access),
                 new ContainerArchives(axon.commandGateway(), runtime.files(), visible, lifecycles, access));
         runtime.onExit(lifecycle::exited);

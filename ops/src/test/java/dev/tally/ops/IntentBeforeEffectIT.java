@@ -102,6 +102,8 @@ class IntentBeforeEffectIT {
         assertEquals(0, daemon.docker("run", "-d", "--name", "busy", "busybox", "sleep", "300").code(), daemon.log());
         Daemon.Result exec = daemon.docker("exec", "-d", "busy", "sleep", "300");
         assertEquals(0, exec.code(), exec.err() + daemon.log());
+        Daemon.Result finished = daemon.docker("exec", "busy", "true");
+        assertEquals(0, finished.code(), finished.err() + daemon.log());
         await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("events", "--since", "0", "--until", "0s",
                 "--filter", "container=busy", "--filter", "event=exec_start").out().contains("exec_start"));
 
@@ -110,14 +112,35 @@ class IntentBeforeEffectIT {
         Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=busy",
                 "--filter", "event=exec_die", "--format",
                 "{{.Action}} {{index .Actor.Attributes \"exitCode\"}} {{index .Actor.Attributes \"error\"}}");
-        assertEquals("exec_die -1 the daemon stopped while the exec ran, and its exit code was not kept "
-                + "(an exec is not followed across a restart)", events.out().strip(), events.err() + daemon.log());
+        assertEquals(List.of("exec_die -1 the daemon stopped while the exec ran, and its exit code was not "
+                + "kept (an exec is not followed across a restart)", "exec_die 0"), events.out().lines().map(String::strip).sorted().toList(),
+                events.err() + daemon.log());
         Daemon.Result log = daemon.tally("audit", "log", "--container", "busy", "--format", "json");
         assertTrue(log.out().contains("\"action\":\"container.exec_exit\"") && log.out().contains("\"username\":\"tallyd\"")
                 && log.out().contains("\"exitCode\":\"unknown\""), log.out());
         Daemon.Result ps = daemon.docker("ps", "--filter", "name=busy", "--format", "{{.Status}}");
         assertTrue(ps.out().startsWith("Up"), "the container itself still runs: " + ps.out());
+
+        // exec inspect answers from the log after the restart, as before it (issue 11: it was 404)
+        String execs = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=busy",
+                "--filter", "event=exec_start", "--format", "{{index .Actor.Attributes \"execID\"}} {{.Action}}").out();
+        String cut = execs.lines().findFirst().orElseThrow().split(" ")[0];
+        String done = execs.lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+        Daemon.Result inspected = execInspect(daemon, cut);
+        assertTrue(inspected.out().endsWith("\n200"), inspected.out() + daemon.log());
+        assertTrue(inspected.out().contains("\"Running\":false") && inspected.out().contains("\"ExitCode\":-1")
+                && inspected.out().contains("\"Error\":\"exit code unknown: the daemon stopped while the exec ran")
+                && inspected.out().contains("\"entrypoint\":\"sleep\""), inspected.out());
+        Daemon.Result ended = execInspect(daemon, done);
+        assertTrue(ended.out().contains("\"Running\":false") && ended.out().contains("\"ExitCode\":0")
+                && !ended.out().contains("\"Error\""), ended.out());
         assertEquals(0, daemon.docker("rm", "-f", "busy").code());
+        assertTrue(execInspect(daemon, cut).out().endsWith("\n404"), "gone with its container, as in dockerd");
+    }
+
+    private static Daemon.Result execInspect(Daemon daemon, String execId) {
+        return Daemon.exec(List.of("curl", "-s", "-w", "\n%{http_code}", "--unix-socket", daemon.socket.toString(),
+                "http://localhost/v1.43/exec/" + execId + "/json"), Map.of());
     }
 
     /**

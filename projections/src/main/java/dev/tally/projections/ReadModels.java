@@ -33,6 +33,7 @@ public final class ReadModels implements HostHistory {
     private final ContainerProjection containers;
     private final ImageProjection images;
     private final VolumeProjection volumes;
+    private final ExecProjection execs;
     private final AuditProjection audit;
 
     /**
@@ -49,6 +50,7 @@ public final class ReadModels implements HostHistory {
         containers = new ContainerProjection(connections, live);
         images = new ImageProjection(connections, live);
         volumes = new VolumeProjection(connections, live);
+        execs = new ExecProjection(connections, live);
         audit = new AuditProjection(connections, live, log);
     }
 
@@ -68,14 +70,18 @@ public final class ReadModels implements HostHistory {
         return audit;
     }
 
+    public ExecProjection execs() {
+        return execs;
+    }
+
     /** The objects whose @EventHandler methods the live event processor calls. */
     public List<Object> eventHandlers() {
-        return List.of(containers, images, volumes, audit);
+        return List.of(containers, images, volumes, execs, audit);
     }
 
     /** The names of every read-model table. */
     public List<String> tableNames() {
-        return all(containers, images, volumes, audit).stream().map(ViewTable::name).toList();
+        return all(containers, images, volumes, execs, audit).stream().map(ViewTable::name).toList();
     }
 
     /**
@@ -94,7 +100,7 @@ public final class ReadModels implements HostHistory {
     /** Creates the tables that are missing, empty; true when any was. */
     public boolean createMissingTables() {
         boolean missing = false;
-        for (ViewStore model : List.of(containers, images, volumes, audit)) {
+        for (ViewStore model : List.of(containers, images, volumes, execs, audit)) {
             missing |= model.createMissingTables();
         }
         return missing;
@@ -111,6 +117,7 @@ public final class ReadModels implements HostHistory {
                 List<ViewStore> rebuilt = List.of(new ContainerProjection(connections, storage),
                         new ImageProjection(connections, storage),
                         new VolumeProjection(connections, storage),
+                        new ExecProjection(connections, storage),
                         new AuditProjection(connections, storage, log));
                 try {
                     events = fill(storage, rebuilt, null);

@@ -9,6 +9,7 @@ import dev.tally.domain.container.command.RecordExecExit;
 import dev.tally.domain.container.query.ContainerView;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -29,6 +30,7 @@ public class ContainerExecs {
     private final Executor waiters;
     private final ExecSessions sessions;
     private final LimitRefusals refusals;
+    private final ExecRecords recorded;
     private final Map<String, ExecProcess> running = new ConcurrentHashMap<>();
 
     /**
@@ -38,15 +40,18 @@ public class ContainerExecs {
     public ContainerExecs(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
                           AccessControl access, Executor waiters) {
         this(commands, runtime, visible, access, waiters, ExecLimits.DEFAULTS,
-                new LimitRefusals(e -> { }, Runnable::run, Clock.systemUTC(), LimitRefusals.WINDOW), Clock.systemUTC());
+                new LimitRefusals(e -> { }, Runnable::run, Clock.systemUTC(), LimitRefusals.WINDOW), Clock.systemUTC(),
+                ExecRecords.NONE);
     }
 
     /**
      * @param limits   how many sessions a user holds and how long finished ones are kept
      * @param refusals records a create refused over {@link ExecLimits#perUser}
+     * @param recorded the execs as the log has them, for those the daemon holds no session of
      */
     public ContainerExecs(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
-                          AccessControl access, Executor waiters, ExecLimits limits, LimitRefusals refusals, Clock clock) {
+                          AccessControl access, Executor waiters, ExecLimits limits, LimitRefusals refusals, Clock clock,
+                          ExecRecords recorded) {
         this.commands = commands;
         this.runtime = runtime;
         this.visible = visible;
@@ -54,6 +59,7 @@ public class ContainerExecs {
         this.waiters = waiters;
         this.sessions = new ExecSessions(limits, clock);
         this.refusals = refusals;
+        this.recorded = recorded;
     }
 
     /**
@@ -81,10 +87,20 @@ public class ContainerExecs {
         return id;
     }
 
-    /** An exec session of a container this actor may see; NOT_FOUND (recorded) for anyone else's. */
+    /**
+     * An exec session of a container this actor may see; NOT_FOUND (recorded) for anyone else's. One
+     * the daemon holds no session of (started before a restart, or let go once finished) is answered
+     * as the log has it, while its container exists (as dockerd, which forgets an exec with its
+     * container); NOT_FOUND once the container is removed.
+     */
     public ExecSession session(String execId, Actor actor) {
-        ExecSession s = sessions.find(execId).orElseThrow(() -> DomainException.notFound("No such exec instance: " + execId));
+        Optional<ExecSession> held = sessions.find(execId);
+        ExecSession s = held.or(() -> recorded.find(execId))
+                .orElseThrow(() -> DomainException.notFound("No such exec instance: " + execId));
         ContainerView c = visible.find(s.containerId()).orElse(null);
+        if (held.isEmpty() && c == null) {
+            throw DomainException.notFound("No such exec instance: " + execId);
+        }
         if (c == null ? !access.isAdmin(actor) : !visible.visibleTo(c, actor)) {
             throw access.deny(actor, "exec.inspect", "exec/" + execId, "not the owner of its container, and no grant",
                     DomainException.notFound("No such exec instance: " + execId));

@@ -103,4 +103,28 @@ class ContainerExecsTest {
         assertEquals(DomainException.Kind.NOT_FOUND, e.kind());
         assertEquals("No such exec instance: c0ffee", e.getMessage());
     }
+
+    /**
+     * Issue 11: after a restart, exec inspect of an exec from before it answered 404. An exec the
+     * daemon holds no session of is answered as the log has it while its container exists, to those
+     * who may see the container; NOT_FOUND once the container is removed, as dockerd.
+     */
+    @Test
+    void anExecFromBeforeARestartIsAnsweredAsTheLogHasItWhileItsContainerExists() {
+        String container = f.running(ALICE, "sleep", "60");
+        ExecSession logged = new ExecSession("e-before", container, spec("sleep", "300"), false, -1,
+                "exit code unknown: the daemon stopped while the exec ran");
+        ContainerExecs restarted = new ContainerExecs(f.commands, f.runtime, f.visible, f.access, Runnable::run,
+                ExecLimits.DEFAULTS, new dev.tally.domain.access.LimitRefusals(e -> { }, Runnable::run,
+                java.time.Clock.systemUTC(), dev.tally.domain.access.LimitRefusals.WINDOW), java.time.Clock.systemUTC(),
+                id -> id.equals("e-before") ? java.util.Optional.of(logged) : java.util.Optional.empty());
+        assertEquals(logged, restarted.session("e-before", ALICE));
+        assertEquals(DomainException.Kind.NOT_FOUND, assertThrows(DomainException.class,
+                () -> restarted.session("e-before", UseCaseFixture.BOB)).kind(), "not bob's to see");
+        assertEquals(DomainException.Kind.CONFLICT, assertThrows(DomainException.class,
+                () -> restarted.start("e-before", ALICE)).kind(), "it ran already");
+        f.lifecycle.remove(container, true, ALICE);
+        assertEquals(DomainException.Kind.NOT_FOUND, assertThrows(DomainException.class,
+                () -> restarted.session("e-before", UseCaseFixture.ROOT)).kind(), "gone with its container");
+    }
 }

@@ -28,7 +28,8 @@ class ExecLimitsTest {
     private final List<Runnable> waits = new ArrayList<>();
     private final ContainerExecs execs = new ContainerExecs(f.commands, f.runtime, f.visible, f.access, waits::add,
             new ExecLimits(2, Duration.ofMinutes(5), Duration.ofMinutes(5), 2),
-            new LimitRefusals(f.axon.eventGateway()::publish, Runnable::run, clock, LimitRefusals.WINDOW), clock);
+            new LimitRefusals(f.axon.eventGateway()::publish, Runnable::run, clock, LimitRefusals.WINDOW), clock,
+            ExecRecords.NONE);
 
     @AfterEach
     void close() {
