@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ReplayIT {
 
     private static final List<String> TABLES = List.of("container_view", "image_entry", "image_ref", "volume_view",
-            "audit_block", "audit_open", "audit_span");
+            "exec_view", "audit_block", "audit_open", "audit_span");
 
     @Test
     void replayRebuildsEveryReadModelEqualToTheLiveOnes(@BusyboxDaemon Daemon daemon) throws Exception {
