@@ -194,10 +194,28 @@ final class CrashChecks {
         }
         for (long pid : processes("sleep\0" + marker + "\0")) {
             if (!shown.contains(pid)) {
-                problems.add("process " + pid + " (sleep " + marker + ") runs, but no container ps shows running is it");
+                problems.add("process " + pid + " (sleep " + marker + ") runs, but no container ps shows running is it"
+                        + whose(pid, psById));
             }
         }
         return problems;
+    }
+
+    /** Which container runc says the process is, and what ps -a and the log's last events say of it. */
+    private String whose(long pid, Map<String, String[]> psById) {
+        Daemon.Result list = Daemon.exec(List.of("runc", "--root", daemon.root.resolve("run/runc").toString(), "list",
+                "--format", "json"), Map.of());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([0-9a-f]+)\",\"pid\":" + pid + "[,}]")
+                .matcher(list.out().replace(" ", ""));
+        if (!m.find()) {
+            return " (runc knows no container with that pid)";
+        }
+        String id = m.group(1);
+        String[] row = psById.get(id);
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=" + id,
+                "--format", "{{.Action}}");
+        return " (container " + id.substring(0, 12) + ", ps -a: " + (row == null ? "none" : row[2]) + ", its events: "
+                + String.join(" ", events.out().strip().split("\n")) + ")";
     }
 
     /** Pids of the processes whose command line is exactly this (arguments NUL-terminated). */
