@@ -37,6 +37,8 @@ class ChainIT {
     private static Path checkpoint;
     private static Path publicKey;
     private static long head;
+    /** The chain's hash at {@link #head} as the daemon wrote it. */
+    private static String headHash;
 
     /** The socket's group, which the non-admin caller is in. */
     static final class TallyGroup implements BusyboxDaemon.BeforeStart {
@@ -74,6 +76,11 @@ class ChainIT {
         Files.copy(store, pristine);
         head = query("SELECT MAX(globalIndex) FROM DomainEventEntry");
         assertTrue(head > 10, "a log worth tampering with: " + head + " events");
+        try (Connection c = open(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT chain_hash FROM DomainEventEntry WHERE globalIndex = " + head)) {
+            assertTrue(rs.next());
+            headHash = rs.getString(1);
+        }
     }
 
     /** Puts the untouched store back, changes it with {@code tamper}, and answers verify's verdict. */
@@ -170,6 +177,7 @@ class ChainIT {
                     "{\"traceId\":\"forged\"}".getBytes(StandardCharsets.UTF_8));
             rechain(c);
         }
+        assertRewrittenInTheFile(row);
         Path intruder = daemon.root.resolve("intruder-keys");
         daemon.start();
         try {
@@ -201,6 +209,23 @@ class ChainIT {
                     "--checkpoint", checkpoint.toString(), "--key-fingerprint", fingerprint(publicKey)));
         } finally {
             daemon.stop();
+        }
+    }
+
+    /**
+     * The rewrite is in the store's file before the daemon opens it, read back through a connection
+     * of its own: under load this test once saw the daemon verify the chain as it was before the
+     * rewrite, and this tells the file's part from the daemon's.
+     */
+    private static void assertRewrittenInTheFile(long row) throws SQLException {
+        try (Connection c = open()) {
+            assertEquals("{\"traceId\":\"forged\"}", new String(bytes(c, "SELECT metaData FROM DomainEventEntry "
+                    + "WHERE globalIndex = " + row), StandardCharsets.UTF_8), "the forged row is in the file");
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT chain_hash FROM DomainEventEntry "
+                    + "WHERE globalIndex = " + head)) {
+                assertTrue(rs.next());
+                assertNotEquals(headHash, rs.getString(1), "the recomputed chain is in the file");
+            }
         }
     }
 
