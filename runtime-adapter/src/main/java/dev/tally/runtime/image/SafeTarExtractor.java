@@ -79,7 +79,6 @@ final class SafeTarExtractor {
                     Files.createLink(target, source);
                     continue;
                 } else if (e.isFile()) {
-                    Files.deleteIfExists(target);
                     write(in, target);
                 } else {
                     continue; // devices and fifos are not kept in images here
@@ -89,9 +88,20 @@ final class SafeTarExtractor {
         }
     }
 
-    /** A file's content, in large writes (Files.copy writes 8 KiB at a time). */
+    /**
+     * A file's content, in large writes (Files.copy writes 8 KiB at a time). Created new (never
+     * through a link); what an earlier entry left at its name (rare: the tree starts empty) is
+     * deleted first, so the common case costs no lookup and no unlink.
+     */
     private void write(InputStream content, Path target) throws IOException {
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream created;
+        try {
+            created = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException earlierEntry) {
+            Files.deleteIfExists(target);
+            created = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        try (OutputStream out = created) {
             int n;
             while ((n = content.read(buffer, 0, buffer.length)) >= 0) {
                 out.write(buffer, 0, n);

@@ -89,6 +89,15 @@ class SafeTarExtractorTest {
     }
 
     @Test
+    void aFileOrEmptyDirectoryWrittenAgainByALaterEntryHoldsTheLaterContent() throws IOException {
+        Path root = root();
+        new SafeTarExtractor(root).extract(new TarBuilder().file("f", "first").file("f", "second")
+                .dir("d").file("d", "now a file").done());
+        assertEquals("second", Files.readString(root.resolve("f")));
+        assertEquals("now a file", Files.readString(root.resolve("d")));
+    }
+
+    @Test
     void aWhiteoutBecomesOverlaysCharacterDeviceZeroZero() throws IOException, InterruptedException {
         Path root = root();
         new SafeTarExtractor(root).extract(new TarBuilder().dir("etc").file("etc/.wh.motd", "").done());
