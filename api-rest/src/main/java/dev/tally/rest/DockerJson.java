@@ -200,7 +200,8 @@ final class DockerJson {
 
     /**
      * {@code GET /images/{name}/json}: the read model's facts, and what the stored config says (its
-     * {@code config} object whole, over dockerd's empty defaults; author, comment, container).
+     * {@code config} object whole, over dockerd's empty defaults; author, comment, container; RootFS by diff
+     * ids, as dockerd, whatever digests the read model names the layers by).
      */
     static JsonObject imageInspect(ImageView i, Optional<ImageDetails.Details> details) {
         JsonObject config = new JsonObject().put("Cmd", null).put("Entrypoint", null).put("Env", new JsonArray())
@@ -219,7 +220,8 @@ final class DockerJson {
                 .put("Os", "linux")
                 .put("Size", i.size())
                 .put("Config", config)
-                .put("RootFS", new JsonObject().put("Type", "layers").put("Layers", new JsonArray(new ArrayList<>(i.layers()))));
+                .put("RootFS", new JsonObject().put("Type", "layers").put("Layers", new JsonArray(new ArrayList<>(
+                        details.map(ImageDetails.Details::diffIds).filter(d -> !d.isEmpty()).orElse(i.layers())))));
     }
 
     /** A value of a parsed config as Vert.x's JSON types. */

@@ -54,4 +54,14 @@ class ImageDetailsJsonTest {
         JsonArray rows = DockerJson.imageHistory(IMAGE, Optional.of(d));
         assertEquals(List.of(200L, 100L), rows.stream().map(r -> ((JsonObject) r).getLong("Size")).toList());
     }
+
+    @Test
+    void rootFsNamesTheLayersByDiffIdEvenWhenTheReadModelKnowsThemByBlobDigest() {
+        ImageDetails.Details d = new ImageDetails.Details("", "", "", "", Map.of(), List.of(100L, 200L), List.of(),
+                List.of("sha256:d1", "sha256:d2"));
+        assertEquals(new JsonArray().add("sha256:d1").add("sha256:d2"),
+                DockerJson.imageInspect(IMAGE, Optional.of(d)).getJsonObject("RootFS").getJsonArray("Layers"));
+        assertEquals(new JsonArray().add("sha256:l1").add("sha256:l2"),
+                DockerJson.imageInspect(IMAGE, Optional.empty()).getJsonObject("RootFS").getJsonArray("Layers"));
+    }
 }

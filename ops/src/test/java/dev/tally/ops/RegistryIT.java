@@ -82,6 +82,9 @@ class RegistryIT {
         Daemon.Result pull = Daemon.dockerWith(docker(config), null, "pull", name);
         assertEquals(0, pull.code(), pull.out() + pull.err());
         assertTrue(pull.out().contains("Digest: " + image.manifestDigest()), pull.out());
+        Daemon.Result rootfs = Daemon.dockerWith(docker(config), null, "image", "inspect", "-f",
+                "{{join .RootFS.Layers \",\"}}", name);
+        assertEquals(String.join(",", image.diffIds()), rootfs.out().strip(), "RootFS names the layers by diff id");
         Daemon.Result run = Daemon.dockerWith(docker(config), null, "run", "--rm", name);
         assertEquals(0, run.code(), run.err());
         assertEquals("pulled through tally\n", run.out());

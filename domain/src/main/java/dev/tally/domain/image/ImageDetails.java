@@ -18,14 +18,23 @@ public interface ImageDetails {
      *                   Labels, ExposedPorts, Volumes, …): JSON values as maps, lists, strings, numbers, booleans
      * @param layerSizes each layer's unpacked size, bottom first
      * @param history    the config's history, oldest first (empty when it has none)
+     * @param diffIds    the layers' uncompressed digests, bottom first (the config's {@code rootfs.diff_ids}); the
+     *                   read model of a pulled image names its layers by their blob digests instead
      */
     record Details(String author, String comment, String created, String container, Map<String, Object> config,
-                   List<Long> layerSizes, List<History> history) {
+                   List<Long> layerSizes, List<History> history, List<String> diffIds) {
 
         public Details {
             config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
             layerSizes = layerSizes == null ? List.of() : List.copyOf(layerSizes);
             history = history == null ? List.of() : List.copyOf(history);
+            diffIds = diffIds == null ? List.of() : List.copyOf(diffIds);
+        }
+
+        /** Details that name no diff ids (the read model's layers stand for them). */
+        public Details(String author, String comment, String created, String container, Map<String, Object> config,
+                       List<Long> layerSizes, List<History> history) {
+            this(author, comment, created, container, config, layerSizes, history, List.of());
         }
     }
 

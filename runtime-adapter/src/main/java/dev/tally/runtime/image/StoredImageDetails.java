@@ -47,6 +47,6 @@ public final class StoredImageDetails implements ImageDetails {
         Map<String, Object> cfg = root.path("config").isObject() ? JSON.convertValue(root.get("config"), Map.class)
                 : Map.of();
         return Optional.of(new Details(root.path("author").asText(""), root.path("comment").asText(""),
-                root.path("created").asText(""), root.path("container").asText(""), cfg, sizes, history));
+                root.path("created").asText(""), root.path("container").asText(""), cfg, sizes, history, record.layers()));
     }
 }
