@@ -10,6 +10,7 @@ import dev.tally.domain.container.event.ContainerAccessGranted;
 import dev.tally.domain.container.event.ContainerAccessRevoked;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerStarted;
+import dev.tally.domain.image.event.ImageCommitted;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.domain.image.event.ImagePulled;
 import dev.tally.domain.image.event.ImagePushed;
@@ -116,5 +117,18 @@ class EventVisibilityTest {
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), shownImages(ROOT));
         org.junit.jupiter.api.Assertions.assertFalse(new EventVisibility(MALLORY, false).knows(IMAGES.get(5)),
                 "a reader from the middle learns an image's earlier events first");
+    }
+
+    @Test
+    void aCommitMakesItsActorAHolderWhoReadsTheNamesMoveAndNobodyElseDoes() {
+        List<Object> log = List.of(
+                new ImageCommitted("sha256:k", "a1", "sha256:1", "sha256:g", "sha256:m", List.of(), 1, "alice/k:1", "",
+                        ALICE, T),
+                new ImageReferenceMoved("sha256:k", "docker.io/alice/k:1", "", "commit", ALICE, T));
+        for (Actor viewer : List.of(ALICE, BOB)) {
+            EventVisibility v = new EventVisibility(viewer, false);
+            List<Boolean> shown = log.stream().map(v::shows).toList();
+            assertEquals(viewer == ALICE ? List.of(true, true) : List.of(false, false), shown, viewer.user());
+        }
     }
 }

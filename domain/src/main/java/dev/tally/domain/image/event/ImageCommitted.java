@@ -64,9 +64,12 @@ public record ImageCommitted(String imageId, String containerId, String parentIm
                 "imageRef", reference));
     }
 
-    /** Whoever may read the container's events. */
+    /**
+     * Whoever may use the new image: its actor brought it (a holder from now on, as by an import), so the
+     * name's move recorded after it reaches them too.
+     */
     @Override
     public Audience audience() {
-        return Audience.container(containerId);
+        return Audience.image(imageId).held(false);
     }
 }
