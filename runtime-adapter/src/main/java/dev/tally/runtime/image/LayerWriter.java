@@ -34,6 +34,8 @@ final class LayerWriter {
     /** Bytes handed from the download to the unpacking at once, and how many such chunks may be between them. */
     static final int CHUNK_BYTES = 256 << 10;
     static final int PIPE_CHUNKS = 8;
+    /** How much of a blob is still read, once its unpacking failed, to tell a corrupt blob by its digest. */
+    static final long VERIFY_REST_BYTES = 64L << 20;
 
     private final Blobs blobs;
     private final Path tmp;
@@ -89,13 +91,22 @@ final class LayerWriter {
                 } while (n == CHUNK_BYTES);
                 pipe.end();
             } catch (ChunkPipe.ReaderGone unpackerFailed) {
+                verifyRest(source, blobSha, count, size, expectedDigest, expectedSize);
                 throw failureOf(unpacking, what);
             } catch (IOException | RuntimeException | Error e) {
                 pipe.fail(e);
                 settle(unpacking);
                 throw e;
             }
-            Unpacked tar = outcome(unpacking, what);
+            Unpacked tar;
+            try {
+                tar = outcome(unpacking, what);
+            } catch (IOException | RuntimeException unpackingFailed) {
+                if (expectedDigest != null) { // a corrupt blob is refused for its digest, whichever side ended first
+                    Blobs.verify(expectedDigest, expectedSize, Digests.of(blobSha), count);
+                }
+                throw unpackingFailed;
+            }
             Written w = new Written(blobFile, Digests.of(blobSha), count, tree, tar.diffId(), tar.size(), mediaType);
             blobFile = null;
             tree = null;
@@ -151,6 +162,31 @@ final class LayerWriter {
             }
             throw new IOException(String.valueOf(cause), cause);
         }
+    }
+
+    /**
+     * The unpacking gave up on bytes not verified yet: when the rest of the announced blob is small
+     * ({@link #VERIFY_REST_BYTES}), reads it, so that a corrupt blob is refused for its digest rather than
+     * for what its corruption made the tar reader say. A larger rest is not fetched for a layer already
+     * refused; a failure to read it leaves the unpacking's failure to be told.
+     */
+    private static void verifyRest(InputStream source, MessageDigest blobSha, long count, MeteredInput.Budget size,
+                                   String expectedDigest, long expectedSize) throws IOException {
+        if (expectedDigest == null || expectedSize < 0 || expectedSize - count > VERIFY_REST_BYTES) {
+            return;
+        }
+        byte[] rest = new byte[CHUNK_BYTES];
+        try {
+            int n;
+            while ((n = source.read(rest, 0, rest.length)) >= 0) {
+                blobSha.update(rest, 0, n);
+                count += n;
+                size.check(count);
+            }
+        } catch (SourceFailure broken) {
+            return;
+        }
+        Blobs.verify(expectedDigest, expectedSize, Digests.of(blobSha), count);
     }
 
     /** The unpacking side's failure, which closed the pipe before the download ended: thrown. */

@@ -177,6 +177,22 @@ class LayerWriterTest {
     }
 
     @Test
+    void aCorruptBlobWhoseUnpackingFailsFirstIsRefusedForItsDigest() throws IOException {
+        byte[] gz = new TarBuilder().dir("data").fileBytes("data/big", random(6 * LayerWriter.CHUNK_BYTES, 4)).gzip();
+        byte[] wrong = gz.clone();
+        for (int i = 64; i < 4096; i++) {
+            wrong[i] ^= 0x5a; // early, so that the inflater fails long before the download ends
+        }
+        DomainException e = assertThrows(DomainException.class,
+                () -> store().putLayer(Digests.of(gz), gz.length, GZIP, new ByteArrayInputStream(wrong)));
+        assertEquals(DomainException.Kind.INVALID, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());
+        assertEquals(0, filesUnder("tmp"));
+        assertEquals(0, filesUnder("blobs/sha256"));
+        assertEquals(0, filesUnder("layers"));
+    }
+
+    @Test
     void aBrokenDownloadStopsTheUnpackingAndKeepsNothing() throws IOException {
         byte[] gz = new TarBuilder().dir("data").fileBytes("data/big", random(4 * LayerWriter.CHUNK_BYTES, 3)).gzip();
         int breakAt = 2 * LayerWriter.CHUNK_BYTES + 99;
