@@ -1,6 +1,7 @@
 package dev.tally.rest;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.image.CommitValues;
 import dev.tally.domain.image.ImageCommits;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -12,12 +13,13 @@ import java.util.Map;
 
 /**
  * {@code docker commit --change}: Dockerfile instructions, one per line. tally applies CMD, ENTRYPOINT
- * (JSON or shell form), ENV, LABEL ({@code k=v …} or {@code k v}), USER and WORKDIR; any other
- * instruction is refused by name (INVALID), never dropped in silence.
+ * (JSON or shell form), ENV, LABEL ({@code k=v …} or {@code k v}), USER, WORKDIR, EXPOSE, VOLUME (JSON
+ * or words) and STOPSIGNAL; any other instruction (dockerd also takes ONBUILD, which tally has no build
+ * for) is refused by name (INVALID), never dropped in silence.
  */
 final class CommitChanges {
 
-    static final String APPLIED = "CMD, ENTRYPOINT, ENV, LABEL, USER and WORKDIR";
+    static final String APPLIED = "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR";
 
     private CommitChanges() {
     }
@@ -29,6 +31,9 @@ final class CommitChanges {
         Map<String, String> labels = new LinkedHashMap<>();
         String workingDir = "";
         String user = "";
+        List<String> ports = new ArrayList<>();
+        List<String> volumes = new ArrayList<>();
+        String stopSignal = "";
         for (String change : changes == null ? List.<String>of() : changes) {
             for (String line : change.split("\n")) {
                 String trimmed = line.strip();
@@ -45,12 +50,16 @@ final class CommitChanges {
                     case "LABEL" -> labels.putAll(pairs(rest, instruction));
                     case "USER" -> user = required(rest, instruction);
                     case "WORKDIR" -> workingDir = required(rest, instruction);
+                    case "EXPOSE" -> words(required(rest, instruction)).forEach(p -> ports.addAll(CommitValues.ports(p)));
+                    case "VOLUME" -> jsonOrWords(required(rest, instruction), instruction)
+                            .forEach(v -> volumes.add(CommitValues.volume(v)));
+                    case "STOPSIGNAL" -> stopSignal = CommitValues.stopSignal(required(rest, instruction));
                     default -> throw DomainException.invalid("commit: the change " + instruction + " is not applied by "
                             + "tally; it applies " + APPLIED);
                 }
             }
         }
-        return new ImageCommits.Changes(entrypoint, cmd, env, workingDir, user, labels);
+        return new ImageCommits.Changes(entrypoint, cmd, env, workingDir, user, labels, ports, volumes, stopSignal);
     }
 
     private static int firstSpace(String s) {
@@ -87,6 +96,17 @@ final class CommitChanges {
             }
         }
         return List.of("/bin/sh", "-c", rest);
+    }
+
+    /** {@code ["/a", "/b"]} or {@code /a /b}. */
+    private static List<String> jsonOrWords(String rest, String instruction) {
+        if (rest.startsWith("[")) {
+            List<String> json = command(rest, instruction);
+            if (!json.equals(List.of("/bin/sh", "-c", rest))) {
+                return json;
+            }
+        }
+        return words(rest);
     }
 
     /** {@code k=v k2="v 2"} or the legacy {@code k v w} (one pair, the value the rest). */

@@ -241,7 +241,7 @@ public final class Tallyd {
                 images), dataRoot.resolve("tmp")));
         api.describeImages(new StoredImageDetails(imageStore));
         api.add(new CommitRoutes(new ImageCommits(axon.commandGateway(), runtime.files(), new CommittedImages(imageStore),
-                visible, images, lifecycles)));
+                visible, images, lifecycles, runtime.processes())));
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
                 imageStore, images, TRANSFERS)));

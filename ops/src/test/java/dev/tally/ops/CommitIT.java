@@ -143,9 +143,10 @@ class CommitIT {
         Daemon.Result history = ok(Daemon.exec(List.of(docker20.toString(), "history", "--format", "{{.Size}}",
                 "twenty:1"), env), "history with 20.10");
         assertEquals(2, history.out().lines().count(), history.out());
-        Daemon.Result refused = Daemon.exec(List.of(docker20.toString(), "commit", "-c", "VOLUME /x", "maker20"), env);
+        Daemon.Result refused = Daemon.exec(List.of(docker20.toString(), "commit", "-c", "HEALTHCHECK NONE", "maker20"),
+                env);
         assertNotEquals(0, refused.code());
-        assertTrue(refused.err().contains("VOLUME"), refused.err());
+        assertTrue(refused.err().contains("HEALTHCHECK"), refused.err());
     }
 
     @Test
@@ -171,9 +172,9 @@ class CommitIT {
     @Test
     void aChangeTallyDoesNotApplyIsRefusedByNameAndNothingIsMade() {
         ok(daemon.docker("create", "--name", "unchanged", "busybox", "true"), "create");
-        Daemon.Result refused = daemon.docker("commit", "--change", "EXPOSE 80", "unchanged", "exposed:1");
+        Daemon.Result refused = daemon.docker("commit", "--change", "HEALTHCHECK NONE", "unchanged", "exposed:1");
         assertNotEquals(0, refused.code());
-        assertTrue(refused.err().contains("EXPOSE"), refused.err());
+        assertTrue(refused.err().contains("HEALTHCHECK"), refused.err());
         assertNotEquals(0, daemon.docker("image", "inspect", "exposed:1").code());
         Daemon.Result byTally = ok(daemon.tally("commit", "unchanged", "unchanged:1"), "tally commit");
         assertTrue(byTally.out().strip().startsWith("sha256:"), byTally.out());
@@ -204,5 +205,94 @@ class CommitIT {
         assertTrue(denied.out().lines().anyMatch(l -> l.contains("\"action\":\"image.commit\"")
                 && l.contains("\"username\":\"alice\"") && l.contains("\"code\":403,")), denied.out());
         assertFalse(users.docker("bob", "images").out().contains("alice/snap"));
+    }
+
+    /** The actions /events holds for a container, oldest first. */
+    private static List<String> actions(String container) {
+        return ok(daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=" + container,
+                "--format", "{{.Action}}"), "events").out().lines().filter(a -> !a.startsWith("exec_")).toList();
+    }
+
+    private static String catInside(String container, String file) {
+        return ok(daemon.docker("exec", container, "cat", file), "cat " + file).out().strip();
+    }
+
+    @Test
+    void aRunningContainerIsFrozenWhileItsFilesAreReadAndRunsAgainAfter() throws Exception {
+        // the loop writes /a then /z, each whole (by a rename); /m, read between them, makes the read long:
+        // unfrozen, /z runs far ahead of /a
+        ok(daemon.docker("run", "-d", "--name", "writer", "busybox", "sh", "-c", "dd if=/dev/zero of=/m bs=1M count=96 "
+                + "2>/dev/null; i=0; while :; do i=$((i+1)); echo $i > /a.t; mv /a.t /a; echo $i > /z.t; mv /z.t /z; done"),
+                "run the writer");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                daemon.docker("exec", "writer", "cat", "/z").code() == 0);
+        String id = ok(daemon.docker("commit", "writer", "frozen:1"), "commit").out().strip();
+        String[] az = ok(daemon.docker("run", "--rm", "frozen:1", "cat", "/a", "/z"), "read the layer").out().split("\n");
+        long a = Long.parseLong(az[0].strip());
+        long z = Long.parseLong(az[1].strip());
+        assertTrue(a == z || a == z + 1, "the layer holds one moment of the loop: /a " + a + ", /z " + z);
+        assertEquals(List.of("create", "start", "pause", "unpause", "commit"), actions("writer"),
+                "frozen for the read only: thawed before the layer is compressed and the image recorded");
+        assertEquals("false", ok(daemon.docker("inspect", "-f", "{{.State.Paused}}", "writer"), "inspect").out().strip());
+        String before = catInside("writer", "/a");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                !catInside("writer", "/a").equals(before));
+        for (String action : List.of("container.pause", "container.unpause")) {
+            Daemon.Result audit = ok(daemon.tally("audit", "log", "--action", action, "--format", "json"), "audit");
+            assertEquals(1, audit.out().lines().count(), "the committer's " + action + ": " + audit.out());
+        }
+        assertTrue(id.startsWith("sha256:"), id);
+
+        ok(daemon.docker("commit", "--pause=false", "writer", "unfrozen:1"), "commit without a pause");
+        ok(daemon.docker("pause", "writer"), "pause");
+        ok(daemon.docker("commit", "writer", "paused:1"), "commit a paused container");
+        assertEquals("true", ok(daemon.docker("inspect", "-f", "{{.State.Paused}}", "writer"), "inspect").out().strip(),
+                "a container paused before the commit stays paused");
+        ok(daemon.docker("unpause", "writer"), "unpause");
+        assertEquals(List.of("create", "start", "pause", "unpause", "commit", "commit", "pause", "commit", "unpause"),
+                actions("writer"));
+        ok(daemon.docker("rm", "-f", "writer"), "rm");
+    }
+
+    private static final String SDK_CONF = """
+            import docker, sys
+            c = docker.DockerClient(base_url="unix://" + sys.argv[1])
+            ct = c.containers.run("busybox", ["sh", "-c", "echo conf > /conf"], detach=True, name="confmaker")
+            ct.wait()
+            ct.commit(repository="conf/made", tag="1", conf={"Cmd": ["cat", "/conf"], "Env": ["CONF=1"],
+                      "ExposedPorts": {"8080/tcp": {}}, "Volumes": {"/data": {}}, "StopSignal": "SIGINT",
+                      "Labels": {"by": "conf"}, "User": "nobody", "WorkingDir": "/tmp", "Hostname": "ignored"},
+                      changes=["LABEL by=change"])
+            cfg = c.images.get("conf/made:1").attrs["Config"]
+            print(cfg["Cmd"], cfg["Env"][-1], sorted(cfg["ExposedPorts"]), sorted(cfg["Volumes"]), cfg["StopSignal"],
+                  cfg["Labels"], cfg["User"], cfg["WorkingDir"])
+            print(c.containers.run("conf/made:1", remove=True))
+            try:
+                ct.commit(repository="conf/refused", conf={"Healthcheck": {"Test": ["CMD", "true"]}})
+            except docker.errors.APIError as e:
+                print(e.status_code, "Healthcheck" in str(e.explanation))
+            """;
+
+    @Test
+    void theConfigInTheRequestIsAppliedAndWhatTallyCannotHonourIsRefusedByName() throws Exception {
+        Path script = Files.writeString(daemon.root.resolve("conf.py"), SDK_CONF);
+        Daemon.Result r = Daemon.exec(List.of("/usr/bin/python3", script.toString(), daemon.socket.toString()), Map.of());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(String.join("\n",
+                "['cat', '/conf'] CONF=1 ['8080/tcp'] ['/data'] SIGINT {'by': 'change'} nobody /tmp",
+                "b'conf\\n'",
+                "400 True") + "\n", r.out(), r.err());
+        assertNotEquals(0, daemon.docker("image", "inspect", "conf/refused").code(), "nothing is made of a refusal");
+
+        String base = "http://tally/commit?container=confmaker&repo=curl/made";
+        Daemon.Result refused = Daemon.exec(List.of("curl", "-s", "-w", "\n%{http_code}", "--unix-socket",
+                daemon.socket.toString(), "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                "{\"Cmd\":[\"true\"],\"OnBuild\":[\"RUN x\"]}", base), Map.of());
+        assertTrue(refused.out().endsWith("\n400") && refused.out().contains("OnBuild"), refused.out());
+        Daemon.Result made = Daemon.exec(List.of("curl", "-s", "-w", "\n%{http_code}", "--unix-socket",
+                daemon.socket.toString(), "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                "{\"Entrypoint\":[\"cat\"],\"Cmd\":[\"/conf\"]}", base + "&pause=false"), Map.of());
+        assertTrue(made.out().endsWith("\n201"), made.out());
+        assertEquals("conf\n", ok(daemon.docker("run", "--rm", "curl/made"), "run it").out());
     }
 }

@@ -17,13 +17,20 @@ public final class CommitCmd extends VerbCommand {
     private final OptionSpec message = option(String.class, "string", "Commit message", "-m", "--message");
     private final OptionSpec change = repeatable("list", "Apply Dockerfile instruction to the created image", "-c",
             "--change");
-    private final OptionSpec pause = flag("Pause container during commit (accepted; tally does not freeze it)", "-p",
-            "--pause");
+    private final OptionSpec pause = pauseOption();
     private final PositionalParamSpec container = parameter("0", "1", "CONTAINER", "The container");
     private final PositionalParamSpec reference = parameter("1", "0..1", "REPOSITORY[:TAG]", "The name of the new image");
 
     public CommitCmd() {
         super("commit", "Create a new image from a container's changes");
+    }
+
+    /** {@code -p}, {@code --pause} (the default) or {@code --pause=false}, as the docker CLI takes it. */
+    private OptionSpec pauseOption() {
+        OptionSpec o = OptionSpec.builder("-p", "--pause").type(boolean.class).arity("0..1").defaultValue("true")
+                .paramLabel("bool").description("Pause container during commit (default true)").build();
+        spec().addOption(o);
+        return o;
     }
 
     @Override
@@ -38,7 +45,9 @@ public final class CommitCmd extends VerbCommand {
         for (String c : ArgSpecs.values(change)) {
             q.add("changes", c);
         }
-        q.add("pause", Boolean.TRUE.equals(ArgSpecs.value(pause)) ? "1" : "0");
+        if (Boolean.FALSE.equals(ArgSpecs.value(pause))) {
+            q.add("pause", "0"); // as the docker CLI: absent means pause
+        }
         Map<String, Object> answer = api().postJson("/commit" + q, null);
         printLine(answer.get("Id"));
         return 0;

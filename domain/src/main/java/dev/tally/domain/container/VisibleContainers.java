@@ -66,7 +66,7 @@ public class VisibleContainers {
     }
 
     /** The container by reference whoever asks, for a use case's own checks; never for an answer. */
-    Optional<ContainerView> find(String ref) {
+    public Optional<ContainerView> find(String ref) {
         return containers.find(ref);
     }
 

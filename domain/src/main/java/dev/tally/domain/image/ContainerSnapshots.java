@@ -26,18 +26,33 @@ public interface ContainerSnapshots {
      * keeps the parent's value, except that an entrypoint given with no command clears the parent's
      * command (as a container runs it); {@code env} and {@code labels} are merged over the parent's by name.
      *
-     * @param createdBy the history entry's {@code created_by} (dockerd: the container's command)
-     * @param created   the config's and the history entry's time, RFC 3339
+     * @param createdBy    the history entry's {@code created_by} (dockerd: the container's command)
+     * @param created      the config's and the history entry's time, RFC 3339
+     * @param exposedPorts ports ({@code 80/tcp}) added to the parent's
+     * @param volumes      volume paths added to the parent's
+     * @param stopSignal   the parent's stop signal replaced, when not empty
      */
     record CommitConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
                         Map<String, String> labels, String containerId, String author, String comment,
-                        String createdBy, String created) {
+                        String createdBy, String created, List<String> exposedPorts, List<String> volumes,
+                        String stopSignal) {
 
         public CommitConfig {
             entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
             cmd = cmd == null ? List.of() : List.copyOf(cmd);
             env = env == null ? List.of() : List.copyOf(env);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
+            exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+            volumes = volumes == null ? List.of() : List.copyOf(volumes);
+            stopSignal = stopSignal == null ? "" : stopSignal;
+        }
+
+        /** No ports, volumes or stop signal of its own. */
+        public CommitConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
+                            Map<String, String> labels, String containerId, String author, String comment,
+                            String createdBy, String created) {
+            this(entrypoint, cmd, env, workingDir, user, labels, containerId, author, comment, createdBy, created,
+                    List.of(), List.of(), "");
         }
     }
 

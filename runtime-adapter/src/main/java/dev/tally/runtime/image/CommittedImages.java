@@ -101,6 +101,11 @@ public final class CommittedImages implements ContainerSnapshots {
         if (!c.user().isEmpty()) {
             cfg.put("User", c.user());
         }
+        addKeys(cfg, "ExposedPorts", c.exposedPorts());
+        addKeys(cfg, "Volumes", c.volumes());
+        if (!c.stopSignal().isEmpty()) {
+            cfg.put("StopSignal", c.stopSignal());
+        }
         if (!c.labels().isEmpty()) {
             ObjectNode labels = cfg.path("Labels").isObject() ? (ObjectNode) cfg.get("Labels") : cfg.putObject("Labels");
             new java.util.TreeMap<>(c.labels()).forEach(labels::put);
@@ -134,6 +139,15 @@ public final class CommittedImages implements ContainerSnapshots {
         } catch (IOException e) {
             throw new IllegalStateException("a config read as JSON is written as JSON", e);
         }
+    }
+
+    /** {@code {"80/tcp": {}}}: each of {@code keys} added to the parent's object of that name. */
+    private static void addKeys(ObjectNode cfg, String field, List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        ObjectNode o = cfg.path(field).isObject() ? (ObjectNode) cfg.get(field) : cfg.putObject(field);
+        keys.forEach(k -> o.putObject(k));
     }
 
     /** The parent's variables with the container's over them by name, the parent's order kept. */

@@ -49,4 +49,13 @@ class CommittedImagesTest {
         assertFalse(c.path("config").has("Cmd"));
         assertFalse(c.has("author"));
     }
+
+    @Test
+    void portsAndVolumesAreAddedToTheParentsAndTheStopSignalReplacesItsOwn() throws Exception {
+        JsonNode c = config(new CommitConfig(List.of(), List.of(), List.of(), "", "", Map.of(), "c0ffee", "", "", "",
+                "2026-12-05T06:00:00Z", List.of("53/udp"), List.of("/data"), "SIGINT"));
+        assertEquals("{\"80/tcp\":{},\"53/udp\":{}}", c.path("config").path("ExposedPorts").toString());
+        assertEquals("{\"/data\":{}}", c.path("config").path("Volumes").toString());
+        assertEquals("SIGINT", c.path("config").path("StopSignal").asText());
+    }
 }
