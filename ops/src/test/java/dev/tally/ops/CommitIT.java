@@ -295,4 +295,64 @@ class CommitIT {
         assertTrue(made.out().endsWith("\n201"), made.out());
         assertEquals("conf\n", ok(daemon.docker("run", "--rm", "curl/made"), "run it").out());
     }
+
+    @Test
+    void fileCapabilitiesUserAttributesAndHardLinksOfTheContainerAreInItsLayer() throws Exception {
+        ok(daemon.docker("run", "--name", "capper", "busybox", "sh", "-c", "cp /bin/busybox /pinger; ln /pinger /again; "
+                + "mkdir /noted"), "run");
+        String container = ok(daemon.docker("inspect", "-f", "{{.Id}}", "capper"), "inspect").out().strip();
+        Path upper = daemon.root.resolve("data").resolve("containers").resolve(container).resolve("upper");
+        ok(Daemon.exec(List.of("setcap", "cap_net_raw+ep", upper.resolve("pinger").toString()), Map.of()), "setcap");
+        for (Path p : List.of(upper.resolve("pinger"), upper.resolve("noted"))) {
+            Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                    .write("note", java.nio.ByteBuffer.wrap("kept".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        ok(daemon.docker("commit", "capper", "capped:1"), "commit");
+
+        Path saved = daemon.root.resolve("capped.tar");
+        ok(daemon.docker("save", "-o", saved.toString(), "capped:1"), "save");
+        Map<String, TarArchiveEntry> layer = topLayerEntries(saved);
+        // names are written sorted: /again comes first and holds the body, /pinger links to it
+        assertTrue(layer.get("again").isFile() && layer.get("pinger").isLink(), layer.keySet().toString());
+        assertEquals("again", layer.get("pinger").getLinkName(), "the second name is a hard link to the first");
+        assertTrue(layer.get("again").getExtraPaxHeaders().containsKey("SCHILY.xattr.security.capability"));
+        assertEquals("kept", layer.get("again").getExtraPaxHeaders().get("SCHILY.xattr.user.note"));
+        assertEquals("kept", layer.get("noted/").getExtraPaxHeaders().get("SCHILY.xattr.user.note"));
+
+        assertEquals("2 2\n", ok(daemon.docker("run", "--rm", "capped:1", "stat", "-c", "%h", "/pinger", "/again"),
+                "run the image").out().replace("\n2", " 2"), "one file with two names in the container");
+        String diffId = ok(daemon.docker("image", "inspect", "-f", "{{index .RootFS.Layers 1}}", "capped:1"), "diff id")
+                .out().strip();
+        Path unpacked = daemon.root.resolve("data").resolve("layers").resolve(diffId.substring("sha256:".length()));
+        Daemon.Result getcap = ok(Daemon.exec(List.of("getcap", unpacked.resolve("pinger").toString()), Map.of()), "getcap");
+        assertTrue(getcap.out().contains("cap_net_raw=ep"), "the capability is on the unpacked layer: " + getcap.out());
+        var view = Files.getFileAttributeView(unpacked.resolve("noted"),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer note = java.nio.ByteBuffer.allocate(16);
+        view.read("note", note);
+        assertEquals("kept", new String(note.array(), 0, note.position(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The entries of the top layer of a saved image, by name. */
+    private static Map<String, TarArchiveEntry> topLayerEntries(Path saved) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(saved); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile()) {
+                    files.put(e.getName(), tar.readAllBytes());
+                }
+            }
+        }
+        JsonNode layers = JSON.readTree(files.get("manifest.json")).path(0).path("Layers");
+        Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.ByteArrayInputStream(
+                files.get(layers.get(layers.size() - 1).asText())))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                out.put(e.getName(), e);
+            }
+        }
+        return out;
+    }
 }

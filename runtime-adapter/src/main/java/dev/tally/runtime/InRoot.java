@@ -22,6 +22,8 @@ import java.util.List;
  */
 final class InRoot implements AutoCloseable {
 
+    private static final int ERANGE = 34;
+    private static final int XATTR_SIZE_MAX = 65536;
     private static final long RESOLVE = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS | Libc.RESOLVE_NO_XDEV;
 
     private final int root;
@@ -58,7 +60,11 @@ final class InRoot implements AutoCloseable {
 
         /** The extended attribute {@code name} of what is held (a file or a directory), or null when it has none. */
         byte[] xattr(String attribute) {
-            byte[] buf = new byte[4096];
+            return xattr(attribute, 4096);
+        }
+
+        private byte[] xattr(String attribute, int size) {
+            byte[] buf = new byte[size];
             try {
                 long n = Libc.getxattr(procPath(), attribute, buf, buf.length);
                 return java.util.Arrays.copyOf(buf, (int) n);
@@ -66,8 +72,33 @@ final class InRoot implements AutoCloseable {
                 if (e.getErrorCode() == Libc.ENODATA) {
                     return null;
                 }
+                if (e.getErrorCode() == ERANGE && size < XATTR_SIZE_MAX) {
+                    return xattr(attribute, XATTR_SIZE_MAX); // the kernel's limit of a value
+                }
                 throw failure("getxattr " + attribute, name, e.getErrorCode());
             }
+        }
+
+        /** The names of the extended attributes of what is held (a file or a directory). */
+        List<String> xattrNames() {
+            byte[] buf = new byte[65536];
+            long n;
+            try {
+                n = Libc.listxattr(procPath(), buf, buf.length);
+            } catch (LastErrorException e) {
+                throw failure("listxattr", name, e.getErrorCode());
+            }
+            List<String> names = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == 0) {
+                    if (i > start) {
+                        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                    }
+                    start = i + 1;
+                }
+            }
+            return names;
         }
 
         /** Where {@code /proc/self/fd/N} leads: the file held, for calls that take a path. */
@@ -88,8 +119,9 @@ final class InRoot implements AutoCloseable {
         }
     }
 
-    /** {@code statx}'s basic fields. */
-    record Stat(int mode, int uid, int gid, long size, long mtimeSeconds, int mtimeNanos, int rdevMajor, int rdevMinor) {
+    /** {@code statx}'s basic fields, and what tells one file from another ({@code ino} on its device, its links). */
+    record Stat(int mode, int uid, int gid, long size, long mtimeSeconds, int mtimeNanos, int rdevMajor, int rdevMinor,
+                int nlink, long ino, int devMajor, int devMinor) {
         boolean isDirectory() {
             return (mode & 0170000) == 0040000;
         }
@@ -229,7 +261,7 @@ final class InRoot implements AutoCloseable {
         }
         ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
         return new Stat(b.getShort(28) & 0xffff, b.getInt(20), b.getInt(24), b.getLong(40), b.getLong(112),
-                b.getInt(120), b.getInt(128), b.getInt(132));
+                b.getInt(120), b.getInt(128), b.getInt(132), b.getInt(16), b.getLong(32), b.getInt(136), b.getInt(140));
     }
 
     private static void requireName(String name, String shownAs) {

@@ -34,6 +34,9 @@ final class Libc {
     /** An extended attribute of what {@code path} leads to (followed: for {@code /proc/self/fd/N}). */
     static native long getxattr(String path, String name, byte[] value, long size) throws LastErrorException;
 
+    /** The attribute names of what {@code path} leads to, each ended by a NUL (followed, as getxattr). */
+    static native long listxattr(String path, byte[] list, long size) throws LastErrorException;
+
     static final int AF_UNIX = 1;
     static final int SOCK_SEQPACKET = 5;
     static final int SHUT_WR = 1;

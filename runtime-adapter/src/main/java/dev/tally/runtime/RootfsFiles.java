@@ -154,7 +154,7 @@ final class RootfsFiles implements ContainerFiles {
         IdRemap remap = remap(id);
         onRootfs(id, root -> {
             try (InRoot.Held top = root.top()) {
-                TarOfTree tar = tarFor(out, remap);
+                TarOfTree tar = tarFor(out, remap, true);
                 tar.write(top, "");
                 tar.finish();
                 return null;
@@ -170,7 +170,7 @@ final class RootfsFiles implements ContainerFiles {
         Path upperDir = bundle(id).resolve("upper");
         onRootfs(id, merged -> {
             try (InRoot upper = InRoot.open(upperDir)) {
-                new UpperLayer(upper, merged, tarFor(out, remap)).write();
+                new UpperLayer(upper, merged, tarFor(out, remap, true)).write();
                 return null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -257,10 +257,16 @@ final class RootfsFiles implements ContainerFiles {
     }
 
     private static TarOfTree tarFor(OutputStream out, IdRemap remap) {
+        return tarFor(out, remap, false);
+    }
+
+    /** @param xattrs whether the extended attributes an image's layer carries are written ({@link TarOfTree}) */
+    private static TarOfTree tarFor(OutputStream out, IdRemap remap, boolean xattrs) {
         if (remap == null) {
-            return new TarOfTree(out, u -> u, g -> g);
+            return new TarOfTree(out, u -> u, g -> g, xattrs);
         }
-        return new TarOfTree(out, u -> back(u, remap.uidStart(), remap.size()), g -> back(g, remap.gidStart(), remap.size()));
+        return new TarOfTree(out, u -> back(u, remap.uidStart(), remap.size()), g -> back(g, remap.gidStart(), remap.size()),
+                xattrs);
     }
 
     /** A host id as the container sees it; nobody (65534) for one outside its range. */
