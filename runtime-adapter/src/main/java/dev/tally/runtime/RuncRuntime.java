@@ -97,13 +97,13 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     /** What create needs that it may refuse, found by reading only. */
-    private record Plan(ImageStore.StoredImage image, List<String> args, int[] user, IdRemap remap) {
+    private record Plan(ImageStore.StoredImage image, List<String> args, ImageUser user, IdRemap remap) {
     }
 
     private Plan plan(ContainerConfig config, String imageId, String remapUser) {
         ImageStore.StoredImage image = images.get(imageId);
         List<String> args = command(config, image.config());
-        int[] user = user(config.user(), imageId);
+        ImageUser user = user(config.user(), imageId);
         IdRemap remap = remapUser == null ? null : remapFor(remapUser, config, user);
         for (ContainerConfig.Mount m : config.mounts()) {
             if (!m.target().startsWith("/")) {
@@ -141,7 +141,7 @@ public final class RuncRuntime implements ContainerRuntime {
             if (config.openStdin()) {
                 Files.writeString(dir.resolve("stdin"), "open");
             }
-            int[] user = plan.user();
+            ImageUser user = plan.user();
             IdRemap remap = plan.remap();
             DataRootAccess.bundle(dir, remap);
             OciSpec spec = new OciSpec()
@@ -150,7 +150,7 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withCwd(config.workingDir().isEmpty()
                             ? (image.config().workingDir().isEmpty() ? "/" : image.config().workingDir())
                             : config.workingDir())
-                    .withUser(user[0], user[1])
+                    .withUser(user.uid(), user.gid())
                     .withTerminal(config.tty())
                     .withHostname(config.hostname().isEmpty() ? id.substring(0, 12) : config.hostname())
                     .withNetwork(config.networkMode())
@@ -161,7 +161,7 @@ public final class RuncRuntime implements ContainerRuntime {
                     .withCpuShares(config.limits().cpuShares())
                     .withCpuset(config.limits().cpusetCpus(), config.limits().cpusetMems())
                     .withPidsLimit(config.limits().pidsLimit())
-                    .withAdditionalGids(groupIds(config.setup().groupAdd(), imageId, remap))
+                    .withAdditionalGids(groupIds(user, config.setup().groupAdd(), imageId, remap))
                     .withShmSize(config.setup().shmSizeBytes());
             CpuSets.requireAvailable(config.limits().cpusetCpus(), config.limits().cpusetMems());
             if (ownCgroupNamespace(config.setup().cgroupnsMode(), remap)) {
@@ -324,7 +324,7 @@ public final class RuncRuntime implements ContainerRuntime {
      * run in the host's, and inside one it would either do nothing (devices, privileged) or undo
      * the namespace's point (the host's pids); the host's network cannot mount a sysfs from there.
      */
-    private IdRemap remapFor(String remapUser, ContainerConfig config, int[] user) {
+    private IdRemap remapFor(String remapUser, ContainerConfig config, ImageUser user) {
         if (config.hostAccess().any()) {
             throw DomainException.invalid("--privileged, --cap-add, --device, --device-cgroup-rule, --security-opt and --pid host"
                     + " are not available in a user namespace (container of " + remapUser + ")");
@@ -334,8 +334,8 @@ public final class RuncRuntime implements ContainerRuntime {
                     + remapUser + ")");
         }
         IdRemap remap = IdRemap.forUser(remapUser, etc);
-        if (user[0] >= remap.size() || user[1] >= remap.size()) {
-            throw DomainException.invalid("user " + user[0] + ":" + user[1] + " is outside the " + remap.size()
+        if (user.uid() >= remap.size() || user.gid() >= remap.size()) {
+            throw DomainException.invalid("user " + user.uid() + ":" + user.gid() + " is outside the " + remap.size()
                     + " ids of a remapped container");
         }
         return remap;
@@ -614,8 +614,11 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         if (!spec.user().isEmpty()) {
             try {
-                int[] user = user(spec.user(), Files.readString(dir.resolve("image")).strip());
-                argv.addAll(List.of("--user", user[0] + ":" + user[1]));
+                ImageUser user = user(spec.user(), Files.readString(dir.resolve("image")).strip());
+                argv.addAll(List.of("--user", user.uid() + ":" + user.gid()));
+                for (int gid : user.groups()) {
+                    argv.addAll(List.of("--additional-gids", Integer.toString(gid)));
+                }
             } catch (IOException e) {
                 throw DomainException.notFound("No such container: " + id);
             }
@@ -723,60 +726,35 @@ public final class RuncRuntime implements ContainerRuntime {
         return mode.equals("private") || mode.isEmpty() && ownByDefault;
     }
 
-    /** {@code --group-add}: ids, or names from the image's /etc/group; within a remapped container's ids. */
-    private List<Integer> groupIds(List<String> groups, String imageId, IdRemap remap) {
-        List<Integer> ids = new ArrayList<>();
+    /**
+     * The supplementary groups: those the image's /etc/group gives the user, then {@code --group-add}'s
+     * (ids, or names from the image's /etc/group); within a remapped container's ids.
+     */
+    private List<Integer> groupIds(ImageUser user, List<String> groups, String imageId, IdRemap remap) {
+        List<Integer> ids = new ArrayList<>(user.groups());
+        String groupFile = groups.isEmpty() ? "" : imageFile(imageId, "/etc/group");
         for (String group : groups) {
-            int gid;
-            try {
-                gid = idOf(group, imageId, "group", group);
-            } catch (DomainException e) {
-                throw DomainException.invalid("Unable to find group " + group + ": no matching entries in group file");
-            }
+            ids.add(ImageUser.groupId(group, groupFile));
+        }
+        for (int gid : ids) {
             if (remap != null && gid >= remap.size()) {
                 throw DomainException.invalid("group " + gid + " is outside the " + remap.size()
                         + " ids of a remapped container");
             }
-            ids.add(gid);
         }
-        return ids;
+        return ids.stream().distinct().toList();
     }
 
-    /** {@code uid[:gid]} or a name from the image's /etc/passwd; empty means root. */
-    private int[] user(String spec, String imageId) {
-        if (spec.isEmpty()) {
-            return new int[] {0, 0};
-        }
-        String[] parts = spec.split(":", 2);
-        int uid = idOf(parts[0], imageId, "passwd", spec);
-        int gid = parts.length > 1 ? idOf(parts[1], imageId, "group", spec) : uid;
-        return new int[] {uid, gid};
+    /** {@code uid[:gid]} or names from the image's /etc/passwd and /etc/group, read inside the image; empty means root. */
+    private ImageUser user(String spec, String imageId) {
+        return ImageUser.of(spec, imageFile(imageId, "/etc/passwd"), imageFile(imageId, "/etc/group"));
     }
 
-    private int idOf(String nameOrId, String imageId, String db, String spec) {
-        if (nameOrId.matches("[0-9]{1,9}")) {
-            return Integer.parseInt(nameOrId);
+    /** A text file of the image as a container of it sees it ({@link MergedLayers}); "" when it has none. */
+    private String imageFile(String imageId, String path) {
+        try (MergedLayers merged = new MergedLayers(images.layerDirs(imageId))) {
+            return merged.read(path, 4 << 20).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).orElse("");
         }
-        for (Path layer : images.layerDirs(imageId)) {
-            Path file = layer.resolve("etc").resolve(db);
-            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    for (String line : Files.readAllLines(file)) {
-                        String[] f = line.split(":");
-                        if (f.length > 2 && f[0].equals(nameOrId)) {
-                            return Integer.parseInt(f[2]);
-                        }
-                    }
-                } catch (IOException | NumberFormatException e) {
-                    break;
-                }
-                break;
-            }
-        }
-        if (nameOrId.equals("root")) {
-            return 0;
-        }
-        throw DomainException.invalid("unable to find user " + spec + ": no matching entries in passwd file");
     }
 
 }
