@@ -28,6 +28,7 @@ train version
 train ps -a
 train images
 train run --rm busybox true
+train pull -q busybox
 
 awk '!seen[$0]++' "$work/all" >"$work/classlist"
 rm -f "$cli/tally.jsa"

@@ -4,6 +4,7 @@ import dev.tally.cli.DaemonApi;
 import dev.tally.cli.ExitCodeMapper;
 import dev.tally.cli.StdStreams;
 import dev.tally.cli.TallyCli;
+import dev.tally.cli.verbs.PullCmd;
 import dev.tally.cli.verbs.VersionCmd;
 import java.io.IOException;
 import java.util.HashSet;
@@ -12,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The lean path of {@code tally run} (and of a bare {@code tally version}): a
+ * The lean path of {@code tally run} (and of a bare {@code tally version}, and of {@code tally pull
+ * [-q] [--platform P] NAME}): a
  * command line spelled the common way is parsed here, without picocli, whose
  * parser costs a third of the CLI's start-up. Anything else (--help, an unknown or repeated option, a missing
  * value, a value that looks like an option, an {@code @file} argument,
@@ -46,6 +48,10 @@ public final class QuickRun {
     record Parsed(String host, ContainerOptions options, boolean detach) {
     }
 
+    /** A pull command line understood without picocli; {@code platform} null when not given. */
+    record Pull(String host, String image, String platform, boolean quiet) {
+    }
+
     private QuickRun() {
     }
 
@@ -60,11 +66,17 @@ public final class QuickRun {
             return null; // TLS settings are the root command's business
         }
         Parsed parsed = parse(args);
-        String verb = parsed != null ? "run" : isPlainVersion(args) ? "version" : null;
+        Pull pull = parsed == null ? parsePull(args) : null;
+        String verb = parsed != null ? "run" : pull != null ? "pull" : isPlainVersion(args) ? "version" : null;
         if (verb == null) {
             return null;
         }
         try {
+            if (pull != null) {
+                PullCmd.pull(DaemonApi.at(TallyCli.daemonAddress(pull.host(), env)), io.out(), pull.image(),
+                        pull.platform(), pull.quiet());
+                return 0;
+            }
             if (parsed != null) {
                 String address = TallyCli.daemonAddress(parsed.host(), env);
                 return ContainerRun.run(parsed.options(), parsed.detach(), () -> DaemonApi.at(address), io, env);
@@ -142,6 +154,38 @@ public final class QuickRun {
             options.command.add(args[i]);
         }
         return new Parsed(host, options, detach);
+    }
+
+    /**
+     * The parsed {@code pull} command line: {@code -q}/{@code --quiet} and {@code --platform P} (or
+     * {@code --platform=P}) at most once each, then one name; null for anything else (picocli's).
+     * The pull's own time is the daemon's: what the lean path saves is the CLI's start before the
+     * request, on top of which {@code tally pull} waits.
+     */
+    static Pull parsePull(String[] args) {
+        int i = verbIndex(args);
+        if (i < 0 || hasAtFile(args) || !args[i].equals("pull")) {
+            return null;
+        }
+        String platform = null;
+        boolean quiet = false;
+        String image = null;
+        for (i++; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") && image == null) {
+                image = arg;
+            } else if ((arg.equals("-q") || arg.equals("--quiet")) && !quiet) {
+                quiet = true;
+            } else if (arg.equals("--platform") && platform == null && i + 1 < args.length
+                    && !args[i + 1].startsWith("-")) {
+                platform = args[++i];
+            } else if (arg.startsWith("--platform=") && platform == null) {
+                platform = arg.substring("--platform=".length());
+            } else {
+                return null;
+            }
+        }
+        return image == null ? null : new Pull(hostOf(args), image, platform, quiet);
     }
 
     /** picocli expands {@code @file} arguments: such a command line is its to read. */
