@@ -284,4 +284,33 @@ class ImageDistributionTest {
         }
         assertEquals(1, registry.fetched.stream().filter(image.layers().get(0).digest()::equals).count());
     }
+
+    /**
+     * Layers are fetched several at once: a registry that serves the second layer only once the third
+     * was asked for completes the pull (one layer at a time, it would wait for the third forever).
+     */
+    @Test
+    void layersAreFetchedSeveralAtOnce() {
+        RemoteImage image = registry.add("v1", "lower", "middle", "upper");
+        String second = image.layers().get(1).digest();
+        String third = image.layers().get(2).digest();
+        CountDownLatch thirdAsked = new CountDownLatch(1);
+        boolean[] secondWaited = new boolean[1];
+        registry.beforeBlob = digest -> {
+            if (digest.equals(third)) {
+                thirdAsked.countDown();
+            } else if (digest.equals(second)) {
+                try {
+                    secondWaited[0] = thirdAsked.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+
+        assertTrue(secondWaited[0], "the third layer was asked for while the second was being served");
+        image.layers().forEach(l -> assertTrue(store.hasBlob(l.digest())));
+    }
 }
