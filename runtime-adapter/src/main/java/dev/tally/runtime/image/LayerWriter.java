@@ -41,6 +41,7 @@ final class LayerWriter {
     private final Path tmp;
     private final long maxLayerBytes;
     private final long keepFreeBytes;
+    private final EarlyWriteback writeback;
     /** The unpacking sides of {@link #asReceived}: one thread per layer being written, gone when idle. */
     private final ExecutorService unpackers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-unpack");
@@ -53,6 +54,7 @@ final class LayerWriter {
         this.tmp = tmp;
         this.maxLayerBytes = maxLayerBytes;
         this.keepFreeBytes = keepFreeBytes;
+        this.writeback = new EarlyWriteback(tmp);
     }
 
     /**
@@ -88,6 +90,7 @@ final class LayerWriter {
                     size.check(count);
                     out.write(chunk, 0, n);
                     pipe.send(chunk, n);
+                    writeback.wrote(n);
                 } while (n == CHUNK_BYTES);
                 pipe.end();
             } catch (ChunkPipe.ReaderGone unpackerFailed) {
