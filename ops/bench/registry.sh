@@ -7,7 +7,8 @@
 # tally runs as installed (ops/install.sh into a temporary prefix: the launchers' JVM flags and the
 # CLI's class-data archive). Each tally transfer is measured twice, on two images of the same shape:
 # through the CLI (a JVM started per command, as a user types it) and straight on the API with curl
-# --unix-socket (the daemon's own time). A small pull and push first warm the daemon, which is
+# --unix-socket (the daemon's own time); each pull also a third time, by the docker CLI pointed at
+# tallyd (DOCKER_HOST), as most users pull. A small pull and push first warm the daemon, which is
 # long-lived (its first transfer after a start also loads and compiles its code): that first pull is
 # printed on its own. Every figure is the median of RUNS runs (default 3); the machine's load average
 # is printed before and after. Prints MB/s (compressed bytes / wall time) and the ratios the issue
@@ -39,6 +40,7 @@ trap 'exit 130' INT TERM
 TALLY_HOST="unix://$root/none.sock" TALLY_PREFIX="$root/prefix" bash "$repo/ops/install.sh" >/dev/null
 tally() { "$root/prefix/bin/tally" -H "unix://$sock" "$@"; }
 api() { curl -sf --unix-socket "$sock" -X POST -H 'X-Registry-Auth: e30=' "http://tally$1"; }
+docker_cli() { DOCKER_HOST="unix://$sock" docker "$@"; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; b,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{b/t/1e6:.1f}')" "$1" "$2"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -135,13 +137,16 @@ for run in $(seq 1 "$runs"); do
         name=$1
         bytes=$(layout "$root/$name-a" "$2" "$3")
         layout "$root/$name-b" "$2" "$3" >/dev/null
+        layout "$root/$name-c" "$2" "$3" >/dev/null
         a="$reg/bench/$name-a:v1"
         b="$reg/bench/$name-b:v1"
+        c="$reg/bench/$name-c:v1"
 
         registry
         t=$(timed skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name-a:v1" "docker://$a")
         all[$name.skopeo_push]+="$(rate "$bytes" "$t") "
         skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name-b:v1" "docker://$b"
+        skopeo copy --quiet --dest-tls-verify=false "oci:$root/$name-c:v1" "docker://$c"
         t=$(timed skopeo copy --quiet --src-tls-verify=false "docker://$a" "oci:$root/$name-copy:v1")
         all[$name.skopeo_pull]+="$(rate "$bytes" "$t") "
         t=$(timed "${podman[@]}" pull -q --tls-verify=false "$a")
@@ -150,6 +155,8 @@ for run in $(seq 1 "$runs"); do
         all[$name.tally_pull_cli]+="$(rate "$bytes" "$t") "
         t=$(timed api "/images/create?fromImage=$reg/bench/$name-b&tag=v1")
         all[$name.tally_pull_api]+="$(rate "$bytes" "$t") "
+        t=$(timed docker_cli pull -q "$c")
+        all[$name.tally_pull_docker]+="$(rate "$bytes" "$t") "
 
         registry
         t=$(timed "${podman[@]}" push -q --tls-verify=false "$a")
@@ -162,13 +169,13 @@ for run in $(seq 1 "$runs"); do
         all[$name.tally_push_api]+="$(rate "$bytes" "$t") "
 
         "${podman[@]}" rmi -f "$a" >/dev/null 2>&1 || true
-        tally rmi "$a" "$b" >/dev/null || true
-        rm -rf "$root/$name-a" "$root/$name-b" "$root/$name-copy"
+        tally rmi "$a" "$b" "$c" >/dev/null || true
+        rm -rf "$root/$name-a" "$root/$name-b" "$root/$name-c" "$root/$name-copy"
     done
 done
 echo "load average at the end: $(load)"
 
-keys="skopeo_push podman_push tally_push_cli tally_push_api skopeo_pull podman_pull tally_pull_cli tally_pull_api"
+keys="skopeo_push podman_push tally_push_cli tally_push_api skopeo_pull podman_pull tally_pull_cli tally_pull_api tally_pull_docker"
 args=()
 for name in one ten; do
     for k in $keys; do
@@ -184,9 +191,10 @@ for arg in sys.argv[2:]:
     cells[key] = [float(v) for v in values.split()]
 med = {k: statistics.median(v) for k, v in cells.items()}
 cols = ["skopeo_push", "podman_push", "tally_push_cli", "tally_push_api",
-        "skopeo_pull", "podman_pull", "tally_pull_cli", "tally_pull_api"]
+        "skopeo_pull", "podman_pull", "tally_pull_cli", "tally_pull_api", "tally_pull_docker"]
 heads = ["skopeo push", "podman push", "tally push", "tally push (API)",
-         "skopeo pull", "podman pull+unpack", "tally pull+unpack", "tally pull+unpack (API)"]
+         "skopeo pull", "podman pull+unpack", "tally pull+unpack", "tally pull+unpack (API)",
+         "tally pull+unpack (docker CLI)"]
 print(f"MB/s, median of {runs} runs (all runs: see below)")
 print("| image | " + " | ".join(heads) + " |")
 for name, label in (("one", "1 x 100 MiB"), ("ten", "10 x 10 MiB")):
@@ -198,6 +206,8 @@ for name in ("one", "ten"):
               f"tally pull+unpack / podman pull = {m('tally_pull_' + s) / m('podman_pull'):.2f} (target > 1); "
               f"tally pull / skopeo copy = {m('tally_pull_' + s) / m('skopeo_pull'):.2f} (target >= 0.90); "
               f"tally / podman push = {m('tally_push_' + s) / m('podman_push'):.2f}")
+    print(f"{name} (docker CLI): tally pull+unpack / podman pull = {m('tally_pull_docker') / m('podman_pull'):.2f} "
+          f"(target > 1); tally pull / skopeo copy = {m('tally_pull_docker') / m('skopeo_pull'):.2f} (target >= 0.90)")
 for k in sorted(cells):
     print(f"  {k}: {' '.join(f'{v:.1f}' for v in cells[k])}")
 PY
