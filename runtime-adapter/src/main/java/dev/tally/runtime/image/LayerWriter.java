@@ -42,6 +42,8 @@ final class LayerWriter {
     private final long maxLayerBytes;
     private final long keepFreeBytes;
     private final EarlyWriteback writeback;
+    /** The file store of {@code tmp}, found once: finding it reads all of /proc/mounts. */
+    private volatile java.nio.file.FileStore tmpStore;
     /** The unpacking sides of {@link #asReceived}: one thread per layer being written, gone when idle. */
     private final ExecutorService unpackers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-unpack");
@@ -280,6 +282,15 @@ final class LayerWriter {
         deleteTree(w.tree());
     }
 
+    /** The bytes free on the disk of {@code tmp} (which holds the event store too) for this process. */
+    long usableSpace() throws IOException {
+        java.nio.file.FileStore store = tmpStore;
+        if (store == null) {
+            tmpStore = store = Files.getFileStore(tmp);
+        }
+        return store.getUsableSpace();
+    }
+
     /** The decompressed size limit and the disk's reserve, checked as the tar passes (every 16 MiB). */
     private MeteredInput.Budget budget() {
         long[] checkedAt = {-1};
@@ -290,7 +301,7 @@ final class LayerWriter {
             }
             if (checkedAt[0] < 0 || total - checkedAt[0] >= (16L << 20)) {
                 checkedAt[0] = total;
-                if (Files.getFileStore(tmp).getUsableSpace() < keepFreeBytes) {
+                if (usableSpace() < keepFreeBytes) {
                     throw DomainException.invalid("the layer would leave less than " + keepFreeBytes
                             + " bytes free on the data root's disk (kept for the event store); nothing was kept");
                 }

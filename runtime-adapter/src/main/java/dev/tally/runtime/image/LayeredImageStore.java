@@ -505,7 +505,7 @@ public final class LayeredImageStore implements ImageStore {
         return total -> {
             if (checkedAt[0] < 0 || total - checkedAt[0] >= (16L << 20)) {
                 checkedAt[0] = total;
-                if (Files.getFileStore(tmp).getUsableSpace() < keepFreeBytes) {
+                if (writer.usableSpace() < keepFreeBytes) {
                     throw DomainException.invalid("the blob would leave less than " + keepFreeBytes
                             + " bytes free on the data root's disk (kept for the event store); nothing was kept");
                 }
