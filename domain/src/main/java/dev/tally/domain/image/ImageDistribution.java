@@ -27,7 +27,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 /**
  * Pull (and push) between registries and the image store. A pull checks the registries policy,
  * resolves the name to one manifest, checks that the caller may point the name there
- * ({@link ImageService#checkMove}, before a byte of a blob is fetched), stores the config, then the
+ * ({@link ImageService#checkMove}, before a byte of a blob is fetched), stores the config and the
  * layers a few at a time (each verified against its digest while it streams, those present skipped,
  * one fetch per blob however many pulls want it), then the image, and only then records
  * {@code ImagePulled} and, when the name moved, an {@code ImageReferenceMoved}
@@ -94,8 +94,7 @@ public class ImageDistribution {
                 images.checkMove(reference, imageId, actor, "image.pull");
             }
             progress.status(ref.tagOrDigest(), "Pulling from " + ref.repository());
-            boolean fetched = fetch(session, image.config(), progress, false);
-            fetched |= fetchLayers(session, image.layers(), progress);
+            boolean fetched = fetchBlobs(session, image.config(), image.layers(), progress);
             ImageStore.StoredImage stored = store.storeImage(image.manifest(), image.mediaType());
             if (!stored.id().equals(imageId)) {
                 throw new DomainException(DomainException.Kind.FAILED, "the stored image's id " + stored.id()
@@ -115,19 +114,26 @@ public class ImageDistribution {
         }
     }
 
-    /** The layers, {@link #PARALLEL_LAYERS} at once; returns whether any was fetched. */
-    private boolean fetchLayers(Registry.Session session, List<Descriptor> layers, TransferProgress progress) {
-        ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>(layers);
+    /**
+     * The config and the layers, {@link #PARALLEL_LAYERS} at once (the config first, beside the first
+     * layers rather than a round trip before them); returns whether any was fetched.
+     */
+    private boolean fetchBlobs(Registry.Session session, Descriptor config, List<Descriptor> layers,
+                               TransferProgress progress) {
+        ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>();
+        queue.add(config);
+        queue.addAll(layers);
         for (Descriptor l : layers) {
             progress.layer(l.digest(), "Pulling fs layer", 0, 0);
         }
         boolean[] fetched = new boolean[1];
         List<CompletableFuture<Void>> workers = new ArrayList<>();
-        for (int i = 0; i < Math.min(PARALLEL_LAYERS, layers.size()); i++) {
+        int parallel = Math.min(PARALLEL_LAYERS, 1 + layers.size());
+        for (int i = 0; i < parallel; i++) {
             workers.add(CompletableFuture.runAsync(() -> {
                 Descriptor next;
                 while ((next = queue.poll()) != null) {
-                    if (fetch(session, next, progress, true)) {
+                    if (fetch(session, next, progress, next != config)) {
                         synchronized (fetched) {
                             fetched[0] = true;
                         }

@@ -310,7 +310,7 @@ class ImageDistributionTest {
 
         distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
 
-        assertTrue(secondWaited[0], "the third layer was asked for while the second was being served");
+        assertTrue(secondWaited[0], "the third layer was asked for while the second was being served: " + registry.fetched + " " + image.layers());
         image.layers().forEach(l -> assertTrue(store.hasBlob(l.digest())));
     }
 }
