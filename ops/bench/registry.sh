@@ -5,7 +5,7 @@
 #   push: skopeo (from an OCI layout), podman (from its store), tally (from its store)
 #   pull: skopeo (to an OCI layout, no unpacking), podman and tally (stored and unpacked)
 # tally runs as installed (ops/install.sh into a temporary prefix: the launchers' JVM flags and the
-# CLI's class-data archive). Each tally transfer is measured twice, on two images of the same shape:
+# class-data archives of the CLI and of tallyd). Each tally transfer is measured twice, on two images of the same shape:
 # through the CLI (a JVM started per command, as a user types it) and straight on the API with curl
 # --unix-socket (the daemon's own time); each pull also a third time, by the docker CLI pointed at
 # tallyd (DOCKER_HOST), as most users pull. A small pull and push first warm the daemon, which is
