@@ -27,7 +27,8 @@ final class EarlyWriteback {
     private final AtomicLong unsynced = new AtomicLong();
     private final AtomicBoolean syncing = new AtomicBoolean();
     private final AtomicLong syncs = new AtomicLong();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    /** At most one sync runs at once ({@link #syncing}), so this holds one thread, gone when idle. */
+    private final ExecutorService thread = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-writeback");
         t.setDaemon(true);
         return t;
