@@ -158,7 +158,7 @@ public final class QuickRun {
 
     /**
      * The parsed {@code pull} command line: {@code -q}/{@code --quiet} and {@code --platform P} (or
-     * {@code --platform=P}) at most once each, then one name; null for anything else (picocli's).
+     * {@code --platform=P}) at most once each and one name, in any order; null for anything else (picocli's).
      * The pull's own time is the daemon's: what the lean path saves is the CLI's start before the
      * request, on top of which {@code tally pull} waits.
      */
