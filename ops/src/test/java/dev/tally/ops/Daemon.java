@@ -23,6 +23,8 @@ final class Daemon implements AutoCloseable {
     final Path socket;
     private Process process;
     private final List<String> extraArgs = new ArrayList<>();
+    /** The point the next launches halt at ({@code -Dtally.test.haltAt}); null for none. */
+    private String haltAt;
 
     Daemon() throws IOException {
         root = Files.createTempDirectory(Path.of("/tmp"), "tally-it");
@@ -38,6 +40,20 @@ final class Daemon implements AutoCloseable {
     Daemon withArgs(String... args) {
         extraArgs.addAll(List.of(args));
         return this;
+    }
+
+    /**
+     * Launches from now on halt at this point of the daemon's code, as a {@code kill -9} there would
+     * (runtime-adapter's {@code HaltPoints}, e.g. {@code start.created}); null: they do not.
+     */
+    Daemon haltingAt(String point) {
+        haltAt = point;
+        return this;
+    }
+
+    /** Whether tallyd's process is gone (after a crash, a stop or a halt). */
+    boolean ended() {
+        return process == null || !process.isAlive();
     }
 
     /** Starts tallyd (again, after a crash or a stop) and waits until it serves; its output is appended to one log across starts. */
@@ -58,6 +74,9 @@ final class Daemon implements AutoCloseable {
         // the store's settings a test run is given (-Dtally.store.upkeep=true …) reach the daemon too
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("tally.store.")).sorted()
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        if (haltAt != null) {
+            cmd.add("-Dtally.test.haltAt=" + haltAt);
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
                 "--exec-root", root.resolve("run").toString()));

@@ -54,10 +54,37 @@ final class ExecFifo {
         } finally {
             Libc.close(fd);
         }
+        HaltPoints.reach(HaltPoints.START_FIFO_READ);
+        remove(fifo);
+    }
+
+    /**
+     * Removes the FIFO, as {@code runc start} does once it read the byte: to runc the container runs
+     * from then on. Idempotent.
+     */
+    static void remove(Path fifo) {
         try {
-            Files.delete(fifo);
+            Files.deleteIfExists(fifo);
         } catch (IOException e) {
             throw failed("remove " + fifo + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the container's init went past the FIFO and runs the container's program: runc's
+     * state says "created" as long as the FIFO is there, whether the init still waits to be let go
+     * or a daemon killed after it opened the FIFO and before it removed it let it go. Until it
+     * executes the program, the init's command line is runc's as runc was run ({@code runc}: the
+     * path conmon was given) with the one argument {@code init}. False when that cannot be read:
+     * only a program seen running is taken for one.
+     */
+    static boolean initWentOn(long initPid, String runc) {
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(initPid), "cmdline"));
+            return cmdline.length > 0
+                    && !new String(cmdline, java.nio.charset.StandardCharsets.UTF_8).equals(runc + "\0init\0");
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -238,6 +238,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 Loopback.up(pid);
             }
             connectPendingAttaches(id);
+            HaltPoints.reach(HaltPoints.START_CREATED);
             Path fifo = ExecFifo.of(runcRoot.resolve(id));
             if (Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)) {
                 ExecFifo.release(fifo, pid, monitorAnswerLimit);
@@ -487,6 +488,17 @@ public final class RuncRuntime implements ContainerRuntime {
                 frozen = status.equals("paused") || status.equals("pausing");
                 running = (status.equals("running") || frozen) && alive(pid);
                 frozen &= running;
+                if (status.equals("created") && alive(pid)) {
+                    if (!ExecFifo.initWentOn(pid, runc)) {
+                        // never started: its program has not run, and will not unless the start is finished
+                        return HostState.createdOnly(pid);
+                    }
+                    // A start whose daemon stopped after the init wrote its byte and before the FIFO was
+                    // removed: the program runs. The FIFO goes, as runc start's last step, so that runc
+                    // too says running (and pauses, execs in and kills it as any other).
+                    ExecFifo.remove(ExecFifo.of(runcRoot.resolve(id)));
+                    running = true;
+                }
             } catch (IOException e) {
                 throw new DomainException(DomainException.Kind.FAILED, "parse runc state of " + id + ": "
                         + e.getMessage(), e);
@@ -506,15 +518,46 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** Whether the container's conmon still runs: it writes the exit file, then ends. */
     private boolean monitorAlive(String id) {
+        return monitor(id).isPresent();
+    }
+
+    /** The container's conmon, while it runs. */
+    private Optional<ProcessHandle> monitor(String id) {
         try {
             String pid = Files.readString(containers.resolve(id).resolve("conmon.pid")).strip();
-            // a pid file outlives its process, and pids are reused: it must still be a conmon
-            return !pid.isEmpty() && alive(Long.parseLong(pid))
-                    && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("conmon");
+            // a pid file outlives its process, and pids are reused: it must still be this container's conmon
+            if (pid.isEmpty() || !alive(Long.parseLong(pid))
+                    || !Files.readString(Path.of("/proc", pid, "comm")).strip().equals("conmon")) {
+                return Optional.empty();
+            }
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8);
+            return cmdline.contains("\0-c\0" + id + "\0") ? ProcessHandle.of(Long.parseLong(pid)) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
-            return false;
+            return Optional.empty();
         }
     }
+
+    /**
+     * After runc ended the container's process: its conmon writes the exit and ends. One that has not
+     * ended within {@link #MONITOR_END} (it never saw a process it could wait for) is killed.
+     */
+    private void awaitMonitorEnd(String id) {
+        monitor(id).ifPresent(m -> {
+            try {
+                m.onExit().get(MONITOR_END.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                m.destroyForcibly();
+            } catch (java.util.concurrent.ExecutionException e) {
+                m.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                m.destroyForcibly();
+            }
+        });
+    }
+
+    /** How long a monitor may take to end once runc ended its container's process. */
+    static final java.time.Duration MONITOR_END = java.time.Duration.ofSeconds(10);
 
     /** Alive means neither gone nor a zombie waiting to be reaped. */
     static boolean alive(long pid) {
@@ -532,6 +575,8 @@ public final class RuncRuntime implements ContainerRuntime {
         if (Files.exists(runcRoot.resolve(id))) {
             HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "-f", id));
         }
+        // before the exit file goes: the monitor of a process runc just ended writes one as it ends
+        awaitMonitorEnd(id);
         Mounts.unmountAllBelow(containers.resolve(id));
         try {
             Files.deleteIfExists(exits.resolve(id));

@@ -47,7 +47,11 @@ public interface ContainerRuntime {
      */
     HostState inspect(String id);
 
-    /** After an exit: deletes the runtime's state, unmounts and removes the cgroup. Idempotent. */
+    /**
+     * After an exit, or to undo a start the daemon did not see through: ends a process that was
+     * created and never started, and its monitor; deletes the runtime's state, unmounts and removes
+     * the cgroup. Idempotent.
+     */
     void release(String id);
 
     /** Releases and deletes the container's directory, logs included. Idempotent. */
@@ -78,9 +82,16 @@ public interface ContainerRuntime {
      * Known host facts about one container. {@code exitPending}: its process has ended but its
      * monitor is still alive and has not written the exit yet, so the exit is still to be reported
      * through {@link #onExit}; the host cannot say more until then. {@code frozen}: it runs, with
-     * every process frozen (runc's state "paused").
+     * every process frozen (runc's state "paused"). {@code created}: made on the host and never
+     * started (runc's state "created", its process still waiting to be let go): it never ran the
+     * container's program; not running, no exit, none pending.
      */
-    record HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending, boolean frozen) {
+    record HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending, boolean frozen,
+                     boolean created) {
+
+        public HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending, boolean frozen) {
+            this(running, pid, exit, exitPending, frozen, false);
+        }
 
         public HostState(boolean running, long pid, Optional<Exit> exit, boolean exitPending) {
             this(running, pid, exit, exitPending, false);
@@ -92,6 +103,11 @@ public interface ContainerRuntime {
 
         public static HostState gone() {
             return new HostState(false, 0, Optional.empty());
+        }
+
+        /** Made on the host and never started: its process {@code pid} waits to be let go. */
+        public static HostState createdOnly(long pid) {
+            return new HostState(false, pid, Optional.empty(), false, false, true);
         }
     }
 

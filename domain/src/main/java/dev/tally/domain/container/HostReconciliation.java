@@ -203,6 +203,11 @@ public class HostReconciliation {
                     host.frozen() ? Reconciliation.FROZEN_FOUND : Reconciliation.THAWED_FOUND, Actor.daemon()));
             case RECORD_STARTED -> commands.sendAndWait(new RecordStarted(c.id(), host.pid(),
                     Actor.daemon()));
+            case UNDO_START -> {
+                // recorded first: the host change that follows (the waiting process killed) is the record's
+                commands.sendAndWait(new RecordStartFailed(c.id(), Reconciliation.START_CUT_SHORT, Actor.daemon()));
+                runtime.release(c.id());
+            }
             case RECORD_START_FAILED -> {
                 runtime.release(c.id());
                 commands.sendAndWait(new RecordStartFailed(c.id(), "the daemon stopped while starting it",

@@ -33,6 +33,14 @@ final class Reconciliation {
         RECORD_STARTED,
         /** Starting in the log, gone from the host without an exit: the daemon stopped while starting it. */
         RECORD_START_FAILED,
+        /**
+         * Starting in the log, created and never started on the host (its process waits to be let go,
+         * its monitor alive): the daemon stopped between the runtime creating it and letting its
+         * program run. Nobody was answered and the program never ran: record the start as failed
+         * ({@link #START_CUT_SHORT}), then remove what the start made on the host (the waiting
+         * process, its monitor, the runtime's state, the mount, the cgroup). It can be started again.
+         */
+        UNDO_START,
         /** Running or starting in the log, exited on the host with its code: record the exit. */
         RECORD_EXIT,
         /**
@@ -44,6 +52,10 @@ final class Reconciliation {
 
     /** Why a create is recorded as failed at start-up. */
     static final String CREATE_CUT_SHORT = "the daemon stopped while preparing the container's bundle";
+
+    /** Why a start is recorded as failed at start-up when the host holds the container created, never started. */
+    static final String START_CUT_SHORT = "the daemon stopped while starting it, after the runtime had created the "
+            + "container and before its program ran; what the start had made was removed";
 
     /** Why an exit is recorded as unknown at start-up. */
     static final String UNKNOWN_EXIT = "the daemon was down when the container stopped, and no exit code was left "
@@ -95,6 +107,10 @@ final class Reconciliation {
                 return Step.RECORD_STARTED;
             }
             return host.frozen() == pausedInLog ? Step.KEEP : Step.RECORD_PAUSE_FOUND;
+        }
+        if (host.created()) {
+            // its program never ran; a container the log has running was replaced behind the daemon's back
+            return inLog == ContainerStatus.STARTING ? Step.UNDO_START : Step.RECORD_UNKNOWN_EXIT;
         }
         if (host.exitPending()) {
             return Step.KEEP;

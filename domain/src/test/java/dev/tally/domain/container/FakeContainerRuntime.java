@@ -53,6 +53,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         Exit exit;
         boolean exitPending;
         boolean frozen;
+        /** Created and never started: its process waits to be let go, its monitor alive. */
+        boolean createdOnly;
         String failNextStart;
 
         Box(ContainerConfig config, String remapUser) {
@@ -169,6 +171,20 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         b.running = false;
         b.exit = null;
         b.exitPending = false;
+    }
+
+    /**
+     * The container is left as a daemon killed between the runtime's create and the start's release
+     * leaves it: its process made and waiting to be let go (runc's "created"), its monitor alive. A
+     * release kills that process, and its monitor then reports the kill's exit (137).
+     */
+    public synchronized void createdNeverStarted(String id) {
+        Box b = box(id);
+        b.running = false;
+        b.exit = null;
+        b.exitPending = false;
+        b.createdOnly = true;
+        b.pid = nextPid++;
     }
 
     /** Exits that happened are not reported: the daemon was down while they happened. */
@@ -291,6 +307,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         if (b == null) {
             return HostState.gone();
         }
+        if (b.createdOnly) {
+            return HostState.createdOnly(b.pid);
+        }
         return new HostState(b.running, b.running ? b.pid : 0, Optional.ofNullable(b.exit), b.exitPending,
                 b.running && b.frozen);
     }
@@ -299,6 +318,12 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     public synchronized void release(String id) {
         calls.add("release " + id);
         Box b = boxes.get(id);
+        if (b != null && b.createdOnly) {
+            b.createdOnly = false;
+            Exit killed = new Exit(137, Instant.now());
+            reports.add(() -> listeners.forEach(l -> l.exited(id, killed)));
+            return;
+        }
         if (b != null && !b.running) {
             b.exit = null;
         }

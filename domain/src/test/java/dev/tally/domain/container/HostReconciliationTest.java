@@ -172,6 +172,28 @@ class HostReconciliationTest {
         assertTrue(f.runtime.calls().contains("release " + id));
     }
 
+    /**
+     * Issue 11: a daemon killed between runc's create and letting the program run left the container
+     * "created" with its monitor alive, and the reconciler waited for an exit that never came: the
+     * container stayed starting until removed.
+     */
+    @Test
+    void aStartCutShortAfterTheRuntimeCreatedItIsRecordedAsFailedAndWhatItMadeIsRemoved() {
+        String id = f.creation.create("web", config("sleep", "60"), ALICE);
+        f.commands.sendAndWait(new RequestStart(id, ALICE));
+        f.runtime.createdNeverStarted(id);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerStartFailed.class), types(events));
+        assertEquals(Reconciliation.START_CUT_SHORT, ((ContainerStartFailed) events.get(0)).reason());
+        assertEquals(Actor.daemon(), ((ContainerStartFailed) events.get(0)).actor());
+        assertTrue(f.runtime.calls().contains("release " + id), "the waiting process is ended");
+        assertEquals(List.of(), f.eventsOf(f.runtime::reportExits),
+                "the exit of the process the release ended is no exit of the container: it never ran");
+        assertEquals(ContainerStatus.CREATED, f.status(id));
+        f.lifecycle.start(id, ALICE);
+        assertEquals(ContainerStatus.RUNNING, f.status(id), "it can be started again");
+    }
+
     @Test
     void aStartThatSucceededWhileTheDaemonWasDownIsRecordedWithItsPid() {
         String id = f.creation.create("web", config("sleep", "60"), ALICE);

@@ -46,6 +46,14 @@ class ReconciliationTest {
         assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.STARTING, EXIT_PENDING));
     }
 
+    /** Issue 11: such a container was kept, as if its exit were pending, and stayed starting. */
+    @Test
+    void aContainerCreatedAndNeverStartedOnTheHostHasItsStartUndoneNeverKept() {
+        assertEquals(Step.UNDO_START, Reconciliation.step(ContainerStatus.STARTING, HostState.createdOnly(42)));
+        assertEquals(Step.RECORD_UNKNOWN_EXIT, Reconciliation.step(ContainerStatus.RUNNING, HostState.createdOnly(42)),
+                "the process the log has running is not the one the host holds, which never ran");
+    }
+
     @Test
     void aContainerTheHostRunsIsKeptOrItsStartRecorded() {
         assertEquals(Step.KEEP, Reconciliation.step(ContainerStatus.RUNNING, RUNNING));
