@@ -137,7 +137,14 @@ final class Call {
      * the stage completes.
      */
     static void noContentLater(RoutingContext ctx, Work<CompletionStage<?>> action) {
-        run(ctx, action, stage -> Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+        run(ctx, caller -> {
+            CompletionStage<?> stage = action.run(caller);
+            WorkInFlight work = ctx.get(WorkInFlight.KEY);
+            if (work != null) {
+                work.holdUntil(stage); // the daemon stops after it, as after the work that began it
+            }
+            return stage;
+        }, stage -> Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext()).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (!ctx.response().closed() && !ctx.response().ended()) {
                     ctx.response().setStatusCode(204).end();
@@ -156,11 +163,20 @@ final class Call {
     }
 
     private static <T> void onWorker(RoutingContext ctx, Callable<T> work, Admission.Pass pass, Consumer<T> answer) {
+        WorkInFlight inFlight = ctx.get(WorkInFlight.KEY);
+        if (inFlight != null && !inFlight.enter()) {
+            pass.release();
+            refuse(ctx, WorkInFlight.stopping());
+            return;
+        }
         ctx.vertx().executeBlocking(() -> {
             try {
                 return work.call();
             } finally {
                 pass.release();
+                if (inFlight != null) {
+                    inFlight.exit();
+                }
             }
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {

@@ -27,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -74,6 +75,7 @@ public final class DockerApi {
     private UserStreams streams = UserStreams.UNLIMITED;
     private dev.tally.domain.image.ImageDetails imageDetails = dev.tally.domain.image.ImageDetails.NONE;
     private Connections connections;
+    private final WorkInFlight work = new WorkInFlight();
     private final java.time.Instant started = java.time.Instant.now();
 
     /** A group of routes mounted beside the Docker API's own: tally's /tally/v1/..., and Docker routes wired by the daemon. */
@@ -121,6 +123,20 @@ public final class DockerApi {
     public DockerApi add(Routes routes) {
         extraRoutes.add(routes);
         return this;
+    }
+
+    /**
+     * The first step of an orderly stop: from now on no request is run (each answered 503, its
+     * connection closed); the stage completes once the work of the requests under way has ended,
+     * with their answers (a stop's wait included). The listeners stay open until Vert.x is closed.
+     */
+    public CompletionStage<Void> stopTakingWork() {
+        return work.close();
+    }
+
+    /** How many requests' work is under way (for the daemon's log while it stops). */
+    public int workUnderWay() {
+        return work.running();
     }
 
     /** Listens on a Unix socket at {@code path}. */
@@ -195,6 +211,12 @@ public final class DockerApi {
     }
 
     private void headersAndVersion(RoutingContext ctx) {
+        if (work.closed()) {
+            ctx.response().putHeader("Connection", "close");
+            ErrorMapper.send(ctx.response(), WorkInFlight.stopping());
+            return;
+        }
+        ctx.put(WorkInFlight.KEY, work);
         ctx.put(Admission.KEY, admission);
         ctx.put(TlsClients.KEY, tlsClients);
         ctx.put(UserStreams.KEY, streams);

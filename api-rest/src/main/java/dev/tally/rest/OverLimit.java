@@ -2,7 +2,7 @@ package dev.tally.rest;
 
 /**
  * A request refused because a limit of the daemon's was reached: 429 (too many at once), 413 (too
- * large) or 408 (too slow).
+ * large) or 408 (too slow); or because the daemon is stopping (503).
  */
 final class OverLimit extends RuntimeException {
 
@@ -19,6 +19,11 @@ final class OverLimit extends RuntimeException {
 
     static OverLimit tooLarge(String message) {
         return new OverLimit(413, message);
+    }
+
+    /** 503: the daemon takes no more requests (it is stopping). */
+    static OverLimit unavailable(String message) {
+        return new OverLimit(503, message);
     }
 
     static OverLimit timedOut(String message) {

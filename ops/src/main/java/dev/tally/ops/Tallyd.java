@@ -111,6 +111,9 @@ public final class Tallyd {
     private Store store;
     private Configuration axon;
     private Vertx vertx;
+    private DockerApi api;
+    /** How long a stop waits for the requests under way (a stop's wait for its container included). */
+    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(30);
 
     Tallyd(DaemonOptions options, AccessPolicy policy) {
         this.options = options;
@@ -223,7 +226,7 @@ public final class Tallyd {
         DockerApi.UseCases useCases = new DockerApi.UseCases(containers,
                 new ContainerConsole(runtime, axon.commandGateway()), containerViews, images, imageViews, volumes, volumeViews,
                 imageRemoval);
-        DockerApi api = new DockerApi(vertx, useCases,
+        api = new DockerApi(vertx, useCases,
                 new DockerApi.DaemonFacts(VERSION, dataRoot.toString(), hostId(dataRoot),
                         CgroupHierarchy.host().version(), CgroupHierarchy.DRIVER));
         api.limit(limits.requests(), limits.connections(), limits.streams(), policy::isAdmin, refusals);
@@ -313,15 +316,41 @@ public final class Tallyd {
         throw new IllegalStateException(name + " is not installed (apt-get install " + name + ")");
     }
 
+    /**
+     * In order: no request is taken any more (503), the requests under way end with their answers
+     * (for up to {@link #STOP_GRACE}), Vert.x closes (listeners, connections, its threads), then Axon,
+     * then the store: nothing is answered after the store closed, and no request's commit meets a
+     * closed store unless it outlived the grace (it then fails, and is not answered as done).
+     */
     void stop() {
+        if (api != null) {
+            int underWay = api.workUnderWay();
+            if (underWay > 0) {
+                System.out.println("tallyd: stopping: " + underWay + " requests under way, taking no more");
+            }
+            await(api.stopTakingWork(), STOP_GRACE, "the requests under way to end");
+        }
         if (vertx != null) {
-            vertx.close();
+            await(vertx.close().toCompletionStage(), java.time.Duration.ofSeconds(10), "the API to close");
         }
         if (axon != null) {
             axon.shutdown();
         }
         if (store != null) {
             store.close();
+        }
+        System.out.println("tallyd: stopped");
+    }
+
+    private static void await(java.util.concurrent.CompletionStage<?> stage, java.time.Duration limit, String what) {
+        try {
+            stage.toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("tallyd: stopping: waited " + limit.toSeconds() + " s for " + what + "; going on");
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("tallyd: stopping: waiting for " + what + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
