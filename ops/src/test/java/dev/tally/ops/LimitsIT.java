@@ -169,13 +169,31 @@ class LimitsIT {
         assertEquals(0, users.docker("bob", "rm", "-f", bobs).code());
     }
 
+    /**
+     * The caps are probed only once alice's three streams of each kind are open (each has shown
+     * something): a probe is a stream too while it is admitted, and one admitted before her held
+     * streams had all connected (their CLIs start slowly under load) took the place of one of them,
+     * which was refused and ended; the cap was then never reached, and the wait ran out.
+     */
     @Test
     void eventStreamsAndFollowersBeyondAUsersCapsAreA429OnTheRecord() throws Exception {
-        String id = running("alice", "followed");
+        Daemon.Result ticking = users.docker("alice", "run", "-d", "--name", "followed", "busybox", "sh", "-c",
+                "while :; do echo tick; sleep 1; done");
+        assertEquals(0, ticking.code(), ticking.err());
+        String id = ticking.out().strip();
+        List<HeldProcesses.Held> streams = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            held.start("alice", host(), "docker", "events");
-            held.start("alice", host(), "docker", "logs", "-f", id);
+            streams.add(held.start("alice", host(), "docker", "events", "--filter", "container=" + id));
+            streams.add(held.start("alice", host(), "docker", "logs", "-f", id));
         }
+        // SIGWINCH ends nothing; its kill event reaches every connected events stream, the ticks every follower
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            for (HeldProcesses.Held h : streams) {
+                assertTrue(h.process().isAlive() || !h.out().isEmpty(), "a held stream ended: " + h.err());
+            }
+            users.docker("alice", "kill", "-s", "WINCH", id);
+            return streams.stream().allMatch(h -> !h.out().isEmpty());
+        });
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             Daemon.Result r = users.docker("alice", "events", "--since", "0", "--until", "0s");
             return r.code() != 0 && r.err().contains("too many event streams of alice at once: 3 open");
