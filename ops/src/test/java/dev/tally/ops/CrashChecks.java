@@ -26,6 +26,8 @@ final class CrashChecks {
 
     private final Daemon daemon;
     private final long marker;
+    /** Recoveries that failed, as the audit log has them, already reported. */
+    private final Set<String> failedRecoveries = new HashSet<>();
 
     CrashChecks(Daemon daemon, long marker) {
         this.daemon = daemon;
@@ -79,6 +81,7 @@ final class CrashChecks {
             }
         }
         problems.addAll(hostMatches(psById));
+        problems.addAll(failedRecoveries());
         Daemon.Result verify = daemon.tally("audit", "verify");
         if (verify.code() != 0) {
             problems.add("audit verify: " + verify.out().strip() + " " + verify.err().strip());
@@ -159,6 +162,24 @@ final class CrashChecks {
         if (execs > b.execsTried.get()) {
             problems.add(b.name + ": " + execs + " execs in the log, " + b.execsTried.get() + " asked for");
         }
+    }
+
+    /**
+     * Containers whose recovery failed at a start (ContainerRecoveryFailed: the host could not be
+     * asked, or what it said could not be recorded). Such a container keeps its state in the log
+     * until a recheck, 10 s later, decides it: a check right after the restart could see a process
+     * that the log does not yet have running, and the next round find it matched. Each is a problem
+     * of its own, with the reason the daemon recorded.
+     */
+    private List<String> failedRecoveries() {
+        Daemon.Result log = daemon.tally("audit", "log", "--action", "container.recover", "--format", "json");
+        List<String> problems = new ArrayList<>();
+        if (log.code() != 0) {
+            problems.add("audit log --action container.recover: " + log.err().strip());
+        }
+        log.out().lines().filter(l -> !l.isBlank()).filter(failedRecoveries::add)
+                .forEach(l -> problems.add("a recovery failed at the restart: " + l));
+        return problems;
     }
 
     /** Docker's messages of the whole log, counted by "type action id". */
