@@ -21,7 +21,7 @@ import org.h2.table.Table;
 /**
  * Where the bytes of each commit go (issue 12): appends the mixed load of {@link MixedSessions} one
  * event per commit (with the upkeep unless {@code -Dtally.store.upkeep=false}; {@code -Dchurn.retentionMs} sets
- * H2's retention time), and after each commit walks the pages of the chunk it wrote,
+ * H2's retention time, {@code -Dchurn.settings=;PAGE_SIZE=2048} adds H2 settings), and after each commit walks the pages of the chunk it wrote,
  * per table or index (H2's maps, the file's layout map too), and prints per event the pages and bytes (upper bounds of H2's page
  * length classes) each map had written, and the chunks' mean length on disk. Not a test; run by hand
  * like {@link StoreSizeBenchmark}: {@code … dev.tally.store.StoreChurn [WARM=3000] [EVENTS=2000]}.
@@ -33,7 +33,8 @@ final class StoreChurn {
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         Path dir = Files.createTempDirectory("tally-store-churn");
         String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
-                "RETENTION_TIME=" + Integer.getInteger("churn.retentionMs", StoreUpkeep.RETENTION_MS));
+                "RETENTION_TIME=" + Integer.getInteger("churn.retentionMs", StoreUpkeep.RETENTION_MS))
+                + System.getProperty("churn.settings", "");
         try (Store store = Store.open(url, StoreUpkeep.Settings.fromSystemProperties())) {
             MixedSessions load = new MixedSessions(store, 12);
             for (int n = 0; n < warm; n++) {
