@@ -3,7 +3,8 @@
 # peers, in one run on the same host, and prints medians and ratios plus tallyd's memory.
 # `tally version` (one request) shows the CLI's own start-up. Other load on the host inflates
 # every line alike: compare the ratios, or run it on a quiet machine.
-# Needs tallyd running with busybox:latest imported (ops/up.sh does both). Usage:
+# Needs tallyd running with busybox:latest imported (ops/up.sh does both; TALLY_SOCK and TALLYD_PID name
+# another daemon; podman is timed when it has a busybox image). Usage:
 #   bash ops/bench/run-latency.sh [RUNS]        (default 30 runs each, after 20 warm-ups)
 # The warm-ups are for tallyd: a daemon just started has not compiled its request paths yet (its
 # first runs are 10-20 ms slower); every tally CLI call still starts a fresh JVM, as measured.
@@ -25,7 +26,7 @@ cmds=(-n "runc run" "runc run --bundle $work/bundle bench-runc"
       -n "tally version" "tally version"
       -n "tally run --rm" "tally run --rm busybox true"
       -n "docker CLI -> tallyd" "DOCKER_HOST=unix://$sock docker run --rm busybox true")
-command -v podman >/dev/null && cmds+=(-n "podman run --rm" "podman run --rm busybox true")
+command -v podman >/dev/null && podman image exists busybox 2>/dev/null && cmds+=(-n "podman run --rm" "podman run --rm busybox true")
 [ -S /var/run/docker.sock ] && cmds+=(-n "docker run --rm (dockerd)" "DOCKER_HOST=unix:///var/run/docker.sock docker run --rm busybox true")
 
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null 2>&1 || \
@@ -41,5 +42,5 @@ t = r["tally run --rm"]["median"] * 1000
 print(f"target: tally run --rm under 150 ms median: {'met' if t < 150 else 'NOT met'} ({t:.0f} ms); "
       "reference on this machine kind: podman ~170-180 ms, docker ~255 ms")
 PY
-pid=$(cat /run/tally/tallyd.pid 2>/dev/null || pgrep -f dev.tally.ops.Tallyd | head -1)
+pid=${TALLYD_PID:-$(cat /run/tally/tallyd.pid 2>/dev/null || pgrep -f dev.tally.ops.Tallyd | head -1)}
 echo "tallyd RSS: $(awk '/^Rss/ {print int($2/1024) " MiB"}' /proc/"$pid"/smaps_rollup) (docker stack idle: ~120 MiB)"

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The event store's size on disk while tallyd runs (issue 12). Starts a fresh tallyd from this build on
-# an empty temporary data root, drives a steady mixed load through its socket with curl, one request
-# at a time (run --rm, create + rm, a long container with exec, logs and a refusal as alice, volume
-# create + rm), and every CHECK events prints: events in the log, bytes of events/tally.mv.db live and
-# per event, the same file compacted (a copy, as a crash would leave it, compacted with SHUTDOWN
-# COMPACT) and per event, their ratio, tallyd's RSS and the requests' p50/p99 since the line before.
-# The issue's target: a store above 64 MB stays within twice its compacted size. The store's upkeep is on
-# (tallyd's default): the p99 column is that of requests while it reclaims space; pass
-# -Dtally.store.upkeep=false as a JVM flag for the same run without it. The first line says which, and the
-# host's load average as the run starts (other builds on the host show in the latencies).
+# an empty temporary data root, drives a steady load through its socket with curl from CLIENTS parallel
+# clients, and every CHECK events prints: events in the log, bytes of events/tally.mv.db live (and the
+# most it reached since the line before) and per event, the same file compacted (a copy, as a crash
+# would leave it, compacted with SHUTDOWN COMPACT) and per event, their ratio, tallyd's RSS and the
+# requests' p50/p99 since the line before.
+# LOAD=mixed (default): each client's round is a run --rm, a create + rm, a long container with exec,
+# logs and a refusal as alice, a volume create + rm. LOAD=create-rm: creates and removes only, as the
+# issue's first table (1,000 / 3,000 / 5,000 create + rm are 2,001 / 6,001 / 10,001 events).
+# The issue's target: a store above 64 MB stays within twice its compacted size. The store's upkeep is
+# as tallyd has it; pass -Dtally.store.upkeep=true or =false as a JVM flag to choose (the first line
+# says which, and the host's load average as the run starts: other builds on the host show in the
+# latencies).
 # Usage (as root; needs runc, conmon, busybox-static, a host user alice in group tally):
-#   bash ops/bench/store-size.sh [EVENTS=100000] [CHECK=10000] [extra tallyd JVM flags...]
+#   [LOAD=mixed|create-rm] [CLIENTS=4] bash ops/bench/store-size.sh [EVENTS=100000] [CHECK=10000] [tallyd JVM flags...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 events=${1:-100000}
@@ -39,8 +42,8 @@ java -XX:+UseSerialGC -XX:NewRatio=1 -Xss512k -Xms16m -Xmx256m -XX:MinHeapFreeRa
   -Ddisable-axoniq-console-message=true -Dh2.objectCache=false "$@" -cp "$cp" dev.tally.ops.Tallyd \
   --data-root "$root/data" --exec-root "$root/run" -H "unix://$sock" >"$root/tallyd.log" 2>&1 &
 pid=$!
-cleanup() { # an interrupted run may leave its long container: remove it and its rootfs mount first
-  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+cleanup() { # an interrupted run may leave its long containers: remove them and their rootfs mounts first
+  touch "$root/stop"; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
   for c in $(runc --root "$root/run/runc" list -q 2>/dev/null); do runc --root "$root/run/runc" delete -f "$c" || true; done
   grep -o "$root[^ ]*rootfs" /proc/mounts | xargs -r umount || true
   rm -rf "$root"
@@ -48,11 +51,12 @@ cleanup() { # an interrupted run may leave its long container: remove it and its
 trap cleanup EXIT
 for _ in $(seq 600); do curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.2; done
 lat=$root/latency
-api() { # METHOD PATH [JSON]: prints the body, logs the time taken
+mkdir -p "$lat"
+api() { # METHOD PATH [JSON]: prints the body, logs the time taken (to this client's file)
   local out
   out=$(curl -s --unix-socket "$sock" -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} \
     -w '\n%{time_total}' "http://d$2") || true  # an attached exec ends without a clean HTTP end
-  echo "${out##*$'\n'}" >>"$lat"
+  echo "${out##*$'\n'}" >>"$lat/$client"
   echo "${out%$'\n'*}"
 }
 id_of() { sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p'; }
@@ -68,26 +72,15 @@ compacted() {
   java -cp "$h2" org.h2.tools.Shell -url "jdbc:h2:file:$d/c" -user sa -sql "SHUTDOWN COMPACT" >/dev/null
   stat -c %s "$d/c.mv.db"; rm -rf "$d"
 }
-case " $* " in *" -Dtally.store.upkeep=false "*) upkeep=off ;; *) upkeep=on ;; esac
-echo "store upkeep: $upkeep; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%8s %12s %9s %12s %9s %6s %8s %8s %8s %8s\n' events live_bytes B/event compacted B/event ratio rss_MiB \
-  p50_ms p99_ms seconds
-started=$(date +%s)
-report() {
-  local n=$1 live comp
-  live=$(stat -c %s "$store"); comp=$(compacted)
-  sort -n "$lat" | awk -v n="$n" -v live="$live" -v comp="$comp" -v rss="$(rss)" -v s=$(($(date +%s) - started)) '
-    {v[NR]=$1} END {printf "%8d %12d %9d %12d %9d %6.2f %8d %8.1f %8.1f %8d\n", n, live, live/n, comp, comp/n,
-      live/comp, rss, v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000, s}'
-  : >"$lat"
-}
-next=$check
-i=0
-per_round=0  # events one round of the loop appends, measured after the first rounds
-counted=0
-counted_at=0
-while :; do
-  i=$((i + 1))
+load=${LOAD:-mixed}
+clients=${CLIENTS:-4}
+round() { # one client's round $1 of the load
+  local i=$1 c e
+  if [ "$load" = create-rm ]; then
+    c=$(api POST /containers/create '{"Image":"busybox","Cmd":["true"]}' | id_of)
+    api DELETE "/containers/$c" >/dev/null
+    return
+  fi
   # run --rm
   c=$(api POST /containers/create '{"Image":"busybox","Cmd":["true"]}' | id_of)
   api POST "/containers/$c/start" >/dev/null; api POST "/containers/$c/wait" >/dev/null
@@ -106,14 +99,50 @@ while :; do
   api POST "/containers/$c/kill" >/dev/null
   api DELETE "/containers/$c?force=1" >/dev/null
   # volume create + rm
-  api POST /volumes/create "{\"Name\":\"v$i\"}" >/dev/null
-  api DELETE "/volumes/v$i" >/dev/null
+  api POST /volumes/create "{\"Name\":\"v$client-$i\"}" >/dev/null
+  api DELETE "/volumes/v$client-$i" >/dev/null
+}
+rounds=$root/rounds
+: >"$rounds"
+stop=$root/stop
+for client in $(seq "$clients"); do
+  : >"$lat/$client"
+  (i=0; while [ ! -e "$stop" ]; do i=$((i + 1)); round "$i"; echo >>"$rounds"; done) &
+done
+case " $* " in *" -Dtally.store.upkeep=false "*) upkeep=off ;; *" -Dtally.store.upkeep=true "*) upkeep=on ;;
+  *) upkeep="tallyd's default" ;; esac
+echo "store upkeep: $upkeep; load $load, $clients clients; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%8s %12s %12s %9s %12s %9s %6s %8s %8s %8s %8s\n' events live_bytes peak_bytes B/event compacted B/event \
+  ratio rss_MiB p50_ms p99_ms seconds
+started=$(date +%s)
+peak=0
+report() {
+  local n=$1 live comp
+  live=$(stat -c %s "$store"); comp=$(compacted)
+  [ "$live" -gt "$peak" ] && peak=$live
+  cat "$lat"/* | sort -n | awk -v n="$n" -v live="$live" -v peak="$peak" -v comp="$comp" -v rss="$(rss)" \
+    -v s=$(($(date +%s) - started)) '
+    {v[NR]=$1} END {printf "%8d %12d %12d %9d %12d %9d %6.2f %8d %8.1f %8.1f %8d\n", n, live, peak, live/n, comp,
+      comp/n, live/comp, rss, v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000, s}'
+  for f in "$lat"/*; do : >"$f"; done
+  peak=0
+}
+next=$check
+per_round=0  # events one round appends, measured after the first rounds
+counted=0
+counted_at=0
+while :; do
+  sleep 1
+  size=$(stat -c %s "$store"); [ "$size" -gt "$peak" ] && peak=$size
+  done_rounds=$(wc -l <"$rounds")
   # Count the log (a walk of the chain) only near a checkpoint, so counting does not weigh on the load.
-  if [ "$i" = 5 ] || [ $((counted + (i - counted_at) * per_round)) -ge $((next < events ? next : events)) ]; then
-    n=$(logged); counted=$n; counted_at=$i; per_round=$((n / i))
+  if { [ "$per_round" = 0 ] && [ "$done_rounds" -ge $((2 * clients)) ]; } ||
+     { [ "$per_round" != 0 ] && [ $((counted + (done_rounds - counted_at) * per_round)) -ge $((next < events ? next : events)) ]; }; then
+    n=$(logged); counted=$n; counted_at=$done_rounds; per_round=$((n / (done_rounds > 0 ? done_rounds : 1)))
     if [ "$n" -ge "$next" ] || [ "$n" -ge "$events" ]; then report "$n"; next=$((next + check)); fi
     if [ "$n" -ge "$events" ]; then break; fi
   fi
 done
+touch "$stop"; wait_clients=$(jobs -p | grep -vx "$pid" || true); [ -z "$wait_clients" ] || wait $wait_clients 2>/dev/null || true
 kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "after a clean stop: $(stat -c %s "$store") bytes; tallyd log:"; tail -5 "$root/tallyd.log"
