@@ -4,7 +4,7 @@
 # clients, and every CHECK events prints: events in the log, bytes of events/tally.mv.db live (and the
 # most it reached since the line before) and per event, the same file compacted (a copy, as a crash
 # would leave it, compacted with SHUTDOWN COMPACT) and per event, their ratio, tallyd's RSS and the
-# requests' p50/p99 since the line before.
+# requests' p50/p99 and the events appended per second since the line before.
 # LOAD=mixed (default): each client's round is a run --rm, a create + rm, a long container with exec,
 # logs and a refusal as alice, a volume create + rm. LOAD=create-rm: creates and removes only, as the
 # issue's first table (1,000 / 3,000 / 5,000 create + rm are 2,001 / 6,001 / 10,001 events).
@@ -112,20 +112,22 @@ done
 case " $* " in *" -Dtally.store.upkeep=false "*) upkeep=off ;; *" -Dtally.store.upkeep=true "*) upkeep=on ;;
   *) upkeep="tallyd's default" ;; esac
 echo "store upkeep: $upkeep; load $load, $clients clients; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%8s %12s %12s %9s %12s %9s %6s %8s %8s %8s %8s\n' events live_bytes peak_bytes B/event compacted B/event \
-  ratio rss_MiB p50_ms p99_ms seconds
+printf '%8s %12s %12s %9s %12s %9s %6s %8s %8s %8s %8s %6s\n' events live_bytes peak_bytes B/event compacted B/event \
+  ratio rss_MiB p50_ms p99_ms seconds ev/s
 started=$(date +%s)
 peak=0
+last_n=0
+last_s=0
 report() {
-  local n=$1 live comp
-  live=$(stat -c %s "$store"); comp=$(compacted)
+  local n=$1 live comp s
+  live=$(stat -c %s "$store"); s=$(($(date +%s) - started)); comp=$(compacted)
   [ "$live" -gt "$peak" ] && peak=$live
   cat "$lat"/* | sort -n | awk -v n="$n" -v live="$live" -v peak="$peak" -v comp="$comp" -v rss="$(rss)" \
-    -v s=$(($(date +%s) - started)) '
-    {v[NR]=$1} END {printf "%8d %12d %12d %9d %12d %9d %6.2f %8d %8.1f %8.1f %8d\n", n, live, peak, live/n, comp,
-      comp/n, live/comp, rss, v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000, s}'
+    -v s="$s" -v rate=$(((n - last_n) / (s > last_s ? s - last_s : 1))) '
+    {v[NR]=$1} END {printf "%8d %12d %12d %9d %12d %9d %6.2f %8d %8.1f %8.1f %8d %6d\n", n, live, peak, live/n, comp,
+      comp/n, live/comp, rss, v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000, s, rate}'
   for f in "$lat"/*; do : >"$f"; done
-  peak=0
+  peak=0; last_n=$n; last_s=$s
 }
 next=$check
 per_round=0  # events one round appends, measured after the first rounds
