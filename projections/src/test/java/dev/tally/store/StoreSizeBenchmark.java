@@ -18,7 +18,8 @@ import java.util.Locale;
  * {@code mvn -q -B -o test-compile dependency:build-classpath -pl projections -am -Dmdep.outputFile=target/test.cp;
  * java -cp projections/target/test-classes:projections/target/classes:domain/target/classes:$(cat
  * projections/target/test.cp) dev.tally.store.StoreSizeBenchmark [EVENTS=100000] [CHECK=10000]}
- * ({@code -Dtally.store.upkeep=false} for the file without the upkeep).
+ * ({@code -Dtally.store.upkeep=false} for the file without the upkeep; {@code -Dbench.rate=N} appends N events per
+ * second at most, as a daemon's requests come; {@code -Dbench.retentionMs} sets H2's retention time).
  */
 final class StoreSizeBenchmark {
 
@@ -29,10 +30,18 @@ final class StoreSizeBenchmark {
         Path file = dir.resolve("tally.mv.db");
         System.out.printf("%8s %12s %9s %12s %9s %6s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
                 "ratio", "events/s");
-        try (Store store = Store.open(Store.h2File(dir.resolve("tally")))) {
+        int rate = Integer.getInteger("bench.rate", 0);
+        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
+                "RETENTION_TIME=" + Integer.getInteger("bench.retentionMs", StoreUpkeep.RETENTION_MS));
+        try (Store store = Store.open(url)) {
             MixedSessions load = new MixedSessions(store, 12);
             long started = System.nanoTime();
+            long paced = System.nanoTime();
             for (int n = 1; n <= events; n++) {
+                if (rate > 0) {
+                    paced += 1_000_000_000L / rate;
+                    java.util.concurrent.locks.LockSupport.parkNanos(paced - System.nanoTime());
+                }
                 load.appendOne();
                 if (n % check == 0) {
                     double seconds = (System.nanoTime() - started) / 1e9;

@@ -109,6 +109,26 @@ class StoreUpkeepTest {
         assertEquals("no upkeep", store.upkeep());
     }
 
+    /**
+     * Once the appends stop and their chunks are older than the retention time, the upkeep gives back
+     * what they left: the gaps between chunks count as waste, so it rewrites the chunks around them, new
+     * chunks fill the gaps from the front and H2 cuts the file's free end (measured at load 20: 7.3 MB at
+     * the end of 3,000 appends, 4.2 MB settled, for 1.36 MB compacted; when it counted only the dead
+     * bytes in partly live chunks, 5,000 appends left 11.8 MB with 54 % of it in gaps, which stayed).
+     */
+    @Test
+    void onceTheAppendsAreOlderThanTheRetentionTimeTheFileShrinks() throws Exception {
+        store = Store.open(url(), QUICK);
+        MixedSessions load = new MixedSessions(store, 12);
+        append(load, 2 * EVENTS);
+        long peak = Files.size(file());
+        settle();
+        long settled = Files.size(file());
+        System.out.println("StoreUpkeepTest: " + 2 * EVENTS + " appends: " + peak + " bytes, settled " + settled
+                + ", compacted " + compactedCopy() + "; " + store.upkeep());
+        assertTrue(settled * 4 < peak * 3, "the file was " + peak + " bytes and is " + settled + "; " + store.upkeep());
+    }
+
     /** Waits until the appends' chunks are older than the retention time and the upkeep has nothing left to rewrite. */
     private void settle() {
         long rounds = store.upkeepCounts()[0];
