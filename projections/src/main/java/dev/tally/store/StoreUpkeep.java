@@ -86,7 +86,8 @@ final class StoreUpkeep implements AutoCloseable {
      * @param deadShare the share (percent) of the file dead in old, partly live chunks above which a round
      *                  rewrites them; below 0: always (for tests)
      * @param writeLimit bytes of pages rewritten per hold of H2's store lock (a request's commit waits for
-     *                   one such step at most: 64 KB took 40 ms on a host at load 25; 256 KB up to 300 ms)
+     *                   one such step at most: 64 KB took 6-14 ms on average and 257 ms at most on a host at
+     *                   load 20, 256 KB 16-27 ms and 304 ms)
      * @param stepsPerRound lock holds (each followed by a commit) per round at most
      * @param syncEvery the longest time between two forces of the file to the disk
      * @param minFreeBytes below this much usable space on the file system, a round writes nothing (0: not looked at)
@@ -129,7 +130,7 @@ final class StoreUpkeep implements AutoCloseable {
     private long lastSync = System.nanoTime();
     private volatile long rounds;
     private volatile long steps;
-    /** The longest and the total time of the rewriting steps with their commits, which requests' commits wait for (nanoseconds). */
+    /** The longest and the total time of the rewriting steps with their commits, which requests' commits wait for (ns). */
     private volatile long stepMaxNanos;
     private volatile long stepTotalNanos;
     private String lastFailure = "";
@@ -201,7 +202,8 @@ final class StoreUpkeep implements AutoCloseable {
             }
         }
         return "youngMB=" + young / MB + " deadMB=" + dead / MB + " oldMB=" + old / MB + " oldLiveMB=" + oldLive / MB
-                + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds + " steps=" + steps + " stepMaxMs=" + stepMaxNanos / 1_000_000
+                + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds
+                + " steps=" + steps + " stepMaxMs=" + stepMaxNanos / 1_000_000
                 + " stepMeanMs=" + (steps == 0 ? 0 : stepTotalNanos / steps / 1_000_000) + " fileFill=" + file.getFillRate()
                 + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate();
     }
