@@ -9,7 +9,7 @@
 # A training tallyd (a dynamic archive, -XX:ArchiveClassesAtExit, written when it stops) runs on a
 # temporary data root, answers the common requests and pulls a small image from a registry made of
 # static files that python3 serves on 127.0.0.1, then stops. Nothing outside its temporary directory
-# is touched. Without root, python3 or curl, or when anything fails, there is no archive, and tallyd
+# is touched. Without root or python3, or when anything fails, there is no archive, and tallyd
 # starts without one, as before.
 set -eu
 dir=$1
@@ -18,13 +18,13 @@ work=$(mktemp -d)
 server=
 daemon=
 cleanup() {
-  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; fi
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; fi
   grep -o " $work/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m"; done
   rm -rf --one-file-system "$work"
 }
-trap cleanup EXIT
-command -v python3 >/dev/null && command -v curl >/dev/null || exit 1
+trap 'status=$?; cleanup; exit $status' EXIT
+command -v python3 >/dev/null || exit 1
 rm -f "$dir/tallyd.jsa"
 
 # The image: one gzip'd layer (a directory, a file, a link), its config and an OCI manifest.
@@ -55,21 +55,35 @@ java "$@" -XX:ArchiveClassesAtExit="$dir/tallyd.jsa" -cp "$dir/*" dev.tally.ops.
   --data-root "$work/data" --exec-root "$work/run" --group root --policy "$work/no-policy.json" \
   >"$work/tallyd.log" 2>&1 &
 daemon=$!
-api() { curl -sf --unix-socket "$sock" "$@" >/dev/null; }
+api() { # [METHOD] PATH: one request on the daemon's socket, its answer read whole; fails unless 2xx
+  python3 - "$sock" "$@" <<'PY'
+import http.client, socket, sys
+class Unix(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(sys.argv[1])
+method, path = (sys.argv[2], sys.argv[3]) if len(sys.argv) > 3 else ("GET", sys.argv[2])
+c = Unix("tally", timeout=120)
+c.request(method, path, headers={"X-Registry-Auth": "e30="})
+r = c.getresponse()
+r.read()
+sys.exit(0 if 200 <= r.status < 300 else 1)
+PY
+}
 up=0
 for _ in $(seq 1 600); do
-  if api http://tally/_ping; then up=1; break; fi
+  if [ -S "$sock" ] && api /_ping 2>/dev/null; then up=1; break; fi
   kill -0 "$daemon" 2>/dev/null || break
   sleep 0.1
 done
 if [ "$up" = 1 ]; then
-  api http://tally/version
-  api http://tally/info
-  api http://tally/containers/json?all=1
-  api -X POST -H 'X-Registry-Auth: e30=' "http://tally/images/create?fromImage=127.0.0.1:$port/train&tag=v1"
-  api http://tally/images/json
-  api "http://tally/images/127.0.0.1:$port/train:v1/json"
-  api -X DELETE "http://tally/images/127.0.0.1:$port/train:v1"
+  api /version || true
+  api /info || true
+  api "/containers/json?all=1" || true
+  api POST "/images/create?fromImage=127.0.0.1:$port/train&tag=v1" || true
+  api /images/json || true
+  api "/images/127.0.0.1:$port/train:v1/json" || true
+  api DELETE "/images/127.0.0.1:$port/train:v1" || true
 fi
 kill -TERM "$daemon"
 wait "$daemon" || true
@@ -80,3 +94,4 @@ if [ "$up" != 1 ] || [ ! -s "$dir/tallyd.jsa" ]; then
   tail -n 5 "$work/tallyd.log" >&2
   exit 1
 fi
+exit 0
