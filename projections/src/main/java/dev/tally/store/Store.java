@@ -59,8 +59,9 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Opens the store at this JDBC URL (an H2 database; made when missing), after compacting it when
-     * it is a large and mostly free H2 file (said on standard output). A file store keeps
+     * Opens the store at this JDBC URL (an H2 database; made when missing), after settling it when it is
+     * an H2 file that was not closed ({@link StoreRecovery}) and compacting it when it is a large and
+     * mostly free one (each said on standard output). A file store keeps
      * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
      * The event table is made, or given its chain, by {@link #engine()}. An H2 file gets its upkeep
      * thread ({@link StoreUpkeep}, tuned or turned off by the system properties {@code tally.store.upkeep*})
@@ -71,6 +72,11 @@ public final class Store implements AutoCloseable {
     }
 
     static Store open(String url, StoreUpkeep.Settings upkeep) {
+        try {
+            StoreRecovery.settleIfUnclean(url).ifPresent(System.out::println);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("open the store after an unclean stop", e);
+        }
         try {
             StoreCompaction.compactIfSparse(url, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
                     .ifPresent(System.out::println);

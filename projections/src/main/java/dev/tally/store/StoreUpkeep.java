@@ -38,17 +38,21 @@ import org.h2.mvstore.MVStore;
  * <li>it frees the chunks that hold nothing live, died more than the retention time ago and are read by
  * no statement H2 tracks (a commit does that too; this does it when no commit comes); new chunks
  * are written into the space so freed, so the file stops growing;
- * <li>at most once per {@code syncEvery} it forces the file to the disk, so the short retention time is
- * safe on a power loss too.
+ * <li>at most once per {@code syncEvery} it moves the {@link HeaderPin}: the store header is made to name
+ * the newest chunk, the file is forced to the disk, and only then may H2 free the chunks that died
+ * before it. Until then H2 frees no chunk that its recovery after a kill would read.
  * </ol>
+ * With {@code enabled} off it does only the last (and the freeing): the pin is what makes H2's own reuse
+ * of freed space safe to kill, with the upkeep or without it.
  * It does not move chunks to the front of the file to shrink it, as H2's own thread may: a moved
  * chunk's old place is given back at once, whatever the retention time and whoever still reads it.
  * New chunks fill the gaps from the front, and H2 cuts the file's end once it is free; a file far larger
  * than its content shrinks at the next start ({@link StoreCompaction}).
  * Nothing acknowledged is at risk: rewritten pages are committed data written to a new place, and a
- * chunk is overwritten only when dead and older than the retention time. When the file system has less
- * than {@code minFreeBytes} usable, a round writes nothing: the space left is for the requests' commits
- * (which report a full disk clearly), and a failed write here would close the store.
+ * chunk is overwritten only when dead, older than the retention time and behind the pin. When the file
+ * system has less than {@code minFreeBytes} usable, a round rewrites nothing, and below the requests'
+ * reserve ({@link DiskReserve#DEFAULT_BYTES}) it does not move the pin either: the space left is for the
+ * requests' commits (which report a full disk clearly), and a failed write here would close the store.
  */
 final class StoreUpkeep implements AutoCloseable {
 
@@ -81,7 +85,7 @@ final class StoreUpkeep implements AutoCloseable {
     /**
      * How the upkeep runs.
      *
-     * @param enabled false: no thread (for measuring the store without it)
+     * @param enabled false: it rewrites nothing (the thread still moves the header pin; for measuring the store without it)
      * @param period the pause between rounds
      * @param deadShare the share (percent) of the file dead in old, partly live chunks above which a round
      *                  rewrites them; below 0: always (for tests)
@@ -122,6 +126,7 @@ final class StoreUpkeep implements AutoCloseable {
 
     private final MVStore store;
     private final Settings settings;
+    private final HeaderPin pin;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, THREAD_NAME);
         t.setDaemon(true);
@@ -138,17 +143,23 @@ final class StoreUpkeep implements AutoCloseable {
     private StoreUpkeep(MVStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
+        this.pin = HeaderPin.take(store);
     }
 
     /**
-     * Starts the upkeep of the H2 file database that this pool's connections open; none (empty) for
-     * any other database, or when the settings turn it off.
+     * Starts the upkeep of the H2 file database that this pool's connections open, its header pin taken
+     * before this returns; none (empty) for any other database.
      */
     static Optional<StoreUpkeep> start(String url, DataSource pool, Settings settings) {
-        if (!settings.enabled() || !url.startsWith("jdbc:h2:file:")) {
+        if (!url.startsWith("jdbc:h2:file:")) {
             return Optional.empty();
         }
-        StoreUpkeep upkeep = new StoreUpkeep(mvStore(pool), settings);
+        StoreUpkeep upkeep;
+        try {
+            upkeep = new StoreUpkeep(mvStore(pool), settings);
+        } catch (RuntimeException e) {
+            throw e instanceof StoreException ? e : new StoreException("pin the store header", e);
+        }
         long period = settings.period().toMillis();
         upkeep.thread.scheduleWithFixedDelay(upkeep::round, period, period, TimeUnit.MILLISECONDS);
         return Optional.of(upkeep);
@@ -157,10 +168,19 @@ final class StoreUpkeep implements AutoCloseable {
     /** The MVStore under an embedded H2 database. */
     private static MVStore mvStore(DataSource pool) {
         try (Connection c = pool.getConnection()) {
+            return mvStore(c);
+        } catch (SQLException e) {
+            throw new StoreException("reach the H2 file under the store for its upkeep", e);
+        }
+    }
+
+    /** The MVStore under the embedded H2 database of this connection. */
+    static MVStore mvStore(Connection c) throws SQLException {
+        try {
             SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
             return session.getDatabase().getStore().getMvStore();
-        } catch (SQLException | ClassCastException e) {
-            throw new StoreException("reach the H2 file under the store for its upkeep", e);
+        } catch (ClassCastException e) {
+            throw new SQLException("not an embedded H2 database", e);
         }
     }
 
@@ -214,7 +234,8 @@ final class StoreUpkeep implements AutoCloseable {
                 return;
             }
             FileStore<?> file = store.getFileStore();
-            if (settings.minFreeBytes() <= 0 || usableBytes(file) >= settings.minFreeBytes()) {
+            long usable = settings.minFreeBytes() <= 0 ? Long.MAX_VALUE : usableBytes(file);
+            if (settings.enabled() && usable >= settings.minFreeBytes()) {
                 int limit = settings.writeLimit();
                 for (int step = 0; step < settings.stepsPerRound() && worthRewriting(file)
                         && !thread.isShutdown(); step++) {
@@ -235,12 +256,12 @@ final class StoreUpkeep implements AutoCloseable {
                     steps++;
                     limit = settings.writeLimit();
                 }
-                // A commit frees the dead chunks past the retention time; this frees them when no commit comes.
-                store.executeFilestoreOperation(file::dropUnusedChunks);
             }
-            if (System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
-                store.sync();
+            if (usable >= DiskReserve.DEFAULT_BYTES && System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
+                pin.advance();
                 lastSync = System.nanoTime();
+                // A commit frees the dead chunks behind the pin; this frees them when no commit comes.
+                store.executeFilestoreOperation(file::dropUnusedChunks);
             }
             rounds++;
         } catch (RuntimeException | IOException e) {
@@ -304,8 +325,9 @@ final class StoreUpkeep implements AutoCloseable {
     }
 
     /**
-     * Stops the thread, waiting for a round in progress to end (the database is closed after this). Not
-     * by interrupting it: an interrupt during a write would close H2's file channel under the store.
+     * Stops the thread, waiting for a round in progress to end, and lets go of the header pin (the
+     * database is closed after this: see {@link HeaderPin#release()}). Not by interrupting it: an
+     * interrupt during a write would close H2's file channel under the store.
      */
     @Override
     public void close() {
@@ -317,5 +339,6 @@ final class StoreUpkeep implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        pin.release();
     }
 }

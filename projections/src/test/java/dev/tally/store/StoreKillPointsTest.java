@@ -24,28 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code kill -9} may stop tallyd between any two writes to the store's file, or in the middle of one;
  * whatever is in the file then is what H2 reads at the next start. This test records every write (H2's
  * recording file system) while the mixed load appends one event per commit and the upkeep rewrites and
- * frees chunks with a brief retention time, so that new chunks are written into freed space all the
- * time. Then it rebuilds the file as it was after each of many writes (and with a write half done),
- * opens each copy as tallyd would after a crash ({@link Store#open}), and checks that every event acknowledged
- * before that point is there. The points: before every write of the file's header (H2 writes it right
- * after a chunk that lies elsewhere than where the chunk before said the next one would go, or that
- * took the place of a freed one), in the middle of the chunk written before it, and a random sample of
- * all others. The retention time is the daemon's ({@link StoreUpkeep#RETENTION_MS}; {@code
- * -Dkillpoints.retention=MS}, {@code .events=N}): within this test's seconds no chunk is then old enough to
- * be freed, so it guards that setting (lower it, and this test writes into freed space).
+ * frees chunks with a retention time of 0 (and moves its {@link HeaderPin} every 20 ms), so that new
+ * chunks are written into freed space all the time (asserted: more than one per ten events). Then it
+ * rebuilds the file as it was after each of many writes (and with a write half done), opens each copy
+ * as tallyd would after a crash ({@link Store#open}), and checks that every event acknowledged before
+ * that point is there. The points: before every write of the file's header (H2 writes it right after a
+ * chunk that lies elsewhere than where the chunk before said the next one would go, or that took the
+ * place of a freed one), in the middle of the chunk written before it, and a random sample of all
+ * others. {@code -Dkillpoints.retention=MS}, {@code .events=N} and {@code .seed=S} vary it.
  *
- * <p>With a retention time of 0 it finds losses (some 14 of 650 kill points, 2026-12-05), and with 200 ms
- * too (1 of 357 kill points in one of three runs): H2 then frees
- * and writes over the chunk its store header names (or one of the chunks its header's chain of "next"
- * positions goes through) before it writes the header anew, and a kill between the two writes, or
- * during the chunk's, leaves a chain that breaks there: H2 opens the newest chunk it can still reach,
- * an older commit. With a retention time, that chunk must also be older than it: a store that was idle
- * for longer than the retention time, whose upkeep then rewrites the header's chunk, and whose next
- * commit takes that chunk's place, killed within the few microseconds of that write.
+ * <p>Without the pin it finds losses (12 of 940 kill points at 800 events, 2026-12-05; before the pin
+ * existed, 14 of 650 at a retention of 0 and 1 of 357 at 200 ms): H2 frees and writes over the chunk
+ * its store header names (or one of the chunks its header's chain of "next" positions goes through)
+ * before it writes the header anew, and a kill between the two writes, or during the chunk's, leaves a
+ * chain that breaks there: H2 opens the newest chunk it can still reach, an older commit.
  */
 class StoreKillPointsTest {
 
-    private static final int EVENTS = Integer.getInteger("killpoints.events", 800);
+    private static final int EVENTS = Integer.getInteger("killpoints.events", 400);
+    private static final int RETENTION_MS = Integer.getInteger("killpoints.retention", 0);
+    private static final long SEED = Long.getLong("killpoints.seed", 7);
     private static final int SAMPLED = 40;
 
     /** One write to the file, as H2 made it, and how many appends had returned before it began. */
@@ -81,12 +79,15 @@ class StoreKillPointsTest {
                 }
             }
         });
+        // Rewrites in every round, and moves the header pin (so lets H2 free chunks) every 20 ms
         StoreUpkeep.Settings restless = new StoreUpkeep.Settings(true, Duration.ofMillis(20), -1, 64 << 10, 2,
-                Duration.ofSeconds(1), 0);
+                Duration.ofMillis(20), 0);
         List<String> ids = new ArrayList<>();
-        String url = "jdbc:h2:file:rec:" + dir.resolve("tally") + StoreUpkeepTest.BRIEF_RETENTION.replace("RETENTION_TIME=200", "RETENTION_TIME=" + Integer.getInteger("killpoints.retention", StoreUpkeep.RETENTION_MS));
+        String url = "jdbc:h2:file:rec:" + dir.resolve("tally") + Store.H2_SETTINGS.replace(
+                "RETENTION_TIME=" + StoreUpkeep.RETENTION_MS, "RETENTION_TIME=" + RETENTION_MS);
+        assertTrue(url.contains("RETENTION_TIME=" + RETENTION_MS), url);
         try (Store store = Store.open(url, restless)) {
-            MixedSessions load = new MixedSessions(store, 7);
+            MixedSessions load = new MixedSessions(store, SEED);
             for (int n = 0; n < EVENTS; n++) {
                 ids.add(load.appendOne());
                 synchronized (writes) {
@@ -99,13 +100,23 @@ class StoreKillPointsTest {
 
         TreeSet<Integer> points = new TreeSet<>();
         int headers = 0;
+        int overwrites = 0;
+        long written = 8192;
         for (int k = 1; k < writes.size(); k++) {
-            if (writes.get(k).position() == 0 && writes.get(k).data() != null) {
+            Write w = writes.get(k);
+            if (w.data() == null) {
+                written = Math.min(written, w.truncateTo());
+            } else if (w.position() == 0) {
                 points.add(k);
                 headers++;
+            } else {
+                overwrites += w.position() < written ? 1 : 0;
+                written = Math.max(written, w.position() + w.data().length);
             }
         }
-        Random random = new Random(11);
+        // Freed space written again: the writes whose kill points this test is about
+        assertTrue(overwrites > EVENTS / 10, overwrites + " chunks written into freed space, " + writes.size() + " writes");
+        Random random = new Random(SEED + 4);
         for (int i = 0; i < SAMPLED; i++) {
             points.add(1 + random.nextInt(writes.size() - 1));
         }
@@ -146,8 +157,9 @@ class StoreKillPointsTest {
                 checked++;
             }
         }
-        System.out.println("StoreKillPointsTest: " + writes.size() + " writes, " + headers + " header writes, "
-                + checked + " kill points checked");
+        System.out.println("StoreKillPointsTest: seed " + SEED + ", retention " + RETENTION_MS + " ms, " + writes.size() + " writes, "
+                + overwrites + " into freed space, " + headers + " header writes, " + checked + " kill points checked, "
+                + losses.size() + " lost acknowledged events");
         assertTrue(losses.isEmpty(), losses.size() + " kill points lost acknowledged events: "
                 + losses.subList(0, Math.min(10, losses.size())));
     }

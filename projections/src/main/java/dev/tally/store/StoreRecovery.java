@@ -1,0 +1,57 @@
+package dev.tally.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.h2.mvstore.MVStore;
+
+/**
+ * After an unclean stop, makes the store header name the newest commit H2's recovery finds, before the
+ * database is opened and anything in the file can be freed. H2 finds that commit by following the chain
+ * of chunks from the one its header names; the chunks on that chain that died before the stop are
+ * freed by the first commits after the start (all of them at once when they are older than the
+ * retention time), and a commit's chunk may then be written into one of them before H2 writes a new
+ * header: a second kill right then (a crash loop, a kill during a slow start) would lose commits
+ * acknowledged before the first. Here the file is opened by H2's MVStore alone, with a retention time
+ * that frees nothing, the header is made to name the newest chunk ({@link HeaderPin}), and the file is
+ * left without a close: the database then recovers from that header, a chain of one chunk. Not closed,
+ * because H2's close writes a header marked clean, and H2 trusts such a header only when the newest
+ * chunks its layout lists are all intact: a dead chunk that was written over just before the kill is
+ * still listed (it is forgotten at the next commit that frees it, and the close made none: nothing had
+ * changed), so H2 fell back to an older commit (four to six commits back in StoreKillPointsTest's files).
+ */
+final class StoreRecovery {
+
+    private StoreRecovery() {
+    }
+
+    /**
+     * Settles the H2 file at this JDBC URL when its header says it was not closed; says what it did
+     * (empty: a clean stop, no file yet, not an H2 file).
+     */
+    static Optional<String> settleIfUnclean(String url) throws IOException {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return Optional.empty();
+        }
+        Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return Optional.empty();
+        }
+        String name = file.toString();
+        try (MVStore readOnly = new MVStore.Builder().fileName(name).readOnly().open()) {
+            if (readOnly.getFileStore().getStoreHeader().containsKey("clean")) {
+                return Optional.empty();
+            }
+        }
+        MVStore store = new MVStore.Builder().fileName(name).autoCommitDisabled().open();
+        long version;
+        try {
+            store.setRetentionTime(Integer.MAX_VALUE);
+            version = HeaderPin.take(store).version();
+        } finally {
+            store.closeImmediately();
+        }
+        return Optional.of("tallyd: the store was not closed cleanly: its header now names its newest commit (version " + version + ")");
+    }
+}
