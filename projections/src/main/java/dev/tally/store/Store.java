@@ -64,8 +64,8 @@ public final class Store implements AutoCloseable {
      * mostly free one (each said on standard output). A file store keeps
      * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
      * The event table is made, or given its chain, by {@link #engine()}. An H2 file gets its upkeep
-     * thread ({@link StoreUpkeep}, tuned or turned off by the system properties {@code tally.store.upkeep*})
-     * until {@link #close()}.
+     * thread ({@link StoreUpkeep}: its header pin always, its rewriting tuned or turned off by the system
+     * properties {@code tally.store.upkeep*}) until {@link #close()}.
      */
     public static Store open(String url) {
         return open(url, StoreUpkeep.Settings.fromSystemProperties());

@@ -60,16 +60,17 @@ final class StoreUpkeep implements AutoCloseable {
     static final String THREAD_NAME = "tallyd-store-upkeep";
 
     /**
-     * H2's RETENTION_TIME for the store (H2's default is 45 s): a chunk is rewritten or overwritten no
-     * sooner than this after it was written, so the file keeps about this long of the commits' chunks
-     * beyond its live data (at tallyd's pace, 30 commits/s of some 35 KB, up to 45 MB). Every statement H2
-     * runs holds the version it reads; with ANALYZE_AUTO=0 ({@link Store#H2_SETTINGS}) no reader outside a
-     * statement is left. What the time still guards: the newest chunks, which hold pages the last commit
-     * on disk needs until the next commit is written (with a retention of 0, {@code StoreKillPointsTest}
-     * finds kill points that lose acknowledged commits), a power loss between two forces of the file,
-     * and readers nobody knows of.
+     * H2's RETENTION_TIME for the store (H2's default is 45 s): a chunk is rewritten or freed no sooner
+     * than this after it was written, so the file keeps about this long of the commits' chunks beyond its
+     * live data (at tallyd's pace, 30 commits/s of some 35 KB, about 5 MB). What a kill or a power loss
+     * could lose is guarded by the {@link HeaderPin}, not by this time, and readers by H2 itself: every
+     * statement holds the version it reads (with ANALYZE_AUTO=0, {@link Store#H2_SETTINGS}, none reads
+     * outside one), and the daemon's long reads (replays, the audit's verify, {@code /events} streams) are
+     * pages of one statement each. What it still guards: the moments between H2's open and the pin
+     * (after {@link StoreRecovery} every chunk a recovery would then read is younger than that), and
+     * it keeps the upkeep from rewriting chunks that die on their own within seconds.
      */
-    static final int RETENTION_MS = 45_000;
+    static final int RETENTION_MS = 5_000;
 
     /** The most bytes of live pages one step rewrites, for a chunk whose live pages alone exceed {@code writeLimit}. */
     static final int MAX_WRITE_LIMIT = 4 << 20;
@@ -108,13 +109,12 @@ final class StoreUpkeep implements AutoCloseable {
         }
 
         /**
-         * The defaults, changed by system properties: the upkeep is off unless {@code tally.store.upkeep=true}
-         * (StoreKillPointsTest found kill points that lose acknowledged commits when H2 reuses freed space
-         * with a short retention time: docs/reliability.md, "Store size"); {@code tally.store.upkeep.periodMs}, {@code .deadShare}, {@code .writeBytes}, {@code .steps},
-         * {@code .syncMs} and {@code .minFreeBytes} tune it.
+         * The defaults, changed by system properties: {@code tally.store.upkeep=false} turns the rewriting
+         * off (the header pin stays); {@code tally.store.upkeep.periodMs}, {@code .deadShare}, {@code .writeBytes},
+         * {@code .steps}, {@code .syncMs} and {@code .minFreeBytes} tune it.
          */
         static Settings fromSystemProperties() {
-            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "false")),
+            return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "true")),
                     Duration.ofMillis(Long.getLong("tally.store.upkeep.periodMs", DEFAULT.period.toMillis())),
                     Integer.getInteger("tally.store.upkeep.deadShare", DEFAULT.deadShare),
                     Integer.getInteger("tally.store.upkeep.writeBytes", DEFAULT.writeLimit),

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * verifies, and nothing failed before the kill (no writer, the reader, nor the upkeep). The kills land
  * at a random moment once the upkeep has rewritten a few times.
  *
- * <p>The retention time is 1 s instead of the daemon's 45 s, so that chunks are old enough to be
+ * <p>The retention time is 1 s instead of the daemon's 5 s, so that chunks are old enough to be
  * rewritten and freed (and their space written again) within seconds: harder on the store than the
  * daemon's settings. {@code -Dtally.soak.kills=N} (default 3), {@code .writers} (4) and
  * {@code .seconds} (the longest time between two kills, default 8) make it a soak.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12: appended one event per commit, as the daemon's requests append them, an H2 file grew by
  * some 15-30 KB per event until a restart compacted it. With {@link StoreUpkeep}, once the file has its
  * working space (the chunks of one retention time of commits: 200 ms here, see {@link #BRIEF_RETENTION},
- * 45 s in the daemon), the same appends again, waited for until they are older than the retention
+ * 5 s in the daemon), the same appends again, waited for until they are older than the retention
  * time, grow it by far less than without the upkeep.
  */
 class StoreUpkeepTest {
