@@ -26,6 +26,7 @@ import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
+import dev.tally.domain.container.event.ContainerFilesRead;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
 import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
@@ -122,7 +123,10 @@ class DockerMessagesOfEveryEventTest {
                         List.of("sha256:l1", "sha256:l2"), 4096L, "alice/app:1", "first", ALICE, AT),
                 new ImageCommitted("sha256:beef", "c0ffee", "sha256:cafe", "sha256:0a1b", "sha256:feed",
                         List.of("sha256:l1", "sha256:l2"), 4096L, "", "", ALICE, AT),
-                new ContainerPauseFound("c0ffee", true, "found frozen at start-up while the log had it running", DAEMON, AT));
+                new ContainerPauseFound("c0ffee", true, "found frozen at start-up while the log had it running", DAEMON, AT),
+                new ContainerFilesRead("c0ffee", "archive", "/etc", 10240L, "sha256:0a1b", ALICE, AT),
+                new ContainerFilesRead("c0ffee", "stat", "/etc/passwd", 812L, "", ALICE, AT),
+                new ContainerFilesRead("c0ffee", "export", "/", 2048000L, "sha256:0c1d", ALICE, AT));
     }
 
     static String messages() {

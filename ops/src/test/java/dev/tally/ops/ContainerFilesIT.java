@@ -152,6 +152,50 @@ class ContainerFilesIT {
         assertEquals("running", alice("inspect", "-f", "{{.State.Status}}", "cp-private").out().strip());
     }
 
+    /** The audit's JSON rows of an action, as the admin reads them. */
+    private static List<String> audit(String action) {
+        Daemon.Result r = daemon.tally("audit", "log", "--action", action, "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        return r.out().lines().toList();
+    }
+
+    @Test
+    void everyReadOfAContainersFilesIsRecordedWithWhoWhatAndTheDigestOfWhatLeft() {
+        String id = started("alice", "cp-read");
+        Daemon.Result copied = sh("alice", "docker cp cp-read:/etc/passwd - | sha256sum");
+        assertEquals(0, copied.code(), copied.err());
+        String digest = "sha256:" + copied.out().strip().split("\\s+")[0];
+        assertTrue(audit("container.archive").stream().anyMatch(l -> l.contains("\"username\":\"alice\"")
+                && l.contains(id) && l.contains("\"read\":\"archive\"") && l.contains("\"path\":\"/etc/passwd\"")
+                && l.contains("\"digest\":\"" + digest + "\"")), "the copy out, with the digest alice received: "
+                + audit("container.archive"));
+        Daemon.Result events = alice("events", "--since", "0", "--until", "0s", "--filter", "container=cp-read",
+                "--filter", "event=archive-path", "--format", "{{.Action}} {{.Actor.Attributes.path}}");
+        assertEquals("archive-path /etc/passwd\n", events.out(), events.err());
+
+        Daemon.Result head = HostUsers.as("alice", Map.of(), List.of("curl", "-sf", "-o", "/dev/null", "-I", "--unix-socket",
+                daemon.socket.toString(), "http://tally/containers/cp-read/archive?path=/etc/group"));
+        assertEquals(0, head.code(), head.err());
+        assertTrue(audit("container.archive").stream().anyMatch(l -> l.contains("\"read\":\"stat\"")
+                && l.contains("\"path\":\"/etc/group\"")), "the stat of a path: " + audit("container.archive"));
+
+        Daemon.Result export = sh("alice", "docker export cp-read | sha256sum");
+        assertEquals(0, export.code(), export.err());
+        String exported = "sha256:" + export.out().strip().split("\\s+")[0];
+        assertTrue(audit("container.export").stream().anyMatch(l -> l.contains("\"username\":\"alice\"")
+                && l.contains("\"digest\":\"" + exported + "\"")), audit("container.export").toString());
+        assertEquals("export\n", alice("events", "--since", "0", "--until", "0s", "--filter", "container=cp-read",
+                "--filter", "event=export", "--format", "{{.Action}}").out());
+
+        Daemon.Result bobs = sh("bob", "docker cp cp-read:/etc/passwd - > /dev/null");
+        assertNotEquals(0, bobs.code());
+        assertTrue(daemon.tally("audit", "log", "--denied", "--format", "json").out().lines().anyMatch(l ->
+                l.contains("\"username\":\"bob\"") && l.contains("\"action\":\"container.archive\"")),
+                "bob's refused read is on the record");
+        assertTrue(audit("container.archive").stream().noneMatch(l -> l.contains("\"username\":\"bob\"")
+                && l.contains("\"denied\":false")));
+    }
+
     @Test
     void topShowsTheContainersProcessesOnly() {
         started("alice", "top-alice");

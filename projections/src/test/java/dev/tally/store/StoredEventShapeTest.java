@@ -27,6 +27,7 @@ import dev.tally.domain.container.event.ContainerStdinAttached;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
+import dev.tally.domain.container.event.ContainerFilesRead;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
 import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
@@ -117,6 +118,7 @@ class StoredEventShapeTest {
                 new ContainerRenamed("c0ffee", "web", "web2", ALICE, AT),
                 new ContainerFilesCopied("c0ffee", "/tmp", 10240L, "sha256:0a1b", ALICE, AT),
                 new ContainerFilesCopyFailed("c0ffee", "/tmp", "sha256:0a1b", "write /tmp/x: ENOSPC", ALICE, AT),
+                new ContainerFilesRead("c0ffee", "archive", "/etc", 10240L, "sha256:0a1b", ALICE, AT),
                 new HostLeftoverRemoved("container", "c0ffee", "in no container of the log", ALICE, AT),
                 new ImageImported("sha256:beef", "docker.io/library/busybox:latest", List.of("sha256:l1", "sha256:l2"),
                         1234L, ALICE, AT),

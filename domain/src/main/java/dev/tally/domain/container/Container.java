@@ -19,6 +19,7 @@ import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.RecordStdinAttach;
 import dev.tally.domain.container.command.RecordFilesCopied;
 import dev.tally.domain.container.command.RecordFilesCopyFailed;
+import dev.tally.domain.container.command.RecordFilesRead;
 import dev.tally.domain.container.command.RecordPauseFound;
 import dev.tally.domain.container.command.RecordPaused;
 import dev.tally.domain.container.command.RecordUnpaused;
@@ -49,6 +50,7 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.container.event.ContainerUpdated;
 import dev.tally.domain.container.event.ContainerFilesCopied;
 import dev.tally.domain.container.event.ContainerFilesCopyFailed;
+import dev.tally.domain.container.event.ContainerFilesRead;
 import dev.tally.domain.container.event.ContainerPauseFound;
 import dev.tally.domain.container.event.ContainerPaused;
 import dev.tally.domain.container.event.ContainerRenamed;
@@ -272,6 +274,11 @@ public class Container {
     @CommandHandler
     void handle(RecordFilesCopied cmd) {
         apply(new ContainerFilesCopied(id, cmd.path(), cmd.size(), cmd.digest(), cmd.actor(), Instant.now()));
+    }
+
+    @CommandHandler
+    void handle(RecordFilesRead cmd) {
+        apply(new ContainerFilesRead(id, cmd.what(), cmd.path(), cmd.size(), cmd.digest(), cmd.actor(), Instant.now()));
     }
 
     @CommandHandler

@@ -6,6 +6,8 @@ import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.command.RecordFilesCopied;
 import dev.tally.domain.container.command.RecordFilesCopyFailed;
+import dev.tally.domain.container.command.RecordFilesRead;
+import dev.tally.domain.container.event.ContainerFilesRead;
 import dev.tally.domain.container.query.ContainerView;
 import java.io.OutputStream;
 import java.util.List;
@@ -19,6 +21,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  * digest), then unpacked; a failure then is recorded too. Rules (docs/security.md, "Copying files
  * into containers"): device nodes only from admins (403, recorded); set-uid and set-gid bits kept for
  * admins and in remapped containers; owners from the archive, mapped into a remapped container's ids.
+ * Every read is recorded before its bytes leave ({@code ContainerFilesRead}: who, the path, the size and
+ * digest of what was read; dockerd's {@code archive-path} and {@code export}), under the same lock.
  */
 public class ContainerArchives {
 
@@ -37,11 +41,15 @@ public class ContainerArchives {
         this.access = access;
     }
 
-    /** What {@code path} is in the container (HEAD, and the header of GET). */
+    /** What {@code path} is in the container (HEAD, and the header of GET); recorded as a {@code stat} read. */
     public ContainerFiles.PathStat stat(String ref, String path, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.archive");
         String p = containerPath(path, c);
-        return locks.exclusively(c.id(), () -> files.stat(c.id(), p));
+        return locks.exclusively(c.id(), () -> {
+            ContainerFiles.PathStat stat = files.stat(c.id(), p);
+            commands.sendAndWait(new RecordFilesRead(c.id(), ContainerFilesRead.STAT, p, stat.size(), "", actor));
+            return stat;
+        });
     }
 
     /**
@@ -53,7 +61,10 @@ public class ContainerArchives {
         String p = containerPath(path, c);
         return locks.exclusively(c.id(), () -> {
             ContainerFiles.PathStat stat = files.stat(c.id(), p);
-            files.archive(c.id(), p, out);
+            DigestingOutput read = new DigestingOutput(out);
+            files.archive(c.id(), p, read);
+            commands.sendAndWait(new RecordFilesRead(c.id(), ContainerFilesRead.ARCHIVE, p, read.count(), read.digest(),
+                    actor));
             return stat;
         });
     }
@@ -97,11 +108,14 @@ public class ContainerArchives {
         return locks.exclusively(c.id(), () -> files.changes(c.id()));
     }
 
-    /** The container's whole root filesystem as a tar into {@code out} (the caller spools it). */
+    /** The container's whole root filesystem as a tar into {@code out} (the caller spools it); recorded. */
     public void export(String ref, OutputStream out, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.export");
         locks.exclusively(c.id(), () -> {
-            files.export(c.id(), out);
+            DigestingOutput read = new DigestingOutput(out);
+            files.export(c.id(), read);
+            commands.sendAndWait(new RecordFilesRead(c.id(), ContainerFilesRead.EXPORT, "/", read.count(), read.digest(),
+                    actor));
             return null;
         });
     }
