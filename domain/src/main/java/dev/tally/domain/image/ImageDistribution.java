@@ -295,13 +295,17 @@ public class ImageDistribution {
             }
         }
         long size = store.blobSize(blob.digest());
-        try (InputStream in = store.openBlob(blob.digest())) {
-            InputStream counted = !layer ? in
-                    : new CountingStream(in, n -> progress.layer(blob.digest(), "Pushing", n, size));
-            session.uploadBlob(new Descriptor(blob.mediaType(), blob.digest(), size), counted);
-        } catch (IOException e) {
-            throw DomainException.failed("read " + blob.digest() + " from the image store", e);
-        }
+        // opened again at the offset the registry acknowledged when an upload resumes
+        session.uploadBlob(new Descriptor(blob.mediaType(), blob.digest(), size), offset -> {
+            InputStream in = store.openBlob(blob.digest());
+            try {
+                in.skipNBytes(offset);
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
+            return !layer ? in : new CountingStream(in, n -> progress.layer(blob.digest(), "Pushing", offset + n, size));
+        });
         uploaded.add(blob.digest());
         if (layer) {
             progress.layer(blob.digest(), "Pushed", size, size);

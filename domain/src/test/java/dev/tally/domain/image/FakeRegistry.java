@@ -105,7 +105,7 @@ final class FakeRegistry implements Registry {
             }
 
             @Override
-            public void uploadBlob(Descriptor blob, InputStream content) {
+            public void uploadBlob(Descriptor blob, Registry.Content content) {
                 throw new UnsupportedOperationException();
             }
 

@@ -234,32 +234,80 @@ final class RegistrySession implements Registry.Session {
         }
     }
 
+    /**
+     * POST, then the bytes: PATCH chunks and an empty PUT for a blob over the chunk size, one PUT
+     * otherwise. A 401 to a request carrying bytes (its token expired during the upload) is answered
+     * once: a fresh token, then the upload goes on from what the registry says it holds of it (GET of
+     * the upload's location, its {@code Range}), or from the start of a new upload when it cannot say.
+     */
     @Override
-    public void uploadBlob(Descriptor blob, InputStream content) {
+    public void uploadBlob(Descriptor blob, Registry.Content content) {
         String what = "upload of " + blob.digest() + " to " + repository.familiarName();
+        URI at = startUpload(what);
+        long offset = 0;
+        boolean reauthenticated = false;
+        while (true) {
+            Answer refused;
+            try (InputStream in = content.from(offset)) {
+                Progress p = sendFrom(blob, at, offset, new Taken(in), what);
+                if (p.refused() == null) {
+                    return;
+                }
+                at = p.location();
+                refused = p.refused();
+            } catch (IOException e) {
+                throw new DomainException(DomainException.Kind.FAILED, what + ": read the blob: " + e.getMessage(), e);
+            }
+            if (reauthenticated || !authenticate(refused.headers(), what, false)) {
+                throw refusal(what, 401, refused.body());
+            }
+            reauthenticated = true;
+            offset = acknowledged(at, blob.size(), what);
+            if (offset < 0) {
+                at = startUpload(what);
+                offset = 0;
+            }
+        }
+    }
+
+    private URI startUpload(String what) {
         URI start = client.endpoint(repository.registry()).resolve(path("blobs/uploads/"));
         Answer started = sendBytes(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
                 what, true);
         if (started.status() != 202) {
             throw refusal(what, started.status(), started.body());
         }
-        String location = started.headers().firstValue("Location").orElseThrow(() -> new DomainException(
+        return location(started, what);
+    }
+
+    private URI location(Answer a, String what) {
+        String location = a.headers().firstValue("Location").orElseThrow(() -> new DomainException(
                 DomainException.Kind.FAILED, what + ": the registry gave no upload location"));
-        URI base = client.endpoint(repository.registry()).base();
-        URI put = base.resolve(location);
-        Taken taken = new Taken(content);
-        long rest = blob.size();
+        return client.endpoint(repository.registry()).base().resolve(location);
+    }
+
+    /** Where an upload stands after a try: done ({@code refused} null), or refused with a 401 at {@code location}. */
+    private record Progress(URI location, Answer refused) {
+    }
+
+    /** The blob's bytes from {@code offset} (what {@code taken} reads) to the upload at {@code put}. */
+    private Progress sendFrom(Descriptor blob, URI put, long offset, Taken taken, String what) {
+        long rest = blob.size() - offset;
         if (blob.size() > client.chunkBytes()) {
-            for (long sent = 0; sent < blob.size(); ) {
+            for (long sent = offset; sent < blob.size(); ) {
                 long n = Math.min(client.chunkBytes(), blob.size() - sent);
                 Answer patched = sendBytes(HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream")
                         .header("Content-Range", sent + "-" + (sent + n - 1)).method("PATCH", body(taken, n)), what, taken);
+                if (patched.status() == 401) {
+                    return new Progress(put, patched);
+                }
                 if (patched.status() != 202) {
                     throw refusal(what, patched.status(), patched.body());
                 }
                 sent += n;
-                put = base.resolve(patched.headers().firstValue("Location").orElseThrow(() -> new DomainException(
-                        DomainException.Kind.FAILED, what + ": the registry gave no location after a chunk")));
+                put = client.endpoint(repository.registry()).base().resolve(patched.headers().firstValue("Location")
+                        .orElseThrow(() -> new DomainException(DomainException.Kind.FAILED,
+                                what + ": the registry gave no location after a chunk")));
             }
             rest = 0;
         }
@@ -267,9 +315,31 @@ final class RegistrySession implements Registry.Session {
         URI target = URI.create(put + sep + "digest=" + enc(blob.digest()));
         Answer done = sendBytes(HttpRequest.newBuilder(target).header("Content-Type", "application/octet-stream")
                 .PUT(body(taken, rest)), what, taken);
+        if (done.status() == 401) {
+            return new Progress(put, done);
+        }
         if (done.status() != 201) {
             throw refusal(what, done.status(), done.body());
         }
+        return new Progress(put, null);
+    }
+
+    /**
+     * How many bytes of the upload at {@code location} the registry holds (its {@code Range: 0-LAST}),
+     * or -1 when it cannot say (the upload is gone, or the answer makes no sense for a blob of {@code size}).
+     */
+    private long acknowledged(URI location, long size, String what) {
+        Answer status = sendBytes(HttpRequest.newBuilder(location).GET(), what + " (its state)", true);
+        if (status.status() != 204 && status.status() != 200) {
+            return -1;
+        }
+        String range = status.headers().firstValue("Range").orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:bytes=)?0-(-?[0-9]{1,18})").matcher(range.strip());
+        if (!m.matches()) {
+            return -1;
+        }
+        long held = Long.parseLong(m.group(1)) + 1;
+        return held < 0 || held > size ? -1 : held;
     }
 
     /** The next {@code n} bytes of an upload as a request body (the upload itself is not closed by it). */

@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from maps, and can lie about a manifest's digest, serve a blob's bytes wrong, drop the connection
  * in the middle of a blob a number of times (honouring {@code Range} afterwards), or go silent: before
  * it answers, in the middle of a blob, or in the middle of an upload (until it is closed). Uploads
- * (POST, then one PUT) are kept in {@link #uploaded}.
+ * (POST, then one PUT) are kept in {@link #uploaded}. With {@link #tokenBytes} set, it wants a Bearer
+ * token from its own {@code /token} for every call, and a token expires once the uploads under it
+ * would take more than that many bytes: the request that would pass the limit is read and refused
+ * with a 401, as a token that expires during a long push.
  */
 public final class HostileRegistry implements AutoCloseable {
 
@@ -42,6 +45,13 @@ public final class HostileRegistry implements AutoCloseable {
     /** Each upload request: its method and, for a PATCH, its Content-Range ("POST", "PATCH 0-1023", "PUT"). */
     public final List<String> uploadRequests = new CopyOnWriteArrayList<>();
     private final Map<String, java.io.ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
+    /** When above 0: tokens are needed, and each carries at most this many uploaded bytes. */
+    public final java.util.concurrent.atomic.AtomicLong tokenBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** The tokens handed out, in order. */
+    public final List<String> tokens = new CopyOnWriteArrayList<>();
+    /** Bytes uploaded under each token; a token over its limit is expired. */
+    private final Map<String, Long> takenUnder = new ConcurrentHashMap<>();
+    private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
 
     /** Holds silent handlers until {@link #close}. */
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
@@ -51,6 +61,13 @@ public final class HostileRegistry implements AutoCloseable {
     public HostileRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/v2/", this::handle);
+        server.createContext("/token", x -> {
+            try (x) {
+                String token = "t" + (tokens.size() + 1);
+                tokens.add(token);
+                send(x, 200, "application/json", ("{\"token\":\"" + token + "\"}").getBytes(), null);
+            }
+        });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "hostile-registry");
             t.setDaemon(true);
@@ -80,6 +97,9 @@ public final class HostileRegistry implements AutoCloseable {
             String path = x.getRequestURI().getPath();
             if (silentAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 silence();
+                return;
+            }
+            if (tokenBytes.get() > 0 && !authorized(x)) {
                 return;
             }
             if (path.equals("/v2/")) {
@@ -146,6 +166,17 @@ public final class HostileRegistry implements AutoCloseable {
         String path = x.getRequestURI().getPath();
         String range = x.getRequestHeaders().getFirst("Content-Range");
         uploadRequests.add(method + (range == null ? "" : " " + range));
+        if (method.equals("GET")) {
+            java.io.ByteArrayOutputStream held = uploads.get(path.substring(path.lastIndexOf('/') + 1));
+            if (held == null) {
+                send(x, 404, "application/json", "{\"errors\":[{\"code\":\"BLOB_UPLOAD_UNKNOWN\"}]}".getBytes(), null);
+                return;
+            }
+            x.getResponseHeaders().set("Location", path);
+            x.getResponseHeaders().set("Range", "0-" + (held.size() - 1)); // "0--1" for nothing, as the reference registry
+            send(x, 204, "text/plain", new byte[0], null);
+            return;
+        }
         if (method.equals("POST")) {
             String id = java.util.UUID.randomUUID().toString();
             uploads.put(id, new java.io.ByteArrayOutputStream());
@@ -163,7 +194,7 @@ public final class HostileRegistry implements AutoCloseable {
                 send(x, 416, "text/plain", new byte[0], null);
                 return;
             }
-            sofar.write(x.getRequestBody().readAllBytes());
+            sofar.write(body(x));
             x.getResponseHeaders().set("Location", path);
             x.getResponseHeaders().set("Range", "0-" + (sofar.size() - 1));
             send(x, 202, "text/plain", new byte[0], null);
@@ -177,9 +208,46 @@ public final class HostileRegistry implements AutoCloseable {
             silence();
             throw new IOException("silent on purpose");
         }
-        sofar.write(x.getRequestBody().readAllBytes());
+        sofar.write(body(x));
         uploaded.put(digest, sofar.toByteArray());
         send(x, 201, "text/plain", new byte[0], digest);
+    }
+
+    /**
+     * Whether the call carries a live token (else it was answered with a 401 and its challenge). An
+     * upload's bytes count against its token: the request that would pass the limit is refused.
+     */
+    private boolean authorized(HttpExchange x) throws IOException {
+        String auth = x.getRequestHeaders().getFirst("Authorization");
+        String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+        boolean live = tokens.contains(token) && !expired.contains(token);
+        String method = x.getRequestMethod();
+        if (live && x.getRequestURI().getPath().contains("/blobs/uploads/") && (method.equals("PATCH") || method.equals("PUT"))) {
+            byte[] body = x.getRequestBody().readAllBytes();
+            long taken = takenUnder.merge(token, (long) body.length, Long::sum);
+            if (taken > tokenBytes.get()) {
+                expired.add(token);
+                live = false;
+                uploadRequests.add(method + " refused: token " + token + " expired");
+            } else {
+                pendingBody.set(body);
+            }
+        }
+        if (!live) {
+            x.getRequestBody().readAllBytes();
+            x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\",service=\"hostile\"");
+            send(x, 401, "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(), null);
+        }
+        return live;
+    }
+
+    /** An upload's body already read by {@link #authorized}, for {@link #upload} (one handler thread per call). */
+    private final ThreadLocal<byte[]> pendingBody = new ThreadLocal<>();
+
+    private byte[] body(HttpExchange x) throws IOException {
+        byte[] read = pendingBody.get();
+        pendingBody.remove();
+        return read != null ? read : x.getRequestBody().readAllBytes();
     }
 
     /** Says nothing more until the registry is closed. */

@@ -219,4 +219,63 @@ class HostileRegistryTest {
                 new java.io.ByteArrayInputStream(small));
         assertEquals(List.of("POST", "PUT"), hostile.uploadRequests, "a blob of one chunk's size goes in one PUT");
     }
+
+    private static Registry.Content from(byte[] bytes) {
+        return offset -> new java.io.ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset);
+    }
+
+    private Registry.Session chunked(int chunk) {
+        return new RegistryClient(new RegistryHosts(null, RegistryHosts.DEFAULT_INSECURE), chunk)
+                .open(RemoteReference.parse(hostile.host() + "/app"), RegistryCredentials.NONE, true);
+    }
+
+    @Test
+    void aTokenThatExpiresMidChunkedUploadIsRenewedOnceAndTheUploadGoesOnFromWhatTheRegistryHolds() {
+        byte[] bytes = randomBytes((5 << 20) / 2);
+        String digest = Digests.sha256(bytes);
+        hostile.tokenBytes.set((3 << 20) / 2);
+        chunked(1 << 20).uploadBlob(new Descriptor("application/octet-stream", digest, bytes.length), from(bytes));
+        assertArrayEquals(bytes, hostile.uploaded.get(digest));
+        assertEquals(List.of("t1", "t2"), hostile.tokens);
+        assertEquals(List.of("POST", "PATCH 0-1048575", "PATCH refused: token t1 expired", "GET",
+                "PATCH 1048576-2097151", "PATCH 2097152-2621439", "PUT"), hostile.uploadRequests,
+                "resumed at the first byte the registry did not hold, not from the start");
+    }
+
+    @Test
+    void aTokenThatExpiresDuringAOnePieceUploadIsRenewedAndTheBlobSentAgainFromTheStart() {
+        byte[] first = randomBytes(400 << 10);
+        byte[] second = randomBytes(300 << 10);
+        hostile.tokenBytes.set(600 << 10);
+        Registry.Session s = chunked(1 << 20);
+        s.uploadBlob(new Descriptor("application/octet-stream", Digests.sha256(first), first.length), from(first));
+        hostile.uploadRequests.clear();
+        s.uploadBlob(new Descriptor("application/octet-stream", Digests.sha256(second), second.length), from(second));
+        assertArrayEquals(second, hostile.uploaded.get(Digests.sha256(second)));
+        assertEquals(List.of("POST", "PUT refused: token t1 expired", "GET", "PUT"), hostile.uploadRequests);
+    }
+
+    @Test
+    void aTokenRefusedAgainAfterItsRenewalFailsTheUploadAsDenied() {
+        byte[] bytes = randomBytes(3 << 20);
+        String digest = Digests.sha256(bytes);
+        hostile.tokenBytes.set(512 << 10);
+        DomainException e = assertThrows(DomainException.class, () -> chunked(1 << 20).uploadBlob(
+                new Descriptor("application/octet-stream", digest, bytes.length), from(bytes)));
+        assertEquals(DomainException.Kind.DENIED, e.kind(), e.getMessage());
+        assertEquals(List.of("t1", "t2"), hostile.tokens, "renewed once, not for ever");
+        assertEquals(null, hostile.uploaded.get(digest));
+    }
+
+    @Test
+    void anUploadFromAStreamReadOnceFailsRatherThanSendWrongBytesWhenItCannotResume() {
+        byte[] bytes = randomBytes((5 << 20) / 2);
+        String digest = Digests.sha256(bytes);
+        hostile.tokenBytes.set((3 << 20) / 2);
+        DomainException e = assertThrows(DomainException.class, () -> chunked(1 << 20).uploadBlob(
+                new Descriptor("application/octet-stream", digest, bytes.length), new java.io.ByteArrayInputStream(bytes)));
+        assertEquals(DomainException.Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().contains("cannot be read again"), e.getMessage());
+        assertEquals(null, hostile.uploaded.get(digest));
+    }
 }

@@ -29,6 +29,12 @@ public interface Registry {
      */
     Session open(RemoteReference repository, RegistryCredentials credentials, boolean push);
 
+    /** A blob's bytes to upload, from an offset: opened once, and again when an upload resumes. */
+    interface Content {
+        /** The bytes from {@code offset} to the end; the caller closes the stream. */
+        InputStream from(long offset) throws java.io.IOException;
+    }
+
     /** Calls on one repository. */
     interface Session extends AutoCloseable {
 
@@ -56,8 +62,25 @@ public interface Registry {
          */
         boolean mountBlob(Descriptor blob, String fromRepository);
 
-        /** Uploads a blob whose bytes {@code content} gives; the registry verifies its digest. */
-        void uploadBlob(Descriptor blob, InputStream content);
+        /**
+         * Uploads a blob whose bytes {@code content} gives; the registry verifies its digest. An upload the
+         * registry refuses midway for its token (a 401: the token expired during a long upload) is
+         * authenticated afresh and resumed once: from the bytes the registry acknowledged of the upload
+         * (opened again at that offset), or from the start. DENIED when it is refused again.
+         */
+        void uploadBlob(Descriptor blob, Registry.Content content);
+
+        /** As {@link #uploadBlob(Descriptor, Content)} from a stream read once: an upload refused midway fails. */
+        default void uploadBlob(Descriptor blob, InputStream content) {
+            boolean[] opened = {false};
+            uploadBlob(blob, offset -> {
+                if (opened[0] || offset != 0) {
+                    throw new java.io.IOException("the blob's bytes cannot be read again to resume its upload");
+                }
+                opened[0] = true;
+                return content;
+            });
+        }
 
         /** Puts a manifest under a tag; its blobs must be there first. Returns the manifest's digest. */
         String putManifest(String tag, String mediaType, byte[] manifest);
