@@ -189,6 +189,16 @@ public class HostReconciliation {
         }
     }
 
+    /**
+     * A {@code --rm} container whose start a stop cut short is removed, as a live start that fails
+     * removes it ({@link ContainerLifecycle}): its failed start is recorded first, then its removal.
+     */
+    private void removeIfAutoRemoved(ContainerView c) {
+        if (c.config().autoRemove()) {
+            lifecycle.remove(c.id(), true, Actor.daemon());
+        }
+    }
+
     /** @param host what the host said of it (not asked, and unused, for REMOVE, RELEASE and UNDO_CREATE) */
     private void apply(Reconciliation.Step step, ContainerView c, ContainerRuntime.HostState host) {
         switch (step) {
@@ -207,11 +217,13 @@ public class HostReconciliation {
                 // recorded first: the host change that follows (the waiting process killed) is the record's
                 commands.sendAndWait(new RecordStartFailed(c.id(), Reconciliation.START_CUT_SHORT, Actor.daemon()));
                 runtime.release(c.id());
+                removeIfAutoRemoved(c);
             }
             case RECORD_START_FAILED -> {
                 runtime.release(c.id());
                 commands.sendAndWait(new RecordStartFailed(c.id(), "the daemon stopped while starting it",
                         Actor.daemon()));
+                removeIfAutoRemoved(c);
             }
             case RECORD_EXIT -> lifecycle.exited(c.id(), host.exit().orElseThrow());
             case RECORD_UNKNOWN_EXIT -> lifecycle.exitedUnknown(c.id(), Reconciliation.UNKNOWN_EXIT);

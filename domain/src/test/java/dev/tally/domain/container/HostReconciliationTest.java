@@ -194,6 +194,27 @@ class HostReconciliationTest {
         assertEquals(ContainerStatus.RUNNING, f.status(id), "it can be started again");
     }
 
+    /** A cut start of a {@code --rm} container ends as a failed live start of one does: removed. */
+    @Test
+    void aStartCutShortOfAContainerCreatedWithRmIsRecordedAsFailedThenRemoved() {
+        String id = f.creation.create("web", autoRemoved("sleep", "60"), ALICE);
+        f.commands.sendAndWait(new RequestStart(id, ALICE));
+        f.runtime.createdNeverStarted(id);
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerStartFailed.class, ContainerRemoved.class), types(events));
+        assertEquals(Reconciliation.START_CUT_SHORT, ((ContainerStartFailed) events.get(0)).reason());
+        assertFalse(f.runtime.exists(id));
+    }
+
+    @Test
+    void aStartInterruptedBeforeTheProcessRanOfAContainerCreatedWithRmIsRecordedAsFailedThenRemoved() {
+        String id = f.creation.create("web", autoRemoved("sleep", "60"), ALICE);
+        f.commands.sendAndWait(new RequestStart(id, ALICE));
+        List<Object> events = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(ContainerStartFailed.class, ContainerRemoved.class), types(events));
+        assertFalse(f.runtime.exists(id));
+    }
+
     @Test
     void aStartThatSucceededWhileTheDaemonWasDownIsRecordedWithItsPid() {
         String id = f.creation.create("web", config("sleep", "60"), ALICE);
