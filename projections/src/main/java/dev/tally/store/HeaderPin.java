@@ -83,12 +83,18 @@ final class HeaderPin {
     }
 
     /**
-     * Lets go, for H2's close: from now on H2 writes every chunk at the end of the file (it reuses no
-     * space, so it overwrites nothing a recovery might need), which its close also does with the
-     * retention time it sets to 0 then; the file shrinks back at the next start.
+     * Lets go, for H2's close: the header is first made to name the newest chunk (as {@link #advance()}),
+     * so what H2's close then frees (with the retention time it sets to 0) is older than that chunk, which
+     * stays live until the close's own commit: a kill during the close finds the header's chunk whole.
+     * Space reuse stays on: turning it off before the close wrote a file that H2 could not open again
+     * ("Double mark" at the next open: {@code ReplayIT}, after H2's own sessions had compacted the file).
      */
     void release() {
-        store.setReuseSpace(false);
+        try {
+            advance();
+        } catch (RuntimeException e) {
+            System.err.println("tallyd: store: the header was not moved to the newest commit before the close: " + e);
+        }
         if (held != null) {
             store.deregisterVersionUsage(held);
             held = null;

@@ -56,9 +56,9 @@ final class StoreCompaction {
             if (fillRate >= maxFillRate) {
                 return Optional.empty();
             }
-            // H2's close commits with a retention time of 0 before it writes its clean header: without reuse,
-            // those commits go to the end of the file and overwrite no chunk a recovery would read.
-            StoreUpkeep.mvStore(c).setReuseSpace(false);
+            // The header names the newest chunk here (a clean stop, or StoreRecovery's settling), so what H2's
+            // close frees and writes over is older than any chunk a recovery would read. Space reuse stays
+            // on: H2 2.3.232 closed with it off writes a file it cannot open again (see HeaderPin#release).
             s.execute("SHUTDOWN COMPACT");
         }
         return Optional.of(String.format(Locale.ROOT, "tallyd: compacted the store from %d MB to %d MB in %.1f s",
