@@ -29,4 +29,22 @@ public record CliRun(int exitCode, String stdout, String stderr) {
                 Clock.fixed(NOW, ZoneOffset.UTC));
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
+
+    /** Runs the CLI with no environment at all (the daemon's address only from the arguments) and the real clock. */
+    public static CliRun runWithoutEnv(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StdStreams io = new StdStreams(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+        int code = TallyCli.execute(args, Map.of(), io, Clock.systemUTC());
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Streams that read nothing and keep nothing: for parsing a command line only. */
+    public static StdStreams discarded() {
+        return new StdStreams(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
+    }
 }

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.cli.CliRun;
-import dev.tally.cli.StdStreams;
 import dev.tally.cli.TallyCli;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -202,21 +197,12 @@ class QuickRunTest {
     }
 
     private static CliRun runWithoutEnv(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StdStreams io = new StdStreams(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                false);
-        int code = TallyCli.execute(args, Map.of(), io, Clock.systemUTC());
-        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.runWithoutEnv(args);
     }
 
     /** What picocli makes of the command line: daemon address, every option, detach. */
     private static String picocli(List<String> args) {
-        StdStreams io = new StdStreams(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
-        TallyCli root = new TallyCli(ENV, io, Clock.systemUTC());
+        TallyCli root = new TallyCli(ENV, CliRun.discarded(), Clock.systemUTC());
         RunCmd run = new RunCmd();
         CommandLine line = new CommandLine(root.spec());
         line.addSubcommand("run", new CommandLine(run.spec()));
