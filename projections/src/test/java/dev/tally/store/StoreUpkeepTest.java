@@ -94,9 +94,14 @@ class StoreUpkeepTest {
         }
     }
 
-    /** Without the upkeep the same appends grow the file by more than ten times the bound (measured: 17-20 MB for 0.68 MB). */
+    /**
+     * Without the upkeep's rewriting the same appends grow the file by more than five times the issue's
+     * bound (measured: 17-20 MB for 0.68 MB with H2 freeing nothing behind a moving header; 10.1 MB on a
+     * quiet host once the header pin frees dead chunks behind it once a second, which it does with or
+     * without the rewriting).
+     */
     @Test
-    void withoutTheUpkeepTheSameAppendsGrowTheFileTenTimesThatMuch() throws Exception {
+    void withoutTheUpkeepTheSameAppendsGrowTheFileFiveTimesThatMuch() throws Exception {
         store = Store.open(url(), QUICK.off());
         MixedSessions load = new MixedSessions(store, 12);
         append(load, EVENTS);
@@ -105,7 +110,7 @@ class StoreUpkeepTest {
         append(load, EVENTS);
         long grown = Files.size(file()) - size;
         long content = compactedCopy() - compacted;
-        assertTrue(grown > 10 * 2 * content, "the file grew by " + grown
+        assertTrue(grown > 5 * 2 * content, "the file grew by " + grown
                 + " bytes for " + content + " bytes of content");
         assertEquals(0, store.upkeepCounts()[1], "no rewriting step: " + store.upkeep());
     }
