@@ -18,11 +18,14 @@ import java.util.function.BiConsumer;
 
 /**
  * Watches the directory where conmon writes one file per exit ({@code <id>}, holding the code) and
- * reports each exit once, with the file's time as the exit time.
+ * reports each exit once, with the file's time as the exit time and the pid of the process it ends
+ * (read from the container's pid file while the exit file is still the same: see {@link #read(Path, Path)}).
  */
 final class ExitWatcher {
 
     private final Path dir;
+    /** A container's pid file (runc's, written by each start's create) by its id. */
+    private final java.util.function.Function<String, Path> pidFiles;
     private final BiConsumer<String, ContainerRuntime.Exit> sink;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
@@ -31,8 +34,9 @@ final class ExitWatcher {
         return t;
     });
 
-    ExitWatcher(Path dir, BiConsumer<String, ContainerRuntime.Exit> sink) {
+    ExitWatcher(Path dir, java.util.function.Function<String, Path> pidFiles, BiConsumer<String, ContainerRuntime.Exit> sink) {
         this.dir = dir;
+        this.pidFiles = pidFiles;
         this.sink = sink;
     }
 
@@ -56,7 +60,7 @@ final class ExitWatcher {
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.context() instanceof Path name) {
                         String id = name.toString();
-                        read(dir.resolve(id)).ifPresent(exit -> report(id, exit));
+                        read(dir.resolve(id), pidFiles.apply(id)).ifPresent(exit -> report(id, exit));
                     }
                 }
                 key.reset();
@@ -79,17 +83,60 @@ final class ExitWatcher {
         });
     }
 
-    /** The exit recorded in {@code file}, if the file is there and complete. */
-    static Optional<ContainerRuntime.Exit> read(Path file) {
+    /**
+     * The exit recorded in {@code file}, if the file is there and complete, with the pid in
+     * {@code pidFile} as the process it ends. The pid file is read between two looks at the exit file:
+     * a start deletes the exit file before its create writes a new pid file, so while the exit file
+     * is the same file (its identity and time unchanged) the pid file is still the one of the run it
+     * ends. When the exit file changed meanwhile, it is read again; a pid that cannot be read is 0
+     * (unknown), and so is the pid of an exit file older than the pid file: the pid file's run was
+     * created after that exit, so the exit is an earlier run's (a file left or put back), and its time
+     * says which.
+     */
+    static Optional<ContainerRuntime.Exit> read(Path file, Path pidFile) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Seen> before = seen(file);
+            if (before.isEmpty()) {
+                return Optional.empty();
+            }
+            long pid = pid(pidFile, before.get().at());
+            Optional<Seen> after = seen(file);
+            if (after.isEmpty()) {
+                return Optional.empty();
+            }
+            if (after.get().equals(before.get())) {
+                return Optional.of(new ContainerRuntime.Exit(before.get().code(), before.get().at(), pid));
+            }
+        }
+        return seen(file).map(s -> new ContainerRuntime.Exit(s.code(), s.at(), 0));
+    }
+
+    /** An exit file as read once: which file it is, its time and its code. */
+    private record Seen(Object key, java.time.Instant at, int code) {
+    }
+
+    private static Optional<Seen> seen(Path file) {
         try {
+            java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             String text = Files.readString(file).strip();
             if (text.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new ContainerRuntime.Exit(Integer.parseInt(text),
-                    Files.getLastModifiedTime(file).toInstant()));
+            return Optional.of(new Seen(attrs.fileKey(), attrs.lastModifiedTime().toInstant(), Integer.parseInt(text)));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The pid in the pid file, 0 when there is none or when it was written after {@code exitAt}. */
+    private static long pid(Path pidFile, java.time.Instant exitAt) {
+        try {
+            java.time.Instant written = Files.getLastModifiedTime(pidFile, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return pid > 0 && !exitAt.isBefore(written) ? pid : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
         }
     }
 }

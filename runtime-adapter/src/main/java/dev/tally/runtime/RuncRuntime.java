@@ -93,7 +93,7 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         RemappedFiles.clearUnfinished(ownershipLayers);
         BindSources.unstageAll(containers);
-        this.watcher = new ExitWatcher(exits, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
+        this.watcher = new ExitWatcher(exits, this::pidFile, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
     }
 
     /** What create needs that it may refuse, found by reading only. */
@@ -218,7 +218,9 @@ public final class RuncRuntime implements ContainerRuntime {
             throw DomainException.notFound("No such container: " + id);
         }
         try {
+            // the exit file first, then the pid file: an exit file that is there names its run's pid (ExitWatcher.read)
             Files.deleteIfExists(exits.resolve(id));
+            Files.deleteIfExists(pidFile(id));
             Path rootfs = dir.resolve("rootfs");
             if (Mounts.mountedBelow(rootfs).isEmpty()) {
                 mountRootfs(dir);
@@ -397,7 +399,7 @@ public final class RuncRuntime implements ContainerRuntime {
         List<String> argv = new ArrayList<>(List.of(conmon, "--api-version", "1", "-c", id, "-u", id,
                 "-r", runc, "--runtime-arg", "--root", "--runtime-arg", runcRoot.toString(),
                 "--runtime-arg", "--log", "--runtime-arg", dir.resolve("runc.log").toString(),
-                "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
+                "-b", dir.toString(), "-p", pidFile(id).toString(),
                 "-P", dir.resolve("conmon.pid").toString(), "-n", id, "--exit-dir", exits.toString(),
                 "-l", "k8s-file:" + dir.resolve("ctr.log"), "--log-size-max", Long.toString(logSizeMax),
                 "--socket-dir-path", sockets.toString(), "--log-level", "error"));
@@ -512,8 +514,13 @@ public final class RuncRuntime implements ContainerRuntime {
         if (running) {
             return new HostState(true, pid, Optional.empty(), false, frozen);
         }
-        Optional<Exit> exit = ExitWatcher.read(exits.resolve(id));
+        Optional<Exit> exit = ExitWatcher.read(exits.resolve(id), pidFile(id));
         return new HostState(false, pid, exit, exit.isEmpty() && monitorAlive(id));
+    }
+
+    /** runc's pid file of the container's process, written by each start's create (conmon's {@code -p}). */
+    private Path pidFile(String id) {
+        return containers.resolve(id).resolve("pidfile");
     }
 
     /** Whether the container's conmon still runs: it writes the exit file, then ends. */

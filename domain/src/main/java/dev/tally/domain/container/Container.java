@@ -82,6 +82,10 @@ public class Container {
     private final Set<Integer> grantedUids = new HashSet<>();
     /** Execs started and not yet ended in the log, in the order they started, with when each started. */
     private final Map<String, Instant> openExecs = new LinkedHashMap<>();
+    /** The pid of the last run the log recorded as started (0: none). */
+    private long runPid;
+    /** When the last start was asked for: every exit of the run it starts comes after. */
+    private Instant startRequestedAt;
 
     Container() {
         // for Axon
@@ -130,25 +134,51 @@ public class Container {
         apply(new ContainerRecoveryFailed(id, cmd.reason(), cmd.actor(), Instant.now()));
     }
 
-    /** Idempotent: an exit of a container that is not running is not recorded twice. */
+    /**
+     * Idempotent: an exit of a container that is not running is not recorded twice. An exit of another
+     * run than the one the log has ({@link #endsThisRun}) is not recorded either.
+     */
     @CommandHandler
-    boolean handle(RecordExit cmd) {
-        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
-            return false;
+    RecordedExit handle(RecordExit cmd) {
+        RecordedExit verdict = verdict(cmd.pid(), cmd.finishedAt());
+        if (verdict == RecordedExit.RECORDED) {
+            apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
         }
-        apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
-        return true;
+        return verdict;
     }
 
-    /** Idempotent like {@link #handle(RecordExit)}: nothing is recorded for a container that is not running. */
+    /** As {@link #handle(RecordExit)}, and removed in the same commit when recorded. */
     @CommandHandler
-    boolean handle(RecordExitAndRemove cmd) {
-        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
-            return false;
+    RecordedExit handle(RecordExitAndRemove cmd) {
+        RecordedExit verdict = verdict(cmd.pid(), cmd.finishedAt());
+        if (verdict == RecordedExit.RECORDED) {
+            apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
+            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
         }
-        apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
-        apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
-        return true;
+        return verdict;
+    }
+
+    private RecordedExit verdict(long pid, Instant at) {
+        if (status != ContainerStatus.RUNNING && status != ContainerStatus.STARTING) {
+            return RecordedExit.NOT_RUNNING;
+        }
+        return endsThisRun(pid, at) ? RecordedExit.RECORDED : RecordedExit.ANOTHER_RUN;
+    }
+
+    /**
+     * Whether an exit of process {@code pid} (0: unknown) at {@code at} ends the run the log has running
+     * or starting, rather than an earlier one whose exit was reported late. Running: its recorded pid
+     * decides; where a pid is unknown, an exit before this start was asked for is an earlier run's.
+     * Starting: this run's pid is not recorded yet, and the pid the log holds is the previous run's; an
+     * exit of that process from before this start was asked for is that run's (both must hold, so
+     * that neither a reused pid nor a clock set back alone refuses a true exit).
+     */
+    private boolean endsThisRun(long pid, Instant at) {
+        boolean beforeThisStart = startRequestedAt != null && at != null && at.isBefore(startRequestedAt);
+        if (status == ContainerStatus.RUNNING) {
+            return pid != 0 && runPid != 0 ? pid == runPid : !beforeThisStart;
+        }
+        return pid != 0 ? !(pid == runPid && beforeThisStart) : !beforeThisStart;
     }
 
     /**
@@ -367,11 +397,13 @@ public class Container {
     @EventSourcingHandler
     void on(ContainerStartRequested e) {
         status = ContainerStatus.STARTING;
+        startRequestedAt = e.at();
     }
 
     @EventSourcingHandler
     void on(ContainerStarted e) {
         status = ContainerStatus.RUNNING;
+        runPid = e.pid();
     }
 
     @EventSourcingHandler

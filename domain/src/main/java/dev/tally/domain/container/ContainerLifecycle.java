@@ -150,12 +150,15 @@ public class ContainerLifecycle {
     /**
      * Records an exit the host reported; removes the container if it asked for that. An exit of a
      * container already removed (rm -f records the exit itself; its monitor reports late) or already
-     * recorded is not recorded again.
+     * recorded is not recorded again. An exit of an earlier run reported after the container started
+     * again ({@link RecordedExit#ANOTHER_RUN}) is not recorded, and the host is left alone: the run
+     * that goes on is not released; tallyd says so on its standard error.
      */
     public void exited(String id, ContainerRuntime.Exit exit) {
         ended(id, remove -> remove
-                ? new RecordExitAndRemove(id, exit.code(), exit.at(), Actor.daemon())
-                : new RecordExit(id, exit.code(), exit.at(), Actor.daemon()));
+                ? new RecordExitAndRemove(id, exit.code(), exit.at(), exit.pid(), Actor.daemon())
+                : new RecordExit(id, exit.code(), exit.at(), exit.pid(), Actor.daemon()),
+                () -> "exit " + exit.code() + " of pid " + exit.pid() + " at " + exit.at());
     }
 
     /**
@@ -163,24 +166,34 @@ public class ContainerLifecycle {
      * {@link #exited} otherwise. Never a made-up code: the record says the code is unknown.
      */
     public void exitedUnknown(String id, String reason) {
-        ended(id, remove -> new RecordExitUnknown(id, reason, remove, Actor.daemon()));
+        ended(id, remove -> new RecordExitUnknown(id, reason, remove, Actor.daemon()), () -> reason);
     }
 
     /** @param record the command that records the end, given whether it also removes the container */
-    private void ended(String id, java.util.function.Function<Boolean, Object> record) {
+    private void ended(String id, java.util.function.Function<Boolean, Object> record,
+                       java.util.function.Supplier<String> what) {
         Optional<ContainerView> known = visible.find(id);
         if (known.isEmpty()) {
             return;
         }
         locks.exclusively(id, () -> {
             boolean remove = known.get().config().autoRemove();
-            boolean recorded = commands.sendAndWait(record.apply(remove));
-            if (remove && recorded) {
+            Object answer = commands.sendAndWait(record.apply(remove));
+            RecordedExit verdict = answer instanceof RecordedExit r ? r
+                    : Boolean.TRUE.equals(answer) ? RecordedExit.RECORDED : RecordedExit.NOT_RUNNING;
+            switch (verdict) {
                 // exit and removal in one commit; the host side is released after the removal is
                 // stored: a client waiting for the removal (run --rm) need not wait for runc's clean-up
-                runtime.remove(id);
-            } else {
-                runtime.release(id);
+                case RECORDED -> {
+                    if (remove) {
+                        runtime.remove(id);
+                    } else {
+                        runtime.release(id);
+                    }
+                }
+                case NOT_RUNNING -> runtime.release(id);
+                case ANOTHER_RUN -> System.err.println("tallyd: container " + id + ": a late report of an earlier"
+                        + " run's end (" + what.get() + ") was not recorded: it runs again since");
             }
             return null;
         });

@@ -72,7 +72,11 @@ public interface ContainerRuntime {
     /** Ids of every container that has state on the host (bundle, mount or process). */
     java.util.Set<String> hostIds();
 
-    /** Called with every exit the monitors report, once per exit. */
+    /**
+     * Called with every exit the monitors report, once per exit, with the pid of the run it ends. A
+     * report may come late (after another reporter recorded it and the container started again): the
+     * pid tells its run.
+     */
     void onExit(ExitListener listener);
 
     /** Opens the container's log for reading from its start. */
@@ -111,8 +115,17 @@ public interface ContainerRuntime {
         }
     }
 
-    /** An exit as the monitor recorded it. */
-    record Exit(int code, Instant at) {
+    /**
+     * An exit as the monitor recorded it. {@code pid}: the process whose end it is (the pid
+     * {@link #start} returned for that run), so that an exit is never taken for a later run's; 0 when
+     * the host cannot say which process it was.
+     */
+    record Exit(int code, Instant at, long pid) {
+
+        /** An exit of a process the host cannot name. */
+        public Exit(int code, Instant at) {
+            this(code, at, 0);
+        }
     }
 
     @FunctionalInterface

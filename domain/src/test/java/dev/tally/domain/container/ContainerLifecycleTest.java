@@ -99,6 +99,27 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void anEarlierRunsExitReportedLateIsNotTakenForTheRunThatGoesOn() {
+        String id = f.running(ALICE, "sleep", "60");
+        f.runtime.exit(id, 3);
+        ContainerRuntime.Exit first = f.runtime.inspect(id).exit().orElseThrow();
+        f.runtime.reportExits();
+        f.lifecycle.start(id, ALICE);
+        long secondPid = f.runtime.inspect(id).pid();
+        int callsBefore = f.runtime.calls().size();
+        // the first run's exit again, as a report that was held up (a second reporter, a slow handler) would bring it
+        List<Object> events = f.eventsOf(() -> f.runtime.reportAgain(id, first));
+        assertEquals(List.of(), events);
+        assertEquals(ContainerStatus.RUNNING, f.status(id));
+        assertTrue(f.runtime.inspect(id).running(), "the run that goes on is not released");
+        assertEquals(List.of(), f.runtime.calls().subList(callsBefore, f.runtime.calls().size()));
+        f.runtime.exit(id, 5);
+        f.runtime.reportExits();
+        assertEquals(5, f.view(id).orElseThrow().exitCode());
+        assertTrue(secondPid != first.pid());
+    }
+
+    @Test
     void anExitOfAContainerNoLongerInTheLogIsIgnored() {
         List<Object> events = f.eventsOf(() -> f.lifecycle.exited("c0ffee", new ContainerRuntime.Exit(0, Instant.now())));
         assertEquals(List.of(), events);

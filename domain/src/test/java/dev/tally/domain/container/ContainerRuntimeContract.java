@@ -208,6 +208,20 @@ public abstract class ContainerRuntimeContract {
     }
 
     @Test
+    void anExitNamesTheProcessItEndsRunAfterRun() {
+        String id = created("sh", "-c", "exit 3");
+        long first = runtime().start(id);
+        assertEquals(first, reportedExit(id).pid());
+        assertEquals(first, runtime().inspect(id).exit().orElseThrow().pid());
+        runtime().release(id);
+        long second = runtime().start(id);
+        await().atMost(PATIENCE).pollInterval(POLL).until(() -> exits().of(id).size() == 2);
+        assertEquals(second, exits().of(id).get(1).pid());
+        assertEquals(second, runtime().inspect(id).exit().orElseThrow().pid());
+        assertTrue(first != second, "two runs, two processes");
+    }
+
+    @Test
     void theLogHoldsWhatTheContainerWrote() {
         String id = started("echo", "hello");
         reportedExit(id);

@@ -109,22 +109,86 @@ class ContainerTest {
     void anExitIsRecordedOnceOnly() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
                         new ContainerExited(ID, 3, Actor.daemon(), T))
-                .when(new RecordExit(ID, 3, T, Actor.daemon()))
+                .when(new RecordExit(ID, 3, T, 7, Actor.daemon()))
                 .expectNoEvents()
-                .expectResultMessagePayload(false);
+                .expectResultMessagePayload(RecordedExit.NOT_RUNNING);
+    }
+
+    /** Two runs: pid 7 started at T and exited; started again at T2 (pid 8 once it runs). */
+    private Object[] startedAgain(boolean running) {
+        Instant t2 = T.plusSeconds(60);
+        List<Object> events = new java.util.ArrayList<>(List.of(created(), new ContainerStartRequested(ID, "web", ALICE, T),
+                new ContainerStarted(ID, 7, ALICE, T), new ContainerExited(ID, 3, Actor.daemon(), T.plusSeconds(1)),
+                new ContainerStartRequested(ID, "web", ALICE, t2)));
+        if (running) {
+            events.add(new ContainerStarted(ID, 8, ALICE, t2));
+        }
+        return events.toArray();
+    }
+
+    @Test
+    void anEarlierRunsExitReportedAfterTheContainerRunsAgainIsNotRecorded() {
+        fixture.given(startedAgain(true))
+                .when(new RecordExit(ID, 3, T.plusSeconds(1), 7, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(RecordedExit.ANOTHER_RUN);
+        fixture.given(startedAgain(true))
+                .when(new RecordExitAndRemove(ID, 3, T.plusSeconds(1), 7, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(RecordedExit.ANOTHER_RUN);
+    }
+
+    @Test
+    void anExitOfTheRunningRunIsRecordedByItsPidWhateverItsTime() {
+        fixture.given(startedAgain(true))
+                .when(new RecordExit(ID, 0, T, 8, Actor.daemon()))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerExited x && x.exitCode() == 0), Matchers.andNoMore())))
+                .expectResultMessagePayload(RecordedExit.RECORDED);
+    }
+
+    @Test
+    void anExitWhosePidIsUnknownIsAnEarlierRunsWhenItCameBeforeTheStart() {
+        fixture.given(startedAgain(true))
+                .when(new RecordExit(ID, 3, T.plusSeconds(1), 0, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(RecordedExit.ANOTHER_RUN);
+        fixture.given(startedAgain(true))
+                .when(new RecordExit(ID, 3, T.plusSeconds(61), 0, Actor.daemon()))
+                .expectResultMessagePayload(RecordedExit.RECORDED);
+    }
+
+    @Test
+    void anEarlierRunsExitReportedWhileTheContainerStartsAgainIsNotRecorded() {
+        fixture.given(startedAgain(false))
+                .when(new RecordExit(ID, 3, T.plusSeconds(1), 7, Actor.daemon()))
+                .expectNoEvents()
+                .expectResultMessagePayload(RecordedExit.ANOTHER_RUN);
+    }
+
+    @Test
+    void anExitOfTheStartingRunIsRecordedThoughItsPidWasReusedOrTheClockSetBack() {
+        // the same pid as the previous run, after this start was asked for: a reused pid
+        fixture.given(startedAgain(false))
+                .when(new RecordExit(ID, 0, T.plusSeconds(61), 7, Actor.daemon()))
+                .expectResultMessagePayload(RecordedExit.RECORDED);
+        // another pid, stamped before this start was asked for: a clock set back
+        fixture.given(startedAgain(false))
+                .when(new RecordExit(ID, 0, T.plusSeconds(1), 9, Actor.daemon()))
+                .expectResultMessagePayload(RecordedExit.RECORDED);
     }
 
     @Test
     void anAutoRemovedExitRecordsTheExitThenTheRemovalTogether() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
-                .when(new RecordExitAndRemove(ID, 3, T, Actor.daemon()))
+                .when(new RecordExitAndRemove(ID, 3, T, 7, Actor.daemon()))
                 .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
                         Matchers.matches(e -> e instanceof ContainerExited x && x.exitCode() == 3
                                 && x.actor().equals(Actor.daemon())),
                         Matchers.matches(e -> e instanceof ContainerRemoved r && r.name().equals("web")
                                 && r.actor().equals(Actor.daemon())),
                         Matchers.andNoMore())))
-                .expectResultMessagePayload(true)
+                .expectResultMessagePayload(RecordedExit.RECORDED)
                 .expectMarkedDeleted();
     }
 
@@ -132,9 +196,9 @@ class ContainerTest {
     void anAutoRemovedExitOfAContainerNotRunningRecordsNothing() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
                         new ContainerExited(ID, 3, Actor.daemon(), T))
-                .when(new RecordExitAndRemove(ID, 3, T, Actor.daemon()))
+                .when(new RecordExitAndRemove(ID, 3, T, 7, Actor.daemon()))
                 .expectNoEvents()
-                .expectResultMessagePayload(false);
+                .expectResultMessagePayload(RecordedExit.NOT_RUNNING);
     }
 
     @Test

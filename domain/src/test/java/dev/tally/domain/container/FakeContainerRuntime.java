@@ -78,6 +78,14 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         t.start();
     }
 
+    /**
+     * Reports this exit again, on the caller's thread, as a monitor's report that comes late would
+     * (after another reporter recorded it, and perhaps after the container started again).
+     */
+    public void reportAgain(String id, Exit exit) {
+        listeners.forEach(l -> l.exited(id, exit));
+    }
+
     /** Reports, on the caller's thread, every exit that happened and was not reported yet. */
     public void reportExits() {
         Runnable report;
@@ -124,7 +132,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
             }
             b.running = false;
             b.exitPending = true;
-            Exit exit = new Exit(code, Instant.now());
+            Exit exit = new Exit(code, Instant.now(), b.pid);
             reports.add(() -> {
                 synchronized (this) {
                     b.exitPending = false;
@@ -320,7 +328,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         Box b = boxes.get(id);
         if (b != null && b.createdOnly) {
             b.createdOnly = false;
-            Exit killed = new Exit(137, Instant.now());
+            Exit killed = new Exit(137, Instant.now(), b.pid);
             reports.add(() -> listeners.forEach(l -> l.exited(id, killed)));
             return;
         }
@@ -402,7 +410,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     /** The process ends now; its exit is reported later, once, as a monitor would. */
     private void ended(String id, Box b, int code) {
-        Exit exit = new Exit(code, Instant.now());
+        Exit exit = new Exit(code, Instant.now(), b.pid);
         b.running = false;
         b.exit = exit;
         reports.add(() -> listeners.forEach(l -> l.exited(id, exit)));

@@ -238,7 +238,7 @@ class HostReconciliationTest {
         f.lifecycle.start(id, ALICE);
         f.runtime.exit(id, 0);
         f.runtime.dropReports();
-        f.commands.sendAndWait(new RecordExit(id, 0, Instant.now(), Actor.daemon()));
+        f.commands.sendAndWait(new RecordExit(id, 0, Instant.now(), 0, Actor.daemon()));
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
         assertEquals(List.of(ContainerRemoved.class), types(events));
         assertFalse(f.runtime.exists(id));
