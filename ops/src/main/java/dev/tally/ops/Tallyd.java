@@ -21,6 +21,7 @@ import dev.tally.domain.container.ContainerUseCases;
 import dev.tally.domain.container.HostReconciliation;
 import dev.tally.domain.container.LimitsReconciliation;
 import dev.tally.domain.container.VisibleContainers;
+import dev.tally.domain.host.LeftoverRemovals;
 import dev.tally.domain.image.Image;
 import dev.tally.domain.image.ImageArchiving;
 import dev.tally.domain.image.ImageCommits;
@@ -55,6 +56,7 @@ import dev.tally.runtime.image.StoredImageDetails;
 import dev.tally.runtime.registry.RegistryClient;
 import dev.tally.runtime.LocalVolumes;
 import dev.tally.runtime.RuncResources;
+import dev.tally.runtime.LeftoverMarkFiles;
 import dev.tally.runtime.RuncRuntime;
 import dev.tally.store.JdbcHeldNames;
 import dev.tally.store.Store;
@@ -212,9 +214,11 @@ public final class Tallyd {
         // Exits are watched first, so that none that happens while the reconciler works is missed; the
         // reconciler decides each container under the lock the exit handler takes.
         runtime.watchExits();
-        new VolumeReconciliation(axon.eventGateway(), volumeStore, volumeViews).reconcile();
-        new ImageReconciliation(axon.eventGateway(), imageStore, imageViews, containerViews).reconcile();
-        HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), axon.eventGateway(), runtime,
+        LeftoverRemovals leftovers = new LeftoverRemovals(axon.eventGateway(), store.storedEvents(),
+                new LeftoverMarkFiles(dataRoot));
+        new VolumeReconciliation(leftovers, volumeStore, volumeViews).reconcile();
+        new ImageReconciliation(leftovers, imageStore, imageViews, containerViews).reconcile();
+        HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), leftovers, runtime,
                 containerViews, lifecycle, lifecycles);
         Rechecks.schedule(reconciliation, reconciliation.reconcile());
 

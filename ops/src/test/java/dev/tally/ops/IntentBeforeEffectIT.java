@@ -95,6 +95,34 @@ class IntentBeforeEffectIT {
         assertFalse(events.out().contains(stray), "no Docker event: nothing a client made");
     }
 
+    /**
+     * tallyd stopped at start-up between recording a leftover's removal and removing it (halted there,
+     * as a kill -9 would): the next start recorded the removal a second time. Now it finishes the
+     * removal, and the log holds one record of it.
+     */
+    @Test
+    void aLeftoverRemovalCutShortAfterItsRecordIsFinishedAtTheNextStartAndRecordedOnce(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        daemon.stop();
+        String stray = HexFormat.of().formatHex(new byte[32]).replace('0', 'c');
+        Path dir = Files.createDirectories(daemon.root.resolve("data/containers/" + stray + "/rootfs"));
+        Files.writeString(dir.resolveSibling("image"), "sha256:none");
+
+        daemon.haltingAt("remove").launch();
+        await().atMost(Duration.ofSeconds(60)).until(daemon::ended);
+        assertTrue(daemon.log().contains("halted at remove"), daemon.log());
+        assertTrue(Files.exists(dir), "the removal was cut short");
+
+        daemon.haltingAt(null).start();
+        assertFalse(Files.exists(dir.getParent()), "removed at the next start");
+        Daemon.Result log = daemon.tally("audit", "log", "--action", "host.remove", "--format", "json");
+        assertEquals(0, log.code(), log.err());
+        assertEquals(1, log.out().lines().filter(l -> l.contains(stray)).count(), "one record of one removal: " + log.out());
+        try (var marks = Files.list(daemon.root.resolve("data/leftovers/container"))) {
+            assertEquals(List.of(), marks.toList(), "no mark is left");
+        }
+    }
+
     /** An exec running when tallyd died stayed started forever in the log; now its end is recorded as unknown. */
     @Test
     void anExecRunningWhenTheDaemonDiedIsRecordedAsEndedWithAnUnknownCode(@BusyboxDaemon Daemon daemon)

@@ -12,6 +12,8 @@ final class HaltPoints {
     static final String START_CREATED = "start.created";
     /** In a start: the container's init wrote its byte to runc's FIFO and runs its program; the FIFO is still there. */
     static final String START_FIFO_READ = "start.fifo-read";
+    /** In a removal of a container's host side (its bundle, mount, process): nothing of it removed yet. */
+    static final String REMOVE = "remove";
 
     private static final String AT = System.getProperty("tally.test.haltAt", "");
 

@@ -594,6 +594,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String id) {
+        HaltPoints.reach(HaltPoints.REMOVE);
         release(id);
         Trees.delete(containers.resolve(id), "container " + id);
     }

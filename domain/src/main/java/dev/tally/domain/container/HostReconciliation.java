@@ -10,6 +10,7 @@ import dev.tally.domain.container.command.RecordStarted;
 import dev.tally.domain.container.command.SettleOpenExecs;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.host.LeftoverRemovals;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.eventhandling.gateway.EventGateway;
 
 /**
  * Brings the log in line with the host after the daemon was down: creates whose bundle was not
@@ -42,7 +42,7 @@ public class HostReconciliation {
     static final int ASKS = 3;
 
     private final CommandGateway commands;
-    private final EventGateway events;
+    private final LeftoverRemovals leftovers;
     private final ContainerRuntime runtime;
     private final ContainerQueries containers;
     private final ContainerLifecycle lifecycle;
@@ -54,15 +54,15 @@ public class HostReconciliation {
      */
     private volatile Instant began;
 
-    public HostReconciliation(CommandGateway commands, EventGateway events, ContainerRuntime runtime,
+    public HostReconciliation(CommandGateway commands, LeftoverRemovals leftovers, ContainerRuntime runtime,
                               ContainerQueries containers, ContainerLifecycle lifecycle, KeyedLocks locks) {
-        this(commands, events, runtime, containers, lifecycle, locks, Clock.systemUTC());
+        this(commands, leftovers, runtime, containers, lifecycle, locks, Clock.systemUTC());
     }
 
-    public HostReconciliation(CommandGateway commands, EventGateway events, ContainerRuntime runtime,
+    public HostReconciliation(CommandGateway commands, LeftoverRemovals leftovers, ContainerRuntime runtime,
                               ContainerQueries containers, ContainerLifecycle lifecycle, KeyedLocks locks, Clock clock) {
         this.commands = commands;
-        this.events = events;
+        this.leftovers = leftovers;
         this.runtime = runtime;
         this.containers = containers;
         this.lifecycle = lifecycle;
@@ -165,23 +165,25 @@ public class HostReconciliation {
      * What the host holds that no container of the log does: left by a create whose record was never
      * stored, or by a removal whose host side was not finished, before the daemon stopped. Nobody can
      * own it (the log names no owner nor configuration), so it is not adopted: its removal is recorded,
-     * then done. One that cannot be removed is said on stderr and met again at the next start.
+     * then done, and recorded once however often it is cut short ({@link LeftoverRemovals}). One that
+     * cannot be removed is said on stderr and met again at the next start, not recorded again.
      */
     private void removeUnknownToTheLog() {
         Set<String> known = containers.list(true).stream().map(ContainerView::id).collect(Collectors.toSet());
-        for (String id : runtime.hostIds()) {
-            if (known.contains(id)) {
-                continue;
-            }
+        Set<String> unknown = new java.util.TreeSet<>(runtime.hostIds());
+        unknown.removeAll(known);
+        leftovers.forgetFinished(HostLeftoverRemoved.CONTAINER, unknown);
+        for (String id : unknown) {
             try {
                 boolean running = runtime.inspect(id).running();
-                events.publish(new HostLeftoverRemoved(HostLeftoverRemoved.CONTAINER, id, running
+                leftovers.remove(HostLeftoverRemoved.CONTAINER, id, running
                         ? "on the host but in no container of the log; its process was running and is killed"
-                        : "on the host but in no container of the log", Actor.daemon(), Instant.now()));
-                if (running) {
-                    runtime.kill(id, "KILL");
-                }
-                runtime.remove(id);
+                        : "on the host but in no container of the log", () -> {
+                            if (running) {
+                                runtime.kill(id, "KILL");
+                            }
+                            runtime.remove(id);
+                        });
             } catch (RuntimeException e) {
                 System.err.println("tallyd: removing " + id + ", which no container of the log holds, failed: "
                         + e.getMessage());

@@ -1,33 +1,32 @@
 package dev.tally.domain.image;
 
-import dev.tally.domain.Actor;
 import dev.tally.domain.container.query.ContainerQueries;
 import dev.tally.domain.container.query.ContainerView;
+import dev.tally.domain.host.LeftoverRemovals;
 import dev.tally.domain.host.event.HostLeftoverRemoved;
 import dev.tally.domain.image.query.ImageQueries;
 import dev.tally.domain.image.query.ImageView;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import org.axonframework.eventhandling.gateway.EventGateway;
 
 /**
  * Brings the image store in line with the log at start-up: content that an import, pull or load
  * wrote before a crash kept its event from being stored (an image record, its blobs and layers), or
  * that a removal did not finish collecting, belongs to no image of the log. Each piece is removed,
  * its removal recorded first ({@link HostLeftoverRemoved}, kind {@code image}, {@code blob} or
- * {@code layer}). Images the log has, and those its containers were made from, are live. Run once,
- * before the daemon serves.
+ * {@code layer}), once however often it is cut short ({@link LeftoverRemovals}). Images the log has,
+ * and those its containers were made from, are live. Run once, before the daemon serves.
  */
 public class ImageReconciliation {
 
-    private final EventGateway events;
+    private final LeftoverRemovals leftovers;
     private final ImageStore store;
     private final ImageQueries images;
     private final ContainerQueries containers;
 
-    public ImageReconciliation(EventGateway events, ImageStore store, ImageQueries images, ContainerQueries containers) {
-        this.events = events;
+    public ImageReconciliation(LeftoverRemovals leftovers, ImageStore store, ImageQueries images,
+                               ContainerQueries containers) {
+        this.leftovers = leftovers;
         this.store = store;
         this.images = images;
         this.containers = containers;
@@ -42,10 +41,14 @@ public class ImageReconciliation {
     }
 
     public void reconcile() {
-        for (ImageStore.Content c : store.unreferenced(live(images, containers))) {
+        java.util.List<ImageStore.Content> unreferenced = store.unreferenced(live(images, containers));
+        for (String kind : java.util.List.of(ImageStore.Content.IMAGE, ImageStore.Content.BLOB, ImageStore.Content.LAYER)) {
+            leftovers.forgetFinished(kind, unreferenced.stream().filter(c -> c.kind().equals(kind))
+                    .map(ImageStore.Content::digest).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (ImageStore.Content c : unreferenced) {
             try {
-                events.publish(new HostLeftoverRemoved(c.kind(), c.digest(), reason(c), Actor.daemon(), Instant.now()));
-                store.remove(c);
+                leftovers.remove(c.kind(), c.digest(), reason(c), () -> store.remove(c));
             } catch (RuntimeException e) {
                 System.err.println("tallyd: removing image content " + c.kind() + " " + c.digest() + ", which no image "
                         + "of the log holds, failed: " + e.getMessage());

@@ -40,6 +40,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private String failNextCreate;
     private String reportDuringInspectOf;
     private final Map<String, String> failingInspects = new HashMap<>();
+    private final Map<String, String> failingRemoves = new HashMap<>();
     private final Map<String, Integer> inspectFailuresLeft = new HashMap<>();
 
     /** One container's host side: its bundle, and its process while one runs. */
@@ -340,7 +341,15 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public synchronized void remove(String id) {
         calls.add("remove " + id);
+        if (failingRemoves.remove(id) != null) {
+            throw new DomainException(DomainException.Kind.FAILED, "the fake runtime was told to fail removing " + id);
+        }
         boxes.remove(id);
+    }
+
+    /** The next removal of this container fails (FAILED), leaving it as it is: as a daemon stopped right before it. */
+    public synchronized void failNextRemove(String id) {
+        failingRemoves.put(id, id);
     }
 
     @Override

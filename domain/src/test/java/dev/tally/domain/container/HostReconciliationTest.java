@@ -61,6 +61,25 @@ class HostReconciliationTest {
         assertFalse(f.runtime.exists(stray));
     }
 
+    /**
+     * Issue 11's leftover: a removal recorded, then cut short before the host was changed (a crash, a
+     * removal that failed), was recorded again at the next start. Now the next start finishes it, and
+     * the log holds one record of it.
+     */
+    @Test
+    void aLeftoverWhoseRemovalWasCutShortIsRemovedAtTheNextStartWithoutASecondRecord() {
+        String stray = "ef".repeat(32);
+        f.runtime.leftRunning(stray, config("sleep", "60"));
+        f.runtime.vanish(stray);
+        f.runtime.failNextRemove(stray);
+        assertEquals(List.of(HostLeftoverRemoved.class), types(f.eventsOf(f.reconciliation::reconcile)));
+        assertTrue(f.runtime.exists(stray), "the removal was cut short");
+        List<Object> next = f.eventsOf(f.reconciliation::reconcile);
+        assertEquals(List.of(), next, "recorded once");
+        assertFalse(f.runtime.exists(stray));
+        assertEquals(java.util.Set.of(), f.leftoverMarks.marked("container"));
+    }
+
     @Test
     void aStoppedContainerTheLogDoesNotKnowIsRemovedWithoutAKill() {
         String stray = "cd".repeat(32);

@@ -40,6 +40,8 @@ final class UseCaseFixture implements AutoCloseable {
     static final String IMAGE_ID = "sha256:busybox";
 
     final FakeContainerRuntime runtime = new FakeContainerRuntime();
+    /** The marks of leftover removals under way: they outlive a "restart" (a second reconcile). */
+    final dev.tally.domain.host.InMemoryLeftoverMarks leftoverMarks = new dev.tally.domain.host.InMemoryLeftoverMarks();
     private final InMemoryEventStorageEngine store = new InMemoryEventStorageEngine();
     final InMemoryContainerViews views = new InMemoryContainerViews();
     final ContainerNames names = new ContainerNames(new InMemoryHeldNames());
@@ -97,7 +99,9 @@ final class UseCaseFixture implements AutoCloseable {
         });
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
-        reconciliation = new HostReconciliation(commands, axon.eventGateway(), runtime, views, lifecycle, locks);
+        reconciliation = new HostReconciliation(commands, new dev.tally.domain.host.LeftoverRemovals(axon.eventGateway(),
+                new dev.tally.domain.host.EventsById(() -> store.readEvents(null, false)), leftoverMarks), runtime, views,
+                lifecycle, locks);
         operations = new ContainerOperations(commands, processes, visible, locks, names, access);
         archives = new ContainerArchives(commands, files, visible, locks, access);
     }

@@ -26,6 +26,9 @@ class VolumeReconciliationTest {
     private final List<String> calls = new ArrayList<>();
     private final List<Object> recorded = new ArrayList<>();
     private final List<VolumeView> inLog = new ArrayList<>();
+    private final List<String> ids = new ArrayList<>();
+    private final dev.tally.domain.host.InMemoryLeftoverMarks marks = new dev.tally.domain.host.InMemoryLeftoverMarks();
+    private String failRemovalOf;
 
     private final VolumeStore store = new VolumeStore() {
         @Override
@@ -52,6 +55,10 @@ class VolumeReconciliationTest {
         @Override
         public void remove(String name) {
             calls.add("remove " + name + " after " + recorded.size());
+            if (name.equals(failRemovalOf)) {
+                failRemovalOf = null;
+                throw new IllegalStateException("cut short");
+            }
             onHost.remove(name);
         }
     };
@@ -70,7 +77,12 @@ class VolumeReconciliationTest {
                 return List.copyOf(inLog);
             }
         };
-        return new VolumeReconciliation(DefaultEventGateway.builder().eventBus(bus).build(), store, queries);
+        bus.subscribe(messages -> messages.forEach(m -> ids.add(m.getIdentifier())));
+        dev.tally.domain.host.LeftoverRemovals leftovers = new dev.tally.domain.host.LeftoverRemovals(
+                DefaultEventGateway.builder().eventBus(bus).build(), new dev.tally.domain.host.EventsById(
+                        () -> ids.stream().map(id -> new org.axonframework.eventhandling.GenericEventMessage<>(id, "",
+                                org.axonframework.messaging.MetaData.emptyInstance(), Instant.EPOCH))), marks);
+        return new VolumeReconciliation(leftovers, store, queries);
     }
 
     /** Issue 11: a removal recorded, then cut short, must not hand its data to the next volume of the name. */
@@ -82,6 +94,18 @@ class VolumeReconciliationTest {
         HostLeftoverRemoved removed = (HostLeftoverRemoved) recorded.get(0);
         assertEquals(List.of("volume", "secrets", "tallyd"), List.of(removed.kind(), removed.id(), removed.actor().user()));
         assertEquals(List.of("remove secrets after 1"), calls, "recorded before the data is touched");
+        assertEquals(Set.of(), onHost);
+    }
+
+    /** A removal recorded, then cut short, is finished at the next start without a second record. */
+    @Test
+    void dataWhoseRemovalWasCutShortIsRemovedAtTheNextStartRecordedOnce() {
+        onHost.add("secrets");
+        failRemovalOf = "secrets";
+        reconciliation().reconcile();
+        assertEquals(Set.of("secrets"), onHost);
+        reconciliation().reconcile();
+        assertEquals(1, recorded.size());
         assertEquals(Set.of(), onHost);
     }
 
