@@ -24,7 +24,7 @@ final class DataRootAccess {
 
     /** Top directories that only root uses. */
     private static final List<String> CLOSED = List.of("events", "blobs", "images", "layers", "remap", "exits",
-            "tmp", "volumes");
+            "tmp", "volumes", "leftovers");
 
     private DataRootAccess() {
     }

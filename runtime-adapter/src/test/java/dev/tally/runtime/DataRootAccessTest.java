@@ -19,7 +19,7 @@ class DataRootAccessTest {
         DataRootAccess.close(dataRoot);
         assertEquals(0711, mode(dataRoot));
         assertEquals(0711, mode(dataRoot.resolve("containers")));
-        for (String closed : new String[] {"events", "blobs", "images", "layers", "remap", "exits", "tmp", "volumes"}) {
+        for (String closed : new String[] {"events", "blobs", "images", "layers", "remap", "exits", "tmp", "volumes", "leftovers"}) {
             assertEquals(0700, mode(dataRoot.resolve(closed)), closed);
         }
     }
