@@ -34,9 +34,15 @@ public final class Store implements AutoCloseable {
      * H2 plans queries from its default selectivity (the store's queries go by their indexes anyway).
      * RETENTION_TIME: a chunk is overwritten no sooner than this after it was written; what the file
      * keeps beyond its live data is about this long of commits (see {@link StoreUpkeep#RETENTION_MS}).
+     * COMPRESS=TRUE: pages are written LZF-compressed, as H2's {@code SHUTDOWN COMPACT} (and so the
+     * compaction at start) always writes its copy: the live pages take half the bytes (a copy of the mixed
+     * load's store uncompressed is twice the compressed one), and each commit's chunk too, so the working
+     * space of the retention time halves with them (issue 12; measured in docs/reliability.md, "Store
+     * size"). H2 marks each page compressed or not, so a file written before this setting is read as it
+     * is and its pages are compressed as they are rewritten.
      */
     static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
-            + ";ANALYZE_AUTO=0;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
+            + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
     private static final int MAX_CONNECTIONS = 16;
 
     private final JdbcConnectionPool pool;

@@ -28,11 +28,12 @@ final class StoreSizeBenchmark {
         int check = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         Path dir = Files.createTempDirectory("tally-store-size");
         Path file = dir.resolve("tally.mv.db");
-        System.out.printf("%8s %12s %9s %12s %9s %6s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
-                "ratio", "events/s");
+        System.out.printf("%8s %12s %9s %12s %9s %6s %12s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
+                "ratio", "uncompressed", "events/s");
         int rate = Integer.getInteger("bench.rate", 0);
         String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
-                "RETENTION_TIME=" + Integer.getInteger("bench.retentionMs", StoreUpkeep.RETENTION_MS));
+                "RETENTION_TIME=" + Integer.getInteger("bench.retentionMs", StoreUpkeep.RETENTION_MS))
+                + System.getProperty("bench.settings", "");
         try (Store store = Store.open(url)) {
             MixedSessions load = new MixedSessions(store, 12);
             long started = System.nanoTime();
@@ -47,13 +48,33 @@ final class StoreSizeBenchmark {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     long live = Files.size(file);
                     long compacted = compacted(file);
-                    System.out.printf(Locale.ROOT, "%8d %12d %9d %12d %9d %6.2f %8.0f  %s%n", n, live, live / n,
-                            compacted, compacted / n, (double) live / compacted, check / seconds, store.upkeep());
+                    System.out.printf(Locale.ROOT, "%8d %12d %9d %12d %9d %6.2f %12d %8.0f  %s%n", n, live, live / n,
+                            compacted, compacted / n, (double) live / compacted, copied(file), check / seconds,
+                            store.upkeep());
                     started = System.nanoTime();
                 }
             }
         } finally {
             try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The file's live maps copied into a fresh file without compression (H2's {@code SHUTDOWN COMPACT}
+     * compresses the copy it makes, whatever the database's COMPRESS setting): full pages, as the file
+     * could be without compressing them.
+     */
+    private static long copied(Path file) throws Exception {
+        Path copy = Files.createTempDirectory("tally-store-size-copy");
+        try {
+            Files.copy(file, copy.resolve("c.mv.db"));
+            org.h2.mvstore.MVStoreTool.compact(copy.resolve("c.mv.db").toString(),
+                    copy.resolve("d.mv.db").toString(), false);
+            return Files.size(copy.resolve("d.mv.db"));
+        } finally {
+            try (var files = Files.walk(copy)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
