@@ -176,6 +176,27 @@ final class HostFd implements AutoCloseable {
         return new Stat(b.getShort(28) & 0xffff, b.getInt(20), b.getInt(24));
     }
 
+    /** Type, inode, device and size of the file held (of the link itself, for a link), as one statx reads them. */
+    Usage usage() {
+        byte[] buf = new byte[256];
+        call("stat", path, () -> Libc.statx(fd, "", Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
+                Libc.STATX_BASIC_STATS, buf));
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        return new Usage(b.getShort(28) & 0xffff, b.getLong(32), ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL),
+                b.getLong(40));
+    }
+
+    /** What {@link #usage()} reads: {@code st_mode}, the inode and device that name the file, its size in bytes. */
+    record Usage(int mode, long inode, long device, long size) {
+        boolean isDirectory() {
+            return (mode & 0170000) == 0040000;
+        }
+
+        boolean isRegularFile() {
+            return (mode & 0170000) == 0100000;
+        }
+    }
+
     /** Changes the owner of the file held (of the link itself, for a link). */
     void chown(int uid, int gid) {
         call("chown", path, () -> Libc.fchownat(fd, "", uid, gid, Libc.AT_EMPTY_PATH));
