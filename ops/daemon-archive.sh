@@ -8,23 +8,21 @@
 #
 # A training tallyd (a dynamic archive, -XX:ArchiveClassesAtExit, written when it stops) runs on a
 # temporary data root, answers the common requests and pulls a small image from a registry made of
-# static files that python3 serves on 127.0.0.1, then stops. Nothing outside its temporary directory
-# is touched. Without root or python3, or when anything fails, there is no archive, and tallyd
-# starts without one, as before.
+# static files served on 127.0.0.1, then stops. The registry and the requests are the JVM's own
+# (dev.tally.ops.ArchiveTraining, in tallyd's jars): a minimal host without python3 or curl gets its
+# archive too. Nothing outside its temporary directory is touched. Without root, or when anything
+# fails, there is no archive (said on stderr), and tallyd starts without one, as before.
 set -eu
 dir=$1
 shift
 work=$(mktemp -d)
-server=
 daemon=
 cleanup() {
   if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; fi
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; fi
   grep -o " $work/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m"; done
   rm -rf --one-file-system "$work"
 }
 trap 'status=$?; cleanup; exit $status' EXIT
-command -v python3 >/dev/null || exit 1
 rm -f "$dir/tallyd.jsa"
 
 # The image: one gzip'd layer (a directory, a file, a link), its config and an OCI manifest.
@@ -46,52 +44,20 @@ config=$(blob "$work/config.json")
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%d}]}' \
   "$config" "$(stat -c %s "$work/config.json")" "$layer" "$(stat -c %s "$work/layer.tgz")" \
   > "$work/reg/v2/train/manifests/v1"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$work/reg" "$port" >"$work/server.log" 2>&1 &
-server=$!
-
 sock=$work/run/tally.sock
 java "$@" -XX:ArchiveClassesAtExit="$dir/tallyd.jsa" -cp "$dir/*" dev.tally.ops.Tallyd \
   --data-root "$work/data" --exec-root "$work/run" --group root --policy "$work/no-policy.json" \
   >"$work/tallyd.log" 2>&1 &
 daemon=$!
-api() { # [METHOD] PATH: one request on the daemon's socket, its answer read whole; fails unless 2xx
-  python3 - "$sock" "$@" <<'PY'
-import http.client, socket, sys
-class Unix(http.client.HTTPConnection):
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(sys.argv[1])
-method, path = (sys.argv[2], sys.argv[3]) if len(sys.argv) > 3 else ("GET", sys.argv[2])
-c = Unix("tally", timeout=120)
-c.request(method, path, headers={"X-Registry-Auth": "e30="})
-r = c.getresponse()
-r.read()
-sys.exit(0 if 200 <= r.status < 300 else 1)
-PY
-}
 up=0
-for _ in $(seq 1 600); do
-  if [ -S "$sock" ] && api /_ping 2>/dev/null; then up=1; break; fi
-  kill -0 "$daemon" 2>/dev/null || break
-  sleep 0.1
-done
-if [ "$up" = 1 ]; then
-  api /version || true
-  api /info || true
-  api "/containers/json?all=1" || true
-  api POST "/images/create?fromImage=127.0.0.1:$port/train&tag=v1" || true
-  api /images/json || true
-  api "/images/127.0.0.1:$port/train:v1/json" || true
-  api DELETE "/images/127.0.0.1:$port/train:v1" || true
-fi
+java -cp "$dir/*" dev.tally.ops.ArchiveTraining "$sock" "$work/reg" "$daemon" >"$work/training.log" 2>&1 && up=1
 kill -TERM "$daemon"
 wait "$daemon" || true
 daemon=
 if [ "$up" != 1 ] || [ ! -s "$dir/tallyd.jsa" ]; then
   rm -f "$dir/tallyd.jsa"
   echo "daemon-archive.sh: no class-data archive, tallyd starts without it:" >&2
-  tail -n 5 "$work/tallyd.log" >&2
+  tail -n 5 "$work/training.log" "$work/tallyd.log" >&2
   exit 1
 fi
 exit 0
