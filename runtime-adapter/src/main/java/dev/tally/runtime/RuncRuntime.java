@@ -93,7 +93,26 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         RemappedFiles.clearUnfinished(ownershipLayers);
         BindSources.unstageAll(containers);
-        this.watcher = new ExitWatcher(exits, this::pidFile, (id, exit) -> listeners.forEach(l -> l.exited(id, exit)));
+        this.watcher = new ExitWatcher(exits, this::pidFile, this::reported);
+    }
+
+    /**
+     * An exit the watcher read, passed on unless the host says the container's process runs: an exit
+     * file written while it runs (left, put back) is no end of it. The host asked as the reconciler asks
+     * it ({@link #inspect}, the process before the exit file); when it cannot say, the exit is passed on.
+     */
+    private void reported(String id, Exit exit) {
+        try {
+            HostState now = inspect(id);
+            if (now.running()) {
+                System.err.println("tallyd: container " + id + ": an exit (" + exit.code() + ", pid " + exit.pid()
+                        + ") was reported while its process runs (pid " + now.pid() + "): not passed on");
+                return;
+            }
+        } catch (DomainException e) {
+            // the host cannot say now: the exit goes on to be judged by the log
+        }
+        listeners.forEach(l -> l.exited(id, exit));
     }
 
     /** What create needs that it may refuse, found by reading only. */

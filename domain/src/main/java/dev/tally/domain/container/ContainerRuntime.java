@@ -75,7 +75,7 @@ public interface ContainerRuntime {
     /**
      * Called with every exit the monitors report, once per exit, with the pid of the run it ends. A
      * report may come late (after another reporter recorded it and the container started again): the
-     * pid tells its run.
+     * pid tells its run. No exit is reported while the host says the container's process runs.
      */
     void onExit(ExitListener listener);
 
