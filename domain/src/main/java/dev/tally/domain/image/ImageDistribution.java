@@ -116,7 +116,8 @@ public class ImageDistribution {
 
     /**
      * The config and the layers, {@link #PARALLEL_LAYERS} at once (the config first, beside the first
-     * layers rather than a round trip before them); returns whether any was fetched.
+     * layers rather than a round trip before them); returns whether any was fetched. The first blob that
+     * fails stops the others ({@link TransferGroup}): the pull fails with it once every worker let go.
      */
     private boolean fetchBlobs(Registry.Session session, Descriptor config, List<Descriptor> layers,
                                TransferProgress progress) {
@@ -127,21 +128,31 @@ public class ImageDistribution {
             progress.layer(l.digest(), "Pulling fs layer", 0, 0);
         }
         boolean[] fetched = new boolean[1];
+        TransferGroup group = new TransferGroup();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         int parallel = Math.min(PARALLEL_LAYERS, 1 + layers.size());
         for (int i = 0; i < parallel; i++) {
             workers.add(CompletableFuture.runAsync(() -> {
                 Descriptor next;
-                while ((next = queue.poll()) != null) {
-                    if (fetch(session, next, progress, next != config)) {
-                        synchronized (fetched) {
-                            fetched[0] = true;
+                while (!group.stopped() && (next = queue.poll()) != null) {
+                    try {
+                        if (fetch(session, next, progress, next != config, group)) {
+                            synchronized (fetched) {
+                                fetched[0] = true;
+                            }
                         }
+                    } catch (RuntimeException e) {
+                        queue.clear();
+                        group.fail(e);
+                        throw e;
                     }
                 }
             }, transfers));
         }
         await(workers, queue);
+        if (group.failure() != null) {
+            throw group.failure();
+        }
         return fetched[0];
     }
 
@@ -149,7 +160,8 @@ public class ImageDistribution {
      * One blob into the store, unless it is there; if another pull is fetching it, waits for that one
      * (and fetches it itself if that one failed). Returns whether this call fetched it.
      */
-    private boolean fetch(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer) {
+    private boolean fetch(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer,
+                          TransferGroup group) {
         while (true) {
             if (store.hasBlob(blob.digest())) {
                 if (layer) {
@@ -171,7 +183,7 @@ public class ImageDistribution {
                 continue;
             }
             try {
-                transfer(session, blob, progress, layer);
+                transfer(session, blob, progress, layer, group);
                 mine.complete(null);
                 return true;
             } catch (RuntimeException e) {
@@ -183,8 +195,10 @@ public class ImageDistribution {
         }
     }
 
-    private void transfer(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer) {
-        try (InputStream in = session.openBlob(blob)) {
+    private void transfer(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer,
+                          TransferGroup group) {
+        InputStream opened = group.open(() -> session.openBlob(blob), "blob " + blob.digest());
+        try (InputStream in = opened) {
             if (!layer) {
                 store.putBlob(blob.digest(), blob.size(), in);
                 return;
@@ -194,6 +208,8 @@ public class ImageDistribution {
             progress.layer(blob.digest(), "Pull complete", blob.size(), blob.size());
         } catch (IOException e) {
             throw DomainException.failed("fetch " + blob.digest(), e);
+        } finally {
+            group.release(opened);
         }
     }
 
@@ -264,7 +280,12 @@ public class ImageDistribution {
                 workers.add(CompletableFuture.runAsync(() -> {
                     Descriptor next;
                     while ((next = queue.poll()) != null) {
-                        send(session, next, next != image.config(), mountFrom, progress, uploaded);
+                        try {
+                            send(session, next, next != image.config(), mountFrom, progress, uploaded);
+                        } catch (RuntimeException e) {
+                            queue.clear(); // the other workers take no new blob once one failed
+                            throw e;
+                        }
                     }
                 }, transfers));
             }

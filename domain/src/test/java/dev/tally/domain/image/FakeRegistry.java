@@ -29,6 +29,13 @@ final class FakeRegistry implements Registry {
     final Map<String, byte[]> corrupt = new ConcurrentHashMap<>();
     /** Thrown by resolve when set. */
     volatile DomainException refusal;
+    /** Blobs whose fetch fails at once. */
+    final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Blobs served a byte per {@link #SLOW_BYTE}: a stream closed meanwhile fails its next read. */
+    final java.util.Set<String> slow = ConcurrentHashMap.newKeySet();
+    static final java.time.Duration SLOW_BYTE = java.time.Duration.ofMillis(200);
+    /** The slow streams that were closed before their end. */
+    final List<String> closedEarly = new CopyOnWriteArrayList<>();
     /** Run before a blob's bytes are served (to hold a fetch). */
     volatile java.util.function.Consumer<String> beforeBlob = digest -> { };
 
@@ -90,8 +97,11 @@ final class FakeRegistry implements Registry {
             public InputStream openBlob(Descriptor blob) {
                 fetched.add(blob.digest());
                 beforeBlob.accept(blob.digest());
+                if (failing.contains(blob.digest())) {
+                    throw new DomainException(DomainException.Kind.FAILED, "blob " + blob.digest() + " broke");
+                }
                 byte[] b = corrupt.getOrDefault(blob.digest(), blobs.get(blob.digest()));
-                return new ByteArrayInputStream(b);
+                return slow.contains(blob.digest()) ? new SlowStream(blob.digest(), b) : new ByteArrayInputStream(b);
             }
 
             @Override
@@ -119,5 +129,55 @@ final class FakeRegistry implements Registry {
             public void close() {
             }
         };
+    }
+
+    /** A byte per {@link #SLOW_BYTE}, or an IOException once closed (the wait ends at the close). */
+    private final class SlowStream extends InputStream {
+        private final String digest;
+        private final byte[] bytes;
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private int position;
+
+        SlowStream(String digest, byte[] bytes) {
+            this.digest = digest;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            if (position == bytes.length) {
+                return -1;
+            }
+            try {
+                if (closed.await(SLOW_BYTE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw new java.io.IOException("closed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
+            return bytes[position++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len) throws java.io.IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int b = read();
+            if (b < 0) {
+                return -1;
+            }
+            into[off] = (byte) b;
+            return 1;
+        }
+
+        @Override
+        public void close() {
+            if (closed.getCount() > 0 && position < bytes.length) {
+                closedEarly.add(digest);
+            }
+            closed.countDown();
+        }
     }
 }

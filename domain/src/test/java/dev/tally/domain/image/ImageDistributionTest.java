@@ -313,4 +313,46 @@ class ImageDistributionTest {
         assertTrue(secondWaited[0], "the third layer was asked for while the second was being served: " + registry.fetched + " " + image.layers());
         image.layers().forEach(l -> assertTrue(store.hasBlob(l.digest())));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aLayerThatFailsStopsTheOthersAtOnceNothingOfThemIsKeptAndARetryPulls() {
+        RemoteImage image = registry.add("v1", "first".repeat(20), "second".repeat(20), "third".repeat(20),
+                "fourth".repeat(20));
+        List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+        registry.failing.add(layers.get(0));
+        registry.slow.addAll(layers.subList(1, layers.size())); // some 20 s each to serve whole
+        CountDownLatch othersAsked = new CountDownLatch(2);
+        registry.beforeBlob = digest -> { // the first layer fails once the next two are being fetched
+            if (digest.equals(layers.get(1)) || digest.equals(layers.get(2))) {
+                othersAsked.countDown();
+            } else if (digest.equals(layers.get(0))) {
+                try {
+                    othersAsked.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        long start = System.nanoTime();
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines));
+        long took = System.nanoTime() - start;
+
+        assertTrue(e.getMessage().contains(layers.get(0) + " broke"), "the first failure is told: " + e.getMessage());
+        assertTrue(took < TimeUnit.SECONDS.toNanos(5), "the pull failed after " + took / 1_000_000 + " ms");
+        assertFalse(registry.closedEarly.isEmpty(), "the layers being fetched were stopped");
+        assertEquals(List.of(), layers.stream().filter(store::hasBlob).toList(), "nothing of the other layers is kept");
+        assertTrue(stored().stream().noneMatch(ImagePulled.class::isInstance));
+        assertEquals(List.of(), registry.fetched.stream().filter(d -> d.equals(layers.get(3))).toList(),
+                "the layer no worker had started was not fetched");
+
+        assertEquals(0, othersAsked.getCount(), "the other layers were being fetched when the first failed");
+        registry.failing.clear();
+        registry.slow.clear();
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+        layers.forEach(l -> assertTrue(store.hasBlob(l)));
+        assertTrue(stored().stream().anyMatch(ImagePulled.class::isInstance));
+    }
 }

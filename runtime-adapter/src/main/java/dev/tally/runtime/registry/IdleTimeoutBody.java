@@ -128,6 +128,9 @@ final class IdleTimeoutBody extends InputStream implements HttpResponse.BodySubs
                 close();
                 throw new java.io.InterruptedIOException("interrupted while reading from the registry");
             }
+            if (closed) {
+                throw new IOException("closed");
+            }
             if (next == null) {
                 close();
                 throw new HttpTimeoutException("the registry sent nothing for " + seconds(idleNanos));
@@ -150,6 +153,7 @@ final class IdleTimeoutBody extends InputStream implements HttpResponse.BodySubs
         return s == Math.rint(s) ? (long) s + " s" : String.format(java.util.Locale.ROOT, "%.1f s", s);
     }
 
+    /** Cancels the response; a reader waiting for bytes on another thread wakes and fails. */
     @Override
     public void close() {
         closed = true;
@@ -158,5 +162,6 @@ final class IdleTimeoutBody extends InputStream implements HttpResponse.BodySubs
             s.cancel();
         }
         queue.clear();
+        queue.add(END);
     }
 }

@@ -9,7 +9,9 @@ import java.io.InputStream;
  * A blob's bytes that survive a broken connection: when the body breaks off or ends before the
  * blob's size, the rest is asked for again with {@code Range: bytes=N-}, up to {@link #RETRIES} times.
  * More bytes than the blob's size is an error at once (a hostile registry cannot make us read
- * forever). The bytes are not verified here; the reader verifies the digest.
+ * forever). The bytes are not verified here; the reader verifies the digest. Another thread may
+ * {@link #close} it to stop its reader (a pull stopping its other layers): the reader's read then
+ * fails at once, and the blob is not asked for again.
  */
 final class ResumingBlobStream extends InputStream {
 
@@ -17,10 +19,10 @@ final class ResumingBlobStream extends InputStream {
 
     private final RegistrySession session;
     private final Descriptor blob;
-    private InputStream current;
+    private volatile InputStream current;
     private long position;
     private int retries;
-    private boolean closed;
+    private volatile boolean closed;
 
     ResumingBlobStream(RegistrySession session, Descriptor blob) {
         this.session = session;
@@ -44,10 +46,15 @@ final class ResumingBlobStream extends InputStream {
         }
         while (true) {
             try {
-                if (current == null) {
-                    current = open();
+                InputStream body = current;
+                if (body == null) {
+                    current = body = open();
+                    if (closed) {
+                        closeCurrent();
+                        throw new StoppedException();
+                    }
                 }
-                int n = current.read(b, off, len);
+                int n = body.read(b, off, len);
                 if (n > 0) {
                     position += n;
                     if (position > blob.size()) {
@@ -63,8 +70,13 @@ final class ResumingBlobStream extends InputStream {
                     continue;
                 }
                 throw new IOException("the registry ended the blob at byte " + position + " of " + blob.size());
+            } catch (StoppedException stopped) {
+                throw stopped;
             } catch (IOException broken) {
                 closeCurrent();
+                if (closed) {
+                    throw new StoppedException();
+                }
                 if (++retries > RETRIES) {
                     throw new IOException("blob " + blob.digest() + " of " + session.familiarName()
                             + ": the connection broke " + retries + " times (last at byte " + position + "): "
@@ -80,9 +92,10 @@ final class ResumingBlobStream extends InputStream {
     }
 
     private void closeCurrent() {
-        if (current != null) {
+        InputStream body = current;
+        if (body != null) {
             try {
-                current.close();
+                body.close();
             } catch (IOException ignored) {
                 // already broken
             }
@@ -90,9 +103,17 @@ final class ResumingBlobStream extends InputStream {
         }
     }
 
+    /** Closes the body being read too, which wakes a reader waiting for its bytes. */
     @Override
     public void close() {
         closed = true;
         closeCurrent();
+    }
+
+    /** A read of a stream that was closed. */
+    private static final class StoppedException extends IOException {
+        StoppedException() {
+            super("closed");
+        }
     }
 }

@@ -177,6 +177,38 @@ class HostileRegistryTest {
 
     @Test
     @org.junit.jupiter.api.Timeout(30)
+    void aBlobClosedByAnotherThreadFailsTheReadWaitingOnTheRegistryAtOnceAndIsNotAskedForAgain() throws Exception {
+        byte[] bytes = randomBytes(1 << 20);
+        String digest = Digests.sha256(bytes);
+        hostile.blobs.put(digest, bytes);
+        hostile.stalls.set(100);
+        InputStream in = impatient(20).openBlob(new Descriptor("", digest, bytes.length));
+        java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                in.readNBytes(bytes.length / 2);
+                in.read(); // the registry went silent: waits
+                failed.complete(null);
+            } catch (IOException e) {
+                failed.complete(e);
+            }
+        });
+        reader.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> reader.getState() == Thread.State.TIMED_WAITING && hostile.ranges.size() == 1);
+        long start = System.nanoTime();
+        in.close(); // a pull stopping this layer because another failed
+
+        Throwable thrown = failed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        long took = System.nanoTime() - start;
+        assertTrue(thrown instanceof IOException, "the waiting read failed: " + thrown);
+        assertTrue(took < java.util.concurrent.TimeUnit.SECONDS.toNanos(5), "after " + took / 1_000_000 + " ms, not "
+                + "the registry's idle time of 20 s");
+        assertEquals(List.of("-"), hostile.ranges, "the blob was not asked for again");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
     void aRegistryThatNeverAnswersFailsTheRequestAndARetryGetsTheAnswer() {
         hostile.manifests.put("v1", Map.entry(OCI, manifest("sha256:" + "a".repeat(64), 4)));
         hostile.silentAnswers.set(1);
