@@ -34,8 +34,13 @@ final class ChunkPipe {
     private boolean readerGone;
 
     ChunkPipe(int count, int size) {
-        for (int i = 0; i < count; i++) {
-            free.add(new byte[size]);
+        this(new ChunkBuffers(size).take(count));
+    }
+
+    /** A pipe going round these buffers (all of one size), which stay the caller's. */
+    ChunkPipe(byte[][] buffers) {
+        for (byte[] b : buffers) {
+            free.add(b);
         }
     }
 

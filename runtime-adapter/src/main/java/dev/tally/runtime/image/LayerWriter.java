@@ -42,6 +42,8 @@ final class LayerWriter {
     private final long maxLayerBytes;
     private final long keepFreeBytes;
     private final EarlyWriteback writeback;
+    /** The pipes' buffers, reused from one layer to the next while any is being written. */
+    private final ChunkBuffers pipeBuffers = new ChunkBuffers(CHUNK_BYTES);
     /** The file store of {@code tmp}, found once: finding it reads all of /proc/mounts. */
     private volatile java.nio.file.FileStore tmpStore;
     /** The unpacking sides of {@link #asReceived}: one thread per layer being written, gone when idle. */
@@ -72,7 +74,8 @@ final class LayerWriter {
         Path blobFile = null;
         Path tree = null;
         Future<Unpacked> unpacking = null;
-        ChunkPipe pipe = new ChunkPipe(PIPE_CHUNKS, CHUNK_BYTES);
+        byte[][] buffers = pipeBuffers.take(PIPE_CHUNKS);
+        ChunkPipe pipe = new ChunkPipe(buffers);
         try {
             blobFile = blobs.partial();
             Path into = tree = Files.createTempDirectory(tmp, "unpack");
@@ -127,6 +130,8 @@ final class LayerWriter {
                 pipe.fail(new IOException("abandoned"));
                 settle(unpacking);
             }
+            // the unpacking has stopped: no thread holds a buffer of the pipe any more
+            pipeBuffers.back(unpacking == null || unpacking.isDone() ? buffers : new byte[0][]);
             Blobs.deleteQuietly(blobFile);
             deleteTree(tree);
         }
@@ -142,7 +147,7 @@ final class LayerWriter {
             MeteredInput tar = new MeteredInput(compression.open(raw), Digests.sha256(), null, budget());
             new SafeTarExtractor(tree).extract(tar);
             tar.drain();
-            byte[] rest = new byte[CHUNK_BYTES];
+            byte[] rest = new byte[8192];
             while (raw.read(rest, 0, rest.length) >= 0) {
                 // bytes after the compressed stream: in the blob (and its digest), not in the layer
             }
