@@ -26,6 +26,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * and the extended attributes {@code user.*} and {@code security.capability} are kept; a layer may
  * not set {@code trusted.*} (overlay's own), so those, and other namespaces, are dropped. Devices
  * and fifos are not kept.
+ *
+ * <p>The directories found real (checked with lstat, or made here) are remembered, so that the many
+ * entries of one directory cost no lstat of each of its parents again; anything deleted in the tree
+ * (an entry written again, a whiteout) forgets them all, since a directory may have been replaced
+ * by a link.
  */
 final class SafeTarExtractor {
 
@@ -36,6 +41,8 @@ final class SafeTarExtractor {
 
     private final Path root;
     private final byte[] buffer = new byte[256 << 10];
+    /** Directories below the root known to be real, with all of theirs parents: cleared by every deletion. */
+    private final java.util.Set<Path> realDirs = new java.util.HashSet<>();
 
     SafeTarExtractor(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -62,11 +69,11 @@ final class SafeTarExtractor {
                 requireRealParents(target);
                 if (e.isDirectory()) {
                     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.deleteIfExists(target);
+                        delete(target);
                         Files.createDirectory(target);
                     }
                 } else if (e.isSymbolicLink()) {
-                    Files.deleteIfExists(target);
+                    delete(target);
                     Files.createSymbolicLink(target, Path.of(e.getLinkName()));
                 } else if (e.isLink()) {
                     Path source = resolve(e.getLinkName());
@@ -75,7 +82,7 @@ final class SafeTarExtractor {
                         throw DomainException.invalid("hard link " + e.getName() + " points to "
                                 + e.getLinkName() + ", which is not a regular file in the archive");
                     }
-                    Files.deleteIfExists(target);
+                    delete(target);
                     Files.createLink(target, source);
                     continue;
                 } else if (e.isFile()) {
@@ -98,7 +105,7 @@ final class SafeTarExtractor {
         try {
             created = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException earlierEntry) {
-            Files.deleteIfExists(target);
+            delete(target);
             created = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         try (OutputStream out = created) {
@@ -126,6 +133,7 @@ final class SafeTarExtractor {
                     + " is a whiteout of no name");
         }
         Path hidden = dir.resolve(name);
+        realDirs.clear();
         if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
             dev.tally.runtime.Trees.delete(hidden, "a directory this layer whites out");
         } else {
@@ -142,21 +150,33 @@ final class SafeTarExtractor {
         return p;
     }
 
+    /** Deletes what an earlier entry left at {@code target}; the directories known real are checked again. */
+    private void delete(Path target) throws IOException {
+        realDirs.clear();
+        Files.deleteIfExists(target);
+    }
+
     private void requireRealParents(Path target) throws IOException {
-        for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
+        Path parent = target.getParent();
+        if (parent == null || parent.equals(root) || realDirs.contains(parent)) {
+            return;
+        }
+        for (Path p = parent; p != null && !p.equals(root); p = p.getParent()) {
             if (Files.isSymbolicLink(p)) {
                 throw DomainException.invalid("archive entry " + root.relativize(target)
                         + " would be written through the symbolic link " + root.relativize(p));
             }
         }
-        Path parent = target.getParent();
-        if (parent != null && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Files.createDirectories(parent);
             } catch (FileAlreadyExistsException e) {
                 throw DomainException.invalid("archive entry " + root.relativize(target)
                         + " has a parent that is not a directory");
             }
+        }
+        for (Path p = parent; p != null && !p.equals(root) && realDirs.add(p); p = p.getParent()) {
+            // it and its parents are real directories now
         }
     }
 

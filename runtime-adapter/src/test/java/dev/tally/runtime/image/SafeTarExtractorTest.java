@@ -69,6 +69,18 @@ class SafeTarExtractorTest {
     }
 
     @Test
+    void aDirectoryKnownRealThatALaterEntryReplacesByALinkIsCheckedAgain() throws IOException {
+        Path root = root();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        var tar = new TarBuilder().dir("d/e").file("d/e/f", "x") // d/e is known to be a real directory now
+                .file("d/.wh.e", "") // whited out: deleted
+                .link("d/e", outside.toString(), TarConstants.LF_SYMLINK) // and made a link out
+                .file("d/e/planted", "x").done();
+        assertThrows(DomainException.class, () -> new SafeTarExtractor(root).extract(tar));
+        assertFalse(Files.exists(outside.resolve("planted")), "nothing may be written outside the root");
+    }
+
+    @Test
     void hardLinksToFilesOutsideTheRootAreRejected() throws IOException {
         Path root = root();
         Files.writeString(dir.resolve("secret"), "s");
