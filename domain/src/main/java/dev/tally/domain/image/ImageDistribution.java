@@ -149,9 +149,10 @@ public class ImageDistribution {
                 }
             }, transfers));
         }
-        await(workers, queue);
-        if (group.failure() != null) {
-            throw group.failure();
+        try {
+            await(workers, queue);
+        } catch (RuntimeException e) { // one of the failures, once every worker ended: tell the first
+            throw group.failure() != null ? group.failure() : e;
         }
         return fetched[0];
     }
