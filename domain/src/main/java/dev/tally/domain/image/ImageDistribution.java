@@ -37,8 +37,15 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  */
 public class ImageDistribution {
 
-    /** Layers fetched at once by one pull. */
-    static final int PARALLEL_LAYERS = 3;
+    /**
+     * Layers fetched at once by one pull, as skopeo's copy: on two cores shared with other work, ten
+     * 10 MiB layers six at a time took 0.75 of the time they took three at a time (medians of 10
+     * pulls alternated between two tallyd; most of a layer's time is its digests, decompression and
+     * writes, so more layers at once keep both cores busy to the last layer).
+     */
+    static final int PARALLEL_LAYERS = 6;
+    /** Blobs uploaded at once by one push. */
+    static final int PARALLEL_UPLOADS = 3;
 
     private final CommandGateway commands;
     private final Registry registry;
@@ -48,7 +55,10 @@ public class ImageDistribution {
     /** The blobs being fetched now, by digest: a second pull of one waits for the first. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
-    /** @param transfers runs the layer fetches; needs {@link #PARALLEL_LAYERS} threads per pull at once */
+    /**
+     * @param transfers runs the layer fetches and uploads; needs {@link #PARALLEL_LAYERS} threads per pull
+     *                  and {@link #PARALLEL_UPLOADS} per push at once
+     */
     public ImageDistribution(CommandGateway commands, Registry registry, ImageStore store, ImageService images,
                              Executor transfers) {
         this.commands = commands;
@@ -235,7 +245,7 @@ public class ImageDistribution {
     /**
      * Pushes the local image {@code name} names to its registry: each blob the registry lacks is
      * mounted from another repository of that registry the image came from, or uploaded ({@link
-     * #PARALLEL_LAYERS} at once); then the manifest, exactly as stored (nothing is recompressed); then
+     * #PARALLEL_UPLOADS} at once); then the manifest, exactly as stored (nothing is recompressed); then
      * {@code ImagePushed}. Pushing again uploads nothing. NOT_FOUND when no such image is here or the
      * caller may not use it (recorded); DENIED (recorded) when the policy keeps this caller from the registry.
      */
@@ -277,7 +287,7 @@ public class ImageDistribution {
             blobs.add(image.config());
             ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>(blobs);
             List<CompletableFuture<Void>> workers = new ArrayList<>();
-            for (int i = 0; i < Math.min(PARALLEL_LAYERS, blobs.size()); i++) {
+            for (int i = 0; i < Math.min(PARALLEL_UPLOADS, blobs.size()); i++) {
                 workers.add(CompletableFuture.runAsync(() -> {
                     Descriptor next;
                     while ((next = queue.poll()) != null) {

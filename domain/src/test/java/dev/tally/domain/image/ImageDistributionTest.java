@@ -317,11 +317,15 @@ class ImageDistributionTest {
     @Test
     @org.junit.jupiter.api.Timeout(60)
     void aLayerThatFailsStopsTheOthersAtOnceNothingOfThemIsKeptAndARetryPulls() {
-        RemoteImage image = registry.add("v1", "first".repeat(20), "second".repeat(20), "third".repeat(20),
-                "fourth".repeat(20));
+        // more layers than the pull fetches at once: the last is taken only once a worker is free
+        String[] texts = new String[ImageDistribution.PARALLEL_LAYERS + 2];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = ("layer " + i + " ").repeat(10);
+        }
+        RemoteImage image = registry.add("v1", texts);
         List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
         registry.failing.add(layers.get(0));
-        registry.slow.addAll(layers.subList(1, layers.size())); // some 20 s each to serve whole
+        registry.slow.addAll(layers.subList(1, layers.size())); // some 16 s each to serve whole
         CountDownLatch othersAsked = new CountDownLatch(2);
         registry.beforeBlob = digest -> { // the first layer fails once the next two are being fetched
             if (digest.equals(layers.get(1)) || digest.equals(layers.get(2))) {
@@ -345,7 +349,8 @@ class ImageDistributionTest {
         assertFalse(registry.closedEarly.isEmpty(), "the layers being fetched were stopped");
         assertEquals(List.of(), layers.stream().filter(store::hasBlob).toList(), "nothing of the other layers is kept");
         assertTrue(stored().stream().noneMatch(ImagePulled.class::isInstance));
-        assertEquals(List.of(), registry.fetched.stream().filter(d -> d.equals(layers.get(3))).toList(),
+        String last = layers.get(layers.size() - 1);
+        assertEquals(List.of(), registry.fetched.stream().filter(last::equals).toList(),
                 "the layer no worker had started was not fetched");
 
         assertEquals(0, othersAsked.getCount(), "the other layers were being fetched when the first failed");
