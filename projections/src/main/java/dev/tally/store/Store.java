@@ -66,8 +66,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens the store at this JDBC URL (an H2 database; made when missing), after settling it when it is
-     * an H2 file that was not closed ({@link StoreRecovery}) and compacting it when it is a large and
-     * mostly free one (each said on standard output). A file store keeps
+     * an H2 file that was not closed ({@link StoreRecovery}) and compacting it when it is large and more
+     * than twice what a compacted copy would take ({@link StoreCompaction}; each said on standard output;
+     * the file is read for both in one read-only open, {@link StoreFile}). A file store keeps
      * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
      * The event table is made, or given its chain, by {@link #engine()}. An H2 file gets its upkeep
      * thread ({@link StoreUpkeep}: its header pin always, its rewriting tuned or turned off by the system
@@ -78,14 +79,17 @@ public final class Store implements AutoCloseable {
     }
 
     static Store open(String url, StoreUpkeep.Settings upkeep) {
+        Optional<StoreFile> file;
         try {
-            StoreRecovery.settleIfUnclean(url).ifPresent(System.out::println);
+            file = StoreFile.of(url);
+            file.flatMap(StoreRecovery::settleIfUnclean).ifPresent(System.out::println);
         } catch (IOException | RuntimeException e) {
             throw new StoreException("open the store after an unclean stop", e);
         }
         try {
-            StoreCompaction.compactIfSparse(url, StoreCompaction.MIN_BYTES, StoreCompaction.MAX_FILL_RATE)
-                    .ifPresent(System.out::println);
+            if (file.isPresent()) {
+                StoreCompaction.compactIfLarge(url, file.get(), StoreCompaction.MIN_BYTES).ifPresent(System.out::println);
+            }
         } catch (SQLException | IOException e) {
             throw new StoreException("compact the store", e);
         }

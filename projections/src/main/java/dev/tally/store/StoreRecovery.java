@@ -1,8 +1,5 @@
 package dev.tally.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.h2.mvstore.MVStore;
 
@@ -27,24 +24,14 @@ final class StoreRecovery {
     }
 
     /**
-     * Settles the H2 file at this JDBC URL when its header says it was not closed; says what it did
-     * (empty: a clean stop, no file yet, not an H2 file).
+     * Settles this H2 file when its header says it was not closed ({@link StoreFile#clean()}); says what
+     * it did (empty: a clean stop).
      */
-    static Optional<String> settleIfUnclean(String url) throws IOException {
-        if (!url.startsWith("jdbc:h2:file:")) {
+    static Optional<String> settleIfUnclean(StoreFile file) {
+        if (file.clean()) {
             return Optional.empty();
         }
-        Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            return Optional.empty();
-        }
-        String name = file.toString();
-        try (MVStore readOnly = new MVStore.Builder().fileName(name).readOnly().open()) {
-            if (readOnly.getFileStore().getStoreHeader().containsKey("clean")) {
-                return Optional.empty();
-            }
-        }
-        MVStore store = new MVStore.Builder().fileName(name).autoCommitDisabled().open();
+        MVStore store = new MVStore.Builder().fileName(file.path().toString()).autoCommitDisabled().open();
         long version;
         try {
             store.setRetentionTime(Integer.MAX_VALUE);

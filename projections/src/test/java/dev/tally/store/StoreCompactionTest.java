@@ -40,7 +40,7 @@ class StoreCompactionTest {
         Path file = dir.resolve("tally.mv.db");
         long before = Files.size(file);
 
-        Optional<String> said = StoreCompaction.compactIfSparse(url, 1 << 20, StoreCompaction.MAX_FILL_RATE);
+        Optional<String> said = StoreCompaction.compactIfLarge(url, StoreFile.of(url).orElseThrow(), 1 << 20);
         assertTrue(said.isPresent(), "a sparse store of " + before + " bytes is compacted");
         assertTrue(said.get().startsWith("tallyd: compacted the store from "), said.get());
         assertTrue(Files.size(file) < before / 4, Files.size(file) + " bytes after, " + before + " before");
@@ -49,14 +49,57 @@ class StoreCompactionTest {
             assertTrue(rs.next());
             assertEquals("still here", rs.getString(1));
         }
-        assertEquals(Optional.empty(), StoreCompaction.compactIfSparse(url, 1 << 20, StoreCompaction.MAX_FILL_RATE),
+        assertEquals(Optional.empty(), StoreCompaction.compactIfLarge(url, StoreFile.of(url).orElseThrow(), 1 << 20),
                 "a dense store is left alone");
+    }
+
+    /**
+     * A dense file written before the store compressed its pages is about twice its compacted (compressed)
+     * copy: it is compacted once; the same rows written compressed are left alone.
+     */
+    @Test
+    void aDenseStoreWrittenUncompressedIsCompactedOnceAndTheSameWrittenCompressedIsNot() throws Exception {
+        String compressed = "jdbc:h2:file:" + dir.resolve("compressed") + Store.H2_SETTINGS;
+        String plain = "jdbc:h2:file:" + dir.resolve("plain") + Store.H2_SETTINGS.replace(";COMPRESS=TRUE", "");
+        for (String url : new String[] {compressed, plain}) {
+            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE events (n INT PRIMARY KEY, payload VARCHAR(2000))");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO events VALUES (?, ?)")) {
+                    for (int i = 0; i < 20_000; i++) {
+                        ps.setInt(1, i);
+                        ps.setString(2, "{\"type\":\"ContainerCreated\",\"container\":\"c" + i * 7919 % 100_003
+                                + "\",\"actor\":{\"uid\":" + (1000 + i % 5) + ",\"name\":\"user" + i % 5
+                                + "\",\"source\":\"unix:pid=" + (4000 + i * 31 % 30_000) + "\"},\"image\":\"busybox\"}");
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+        }
+        StoreFile plainFile = StoreFile.of(plain).orElseThrow();
+        StoreFile compressedFile = StoreFile.of(compressed).orElseThrow();
+        assertTrue(plainFile.uncompressedPercent() > 90, plainFile.toString());
+        assertTrue(compressedFile.uncompressedPercent() < 10, compressedFile.toString());
+        assertEquals(Optional.empty(), StoreCompaction.compactIfLarge(compressed, compressedFile, 1 << 20),
+                "dense and compressed: " + compressedFile);
+
+        Optional<String> said = StoreCompaction.compactIfLarge(plain, plainFile, 1 << 20);
+        assertTrue(said.isPresent(), "dense, written uncompressed: " + plainFile);
+        StoreFile after = StoreFile.of(plain).orElseThrow();
+        assertTrue(after.bytes() * 3 < plainFile.bytes() * 2, after + " after, " + plainFile + " before");
+        assertTrue(after.uncompressedPercent() < 10, after.toString());
+        assertEquals(Optional.empty(), StoreCompaction.compactIfLarge(plain, after, 1 << 20), "compacted once");
+        try (Connection c = DriverManager.getConnection(plain, "sa", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM events")) {
+            rs.next();
+            assertEquals(20_000, rs.getInt(1));
+        }
     }
 
     @Test
     void otherStoresAreLeftAlone() throws Exception {
-        assertEquals(Optional.empty(), StoreCompaction.compactIfSparse("jdbc:h2:mem:x", 0, 100));
-        assertEquals(Optional.empty(), StoreCompaction.compactIfSparse("jdbc:postgresql://db/tally", 0, 100));
-        assertEquals(Optional.empty(), StoreCompaction.compactIfSparse("jdbc:h2:file:" + dir.resolve("none"), 0, 100));
+        assertEquals(Optional.empty(), StoreFile.of("jdbc:h2:mem:x"));
+        assertEquals(Optional.empty(), StoreFile.of("jdbc:postgresql://db/tally"));
+        assertEquals(Optional.empty(), StoreFile.of("jdbc:h2:file:" + dir.resolve("none")));
     }
 }
