@@ -71,7 +71,7 @@ public final class ArchiveTraining {
             } catch (IOException e) {
                 // not listening yet
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // another process's socket: nothing to wait on but a poll (no Awaitility in main code)
         }
         return false;
     }

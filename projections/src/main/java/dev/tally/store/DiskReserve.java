@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The free space the store keeps on the disk of its files. Below it no transaction begins: the
@@ -34,11 +35,11 @@ final class DiskReserve {
 
     /** The reserve on the disk of an H2 file store's URL ({@code jdbc:h2:file:BASE…}); none for any other URL. */
     static DiskReserve of(String url, long bytes) {
-        String prefix = "jdbc:h2:file:";
-        if (!url.startsWith(prefix) || bytes <= 0) {
+        Optional<Path> base = Store.h2Base(url);
+        if (base.isEmpty() || bytes <= 0) {
             return none();
         }
-        Path dir = Path.of(url.substring(prefix.length()).split(";", 2)[0]).toAbsolutePath().getParent();
+        Path dir = base.get().toAbsolutePath().getParent();
         // H2 makes the directory as it opens: until then, its nearest existing parent is on the same disk
         Path existing = dir;
         while (existing.getParent() != null && !Files.isDirectory(existing)) {

@@ -43,6 +43,7 @@ public final class Store implements AutoCloseable {
      */
     static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
             + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
+    private static final String H2_FILE = "jdbc:h2:file:";
     private static final int MAX_CONNECTIONS = 16;
 
     private final JdbcConnectionPool pool;
@@ -61,7 +62,12 @@ public final class Store implements AutoCloseable {
 
     /** The JDBC URL of an H2 file store whose files are {@code base}{@code .mv.db} and so on, with the daemon's settings. */
     public static String h2File(Path base) {
-        return "jdbc:h2:file:" + base + H2_SETTINGS;
+        return H2_FILE + base + H2_SETTINGS;
+    }
+
+    /** The {@code base} of an H2 file store's URL ({@code jdbc:h2:file:BASE;SETTINGS}, as {@link #h2File}); empty for any other URL. */
+    static Optional<Path> h2Base(String url) {
+        return url.startsWith(H2_FILE) ? Optional.of(Path.of(url.substring(H2_FILE.length()).split(";", 2)[0])) : Optional.empty();
     }
 
     /**

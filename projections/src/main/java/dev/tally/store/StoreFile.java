@@ -38,22 +38,24 @@ record StoreFile(Path path, boolean clean, long bytes, long compactedBytes, int 
 
     /** The H2 file of this JDBC URL as it is; empty when the URL is not an H2 file's or the file is missing or empty. */
     static Optional<StoreFile> of(String url) throws IOException {
-        if (!url.startsWith("jdbc:h2:file:")) {
+        Optional<Path> base = Store.h2Base(url);
+        if (base.isEmpty()) {
             return Optional.empty();
         }
-        Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+        Path file = Path.of(base.get() + ".mv.db");
+        long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+        if (size == 0) {
             return Optional.empty();
         }
         try (MVStore readOnly = new MVStore.Builder().fileName(file.toString()).readOnly().open();
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             boolean clean = readOnly.getFileStore().getStoreHeader().containsKey("clean");
             // H2's own shares: of the file in chunks, and of the chunks' bytes in live pages
-            long live = Files.size(file) * readOnly.getFileStore().getFillRate() / 100
+            long live = size * readOnly.getFileStore().getFillRate() / 100
                     * readOnly.getFileStore().getChunksFillRate() / 100;
             int uncompressed = uncompressedPercent(readOnly, channel);
             long compacted = live - live * uncompressed / 100 * (100 - COMPRESSED_PERCENT) / 100;
-            return Optional.of(new StoreFile(file, clean, Files.size(file), compacted, uncompressed));
+            return Optional.of(new StoreFile(file, clean, size, compacted, uncompressed));
         }
     }
 

@@ -151,7 +151,7 @@ final class StoreUpkeep implements AutoCloseable {
      * before this returns; none (empty) for any other database.
      */
     static Optional<StoreUpkeep> start(String url, DataSource pool, Settings settings) {
-        if (!url.startsWith("jdbc:h2:file:")) {
+        if (Store.h2Base(url).isEmpty()) {
             return Optional.empty();
         }
         StoreUpkeep upkeep;

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -42,7 +44,7 @@ final class SafeTarExtractor {
     private final Path root;
     private final byte[] buffer = new byte[256 << 10];
     /** Directories below the root known to be real, with all of theirs parents: cleared by every deletion. */
-    private final java.util.Set<Path> realDirs = new java.util.HashSet<>();
+    private final Set<Path> realDirs = new HashSet<>();
 
     SafeTarExtractor(Path root) {
         this.root = root.toAbsolutePath().normalize();
