@@ -246,7 +246,8 @@ public class ImageDistribution {
      * Pushes the local image {@code name} names to its registry: each blob the registry lacks is
      * mounted from another repository of that registry the image came from, or uploaded ({@link
      * #PARALLEL_UPLOADS} at once); then the manifest, exactly as stored (nothing is recompressed); then
-     * {@code ImagePushed}. Pushing again uploads nothing. NOT_FOUND when no such image is here or the
+     * {@code ImagePushed}. The first upload that fails stops the others ({@link TransferGroup}) and the
+     * push fails with it, before the manifest. Pushing again uploads nothing. NOT_FOUND when no such image is here or the
      * caller may not use it (recorded); DENIED (recorded) when the policy keeps this caller from the registry.
      */
     public Pushed push(String name, RegistryCredentials credentials, Actor actor, TransferProgress progress) {
@@ -286,21 +287,27 @@ public class ImageDistribution {
             List<Descriptor> blobs = new ArrayList<>(image.layers());
             blobs.add(image.config());
             ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>(blobs);
+            TransferGroup group = new TransferGroup();
             List<CompletableFuture<Void>> workers = new ArrayList<>();
             for (int i = 0; i < Math.min(PARALLEL_UPLOADS, blobs.size()); i++) {
                 workers.add(CompletableFuture.runAsync(() -> {
                     Descriptor next;
-                    while ((next = queue.poll()) != null) {
+                    while (!group.stopped() && (next = queue.poll()) != null) {
                         try {
-                            send(session, next, next != image.config(), mountFrom, progress, uploaded);
+                            send(session, next, next != image.config(), mountFrom, progress, uploaded, group);
                         } catch (RuntimeException e) {
                             queue.clear(); // the other workers take no new blob once one failed
+                            group.fail(e); // and stop the uploads they are reading
                             throw e;
                         }
                     }
                 }, transfers));
             }
-            await(workers, queue);
+            try {
+                await(workers, queue);
+            } catch (RuntimeException e) { // one of the failures, once every worker ended: tell the first
+                throw group.failure() != null ? group.failure() : e;
+            }
             String digest = session.putManifest(ref.tag(), image.mediaType(), manifest.bytes());
             List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
             commands.sendAndWait(new RecordPush(local.id(), reference, ref.registry(), digest, layers,
@@ -309,9 +316,12 @@ public class ImageDistribution {
         }
     }
 
-    /** One blob to the registry: there already, mounted, or uploaded from the store. */
+    /**
+     * One blob to the registry: there already, mounted, or uploaded from the store, read through the
+     * push's {@link TransferGroup} (another blob's failure stops this upload at its next read).
+     */
     private void send(Registry.Session session, Descriptor blob, boolean layer, List<String> mountFrom,
-                      TransferProgress progress, List<String> uploaded) {
+                      TransferProgress progress, List<String> uploaded, TransferGroup group) {
         if (session.hasBlob(blob.digest())) {
             if (layer) {
                 progress.layer(blob.digest(), "Layer already exists", 0, 0);
@@ -329,7 +339,14 @@ public class ImageDistribution {
         long size = store.blobSize(blob.digest());
         // opened again at the offset the registry acknowledged when an upload resumes
         session.uploadBlob(new Descriptor(blob.mediaType(), blob.digest(), size), offset -> {
-            InputStream in = store.openBlob(blob.digest());
+            InputStream opened = group.open(() -> store.openBlob(blob.digest()), "upload of " + blob.digest());
+            InputStream in = new java.io.FilterInputStream(opened) {
+                @Override
+                public void close() throws IOException {
+                    group.release(opened);
+                    super.close();
+                }
+            };
             try {
                 in.skipNBytes(offset);
             } catch (IOException e) {

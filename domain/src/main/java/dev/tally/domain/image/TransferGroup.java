@@ -8,11 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The blob streams one pull has open on its workers, and its first failure. The first failure stops
- * the group: it closes every stream still open (their readers fail at their next read, and each
- * deletes what it wrote), and a stream opened afterwards is closed at once. So one bad layer ends the
- * pull as soon as the others have let go, rather than after they downloaded the whole image, and the
- * pull tells that first failure, not what the stop made of the others.
+ * The blob streams one pull or push has open on its workers, and its first failure. The first
+ * failure stops the group: it closes every stream still open (their readers fail at their next read,
+ * each deleting what it wrote or abandoning its upload), and a stream opened afterwards is closed at
+ * once. So one bad blob ends the transfer as soon as the others have let go, rather than after they
+ * moved the whole image, and the transfer tells that first failure, not what the stop made of the
+ * others. A stream of the group fails every read once closed, whatever it wraps (a stored blob's
+ * stream that an upload reads goes on reading after its own close).
  */
 final class TransferGroup {
 
@@ -35,7 +37,7 @@ final class TransferGroup {
      */
     InputStream open(Supplier<InputStream> opening, String what) {
         checkGoing(what);
-        InputStream in = opening.get();
+        InputStream in = new Stoppable(opening.get());
         open.add(in);
         if (stopped()) {
             release(in);
@@ -69,8 +71,8 @@ final class TransferGroup {
 
     private void checkGoing(String what) {
         if (stopped()) {
-            throw new DomainException(DomainException.Kind.FAILED, what + ": not fetched, another layer of the pull "
-                    + "failed");
+            throw new DomainException(DomainException.Kind.FAILED, what + ": not transferred, another blob of the "
+                    + "image failed");
         }
     }
 
@@ -79,6 +81,45 @@ final class TransferGroup {
             in.close();
         } catch (IOException | RuntimeException ignored) {
             // its reader fails anyway, and the pull tells the first failure
+        }
+    }
+
+    /** A stream whose reads fail once it was closed (from any thread). */
+    private static final class Stoppable extends java.io.FilterInputStream {
+        private volatile boolean closed;
+
+        Stoppable(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            checkOpen();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            checkOpen();
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            checkOpen();
+            return in.skip(n);
+        }
+
+        private void checkOpen() throws IOException {
+            if (closed) {
+                throw new IOException("stopped: another blob of the image failed");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            in.close();
         }
     }
 }

@@ -36,7 +36,12 @@ final class FakeRegistry implements Registry {
     static final java.time.Duration SLOW_BYTE = java.time.Duration.ofMillis(200);
     /** The slow streams that were closed before their end. */
     final List<String> closedEarly = new CopyOnWriteArrayList<>();
-    /** Run before a blob's bytes are served (to hold a fetch). */
+    /** The uploads begun, by digest, and those whose content stream failed under them (a stopped upload). */
+    final List<String> uploadsStarted = new CopyOnWriteArrayList<>();
+    final List<String> uploadsStopped = new CopyOnWriteArrayList<>();
+    /** Never counted down: what a slow upload waits on between two bytes. */
+    private final java.util.concurrent.CountDownLatch pace = new java.util.concurrent.CountDownLatch(1);
+    /** Run before a blob's bytes are served or taken (to hold a fetch or an upload). */
     volatile java.util.function.Consumer<String> beforeBlob = digest -> { };
 
     static String sha256(byte[] b) {
@@ -114,9 +119,36 @@ final class FakeRegistry implements Registry {
                 return false;
             }
 
+            /** Takes the bytes ({@link #slow} ones a byte per {@link #SLOW_BYTE}); a {@link #failing} one fails first. */
             @Override
             public void uploadBlob(Descriptor blob, Registry.Content content) {
-                throw new UnsupportedOperationException();
+                uploadsStarted.add(blob.digest());
+                beforeBlob.accept(blob.digest());
+                if (failing.contains(blob.digest())) {
+                    throw new DomainException(DomainException.Kind.FAILED, "upload of " + blob.digest() + " broke");
+                }
+                java.io.ByteArrayOutputStream taken = new java.io.ByteArrayOutputStream();
+                try (InputStream in = content.from(0)) {
+                    int b;
+                    while ((b = in.read()) >= 0) {
+                        taken.write(b);
+                        if (slow.contains(blob.digest()) && pace.await(SLOW_BYTE.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    uploadsStopped.add(blob.digest());
+                    throw new DomainException(DomainException.Kind.FAILED, "upload of " + blob.digest() + ": "
+                            + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DomainException(DomainException.Kind.FAILED, "interrupted");
+                }
+                if (!sha256(taken.toByteArray()).equals(blob.digest())) {
+                    throw new DomainException(DomainException.Kind.INVALID, "digest mismatch " + blob.digest());
+                }
+                blobs.put(blob.digest(), taken.toByteArray());
             }
 
             @Override

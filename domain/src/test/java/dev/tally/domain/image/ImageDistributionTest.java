@@ -360,4 +360,53 @@ class ImageDistributionTest {
         layers.forEach(l -> assertTrue(store.hasBlob(l)));
         assertTrue(stored().stream().anyMatch(ImagePulled.class::isInstance));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anUploadThatFailsStopsTheOthersAtOnceNoManifestIsPutAndARetryPushes() {
+        String[] texts = new String[ImageDistribution.PARALLEL_UPLOADS + 2];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = ("layer " + i + " ").repeat(10);
+        }
+        RemoteImage image = registry.add("v1", texts);
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+        registry.blobs.clear(); // the registry lacks every blob: the push uploads them all
+        List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+        registry.failing.add(layers.get(0));
+        registry.slow.addAll(layers.subList(1, layers.size())); // some 16 s each to take whole
+        CountDownLatch othersStarted = new CountDownLatch(2);
+        registry.beforeBlob = digest -> { // the first upload fails once the next two are being taken
+            if (digest.equals(layers.get(1)) || digest.equals(layers.get(2))) {
+                othersStarted.countDown();
+            } else if (digest.equals(layers.get(0))) {
+                try {
+                    othersStarted.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        long start = System.nanoTime();
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().push("127.0.0.1:5000/app:v1", RegistryCredentials.NONE, ALICE, lines));
+        long took = System.nanoTime() - start;
+
+        assertEquals(0, othersStarted.getCount(), "the other uploads were running when the first failed");
+        assertTrue(e.getMessage().contains("upload of " + layers.get(0) + " broke"), "the first failure is told: " + e.getMessage());
+        assertTrue(took < TimeUnit.SECONDS.toNanos(5), "the push failed after " + took / 1_000_000 + " ms");
+        assertFalse(registry.uploadsStopped.isEmpty(), "the running uploads were stopped");
+        assertFalse(registry.blobs.containsKey(layers.get(1)) || registry.blobs.containsKey(layers.get(2)),
+                "no upload running beside the failed one went on to its end");
+        assertEquals(List.of(), registry.pushed, "no manifest was put");
+        String last = layers.get(layers.size() - 1);
+        assertFalse(registry.uploadsStarted.contains(last), "the blob no worker had started was not uploaded");
+        assertTrue(stored().stream().noneMatch(dev.tally.domain.image.event.ImagePushed.class::isInstance));
+
+        registry.failing.clear();
+        registry.slow.clear();
+        distribution().push("127.0.0.1:5000/app:v1", RegistryCredentials.NONE, ALICE, lines);
+        layers.forEach(l -> assertTrue(registry.blobs.containsKey(l)));
+        assertEquals(List.of("127.0.0.1:5000/app:v1"), registry.pushed);
+    }
 }
