@@ -17,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 
 /**
- * The OCI distribution protocol over the JDK's {@link HttpClient}: it needs no event loop, streams a
- * response body as a blocking {@link java.io.InputStream} straight into the image store, and takes a
- * TLS context per registry (Docker's {@code certs.d}). One client per registry, kept for the daemon's
- * life; HTTP/1.1, so parallel blob fetches are parallel connections.
+ * The OCI distribution protocol over the JDK's {@link HttpClient} (manifests, tokens, uploads), and
+ * blob bodies over {@link BlobConnections} (blocking HTTP/1.1 keep-alive connections read straight
+ * into the image store's buffers), each with a TLS context per registry (Docker's {@code certs.d}).
+ * One client per registry, kept for the daemon's life; HTTP/1.1, so parallel blob fetches are
+ * parallel connections.
  */
 public final class RegistryClient implements Registry {
 
@@ -47,6 +48,7 @@ public final class RegistryClient implements Registry {
     private final RegistryHosts hosts;
     private final long chunkBytes;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final BlobConnections blobs;
 
     public RegistryClient(RegistryHosts hosts) {
         this(hosts, CHUNK_BYTES);
@@ -55,14 +57,23 @@ public final class RegistryClient implements Registry {
     RegistryClient(RegistryHosts hosts, long chunkBytes) {
         this.hosts = hosts;
         this.chunkBytes = chunkBytes;
+        this.blobs = new BlobConnections(hosts.idle(), CONNECT_TIMEOUT);
+    }
+
+    /** Where blob bodies are fetched. */
+    BlobConnections blobs() {
+        return blobs;
     }
 
     long chunkBytes() {
         return chunkBytes;
     }
 
-    /** Where a registry's API answers and the client that talks to it. */
-    record Endpoint(String registry, URI base, HttpClient http) {
+    /**
+     * Where a registry's API answers and the client that talks to it; {@code tls} is the registry's
+     * trust (the system's CAs and its {@code certs.d}), for blob connections and their redirects.
+     */
+    record Endpoint(String registry, URI base, HttpClient http, javax.net.ssl.SSLContext tls) {
         URI resolve(String path) {
             return base.resolve(path);
         }
@@ -114,12 +125,12 @@ public final class RegistryClient implements Registry {
         javax.net.ssl.SSLContext trusted = hosts.tls(registry); // made once: it copies the system's CAs
         HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).sslContext(trusted).build();
-        Endpoint https = new Endpoint(registry, URI.create("https://" + host + "/"), tls);
+        Endpoint https = new Endpoint(registry, URI.create("https://" + host + "/"), tls, trusted);
         Endpoint chosen = https;
         if (hosts.isInsecure(registry) && !speaksTls(registry, host, trusted)) {
             HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-            chosen = new Endpoint(registry, URI.create("http://" + host + "/"), plain);
+            chosen = new Endpoint(registry, URI.create("http://" + host + "/"), plain, trusted);
         }
         Endpoint raced = endpoints.putIfAbsent(registry, chosen);
         return raced == null ? chosen : raced;

@@ -161,31 +161,91 @@ final class RegistrySession implements Registry.Session {
     }
 
     /**
-     * One GET of a blob from {@code offset}: the body positioned at {@code offset} (a registry that
-     * ignores Range has the bytes before skipped). Redirects to a storage host are followed without
-     * our credentials.
+     * One GET of a blob from {@code offset} over {@link BlobConnections}: the body positioned at
+     * {@code offset} (a registry that ignores Range has the bytes before skipped). Redirects to a
+     * storage host are followed without our credentials. A registry that cannot be reached or does not
+     * answer is a FAILED DomainException (not retried by {@link ResumingBlobStream}); a body that breaks
+     * off is an IOException of its reader.
      */
     InputStream fetchBlob(Descriptor blob, long offset) throws IOException {
         String what = "blob " + blob.digest() + " of " + repository.familiarName();
         URI uri = client.endpoint(repository.registry()).resolve(path("blobs/" + blob.digest()));
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
-        if (offset > 0) {
-            req.header("Range", "bytes=" + offset + "-");
-        }
-        HttpResponse<InputStream> r = send(req, what);
-        int status = r.statusCode();
+        BlobConnections.Response r = blobGet(uri, offset, what);
+        int status = r.status();
         if (status == 200 || status == 206) {
             InputStream body = r.body();
             if (offset > 0 && status == 200) {
-                body.skipNBytes(offset);
+                try {
+                    body.skipNBytes(offset);
+                } catch (IOException | RuntimeException e) {
+                    r.close();
+                    throw e;
+                }
             }
             return body;
         }
         byte[] some;
-        try (InputStream b = r.body()) {
-            some = readSome(b);
+        try (r) {
+            some = readSome(r.body());
         }
         throw refusal(what, status, some);
+    }
+
+    /** A blob GET with auth: a 401 is answered with its challenge and the GET sent once more. */
+    private BlobConnections.Response blobGet(URI uri, long offset, String what) {
+        BlobConnections.Response r = blobGetOnce(uri, offset, what);
+        if (r.status() != 401) {
+            return r;
+        }
+        byte[] refused;
+        try (r) {
+            refused = readSome(r.body());
+        } catch (IOException e) {
+            throw RegistryClient.unreachable(repository.registry(), e);
+        }
+        if (!authenticate(r.headers(), what, false)) {
+            throw refusal(what, 401, refused);
+        }
+        return blobGetOnce(uri, offset, what);
+    }
+
+    /** One blob GET and its redirects, as {@link #sendOnce} follows them. */
+    private BlobConnections.Response blobGetOnce(URI uri, long offset, String what) {
+        String auth = authorization;
+        RegistryClient.Endpoint e = client.endpoint(repository.registry());
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (offset > 0) {
+            headers.put("Range", "bytes=" + offset + "-");
+        }
+        java.util.Map<String, String> first = new java.util.LinkedHashMap<>(headers);
+        if (auth != null) {
+            first.put("Authorization", auth);
+        }
+        try {
+            URI at = uri;
+            BlobConnections.Response r = client.blobs().get(at, first, e.tls());
+            for (int i = 0; i < MAX_REDIRECTS && isRedirect(r.status()); i++) {
+                String location = r.headers().firstValue("Location").orElse("");
+                r.close();
+                URI next = at.resolve(location);
+                if (next.getScheme() == null || !(next.getScheme().equals("http") || next.getScheme().equals("https"))
+                        || next.getHost() == null) {
+                    throw new DomainException(DomainException.Kind.FAILED, what + ": the registry redirected to "
+                            + RegistryErrors.printable(location) + "; refused");
+                }
+                if (next.getScheme().equals("http") && !e.base().getScheme().equals("http")) {
+                    throw new DomainException(DomainException.Kind.FAILED, what
+                            + ": the registry redirected from TLS to plain HTTP; refused");
+                }
+                boolean sameHost = next.getHost().equals(e.base().getHost())
+                        && next.getPort() == e.base().getPort() && next.getScheme().equals(e.base().getScheme());
+                r = client.blobs().get(next, sameHost ? first : headers, e.tls());
+                at = next;
+            }
+            return r;
+        } catch (IOException x) {
+            throw RegistryClient.unreachable(repository.registry(), x);
+        }
     }
 
     @Override
