@@ -66,7 +66,8 @@ final class LayerWriter {
      * {@code expectedSize} (when {@code >= 0}) stops the stream as soon as it is passed; the digest is
      * checked by the caller. Two threads share the work: the caller's reads the stream, digests the
      * blob and writes it to its file; an unpacking thread decompresses, digests the tar (the diff id)
-     * and unpacks it, fed through a {@link ChunkPipe}. Every byte is digested once on each side.
+     * and unpacks it, fed through a {@link ChunkPipe}. Every byte is digested once on each side, except
+     * for an uncompressed layer, whose tar is its blob: its diff id is the blob's digest, computed once.
      */
     Written asReceived(InputStream in, Compression compression, String mediaType, String expectedDigest,
                        long expectedSize) {
@@ -115,7 +116,9 @@ final class LayerWriter {
                 }
                 throw unpackingFailed;
             }
-            Written w = new Written(blobFile, Digests.of(blobSha), count, tree, tar.diffId(), tar.size(), mediaType);
+            String blobDigest = Digests.of(blobSha);
+            Written w = new Written(blobFile, blobDigest, count, tree, tar.diffId() != null ? tar.diffId() : blobDigest,
+                    tar.size(), mediaType);
             blobFile = null;
             tree = null;
             return w;
@@ -137,21 +140,22 @@ final class LayerWriter {
         }
     }
 
-    /** What the unpacking side of {@link #asReceived} made: the tar's digest and size. */
+    /** What the unpacking side of {@link #asReceived} made: the tar's digest (null when it is the blob's) and size. */
     private record Unpacked(String diffId, long size) {
     }
 
     /** Decompresses and unpacks the pipe's bytes into {@code tree}, then reads what follows the compressed stream. */
     private Unpacked unpack(InputStream piped, Compression compression, Path tree) throws IOException {
         try (InputStream raw = piped) {
-            MeteredInput tar = new MeteredInput(compression.open(raw), Digests.sha256(), null, budget());
+            MeteredInput tar = new MeteredInput(compression.open(raw),
+                    compression == Compression.NONE ? null : Digests.sha256(), null, budget());
             new SafeTarExtractor(tree).extract(tar);
             tar.drain();
             byte[] rest = new byte[8192];
             while (raw.read(rest, 0, rest.length) >= 0) {
                 // bytes after the compressed stream: in the blob (and its digest), not in the layer
             }
-            return new Unpacked(Digests.of(tar.digest()), tar.count());
+            return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count());
         }
     }
 

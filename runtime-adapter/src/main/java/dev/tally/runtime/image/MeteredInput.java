@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * A stream that digests and counts what is read through it, copies it to {@code copy} (when not
- * null), and lets a {@link Budget} stop it. Closing it does not close the stream it reads: the
+ * A stream that digests (when {@code sha} is not null) and counts what is read through it, copies it
+ * to {@code copy} (when not null), and lets a {@link Budget} stop it. Closing it does not close the stream it reads: the
  * caller owns that one and may still drain it.
  */
 final class MeteredInput extends FilterInputStream {
@@ -36,7 +36,9 @@ final class MeteredInput extends FilterInputStream {
     public int read() throws IOException {
         int b = in.read();
         if (b >= 0) {
-            sha.update((byte) b);
+            if (sha != null) {
+                sha.update((byte) b);
+            }
             count++;
             budget.check(count);
             if (copy != null) {
@@ -50,7 +52,9 @@ final class MeteredInput extends FilterInputStream {
     public int read(byte[] buf, int off, int len) throws IOException {
         int n = in.read(buf, off, len);
         if (n > 0) {
-            sha.update(buf, off, n);
+            if (sha != null) {
+                sha.update(buf, off, n);
+            }
             count += n;
             budget.check(count);
             if (copy != null) {
@@ -89,6 +93,7 @@ final class MeteredInput extends FilterInputStream {
         return count;
     }
 
+    /** The digest, or null when none was asked for. */
     MessageDigest digest() {
         return sha;
     }

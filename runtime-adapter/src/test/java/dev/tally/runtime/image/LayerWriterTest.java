@@ -96,6 +96,26 @@ class LayerWriterTest {
         assertEquals(0, filesUnder("tmp"));
     }
 
+    /** An uncompressed layer's tar is its blob: its diff id is the blob's digest, digested once, and it unpacks whole. */
+    @Test
+    void anUncompressedLayerOfManyChunksHasItsBlobDigestAsDiffIdAndAWrongByteIsRefused() throws IOException {
+        byte[] content = random(3 * LayerWriter.CHUNK_BYTES + 777, 5);
+        byte[] tar = new TarBuilder().dir("data").fileBytes("data/big", content).bytes();
+        String diffId = store().putLayer(Digests.of(tar), tar.length, "application/vnd.oci.image.layer.v1.tar",
+                new ByteArrayInputStream(tar));
+        assertEquals(Digests.of(tar), diffId);
+        assertArrayEquals(content, Files.readAllBytes(root.resolve("layers").resolve(diffId.substring(7)).resolve("data/big")));
+
+        byte[] other = new TarBuilder().dir("data").fileBytes("data/big", random(1000, 6)).bytes();
+        byte[] wrong = other.clone();
+        wrong[600] ^= 1; // in the file's bytes: still a tar
+        DomainException e = assertThrows(DomainException.class, () -> store().putLayer(Digests.of(other), other.length,
+                "application/vnd.oci.image.layer.v1.tar", new ByteArrayInputStream(wrong)));
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        assertFalse(Files.exists(root.resolve("layers").resolve(Digests.of(wrong).substring(7))), "nothing kept");
+        assertEquals(0, filesUnder("tmp"));
+    }
+
     @Test
     void aGzipOfSeveralMembersIsUnpackedWhole() throws IOException {
         byte[] content = random(3 * LayerWriter.CHUNK_BYTES, 2);
