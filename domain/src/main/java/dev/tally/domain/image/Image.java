@@ -84,8 +84,12 @@ public class Image {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     void handle(RecordPull cmd) {
-        apply(new ImagePulled(cmd.imageId(), ImageReference.normalize(cmd.reference()), cmd.registry(),
-                cmd.manifestDigest(), cmd.layers(), cmd.size(), cmd.authenticated(), cmd.actor(), Instant.now()));
+        String ref = ImageReference.normalize(cmd.reference());
+        apply(new ImagePulled(cmd.imageId(), ref, cmd.registry(), cmd.manifestDigest(), cmd.layers(), cmd.size(),
+                cmd.authenticated(), cmd.actor(), Instant.now()));
+        if (cmd.movedFrom() != null) {
+            apply(new ImageReferenceMoved(cmd.imageId(), ref, cmd.movedFrom(), "pull", cmd.actor(), Instant.now()));
+        }
     }
 
     @CommandHandler

@@ -30,7 +30,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  * ({@link ImageService#checkMove}, before a byte of a blob is fetched), stores the config and the
  * layers a few at a time (each verified against its digest while it streams, those present skipped,
  * one fetch per blob however many pulls want it), then the image, and only then records
- * {@code ImagePulled} and, when the name moved, an {@code ImageReferenceMoved}
+ * {@code ImagePulled} and, when the name moved, an {@code ImageReferenceMoved} (one append)
  * ({@link ImageService#moveReference}). A pull that fails records nothing and leaves only complete,
  * verified blobs behind. A push finds its image among those the caller may use
  * ({@link ImageService#require}). No credential enters an event or an error.
@@ -111,13 +111,14 @@ public class ImageDistribution {
                         + " is not its config's digest " + imageId);
             }
             List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
-            Runnable record = () -> commands.sendAndWait(new RecordPull(imageId, reference, ref.registry(),
-                    image.manifestDigest(), layers, stored.size(), credentials.present(), actor));
+            java.util.function.Consumer<String> record = movedFrom -> commands.sendAndWait(new RecordPull(imageId,
+                    reference, ref.registry(), image.manifestDigest(), layers, stored.size(), credentials.present(),
+                    movedFrom, actor));
             boolean moved = false;
-            if (movesName) {
-                moved = images.moveReference(reference, imageId, "pull", actor, record);
+            if (movesName) { // ImagePulled and the move in one append
+                moved = images.moveReferenceRecording(reference, imageId, "pull", actor, record);
             } else {
-                record.run();
+                record.accept(null);
             }
             progress.status("", "Digest: " + image.manifestDigest());
             return new Pulled(imageId, reference, image.manifestDigest(), !fetched && !moved);

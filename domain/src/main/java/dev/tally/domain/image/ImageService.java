@@ -97,28 +97,39 @@ public class ImageService {
      * @param via what moves it: {@code tag}, {@code pull}, {@code load}, {@code commit}
      */
     public boolean moveReference(String reference, String imageId, String via, Actor actor) {
-        return moveReference(reference, imageId, via, actor, () -> { });
-    }
-
-    /**
-     * {@link #moveReference(String, String, String, Actor)} for a verb whose own event brings the image
-     * and points the reference in the read model (a pull's {@code ImagePulled}): under the reference's
-     * lock the move is decided on the reference as it was, then {@code bring} records that event (and
-     * only if the move is allowed), then the move is recorded, naming the image the reference left.
-     */
-    public boolean moveReference(String reference, String imageId, String via, Actor actor, Runnable bring) {
         String action = "image." + via;
         String ref = validTarget(reference, actor, action);
         return locks.exclusively("image-ref/" + ref, () -> {
             Optional<ReferenceView> current = images.reference(ref);
             if (current.isPresent() && current.get().imageId().equals(imageId)) {
-                bring.run();
                 return false;
             }
             current.ifPresent(c -> requireMayMove(c, actor, action));
-            bring.run();
             commands.sendAndWait(new MoveReference(imageId, ref, current.map(ReferenceView::imageId).orElse(""), via,
                     actor));
+            return true;
+        });
+    }
+
+    /**
+     * {@link #moveReference(String, String, String, Actor)} for a verb whose own event brings the image
+     * and points the reference in the read model (a pull's {@code ImagePulled}), recorded in one append
+     * with the move: under the reference's lock the move is decided on the reference as it was, then
+     * {@code record} is called (only if the move is allowed) with the image the reference leaves ("" for
+     * none), or with null when it points at the image already (no move to record).
+     */
+    public boolean moveReferenceRecording(String reference, String imageId, String via, Actor actor,
+                                          java.util.function.Consumer<String> record) {
+        String action = "image." + via;
+        String ref = validTarget(reference, actor, action);
+        return locks.exclusively("image-ref/" + ref, () -> {
+            Optional<ReferenceView> current = images.reference(ref);
+            if (current.isPresent() && current.get().imageId().equals(imageId)) {
+                record.accept(null);
+                return false;
+            }
+            current.ifPresent(c -> requireMayMove(c, actor, action));
+            record.accept(current.map(ReferenceView::imageId).orElse(""));
             return true;
         });
     }

@@ -182,6 +182,26 @@ class ImageDistributionTest {
         assertEquals(2, moves().size());
     }
 
+    /** The pull's event and the move of its name are one command, so one append (one commit of the store). */
+    @Test
+    void aPullRecordsItsEventAndTheMoveOfItsNameInOneCommand() {
+        List<String> commands = new CopyOnWriteArrayList<>();
+        distribution();
+        axon.commandBus().registerDispatchInterceptor(messages -> (i, m) -> {
+            commands.add(m.getPayloadType().getSimpleName());
+            return m;
+        });
+        RemoteImage image = registry.add("v1", "one");
+
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+
+        assertEquals(List.of("RecordPull"), commands);
+        List<Object> events = stored();
+        assertTrue(events.get(events.size() - 2) instanceof ImagePulled, events.toString());
+        assertEquals(new ImageReferenceMoved(image.config().digest(), "127.0.0.1:5000/app:v1", "", "pull", ALICE,
+                moves().get(0).at()), events.get(events.size() - 1));
+    }
+
     @Test
     void aUserMayNotRetargetAnotherUsersNameByAPull() {
         registry.add("v1", "alices");
