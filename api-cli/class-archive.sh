@@ -7,14 +7,20 @@
 # The archive is a static one, dumped from the classes that real commands load:
 # picocli's classes target Java 5, and Java 17 keeps such classes only in static
 # archives (a dynamic one made with -XX:ArchiveClassesAtExit leaves them out).
-# The commands below run against the daemon at $TALLY_HOST or the default socket;
-# `run --rm` starts and removes a throwaway busybox container. Without a daemon
-# (or the image) each stops at its first request, and the archive holds what the
-# commands loaded up to there; the rest loads from the jars as usual.
+# version, ps, images and pull (quiet and with its progress lines) run against a
+# stand-in daemon (dev.tally.cli.TrainingDaemon, in the CLI's jars): it answers as
+# tallyd does, so their whole path is archived with no daemon, registry or network,
+# and no real daemon's state changes. A class missing from the archive costs more
+# than itself: the first one makes the JVM open the jars (some 30-60 ms of a pull's
+# start on a busy host). `run --rm` runs against the daemon at $TALLY_HOST or the
+# default socket (it starts and removes a throwaway busybox container); without a
+# daemon (or the image) it stops at its first request, and the rest of its path
+# loads from the jars as usual.
 set -eu
 cli=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+stand_in=
+trap 'if [ -n "$stand_in" ]; then kill "$stand_in" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 : >"$work/all"
 
 train() {
@@ -23,12 +29,20 @@ train() {
     -cp "$cli/*" dev.tally.cli.TallyCli "$@" </dev/null >/dev/null 2>&1 || true
   cat "$work/part" >>"$work/all" 2>/dev/null || true
 }
+java -cp "$cli/*" dev.tally.cli.TrainingDaemon "$work/train.sock" </dev/null >/dev/null 2>&1 &
+stand_in=$!
+i=0
+while [ ! -S "$work/train.sock" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+at="unix://$work/train.sock"
 train --help
-train version
-train ps -a
-train images
+train -H "$at" version
+train -H "$at" ps -a
+train -H "$at" images
 train run --rm busybox true
-train pull -q busybox
+train -H "$at" pull -q localhost/training:v1
+train -H "$at" pull localhost/training:v1
+kill "$stand_in" 2>/dev/null || true
+stand_in=
 
 awk '!seen[$0]++' "$work/all" >"$work/classlist"
 rm -f "$cli/tally.jsa"

@@ -1,0 +1,55 @@
+package dev.tally.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stand-in daemon that trains the CLI's class-data archive answers the training commands as
+ * tallyd does: each runs its whole path to a successful end (had it failed, the archive would hold
+ * only the path up to the failure, and the first class missing from it makes a start open the jars).
+ */
+@Timeout(60)
+class TrainingDaemonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTrainingCommandsRunToTheirEndAgainstIt() {
+        Path socket = dir.resolve("train.sock");
+        Thread server = new Thread(() -> {
+            try {
+                TrainingDaemon.serve(socket);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "training-daemon");
+        server.setDaemon(true);
+        server.start();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(socket));
+        String at = "unix://" + socket;
+
+        CliRun pull = CliRun.runWithoutEnv("-H", at, "pull", "localhost/training:v1");
+        assertEquals(0, pull.exitCode(), pull.stderr());
+        assertTrue(pull.stdout().contains("e2e1482ee54d: Pull complete 2.1MB"), pull.stdout());
+        assertTrue(pull.stdout().contains("Status: Downloaded newer image for localhost/training:v1"), pull.stdout());
+        CliRun quiet = CliRun.runWithoutEnv("-H", at, "pull", "-q", "localhost/training:v1");
+        assertEquals(new CliRun(0, "localhost/training:v1\n", ""), quiet);
+        for (List<String> args : List.of(List.of("version"), List.of("ps", "-a"), List.of("images"))) {
+            String[] line = java.util.stream.Stream.concat(java.util.stream.Stream.of("-H", at), args.stream())
+                    .toArray(String[]::new);
+            CliRun r = CliRun.runWithoutEnv(line);
+            assertEquals(0, r.exitCode(), args + ": " + r.stderr());
+        }
+        assertTrue(CliRun.runWithoutEnv("-H", at, "images").stdout().contains("localhost/training"));
+    }
+}
