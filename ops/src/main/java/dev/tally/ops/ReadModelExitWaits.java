@@ -1,20 +1,19 @@
 package dev.tally.ops;
 
-import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerStatus;
 import dev.tally.domain.container.ExitWaits;
 import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for an exit by watching the containers' read model, which changes as each event is committed.
+ * Waits for a run's end by watching the containers' read model, which changes as each event is committed.
  * A wait holds no thread: a subscription and a timer (one thread keeps them all, and never blocks).
  * What follows a wait runs on a thread of {@code steps}, never on the thread that committed the exit.
  */
@@ -36,28 +35,15 @@ final class ReadModelExitWaits implements ExitWaits {
     }
 
     @Override
-    public boolean awaitExit(String containerId, Duration timeout) {
-        try {
-            return exitOf(containerId, timeout).toCompletableFuture().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new DomainException(DomainException.Kind.FAILED, "waiting for container " + containerId + " to exit",
-                    e.getCause());
-        }
-    }
-
-    @Override
-    public CompletionStage<Boolean> exitOf(String containerId, Duration timeout) {
+    public CompletionStage<Boolean> exitOf(String containerId, long pid, Duration timeout) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         AutoCloseable sub = containers.subscribe(v -> {
-            if (v.id().equals(containerId) && v.status() != ContainerStatus.RUNNING) {
+            if (v.id().equals(containerId) && ended(v, pid)) {
                 done.complete(true);
             }
         });
         try {
-            if (containers.find(containerId).map(v -> v.status() != ContainerStatus.RUNNING).orElse(true)) {
+            if (containers.find(containerId).map(v -> ended(v, pid)).orElse(true)) {
                 done.complete(true);
             }
         } catch (RuntimeException e) {
@@ -75,5 +61,10 @@ final class ReadModelExitWaits implements ExitWaits {
                 // a listener's removal from a list
             }
         }, steps);
+    }
+
+    /** Whether the run of process {@code pid} (0: whichever runs) is over as the view has it. */
+    private static boolean ended(ContainerView v, long pid) {
+        return v.status() != ContainerStatus.RUNNING || pid != 0 && v.pid() != pid;
     }
 }

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 
 class ReadModelExitWaitsTest {
 
+    /** The pid of the run the tests wait for. */
+    private static final long PID = 4242;
+
     private static final ContainerConfig CONFIG = new ContainerConfig("busybox", List.of(), List.of("sleep", "60"),
             List.of(), "", "", "", Map.of(), false, false, List.of(), ContainerConfig.Limits.NONE, "none", false,
             ContainerConfig.HostAccess.NONE);
@@ -32,15 +35,19 @@ class ReadModelExitWaitsTest {
     /** One container whose status a test sets; each change is announced as the projection does. */
     private static final class OneContainer implements ContainerQueries {
         final List<Consumer<ContainerView>> listeners = new CopyOnWriteArrayList<>();
-        volatile ContainerView view = view(ContainerStatus.RUNNING);
+        volatile ContainerView view = view(ContainerStatus.RUNNING, PID);
 
-        static ContainerView view(ContainerStatus status) {
-            return new ContainerView("c0ffee", "web", CONFIG, "sha256:ab", Actor.daemon(), Instant.EPOCH, status, 0, 0,
+        static ContainerView view(ContainerStatus status, long pid) {
+            return new ContainerView("c0ffee", "web", CONFIG, "sha256:ab", Actor.daemon(), Instant.EPOCH, status, pid, 0,
                     null, null, "");
         }
 
         void becomes(ContainerStatus status) {
-            view = view(status);
+            becomes(status, view.pid());
+        }
+
+        void becomes(ContainerStatus status, long pid) {
+            view = view(status, pid);
             listeners.forEach(l -> l.accept(view));
         }
 
@@ -73,7 +80,7 @@ class ReadModelExitWaitsTest {
     @Test
     void aContainerThatIsNotRunningHasExitedAlready() {
         container.becomes(ContainerStatus.EXITED);
-        assertTrue(exits.awaitExit("c0ffee", Duration.ZERO));
+        assertTrue(exited(Duration.ZERO));
     }
 
     @Test
@@ -86,18 +93,36 @@ class ReadModelExitWaitsTest {
             container.becomes(ContainerStatus.EXITED);
         });
         exiting.start();
-        assertTrue(exits.awaitExit("c0ffee", Duration.ofSeconds(30)));
+        assertTrue(exited(Duration.ofSeconds(30)));
         assertEquals(1, container.listeners.size(), "the wait unsubscribed");
     }
 
     @Test
     void aContainerStillRunningAfterTheTimeoutHasNotExited() {
-        assertFalse(exits.awaitExit("c0ffee", Duration.ofMillis(50)));
+        assertFalse(exited(Duration.ofMillis(50)));
+    }
+
+    @Test
+    void aLaterRunDoesNotHoldTheWaitForTheRunBefore() throws Exception {
+        CompletableFuture<Boolean> wait = exits.exitOf("c0ffee", PID, Duration.ofSeconds(Integer.MAX_VALUE))
+                .toCompletableFuture();
+        container.becomes(ContainerStatus.RUNNING, PID + 1);
+        assertTrue(wait.get(30, TimeUnit.SECONDS), "the run waited for ended");
+        assertTrue(exited(Duration.ZERO), "a wait begun while a later run goes on is over at once");
+    }
+
+    @Test
+    void aWaitForWhicheverRunWaitsWhileOneRuns() {
+        assertFalse(exits.exitOf("c0ffee", 0, Duration.ofMillis(50)).toCompletableFuture().join());
+    }
+
+    private boolean exited(Duration timeout) {
+        return exits.exitOf("c0ffee", PID, timeout).toCompletableFuture().join();
     }
 
     @Test
     void anAsynchronousWaitHoldsNoThreadAndGoesOnOnAStepThread() throws Exception {
-        CompletableFuture<String> after = exits.exitOf("c0ffee", Duration.ofSeconds(Integer.MAX_VALUE))
+        CompletableFuture<String> after = exits.exitOf("c0ffee", PID, Duration.ofSeconds(Integer.MAX_VALUE))
                 .thenApply(exited -> exited + " on " + Thread.currentThread().getName()).toCompletableFuture();
         assertFalse(after.isDone());
         container.becomes(ContainerStatus.EXITED);
@@ -107,7 +132,7 @@ class ReadModelExitWaitsTest {
 
     @Test
     void anAsynchronousWaitEndsFalseAtItsTimeout() throws Exception {
-        assertFalse(exits.exitOf("c0ffee", Duration.ofMillis(50)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertFalse(exits.exitOf("c0ffee", PID, Duration.ofMillis(50)).toCompletableFuture().get(30, TimeUnit.SECONDS));
         assertEquals(0, container.listeners.size(), "the wait unsubscribed");
     }
 }

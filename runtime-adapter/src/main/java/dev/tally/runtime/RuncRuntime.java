@@ -567,19 +567,17 @@ public final class RuncRuntime implements ContainerRuntime {
      * After runc ended the container's process: its conmon writes the exit and ends. One that has not
      * ended within {@link #MONITOR_END} (it never saw a process it could wait for) is killed.
      */
-    private void awaitMonitorEnd(String id) {
-        monitor(id).ifPresent(m -> {
-            try {
-                m.onExit().get(MONITOR_END.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                m.destroyForcibly();
-            } catch (java.util.concurrent.ExecutionException e) {
-                m.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                m.destroyForcibly();
-            }
-        });
+    private static void awaitEnd(ProcessHandle m) {
+        try {
+            m.onExit().get(MONITOR_END.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            m.destroyForcibly();
+        } catch (java.util.concurrent.ExecutionException e) {
+            m.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            m.destroyForcibly();
+        }
     }
 
     /** How long a monitor may take to end once runc ended its container's process. */
@@ -598,11 +596,13 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void release(String id) {
+        // found before runc's delete ends the process: a monitor looked for after it may be gone, its pid another's
+        Optional<ProcessHandle> monitor = monitor(id);
         if (Files.exists(runcRoot.resolve(id))) {
             HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "-f", id));
         }
         // before the exit file goes: the monitor of a process runc just ended writes one as it ends
-        awaitMonitorEnd(id);
+        monitor.ifPresent(RuncRuntime::awaitEnd);
         Mounts.unmountAllBelow(containers.resolve(id));
         try {
             Files.deleteIfExists(exits.resolve(id));

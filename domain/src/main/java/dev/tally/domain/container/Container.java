@@ -235,22 +235,26 @@ public class Container {
         return open.size();
     }
 
+    /** Answers the pid of the run the signal is for, so that a wait for its end is for that run only. */
     @CommandHandler
-    void handle(RequestStop cmd) {
+    long handle(RequestStop cmd) {
         if (status != ContainerStatus.RUNNING) {
             throw DomainException.notModified("container " + name + " is not running");
         }
         apply(new ContainerStopRequested(id, cmd.signal(), cmd.timeoutSeconds(), cmd.actor(), Instant.now()));
         thawedBySignal(cmd.actor());
+        return runPid;
     }
 
+    /** Answers the pid of the run the signal is for, as {@link #handle(RequestStop)}. */
     @CommandHandler
-    void handle(RequestKill cmd) {
+    long handle(RequestKill cmd) {
         if (status != ContainerStatus.RUNNING) {
             throw DomainException.conflict("container " + id + " is not running");
         }
         apply(new ContainerKillRequested(id, cmd.signal(), cmd.actor(), Instant.now()));
         thawedBySignal(cmd.actor());
+        return runPid;
     }
 
     /** A signal to a paused container thaws it, so that the signal arrives (the runtime resumes it after the signal). */

@@ -93,14 +93,18 @@ public class ContainerLifecycle {
         ContainerView c = visible.require(ref, actor, "container.stop");
         String sig = signal == null || signal.isBlank() ? "TERM" : signal;
         int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
-        commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor));
+        long pid = runPid(commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor)));
+        // each wait starts before its signal, and is for this run: an exit recorded before a wait began,
+        // and a start by another client after it, would make it the next run's (killed at its timeout)
+        CompletionStage<Boolean> exited = exits.exitOf(c.id(), pid, Duration.ofSeconds(timeout));
         runtime.kill(c.id(), sig);
-        return exits.exitOf(c.id(), Duration.ofSeconds(timeout)).thenCompose(exited -> {
-            if (exited) {
+        return exited.thenCompose(done -> {
+            if (done) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
+            CompletionStage<Boolean> killed = exits.exitOf(c.id(), pid, AFTER_KILL);
             runtime.kill(c.id(), "KILL");
-            return exits.exitOf(c.id(), AFTER_KILL).thenApply(x -> (Void) null);
+            return killed.thenApply(x -> (Void) null);
         });
     }
 
@@ -134,9 +138,10 @@ public class ContainerLifecycle {
     public void remove(String ref, boolean force, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.remove");
         if (force && c.status() == ContainerStatus.RUNNING) {
-            commands.sendAndWait(new RequestKill(c.id(), "KILL", actor));
+            long pid = runPid(commands.sendAndWait(new RequestKill(c.id(), "KILL", actor)));
+            CompletionStage<Boolean> exited = exits.exitOf(c.id(), pid, AFTER_KILL);
             runtime.kill(c.id(), "KILL");
-            exits.awaitExit(c.id(), AFTER_KILL);
+            awaited(c.id(), exited);
         }
         // Under the container's lock: a start under way ends first (and what it started, runc's
         // delete -f ends), and no start or reported exit works on a bundle while it is deleted.
@@ -145,6 +150,24 @@ public class ContainerLifecycle {
             runtime.remove(c.id());
             return null;
         });
+    }
+
+    /** The pid of the run a stop or kill was recorded for: its command's answer (0: not known). */
+    private static long runPid(Object answer) {
+        return answer instanceof Long pid ? pid : 0;
+    }
+
+    /** Blocks until the wait ends: whether the run ended (false: timed out, or the caller was interrupted). */
+    private static boolean awaited(String id, CompletionStage<Boolean> exit) {
+        try {
+            return exit.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "waiting for container " + id + " to exit",
+                    e.getCause());
+        }
     }
 
     /**

@@ -1,28 +1,24 @@
 package dev.tally.domain.container;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Port: waits until the log records that a container no longer runs (an exit, a failed start, or its
- * removal). Implemented outside the domain.
+ * Port: waits until the log records that one run of a container ended (an exit, a failed start, or
+ * the container's removal). Implemented outside the domain.
  */
 public interface ExitWaits {
 
     /**
-     * Blocks the caller's thread: true at once for a container that is not running (or not known);
-     * else true once its exit is recorded, false when {@code timeout} passed first or the caller was
-     * interrupted (its interrupt flag set again). FAILED when the log cannot be watched.
+     * Starts waiting for the end of the run whose process is {@code pid} (the pid its
+     * {@code ContainerStarted} recorded), without holding the caller's thread. The stage completes with
+     * true once the log has that run ended: at once when the container is not running, not known, or
+     * runs another process (a later run: that one is not waited for); with false when {@code timeout}
+     * passed first. It completes on a thread of the implementation's own where what follows may briefly
+     * block (never the thread that records events), exceptionally (FAILED) when the log cannot be watched.
+     * <p>
+     * Call it before the signal meant to end the run: an exit recorded between a signal and a wait
+     * started after it, followed by a start, would make that wait the next run's.
      */
-    boolean awaitExit(String containerId, Duration timeout);
-
-    /**
-     * As {@link #awaitExit}, without holding the caller's thread: the stage completes with true or
-     * false, on a thread of the implementation's own where what follows may briefly block (never the
-     * thread that records events). This default blocks the caller and completes at once.
-     */
-    default CompletionStage<Boolean> exitOf(String containerId, Duration timeout) {
-        return CompletableFuture.completedFuture(awaitExit(containerId, timeout));
-    }
+    CompletionStage<Boolean> exitOf(String containerId, long pid, Duration timeout);
 }

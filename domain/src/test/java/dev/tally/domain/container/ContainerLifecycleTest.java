@@ -21,6 +21,13 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.tally.domain.container.query.ContainerView;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +166,96 @@ class ContainerLifecycleTest {
         List<String> kills = f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList();
         assertEquals(List.of("kill " + id + " TERM", "kill " + id + " KILL"), kills);
         assertEquals(137, f.view(id).orElseThrow().exitCode());
+    }
+
+    /**
+     * Waits as tallyd's do: on the read model, from the call on, for one run, with a real timeout;
+     * counts the waits that timed out.
+     */
+    private final class TimedExitWaits implements ExitWaits, AutoCloseable {
+        final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        final AtomicInteger timedOut = new AtomicInteger();
+
+        @Override
+        public CompletionStage<Boolean> exitOf(String id, long pid, Duration timeout) {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            AutoCloseable sub = f.views.subscribe(v -> {
+                if (v.id().equals(id) && ended(v, pid)) {
+                    done.complete(true);
+                }
+            });
+            if (f.views.find(id).map(v -> ended(v, pid)).orElse(true)) {
+                done.complete(true);
+            }
+            timers.schedule(() -> {
+                if (done.complete(false)) {
+                    timedOut.incrementAndGet();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return done.whenCompleteAsync((exited, failure) -> {
+                try {
+                    sub.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, timers);
+        }
+
+        private static boolean ended(ContainerView v, long pid) {
+            return v.status() != ContainerStatus.RUNNING || pid != 0 && v.pid() != pid;
+        }
+
+        @Override
+        public void close() {
+            timers.shutdownNow();
+        }
+    }
+
+    /**
+     * As the host may have it: the signal ends the run at once, its exit is recorded before kill
+     * returns, and another client starts the container again; returns that start's pid.
+     */
+    private CompletableFuture<Long> exitAndAStartByAnotherClientAtTheSignal(String id) {
+        CompletableFuture<Long> restarted = new CompletableFuture<>();
+        f.runtime.afterEachKill(() -> {
+            if (!restarted.isDone()) {
+                f.runtime.reportExits();
+                f.lifecycle.start(id, ALICE);
+                restarted.complete(f.view(id).orElseThrow().pid());
+            }
+        });
+        return restarted;
+    }
+
+    @Test
+    void aStopWaitsForTheRunItSignalledNotForARunStartedAfterItsExit() throws Exception {
+        String id = f.running(ALICE, "sleep", "60");
+        long first = f.view(id).orElseThrow().pid();
+        CompletableFuture<Long> second = exitAndAStartByAnotherClientAtTheSignal(id);
+        try (TimedExitWaits waits = new TimedExitWaits()) {
+            ContainerLifecycle lifecycle = new ContainerLifecycle(f.commands, f.runtime, f.visible,
+                    new UseCaseFixture.InOrder(), waits);
+            lifecycle.stop(id, null, 1, UseCaseFixture.ROOT).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertEquals(0, waits.timedOut.get(), "the stop's wait timed out");
+        }
+        assertTrue(second.isDone() && second.get() != first);
+        assertEquals(ContainerStatus.RUNNING, f.status(id), "the run started after the exit was killed");
+        assertEquals(second.get(), f.view(id).orElseThrow().pid());
+        assertEquals(List.of("kill " + id + " TERM"), f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList());
+    }
+
+    @Test
+    void aForcedRemovalWaitsForTheRunItKilledNotForARunStartedAfterItsExit() {
+        String id = f.running(ALICE, "sleep", "60");
+        exitAndAStartByAnotherClientAtTheSignal(id);
+        try (TimedExitWaits waits = new TimedExitWaits()) {
+            ContainerLifecycle lifecycle = new ContainerLifecycle(f.commands, f.runtime, f.visible,
+                    new UseCaseFixture.InOrder(), waits);
+            lifecycle.remove(id, true, UseCaseFixture.ROOT);
+            assertEquals(0, waits.timedOut.get(), "the removal waited out its timeout for the next run");
+        }
+        assertEquals(ContainerStatus.REMOVED, f.status(id));
+        assertFalse(f.runtime.exists(id));
     }
 
     @Test

@@ -226,6 +226,18 @@ class ContainerTest {
     }
 
     @Test
+    void aStopOrAKillAnswersThePidOfTheRunItIsFor() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
+                .when(new RequestStop(ID, "TERM", 10, ALICE))
+                .expectResultMessagePayload(7L);
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
+                        new ContainerExited(ID, 0, Actor.daemon(), T), new ContainerStartRequested(ID, "web", ALICE, T),
+                        new ContainerStarted(ID, 8, ALICE, T))
+                .when(new RequestKill(ID, "KILL", ALICE))
+                .expectResultMessagePayload(8L);
+    }
+
+    @Test
     void killingAContainerThatIsNotRunningIsAConflict() {
         fixture.given(created())
                 .when(new RequestKill(ID, "KILL", ALICE))

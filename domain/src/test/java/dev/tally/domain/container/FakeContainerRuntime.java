@@ -36,6 +36,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Runnable> reports = new LinkedBlockingQueue<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<Runnable> afterKills = new CopyOnWriteArrayList<>();
     private long nextPid = 1000;
     private String failNextCreate;
     private String reportDuringInspectOf;
@@ -278,8 +279,21 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
     }
 
+    /**
+     * Runs {@code step} after each signal is delivered, on the caller's thread, before kill returns: what
+     * happens on the host meanwhile (a monitor that reports at once, another client's start).
+     */
+    public void afterEachKill(Runnable step) {
+        afterKills.add(step);
+    }
+
     @Override
     public void kill(String id, String signal) {
+        signal(id, signal);
+        afterKills.forEach(Runnable::run);
+    }
+
+    private void signal(String id, String signal) {
         synchronized (this) {
             calls.add("kill " + id + " " + signal);
             String name = signal.toUpperCase().startsWith("SIG") ? signal.substring(3).toUpperCase() : signal.toUpperCase();

@@ -30,7 +30,8 @@ import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageE
 /**
  * The container use cases wired as tallyd wires them, on the {@link FakeContainerRuntime}, an event
  * store in memory and the containers' read model in memory. Exits are reported when a test says so
- * ({@link FakeContainerRuntime#reportExits()}), or while a stop waits for one.
+ * ({@link FakeContainerRuntime#reportExits()}), or right after each signal (a wait still open after
+ * that has timed out).
  */
 final class UseCaseFixture implements AutoCloseable {
 
@@ -84,19 +85,8 @@ final class UseCaseFixture implements AutoCloseable {
         };
         creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
         InOrder locks = new InOrder();
-        lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, new ExitWaits() {
-            @Override
-            public boolean awaitExit(String id, java.time.Duration timeout) {
-                return UseCaseFixture.this.awaitExit(id, timeout);
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<Boolean> exitOf(String id, java.time.Duration timeout) {
-                java.util.concurrent.CompletableFuture<Boolean> held = heldExit;
-                heldExit = null;
-                return held != null ? held : ExitWaits.super.exitOf(id, timeout);
-            }
-        });
+        lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, exitWaits);
+        runtime.afterEachKill(exitWaits::signalled);
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
         reconciliation = new HostReconciliation(commands, new dev.tally.domain.host.LeftoverRemovals(axon.eventGateway(),
@@ -148,13 +138,54 @@ final class UseCaseFixture implements AutoCloseable {
         return all.subList(before, all.size());
     }
 
-    /** When set, the next asynchronous wait for an exit is this stage, completed by the test. */
+    /** When set, the next wait for an exit is this stage, completed by the test. */
     java.util.concurrent.CompletableFuture<Boolean> heldExit;
 
-    /** While a stop waits, the monitor reports what exited. */
-    private boolean awaitExit(String id, java.time.Duration timeout) {
-        runtime.reportExits();
-        return status(id) != ContainerStatus.RUNNING;
+    private final FixtureExitWaits exitWaits = new FixtureExitWaits();
+
+    /**
+     * Waits as tallyd's do, on the read model from the call on, for one run. Time passes at a signal:
+     * once it is delivered, the monitor reports what exited, and every wait still open times out.
+     */
+    private final class FixtureExitWaits implements ExitWaits {
+        private final List<Runnable> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> exitOf(String id, long pid, java.time.Duration timeout) {
+            java.util.concurrent.CompletableFuture<Boolean> held = heldExit;
+            heldExit = null;
+            if (held != null) {
+                return held;
+            }
+            java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+            AutoCloseable sub = views.subscribe(v -> {
+                if (v.id().equals(id) && ended(v, pid)) {
+                    done.complete(true);
+                }
+            });
+            if (views.find(id).map(v -> ended(v, pid)).orElse(true)) {
+                done.complete(true);
+            }
+            open.add(() -> done.complete(false));
+            return done.whenComplete((exited, failure) -> {
+                try {
+                    sub.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        private static boolean ended(ContainerView v, long pid) {
+            return v.status() != ContainerStatus.RUNNING || pid != 0 && v.pid() != pid;
+        }
+
+        void signalled() {
+            runtime.reportExits();
+            List<Runnable> timedOut = List.copyOf(open);
+            open.clear();
+            timedOut.forEach(Runnable::run);
+        }
     }
 
     @Override
