@@ -341,7 +341,12 @@ public final class Tallyd {
             axon.shutdown();
         }
         if (store != null) {
-            store.close();
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: stopping: the store was not closed (its next start recovers it): "
+                        + e.getMessage());
+            }
         }
         System.out.println("tallyd: stopped");
     }

@@ -4,7 +4,10 @@ import dev.tally.domain.audit.EventChain;
 import dev.tally.domain.event.StoredEvents;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Optional;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -12,6 +15,7 @@ import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.MVStore;
 
 /**
  * The daemon's store, one database: the event table and its hash chain, the engine through which
@@ -52,9 +56,15 @@ public final class Store implements AutoCloseable {
     private final EventLog log;
     private final Optional<StoreUpkeep> upkeep;
     private EventStorageEngine engine;
+    private final String url;
+    /** The database's own store: open until the database closes. */
+    private final MVStore database;
+    private boolean closed;
 
-    private Store(JdbcConnectionPool pool, DiskReserve reserve, Optional<StoreUpkeep> upkeep) {
+    private Store(String url, JdbcConnectionPool pool, MVStore database, DiskReserve reserve, Optional<StoreUpkeep> upkeep) {
+        this.url = url;
         this.pool = pool;
+        this.database = database;
         this.upkeep = upkeep;
         this.transactions = new JdbcTransactions(pool, reserve);
         this.log = new EventLog(transactions, serializer);
@@ -102,7 +112,15 @@ public final class Store implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
-            return new Store(pool, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES), StoreUpkeep.start(url, pool, upkeep));
+            MVStore database;
+            try (Connection c = pool.getConnection()) {
+                database = StoreUpkeep.mvStore(c);
+            }
+            return new Store(url, pool, database, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES),
+                    StoreUpkeep.start(url, pool, upkeep));
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new StoreException("open the store", e);
         } catch (RuntimeException e) {
             pool.dispose();
             throw e;
@@ -166,10 +184,35 @@ public final class Store implements AutoCloseable {
         return upkeep.map(StoreUpkeep::counts).orElse(new long[2]);
     }
 
-    /** Stops the upkeep and closes every connection; the store may then be opened by another process. */
+    /**
+     * Stops the upkeep (between two of its steps; a step under way ends first, as H2's close waits for
+     * it), then closes the database for certain and lets go of the pool: H2's {@code SHUTDOWN} ends every
+     * session, one still in use by a request that outlived the daemon's stop among them (its transaction
+     * is rolled back: it was never acknowledged), where letting go of the pool's idle connections closed
+     * the database only once the last connection in use was given back, perhaps never. The store may then
+     * be opened by another process. StoreException, saying why, when the database could not be closed.
+     * Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         upkeep.ifPresent(StoreUpkeep::close);
+        SQLException failure = null;
+        if (!database.isClosed()) {
+            // not from the pool: all of its connections may be in use
+            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement shutdown = c.createStatement()) {
+                shutdown.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                failure = e;
+            }
+        }
         pool.dispose();
+        if (!database.isClosed()) {
+            throw new StoreException("close the store", failure != null ? failure
+                    : new IllegalStateException("its database is still open after SHUTDOWN"));
+        }
     }
 }
