@@ -199,12 +199,20 @@ public final class Store implements AutoCloseable {
             return;
         }
         closed = true;
-        upkeep.ifPresent(StoreUpkeep::close);
+        // Its session is opened before the upkeep lets go of the header pin: a new session applies the URL's
+        // settings, which may write, and nothing may be written between the pin's release and the close.
+        // Not from the pool: all of its connections may be in use.
+        Connection shutdown = null;
         SQLException failure = null;
-        if (!database.isClosed()) {
-            // not from the pool: all of its connections may be in use
-            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement shutdown = c.createStatement()) {
-                shutdown.execute("SHUTDOWN");
+        try {
+            shutdown = database.isClosed() ? null : DriverManager.getConnection(url, "sa", "");
+        } catch (SQLException e) {
+            failure = e;
+        }
+        upkeep.ifPresent(StoreUpkeep::close);
+        if (shutdown != null) {
+            try (Connection c = shutdown; Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
             } catch (SQLException e) {
                 failure = e;
             }
