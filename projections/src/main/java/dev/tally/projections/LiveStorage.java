@@ -64,10 +64,7 @@ final class LiveStorage implements ViewStorage {
     @Override
     public boolean create(ViewTable<?> table) {
         try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
-            boolean missing;
-            try (ResultSet rs = c.getMetaData().getTables(null, null, table.name().toUpperCase(), null)) {
-                missing = !rs.next();
-            }
+            boolean missing = !exists(c, table.name().toUpperCase());
             s.execute(table.createSql(table.name()));
             for (String index : table.indexSql(table.name())) {
                 s.execute(index);
@@ -76,6 +73,21 @@ final class LiveStorage implements ViewStorage {
         } catch (SQLException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create read model table " + table.name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the connection's schema has a table of exactly this name. Not a metadata pattern: there
+     * {@code _} stands for any character (so {@code IMAGEXENTRY} was taken for {@code IMAGE_ENTRY}) and
+     * no schema means every schema.
+     */
+    private static boolean exists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
