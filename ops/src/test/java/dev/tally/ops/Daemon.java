@@ -27,7 +27,9 @@ final class Daemon implements AutoCloseable {
     private String haltAt;
 
     Daemon() throws IOException {
-        root = Files.createTempDirectory(Path.of("/tmp"), "tally-it");
+        DeadRuns.sweepOnce();
+        root = Files.createTempDirectory(Path.of("/tmp"), DeadRuns.PREFIX);
+        DeadRuns.own(root);
         // Remapped containers (every ordinary user's) need search permission on the data root's parents.
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         socket = root.resolve("run/tally.sock");
