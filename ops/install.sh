@@ -7,13 +7,12 @@ prefix=${TALLY_PREFIX:-/usr/local}
 lib=$prefix/lib/tally
 # A tallyd running from these files loads its classes from them as it goes: replaced under it, it
 # would fail at its next new class. up.sh stops the one it started; any other is stopped first.
-for cmdline in /proc/[0-9]*/cmdline; do
-  if tr '\0' ' ' < "$cmdline" 2>/dev/null | grep -q -- "-cp $lib/daemon/\* dev\.tally\.ops\.Tallyd"; then
-    pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+if running=$(bash "$repo/ops/running-tallyd.sh" "$lib"); then
+  for pid in $running; do
     echo "install.sh: tallyd (pid $pid) runs from $lib: stop it first (kill -TERM $pid), then install again" >&2
-    exit 1
-  fi
-done
+  done
+  exit 1
+fi
 rm -rf "$lib.new"
 mkdir -p "$lib.new/daemon" "$lib.new/cli" "$prefix/bin"
 cp "$repo"/ops/target/ops-*.jar "$repo"/ops/target/lib/*.jar "$lib.new/daemon/"

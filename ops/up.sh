@@ -17,7 +17,7 @@ mvn -B -q -DskipTests install
 started=/run/tally/up-tallyd.pid
 if [ -r "$started" ]; then
   pid=$(cat "$started")
-  if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q ' dev\.tally\.ops\.Tallyd'; then
+  if [ -n "$pid" ] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q ' dev\.tally\.ops\.Tallyd'; then
     echo "tally: stopping tallyd (pid $pid), started by an earlier up.sh, before its files are replaced"
     kill -TERM "$pid"
     for _ in $(seq 900); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
