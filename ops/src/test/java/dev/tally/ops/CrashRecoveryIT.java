@@ -83,6 +83,80 @@ class CrashRecoveryIT {
         assertFalse(daemon.log().contains("recovering container"), daemon.log());
     }
 
+    /**
+     * Issue 11: a kill -9 under load, the start that recovers the store, then an orderly stop right
+     * after it with nothing appended (H2's close then marks the recovered file clean, and a clean file is
+     * trusted as it is at the next open), then a start again: every acknowledged event is there, the
+     * chain verifies, and a container that ran across it all is still running; once it is removed, no
+     * mount or process of the daemon's containers is left.
+     */
+    @Test
+    void anOrderlyStopRightAfterTheRecoveryOfAKillLosesNothingAndLeavesNothing(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        Daemon.Result across = daemon.docker("run", "-d", "--name", "across", "busybox", "sleep", "600");
+        assertEquals(0, across.code(), across.err() + daemon.log());
+        List<String> volumes = new CopyOnWriteArrayList<>();
+        List<String> containers = new CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> volumeLoad = clients.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    if (daemon.docker("volume", "create", "load-v" + i).code() != 0) {
+                        return; // the daemon was killed under it
+                    }
+                    volumes.add("load-v" + i);
+                }
+            });
+            Future<?> containerLoad = clients.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    if (daemon.docker("create", "--name", "load-c" + i, "busybox", "true").code() != 0) {
+                        return;
+                    }
+                    containers.add("load-c" + i);
+                }
+            });
+            await().atMost(Duration.ofSeconds(120)).until(() -> volumes.size() + containers.size() >= 20
+                    || volumeLoad.isDone() && containerLoad.isDone());
+            daemon.crash();
+            volumeLoad.get(120, TimeUnit.SECONDS);
+            containerLoad.get(120, TimeUnit.SECONDS);
+        } finally {
+            clients.shutdownNow();
+        }
+        assertTrue(volumes.size() + containers.size() >= 20, "the load was acknowledged before the kill");
+
+        daemon.start();
+        daemon.stop();
+        java.nio.file.Path file = daemon.root.resolve("data/events/tally.mv.db");
+        try (org.h2.mvstore.MVStore store = new org.h2.mvstore.MVStore.Builder().fileName(file.toString()).readOnly().open()) {
+            assertTrue(store.getFileStore().getStoreHeader().containsKey("clean"),
+                    "the orderly stop after the recovery left the store unclosed: " + daemon.log());
+        }
+        daemon.start();
+
+        String volumeList = daemon.docker("volume", "ls", "-q").out();
+        for (String v : volumes) {
+            assertTrue(volumeList.lines().anyMatch(v::equals), v + " is lost\n" + volumeList + daemon.log());
+        }
+        String names = daemon.docker("ps", "-a", "--format", "{{.Names}} {{.State}}").out();
+        for (String c : containers) {
+            assertTrue(names.lines().anyMatch(l -> l.startsWith(c + " ")), c + " is lost\n" + names + daemon.log());
+        }
+        assertTrue(names.lines().anyMatch("across running"::equals), names + daemon.log());
+        Daemon.Result verify = daemon.tally("audit", "verify");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertFalse(daemon.log().contains("recovering container"), daemon.log());
+
+        assertEquals(0, daemon.docker("rm", "-f", "across").code());
+        java.nio.file.Path containersDir = daemon.root.resolve("data/containers");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertEquals(List.of(), DeadRuns.mountsUnder(containersDir), "mounts left");
+            assertEquals(List.of(), DeadRuns.namers(daemon.root).stream()
+                    .map(p -> p.pid() + " " + DeadRuns.cmdline(p).orElse("(ended)"))
+                    .filter(p -> !p.contains(" dev.tally.ops.Tallyd ")).toList(), "processes left");
+        });
+    }
+
     private static String idOf(Daemon daemon, String name) throws java.io.IOException {
         try (var dirs = java.nio.file.Files.list(daemon.root.resolve("data/containers"))) {
             for (var dir : dirs.toList()) {

@@ -125,7 +125,8 @@ final class DeadRuns {
                 .toList();
     }
 
-    private static Optional<String> cmdline(ProcessHandle p) {
+    /** The process's command line, its arguments joined by spaces; empty once it is gone. */
+    static Optional<String> cmdline(ProcessHandle p) {
         try {
             return Optional.of(Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ').strip());
         } catch (IOException e) {
