@@ -11,12 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.SparseChunks;
 
 /**
  * Gives the H2 file's dead space back while the daemon runs (issue 12). With {@code WRITE_DELAY=0}
@@ -27,14 +30,15 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Each round, a little at a time, does part of what H2's own thread would:
  * <ol>
- * <li>while the dead bytes in partly dead chunks older than the retention time ({@link #RETENTION_MS})
- * are more than {@code deadShare} percent of the file, or the gaps between chunks more than
- * {@link #GAP_SHARE} percent (either also more than {@link #MIN_DEAD_BYTES}), it
- * rewrites at most {@code writeLimit} bytes of the live pages of the emptiest of them under H2's store
- * lock (a commit waits for at most one such step) and commits them as one more chunk, up to
- * {@code stepsPerRound} times. A share, not a fill rate: each step's chunk holds upper pages of the
- * trees that the next step writes again, so chunks rewritten at idle are never quite full, and a
- * fill rate would keep an idle daemon rewriting;
+ * <li>while the dead bytes in partly dead chunks older than {@link #REWRITE_AGE_MS} are more than
+ * {@code deadShare} percent of the file, or the gaps between chunks more than {@link #GAP_SHARE} percent
+ * (either also more than {@link #MIN_DEAD_BYTES}), it rewrites at most {@code writeLimit} bytes of the
+ * live pages of the emptiest of them ({@link #FILL_RATES}, {@link SparseChunks}) under H2's store lock
+ * (a commit waits for at most one such step) and commits them as one more chunk, up to
+ * {@code stepsPerRound} times (four times that when they are more than twice their shares). A share,
+ * not a fill rate: each step's chunk holds upper pages of the trees that the next step writes again,
+ * and leaves of the indexes on random keys (aggregate and container ids) that later commits write
+ * again, so chunks rewritten are never quite full, and a fill rate would keep an idle daemon rewriting;
  * <li>it frees the chunks that hold nothing live, died more than the retention time ago and are read by
  * no statement H2 tracks (a commit does that too; this does it when no commit comes); new chunks
  * are written into the space so freed, so the file stops growing;
@@ -60,17 +64,32 @@ final class StoreUpkeep implements AutoCloseable {
     static final String THREAD_NAME = "tallyd-store-upkeep";
 
     /**
-     * H2's RETENTION_TIME for the store (H2's default is 45 s): a chunk is rewritten or freed no sooner
-     * than this after it was written, so the file keeps about this long of the commits' chunks beyond its
-     * live data (at tallyd's pace, 30 commits/s of some 35 KB, about 5 MB). What a kill or a power loss
-     * could lose is guarded by the {@link HeaderPin}, not by this time, and readers by H2 itself: every
-     * statement holds the version it reads (with ANALYZE_AUTO=0, {@link Store#H2_SETTINGS}, none reads
-     * outside one), and the daemon's long reads (replays, the audit's verify, {@code /events} streams) are
-     * pages of one statement each. What it still guards: the moments between H2's open and the pin
-     * (after {@link StoreRecovery} every chunk a recovery would then read is younger than that), and
-     * it keeps the upkeep from rewriting chunks that die on their own within seconds.
+     * H2's RETENTION_TIME for the store once the upkeep has pinned the header (H2's default is 45 s): a
+     * chunk is freed no sooner than this after it was written, so the file keeps about this long of the
+     * commits' chunks beyond its live data, and as much again of chunks that died and wait behind the
+     * pin or behind younger dead ones (at 100 commits/s of some 26 KB, 2-5 MB in all; at 5 s it was
+     * 20-30 MB, a third of a 64 MB file). What a kill or a power loss could lose is guarded by the
+     * {@link HeaderPin}, not by this time, and readers by H2 itself: every statement holds the version it
+     * reads (with ANALYZE_AUTO=0, {@link Store#H2_SETTINGS}, none reads outside one), and the daemon's
+     * long reads (replays, the audit's verify, {@code /events} streams) are pages of one statement each.
+     * The upkeep lowers the retention to this once its pin is taken ({@link #OPEN_RETENTION_MS}
+     * before); a test whose retention is already lower keeps its own. Chunks are rewritten only once older than {@link #REWRITE_AGE_MS}.
      */
-    static final int RETENTION_MS = 5_000;
+    static final int RETENTION_MS = 1_000;
+
+    /**
+     * H2's RETENTION_TIME while it opens the file ({@link Store#H2_SETTINGS}), until the upkeep has taken
+     * its pin: what H2 commits while it opens frees no chunk written in the last 5 s, so a quick restart
+     * after a kill does not write over a chunk that the recovery just read.
+     */
+    static final int OPEN_RETENTION_MS = 5_000;
+
+    /**
+     * The age below which a chunk is not rewritten (it may still be freed once the retention time has
+     * passed): the live pages of a chunk a second old are often pages that the next commits replace
+     * anyway. {@code tally.store.upkeep.rewriteAgeMs} changes it.
+     */
+    static final int REWRITE_AGE_MS = Integer.getInteger("tally.store.upkeep.rewriteAgeMs", 2_000);
 
     /** The most bytes of live pages one step rewrites, for a chunk whose live pages alone exceed {@code writeLimit}. */
     static final int MAX_WRITE_LIMIT = 4 << 20;
@@ -79,6 +98,15 @@ final class StoreUpkeep implements AutoCloseable {
 
     /** The share (percent) of the file in gaps between chunks above which a round rewrites old chunks. */
     static final int GAP_SHARE = 25;
+
+    /**
+     * The live shares (percent) of the chunks a rewriting step takes, in turn: those at most 80 % live
+     * (H2 takes the emptiest and oldest of them first), then fuller ones only when there are none. H2's
+     * public {@code MVStore.compact} takes any chunk that is not quite full, oldest first: under a steady
+     * load it spent its steps on old, dense chunks (a compacted store's, or the upkeep's own) that had
+     * lost a page or two, while the dead bytes piled up elsewhere.
+     */
+    static final int[] FILL_RATES = {80, 100};
 
     /** Dead bytes in old chunks below which a round rewrites nothing, whatever the file's size. */
     static final long MIN_DEAD_BYTES = 1L << 20;
@@ -100,8 +128,8 @@ final class StoreUpkeep implements AutoCloseable {
     record Settings(boolean enabled, Duration period, int deadShare, int writeLimit, int stepsPerRound,
                     Duration syncEvery, long minFreeBytes) {
 
-        static final Settings DEFAULT = new Settings(true, Duration.ofMillis(250), 10, 64 << 10, 4,
-                Duration.ofSeconds(1), 64L << 20);
+        static final Settings DEFAULT = new Settings(true, Duration.ofMillis(250), 10, 256 << 10, 2,
+                Duration.ofMillis(500), 64L << 20);
 
         /** These settings with the upkeep turned off. */
         Settings off() {
@@ -144,6 +172,9 @@ final class StoreUpkeep implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.pin = HeaderPin.take(store);
+        if (store.getRetentionTime() > RETENTION_MS) {
+            store.setRetentionTime(RETENTION_MS);
+        }
     }
 
     /**
@@ -207,6 +238,9 @@ final class StoreUpkeep implements AutoCloseable {
         long dead = 0;
         long old = 0;
         long oldLive = 0;
+        long[] byFill = new long[5];
+        long[] deadByFill = new long[5];
+        long[] chunksByFill = new long[5];
         for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
             if (e.getKey().startsWith("chunk.")) {
                 Map<String, String> chunk = DataUtils.parseMap(e.getValue());
@@ -217,7 +251,13 @@ final class StoreUpkeep implements AutoCloseable {
                     dead += bytes;
                 } else {
                     old += bytes;
-                    oldLive += hex(chunk, "liveMax", chunk.getOrDefault("max", "0"));
+                    long max = hex(chunk, "max", "0");
+                    long liveMax = hex(chunk, "liveMax", chunk.getOrDefault("max", "0"));
+                    oldLive += liveMax;
+                    int bin = max == 0 ? 0 : (int) Math.min(4, liveMax * 5 / max);
+                    byFill[bin] += bytes;
+                    deadByFill[bin] += max - liveMax;
+                    chunksByFill[bin]++;
                 }
             }
         }
@@ -225,7 +265,9 @@ final class StoreUpkeep implements AutoCloseable {
                 + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds
                 + " steps=" + steps + " stepMaxMs=" + stepMaxNanos / 1_000_000
                 + " stepMeanMs=" + (steps == 0 ? 0 : stepTotalNanos / steps / 1_000_000) + " fileFill=" + file.getFillRate()
-                + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate();
+                + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate()
+                + " oldByFifths(chunks/KB/deadKB)=" + IntStream.range(0, 5).mapToObj(i -> chunksByFill[i] + "/"
+                + byFill[i] / 1024 + "/" + deadByFill[i] / 1024).collect(Collectors.joining(","));
     }
 
     private void round() {
@@ -236,26 +278,7 @@ final class StoreUpkeep implements AutoCloseable {
             FileStore<?> file = store.getFileStore();
             long usable = settings.minFreeBytes() <= 0 ? Long.MAX_VALUE : usableBytes(file);
             if (settings.enabled() && usable >= settings.minFreeBytes()) {
-                int limit = settings.writeLimit();
-                for (int step = 0; step < settings.stepsPerRound() && worthRewriting(file)
-                        && !thread.isShutdown(); step++) {
-                    long began = System.nanoTime();
-                    if (!store.compact(101, limit)) {
-                        // H2 rewrites no chunk whose live pages alone are more than the limit: such a
-                        // chunk (one written by the compaction at start, say) gets a longer step of its own.
-                        if (limit >= MAX_WRITE_LIMIT) {
-                            break;
-                        }
-                        limit = Math.min(MAX_WRITE_LIMIT, limit * 4);
-                        continue;
-                    }
-                    store.commit();
-                    long took = System.nanoTime() - began;
-                    stepMaxNanos = Math.max(stepMaxNanos, took);
-                    stepTotalNanos += took;
-                    steps++;
-                    limit = settings.writeLimit();
-                }
+                rewrite(file);
             }
             if (usable >= DiskReserve.DEFAULT_BYTES && System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
                 pin.advance();
@@ -270,6 +293,53 @@ final class StoreUpkeep implements AutoCloseable {
                 lastFailure = e.toString();
                 System.err.println("tallyd: store upkeep: " + e);
             }
+        }
+    }
+
+    /**
+     * Rewrites old chunks while they are worth it, the sparsest first: chunks at most
+     * {@link #FILL_RATES}[0] percent live, then fuller ones only when there are no such (a step rewrites
+     * some chunks' live pages and commits them as one chunk). Up to {@code stepsPerRound} steps, four
+     * times that many while the dead bytes or the gaps are more than twice their shares (the upkeep has
+     * fallen behind a fast load). A step that waited 10 ms for H2's lock in vain (a commit held it) ends
+     * the round.
+     */
+    private void rewrite(FileStore<?> file) throws IOException {
+        int limit = settings.writeLimit();
+        int fill = 0;
+        int maxSteps = settings.stepsPerRound() * (behind(file) ? 4 : 1);
+        for (int step = 0; step < maxSteps && worthRewriting(file) && !thread.isShutdown(); ) {
+            long began = System.nanoTime();
+            SparseChunks.Outcome done;
+            try {
+                done = SparseChunks.rewrite(store, limit, FILL_RATES[fill], rewriteAge());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (done == SparseChunks.Outcome.BUSY) {
+                return;
+            }
+            if (done == SparseChunks.Outcome.NONE) {
+                if (fill + 1 < FILL_RATES.length) {
+                    fill++;
+                    continue;
+                }
+                // H2 rewrites no chunk whose live pages alone are more than the limit: such a chunk (one
+                // written by the compaction at start, say) gets a longer step of its own.
+                if (limit >= MAX_WRITE_LIMIT) {
+                    return;
+                }
+                limit = Math.min(MAX_WRITE_LIMIT, limit * 4);
+                continue;
+            }
+            store.commit();
+            long took = System.nanoTime() - began;
+            stepMaxNanos = Math.max(stepMaxNanos, took);
+            stepTotalNanos += took;
+            steps++;
+            step++;
+            limit = settings.writeLimit();
         }
     }
 
@@ -291,20 +361,35 @@ final class StoreUpkeep implements AutoCloseable {
         if (settings.deadShare() < 0) {
             return true;
         }
+        return over(file, 1);
+    }
+
+    /** Whether the dead bytes or the gaps are more than twice their shares: the rewriting has fallen behind. */
+    private boolean behind(FileStore<?> file) {
+        return settings.deadShare() >= 0 && over(file, 2);
+    }
+
+    private boolean over(FileStore<?> file, int times) {
         long size = file.size();
         long dead = oldDeadBytes(file);
         long gaps = size * (100 - file.getFillRate()) / 100;
-        return dead > MIN_DEAD_BYTES && dead * 100 > settings.deadShare() * size
-                || gaps > MIN_DEAD_BYTES && gaps * 100 > GAP_SHARE * size;
+        return dead > MIN_DEAD_BYTES && dead * 100 > times * settings.deadShare() * size
+                || gaps > MIN_DEAD_BYTES && gaps * 100 > times * GAP_SHARE * size;
+    }
+
+    /** {@link #REWRITE_AGE_MS}, or 0 when the settings rewrite always (tests: deadShare below 0). */
+    private int rewriteAge() {
+        return settings.deadShare() < 0 ? 0 : REWRITE_AGE_MS;
     }
 
     /**
-     * The dead bytes in the chunks H2 may rewrite: partly live, and older than the retention time
-     * (younger ones are kept as they are anyway). Read from the file's layout, which each commit brings
-     * up to date.
+     * The dead bytes in the chunks the upkeep may rewrite: partly live, and older than the retention time
+     * and {@link #REWRITE_AGE_MS} (younger ones are kept as they are anyway). Read from the file's layout,
+     * which each commit brings up to date.
      */
     private long oldDeadBytes(FileStore<?> file) {
-        long oldest = System.currentTimeMillis() - file.getCreationTime() - Math.max(store.getRetentionTime(), 0);
+        long oldest = System.currentTimeMillis() - file.getCreationTime()
+                - Math.max(Math.max(store.getRetentionTime(), 0), rewriteAge());
         long dead = 0;
         for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
             if (!e.getKey().startsWith("chunk.")) {

@@ -28,29 +28,53 @@ final class StoreSizeBenchmark {
         int check = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         Path dir = Files.createTempDirectory("tally-store-size");
         Path file = dir.resolve("tally.mv.db");
-        System.out.printf("%8s %12s %9s %12s %9s %6s %12s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
-                "ratio", "uncompressed", "events/s");
+        System.out.printf("%8s %12s %9s %12s %9s %6s %5s %12s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
+                "ratio", "peak", "uncompressed", "events/s");
         int rate = Integer.getInteger("bench.rate", 0);
-        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
+        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
                 "RETENTION_TIME=" + Integer.getInteger("bench.retentionMs", StoreUpkeep.RETENTION_MS))
                 + System.getProperty("bench.settings", "");
+        int prefill = Integer.getInteger("bench.prefill", 0);
+        Path saved = Path.of(System.getProperty("bench.prefillFile", dir.resolve("prefill.mv.db").toString()));
+        if (prefill > 0 && Files.isRegularFile(saved)) {
+            Files.copy(saved, file);
+        } else if (prefill > 0) {
+            // a log of PREFILL events written unpaced, then compacted, as a daemon restarted on a large store finds it
+            try (Store store = Store.open(url)) {
+                MixedSessions load = new MixedSessions(store, 12);
+                for (int n = 0; n < prefill; n++) {
+                    load.appendOne();
+                }
+            }
+            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            }
+            System.out.printf(Locale.ROOT, "prefilled %d events: %d bytes compacted%n", prefill, Files.size(file));
+            Files.copy(file, saved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         try (Store store = Store.open(url)) {
-            MixedSessions load = new MixedSessions(store, 12);
+            MixedSessions load = new MixedSessions(store, prefill > 0 ? 13 : 12);
             long started = System.nanoTime();
             long paced = System.nanoTime();
-            for (int n = 1; n <= events; n++) {
+            long peak = 0;
+            for (int n = 1 + prefill; n <= events; n++) {
                 if (rate > 0) {
                     paced += 1_000_000_000L / rate;
                     java.util.concurrent.locks.LockSupport.parkNanos(paced - System.nanoTime());
                 }
                 load.appendOne();
+                if (n % 50 == 0) {
+                    peak = Math.max(peak, Files.size(file));
+                }
                 if (n % check == 0) {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     long live = Files.size(file);
                     long compacted = compacted(file);
-                    System.out.printf(Locale.ROOT, "%8d %12d %9d %12d %9d %6.2f %12d %8.0f  %s%n", n, live, live / n,
-                            compacted, compacted / n, (double) live / compacted, copied(file), check / seconds,
-                            store.upkeep());
+                    peak = Math.max(peak, live);
+                    System.out.printf(Locale.ROOT, "%8d %12d %9d %12d %9d %6.2f %5.2f %12d %8.0f  %s%n", n, live, live / n,
+                            compacted, compacted / n, (double) live / compacted, (double) peak / compacted,
+                            Boolean.getBoolean("bench.copy") ? copied(file) : 0, check / seconds, store.upkeep());
+                    peak = 0;
                     started = System.nanoTime();
                 }
             }

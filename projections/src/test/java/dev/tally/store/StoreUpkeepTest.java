@@ -31,10 +31,10 @@ class StoreUpkeepTest {
      * The daemon's settings with a retention time of 200 ms: the test appends several times faster than
      * tallyd's requests come, and what it measures is what the upkeep leaves, not that working space.
      */
-    static final String BRIEF_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
+    static final String BRIEF_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
             "RETENTION_TIME=200");
     /** Rounds of {@link #QUICK} in a second. */
-    private static final int RETENTION_ROUNDS = 20;
+    private static final int ROUNDS_PER_SECOND = 20;
     private static final int EVENTS = 1_500;
 
     @TempDir
@@ -116,13 +116,14 @@ class StoreUpkeepTest {
     }
 
     /**
-     * Waits until the appends' chunks are older than the retention time and the upkeep has nothing left to
-     * rewrite: old chunks' dead bytes and the gaps between chunks are under their shares of the file.
+     * Waits until the appends' chunks are older than the age at which the upkeep rewrites them
+     * ({@link StoreUpkeep#REWRITE_AGE_MS}) and the upkeep has nothing left to rewrite: old chunks' dead bytes and the gaps between chunks are under their shares of the file.
      */
     private void settle() {
         long rounds = store.upkeepCounts()[0];
         try {
-            await().atMost(Duration.ofMinutes(5)).until(() -> store.upkeepCounts()[0] > rounds + 2 * RETENTION_ROUNDS
+            await().atMost(Duration.ofMinutes(5)).until(() -> store.upkeepCounts()[0] > rounds
+                    + (2 + StoreUpkeep.REWRITE_AGE_MS / 1000) * ROUNDS_PER_SECOND
                     && store.upkeepSettled());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("the upkeep did not settle: " + store.upkeep(), e);
