@@ -53,6 +53,9 @@ public final class HostileRegistry implements AutoCloseable {
     private final Map<String, Long> takenUnder = new ConcurrentHashMap<>();
     private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
 
+    /** When set, blob GETs are answered with a 307 to this base URL + "/storage/DIGEST?sig=1" (a storage host's). */
+    public volatile String redirectBlobsTo;
+
     /** Holds silent handlers until {@link #close}. */
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
@@ -131,6 +134,11 @@ public final class HostileRegistry implements AutoCloseable {
                 }
                 String range = x.getRequestHeaders().getFirst("Range");
                 ranges.add(range == null ? "-" : range);
+                if (redirectBlobsTo != null) {
+                    x.getResponseHeaders().set("Location", redirectBlobsTo + "/storage/" + digest + "?sig=1");
+                    send(x, 307, "text/html", "<a>Temporary Redirect</a>".getBytes(), null);
+                    return;
+                }
                 int from = 0;
                 if (range != null && range.startsWith("bytes=")) {
                     from = Integer.parseInt(range.substring(6, range.indexOf('-')));

@@ -135,6 +135,48 @@ class HostileRegistryTest {
         assertEquals(DomainException.Kind.NOT_FOUND, none.kind());
     }
 
+    /**
+     * A registry that sends blobs to a storage host (as Docker Hub does): the redirect is followed with
+     * the query it names, without the registry's token, and the Range of a resumed read goes along.
+     */
+    @Test
+    void aBlobRedirectedToAStorageHostIsFetchedThereWithoutTheRegistrysToken() throws IOException {
+        byte[] bytes = randomBytes(2 << 20);
+        String digest = Digests.sha256(bytes);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer storage = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+        java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger(1);
+        storage.createContext("/storage/", x -> {
+            try (x) {
+                String range = x.getRequestHeaders().getFirst("Range");
+                seen.add(x.getRequestURI().getRawQuery() + " auth=" + x.getRequestHeaders().getFirst("Authorization")
+                        + " range=" + range);
+                int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.indexOf('-')));
+                x.sendResponseHeaders(from > 0 ? 206 : 200, bytes.length - from);
+                if (cuts.getAndDecrement() > 0) {
+                    x.getResponseBody().write(bytes, from, (bytes.length - from) / 2);
+                    x.getResponseBody().flush();
+                    throw new IOException("cut on purpose");
+                }
+                x.getResponseBody().write(bytes, from, bytes.length - from);
+            }
+        });
+        storage.start();
+        try {
+            hostile.blobs.put(digest, bytes);
+            hostile.tokenBytes.set(1 << 30); // every registry call needs its token
+            hostile.redirectBlobsTo = "http://127.0.0.1:" + storage.getAddress().getPort();
+            assertArrayEquals(bytes, readAll(new Descriptor("", digest, bytes.length)));
+            assertEquals(2, seen.size(), seen.toString());
+            assertEquals("sig=1 auth=null range=null", seen.get(0));
+            assertTrue(seen.get(1).matches("sig=1 auth=null range=bytes=[1-9][0-9]*-"), seen.toString());
+            assertEquals(List.of("t1"), hostile.tokens, "the registry's own calls carried its token");
+        } finally {
+            storage.stop(0);
+        }
+    }
+
     /** A session whose registry may stay silent for this long (the default is 30 s). */
     private Registry.Session impatient(long seconds) {
         return new RegistryClient(new RegistryHosts(null, RegistryHosts.DEFAULT_INSECURE,
