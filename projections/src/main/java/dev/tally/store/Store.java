@@ -36,9 +36,8 @@ public final class Store implements AutoCloseable {
      * once the chunks it reads are older than RETENTION_TIME they may be freed under it ("Chunk … not
      * found", failing the commit it runs in): it did so with {@link StoreUpkeep} on a busy host. Without it,
      * H2 plans queries from its default selectivity (the store's queries go by their indexes anyway).
-     * RETENTION_TIME: a chunk is overwritten no sooner than this after it was written: 5 s while H2 opens
-     * the file, until the upkeep has pinned the header, then 1 s ({@link StoreUpkeep#RETENTION_MS}); what
-     * the file keeps beyond its live data is about this long of commits.
+     * RETENTION_TIME: a chunk is overwritten no sooner than this after it was written; what the file
+     * keeps beyond its live data is about this long of commits (see {@link StoreUpkeep#RETENTION_MS}).
      * COMPRESS=TRUE: pages are written LZF-compressed, as H2's {@code SHUTDOWN COMPACT} (and so the
      * compaction at start) always writes its copy: the live pages take half the bytes (a copy of the mixed
      * load's store uncompressed is twice the compressed one), and each commit's chunk too, so the working
@@ -47,7 +46,7 @@ public final class Store implements AutoCloseable {
      * is and its pages are compressed as they are rewritten.
      */
     static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
-            + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS;
+            + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
     private static final String H2_FILE = "jdbc:h2:file:";
     private static final int MAX_CONNECTIONS = 16;
 

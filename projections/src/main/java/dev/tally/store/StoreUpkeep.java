@@ -72,17 +72,12 @@ final class StoreUpkeep implements AutoCloseable {
      * {@link HeaderPin}, not by this time, and readers by H2 itself: every statement holds the version it
      * reads (with ANALYZE_AUTO=0, {@link Store#H2_SETTINGS}, none reads outside one), and the daemon's
      * long reads (replays, the audit's verify, {@code /events} streams) are pages of one statement each.
-     * The upkeep lowers the retention to this once its pin is taken ({@link #OPEN_RETENTION_MS}
-     * before); a test whose retention is already lower keeps its own. Chunks are rewritten only once older than {@link #REWRITE_AGE_MS}.
+     * Set in the URL ({@link Store#H2_SETTINGS}): H2 applies a URL's settings again at every new
+     * session, so a retention set on the store afterwards lasted only until the pool opened its next
+     * connection (in the mixed daemon run, dead chunks waited up to 5 s: 16 MB of a 56 MB file). Chunks
+     * are rewritten only once older than {@link #REWRITE_AGE_MS}.
      */
     static final int RETENTION_MS = 1_000;
-
-    /**
-     * H2's RETENTION_TIME while it opens the file ({@link Store#H2_SETTINGS}), until the upkeep has taken
-     * its pin: what H2 commits while it opens frees no chunk written in the last 5 s, so a quick restart
-     * after a kill does not write over a chunk that the recovery just read.
-     */
-    static final int OPEN_RETENTION_MS = 5_000;
 
     /**
      * The age below which a chunk is not rewritten (it may still be freed once the retention time has
@@ -172,9 +167,6 @@ final class StoreUpkeep implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.pin = HeaderPin.take(store);
-        if (store.getRetentionTime() > RETENTION_MS) {
-            store.setRetentionTime(RETENTION_MS);
-        }
     }
 
     /**
@@ -278,14 +270,9 @@ final class StoreUpkeep implements AutoCloseable {
             FileStore<?> file = store.getFileStore();
             long usable = settings.minFreeBytes() <= 0 ? Long.MAX_VALUE : usableBytes(file);
             if (settings.enabled() && usable >= settings.minFreeBytes()) {
-                rewrite(file);
+                rewrite(file, usable);
             }
-            if (usable >= DiskReserve.DEFAULT_BYTES && System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
-                pin.advance();
-                lastSync = System.nanoTime();
-                // A commit frees the dead chunks behind the pin; this frees them when no commit comes.
-                store.executeFilestoreOperation(file::dropUnusedChunks);
-            }
+            pinIfDue(file, usable);
             rounds++;
         } catch (RuntimeException | IOException e) {
             // Said once per kind of failure, not every 250 ms; the requests' own commits report theirs.
@@ -304,7 +291,7 @@ final class StoreUpkeep implements AutoCloseable {
      * fallen behind a fast load). A step that waited 10 ms for H2's lock in vain (a commit held it) ends
      * the round.
      */
-    private void rewrite(FileStore<?> file) throws IOException {
+    private void rewrite(FileStore<?> file, long usable) {
         int limit = settings.writeLimit();
         int fill = 0;
         int maxSteps = settings.stepsPerRound() * (behind(file) ? 4 : 1);
@@ -340,6 +327,21 @@ final class StoreUpkeep implements AutoCloseable {
             steps++;
             step++;
             limit = settings.writeLimit();
+            pinIfDue(file, usable);
+        }
+    }
+
+    /**
+     * Moves the pin when {@code syncEvery} has passed since it last moved (also between the steps of a
+     * round: a round of eight steps on a busy host took seconds, and the chunks that died meanwhile waited
+     * behind the pin: 9 MB of a 38 MB file in the mixed daemon run), and frees the dead chunks behind it.
+     */
+    private void pinIfDue(FileStore<?> file, long usable) {
+        if (usable >= DiskReserve.DEFAULT_BYTES && System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
+            pin.advance();
+            lastSync = System.nanoTime();
+            // A commit frees the dead chunks behind the pin; this frees them when no commit comes.
+            store.executeFilestoreOperation(file::dropUnusedChunks);
         }
     }
 

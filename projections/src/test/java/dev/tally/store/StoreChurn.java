@@ -32,7 +32,7 @@ final class StoreChurn {
         int warm = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         Path dir = Files.createTempDirectory("tally-store-churn");
-        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
+        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
                 "RETENTION_TIME=" + Integer.getInteger("churn.retentionMs", StoreUpkeep.RETENTION_MS))
                 + System.getProperty("churn.settings", "");
         try (Store store = Store.open(url, StoreUpkeep.Settings.fromSystemProperties())) {

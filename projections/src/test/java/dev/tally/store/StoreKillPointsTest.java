@@ -84,7 +84,7 @@ class StoreKillPointsTest {
                 Duration.ofMillis(20), 0);
         List<String> ids = new ArrayList<>();
         String url = "jdbc:h2:file:rec:" + dir.resolve("tally") + Store.H2_SETTINGS.replace(
-                "RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS, "RETENTION_TIME=" + RETENTION_MS);
+                "RETENTION_TIME=" + StoreUpkeep.RETENTION_MS, "RETENTION_TIME=" + RETENTION_MS);
         assertTrue(url.contains("RETENTION_TIME=" + RETENTION_MS), url);
         try (Store store = Store.open(url, restless)) {
             MixedSessions load = new MixedSessions(store, SEED);

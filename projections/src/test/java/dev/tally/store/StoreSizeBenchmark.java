@@ -31,7 +31,7 @@ final class StoreSizeBenchmark {
         System.out.printf("%8s %12s %9s %12s %9s %6s %5s %12s %8s%n", "events", "live_bytes", "B/event", "compacted", "B/event",
                 "ratio", "peak", "uncompressed", "events/s");
         int rate = Integer.getInteger("bench.rate", 0);
-        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
+        String url = Store.h2File(dir.resolve("tally")).replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
                 "RETENTION_TIME=" + Integer.getInteger("bench.retentionMs", StoreUpkeep.RETENTION_MS))
                 + System.getProperty("bench.settings", "");
         int prefill = Integer.getInteger("bench.prefill", 0);

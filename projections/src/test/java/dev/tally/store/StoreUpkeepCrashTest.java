@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreUpkeepCrashTest {
 
-    static final String SHORT_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
+    static final String SHORT_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
             "RETENTION_TIME=1000");
 
     @TempDir

@@ -31,7 +31,7 @@ class StoreUpkeepTest {
      * The daemon's settings with a retention time of 200 ms: the test appends several times faster than
      * tallyd's requests come, and what it measures is what the upkeep leaves, not that working space.
      */
-    static final String BRIEF_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.OPEN_RETENTION_MS,
+    static final String BRIEF_RETENTION = Store.H2_SETTINGS.replace("RETENTION_TIME=" + StoreUpkeep.RETENTION_MS,
             "RETENTION_TIME=200");
     /** Rounds of {@link #QUICK} in a second. */
     private static final int ROUNDS_PER_SECOND = 20;
