@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /** Container endpoints that stream: wait, attach (hijacked) and logs. */
 final class ContainerStreams {
@@ -48,24 +47,15 @@ final class ContainerStreams {
             HttpServerResponse resp = ctx.response();
             resp.setChunked(true).putHeader("Content-Type", "application/json");
             resp.writeHead();
-            AtomicBoolean done = new AtomicBoolean();
-            Consumer<ContainerView> check = v -> {
-                if (condition.isMetBy(v.status()) && done.compareAndSet(false, true)) {
-                    JsonObject error = v.error() == null || v.error().isEmpty() ? null
-                            : new JsonObject().put("Message", v.error());
-                    resp.end(new JsonObject().put("StatusCode", v.exitCode()).put("Error", error).encode() + "\n");
-                }
-            };
-            AutoCloseable sub = useCases.containerQueries().subscribe(v -> {
-                if (v.id().equals(initial.id())) {
-                    check.accept(v);
-                }
+            ExitWatch watch = new ExitWatch(condition, v -> {
+                JsonObject error = v.error() == null || v.error().isEmpty() ? null
+                        : new JsonObject().put("Message", v.error());
+                resp.end(new JsonObject().put("StatusCode", v.exitCode()).put("Error", error).encode() + "\n");
             });
-            resp.closeHandler(x -> closeQuietly(sub));
-            resp.endHandler(x -> closeQuietly(sub));
-            if (condition.countsTheStatusAtTheStart()) {
-                useCases.containerQueries().find(initial.id()).ifPresent(check);
-            }
+            // before the watch starts: an update may answer, and so end the response, at once
+            resp.closeHandler(x -> watch.close());
+            resp.endHandler(x -> watch.close());
+            watch.start(useCases.containerQueries(), initial.id());
         });
     }
 
