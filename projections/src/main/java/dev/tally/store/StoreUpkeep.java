@@ -50,8 +50,10 @@ import org.h2.mvstore.SparseChunks;
  * of freed space safe to kill, with the upkeep or without it.
  * It does not move chunks to the front of the file to shrink it, as H2's own thread may: a moved
  * chunk's old place is given back at once, whatever the retention time and whoever still reads it.
- * New chunks fill the gaps from the front, and H2 cuts the file's end once it is free; a file far larger
- * than its content shrinks at the next start ({@link StoreCompaction}).
+ * New chunks fill the gaps from the front; the file's end, once free, is cut by each round
+ * ({@link SparseChunks#cutFreeEnd}: H2 cuts it only when it writes a chunk elsewhere than at the end, so
+ * an idle file kept the length of its last burst); a file far larger than its content shrinks at the
+ * next start ({@link StoreCompaction}).
  * Nothing acknowledged is at risk: rewritten pages are committed data written to a new place, and a
  * chunk is overwritten only when dead, older than the retention time and behind the pin. When the file
  * system has less than {@code minFreeBytes} usable, a round rewrites nothing, and below the requests'
@@ -157,6 +159,8 @@ final class StoreUpkeep implements AutoCloseable {
     });
     private long lastSync = System.nanoTime();
     private volatile long rounds;
+    /** Rounds that cut the file's free end ({@link SparseChunks#cutFreeEnd}). */
+    private volatile long cuts;
     private volatile long steps;
     /** The longest and the total time of the rewriting steps with their commits, which requests' commits wait for (ns). */
     private volatile long stepMaxNanos;
@@ -254,7 +258,7 @@ final class StoreUpkeep implements AutoCloseable {
             }
         }
         return "youngMB=" + young / MB + " deadMB=" + dead / MB + " oldMB=" + old / MB + " oldLiveMB=" + oldLive / MB
-                + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds
+                + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds + " cuts=" + cuts
                 + " steps=" + steps + " stepMaxMs=" + stepMaxNanos / 1_000_000
                 + " stepMeanMs=" + (steps == 0 ? 0 : stepTotalNanos / steps / 1_000_000) + " fileFill=" + file.getFillRate()
                 + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate()
@@ -273,6 +277,9 @@ final class StoreUpkeep implements AutoCloseable {
                 rewrite(file, usable);
             }
             pinIfDue(file, usable);
+            if (SparseChunks.cutFreeEnd(store)) {
+                cuts++;
+            }
             rounds++;
         } catch (RuntimeException | IOException e) {
             // Said once per kind of failure, not every 250 ms; the requests' own commits report theirs.

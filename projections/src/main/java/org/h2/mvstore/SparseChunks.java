@@ -45,4 +45,40 @@ public final class SparseChunks {
         });
         return done == null ? Outcome.BUSY : done ? Outcome.REWRITTEN : Outcome.NONE;
     }
+
+    /**
+     * Cuts the file's end where no chunk is (at least 1 % of the file, as H2's own cut): H2 cuts it only
+     * when it writes a chunk somewhere other than the end, so a file whose last chunks were freed by an
+     * idle round (the upkeep's or a commit's) kept its old length on the disk, up to many times its
+     * content. The blocks cut are free (no chunk of the layout is in them), as those H2 overwrites; the
+     * file is forced to the disk first. Under the store's lock and H2's locks for writing a chunk, as
+     * {@link MVStore#executeFilestoreOperation} takes them. True when it cut.
+     */
+    public static boolean cutFreeEnd(MVStore store) {
+        if (!(store.getFileStore() instanceof RandomAccessStore file) || !freeEnd(file)) {
+            return false;
+        }
+        boolean[] cut = new boolean[1];
+        store.executeFilestoreOperation(() -> {
+            if (!freeEnd(file)) {
+                return;
+            }
+            file.saveChunkLock.lock();
+            try {
+                long before = file.size();
+                file.shrinkStoreIfPossible(1);
+                cut[0] = file.size() < before;
+            } finally {
+                file.saveChunkLock.unlock();
+            }
+        });
+        return cut[0];
+    }
+
+    /** Whether at least 1 % of the file (and a block) lies past the last block in use. */
+    private static boolean freeEnd(RandomAccessStore file) {
+        long size = file.size();
+        long free = size - file.getFileLengthInUse();
+        return free >= 4096 && free * 100 >= size;
+    }
 }
