@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
@@ -111,7 +112,7 @@ public class ImageDistribution {
                         + " is not its config's digest " + imageId);
             }
             List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
-            java.util.function.Consumer<String> record = movedFrom -> commands.sendAndWait(new RecordPull(imageId,
+            Consumer<String> record = movedFrom -> commands.sendAndWait(new RecordPull(imageId,
                     reference, ref.registry(), image.manifestDigest(), layers, stored.size(), credentials.present(),
                     movedFrom, actor));
             boolean moved = false;

@@ -12,6 +12,8 @@ import dev.tally.domain.image.query.ImageView;
 import dev.tally.domain.image.query.ReferenceView;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
@@ -97,17 +99,10 @@ public class ImageService {
      * @param via what moves it: {@code tag}, {@code pull}, {@code load}, {@code commit}
      */
     public boolean moveReference(String reference, String imageId, String via, Actor actor) {
-        String action = "image." + via;
-        String ref = validTarget(reference, actor, action);
-        return locks.exclusively("image-ref/" + ref, () -> {
-            Optional<ReferenceView> current = images.reference(ref);
-            if (current.isPresent() && current.get().imageId().equals(imageId)) {
-                return false;
+        return decideMove(reference, imageId, via, actor, (ref, movedFrom) -> {
+            if (movedFrom != null) {
+                commands.sendAndWait(new MoveReference(imageId, ref, movedFrom, via, actor));
             }
-            current.ifPresent(c -> requireMayMove(c, actor, action));
-            commands.sendAndWait(new MoveReference(imageId, ref, current.map(ReferenceView::imageId).orElse(""), via,
-                    actor));
-            return true;
         });
     }
 
@@ -119,17 +114,27 @@ public class ImageService {
      * none), or with null when it points at the image already (no move to record).
      */
     public boolean moveReferenceRecording(String reference, String imageId, String via, Actor actor,
-                                          java.util.function.Consumer<String> record) {
+                                          Consumer<String> record) {
+        return decideMove(reference, imageId, via, actor, (ref, movedFrom) -> record.accept(movedFrom));
+    }
+
+    /**
+     * Under the reference's lock, decides the move on the reference as it is: {@code record} gets the
+     * reference (validated, normalised) and null when it points at the image already, or (only if the
+     * caller may move it) the image it leaves ("" for none). Whether it moved.
+     */
+    private boolean decideMove(String reference, String imageId, String via, Actor actor,
+                               BiConsumer<String, String> record) {
         String action = "image." + via;
         String ref = validTarget(reference, actor, action);
         return locks.exclusively("image-ref/" + ref, () -> {
             Optional<ReferenceView> current = images.reference(ref);
             if (current.isPresent() && current.get().imageId().equals(imageId)) {
-                record.accept(null);
+                record.accept(ref, null);
                 return false;
             }
             current.ifPresent(c -> requireMayMove(c, actor, action));
-            record.accept(current.map(ReferenceView::imageId).orElse(""));
+            record.accept(ref, current.map(ReferenceView::imageId).orElse(""));
             return true;
         });
     }
