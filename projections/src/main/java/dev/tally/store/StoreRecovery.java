@@ -1,6 +1,8 @@
 package dev.tally.store;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.RandomAccessStore;
@@ -57,15 +59,15 @@ final class StoreRecovery {
         if (!(store.getFileStore() instanceof RandomAccessStore file)) {
             return;
         }
-        java.util.TreeMap<Long, Long> chunks = new java.util.TreeMap<>();
-        for (java.util.Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
+        TreeMap<Long, Long> chunks = new TreeMap<>();
+        for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
             if (e.getKey().startsWith("chunk.")) {
-                java.util.Map<String, String> chunk = DataUtils.parseMap(e.getValue());
+                Map<String, String> chunk = DataUtils.parseMap(e.getValue());
                 chunks.merge(Long.parseLong(chunk.get("block"), 16), Long.parseLong(chunk.get("len"), 16), Math::max);
             }
         }
         long next = 2; // blocks 0 and 1: the header
-        for (java.util.Map.Entry<Long, Long> c : chunks.entrySet()) {
+        for (Map.Entry<Long, Long> c : chunks.entrySet()) {
             for (long block = next; block < c.getKey(); block++) {
                 try {
                     file.markUsed(block * BLOCK, BLOCK);

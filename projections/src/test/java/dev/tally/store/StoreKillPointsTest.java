@@ -201,11 +201,11 @@ class StoreKillPointsTest {
         Files.copy(file, copy.resolve("c.mv.db"));
         String url = "jdbc:h2:file:" + copy.resolve("c") + Store.H2_SETTINGS;
         try {
-            if (holds(url, ids.get(expected - 1), where + ": event " + expected + ": ", losses)) {
+            if (holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ": ", losses)) {
                 if (StoreFile.of(url).map(StoreFile::clean).orElse(false)) {
                     cleanCloses++;
                 }
-                holds(url, ids.get(expected - 1), where + ": event " + expected + ", opened again after an idle close: ", losses);
+                holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ", opened again after an idle close: ", losses);
             }
             if (losses.size() > 0 && losses.get(losses.size() - 1).startsWith(where)) {
                 keep(file, where);
@@ -217,9 +217,12 @@ class StoreKillPointsTest {
         }
     }
 
-    /** Opens the store at this URL as tallyd does, finds the event with this id, closes it; false (a loss noted) if not. */
-    private static boolean holds(String url, String id, String what, List<String> losses) {
-        try (Store store = Store.open(url, StoreUpkeep.Settings.DEFAULT.off());
+    /**
+     * Opens the store at this URL as tallyd does (with this upkeep), finds the event with this id, closes it;
+     * false (a loss noted) if not. Also {@link StoreRecoveryKillPointsTest}'s check.
+     */
+    static boolean holds(String url, StoreUpkeep.Settings upkeep, String id, String what, List<String> losses) {
+        try (Store store = Store.open(url, upkeep);
              Connection c = store.connections().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM DomainEventEntry WHERE eventIdentifier = ?")) {
             ps.setString(1, id);

@@ -6,9 +6,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +151,7 @@ class StoreRecoveryKillPointsTest {
         }
         recorded = run.resolve("c.mv.db").toString();
         try {
-            holds("jdbc:h2:file:rec:" + run.resolve("c") + Store.H2_SETTINGS, StoreUpkeep.Settings.DEFAULT, id,
+            StoreKillPointsTest.holds("jdbc:h2:file:rec:" + run.resolve("c") + Store.H2_SETTINGS, StoreUpkeep.Settings.DEFAULT, id,
                     where + ": recovered: ", losses);
         } finally {
             recorded = null;
@@ -185,32 +182,13 @@ class StoreRecoveryKillPointsTest {
         Files.copy(file, copy.resolve("c.mv.db"));
         String url = "jdbc:h2:file:" + copy.resolve("c") + Store.H2_SETTINGS;
         try {
-            if (holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ": ", losses)) {
-                holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ", opened again after an idle close: ", losses);
+            if (StoreKillPointsTest.holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ": ", losses)) {
+                StoreKillPointsTest.holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ", opened again after an idle close: ", losses);
             }
         } finally {
             try (var files = Files.walk(copy)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /** Opens the store at this URL as tallyd does, finds the event with this id, closes it; false (a loss noted) if not. */
-    private static boolean holds(String url, StoreUpkeep.Settings upkeep, String id, String what, List<String> losses) {
-        try (Store store = Store.open(url, upkeep);
-             Connection c = store.connections().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM DomainEventEntry WHERE eventIdentifier = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) == 1) {
-                    return true;
-                }
-                losses.add(what + "missing");
-            }
-        } catch (Exception e) {
-            losses.add(what + e);
-        }
-        return false;
     }
 }
