@@ -42,7 +42,7 @@ public final class TrainingDaemon {
     public static void main(String[] args) throws IOException {
         Thread stop = new Thread(() -> {
             try {
-                Thread.sleep(120_000);
+                Thread.sleep(120_000); // a deadline, not a wait for a condition: a stand-in its script failed to kill ends
             } catch (InterruptedException ignored) {
                 // stopped
             }
