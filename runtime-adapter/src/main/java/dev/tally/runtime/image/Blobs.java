@@ -14,16 +14,24 @@ import java.util.stream.Stream;
 
 /**
  * {@code blobs/sha256/<hex>}: each file complete and verified, because it is written under
- * {@code tmp/} and renamed into place only once its digest matched.
+ * {@code tmp/} and renamed into place only once its digest matched, and durable: its writer syncs it
+ * before the rename ({@link #put} here, {@link LayerWriter} for layers); the rename is made durable
+ * with the directory, before an image record names the blob ({@link ImageRecords#put}).
  */
 final class Blobs {
 
     private final Path dir;
     private final Path tmp;
+    private final DiskSync sync;
 
-    Blobs(Path dir, Path tmp) {
+    Blobs(Path dir, Path tmp, DiskSync sync) {
         this.dir = dir;
         this.tmp = tmp;
+        this.sync = sync;
+    }
+
+    Path dir() {
+        return dir;
     }
 
     Path path(String digest) {
@@ -40,8 +48,9 @@ final class Blobs {
     }
 
     /**
-     * Moves a verified partial file into place. The rename is atomic; a blob already there has the
-     * same bytes (same digest), so replacing it changes nothing for a reader holding it open.
+     * Moves a verified partial file, which its writer synced, into place. The rename is atomic; a
+     * blob already there has the same bytes (same digest), so replacing it changes nothing for a
+     * reader holding it open.
      */
     void commit(Path partial, String digest) throws IOException {
         Files.move(partial, path(digest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -62,6 +71,7 @@ final class Blobs {
                 metered.drain();
             }
             verify(digest, size, Digests.of(metered.digest()), metered.count());
+            sync.file(partial);
             commit(partial, digest);
             partial = null;
         } catch (IOException e) {

@@ -2,63 +2,72 @@ package dev.tally.runtime.image;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Has the disk write what layers wrote while they are still arriving: once {@link #STEP} bytes were
- * written since the last time, one syncfs(2) of their file system on a background thread (never two
- * at once; bytes written meanwhile count towards the next). The syncfs that makes an image durable
- * ({@code ImageRecords.put}, before the image's event) then finds little left to write, so a pull
- * waits on the disk for its last bytes only, not for all of them after the download (a 100 MiB pull
- * wrote some 200 MiB, blob and tree, which took that final syncfs 0.1-0.2 s here).
+ * Has the disk write a file's bytes while the file is still being written: every {@link #STEP}
+ * bytes, sync_file_range(2) starts the writeback of that range (on a descriptor of its own, opened at
+ * the first step), and {@link #close} starts the rest. The fsync that makes the file durable before
+ * the image's event ({@link DiskSync}) then finds little left to write, so a pull waits on the disk
+ * for its last bytes only, not for all of them after the download. The kernel would start on its own
+ * only after 30 s or at its dirty-memory threshold. A file under one step costs no call at all.
  *
- * <p>Durability is not this class's: it only moves disk writes earlier, and its failures are
- * ignored (the final syncfs reports its own).
+ * <p>Durability is not this class's: it only moves the file's disk writes earlier, and its failures
+ * are ignored (the fsync reports its own). One writer thread uses an instance.
  */
-final class EarlyWriteback {
+final class EarlyWriteback implements AutoCloseable {
 
-    /** Bytes written between two background syncs. */
-    static final long STEP = 24L << 20;
+    /** Bytes written between two ranges handed to the disk. */
+    static final long STEP = 8L << 20;
 
-    private final Path dir;
-    private final AtomicLong unsynced = new AtomicLong();
-    private final AtomicBoolean syncing = new AtomicBoolean();
-    private final AtomicLong syncs = new AtomicLong();
-    /** At most one sync runs at once ({@link #syncing}), so this holds one thread, gone when idle. */
-    private final ExecutorService thread = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "tally-writeback");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Path file;
+    private int fd = -1;
+    private boolean failed;
+    private long written;
+    private long started;
+    private int ranges;
 
-    /** @param dir a directory on the file system the bytes are written to */
-    EarlyWriteback(Path dir) {
-        this.dir = dir;
+    EarlyWriteback(Path file) {
+        this.file = file;
     }
 
-    /** Counts {@code bytes} written; starts a background sync when {@link #STEP} were and none runs. */
+    /** Counts {@code bytes} more written to the file; starts the writeback of the last step's bytes when a step was written. */
     void wrote(long bytes) {
-        if (unsynced.addAndGet(bytes) < STEP || !syncing.compareAndSet(false, true)) {
+        written += bytes;
+        if (written - started >= STEP) {
+            start();
+        }
+    }
+
+    /** Starts the writeback of what was written since the last step (when a step was reached at all), and lets go of the descriptor. */
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            if (written > started) {
+                start();
+            }
+            LayerCalls.closeQuietly(fd);
+            fd = -1;
+        }
+    }
+
+    private void start() {
+        if (failed) {
             return;
         }
-        unsynced.set(0);
-        thread.execute(() -> {
-            try {
-                LayerCalls.syncFileSystem(dir);
-                syncs.incrementAndGet();
-            } catch (IOException | RuntimeException ignored) {
-                // the sync that makes the image durable reports
-            } finally {
-                syncing.set(false);
+        try {
+            if (fd < 0) {
+                fd = LayerCalls.openForSync(file, false);
             }
-        });
+            LayerCalls.startWriteback(fd, started, written - started);
+            started = written;
+            ranges++;
+        } catch (IOException e) {
+            failed = true; // no head start for this file; its fsync writes it all
+        }
     }
 
-    /** How many background syncs completed (for tests). */
-    long syncs() {
-        return syncs.get();
+    /** How many ranges were handed to the disk (for tests). */
+    int ranges() {
+        return ranges;
     }
 }

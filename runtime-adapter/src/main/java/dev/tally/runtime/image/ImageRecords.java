@@ -30,11 +30,16 @@ final class ImageRecords {
 
     private final Path dir;
     private final Path tmp;
+    private final DiskSync sync;
+    /** The directories content is renamed into (blobs, layers): synced before a record may name what they hold. */
+    private final List<Path> contentDirs;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    ImageRecords(Path dir, Path tmp) {
+    ImageRecords(Path dir, Path tmp, DiskSync sync, List<Path> contentDirs) {
         this.dir = dir;
         this.tmp = tmp;
+        this.sync = sync;
+        this.contentDirs = List.copyOf(contentDirs);
     }
 
     Optional<ImageRecord> find(String imageId) {
@@ -58,20 +63,23 @@ final class ImageRecords {
     }
 
     /**
-     * Writes a record whole (a temporary file renamed over the old one), then syncs the data root's
-     * file system: the record and every blob and layer it names are on disk before the caller records
-     * the image's event, so a power loss never leaves an event naming files the kernel had not yet
-     * written (the empty files of a layer renamed into place). Content no event names is removed at
-     * the next start.
+     * Writes a record whole (a temporary file renamed over the old one), durably: the content
+     * directories are synced first (every blob and layer tree was synced by its writer before its
+     * rename into them, so what the record names is on the disk), then the record, then its
+     * directory. The caller records the image's event after this, so a power loss never leaves an
+     * event naming files the kernel had not yet written (the empty files of a layer renamed into
+     * place). Content no event names is removed at the next start. Only the store's own files are
+     * synced, never the whole file system ({@link DiskSync}).
      */
     void put(ImageRecord record) throws IOException {
         String hex = Digests.hex(record.id());
         Path partial = Files.createTempFile(tmp, "image", ".json");
         try {
             json.writeValue(partial.toFile(), record);
+            sync.all(List.of(partial), contentDirs);
             Files.move(partial, dir.resolve(hex + ".json"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            LayerCalls.syncFileSystem(dir);
+            sync.dirs(List.of(dir));
         } finally {
             Files.deleteIfExists(partial);
         }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +43,7 @@ final class LayerWriter {
     private final Path tmp;
     private final long maxLayerBytes;
     private final long keepFreeBytes;
-    private final EarlyWriteback writeback;
+    private final DiskSync sync;
     /** The pipes' buffers, reused from one layer to the next while any is being written. */
     private final ChunkBuffers pipeBuffers = new ChunkBuffers(CHUNK_BYTES);
     /** The file store of {@code tmp}, found once: finding it reads all of /proc/mounts. */
@@ -53,12 +55,12 @@ final class LayerWriter {
         return t;
     });
 
-    LayerWriter(Blobs blobs, Path tmp, long maxLayerBytes, long keepFreeBytes) {
+    LayerWriter(Blobs blobs, Path tmp, long maxLayerBytes, long keepFreeBytes, DiskSync sync) {
         this.blobs = blobs;
         this.tmp = tmp;
         this.maxLayerBytes = maxLayerBytes;
         this.keepFreeBytes = keepFreeBytes;
-        this.writeback = new EarlyWriteback(tmp);
+        this.sync = sync;
     }
 
     /**
@@ -68,6 +70,8 @@ final class LayerWriter {
      * blob and writes it to its file; an unpacking thread decompresses, digests the tar (the diff id)
      * and unpacks it, fed through a {@link ChunkPipe}. Every byte is digested once on each side, except
      * for an uncompressed layer, whose tar is its blob: its diff id is the blob's digest, computed once.
+     * Each side makes what it wrote durable before it ends (the blob, the tree's files and directories),
+     * the disk having started on the large files while they were written.
      */
     Written asReceived(InputStream in, Compression compression, String mediaType, String expectedDigest,
                        long expectedSize) {
@@ -79,14 +83,15 @@ final class LayerWriter {
         ChunkPipe pipe = new ChunkPipe(buffers);
         try {
             blobFile = blobs.partial();
-            Path into = tree = Files.createTempDirectory(tmp, "unpack");
+            Path into = tree = newTree();
             unpacking = unpackers.submit(() -> unpack(pipe.input(), compression, into));
             MessageDigest blobSha = Digests.sha256();
             long count = 0;
             MeteredInput.Budget size = Blobs.sizeBudget(expectedSize, expectedDigest == null ? "layer" : expectedDigest,
                     MeteredInput.Budget.NONE);
             Source source = new Source(in);
-            try (OutputStream out = Files.newOutputStream(blobFile)) {
+            try (OutputStream out = Files.newOutputStream(blobFile);
+                 EarlyWriteback writeback = new EarlyWriteback(blobFile)) {
                 int n;
                 do {
                     byte[] chunk = pipe.buffer();
@@ -107,6 +112,8 @@ final class LayerWriter {
                 settle(unpacking);
                 throw e;
             }
+            Path written = blobFile;
+            synced(() -> sync.file(written), what); // while the unpacking side syncs its tree
             Unpacked tar;
             try {
                 tar = outcome(unpacking, what);
@@ -144,19 +151,25 @@ final class LayerWriter {
     private record Unpacked(String diffId, long size) {
     }
 
-    /** Decompresses and unpacks the pipe's bytes into {@code tree}, then reads what follows the compressed stream. */
+    /**
+     * Decompresses and unpacks the pipe's bytes into {@code tree}, reads what follows the compressed
+     * stream, then syncs the tree.
+     */
     private Unpacked unpack(InputStream piped, Compression compression, Path tree) throws IOException {
+        SafeTarExtractor extractor = new SafeTarExtractor(tree);
+        MeteredInput tar;
         try (InputStream raw = piped) {
-            MeteredInput tar = new MeteredInput(compression.open(raw),
-                    compression == Compression.NONE ? null : Digests.sha256(), null, budget());
-            new SafeTarExtractor(tree).extract(tar);
+            tar = new MeteredInput(compression.open(raw), compression == Compression.NONE ? null : Digests.sha256(),
+                    null, budget());
+            extractor.extract(tar);
             tar.drain();
             byte[] rest = new byte[8192];
             while (raw.read(rest, 0, rest.length) >= 0) {
                 // bytes after the compressed stream: in the blob (and its digest), not in the layer
             }
-            return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count());
         }
+        synced(() -> sync.all(extractor.files(), extractor.dirs()), "the tree of " + tree.getFileName());
+        return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count());
     }
 
     /** The unpacking side's outcome; its failure as thrown there. */
@@ -227,23 +240,27 @@ final class LayerWriter {
         }
     }
 
-    /** A plain tar, compressed here once (gzip) as it is unpacked; its blob is the gzip. */
+    /** A plain tar, compressed here once (gzip) as it is unpacked; its blob is the gzip. Both synced. */
     Written compressedHere(InputStream in) {
         Path blobFile = null;
         Path tree = null;
         try {
             blobFile = blobs.partial();
-            tree = Files.createTempDirectory(tmp, "unpack");
+            tree = newTree();
             MessageDigest blobSha = Digests.sha256();
             MeteredInput tar;
             CountingOutput counted;
+            SafeTarExtractor extractor = new SafeTarExtractor(tree);
             try (OutputStream file = Files.newOutputStream(blobFile);
                  OutputStream gzip = new GZIPOutputStream(new BufferedOutputStream(
                          new DigestOutputStream(counted = new CountingOutput(file), blobSha), 65536), 65536)) {
                 tar = new MeteredInput(new Source(in), Digests.sha256(), gzip, budget());
-                new SafeTarExtractor(tree).extract(tar);
+                extractor.extract(tar);
                 tar.drain();
             }
+            List<Path> files = new ArrayList<>(extractor.files());
+            files.add(blobFile);
+            synced(() -> sync.all(files, extractor.dirs()), "the layer");
             Written w = new Written(blobFile, Digests.of(blobSha), counted.count, tree, Digests.of(tar.digest()),
                     tar.count(), DOCKER_GZIP);
             blobFile = null;
@@ -265,7 +282,7 @@ final class LayerWriter {
     record Gzipped(Path file, String digest, long size) {
     }
 
-    /** The gzip of a stored uncompressed tar, as a partial blob file. */
+    /** The gzip of a stored uncompressed tar, as a partial blob file, synced. */
     Gzipped gzip(Path tar) throws IOException {
         Path blobFile = blobs.partial();
         try {
@@ -277,11 +294,33 @@ final class LayerWriter {
                          new DigestOutputStream(counted = new CountingOutput(file), sha), 65536), 65536)) {
                 in.transferTo(gzip);
             }
+            Path written = blobFile;
+            synced(() -> sync.file(written), "the gzip of " + tar.getFileName());
             Gzipped g = new Gzipped(blobFile, Digests.of(sha), counted.count);
             blobFile = null;
             return g;
         } finally {
             Blobs.deleteQuietly(blobFile);
+        }
+    }
+
+    /** A directory for a tree under {@code tmp/}, with the mode of a layer's root (an overlay lower directory) before it is synced. */
+    private Path newTree() throws IOException {
+        Path tree = Files.createTempDirectory(tmp, "unpack");
+        Files.setAttribute(tree, "unix:mode", 0755);
+        return tree;
+    }
+
+    private interface SyncCall {
+        void run() throws IOException;
+    }
+
+    /** A sync's failure is the disk's (FAILED, or NO_SPACE), never the layer's bytes'. */
+    private static void synced(SyncCall call, String what) {
+        try {
+            call.run();
+        } catch (IOException e) {
+            throw Blobs.failed("sync " + what + " to the disk", e);
         }
     }
 

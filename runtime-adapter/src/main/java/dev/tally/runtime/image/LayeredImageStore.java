@@ -57,22 +57,32 @@ public final class LayeredImageStore implements ImageStore {
 
     /** A store whose layers stop at {@code maxLayerBytes} decompressed, or at {@code keepFreeBytes} left free. */
     public LayeredImageStore(Path root, long maxLayerBytes, long keepFreeBytes) {
+        this(root, maxLayerBytes, keepFreeBytes, new DiskSync());
+    }
+
+    /** A store whose fsyncs {@code sync} makes (tests watch them). */
+    LayeredImageStore(Path root, long maxLayerBytes, long keepFreeBytes, DiskSync sync) {
         Path blobDir = root.resolve("blobs/sha256");
         Path layerDir = root.resolve("layers");
         Path imageDir = root.resolve("images");
         this.tmp = root.resolve("tmp");
         this.keepFreeBytes = keepFreeBytes;
         try {
+            boolean made = false;
             for (Path p : List.of(blobDir, layerDir, imageDir, tmp)) {
+                made |= !Files.isDirectory(p);
                 Files.createDirectories(p);
+            }
+            if (made) { // their names, before anything is renamed into them
+                sync.dirs(List.of(root, blobDir.getParent()));
             }
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create image store under " + root, e);
         }
-        this.blobs = new Blobs(blobDir, tmp);
-        this.layers = new Layers(layerDir, tmp);
-        this.records = new ImageRecords(imageDir, tmp);
-        this.writer = new LayerWriter(blobs, tmp, maxLayerBytes, keepFreeBytes);
+        this.blobs = new Blobs(blobDir, tmp, sync);
+        this.layers = new Layers(layerDir, tmp, sync);
+        this.records = new ImageRecords(imageDir, tmp, sync, List.of(blobDir, layerDir));
+        this.writer = new LayerWriter(blobs, tmp, maxLayerBytes, keepFreeBytes, sync);
     }
 
     @Override

@@ -30,13 +30,19 @@ final class Layers {
 
     private final Path dir;
     private final Path tmp;
+    private final DiskSync sync;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> diffIdOfBlob = new ConcurrentHashMap<>();
     private volatile boolean indexed;
 
-    Layers(Path dir, Path tmp) {
+    Layers(Path dir, Path tmp, DiskSync sync) {
         this.dir = dir;
         this.tmp = tmp;
+        this.sync = sync;
+    }
+
+    Path dir() {
+        return dir;
     }
 
     Path tree(String diffId) {
@@ -71,15 +77,16 @@ final class Layers {
     }
 
     /**
-     * Puts an unpacked tree in place (or drops it when the layer is there already: same diff id, same
-     * files) and records that {@code blob} ({@code mediaType}) unpacks to it.
+     * Puts an unpacked tree, which its writer synced, in place (or drops it when the layer is there
+     * already: same diff id, same files) and records that {@code blob} ({@code mediaType}) unpacks to
+     * it. The renames are made durable with the directory, before an image record names the layer
+     * ({@link ImageRecords#put}).
      */
     synchronized void commit(Path unpacked, String diffId, long size, String blob, String mediaType) throws IOException {
         Path tree = tree(diffId);
         if (Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
             Trees.delete(unpacked, "an unpacked copy of layer " + diffId);
         } else {
-            Files.setAttribute(unpacked, "unix:mode", 0755);
             Files.move(unpacked, tree, StandardCopyOption.ATOMIC_MOVE);
         }
         writeFacts(diffId, size, blob, mediaType);
@@ -95,6 +102,7 @@ final class Layers {
         blobs.put(blob, mediaType);
         Path partial = Files.createTempFile(tmp, "layer", ".json");
         json.writeValue(partial.toFile(), new Facts(size, blobs));
+        sync.file(partial);
         Files.move(partial, factsFile(diffId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         diffIdOfBlob.put(blob, diffId);
     }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -45,6 +46,9 @@ final class SafeTarExtractor {
     private final byte[] buffer = new byte[256 << 10];
     /** Directories below the root known to be real, with all of theirs parents: cleared by every deletion. */
     private final Set<Path> realDirs = new HashSet<>();
+    /** The regular files written, and the directories that got an entry or an attribute (the root too): what a sync of the tree covers. */
+    private final Set<Path> files = new LinkedHashSet<>();
+    private final Set<Path> dirs = new LinkedHashSet<>();
 
     SafeTarExtractor(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -59,6 +63,7 @@ final class SafeTarExtractor {
                 if (target.equals(root)) {
                     continue;
                 }
+                entryIn(target.getParent());
                 String base = target.getFileName().toString();
                 if (base.startsWith(WHITEOUT)) {
                     requireRealParents(target);
@@ -74,6 +79,7 @@ final class SafeTarExtractor {
                         delete(target);
                         Files.createDirectory(target);
                     }
+                    dirs.add(target);
                 } else if (e.isSymbolicLink()) {
                     delete(target);
                     Files.createSymbolicLink(target, Path.of(e.getLinkName()));
@@ -110,12 +116,32 @@ final class SafeTarExtractor {
             delete(target);
             created = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        try (OutputStream out = created) {
+        files.add(target);
+        try (OutputStream out = created; EarlyWriteback writeback = new EarlyWriteback(target)) {
             int n;
             while ((n = content.read(buffer, 0, buffer.length)) >= 0) {
                 out.write(buffer, 0, n);
+                writeback.wrote(n);
             }
         }
+    }
+
+    /** {@code dir} and its parents up to the root get an entry: their fsync makes it durable. */
+    private void entryIn(Path dir) {
+        for (Path d = dir; d != null && d.startsWith(root) && dirs.add(d); d = d.getParent()) {
+            // its parents may have been made for it
+        }
+    }
+
+    /** The regular files written: their fsync makes their content and attributes durable. */
+    Set<Path> files() {
+        return files;
+    }
+
+    /** The directories that got entries or attributes, the root among them: their fsync makes their entries durable. */
+    Set<Path> dirs() {
+        dirs.add(root);
+        return dirs;
     }
 
     /** {@code .wh.NAME} hides NAME of the layers below; {@code .wh..wh..opq} hides all of its directory's. */

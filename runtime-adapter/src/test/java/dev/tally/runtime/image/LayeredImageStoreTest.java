@@ -247,6 +247,64 @@ class LayeredImageStoreTest {
         assertTrue(store.layerDirs(image.id()).get(0).endsWith(p.diffIds().get(1).substring(7)), "top layer first");
     }
 
+    /**
+     * The durability an image's event relies on, with fsyncs of the store's own files only: once
+     * {@code storeImage} returned, every regular file and directory under the store (tmp/ aside) was
+     * synced, as the inode it is now (renamed since), and the image's directory last, after the
+     * directories its content was renamed into. Links and whiteouts have no fsync: their directories'.
+     */
+    @Test
+    void everyFileAndDirectoryAStoredImageNamesWasSyncedAndItsRecordsDirectoryLast() throws IOException {
+        List<Object> inodes = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Path> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        DiskSync watched = new DiskSync(p -> {
+            order.add(p);
+            try {
+                inodes.add(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        LayeredImageStore store = new LayeredImageStore(root, LayeredImageStore.MAX_LAYER_BYTES, 0, watched);
+        byte[] large = new byte[(int) EarlyWriteback.STEP + 4096];
+        new java.util.Random(7).nextBytes(large);
+        TarBuilder lower = new TarBuilder().dir("etc").file("etc/a", "1").dir("usr/lib/deep").file("usr/lib/deep/b", "2")
+                .fileBytes("large", large).symlink("etc/link", "a").hardlink("etc/hard", "etc/a").file("etc/gone", "g");
+        TarBuilder upper = new TarBuilder().dir("etc").file("etc/.wh.a", "").file("etc/c", "3")
+                .file("usr/.wh..wh..opq", "");
+        Pulled p = pull(store, List.of(lower, upper), null, "application/vnd.oci.image.manifest.v1+json");
+        order.clear();
+        inodes.clear();
+        store.putLayer(p.blobs().get(0), -1, GZIP, new ByteArrayInputStream(new byte[0])); // present: no sync
+        assertEquals(List.of(), order);
+        // again from an empty store, watched from the start
+        for (String dir : List.of("blobs", "layers", "images")) {
+            dev.tally.runtime.Trees.delete(root.resolve(dir), "the first store");
+        }
+        store = new LayeredImageStore(root, LayeredImageStore.MAX_LAYER_BYTES, 0, watched);
+        p = pull(store, List.of(lower, upper), null, "application/vnd.oci.image.manifest.v1+json");
+        store.storeImage(p.manifest(), null);
+
+        List<Path> notSynced = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path f : all.filter(f -> !f.startsWith(root.resolve("tmp")) && (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))).toList()) {
+                Object inode = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+                if (!inodes.contains(inode)) {
+                    notSynced.add(root.relativize(f));
+                }
+            }
+        }
+        assertEquals(List.of(), notSynced);
+        assertTrue(Files.isRegularFile(root.resolve("layers").resolve(p.diffIds().get(0).substring(7)).resolve("large")));
+        assertEquals(root.resolve("images"), order.get(order.size() - 1), "the record's directory last");
+        int images = order.indexOf(root.resolve("images"));
+        assertTrue(order.indexOf(root.resolve("blobs/sha256")) < images && order.indexOf(root.resolve("layers")) < images,
+                "the content's directories before the record's: " + order);
+    }
+
     @Test
     void aManifestWhoseConfigNamesOtherLayersOrWhoseContentIsMissingIsRefused() throws IOException {
         LayeredImageStore store = store();
