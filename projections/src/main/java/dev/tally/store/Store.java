@@ -48,6 +48,13 @@ public final class Store implements AutoCloseable {
     static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
             + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
     private static final String H2_FILE = "jdbc:h2:file:";
+    /**
+     * The prefix of H2's recording file system ({@code org.h2.store.fs.rec.FilePathRec}), through which the
+     * kill-point tests record every write to the file: it names the same file. Without it in {@link #h2Base},
+     * a recorded start found no file, so it neither recovered nor compacted it, and its upkeep could not
+     * read the disk's free space.
+     */
+    static final String RECORDED = "rec:";
     private static final int MAX_CONNECTIONS = 16;
 
     private final JdbcConnectionPool pool;
@@ -75,9 +82,24 @@ public final class Store implements AutoCloseable {
         return H2_FILE + base + H2_SETTINGS;
     }
 
-    /** The {@code base} of an H2 file store's URL ({@code jdbc:h2:file:BASE;SETTINGS}, as {@link #h2File}); empty for any other URL. */
+    /**
+     * The {@code base} of an H2 file store's URL ({@code jdbc:h2:file:BASE;SETTINGS}, as {@link #h2File}), without
+     * the prefix of H2's recording file system ({@link #RECORDED}); empty for any other URL.
+     */
     static Optional<Path> h2Base(String url) {
-        return url.startsWith(H2_FILE) ? Optional.of(Path.of(url.substring(H2_FILE.length()).split(";", 2)[0])) : Optional.empty();
+        if (!url.startsWith(H2_FILE)) {
+            return Optional.empty();
+        }
+        String base = url.substring(H2_FILE.length()).split(";", 2)[0];
+        return Optional.of(Path.of(base.startsWith(RECORDED) ? base.substring(RECORDED.length()) : base));
+    }
+
+    /**
+     * The name by which H2 opens this file of the store at this URL: with the URL's prefix of H2's recording
+     * file system, if it has one ({@link #RECORDED}), so that writes made outside the database are recorded too.
+     */
+    static String h2Name(String url, Path file) {
+        return url.startsWith(H2_FILE + RECORDED) ? RECORDED + file : file.toString();
     }
 
     /**

@@ -20,6 +20,7 @@ import org.h2.mvstore.MVStore;
  * {@link StoreCompaction} runs). Read in one read-only open of H2's MVStore, which changes nothing.
  *
  * @param path the {@code .mv.db} file
+ * @param h2Name the name by which H2 opens it ({@link Store#h2Name})
  * @param clean whether H2 closed it (its store header says so)
  * @param bytes its size
  * @param compactedBytes the estimate of a compacted copy: its live bytes (H2's shares of the file in chunks
@@ -28,7 +29,7 @@ import org.h2.mvstore.MVStore;
  *                       compresses them, and the mixed load's pages take half the bytes compressed
  * @param uncompressedPercent the share of the chunks written uncompressed (by length, in a sample of them)
  */
-record StoreFile(Path path, boolean clean, long bytes, long compactedBytes, int uncompressedPercent) {
+record StoreFile(Path path, String h2Name, boolean clean, long bytes, long compactedBytes, int uncompressedPercent) {
 
     /** Chunks whose first pages are read to tell compressed from uncompressed, at most. */
     static final int SAMPLED_CHUNKS = 512;
@@ -55,7 +56,7 @@ record StoreFile(Path path, boolean clean, long bytes, long compactedBytes, int 
                     * readOnly.getFileStore().getChunksFillRate() / 100;
             int uncompressed = uncompressedPercent(readOnly, channel);
             long compacted = live - live * uncompressed / 100 * (100 - COMPRESSED_PERCENT) / 100;
-            return Optional.of(new StoreFile(file, clean, size, compacted, uncompressed));
+            return Optional.of(new StoreFile(file, Store.h2Name(url, file), clean, size, compacted, uncompressed));
         }
     }
 

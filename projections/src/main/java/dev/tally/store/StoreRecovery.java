@@ -35,7 +35,7 @@ final class StoreRecovery {
         if (file.clean()) {
             return Optional.empty();
         }
-        MVStore store = new MVStore.Builder().fileName(file.path().toString()).autoCommitDisabled().open();
+        MVStore store = new MVStore.Builder().fileName(file.h2Name()).autoCommitDisabled().open();
         long version;
         try {
             store.setRetentionTime(Integer.MAX_VALUE);

@@ -353,7 +353,9 @@ final class StoreUpkeep implements AutoCloseable {
     }
 
     private static long usableBytes(FileStore<?> file) throws IOException {
-        return Files.getFileStore(Path.of(file.getFileName())).getUsableSpace();
+        String name = file.getFileName();
+        return Files.getFileStore(Path.of(name.startsWith(Store.RECORDED) ? name.substring(Store.RECORDED.length()) : name))
+                .getUsableSpace();
     }
 
     /**

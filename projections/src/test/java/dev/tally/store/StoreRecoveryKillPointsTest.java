@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that follows. The file as it was after each write of the recovery and the close (and with each large
  * write cut in half) is opened as tallyd would after a second kill, and every event acknowledged before
  * the first kill must be there, also after an idle close and a third open. {@code -Drecoverypoints.crashes=N},
- * {@code .events=N}, {@code .seed=S} and {@code .retention=MS} vary it.
+ * {@code .events=N}, {@code .seed=S} and {@code .retention=MS} vary it; {@code .keep=DIR} keeps each file that
+ * lost events (as the second kill left it) there.
  */
 class StoreRecoveryKillPointsTest {
 
@@ -93,6 +94,7 @@ class StoreRecoveryKillPointsTest {
             replay(crashed, loadWrites, crash);
             int expected = loadWrites.get(crash).acknowledgedBefore();
             String id = ids.get(expected - 1);
+            int lostBefore = losses.size();
             List<Write> recovery = recoveryAndClose(crashed, id, "kill after load write " + crash, losses);
             for (int j = 1; j <= recovery.size(); j++) {
                 Path copy = dir.resolve("again.mv.db");
@@ -110,6 +112,11 @@ class StoreRecoveryKillPointsTest {
                     check(copy, id, "kill after load write " + crash + ", then in recovery write " + j, losses);
                 }
                 checked++;
+            }
+            if (System.getProperty("recoverypoints.keep") != null && losses.size() > lostBefore) {
+                // and the file as the first kill left it
+                Files.copy(crashed, Path.of(System.getProperty("recoverypoints.keep"), crashed.getFileName().toString()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         }
         System.out.println("StoreRecoveryKillPointsTest: seed " + SEED + ", " + loadWrites.size() + " writes of the load, "
@@ -181,9 +188,16 @@ class StoreRecoveryKillPointsTest {
         Path copy = Files.createTempDirectory(dir, "open");
         Files.copy(file, copy.resolve("c.mv.db"));
         String url = "jdbc:h2:file:" + copy.resolve("c") + Store.H2_SETTINGS;
+        int before = losses.size();
         try {
             if (StoreKillPointsTest.holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ": ", losses)) {
                 StoreKillPointsTest.holds(url, StoreUpkeep.Settings.DEFAULT.off(), id, where + ", opened again after an idle close: ", losses);
+            }
+            String keep = System.getProperty("recoverypoints.keep");
+            if (keep != null && losses.size() > before) {
+                // the file as the second kill left it, to be looked at
+                Files.createDirectories(Path.of(keep));
+                Files.copy(file, Path.of(keep, where.replace(' ', '-').replace(",", "") + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
             try (var files = Files.walk(copy)) {
