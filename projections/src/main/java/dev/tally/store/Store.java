@@ -44,9 +44,16 @@ public final class Store implements AutoCloseable {
      * space of the retention time halves with them (issue 12; measured in docs/reliability.md, "Store
      * size"). H2 marks each page compressed or not, so a file written before this setting is read as it
      * is and its pages are compressed as they are rewritten.
+     * MAX_COMPACT_TIME=0: H2's close does not compact (200 ms by default). That compaction rewrote and moved
+     * chunks after the close's last commit, then freed the chunks that had died in it and cut them off with
+     * the file's free end without writing the layout again: the clean header then named a chunk whose
+     * layout listed a chunk no longer there, and H2 2.3.232, distrusting it, opened an older commit
+     * (StoreKillPointsTest, "opened again after an idle close: missing"; {@link StoreFile#clean()}). With
+     * {@code -ea} its chunk moves also stopped on H2's own assertion in a third of the closes, leaving the file
+     * unclean. The store's size is kept by {@link StoreUpkeep} and, at start, {@link StoreCompaction}.
      */
     static final String H2_SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096"
-            + ";ANALYZE_AUTO=0;COMPRESS=TRUE;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
+            + ";ANALYZE_AUTO=0;COMPRESS=TRUE;MAX_COMPACT_TIME=0;RETENTION_TIME=" + StoreUpkeep.RETENTION_MS;
     private static final String H2_FILE = "jdbc:h2:file:";
     /**
      * The prefix of H2's recording file system ({@code org.h2.store.fs.rec.FilePathRec}), through which the
@@ -120,7 +127,9 @@ public final class Store implements AutoCloseable {
         Optional<StoreFile> file;
         try {
             file = StoreFile.of(url);
-            file.flatMap(StoreRecovery::settleIfUnclean).ifPresent(System.out::println);
+            if (file.isPresent()) {
+                StoreRecovery.settleIfUnclean(file.get()).ifPresent(System.out::println);
+            }
         } catch (IOException | RuntimeException e) {
             throw new StoreException("open the store after an unclean stop", e);
         }

@@ -21,7 +21,12 @@ import org.h2.mvstore.MVStore;
  *
  * @param path the {@code .mv.db} file
  * @param h2Name the name by which H2 opens it ({@link Store#h2Name})
- * @param clean whether H2 closed it (its store header says so)
+ * @param clean whether H2 closed it (its store header says so) and opens it at the commit that header names
+ * @param markedClean whether its store header says H2 closed it: H2 2.3.232 then trusts it only when the 19
+ *                    newest chunks its layout lists are all whole, and when one is not (a dead chunk that H2's
+ *                    close freed and cut off after it wrote the header's chunk) it opens the newest chunk of
+ *                    those it checked, an older commit, where its recovery after a crash would follow the
+ *                    header's chunk: {@link StoreRecovery} then settles it as a crashed file
  * @param bytes its size
  * @param compactedBytes the estimate of a compacted copy: its live bytes (H2's shares of the file in chunks
  *                       and of the chunks' bytes in live pages), the share of them written uncompressed
@@ -29,7 +34,7 @@ import org.h2.mvstore.MVStore;
  *                       compresses them, and the mixed load's pages take half the bytes compressed
  * @param uncompressedPercent the share of the chunks written uncompressed (by length, in a sample of them)
  */
-record StoreFile(Path path, String h2Name, boolean clean, long bytes, long compactedBytes, int uncompressedPercent) {
+record StoreFile(Path path, String h2Name, boolean clean, boolean markedClean, long bytes, long compactedBytes, int uncompressedPercent) {
 
     /** Chunks whose first pages are read to tell compressed from uncompressed, at most. */
     static final int SAMPLED_CHUNKS = 512;
@@ -50,13 +55,15 @@ record StoreFile(Path path, String h2Name, boolean clean, long bytes, long compa
         }
         try (MVStore readOnly = new MVStore.Builder().fileName(file.toString()).readOnly().open();
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            boolean clean = readOnly.getFileStore().getStoreHeader().containsKey("clean");
+            Map<String, Object> header = readOnly.getFileStore().getStoreHeader();
+            boolean marked = header.containsKey("clean");
+            boolean clean = marked && readOnly.getFileStore().lastChunkVersion() == DataUtils.readHexLong(header, "version", -1);
             // H2's own shares: of the file in chunks, and of the chunks' bytes in live pages
             long live = size * readOnly.getFileStore().getFillRate() / 100
                     * readOnly.getFileStore().getChunksFillRate() / 100;
             int uncompressed = uncompressedPercent(readOnly, channel);
             long compacted = live - live * uncompressed / 100 * (100 - COMPRESSED_PERCENT) / 100;
-            return Optional.of(new StoreFile(file, Store.h2Name(url, file), clean, size, compacted, uncompressed));
+            return Optional.of(new StoreFile(file, Store.h2Name(url, file), clean, marked, size, compacted, uncompressed));
         }
     }
 

@@ -1,5 +1,12 @@
 package dev.tally.store;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,12 +35,19 @@ final class StoreRecovery {
     }
 
     /**
-     * Settles this H2 file when its header says it was not closed ({@link StoreFile#clean()}); says what
-     * it did (empty: a clean stop).
+     * Settles this H2 file when its header says it was not closed, or says so while H2 would open an older
+     * commit than the one it names ({@link StoreFile#clean()}: the header's "clean" mark is then dropped
+     * first, {@link #dropCleanMark}); says what it did (empty: a clean stop).
      */
-    static Optional<String> settleIfUnclean(StoreFile file) {
+    static Optional<String> settleIfUnclean(StoreFile file) throws IOException {
         if (file.clean()) {
             return Optional.empty();
+        }
+        String distrusted = "";
+        if (file.markedClean()) {
+            dropCleanMark(file.path());
+            distrusted = " (its header said it was closed, but a chunk its layout lists is not whole, and H2 would"
+                    + " have opened an older commit)";
         }
         MVStore store = new MVStore.Builder().fileName(file.h2Name()).autoCommitDisabled().open();
         long version;
@@ -44,7 +58,66 @@ final class StoreRecovery {
         } finally {
             store.closeImmediately();
         }
-        return Optional.of("tallyd: the store was not closed cleanly: its header now names its newest commit (version " + version + ")");
+        return Optional.of("tallyd: the store was not closed cleanly" + distrusted
+                + ": its header now names its newest commit (version " + version + ")");
+    }
+
+    /**
+     * Rewrites the store header (both copies, blocks 0 and 1) without its "clean" mark, so that H2 opens the
+     * file as after a crash: from the chunk the header names and the chain of chunks after it, each chunk its
+     * layout lists as live checked where it lies. With the mark, H2 2.3.232 first checks the 19 newest chunks
+     * the layout lists, dead ones too, and when one is not whole (its space freed and cut off or written over
+     * after the header's chunk was written: H2's own close does that, see docs/reliability.md) it opens the
+     * newest of the chunks it had checked so far, never the header's own: an older commit, acknowledged
+     * events lost. The header's format is H2 2.3.232's: "key:value" pairs in key order, then a Fletcher-32
+     * checksum of them ("fletcher") and a line feed, padded with zeros to a block.
+     */
+    static void dropCleanMark(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            HashMap<String, String> header = readHeader(channel, 0);
+            if (header == null) {
+                header = readHeader(channel, BLOCK);
+            }
+            if (header == null) {
+                throw new IOException("the store header of " + file + " is unreadable in both of its copies");
+            }
+            header.remove("clean");
+            StringBuilder text = DataUtils.appendMap(new StringBuilder(), header);
+            byte[] bytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+            DataUtils.appendMap(text, "fletcher", DataUtils.getFletcher32(bytes, 0, bytes.length));
+            bytes = text.append('\n').toString().getBytes(StandardCharsets.ISO_8859_1);
+            ByteBuffer blocks = ByteBuffer.allocate(2 * BLOCK);
+            blocks.put(bytes).position(BLOCK);
+            blocks.put(bytes).rewind();
+            while (blocks.hasRemaining()) {
+                channel.write(blocks, blocks.position());
+            }
+            channel.force(true);
+        }
+    }
+
+    /** The store header in the block at this position, or null when its checksum does not match. */
+    private static HashMap<String, String> readHeader(FileChannel channel, long position) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(BLOCK);
+        while (block.hasRemaining() && channel.read(block, position + block.position()) > 0) {
+            // the whole block
+        }
+        String text = new String(block.array(), 0, block.position(), StandardCharsets.ISO_8859_1);
+        int end = text.indexOf('\n');
+        int check = end < 0 ? -1 : text.lastIndexOf(",fletcher:", end);
+        if (check < 0) {
+            return null;
+        }
+        byte[] pairs = text.substring(0, check).getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            if ((int) Long.parseLong(text.substring(check + ",fletcher:".length(), end).trim(), 16)
+                    != DataUtils.getFletcher32(pairs, 0, pairs.length)) {
+                return null;
+            }
+            return DataUtils.parseMap(text.substring(0, check));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -51,10 +51,10 @@ class StoreCloseTest {
     }
 
     /**
-     * In a JVM of its own without assertions, as tallyd runs: with them on, H2 2.3.232's close stops on
-     * its own layout assertion after the upkeep's rewriting (in {@code RandomAccessStore.moveChunkInside},
-     * the chunk moves of its 200 ms close compaction; 23 of 25 runs here) and leaves the file unclean;
-     * without them it goes on (25 of 25 clean and whole). See docs/reliability.md, "Left (issue 11)".
+     * In a JVM of its own without assertions, as tallyd runs. Before the store's close turned H2's close
+     * compaction off ({@code MAX_COMPACT_TIME=0}, {@link Store#H2_SETTINGS}), H2 2.3.232's close stopped on its
+     * own layout assertion after the upkeep's rewriting with them on (in {@code RandomAccessStore.moveChunkInside},
+     * the chunk moves of that compaction; 23 of 25 runs) and left the file unclean.
      */
     @Test
     void aCloseInTheMiddleOfAnUpkeepRoundEndsItBetweenTwoStepsAndClosesTheDatabaseClean() throws Exception {

@@ -1,5 +1,6 @@
 package dev.tally.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
@@ -159,14 +160,27 @@ class StoreKillPointsTest {
         }
         System.out.println("StoreKillPointsTest: seed " + SEED + ", retention " + RETENTION_MS + " ms, " + writes.size() + " writes, "
                 + overwrites + " into freed space, " + headers + " header writes, " + checked + " kill points checked, "
-                + losses.size() + " lost acknowledged events; " + cleanCloses + " copies closed clean after an idle open, then opened again");
-        assertTrue(cleanCloses > checked / 4, "the idle opens' closes were clean: " + cleanCloses + " of at least " + checked);
+                + losses.size() + " lost acknowledged events; " + idleCloses + " copies closed after an idle open, then opened again: "
+                + cleanCloses + " marked clean, " + distrustedCloses + " of them with a layout H2 would not trust");
+        assertTrue(idleCloses > checked / 2, "the copies were opened: " + idleCloses + " idle closes, " + checked + " kill points");
+        assertEquals(idleCloses, cleanCloses, "every idle close ran to its end and marked the header clean");
         assertTrue(losses.isEmpty(), losses.size() + " kill points lost acknowledged events: "
                 + losses.subList(0, Math.min(10, losses.size())));
     }
 
-    /** Copies whose idle open ended in a clean close (H2's close ran to its end), each then opened again. */
+    /** Copies opened (recovered) and closed idle, each then opened again. */
+    private int idleCloses;
+    /**
+     * Of those, the closes that ran to their end and marked the header clean. H2's 200 ms compaction at close
+     * stopped on its own assertion (in {@code RandomAccessStore.moveChunkInside}, this JVM runs with {@code -ea})
+     * in about a third of them before the store's close turned it off ({@code MAX_COMPACT_TIME=0}).
+     */
     private int cleanCloses;
+    /**
+     * Of those, the files whose clean header H2 would not trust (a chunk its layout lists is not whole:
+     * {@link StoreFile#clean()}); the next open settles them as crashed files ({@link StoreRecovery}).
+     */
+    private int distrustedCloses;
 
     private static void apply(RandomAccessFile out, Write w) throws Exception {
         if (w.data() == null) {
@@ -189,9 +203,9 @@ class StoreKillPointsTest {
     /**
      * Opens a copy of this file as tallyd would after a crash and checks that the first {@code expected}
      * events are in it; then, as a tallyd stopped in order right after that start (nothing appended),
-     * closes it and opens it again: H2's close writes a header marked clean, trusted without the checks a
-     * crashed file gets, so a layout the recovery left listing a chunk that was written over would open
-     * at an older commit or not at all ("Double mark").
+     * closes it and opens it again: H2's close writes a header marked clean, which H2 2.3.232 trusts without
+     * following the chain of chunks a crashed file gets, and when a chunk its layout lists is not whole it
+     * opens an older commit (unless {@link StoreRecovery} settles the file first) or none ("Double mark").
      */
     private void check(Path file, int expected, List<String> ids, String where, List<String> losses) throws Exception {
         if (expected == 0) {
@@ -202,9 +216,10 @@ class StoreKillPointsTest {
         String url = "jdbc:h2:file:" + copy.resolve("c") + Store.H2_SETTINGS;
         try {
             if (holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ": ", losses)) {
-                if (StoreFile.of(url).map(StoreFile::clean).orElse(false)) {
-                    cleanCloses++;
-                }
+                idleCloses++;
+                StoreFile closed = StoreFile.of(url).orElseThrow();
+                cleanCloses += closed.markedClean() ? 1 : 0;
+                distrustedCloses += closed.markedClean() && !closed.clean() ? 1 : 0;
                 holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ", opened again after an idle close: ", losses);
             }
             if (losses.size() > 0 && losses.get(losses.size() - 1).startsWith(where)) {
