@@ -34,6 +34,8 @@ final class LayerCalls {
 
     private static native int fsync(int fd) throws LastErrorException;
 
+    private static native int syncfs(int fd) throws LastErrorException;
+
     private static native int sync_file_range(int fd, long offset, long nbytes, int flags) throws LastErrorException;
 
     private static native int close(int fd) throws LastErrorException;
@@ -57,6 +59,18 @@ final class LayerCalls {
             fsync(fd);
         } catch (LastErrorException e) {
             throw new Errno("fsync " + path, e);
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
+    /** syncfs(2): everything the file system holding {@code dir} has in memory, whoever wrote it, to its disk. */
+    static void syncFileSystem(Path dir) throws IOException {
+        int fd = openForSync(dir, true);
+        try {
+            syncfs(fd);
+        } catch (LastErrorException e) {
+            throw new Errno("syncfs " + dir, e);
         } finally {
             closeQuietly(fd);
         }

@@ -40,6 +40,36 @@ class DiskSyncTest {
     }
 
     @Test
+    void aLargeBatchTakesOneSyncOfTheFileSystemOnlyWhileTheSystemHasLittleElseToWrite() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int f = 0; f < DiskSync.MANY; f++) {
+            files.add(Files.writeString(dir.resolve("f" + f), "content " + f));
+        }
+        Set<Path> synced = ConcurrentHashMap.newKeySet();
+        DiskSync quiet = new DiskSync(synced::add, () -> DiskSync.QUIET_BYTES - 1);
+        quiet.all(files, List.of(dir));
+        assertEquals(1, quiet.fileSystemSyncs());
+        assertEquals(DiskSync.MANY + 1, synced.size());
+
+        synced.clear();
+        DiskSync busy = new DiskSync(synced::add, () -> DiskSync.QUIET_BYTES);
+        busy.all(files, List.of(dir));
+        DiskSync unknown = new DiskSync(p -> { }, () -> -1);
+        unknown.all(files, List.of(dir));
+        assertEquals(0, busy.fileSystemSyncs() + unknown.fileSystemSyncs(), "others' dirty data: one fsync per file");
+        assertEquals(DiskSync.MANY + 1, synced.size());
+
+        DiskSync small = new DiskSync(p -> { }, () -> 0);
+        small.all(files.subList(0, DiskSync.MANY - 2), List.of(dir));
+        assertEquals(0, small.fileSystemSyncs(), "a small batch: one fsync per file");
+    }
+
+    @Test
+    void theSystemsDirtyMemoryIsReadFromProc() {
+        assertTrue(DiskSync.dirtyBytes() >= 0);
+    }
+
+    @Test
     void aFileALaterEntryRemovedOrReplacedByALinkIsLeftToItsDirectory() throws IOException {
         Set<Path> synced = ConcurrentHashMap.newKeySet();
         DiskSync sync = new DiskSync(synced::add);
