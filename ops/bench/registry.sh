@@ -11,7 +11,8 @@
 # tallyd (DOCKER_HOST), as most users pull. A small pull and push first warm the daemon, which is
 # long-lived (its first transfer after a start also loads and compiles its code): that first pull is
 # printed on its own. Every figure is the median of RUNS runs (default 3); the machine's load average
-# is printed before and after. Prints MB/s (compressed bytes / wall time) and the ratios the issue
+# is printed before and after, and for each tally pull (on stderr) the dirty memory before it and
+# tallyd's CPU ticks (1/100 s) and bytes written. Prints MB/s (compressed bytes / wall time) and the ratios the issue
 # targets. Not part of the test suite. Build first (mvn -q -B -o package -DskipTests). As root:
 #   RUNS=3 bash ops/bench/registry.sh
 set -euo pipefail
@@ -44,6 +45,21 @@ docker_cli() { DOCKER_HOST="unix://$sock" docker "$@"; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; b,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{b/t/1e6:.1f}')" "$1" "$2"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# What does not depend on the host's CPU load, printed per tally pull: the system's dirty and writeback
+# memory before it (what a sync of the whole file system would also have to write), tallyd's CPU
+# (all its threads, /proc) and what it wrote.
+dirty() { awk '/^(Dirty|Writeback):/{kb+=$2} END{printf "%d", kb/1024}' /proc/meminfo; }
+cpu_ticks() { cat /proc/"$tallyd"/task/*/stat 2>/dev/null | sed 's/.*) //' | awk '{t+=$12+$13} END{print t}'; }
+written() { awk '/^write_bytes/{print $2}' /proc/"$tallyd"/io; }
+# Runs a tally pull with timed, and prints its wall time; says on stderr what it cost tallyd.
+tally_pull() {
+    local what=$1 d c w t
+    shift
+    d=$(dirty); c=$(cpu_ticks); w=$(written)
+    t=$(timed "$@") || exit 1
+    echo "  run $run $name $what: ${t} s; before it ${d} MiB dirty or under writeback; tallyd CPU $(( $(cpu_ticks) - c )) ticks, wrote $(( ($(written) - w) >> 20 )) MiB; load $(load)" >&2
+    echo "$t"
+}
 
 # A fresh, empty registry on the same port.
 registry() {
@@ -151,11 +167,11 @@ for run in $(seq 1 "$runs"); do
         all[$name.skopeo_pull]+="$(rate "$bytes" "$t") "
         t=$(timed "${podman[@]}" pull -q --tls-verify=false "$a")
         all[$name.podman_pull]+="$(rate "$bytes" "$t") "
-        t=$(timed tally pull -q "$a")
+        t=$(tally_pull CLI tally pull -q "$a")
         all[$name.tally_pull_cli]+="$(rate "$bytes" "$t") "
-        t=$(timed api "/images/create?fromImage=$reg/bench/$name-b&tag=v1")
+        t=$(tally_pull API api "/images/create?fromImage=$reg/bench/$name-b&tag=v1")
         all[$name.tally_pull_api]+="$(rate "$bytes" "$t") "
-        t=$(timed docker_cli pull -q "$c")
+        t=$(tally_pull "docker CLI" docker_cli pull -q "$c")
         all[$name.tally_pull_docker]+="$(rate "$bytes" "$t") "
 
         registry
