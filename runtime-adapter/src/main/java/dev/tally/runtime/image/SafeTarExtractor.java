@@ -92,6 +92,7 @@ final class SafeTarExtractor {
                     }
                     delete(target);
                     Files.createLink(target, source);
+                    files.add(target); // the file's data by this name too, should a later entry remove the first
                     continue;
                 } else if (e.isFile()) {
                     write(in, target);
@@ -164,10 +165,13 @@ final class SafeTarExtractor {
         realDirs.clear();
         if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
             dev.tally.runtime.Trees.delete(hidden, "a directory this layer whites out");
+            files.removeIf(f -> f.startsWith(hidden));
+            dirs.removeIf(d -> d.startsWith(hidden));
         } else {
             Files.deleteIfExists(hidden);
+            files.remove(hidden);
         }
-        LayerCalls.whiteout(hidden);
+        LayerCalls.whiteout(hidden); // a device now: no file of the tree's to sync
     }
 
     private Path resolve(String name) {
@@ -182,6 +186,7 @@ final class SafeTarExtractor {
     private void delete(Path target) throws IOException {
         realDirs.clear();
         Files.deleteIfExists(target);
+        files.remove(target);
     }
 
     private void requireRealParents(Path target) throws IOException {

@@ -24,6 +24,20 @@ class SafeTarExtractorTest {
         return Files.createDirectories(dir.resolve("root"));
     }
 
+    /** A file a later entry of the same layer whited out is a device 0/0 now: no file to open and sync. */
+    @Test
+    void whatATreesSyncCoversIsWhatItHoldsNotWhatALaterEntryWhitedOut() throws IOException {
+        Path root = root();
+        SafeTarExtractor x = new SafeTarExtractor(root);
+        x.extract(new TarBuilder().dir("etc").file("etc/a", "1").hardlink("etc/b", "etc/a").file("etc/.wh.a", "")
+                .dir("var/d").file("var/d/f", "2").file("var/.wh.d", "").done());
+        assertEquals(java.util.Set.of(root.resolve("etc/b")), x.files());
+        assertTrue(x.dirs().containsAll(java.util.Set.of(root, root.resolve("etc"), root.resolve("var"))));
+        assertFalse(x.dirs().contains(root.resolve("var/d")));
+        new DiskSync().all(x.files(), x.dirs());
+        assertEquals("1", Files.readString(root.resolve("etc/b")));
+    }
+
     @Test
     void unpacksFilesDirectoriesAndLinksInsideTheRoot() throws IOException {
         Path root = root();
