@@ -30,9 +30,9 @@ import java.util.function.LongSupplier;
  * one syncfs took 0.01 s), so a batch is synced {@link #THREADS} at a time: the block layer merges
  * the flushes of concurrent fsyncs (2,000 files: 0.05-0.1 s). That is still some 30 us of tallyd's
  * CPU per file (two layers of 5,000 small files: 0.2-0.4 s more than one syncfs each), so a batch of
- * {@link #MANY} files or more takes one syncfs when the system's dirty and writeback memory is under
- * {@link #QUIET_BYTES}: then the syncfs costs at most that much writing for others, and saves the
- * batch's per-file calls. A path that is gone, or is now a link or no directory where one was (an
+ * {@link #MANY} files or more takes one syncfs when the system's dirty and writeback memory, less
+ * what the batch itself wrote, is under {@link #QUIET_BYTES}: then the syncfs costs at most that
+ * much writing for others, and saves the batch's per-file calls. A path that is gone, or is now a link or no directory where one was (an
  * entry a later entry of the same layer removed or replaced; the replacement is synced on its own),
  * has nothing left to make durable: its directory's fsync covers its name.
  */
@@ -80,18 +80,24 @@ final class DiskSync {
         all(List.of(), dirs);
     }
 
+    /** {@link #all(Collection, Collection, long)} of a batch that wrote little. */
+    void all(Collection<Path> files, Collection<Path> dirs) throws IOException {
+        all(files, dirs, 0);
+    }
+
     /**
      * These files and directories on the disk: fsyncs {@link #THREADS} at once, or one syncfs for
-     * {@link #MANY} or more while the system is quiet. Returns once every one is.
+     * {@link #MANY} or more while the system is quiet but for the {@code written} bytes of the batch
+     * (a layer's tar: its own files may still be in memory). Returns once every one is.
      */
-    void all(Collection<Path> files, Collection<Path> dirs) throws IOException {
+    void all(Collection<Path> files, Collection<Path> dirs, long written) throws IOException {
         List<Path> paths = new ArrayList<>(files.size() + dirs.size());
         paths.addAll(files);
         paths.addAll(dirs);
         int fileCount = files.size();
         if (paths.size() >= MANY) {
             long dirty = dirtyBytes.getAsLong();
-            if (dirty >= 0 && dirty < QUIET_BYTES) {
+            if (dirty >= 0 && dirty - written < QUIET_BYTES) {
                 LayerCalls.syncFileSystem(dirs.isEmpty() ? files.iterator().next().getParent() : dirs.iterator().next());
                 fileSystemSyncs.increment();
                 paths.forEach(onSynced);

@@ -168,7 +168,7 @@ final class LayerWriter {
                 // bytes after the compressed stream: in the blob (and its digest), not in the layer
             }
         }
-        synced(() -> sync.all(extractor.files(), extractor.dirs()), "the tree of " + tree.getFileName());
+        synced(() -> sync.all(extractor.files(), extractor.dirs(), tar.count()), "the tree of " + tree.getFileName());
         return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count());
     }
 
@@ -260,7 +260,8 @@ final class LayerWriter {
             }
             List<Path> files = new ArrayList<>(extractor.files());
             files.add(blobFile);
-            synced(() -> sync.all(files, extractor.dirs()), "the layer");
+            long written = tar.count() + counted.count;
+            synced(() -> sync.all(files, extractor.dirs(), written), "the layer");
             Written w = new Written(blobFile, Digests.of(blobSha), counted.count, tree, Digests.of(tar.digest()),
                     tar.count(), DOCKER_GZIP);
             blobFile = null;

@@ -59,6 +59,12 @@ class DiskSyncTest {
         assertEquals(0, busy.fileSystemSyncs() + unknown.fileSystemSyncs(), "others' dirty data: one fsync per file");
         assertEquals(DiskSync.MANY + 1, synced.size());
 
+        DiskSync ownData = new DiskSync(p -> { }, () -> DiskSync.QUIET_BYTES + (64L << 20));
+        ownData.all(files, List.of(dir), 64L << 20);
+        assertEquals(0, ownData.fileSystemSyncs(), "64 MiB of the batch's own and QUIET_BYTES of others' dirty");
+        ownData.all(files, List.of(dir), (64L << 20) + 1);
+        assertEquals(1, ownData.fileSystemSyncs(), "what is dirty is the batch's own but for less than QUIET_BYTES");
+
         DiskSync small = new DiskSync(p -> { }, () -> 0);
         small.all(files.subList(0, DiskSync.MANY - 2), List.of(dir));
         assertEquals(0, small.fileSystemSyncs(), "a small batch: one fsync per file");
