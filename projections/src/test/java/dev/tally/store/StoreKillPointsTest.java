@@ -217,9 +217,13 @@ class StoreKillPointsTest {
         try {
             if (holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ": ", losses)) {
                 idleCloses++;
-                StoreFile closed = StoreFile.of(url).orElseThrow();
-                cleanCloses += closed.markedClean() ? 1 : 0;
-                distrustedCloses += closed.markedClean() && !closed.clean() ? 1 : 0;
+                try {
+                    StoreFile closed = StoreFile.of(url).orElseThrow();
+                    cleanCloses += closed.markedClean() ? 1 : 0;
+                    distrustedCloses += closed.markedClean() && !closed.clean() ? 1 : 0;
+                } catch (RuntimeException e) {
+                    losses.add(where + ": event " + expected + ", the idle close left a file H2 does not open: " + e);
+                }
                 holds(url, StoreUpkeep.Settings.DEFAULT.off(), ids.get(expected - 1), where + ": event " + expected + ", opened again after an idle close: ", losses);
             }
             if (losses.size() > 0 && losses.get(losses.size() - 1).startsWith(where)) {

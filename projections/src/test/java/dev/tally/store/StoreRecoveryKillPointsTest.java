@@ -36,9 +36,10 @@ class StoreRecoveryKillPointsTest {
     private static final int CRASHES = Integer.getInteger("recoverypoints.crashes", 3);
     private static final long SEED = Long.getLong("recoverypoints.seed", 7);
     /**
-     * H2's retention time of the load before the kill: tallyd's own by default. At 0 a kill right after
-     * the recovery's first write still loses acknowledged events in about half the runs (seeds 7 and 21,
-     * 1-2 of 8 crashed files; docs/reliability.md, Left), which reserving the gaps does not prevent.
+     * H2's retention time of the load before the kill: tallyd's own by default. At 0 (chunks freed as soon as
+     * they die, so the crashed files' chains lie among freed space) the database's open wrote over the chain
+     * the header names before its pin, in 1 of 8 runs of 8 crashed files, until the database stored a retention
+     * time that frees nothing until then (docs/reliability.md).
      */
     private static final int RETENTION_MS = Integer.getInteger("recoverypoints.retention", StoreUpkeep.RETENTION_MS);
 
@@ -96,6 +97,7 @@ class StoreRecoveryKillPointsTest {
             String id = ids.get(expected - 1);
             int lostBefore = losses.size();
             List<Write> recovery = recoveryAndClose(crashed, id, "kill after load write " + crash, losses);
+            overwrites += chainOverwrites(crashed, recovery, "kill after load write " + crash, losses);
             for (int j = 1; j <= recovery.size(); j++) {
                 Path copy = dir.resolve("again.mv.db");
                 Files.copy(crashed, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -120,11 +122,44 @@ class StoreRecoveryKillPointsTest {
             }
         }
         System.out.println("StoreRecoveryKillPointsTest: seed " + SEED + ", " + loadWrites.size() + " writes of the load, "
-                + crashes.size() + " crashed files, " + checked + " kill points in their recoveries and closes, "
-                + losses.size() + " lost acknowledged events");
+                + crashes.size() + " crashed files, " + checked + " kill points in their recoveries and closes ("
+                + overwrites + " chunk writes checked against the header's chain), " + losses.size() + " lost acknowledged events");
         assertTrue(checked > crashes.size(), "the recoveries and closes wrote: " + checked + " kill points");
         assertTrue(losses.isEmpty(), losses.size() + " kill points lost acknowledged events: "
                 + losses.subList(0, Math.min(10, losses.size())));
+    }
+
+    /** The recovery's chunk writes checked against the chain its header named then. */
+    private int overwrites;
+
+    /**
+     * Replays the recovery's writes on a copy of the crashed file, and notes each chunk written over the chain
+     * of chunks the file's header named just before ({@link HeaderChain}: what H2 reads first after a kill), a
+     * fault whether or not a kill lands right after it; how many chunk writes it checked.
+     */
+    private int chainOverwrites(Path crashed, List<Write> recovery, String where, List<String> losses) throws Exception {
+        Path copy = dir.resolve("chain.mv.db");
+        Files.copy(crashed, copy, StandardCopyOption.REPLACE_EXISTING);
+        int chunks = 0;
+        try (RandomAccessFile out = new RandomAccessFile(copy.toFile(), "rw")) {
+            for (int i = 0; i < recovery.size(); i++) {
+                Write w = recovery.get(i);
+                if (w.data() == null) {
+                    out.setLength(w.truncateTo());
+                    continue;
+                }
+                if (w.position() >= 2 * 4096) {
+                    chunks++;
+                    if (HeaderChain.overlaps(HeaderChain.of(out), w.position(), w.data().length)) {
+                        losses.add(where + ", recovery write " + (i + 1) + " at block " + w.position() / 4096
+                                + ": over the chain of chunks the header names");
+                    }
+                }
+                out.seek(w.position());
+                out.write(w.data());
+            }
+        }
+        return chunks;
     }
 
     /** Appends the mixed load with every write recorded; the events' identifiers in order. */
