@@ -111,8 +111,7 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens the store at this JDBC URL (an H2 database; made when missing), after settling it when it is
-     * an H2 file (its header made to name a commit written then, on top of what a crash left:
-     * {@link StoreRecovery}) and compacting it when it is large and more
+     * an H2 file that was not closed ({@link StoreRecovery}) and compacting it when it is large and more
      * than twice what a compacted copy would take ({@link StoreCompaction}; each said on standard output;
      * the file is read for both in one read-only open, {@link StoreFile}). A file store keeps
      * {@link DiskReserve#DEFAULT_BYTES} free on its disk: below that, changes are refused (NO_SPACE).
@@ -129,18 +128,14 @@ public final class Store implements AutoCloseable {
         try {
             file = StoreFile.of(url);
             if (file.isPresent()) {
-                StoreRecovery.settle(file.get()).ifPresent(System.out::println);
+                StoreRecovery.settleIfUnclean(file.get()).ifPresent(System.out::println);
             }
         } catch (IOException | RuntimeException e) {
             throw new StoreException("open the store after an unclean stop", e);
         }
         try {
-            Optional<String> compacted = file.isPresent()
-                    ? StoreCompaction.compactIfLarge(url, file.get(), StoreCompaction.MIN_BYTES) : Optional.empty();
-            compacted.ifPresent(System.out::println);
-            if (compacted.isPresent()) {
-                // a new file: its header is made to name a fresh commit as well
-                StoreRecovery.settle(StoreFile.of(url).orElseThrow());
+            if (file.isPresent()) {
+                StoreCompaction.compactIfLarge(url, file.get(), StoreCompaction.MIN_BYTES).ifPresent(System.out::println);
             }
         } catch (SQLException | IOException e) {
             throw new StoreException("compact the store", e);

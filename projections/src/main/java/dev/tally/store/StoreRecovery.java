@@ -6,31 +6,28 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.h2.mvstore.DataUtils;
-import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 
 /**
- * Before the database opens an H2 file, at every start: makes the store header name a commit written now,
- * after an unclean stop the newest one H2's recovery finds. H2 finds that commit by following the chain
- * of chunks from the one its header names; the database's open commits before the upkeep's {@link HeaderPin}
- * is taken (the first rolls back the transactions a kill cut short), and each may free a dead chunk and
- * write into its space before H2 writes a new header: when that chunk was the header's, or one on its
- * chain, a second kill right then (a crash loop, a kill during a slow start) lost commits acknowledged
- * before the first (StoreRecoveryKillPointsTest: the database's second commit wrote over the header's own
- * chunk, older than the retention time, dead since the first). Here the file is opened by H2's MVStore
- * alone, with a retention time that frees nothing, and one small commit is made with the header written
- * right after it: the chain then starts at a chunk younger than the retention time (1 s), which the open's
- * commits do not free while they take less than that (a timer: docs/reliability.md, Left). A file H2 had
- * closed is closed again (its header marked
- * clean, naming the new commit); any other is left without a close: H2's close marks the header clean
- * while its layout may still list a dead chunk that was written over before the kill, and H2, distrusting
- * such a header, fell back four to six commits (see {@link #dropCleanMark}).
+ * After an unclean stop, makes the store header name the newest commit H2's recovery finds, before the
+ * database is opened and anything in the file can be freed. H2 finds that commit by following the chain
+ * of chunks from the one its header names; the chunks on that chain that died before the stop are
+ * freed by the first commits after the start (all of them at once when they are older than the
+ * retention time), and a commit's chunk may then be written into one of them before H2 writes a new
+ * header: a second kill right then (a crash loop, a kill during a slow start) would lose commits
+ * acknowledged before the first. Here the file is opened by H2's MVStore alone, with a retention time
+ * that frees nothing, the header is made to name the newest chunk ({@link HeaderPin}), and the file is
+ * left without a close: the database then recovers from that header, a chain of one chunk. Not closed,
+ * because H2's close writes a header marked clean, and H2 trusts such a header only when the newest
+ * chunks its layout lists are all intact: a dead chunk that was written over just before the kill is
+ * still listed (it is forgotten at the next commit that frees it, and the close made none: nothing had
+ * changed), so H2 fell back to an older commit (four to six commits back in StoreKillPointsTest's files).
  */
 final class StoreRecovery {
 
@@ -38,14 +35,16 @@ final class StoreRecovery {
     }
 
     /**
-     * Makes this H2 file's header name a fresh commit; when the file was not closed, or says so while H2
-     * would open an older commit than the one its header names ({@link StoreFile#clean()}: the header's
-     * "clean" mark is then dropped first, {@link #dropCleanMark}), that is the newest commit H2's recovery
-     * finds, and it says so (empty: a clean stop).
+     * Settles this H2 file when its header says it was not closed, or says so while H2 would open an older
+     * commit than the one it names ({@link StoreFile#clean()}: the header's "clean" mark is then dropped
+     * first, {@link #dropCleanMark}); says what it did (empty: a clean stop).
      */
-    static Optional<String> settle(StoreFile file) throws IOException {
+    static Optional<String> settleIfUnclean(StoreFile file) throws IOException {
+        if (file.clean()) {
+            return Optional.empty();
+        }
         String distrusted = "";
-        if (!file.clean() && file.markedClean()) {
+        if (file.markedClean()) {
             dropCleanMark(file.path());
             distrusted = " (its header said it was closed, but a chunk its layout lists is not whole, and H2 would"
                     + " have opened an older commit)";
@@ -54,75 +53,13 @@ final class StoreRecovery {
         long version;
         try {
             store.setRetentionTime(Integer.MAX_VALUE);
-            if (!file.clean()) {
-                forgetBrokenDeadChunks(store);
-            }
-            version = commitWithHeader(store);
-            if (file.clean()) {
-                store.close();
-            }
+            reserveGaps(store);
+            version = HeaderPin.take(store).version();
         } finally {
             store.closeImmediately();
         }
-        return file.clean() ? Optional.empty() : Optional.of("tallyd: the store was not closed cleanly" + distrusted
+        return Optional.of("tallyd: the store was not closed cleanly" + distrusted
                 + ": its header now names its newest commit (version " + version + ")");
-    }
-
-    /**
-     * Takes out of the layout the dead chunks that are no longer whole where it says they lie (written over
-     * or cut off before the kill). H2's recovery passes them over (it takes them for chunks of no length),
-     * but its layout keeps listing them where they were until a commit frees them; a close before that marks
-     * clean a header whose layout lists them, over the chunks written since in their place, and H2 then
-     * refuses to open the file ("Double mark", seen when the database's open freed nothing) or distrusts it.
-     */
-    private static void forgetBrokenDeadChunks(MVStore store) {
-        FileStore<?> file = store.getFileStore();
-        Map<String, String> layout = file.getLayoutMap();
-        List<String> broken = new ArrayList<>();
-        for (Map.Entry<String, String> e : layout.entrySet()) {
-            if (e.getKey().startsWith("chunk.")) {
-                Map<String, String> chunk = DataUtils.parseMap(e.getValue());
-                if ("0".equals(chunk.get("livePages")) && !whole(file, chunk)) {
-                    broken.add(e.getKey());
-                }
-            }
-        }
-        broken.forEach(layout::remove);
-    }
-
-    /** Whether this chunk of the layout lies whole where it says: its header's and its footer's ids are its own. */
-    private static boolean whole(FileStore<?> file, Map<String, String> chunk) {
-        long block = Long.parseLong(chunk.getOrDefault("block", "0"), 16);
-        long end = (block + Long.parseLong(chunk.getOrDefault("len", "0"), 16)) * BLOCK;
-        String id = "chunk:" + chunk.get("chunk") + ",";
-        if (block < 2 || end > file.size()) {
-            return false;
-        }
-        return text(file, block * BLOCK, id.length()).equals(id) && text(file, end - 128, id.length()).equals(id);
-    }
-
-    private static String text(FileStore<?> file, long position, int length) {
-        ByteBuffer bytes = file.readFully(null, position, length);
-        return new String(bytes.array(), bytes.arrayOffset(), length, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * One small commit (the store's version set again), with H2's header written right after its chunk (H2
-     * writes it after the chunk of a commit that drops the header's "clean" mark), forced to the disk; the
-     * commit's version. Throws when the header does not name it (not the H2 2.3.232 this was proven with).
-     */
-    private static long commitWithHeader(MVStore store) {
-        FileStore<?> file = store.getFileStore();
-        file.getStoreHeader().put("clean", 1);
-        store.setStoreVersion(store.getStoreVersion());
-        store.commit();
-        long header = DataUtils.readHexLong(file.getStoreHeader(), "version", -1);
-        if (header != file.lastChunkVersion() || header != store.getCurrentVersion()) {
-            throw new IllegalStateException("H2 did not write the store header for the settling commit (header version "
-                    + header + ", newest chunk " + file.lastChunkVersion() + ")");
-        }
-        store.sync();
-        return header;
     }
 
     /**
@@ -180,6 +117,38 @@ final class StoreRecovery {
             return DataUtils.parseMap(text.substring(0, check));
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Marks the gaps between the chunks of the layout as taken, for this session only (the map of free
+     * space is not stored), so that the chunk of the commit that makes H2 write the header goes past
+     * every block in use. In a gap it could overwrite a chunk that died before the kill but lies on the
+     * chain the old header names, and a kill before the new header was written then lost what had been
+     * acknowledged before the first (StoreRecoveryKillPointsTest). {@code setReuseSpace(false)} does not
+     * do this: H2 2.3.232's allocator does not read it.
+     */
+    private static void reserveGaps(MVStore store) {
+        if (!(store.getFileStore() instanceof RandomAccessStore file)) {
+            return;
+        }
+        TreeMap<Long, Long> chunks = new TreeMap<>();
+        for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
+            if (e.getKey().startsWith("chunk.")) {
+                Map<String, String> chunk = DataUtils.parseMap(e.getValue());
+                chunks.merge(Long.parseLong(chunk.get("block"), 16), Long.parseLong(chunk.get("len"), 16), Math::max);
+            }
+        }
+        long next = 2; // blocks 0 and 1: the header
+        for (Map.Entry<Long, Long> c : chunks.entrySet()) {
+            for (long block = next; block < c.getKey(); block++) {
+                try {
+                    file.markUsed(block * BLOCK, BLOCK);
+                } catch (RuntimeException taken) {
+                    // in use by a chunk the layout does not list (the newest): taken already
+                }
+            }
+            next = Math.max(next, c.getKey() + c.getValue());
         }
     }
 
