@@ -117,8 +117,8 @@ class StoreRecoveryKillPointsTest {
             }
             if (System.getProperty("recoverypoints.keep") != null && losses.size() > lostBefore) {
                 // and the file as the first kill left it
-                Files.copy(crashed, Path.of(System.getProperty("recoverypoints.keep"), crashed.getFileName().toString()),
-                        StandardCopyOption.REPLACE_EXISTING);
+                Path keep = Files.createDirectories(Path.of(System.getProperty("recoverypoints.keep")));
+                Files.copy(crashed, keep.resolve(crashed.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         System.out.println("StoreRecoveryKillPointsTest: seed " + SEED + ", " + loadWrites.size() + " writes of the load, "
