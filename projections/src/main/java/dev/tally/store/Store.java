@@ -97,8 +97,12 @@ public final class Store implements AutoCloseable {
         if (!url.startsWith(H2_FILE)) {
             return Optional.empty();
         }
-        String base = url.substring(H2_FILE.length()).split(";", 2)[0];
-        return Optional.of(Path.of(base.startsWith(RECORDED) ? base.substring(RECORDED.length()) : base));
+        return Optional.of(hostPath(url.substring(H2_FILE.length()).split(";", 2)[0]));
+    }
+
+    /** The file H2 names {@code h2Name}, without the prefix of H2's recording file system ({@link #RECORDED}) if it has one. */
+    static Path hostPath(String h2Name) {
+        return Path.of(h2Name.startsWith(RECORDED) ? h2Name.substring(RECORDED.length()) : h2Name);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.tally.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -353,9 +352,7 @@ final class StoreUpkeep implements AutoCloseable {
     }
 
     private static long usableBytes(FileStore<?> file) throws IOException {
-        String name = file.getFileName();
-        return Files.getFileStore(Path.of(name.startsWith(Store.RECORDED) ? name.substring(Store.RECORDED.length()) : name))
-                .getUsableSpace();
+        return Files.getFileStore(Store.hostPath(file.getFileName())).getUsableSpace();
     }
 
     /**
