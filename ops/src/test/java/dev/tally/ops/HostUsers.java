@@ -31,6 +31,24 @@ final class HostUsers {
             }
         }
         ok(Daemon.exec(List.of("usermod", "-a", "-G", groups, name), Map.of()), "usermod " + name);
+        ownGroupAndHome(name);
+    }
+
+    /**
+     * An existing user made by hand may lack what useradd gives: a primary group of their own name (tests
+     * chown files to NAME:NAME) and a home they own (tests run as them with HOME there). Mends both.
+     */
+    private static void ownGroupAndHome(String name) {
+        group(name);
+        String primary = Daemon.exec(List.of("id", "-gn", name), Map.of()).out().strip();
+        if (!primary.equals(name)) {
+            ok(Daemon.exec(List.of("usermod", "-g", name, name), Map.of()), "usermod -g " + name);
+        }
+        Path home = Path.of("/home", name);
+        if (!Files.isDirectory(home)) {
+            ok(Daemon.exec(List.of("install", "-d", "-m", "700", "-o", name, "-g", name, home.toString()), Map.of()),
+                    "home of " + name);
+        }
     }
 
     static int uid(String name) {
