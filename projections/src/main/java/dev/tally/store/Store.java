@@ -137,28 +137,38 @@ public final class Store implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("open the store after an unclean stop", e);
         }
+        // From here until the upkeep holds its header pin, the header on the disk names each chunk as soon as it
+        // is written (StartHeaders): the compaction's and the database's opens commit before the pin, and now the
+        // header names the newest chunk (a clean file, or the settling above).
+        Optional<Path> followed = file.map(StoreFile::path);
+        String h2Url = followed.isPresent() ? StartHeaders.url(url) : url;
+        followed.ifPresent(StartHeaders::follow);
         try {
-            if (file.isPresent()) {
-                StoreCompaction.compactIfLarge(url, file.get(), StoreCompaction.MIN_BYTES).ifPresent(System.out::println);
+            try {
+                if (file.isPresent()) {
+                    StoreCompaction.compactIfLarge(h2Url, file.get(), StoreCompaction.MIN_BYTES).ifPresent(System.out::println);
+                }
+            } catch (SQLException | IOException e) {
+                throw new StoreException("compact the store", e);
             }
-        } catch (SQLException | IOException e) {
-            throw new StoreException("compact the store", e);
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-        pool.setMaxConnections(MAX_CONNECTIONS);
-        try {
-            MVStore database;
-            try (Connection c = pool.getConnection()) {
-                database = StoreUpkeep.mvStore(c);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(h2Url, "sa", "");
+            pool.setMaxConnections(MAX_CONNECTIONS);
+            try {
+                MVStore database;
+                try (Connection c = pool.getConnection()) {
+                    database = StoreUpkeep.mvStore(c);
+                }
+                return new Store(h2Url, pool, database, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES),
+                        StoreUpkeep.start(url, pool, upkeep));
+            } catch (SQLException e) {
+                pool.dispose();
+                throw new StoreException("open the store", e);
+            } catch (RuntimeException e) {
+                pool.dispose();
+                throw e;
             }
-            return new Store(url, pool, database, DiskReserve.of(url, DiskReserve.DEFAULT_BYTES),
-                    StoreUpkeep.start(url, pool, upkeep));
-        } catch (SQLException e) {
-            pool.dispose();
-            throw new StoreException("open the store", e);
-        } catch (RuntimeException e) {
-            pool.dispose();
-            throw e;
+        } finally {
+            followed.ifPresent(StartHeaders::stop);
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.tally.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -73,50 +71,19 @@ final class StoreRecovery {
      * checksum of them ("fletcher") and a line feed, padded with zeros to a block.
      */
     static void dropCleanMark(Path file) throws IOException {
+        rewriteHeader(file, header -> header.remove("clean"));
+    }
+
+    /** Rewrites the store header (both copies) as {@code change} makes it ({@link StoreHeader}); forced to the disk. */
+    static void rewriteHeader(Path file, java.util.function.Consumer<HashMap<String, String>> change) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            HashMap<String, String> header = readHeader(channel, 0);
-            if (header == null) {
-                header = readHeader(channel, BLOCK);
-            }
+            HashMap<String, String> header = StoreHeader.read(channel);
             if (header == null) {
                 throw new IOException("the store header of " + file + " is unreadable in both of its copies");
             }
-            header.remove("clean");
-            StringBuilder text = DataUtils.appendMap(new StringBuilder(), header);
-            byte[] bytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
-            DataUtils.appendMap(text, "fletcher", DataUtils.getFletcher32(bytes, 0, bytes.length));
-            bytes = text.append('\n').toString().getBytes(StandardCharsets.ISO_8859_1);
-            ByteBuffer blocks = ByteBuffer.allocate(2 * BLOCK);
-            blocks.put(bytes).position(BLOCK);
-            blocks.put(bytes).rewind();
-            while (blocks.hasRemaining()) {
-                channel.write(blocks, blocks.position());
-            }
+            change.accept(header);
+            StoreHeader.write(channel, header);
             channel.force(true);
-        }
-    }
-
-    /** The store header in the block at this position, or null when its checksum does not match. */
-    private static HashMap<String, String> readHeader(FileChannel channel, long position) throws IOException {
-        ByteBuffer block = ByteBuffer.allocate(BLOCK);
-        while (block.hasRemaining() && channel.read(block, position + block.position()) > 0) {
-            // the whole block
-        }
-        String text = new String(block.array(), 0, block.position(), StandardCharsets.ISO_8859_1);
-        int end = text.indexOf('\n');
-        int check = end < 0 ? -1 : text.lastIndexOf(",fletcher:", end);
-        if (check < 0) {
-            return null;
-        }
-        byte[] pairs = text.substring(0, check).getBytes(StandardCharsets.ISO_8859_1);
-        try {
-            if ((int) Long.parseLong(text.substring(check + ",fletcher:".length(), end).trim(), 16)
-                    != DataUtils.getFletcher32(pairs, 0, pairs.length)) {
-                return null;
-            }
-            return DataUtils.parseMap(text.substring(0, check));
-        } catch (RuntimeException e) {
-            return null;
         }
     }
 
