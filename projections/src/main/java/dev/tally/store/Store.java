@@ -128,6 +128,11 @@ public final class Store implements AutoCloseable {
     }
 
     static Store open(String url, StoreUpkeep.Settings upkeep) {
+        return open(url, upkeep, StoreCompaction.MIN_BYTES);
+    }
+
+    /** As {@link #open(String, StoreUpkeep.Settings)}, compacting a file from {@code minCompactBytes} on (tests). */
+    static Store open(String url, StoreUpkeep.Settings upkeep, long minCompactBytes) {
         Optional<StoreFile> file;
         try {
             file = StoreFile.of(url);
@@ -146,7 +151,7 @@ public final class Store implements AutoCloseable {
         try {
             try {
                 if (file.isPresent()) {
-                    StoreCompaction.compactIfLarge(h2Url, file.get(), StoreCompaction.MIN_BYTES).ifPresent(System.out::println);
+                    StoreCompaction.compactIfLarge(h2Url, file.get(), minCompactBytes).ifPresent(System.out::println);
                 }
             } catch (SQLException | IOException e) {
                 throw new StoreException("compact the store", e);
