@@ -128,8 +128,11 @@ public class ImageDistribution {
 
     /**
      * The config and the layers, {@link #PARALLEL_LAYERS} at once (the config first, beside the first
-     * layers rather than a round trip before them); returns whether any was fetched. The first blob that
-     * fails stops the others ({@link TransferGroup}): the pull fails with it once every worker let go.
+     * layers rather than a round trip before them); returns whether any was fetched, once every layer
+     * fetched is stored. A worker takes its next blob as soon as a layer is verified and unpacked, while
+     * the store makes that one durable in the background ({@link ImageStore#putLayerSyncingLater}): the
+     * disk writes a layer while the next downloads. The first blob that fails, there too, stops the
+     * others ({@link TransferGroup}): the pull fails with it once every worker let go.
      */
     private boolean fetchBlobs(Registry.Session session, Descriptor config, List<Descriptor> layers,
                                TransferProgress progress) {
@@ -141,6 +144,7 @@ public class ImageDistribution {
         }
         boolean[] fetched = new boolean[1];
         TransferGroup group = new TransferGroup();
+        List<CompletableFuture<?>> storing = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         int parallel = Math.min(PARALLEL_LAYERS, 1 + layers.size());
         for (int i = 0; i < parallel; i++) {
@@ -148,7 +152,7 @@ public class ImageDistribution {
                 Descriptor next;
                 while (!group.stopped() && (next = queue.poll()) != null) {
                     try {
-                        if (fetch(session, next, progress, next != config, group)) {
+                        if (fetch(session, next, progress, next != config, group, storing)) {
                             synchronized (fetched) {
                                 fetched[0] = true;
                             }
@@ -166,15 +170,26 @@ public class ImageDistribution {
         } catch (RuntimeException e) { // one of the failures, once every worker ended: tell the first
             throw group.failure() != null ? group.failure() : e;
         }
+        for (CompletableFuture<?> stored : storing) {
+            try {
+                stored.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DomainException(DomainException.Kind.FAILED, "interrupted");
+            } catch (ExecutionException e) {
+                throw group.failure() != null ? group.failure() : unwrapped(e.getCause());
+            }
+        }
         return fetched[0];
     }
 
     /**
      * One blob into the store, unless it is there; if another pull is fetching it, waits for that one
-     * (and fetches it itself if that one failed). Returns whether this call fetched it.
+     * until it is stored (and fetches it itself if that one failed). Returns whether this call fetched
+     * it; adds to {@code storing} what completes once it is stored, and another pull waits for that.
      */
     private boolean fetch(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer,
-                          TransferGroup group) {
+                          TransferGroup group, List<CompletableFuture<?>> storing) {
         while (true) {
             if (store.hasBlob(blob.digest())) {
                 if (layer) {
@@ -195,30 +210,41 @@ public class ImageDistribution {
                 }
                 continue;
             }
+            CompletableFuture<?> stored;
             try {
-                transfer(session, blob, progress, layer, group);
-                mine.complete(null);
-                return true;
+                stored = transfer(session, blob, progress, layer, group);
             } catch (RuntimeException e) {
+                inFlight.remove(blob.digest(), mine);
                 mine.completeExceptionally(e);
                 throw e;
-            } finally {
-                inFlight.remove(blob.digest(), mine);
             }
+            storing.add(stored.whenComplete((done, failed) -> {
+                inFlight.remove(blob.digest(), mine);
+                if (failed == null) {
+                    mine.complete(null);
+                } else {
+                    group.fail(unwrapped(failed));
+                    mine.completeExceptionally(failed);
+                }
+            }));
+            return true;
         }
     }
 
-    private void transfer(Registry.Session session, Descriptor blob, TransferProgress progress, boolean layer,
-                          TransferGroup group) {
+    /** One blob read into the store: what completes once it is stored (a layer's files may still be synced when this returns). */
+    private CompletableFuture<?> transfer(Registry.Session session, Descriptor blob, TransferProgress progress,
+                                          boolean layer, TransferGroup group) {
         InputStream opened = group.open(() -> session.openBlob(blob), "blob " + blob.digest());
         try (InputStream in = opened) {
             if (!layer) {
                 store.putBlob(blob.digest(), blob.size(), in);
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             InputStream counted = new CountingStream(in, n -> progress.layer(blob.digest(), "Downloading", n, blob.size()));
-            store.putLayer(blob.digest(), blob.size(), blob.mediaType(), counted);
+            CompletableFuture<String> stored = store.putLayerSyncingLater(blob.digest(), blob.size(), blob.mediaType(),
+                    counted);
             progress.layer(blob.digest(), "Pull complete", blob.size(), blob.size());
+            return stored;
         } catch (IOException e) {
             throw DomainException.failed("fetch " + blob.digest(), e);
         } finally {

@@ -3,6 +3,7 @@ package dev.tally.domain.image;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Holds image content, addressed by digest: blobs (compressed layers as received, configs,
@@ -45,6 +46,19 @@ public interface ImageStore {
      * work once and both return.
      */
     String putLayer(String digest, long size, String mediaType, InputStream in);
+
+    /**
+     * {@link #putLayer}, returning as soon as the layer's bytes are read, verified and unpacked, with
+     * the same refusals thrown: what is left (its files made durable, then moved into the store) goes
+     * on in the background, and the stage completes with the diff id once the layer is stored (FAILED
+     * when that fails; nothing is kept then). Until then the layer is not {@link #hasBlob}, and
+     * {@link #storeImage} would refuse an image of it: a pull waits for its stages before it stores
+     * the image. So a pull's next layer downloads while the disk writes the one before. The default
+     * does everything before it returns.
+     */
+    default CompletableFuture<String> putLayerSyncingLater(String digest, long size, String mediaType, InputStream in) {
+        return CompletableFuture.completedFuture(putLayer(digest, size, mediaType, in));
+    }
 
     /** The blob's bytes; NOT_FOUND if absent. The caller closes the stream. */
     InputStream openBlob(String digest);

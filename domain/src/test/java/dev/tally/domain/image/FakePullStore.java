@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The store's contract in memory: a blob is kept only when its bytes match its digest. */
@@ -26,12 +27,16 @@ final class FakePullStore implements ImageStore {
 
     @Override
     public void putBlob(String digest, long size, InputStream in) {
+        blobs.put(digest, verified(digest, in));
+    }
+
+    private static byte[] verified(String digest, InputStream in) {
         try {
             byte[] b = in.readAllBytes();
             if (!FakeRegistry.sha256(b).equals(digest)) {
                 throw DomainException.invalid("blob " + digest + ": its bytes' digest is " + FakeRegistry.sha256(b));
             }
-            blobs.put(digest, b);
+            return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,7 +45,30 @@ final class FakePullStore implements ImageStore {
     @Override
     public String putLayer(String digest, long size, String mediaType, InputStream in) {
         putBlob(digest, size, in);
+        return diffIdOf(digest);
+    }
+
+    private static String diffIdOf(String digest) {
         return "sha256:diff-of-" + digest.substring(7, 15);
+    }
+
+    /**
+     * When set, a layer put by {@link #putLayerSyncingLater} is verified at once but stored only when
+     * this completes (a store still syncing it), and fails with it.
+     */
+    volatile CompletableFuture<Void> syncing;
+
+    @Override
+    public CompletableFuture<String> putLayerSyncingLater(String digest, long size, String mediaType, InputStream in) {
+        CompletableFuture<Void> gate = syncing;
+        if (gate == null) {
+            return ImageStore.super.putLayerSyncingLater(digest, size, mediaType, in);
+        }
+        byte[] b = verified(digest, in);
+        return gate.thenApply(synced -> {
+            blobs.put(digest, b);
+            return diffIdOf(digest);
+        });
     }
 
     @Override

@@ -336,6 +336,50 @@ class ImageDistributionTest {
 
     @Test
     @org.junit.jupiter.api.Timeout(60)
+    void theNextLayersAreFetchedWhileTheFirstAreStillBeingStoredAndTheImageOnlyOnceAllAre() throws Exception {
+        // more layers than the pull fetches at once: the last two are asked for only by workers done with one
+        String[] texts = new String[ImageDistribution.PARALLEL_LAYERS + 2];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = "layer " + i;
+        }
+        RemoteImage image = registry.add("v1", texts);
+        List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+        store.syncing = new java.util.concurrent.CompletableFuture<>();
+
+        Future<ImageDistribution.Pulled> pull = threads.submit(
+                () -> distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines));
+
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> registry.fetched.containsAll(layers));
+        assertEquals(List.of(), layers.stream().filter(store::hasBlob).toList(), "no layer is stored yet");
+        assertFalse(pull.isDone());
+        assertTrue(store.images.isEmpty());
+        assertTrue(stored().stream().noneMatch(ImagePulled.class::isInstance));
+        store.syncing.complete(null);
+        assertEquals(image.config().digest(), pull.get(10, TimeUnit.SECONDS).imageId());
+        layers.forEach(l -> assertTrue(store.hasBlob(l)));
+        assertTrue(stored().stream().anyMatch(ImagePulled.class::isInstance));
+    }
+
+    @Test
+    void aLayerTheStoreFailsToMakeDurableFailsThePullAndNothingIsRecorded() {
+        RemoteImage image = registry.add("v1", "lower", "upper");
+        store.syncing = java.util.concurrent.CompletableFuture.failedFuture(
+                new DomainException(DomainException.Kind.FAILED, "sync the tree to the disk: Input/output error"));
+
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines));
+
+        assertEquals(DomainException.Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
+        assertTrue(store.images.isEmpty());
+        assertTrue(stored().stream().noneMatch(ImagePulled.class::isInstance));
+        store.syncing = null;
+        assertEquals(image.config().digest(),
+                distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines).imageId());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
     void aLayerThatFailsStopsTheOthersAtOnceNothingOfThemIsKeptAndARetryPulls() {
         // more layers than the pull fetches at once: the last is taken only once a worker is free
         String[] texts = new String[ImageDistribution.PARALLEL_LAYERS + 2];

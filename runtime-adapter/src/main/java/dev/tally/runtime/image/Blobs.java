@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code blobs/sha256/<hex>}: each file complete and verified, because it is written under
- * {@code tmp/} and renamed into place only once its digest matched, and durable: its writer syncs it
- * before the rename ({@link #put} here, {@link LayerWriter} for layers); the rename is made durable
+ * {@code tmp/} and renamed into place only once its digest matched, and durable: it is synced
+ * before the rename ({@link #put} here; for layers, the store's commit of the layer); the rename is made durable
  * with the directory, before an image record names the blob ({@link ImageRecords#put}).
  */
 final class Blobs {
@@ -48,7 +48,8 @@ final class Blobs {
     }
 
     /**
-     * Moves a verified partial file, which its writer synced, into place. The rename is atomic; a
+     * Moves a verified partial file, synced already (by {@link #put}, or for a layer by the store
+     * before it commits the layer), into place. The rename is atomic; a
      * blob already there has the same bytes (same digest), so replacing it changes nothing for a
      * reader holding it open.
      */

@@ -27,9 +27,17 @@ import java.util.zip.GZIPOutputStream;
  */
 final class LayerWriter {
 
-    /** What one pass wrote: the blob (partial file, digest, size) and the unpacked tree with its diff id and size. */
+    /**
+     * What one pass wrote: the blob (partial file, digest, size) and the unpacked tree with its diff id
+     * and size, and what of them is still to be synced ({@link #makeDurable}).
+     */
     record Written(Path blobFile, String blobDigest, long blobSize, Path tree, String diffId, long size,
-                   String mediaType) {
+                   String mediaType, Unsynced unsynced) {
+    }
+
+    /** Files and directories a pass wrote and did not sync, and how many bytes they hold. */
+    record Unsynced(List<Path> files, List<Path> dirs, long bytes) {
+        static final Unsynced NONE = new Unsynced(List.of(), List.of(), 0);
     }
 
     static final String DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
@@ -70,8 +78,8 @@ final class LayerWriter {
      * blob and writes it to its file; an unpacking thread decompresses, digests the tar (the diff id)
      * and unpacks it, fed through a {@link ChunkPipe}. Every byte is digested once on each side, except
      * for an uncompressed layer, whose tar is its blob: its diff id is the blob's digest, computed once.
-     * Each side makes what it wrote durable before it ends (the blob, the tree's files and directories),
-     * the disk having started on the large files while they were written.
+     * Nothing is synced yet: the disk has started on the large files while they were written, and
+     * {@link #makeDurable} waits for the rest (so the caller may start on its next layer first).
      */
     Written asReceived(InputStream in, Compression compression, String mediaType, String expectedDigest,
                        long expectedSize) {
@@ -112,8 +120,6 @@ final class LayerWriter {
                 settle(unpacking);
                 throw e;
             }
-            Path written = blobFile;
-            synced(() -> sync.file(written), what); // while the unpacking side syncs its tree
             Unpacked tar;
             try {
                 tar = outcome(unpacking, what);
@@ -124,8 +130,10 @@ final class LayerWriter {
                 throw unpackingFailed;
             }
             String blobDigest = Digests.of(blobSha);
+            List<Path> files = new ArrayList<>(tar.files());
+            files.add(blobFile);
             Written w = new Written(blobFile, blobDigest, count, tree, tar.diffId() != null ? tar.diffId() : blobDigest,
-                    tar.size(), mediaType);
+                    tar.size(), mediaType, new Unsynced(files, tar.dirs(), tar.size() + count));
             blobFile = null;
             tree = null;
             return w;
@@ -147,14 +155,14 @@ final class LayerWriter {
         }
     }
 
-    /** What the unpacking side of {@link #asReceived} made: the tar's digest (null when it is the blob's) and size. */
-    private record Unpacked(String diffId, long size) {
+    /**
+     * What the unpacking side of {@link #asReceived} made: the tar's digest (null when it is the blob's)
+     * and size, and the tree's files and directories, not synced.
+     */
+    private record Unpacked(String diffId, long size, List<Path> files, List<Path> dirs) {
     }
 
-    /**
-     * Decompresses and unpacks the pipe's bytes into {@code tree}, reads what follows the compressed
-     * stream, then syncs the tree.
-     */
+    /** Decompresses and unpacks the pipe's bytes into {@code tree}, and reads what follows the compressed stream. */
     private Unpacked unpack(InputStream piped, Compression compression, Path tree) throws IOException {
         SafeTarExtractor extractor = new SafeTarExtractor(tree);
         MeteredInput tar;
@@ -168,8 +176,8 @@ final class LayerWriter {
                 // bytes after the compressed stream: in the blob (and its digest), not in the layer
             }
         }
-        synced(() -> sync.all(extractor.files(), extractor.dirs(), tar.count()), "the tree of " + tree.getFileName());
-        return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count());
+        return new Unpacked(tar.digest() == null ? null : Digests.of(tar.digest()), tar.count(),
+                List.copyOf(extractor.files()), List.copyOf(extractor.dirs()));
     }
 
     /** The unpacking side's outcome; its failure as thrown there. */
@@ -263,7 +271,7 @@ final class LayerWriter {
             long written = tar.count() + counted.count;
             synced(() -> sync.all(files, extractor.dirs(), written), "the layer");
             Written w = new Written(blobFile, Digests.of(blobSha), counted.count, tree, Digests.of(tar.digest()),
-                    tar.count(), DOCKER_GZIP);
+                    tar.count(), DOCKER_GZIP, Unsynced.NONE);
             blobFile = null;
             tree = null;
             return w;
@@ -302,6 +310,17 @@ final class LayerWriter {
             return g;
         } finally {
             Blobs.deleteQuietly(blobFile);
+        }
+    }
+
+    /**
+     * Syncs what a pass left unsynced: the blob and the tree's files and directories, at once
+     * ({@link DiskSync#all}). For the store, before it moves them into place.
+     */
+    void makeDurable(Written w) {
+        Unsynced u = w.unsynced();
+        if (!u.files().isEmpty() || !u.dirs().isEmpty()) {
+            synced(() -> sync.all(u.files(), u.dirs(), u.bytes()), "the layer " + w.diffId());
         }
     }
 

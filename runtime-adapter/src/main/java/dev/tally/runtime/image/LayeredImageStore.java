@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -50,6 +52,15 @@ public final class LayeredImageStore implements ImageStore {
     private final Map<String, CompletableFuture<String>> layersInFlight = new ConcurrentHashMap<>();
     private final Map<String, Long> touched = new ConcurrentHashMap<>();
     private final Object making = new Object();
+    /**
+     * Where a pulled layer is synced and moved into place while its pull reads the next: a thread per
+     * layer being committed, gone when idle. They wait for the disk, not the CPU.
+     */
+    private final ExecutorService committers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tally-layer-commit");
+        t.setDaemon(true);
+        return t;
+    });
 
     public LayeredImageStore(Path root) {
         this(root, MAX_LAYER_BYTES, KEEP_FREE_BYTES);
@@ -166,32 +177,62 @@ public final class LayeredImageStore implements ImageStore {
 
     @Override
     public String putLayer(String digest, long size, String mediaType, InputStream in) {
+        try {
+            return putLayerSyncingLater(digest, size, mediaType, in).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * {@inheritDoc} The layer's files are synced and moved into place on a thread of {@link #committers}
+     * ({@link #commitLayer}); until then another put of the same layer waits for it, as for one being written.
+     */
+    @Override
+    public CompletableFuture<String> putLayerSyncingLater(String digest, long size, String mediaType, InputStream in) {
         Digests.hex(digest);
         Compression announced = mediaType == null ? null : Compression.ofMediaType(mediaType);
         touch(digest);
         while (true) {
             Optional<String> known = storedLayer(digest);
             if (known.isPresent()) {
-                return known.get();
+                return CompletableFuture.completedFuture(known.get());
             }
             CompletableFuture<String> mine = new CompletableFuture<>();
             CompletableFuture<String> other = layersInFlight.putIfAbsent(digest, mine);
             if (other == null) {
+                LayerWriter.Written w;
                 try {
-                    String diffId = writeLayer(digest, size, mediaType, announced, in);
-                    mine.complete(diffId);
-                    return diffId;
-                } catch (RuntimeException e) {
+                    w = writeLayer(digest, size, mediaType, announced, in);
+                } catch (RuntimeException | Error e) {
+                    layersInFlight.remove(digest, mine);
                     mine.completeExceptionally(e);
                     throw e;
-                } finally {
-                    layersInFlight.remove(digest, mine);
                 }
+                committers.execute(() -> {
+                    Throwable failed = null;
+                    try {
+                        commitLayer(w);
+                    } catch (IOException e) {
+                        failed = Blobs.failed("store layer " + digest, e);
+                    } catch (RuntimeException | Error e) {
+                        failed = e;
+                    } finally {
+                        LayerWriter.discard(w); // what was not moved into place
+                    }
+                    layersInFlight.remove(digest, mine);
+                    if (failed == null) {
+                        mine.complete(w.diffId());
+                    } else {
+                        mine.completeExceptionally(failed);
+                    }
+                });
+                return mine;
             }
             try {
-                return other.join();
+                return CompletableFuture.completedFuture(other.join());
             } catch (CompletionException failedThere) {
-                // the other stream was bad; this one may not be: try it
+                // the other stream was bad, or its layer could not be stored; this one may do: try it
             }
         }
     }
@@ -205,7 +246,9 @@ public final class LayeredImageStore implements ImageStore {
         return Optional.empty();
     }
 
-    private String writeLayer(String digest, long size, String mediaType, Compression announced, InputStream in) {
+    /** A layer read, unpacked and verified against its digest, not synced yet; nothing kept when it fails. */
+    private LayerWriter.Written writeLayer(String digest, long size, String mediaType, Compression announced,
+                                           InputStream in) {
         BufferedInputStream buffered = new BufferedInputStream(in, 65536);
         Compression compression = announced;
         String type = mediaType;
@@ -221,16 +264,16 @@ public final class LayeredImageStore implements ImageStore {
         LayerWriter.Written w = writer.asReceived(buffered, compression, type, digest, size);
         try {
             Blobs.verify(digest, size, w.blobDigest(), w.blobSize());
-            commitLayer(w);
-            return w.diffId();
-        } catch (IOException e) {
-            throw Blobs.failed("store layer " + digest, e);
-        } finally {
+            return w;
+        } catch (RuntimeException e) {
             LayerWriter.discard(w);
+            throw e;
         }
     }
 
+    /** Syncs what the layer's writer left unsynced, then moves the blob and the tree into place. */
     private void commitLayer(LayerWriter.Written w) throws IOException {
+        writer.makeDurable(w);
         touch(w.blobDigest());
         touch(w.diffId());
         blobs.commit(w.blobFile(), w.blobDigest());

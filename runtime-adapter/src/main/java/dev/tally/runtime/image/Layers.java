@@ -77,7 +77,7 @@ final class Layers {
     }
 
     /**
-     * Puts an unpacked tree, which its writer synced, in place (or drops it when the layer is there
+     * Puts an unpacked tree, synced already, in place (or drops it when the layer is there
      * already: same diff id, same files) and records that {@code blob} ({@code mediaType}) unpacks to
      * it. The renames are made durable with the directory, before an image record names the layer
      * ({@link ImageRecords#put}).

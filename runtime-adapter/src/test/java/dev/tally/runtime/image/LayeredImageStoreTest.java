@@ -182,6 +182,81 @@ class LayeredImageStoreTest {
         assertEquals(digest(tar.bytes()), secondResult[0]);
     }
 
+    /**
+     * A pull's put returns once the layer is verified and unpacked, with its syncs still to come: the
+     * layer is stored (its blob and tree moved into place) only after every file of it was synced, and
+     * then its stage completes. Until then it is not there for the store, and a second put of it waits.
+     */
+    @Test
+    void aLayerPutSyncingLaterIsStoredOnlyOnceItsFilesAreSynced() throws Exception {
+        CountDownLatch disk = new CountDownLatch(1);
+        List<Path> synced = java.util.Collections.synchronizedList(new ArrayList<>());
+        DiskSync slow = new DiskSync(p -> {
+            try {
+                disk.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synced.add(p);
+        });
+        LayeredImageStore store = new LayeredImageStore(root, LayeredImageStore.MAX_LAYER_BYTES, 0, slow);
+        TarBuilder tar = new TarBuilder().dir("etc").file("etc/a", "one").file("etc/b", "two");
+        byte[] gz = tar.gzip();
+        try {
+            CompletableFuture<String> stored = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(10),
+                    () -> store.putLayerSyncingLater(digest(gz), gz.length, GZIP, new ByteArrayInputStream(gz)),
+                    "the put returned before the disk");
+            assertFalse(stored.isDone());
+            assertFalse(store.hasBlob(digest(gz)));
+            assertEquals(0, filesUnder("blobs/sha256"));
+            assertEquals(0, filesUnder("layers"));
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(
+                    () -> store.putLayer(digest(gz), gz.length, GZIP, new ByteArrayInputStream(new byte[0])));
+            disk.countDown();
+            assertEquals(digest(tar.bytes()), stored.get(30, TimeUnit.SECONDS));
+            assertEquals(digest(tar.bytes()), second.get(30, TimeUnit.SECONDS), "the second put read nothing");
+        } finally {
+            disk.countDown();
+        }
+        assertTrue(store.hasBlob(digest(gz)));
+        Path tree = root.resolve("layers").resolve(digest(tar.bytes()).substring(7));
+        assertEquals("two", Files.readString(tree.resolve("etc/b")));
+        assertEquals(0, filesUnder("tmp"));
+        List<String> names = synced.stream().map(p -> p.getFileName().toString()).toList();
+        assertTrue(names.containsAll(List.of("a", "b", "etc")) && names.stream().anyMatch(n -> n.startsWith("blob")),
+                "the tree's files, its directories and the blob were synced before they were moved: " + synced);
+    }
+
+    @Test
+    void aLayerWhoseSyncFailsFailsItsStageKeepsNothingAndIsPutAgainLater() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean diskFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DiskSync failing = new DiskSync(p -> {
+            if (diskFails.get() && p.startsWith(root.resolve("tmp"))) {
+                throw new java.io.UncheckedIOException(new IOException("Input/output error"));
+            }
+        });
+        LayeredImageStore store = new LayeredImageStore(root, LayeredImageStore.MAX_LAYER_BYTES, 0, failing);
+        TarBuilder tar = layer("a", "one");
+        byte[] gz = tar.gzip();
+
+        CompletableFuture<String> stored = store.putLayerSyncingLater(digest(gz), gz.length, GZIP,
+                new ByteArrayInputStream(gz));
+
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> stored.get(30, TimeUnit.SECONDS));
+        DomainException cause = (DomainException) e.getCause();
+        assertEquals(DomainException.Kind.FAILED, cause.kind());
+        assertTrue(cause.getMessage().contains("Input/output error"), cause.getMessage());
+        assertFalse(store.hasBlob(digest(gz)));
+        assertEquals(0, filesUnder("blobs/sha256"));
+        assertEquals(0, filesUnder("layers"));
+        assertEquals(0, filesUnder("tmp"));
+        diskFails.set(false);
+        assertEquals(digest(tar.bytes()), store.putLayer(digest(gz), gz.length, GZIP, new ByteArrayInputStream(gz)));
+        assertTrue(store.hasBlob(digest(gz)));
+    }
+
     @Test
     void aBlobIsVerifiedAsItStreams() {
         LayeredImageStore store = store();
