@@ -33,6 +33,12 @@ final class Layers {
     private final DiskSync sync;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> diffIdOfBlob = new ConcurrentHashMap<>();
+    /**
+     * A lock per layer for its tree and facts file: the commits of different layers, each with an
+     * fsync of its facts file, go on at once (under one lock for the store, a layer's commit waited for
+     * the fsyncs of all those before it, each some journal commit of the file system).
+     */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private volatile boolean indexed;
 
     Layers(Path dir, Path tmp, DiskSync sync) {
@@ -82,19 +88,23 @@ final class Layers {
      * it. The renames are made durable with the directory, before an image record names the layer
      * ({@link ImageRecords#put}).
      */
-    synchronized void commit(Path unpacked, String diffId, long size, String blob, String mediaType) throws IOException {
-        Path tree = tree(diffId);
-        if (Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
-            Trees.delete(unpacked, "an unpacked copy of layer " + diffId);
-        } else {
-            Files.move(unpacked, tree, StandardCopyOption.ATOMIC_MOVE);
+    void commit(Path unpacked, String diffId, long size, String blob, String mediaType) throws IOException {
+        synchronized (lockOf(diffId)) {
+            Path tree = tree(diffId);
+            if (Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+                Trees.delete(unpacked, "an unpacked copy of layer " + diffId);
+            } else {
+                Files.move(unpacked, tree, StandardCopyOption.ATOMIC_MOVE);
+            }
+            writeFacts(diffId, size, blob, mediaType);
         }
-        writeFacts(diffId, size, blob, mediaType);
     }
 
     /** Records that {@code blob} ({@code mediaType}) also holds the layer {@code diffId}, which is unpacked already. */
-    synchronized void recordBlob(String diffId, String blob, String mediaType) throws IOException {
-        writeFacts(diffId, facts(diffId).map(Facts::size).orElse(0L), blob, mediaType);
+    void recordBlob(String diffId, String blob, String mediaType) throws IOException {
+        synchronized (lockOf(diffId)) {
+            writeFacts(diffId, facts(diffId).map(Facts::size).orElse(0L), blob, mediaType);
+        }
     }
 
     private void writeFacts(String diffId, long size, String blob, String mediaType) throws IOException {
@@ -105,6 +115,10 @@ final class Layers {
         sync.file(partial);
         Files.move(partial, factsFile(diffId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         diffIdOfBlob.put(blob, diffId);
+    }
+
+    private Object lockOf(String diffId) {
+        return locks.computeIfAbsent(diffId, d -> new Object());
     }
 
     /** The blobs the facts of these layers name. */
@@ -134,13 +148,15 @@ final class Layers {
     }
 
     /** Removes a layer's tree and facts. CONFLICT while something is mounted under it. */
-    synchronized void delete(String diffId) {
-        facts(diffId).ifPresent(f -> f.blobs().keySet().forEach(diffIdOfBlob::remove));
-        Trees.delete(tree(diffId), "layer " + diffId);
-        try {
-            Files.deleteIfExists(factsFile(diffId));
-        } catch (IOException e) {
-            throw Blobs.failed("remove the facts of layer " + diffId, e);
+    void delete(String diffId) {
+        synchronized (lockOf(diffId)) {
+            facts(diffId).ifPresent(f -> f.blobs().keySet().forEach(diffIdOfBlob::remove));
+            Trees.delete(tree(diffId), "layer " + diffId);
+            try {
+                Files.deleteIfExists(factsFile(diffId));
+            } catch (IOException e) {
+                throw Blobs.failed("remove the facts of layer " + diffId, e);
+            }
         }
     }
 
