@@ -9,6 +9,7 @@ import dev.tally.cli.run.StartCmd;
 import dev.tally.cli.verbs.AdminCmd;
 import dev.tally.cli.verbs.CommitCmd;
 import dev.tally.cli.verbs.EventsCmd;
+import dev.tally.cli.verbs.ExportCmd;
 import dev.tally.cli.verbs.GrantCmd;
 import dev.tally.cli.verbs.HistoryCmd;
 import dev.tally.cli.verbs.ImageCmd;
@@ -47,7 +48,7 @@ final class Verbs {
 
     static final List<String> NAMES = List.of(
             "run", "create", "start", "stop", "kill", "restart", "rm", "wait",
-            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "pull", "push", "login", "logout", "save", "load", "commit", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
+            "exec", "attach", "ps", "logs", "inspect", "import", "images", "image", "tag", "rmi", "history", "pull", "push", "login", "logout", "save", "load", "export", "commit", "volume", "events", "grant", "revoke", "audit", "admin", "version", "info");
 
     private Verbs() {
     }
@@ -121,6 +122,7 @@ final class Verbs {
             case "logout" -> new LogoutCmd();
             case "save" -> new SaveCmd();
             case "load" -> new LoadCmd();
+            case "export" -> new ExportCmd();
             case "commit" -> new CommitCmd();
             case "volume" -> new VolumeCmd();
             case "events" -> new EventsCmd();

@@ -39,6 +39,31 @@ class ContainerVerbsTest {
     }
 
     @Test
+    void exportWritesTheContainersTarToAFileOrToStdoutButNeverToATerminal() throws IOException {
+        daemon.on("GET", "/containers/web/export", exchange -> exchange.respond(200, "application/x-tar",
+                "the tar of web"));
+        Path file = dir.resolve("web.tar");
+
+        CliRun toFile = CliRun.run(daemon.address(), "export", "-o", file.toString(), "web");
+        CliRun toStdout = CliRun.run(daemon.address(), "export", "web");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        dev.tally.cli.StdStreams terminal = new dev.tally.cli.StdStreams(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), true);
+        int refused = dev.tally.cli.TallyCli.execute(new String[] {"export", "web"},
+                java.util.Map.of("TALLY_HOST", daemon.address()), terminal, java.time.Clock.systemUTC());
+
+        assertEquals(0, toFile.exitCode(), toFile.stderr());
+        assertEquals("the tar of web", Files.readString(file));
+        assertEquals(List.of("web.tar"), Files.list(dir).map(p -> p.getFileName().toString()).toList(), "no partial file left");
+        assertEquals(0, toStdout.exitCode(), toStdout.stderr());
+        assertEquals("the tar of web", toStdout.stdout());
+        assertEquals(1, refused);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("cowardly refusing to export to a terminal"), err.toString());
+        assertEquals(2, daemon.requests().size(), "nothing asked when refused");
+    }
+
+    @Test
     void psSendsAllAndFiltersAndPrintsTheTable() throws IOException {
         String containers = JSON.std.asString(ContainerListingTest.sampleContainers());
         daemon.on("GET", "/containers/json", exchange -> exchange.respondJson(200, containers));
