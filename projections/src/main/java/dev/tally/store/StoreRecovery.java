@@ -2,15 +2,11 @@ package dev.tally.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
+import org.h2.mvstore.NewestChunk;
+import org.h2.store.fs.FilePath;
 
 /**
  * After an unclean stop, makes the store header name the newest commit H2's recovery finds, before the
@@ -19,13 +15,16 @@ import org.h2.mvstore.RandomAccessStore;
  * freed by the first commits after the start (all of them at once when they are older than the
  * retention time), and a commit's chunk may then be written into one of them before H2 writes a new
  * header: a second kill right then (a crash loop, a kill during a slow start) would lose commits
- * acknowledged before the first. Here the file is opened by H2's MVStore alone, with a retention time
- * that frees nothing, the header is made to name the newest chunk ({@link HeaderPin}), and the file is
- * left without a close: the database then recovers from that header, a chain of one chunk. Not closed,
- * because H2's close writes a header marked clean, and H2 trusts such a header only when the newest
- * chunks its layout lists are all intact: a dead chunk that was written over just before the kill is
- * still listed (it is forgotten at the next commit that frees it, and the close made none: nothing had
- * changed), so H2 fell back to an older commit (four to six commits back in StoreKillPointsTest's files).
+ * acknowledged before the first. Here the file is opened read-only by H2's MVStore alone, which recovers
+ * it as the database would and writes nothing, and the header (both copies, {@link StoreHeader}) is
+ * rewritten to name the newest chunk that recovery settled on, without its "clean" mark: the database then
+ * recovers from that header, a chain of one chunk, and from its first commit on {@link StartHeaders} keeps
+ * the header on the newest chunk until the pin. Nothing is committed, so nothing is freed or written over
+ * (a commit here, as {@link HeaderPin} makes one to move the header, freed what H2 thought dead and, with
+ * the retention time that frees nothing, still chunks older than 24.8 days, and wrote its chunk there before
+ * its header). Not marked clean, because H2 trusts a clean header only when the newest chunks its layout
+ * lists are all intact: a dead chunk that was written over just before the kill is still listed, so H2 fell
+ * back to an older commit (four to six commits back in StoreKillPointsTest's files).
  */
 final class StoreRecovery {
 
@@ -43,19 +42,24 @@ final class StoreRecovery {
         }
         String distrusted = "";
         if (file.markedClean()) {
-            dropCleanMark(file.path());
+            dropCleanMark(file.h2Name());
             distrusted = " (its header said it was closed, but a chunk its layout lists is not whole, and H2 would"
                     + " have opened an older commit)";
         }
-        MVStore store = new MVStore.Builder().fileName(file.h2Name()).autoCommitDisabled().open();
-        long version;
-        try {
-            store.setRetentionTime(Integer.MAX_VALUE);
-            reserveGaps(store);
-            version = HeaderPin.take(store).version();
-        } finally {
-            store.closeImmediately();
+        long[] newest;
+        try (MVStore store = new MVStore.Builder().fileName(file.h2Name()).readOnly().open()) {
+            newest = NewestChunk.of(store);
         }
+        if (newest == null) {
+            return Optional.empty(); // no commit yet: nothing to settle
+        }
+        rewriteHeader(file.h2Name(), header -> {
+            header.remove("clean");
+            header.put("block", Long.toHexString(newest[0]));
+            header.put("chunk", Long.toHexString(newest[1]));
+            header.put("version", Long.toHexString(newest[2]));
+        });
+        long version = newest[2];
         return Optional.of("tallyd: the store was not closed cleanly" + distrusted
                 + ": its header now names its newest commit (version " + version + ")");
     }
@@ -70,13 +74,17 @@ final class StoreRecovery {
      * events lost. The header's format is H2 2.3.232's: "key:value" pairs in key order, then a Fletcher-32
      * checksum of them ("fletcher") and a line feed, padded with zeros to a block.
      */
-    static void dropCleanMark(Path file) throws IOException {
+    static void dropCleanMark(String file) throws IOException {
         rewriteHeader(file, header -> header.remove("clean"));
     }
 
-    /** Rewrites the store header (both copies) as {@code change} makes it ({@link StoreHeader}); forced to the disk. */
-    static void rewriteHeader(Path file, java.util.function.Consumer<HashMap<String, String>> change) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    /**
+     * Rewrites the store header (both copies) of the file H2 names {@code file} ({@link Store#h2Name}: through
+     * H2's file systems, so that the kill-point tests record it) as {@code change} makes it ({@link StoreHeader});
+     * forced to the disk.
+     */
+    static void rewriteHeader(String file, java.util.function.Consumer<HashMap<String, String>> change) throws IOException {
+        try (FileChannel channel = FilePath.get(file).open("rw")) {
             HashMap<String, String> header = StoreHeader.read(channel);
             if (header == null) {
                 throw new IOException("the store header of " + file + " is unreadable in both of its copies");
@@ -87,38 +95,4 @@ final class StoreRecovery {
         }
     }
 
-    /**
-     * Marks the gaps between the chunks of the layout as taken, for this session only (the map of free
-     * space is not stored), so that the chunk of the commit that makes H2 write the header goes past
-     * every block in use. In a gap it could overwrite a chunk that died before the kill but lies on the
-     * chain the old header names, and a kill before the new header was written then lost what had been
-     * acknowledged before the first (StoreRecoveryKillPointsTest). {@code setReuseSpace(false)} does not
-     * do this: H2 2.3.232's allocator does not read it.
-     */
-    private static void reserveGaps(MVStore store) {
-        if (!(store.getFileStore() instanceof RandomAccessStore file)) {
-            return;
-        }
-        TreeMap<Long, Long> chunks = new TreeMap<>();
-        for (Map.Entry<String, String> e : file.getLayoutMap().entrySet()) {
-            if (e.getKey().startsWith("chunk.")) {
-                Map<String, String> chunk = DataUtils.parseMap(e.getValue());
-                chunks.merge(Long.parseLong(chunk.get("block"), 16), Long.parseLong(chunk.get("len"), 16), Math::max);
-            }
-        }
-        long next = 2; // blocks 0 and 1: the header
-        for (Map.Entry<Long, Long> c : chunks.entrySet()) {
-            for (long block = next; block < c.getKey(); block++) {
-                try {
-                    file.markUsed(block * BLOCK, BLOCK);
-                } catch (RuntimeException taken) {
-                    // in use by a chunk the layout does not list (the newest): taken already
-                }
-            }
-            next = Math.max(next, c.getKey() + c.getValue());
-        }
-    }
-
-    /** H2's block size. */
-    private static final int BLOCK = 4096;
 }

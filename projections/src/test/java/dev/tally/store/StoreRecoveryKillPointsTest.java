@@ -215,7 +215,7 @@ class StoreRecoveryKillPointsTest {
 
     /** Puts the file's clock back by {@code ms}: every chunk in it is that much older, as at a later start. */
     private static void age(Path file, long ms) throws Exception {
-        StoreRecovery.rewriteHeader(file, header -> header.put("created",
+        StoreRecovery.rewriteHeader(file.toString(), header -> header.put("created",
                 Long.toHexString(Long.parseLong(header.get("created"), 16) - ms)));
     }
 
