@@ -1,5 +1,12 @@
 package org.h2.mvstore;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
 /**
  * Rewrites the live pages of an MVStore's sparse chunks, for tally's store upkeep
  * ({@code dev.tally.store.StoreUpkeep}). In H2's package because H2 2.3.232 offers no public way to
@@ -44,6 +51,78 @@ public final class SparseChunks {
             }
         });
         return done == null ? Outcome.BUSY : done ? Outcome.REWRITTEN : Outcome.NONE;
+    }
+
+    /**
+     * Under the store's lock (waited for 10 ms at most), rewrites the saved leaves of these maps that lie in
+     * chunks {@link #rewrite} would take ({@code maxFillRate}, {@code minAgeMs}), at most {@code writeLimit}
+     * bytes of them, and commits them (with the upper pages of their trees) as one chunk of their own, still
+     * under the lock, so no request's commit mixes its pages into it. For the maps whose leaves no later
+     * commit changes (the event table's, keyed by what only grows): rewritten together with the pages of
+     * indexes on random keys, such a leaf went to a chunk that those pages soon left mostly dead, and was
+     * carried from rewrite to rewrite; in a chunk of its own kind it stays live where it lands.
+     */
+    public static Outcome rewriteLeaves(MVStore store, Collection<? extends MVMap<?, ?>> maps, int writeLimit,
+                                        int maxFillRate, int minAgeMs) throws InterruptedException {
+        FileStore<?> file = store.getFileStore();
+        Boolean done = store.tryExecuteUnderStoreLock(() -> {
+            // Brings the chunks' live shares up to date with the pages freed since, as H2's rewrite does first
+            // (its acceptChunkOccupancyChanges is private), and rewrites nothing: no chunk is at most -1 % live.
+            file.rewriteChunks(0, -1);
+            long now = System.currentTimeMillis() - file.getCreationTime();
+            long age = Math.max(file.getRetentionTime(), minAgeMs);
+            long newest = store.getCurrentVersion() - 1;
+            Set<Integer> sparse = new HashSet<>();
+            for (Chunk<?> c : file.chunks.values()) {
+                if (c.isRewritable() && c.time + age <= now && c.version < newest && c.getFillRate() <= maxFillRate) {
+                    sparse.add(c.id);
+                }
+            }
+            if (sparse.isEmpty()) {
+                return false;
+            }
+            long bytes = 0;
+            int rewritten = 0;
+            for (MVMap<?, ?> map : maps) {
+                if (map.isClosed() || bytes >= writeLimit) {
+                    continue;
+                }
+                List<Long> leaves = new ArrayList<>();
+                savedLeaves(map.getRootPage(), sparse::contains, leaves);
+                for (long pos : leaves) {
+                    if (bytes >= writeLimit) {
+                        break;
+                    }
+                    if (map.rewritePage(pos)) {
+                        rewritten++;
+                        bytes += DataUtils.getPageMaxLength(pos);
+                    }
+                }
+            }
+            if (rewritten == 0) {
+                return false;
+            }
+            store.commit();
+            return true;
+        });
+        return done == null ? Outcome.BUSY : done ? Outcome.REWRITTEN : Outcome.NONE;
+    }
+
+    /** The positions of the saved leaves under this page that lie in these chunks; reads only non-leaf pages. */
+    static void savedLeaves(Page<?, ?> page, IntPredicate chunks, List<Long> into) {
+        if (page.isLeaf()) {
+            return;
+        }
+        for (int i = 0; i < page.getRawChildPageCount(); i++) {
+            long pos = page.getChildPagePos(i);
+            if (DataUtils.isPageSaved(pos) && DataUtils.isLeafPosition(pos)) {
+                if (chunks.test(DataUtils.getPageChunkId(pos))) {
+                    into.add(pos);
+                }
+            } else {
+                savedLeaves(page.getChildPage(i), chunks, into);
+            }
+        }
     }
 
     /**

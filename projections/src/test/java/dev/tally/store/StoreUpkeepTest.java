@@ -11,6 +11,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import org.h2.mvstore.LeafChunks;
+import org.h2.mvstore.SparseChunks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +129,27 @@ class StoreUpkeepTest {
                     && store.upkeepSettled());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("the upkeep did not settle: " + store.upkeep(), e);
+        }
+    }
+
+    /**
+     * The leaves of the event table and of its index on event ids, written full once and never again, end
+     * mostly in chunks that stay nearly all live: the upkeep rewrites them apart from the pages of the
+     * indexes on random keys, which later commits write again ({@link SparseChunks#rewriteLeaves}).
+     * Measured, of 1.33 MB of such leaves, in chunks at least 90 % live: 66 and 82 % of the bytes (load
+     * 6-11), against 35, 40 and 41 % with {@code -Dtally.store.upkeep.apart=false}.
+     */
+    @Test
+    void theEventTablesLeavesEndMostlyInChunksThatStayLive() throws Exception {
+        store = Store.open(url(), QUICK);
+        append(new MixedSessions(store, 12), 2 * EVENTS);
+        settle();
+        try (Connection c = store.connections().getConnection()) {
+            long[] bytes = LeafChunks.bytesInChunksAtLeast(StoreUpkeep.mvStore(c), StoreUpkeep.growingMaps(c), 90);
+            System.out.println("StoreUpkeepTest: " + bytes[0] + " of " + bytes[1] + " bytes of the event table's leaves"
+                    + " in chunks at least 90 % live; " + store.upkeep());
+            assertTrue(bytes[0] * 2 > bytes[1], bytes[0] + " of " + bytes[1] + " bytes of the event table's leaves"
+                    + " in chunks at least 90 % live; " + store.upkeep());
         }
     }
 
