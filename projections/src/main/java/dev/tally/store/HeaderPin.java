@@ -2,6 +2,7 @@ package dev.tally.store;
 
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.FileStore;
+import org.h2.mvstore.ForgottenChunks;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -54,9 +55,11 @@ final class HeaderPin {
         }
         MVStore.TxCounter[] taken = new MVStore.TxCounter[1];
         long[] header = new long[1];
+        ForgottenChunks forgotten = held == null ? ForgottenChunks.of(store) : null;
         // Nothing may throw in here: H2 closes the store on any exception in a file store operation.
         store.executeFilestoreOperation(() -> {
-            if (headerVersion(file) != file.lastChunkVersion()) {
+            // First taken right after an open: what H2's recovery forgot is out of the layout in the pin's commit
+            if ((forgotten != null && forgotten.forget() > 0) || headerVersion(file) != file.lastChunkVersion()) {
                 file.getStoreHeader().put("clean", 1);
                 store.setStoreVersion(store.getStoreVersion());
                 store.commit();
