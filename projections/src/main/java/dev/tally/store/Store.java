@@ -268,7 +268,9 @@ public final class Store implements AutoCloseable {
             }
         }
         pool.dispose();
-        if (!database.isClosed()) {
+        // A SHUTDOWN that failed half-way leaves the database closed too (H2 marks it closed in a finally),
+        // but perhaps without its clean header: said, not passed over.
+        if (failure != null || !database.isClosed()) {
             throw new StoreException("close the store", failure != null ? failure
                     : new IllegalStateException("its database is still open after SHUTDOWN"));
         }
