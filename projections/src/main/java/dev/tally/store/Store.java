@@ -100,9 +100,19 @@ public final class Store implements AutoCloseable {
         return Optional.of(hostPath(url.substring(H2_FILE.length()).split(";", 2)[0]));
     }
 
-    /** The file H2 names {@code h2Name}, without the prefix of H2's recording file system ({@link #RECORDED}) if it has one. */
+    /**
+     * The file H2 names {@code h2Name}, without the prefixes of the file systems the store opens it through: H2's
+     * recording one ({@link #RECORDED}) and the start's ({@link StartHeaders}, which the database keeps for its
+     * whole session after a start that found the file: without it here, the upkeep could not read the disk's free
+     * space and every round failed, its pin never moving after a restart).
+     */
     static Path hostPath(String h2Name) {
-        return Path.of(h2Name.startsWith(RECORDED) ? h2Name.substring(RECORDED.length()) : h2Name);
+        String name = h2Name;
+        String start = StartHeaders.SCHEME + ":";
+        while (name.startsWith(RECORDED) || name.startsWith(start)) {
+            name = name.substring(name.startsWith(RECORDED) ? RECORDED.length() : start.length());
+        }
+        return Path.of(name);
     }
 
     /**
