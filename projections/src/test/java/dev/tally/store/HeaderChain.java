@@ -48,6 +48,83 @@ final class HeaderChain {
         return chain;
     }
 
+    /**
+     * In words, for a test's failure: the header H2 would read (its chunk, version and block, and whether it says
+     * clean), the chain of chunks it leads to (each as id/version@block+blocks), and the chunk that ends the file
+     * (which H2's recovery also reads, and follows when it is newer than the header's).
+     */
+    static String describe(RandomAccessFile file) throws IOException {
+        Map<String, String> header = header(file, 0);
+        String copy = "block 0";
+        if (header == null) {
+            header = header(file, BLOCK);
+            copy = "block 1 (block 0 unreadable)";
+        }
+        if (header == null || !header.containsKey("block")) {
+            return "no readable header naming a chunk";
+        }
+        StringBuilder s = new StringBuilder("header (" + copy + ") names chunk " + header.get("chunk") + " version "
+                + header.get("version") + " at block " + header.get("block") + (header.containsKey("clean") ? ", clean" : "")
+                + "; chain:");
+        long block = hex(header, "block");
+        long id = hex(header, "chunk");
+        long blocks = file.length() / BLOCK;
+        while (block >= 2 && block < blocks) {
+            Map<String, String> chunk = chunk(file, block);
+            if (chunk == null || hex(chunk, "chunk") != id) {
+                s.append(" ends at block ").append(Long.toHexString(block)).append(chunk == null ? " (no whole chunk there)"
+                        : " (chunk " + chunk.get("chunk") + " there)");
+                break;
+            }
+            s.append(' ').append(chunk.get("chunk")).append('/').append(chunk.get("version")).append('@')
+                    .append(chunk.get("block") == null ? Long.toHexString(block) : chunk.get("block")).append('+').append(chunk.get("len"));
+            block = hex(chunk, "next");
+            id++;
+        }
+        s.append("; file ").append(Long.toHexString(blocks)).append(" blocks, its last chunk: ");
+        for (long b = blocks - 1; b >= 2; b--) {
+            Map<String, String> footer = footer(file, b + 1);
+            if (footer != null && footer.containsKey("len")) {
+                long start = b + 1 - hex(footer, "len");
+                Map<String, String> chunk = start >= 2 ? chunk(file, start) : null;
+                s.append(chunk == null ? "a footer without its chunk at block " + Long.toHexString(b) : chunk.get("chunk") + "/"
+                        + chunk.get("version") + "@" + Long.toHexString(start) + "+" + chunk.get("len") + " next " + chunk.get("next"));
+                return s.toString();
+            }
+        }
+        return s.append("none").toString();
+    }
+
+    /** In words: a write of H2's (its header, a chunk, or other bytes), for a test's failure. */
+    static String describeWrite(long position, byte[] data) {
+        String text = new String(data, 0, Math.min(data.length, 300), StandardCharsets.ISO_8859_1);
+        int end = text.indexOf('\n');
+        text = end < 0 ? "" : text.substring(0, end);
+        String where = "at block " + Long.toHexString(position / BLOCK) + " (+" + (position % BLOCK) + "), "
+                + data.length / BLOCK + " blocks";
+        if (position == 0) {
+            return "header " + text + " " + where;
+        }
+        if (text.startsWith("chunk:")) {
+            Map<String, String> chunk = DataUtils.parseMap(text);
+            return "chunk " + chunk.get("chunk") + " version " + chunk.get("version") + " next " + chunk.get("next") + " " + where;
+        }
+        return "other bytes " + where;
+    }
+
+    /** The footer of the chunk ending right before this block, when it is one. */
+    private static Map<String, String> footer(RandomAccessFile file, long endBlock) throws IOException {
+        try {
+            String line = line(file, endBlock * BLOCK - 128, 128);
+            if (!line.startsWith("chunk:")) {
+                return null;
+            }
+            return DataUtils.parseMap(line.split(",fletcher:")[0]);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Whether this write ({@code length} bytes at {@code position}) overlaps a chunk of the chain. */
     static boolean overlaps(List<long[]> chain, long position, long length) {
         for (long[] c : chain) {
