@@ -60,7 +60,7 @@ class ForgottenChunksTest {
                 file.write(new byte[(int) chunk[1] * 4096]);
             }
         }
-        StoreRecovery.dropCleanMark(path);
+        HeaderChain.dropCleanMark(path);
         assertFalse(StoreFile.of(url).orElseThrow().markedClean(), "a crashed file");
 
         // the start after the kill appends one event and stops, within the retention time of the chunks written over

@@ -125,6 +125,32 @@ final class HeaderChain {
         }
     }
 
+    /**
+     * Writes the store header again (both copies, H2's format: its pairs, a Fletcher-32 checksum of them, a line
+     * feed) without its "clean" mark: the file as a kill left it, for a test. The header read is block 0's, else 1's.
+     */
+    static void dropCleanMark(java.nio.file.Path path) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            Map<String, String> header = header(file, 0);
+            if (header == null) {
+                header = header(file, BLOCK);
+            }
+            if (header == null) {
+                throw new IOException("no readable store header in " + path);
+            }
+            header.remove("clean");
+            StringBuilder text = DataUtils.appendMap(new StringBuilder(), new java.util.HashMap<>(header));
+            byte[] pairs = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+            DataUtils.appendMap(text, "fletcher", DataUtils.getFletcher32(pairs, 0, pairs.length));
+            byte[] line = text.append('\n').toString().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] blocks = new byte[2 * BLOCK];
+            System.arraycopy(line, 0, blocks, 0, line.length);
+            System.arraycopy(line, 0, blocks, BLOCK, line.length);
+            file.seek(0);
+            file.write(blocks);
+        }
+    }
+
     /** Whether this write ({@code length} bytes at {@code position}) overlaps a chunk of the chain. */
     static boolean overlaps(List<long[]> chain, long position, long length) {
         for (long[] c : chain) {
