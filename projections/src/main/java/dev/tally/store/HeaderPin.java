@@ -31,7 +31,11 @@ final class HeaderPin {
         this.store = store;
     }
 
-    /** Pins the store's newest chunk now (the header is made to name it). */
+    /**
+     * Pins the store's newest chunk now (the header is made to name it). Right after an open, that commit also
+     * takes out of H2's layout the dead chunks its recovery found written over ({@link ForgottenChunks}): a clean
+     * close that listed them again wrote a file H2 refuses ("Double mark").
+     */
     static HeaderPin take(MVStore store) {
         HeaderPin pin = new HeaderPin(store);
         pin.advance();
