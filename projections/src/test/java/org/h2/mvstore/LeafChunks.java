@@ -2,7 +2,9 @@ package org.h2.mvstore;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Where the leaves of some maps lie in an MVStore's chunks: for tests of the store's upkeep. */
 public final class LeafChunks {
@@ -30,5 +32,22 @@ public final class LeafChunks {
             }
         }
         return bytes;
+    }
+
+    /**
+     * The chunk holding the most bytes of these maps' saved leaves: those bytes, and the chunk's length as
+     * H2 counts it (the sum of its pages' length codes).
+     */
+    public static long[] chunkWithMostLeaves(MVStore store, Collection<? extends MVMap<?, ?>> maps) {
+        Map<Integer, Long> byChunk = new HashMap<>();
+        for (MVMap<?, ?> map : maps) {
+            List<Long> leaves = new ArrayList<>();
+            SparseChunks.savedLeaves(map.getRootPage(), id -> true, leaves);
+            for (long pos : leaves) {
+                byChunk.merge(DataUtils.getPageChunkId(pos), (long) DataUtils.getPageMaxLength(pos), Long::sum);
+            }
+        }
+        Map.Entry<Integer, Long> most = byChunk.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return new long[] {most.getValue(), store.getFileStore().chunks.get(most.getKey()).maxLen};
     }
 }
