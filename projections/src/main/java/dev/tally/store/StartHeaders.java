@@ -84,6 +84,23 @@ public final class StartHeaders extends FilePathWrapper {
         return new Following(super.open(mode), host, name);
     }
 
+    /**
+     * Moves the file and forces its directory to the disk: the compaction at start ({@code SHUTDOWN COMPACT})
+     * writes a compacted copy, forces it and moves it over the store's file, and H2 does not force the
+     * directory, so after a power loss the directory could still name the old file while the commits
+     * acknowledged since went to the new one.
+     */
+    @Override
+    public void moveTo(FilePath newName, boolean atomicReplace) {
+        super.moveTo(newName, atomicReplace);
+        java.nio.file.Path moved = Store.hostPath(newName.toString()).toAbsolutePath();
+        try (FileChannel directory = FileChannel.open(moved.getParent(), java.nio.file.StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            throw new StoreException("force the directory of " + moved + " after moving the store's file there", e);
+        }
+    }
+
     /** A channel of the file that writes the header after each whole chunk while its file is followed. */
     private static final class Following extends FileBase {
 
