@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -229,6 +230,23 @@ public final class Store implements AutoCloseable {
         return new JdbcEventChain(pool, Clock.systemUTC());
     }
 
+    /**
+     * Does this work with the upkeep's rewriting set aside ({@link StoreUpkeep#setAside()}): a rebuild of
+     * the read models, which reads the whole log and writes every model in one transaction, has the
+     * host's cores and H2's store lock to itself. The header pin still moves, and the upkeep still rewrites
+     * when the file's dead bytes or gaps pass a bound ({@code tally.store.upkeep.asideShare}, 50 % of
+     * the file), so however long the work runs the file stays a bounded multiple of its content. Works may
+     * overlap; the upkeep rewrites as usual once the last has ended.
+     */
+    public <T> T withUpkeepAside(Supplier<T> work) {
+        Runnable release = upkeep.map(StoreUpkeep::setAside).orElse(() -> { });
+        try {
+            return work.get();
+        } finally {
+            release.run();
+        }
+    }
+
     /** What the upkeep has done, in words: for tests and benchmarks. */
     String upkeep() {
         return upkeep.map(StoreUpkeep::toString).orElse("no upkeep");
@@ -239,9 +257,9 @@ public final class Store implements AutoCloseable {
         return upkeep.map(StoreUpkeep::settled).orElse(true);
     }
 
-    /** The upkeep's rounds and rewriting steps (zeros without one): for tests. */
+    /** The upkeep's rounds, rewriting steps and moves of its header pin (zeros without one): for tests. */
     long[] upkeepCounts() {
-        return upkeep.map(StoreUpkeep::counts).orElse(new long[2]);
+        return upkeep.map(StoreUpkeep::counts).orElse(new long[3]);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
@@ -61,6 +62,10 @@ import org.h2.table.Table;
  * </ol>
  * With {@code enabled} off it does only the last (and the freeing): the pin is what makes H2's own reuse
  * of freed space safe to kill, with the upkeep or without it.
+ * While the read models are rebuilt ({@link #setAside()}: a replay reads the whole log and writes every
+ * model in one transaction) the rounds rewrite only when the dead bytes or the gaps are more than {@code
+ * asideShare} percent of the file: the replay has the two cores and H2's store lock to itself, the pin
+ * still moves, and a replay that runs for an hour leaves a file at most a bounded multiple of its content.
  * It does not move chunks to the front of the file to shrink it, as H2's own thread may: a moved
  * chunk's old place is given back at once, whatever the retention time and whoever still reads it.
  * New chunks fill the gaps from the front; the file's end, once free, is cut by each round
@@ -140,22 +145,36 @@ final class StoreUpkeep implements AutoCloseable {
      * @param stepsPerRound lock holds (each followed by a commit) per round at most
      * @param syncEvery the longest time between two forces of the file to the disk
      * @param minFreeBytes below this much usable space on the file system, a round writes nothing (0: not looked at)
+     * @param asideShare while the upkeep is set aside ({@link #setAside()}), the share (percent) of the file
+     *                   dead in old chunks, or in gaps, above which a round rewrites all the same: the bound
+     *                   on what a long replay leaves (at 50, a file at most about four times its live chunks)
      */
     record Settings(boolean enabled, Duration period, int deadShare, int writeLimit, int stepsPerRound,
-                    Duration syncEvery, long minFreeBytes) {
+                    Duration syncEvery, long minFreeBytes, int asideShare) {
 
         static final Settings DEFAULT = new Settings(true, Duration.ofMillis(250), 10, 256 << 10, 2,
-                Duration.ofMillis(500), 64L << 20);
+                Duration.ofMillis(500), 64L << 20, 50);
+
+        /** These settings with the share above which a round rewrites while set aside at its default. */
+        Settings(boolean enabled, Duration period, int deadShare, int writeLimit, int stepsPerRound, Duration syncEvery,
+                 long minFreeBytes) {
+            this(enabled, period, deadShare, writeLimit, stepsPerRound, syncEvery, minFreeBytes, 50);
+        }
 
         /** These settings with the upkeep turned off. */
         Settings off() {
-            return new Settings(false, period, deadShare, writeLimit, stepsPerRound, syncEvery, minFreeBytes);
+            return new Settings(false, period, deadShare, writeLimit, stepsPerRound, syncEvery, minFreeBytes, asideShare);
+        }
+
+        /** These settings with this share above which a round rewrites while set aside. */
+        Settings asideShare(int share) {
+            return new Settings(enabled, period, deadShare, writeLimit, stepsPerRound, syncEvery, minFreeBytes, share);
         }
 
         /**
          * The defaults, changed by system properties: {@code tally.store.upkeep=false} turns the rewriting
          * off (the header pin stays); {@code tally.store.upkeep.periodMs}, {@code .deadShare}, {@code .writeBytes},
-         * {@code .steps}, {@code .syncMs} and {@code .minFreeBytes} tune it.
+         * {@code .steps}, {@code .syncMs}, {@code .minFreeBytes} and {@code .asideShare} tune it.
          */
         static Settings fromSystemProperties() {
             return new Settings(Boolean.parseBoolean(System.getProperty("tally.store.upkeep", "true")),
@@ -164,7 +183,8 @@ final class StoreUpkeep implements AutoCloseable {
                     Integer.getInteger("tally.store.upkeep.writeBytes", DEFAULT.writeLimit),
                     Integer.getInteger("tally.store.upkeep.steps", DEFAULT.stepsPerRound),
                     Duration.ofMillis(Long.getLong("tally.store.upkeep.syncMs", DEFAULT.syncEvery.toMillis())),
-                    Long.getLong("tally.store.upkeep.minFreeBytes", DEFAULT.minFreeBytes));
+                    Long.getLong("tally.store.upkeep.minFreeBytes", DEFAULT.minFreeBytes),
+                    Integer.getInteger("tally.store.upkeep.asideShare", DEFAULT.asideShare));
         }
     }
 
@@ -189,6 +209,10 @@ final class StoreUpkeep implements AutoCloseable {
     /** The longest and the total time of the rewriting steps with their commits, which requests' commits wait for (ns). */
     private volatile long stepMaxNanos;
     private volatile long stepTotalNanos;
+    /** Times the pin moved to a newer chunk. */
+    private volatile long pinMoves;
+    /** How many callers have set the upkeep aside and not yet let it go ({@link #setAside()}). */
+    private final AtomicInteger asides = new AtomicInteger();
     private String lastFailure = "";
 
     private StoreUpkeep(MVStore store, DataSource pool, Settings settings) {
@@ -236,9 +260,25 @@ final class StoreUpkeep implements AutoCloseable {
         }
     }
 
-    /** Rounds ended and rewriting steps done so far: for tests and {@link #toString()}. */
+    /** Rounds ended, rewriting steps done and moves of the header pin so far: for tests and {@link #toString()}. */
     long[] counts() {
-        return new long[] {rounds, steps};
+        return new long[] {rounds, steps, pinMoves};
+    }
+
+    /**
+     * Sets the rewriting aside until the returned handle is run (once): a round then rewrites only above
+     * {@code asideShare} ({@link Settings}); it still moves the pin and frees dead chunks. For a rebuild
+     * of the read models, which reads the whole log at once and has nothing to gain from a rewrite beside
+     * it. Callers may overlap: the upkeep rewrites as usual again once the last has let go.
+     */
+    Runnable setAside() {
+        asides.incrementAndGet();
+        AtomicInteger once = new AtomicInteger();
+        return () -> {
+            if (once.getAndIncrement() == 0) {
+                asides.decrementAndGet();
+            }
+        };
     }
 
     /**
@@ -246,7 +286,7 @@ final class StoreUpkeep implements AutoCloseable {
      * hold no more dead bytes than the settings allow. For tests and benchmarks.
      */
     boolean settled() {
-        return !worthRewriting(store.getFileStore());
+        return !worthRewriting(store.getFileStore(), false);
     }
 
     @Override
@@ -284,7 +324,7 @@ final class StoreUpkeep implements AutoCloseable {
         }
         return "youngMB=" + young / MB + " deadMB=" + dead / MB + " oldMB=" + old / MB + " oldLiveMB=" + oldLive / MB
                 + " gapsMB=" + file.size() * (100 - file.getFillRate()) / 100 / MB + " rounds=" + rounds + " cuts=" + cuts
-                + " steps=" + steps + " coldSteps=" + coldSteps + " stepMaxMs=" + stepMaxNanos / 1_000_000
+                + " steps=" + steps + " coldSteps=" + coldSteps + " pinMoves=" + pinMoves + " aside=" + asides.get() + " stepMaxMs=" + stepMaxNanos / 1_000_000
                 + " stepMeanMs=" + (steps == 0 ? 0 : stepTotalNanos / steps / 1_000_000) + " fileFill=" + file.getFillRate()
                 + " oldDeadBytes=" + oldDeadBytes(file) + " chunksFill=" + file.getChunksFillRate()
                 + " oldByFifths(chunks/KB/deadKB)=" + IntStream.range(0, 5).mapToObj(i -> chunksByFill[i] + "/"
@@ -299,7 +339,7 @@ final class StoreUpkeep implements AutoCloseable {
             FileStore<?> file = store.getFileStore();
             long usable = settings.minFreeBytes() <= 0 ? Long.MAX_VALUE : usableBytes(file);
             if (settings.enabled() && usable >= settings.minFreeBytes()) {
-                rewrite(file, usable);
+                rewrite(file, usable, asides.get() > 0);
             }
             pinIfDue(file, usable);
             if (SparseChunks.cutFreeEnd(store)) {
@@ -321,13 +361,13 @@ final class StoreUpkeep implements AutoCloseable {
      * some chunks' live pages and commits them as one chunk). Up to {@code stepsPerRound} steps, four
      * times that many while the dead bytes or the gaps are more than twice their shares (the upkeep has
      * fallen behind a fast load). A step that waited 10 ms for H2's lock in vain (a commit held it) ends
-     * the round.
+     * the round. Set aside, only while they are more than {@code asideShare} percent of the file.
      */
-    private void rewrite(FileStore<?> file, long usable) {
+    private void rewrite(FileStore<?> file, long usable, boolean aside) {
         int limit = settings.writeLimit();
         int fill = 0;
         int maxSteps = settings.stepsPerRound() * (behind(file) ? 4 : 1);
-        for (int step = 0; step < maxSteps && worthRewriting(file) && !thread.isShutdown(); ) {
+        for (int step = 0; step < maxSteps && worthRewriting(file, aside) && !thread.isShutdown(); ) {
             long began = System.nanoTime();
             SparseChunks.Outcome done;
             boolean cold = false;
@@ -428,7 +468,11 @@ final class StoreUpkeep implements AutoCloseable {
      */
     private void pinIfDue(FileStore<?> file, long usable) {
         if (usable >= DiskReserve.DEFAULT_BYTES && System.nanoTime() - lastSync >= settings.syncEvery().toNanos()) {
+            long pinned = pin.version();
             pin.advance();
+            if (pin.version() != pinned) {
+                pinMoves++;
+            }
             lastSync = System.nanoTime();
             // A commit frees the dead chunks behind the pin; this frees them when no commit comes.
             store.executeFilestoreOperation(file::dropUnusedChunks);
@@ -447,26 +491,27 @@ final class StoreUpkeep implements AutoCloseable {
      * with theirs (measured: 5,000 appends at a 200 ms retention left 54 % of the file in gaps while old
      * chunks held 1 MB dead, so dead bytes alone started nothing and the file did not shrink). Gaps have a
      * share of their own, larger: under a steady load chunks die and leave gaps all the time, which the
-     * next commits fill (at 10 %, the upkeep rewrote in nearly every round).
+     * next commits fill (at 10 %, the upkeep rewrote in nearly every round). Set aside, both shares are
+     * {@code asideShare}.
      */
-    private boolean worthRewriting(FileStore<?> file) {
+    private boolean worthRewriting(FileStore<?> file, boolean aside) {
         if (settings.deadShare() < 0) {
             return true;
         }
-        return over(file, 1);
+        return aside ? over(file, settings.asideShare(), settings.asideShare()) : over(file, settings.deadShare(), GAP_SHARE);
     }
 
     /** Whether the dead bytes or the gaps are more than twice their shares: the rewriting has fallen behind. */
     private boolean behind(FileStore<?> file) {
-        return settings.deadShare() >= 0 && over(file, 2);
+        return settings.deadShare() >= 0 && over(file, 2 * settings.deadShare(), 2 * GAP_SHARE);
     }
 
-    private boolean over(FileStore<?> file, int times) {
+    private boolean over(FileStore<?> file, int deadShare, int gapShare) {
         long size = file.size();
         long dead = oldDeadBytes(file);
         long gaps = size * (100 - file.getFillRate()) / 100;
-        return dead > MIN_DEAD_BYTES && dead * 100 > times * settings.deadShare() * size
-                || gaps > MIN_DEAD_BYTES && gaps * 100 > times * GAP_SHARE * size;
+        return dead > MIN_DEAD_BYTES && dead * 100 > (long) deadShare * size
+                || gaps > MIN_DEAD_BYTES && gaps * 100 > (long) gapShare * size;
     }
 
     /** {@link #REWRITE_AGE_MS}, or 0 when the settings rewrite always (tests: deadShare below 0). */
