@@ -82,10 +82,11 @@ public final class AuditBenchmark {
             // The first replay in a JVM also pays for compiling its code (C2, on the same two cores);
             // a daemon pays that once, at its first replay.
             for (int run = 0; run < Integer.getInteger("tally.bench.replays", 2); run++) {
+                long cpu = cpuNanos();
                 HostHistory.ReplayReport report = models.replay();
-                System.out.printf(Locale.ROOT, "replay %d%s: %d events in %.1f s = %.0f events/s%n", run + 1,
+                System.out.printf(Locale.ROOT, "replay %d%s: %d events in %.1f s = %.0f events/s (CPU %.1f s)%n", run + 1,
                         run == 0 ? " (code not compiled yet)" : "", report.events(), report.seconds(),
-                        report.eventsPerSecond());
+                        report.eventsPerSecond(), (cpuNanos() - cpu) / 1e9);
             }
 
             if (Boolean.getBoolean("tally.bench.replayOnly")) {
@@ -108,6 +109,16 @@ public final class AuditBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The CPU time of the whole process so far (every thread: the replay's, its reader's, the upkeep's, the
+     * collector's and the compiler's): on a shared host a replay's wall time follows the other work, its CPU
+     * time much less.
+     */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Reading and deserializing the log alone, as a replay does, to tell the read from the writes. */
