@@ -123,8 +123,11 @@ final class DockerJson {
                 .put("Config", config)
                 .put("HostConfig", hostConfig)
                 .put("Mounts", mounts(v))
-                // no port is published until networks exist: Docker's empty map, not a missing one (docker-java reads it)
-                .put("NetworkSettings", new JsonObject().put("Ports", new JsonObject()).put("Networks", new JsonObject()))
+                // no port is published until networks exist: Docker's empty map, not a missing one (docker-java reads it);
+                // no address either (every container has only its loopback): Docker's "" for a container on no
+                // network, which `inspect -f '{{.NetworkSettings.IPAddress}}'` prints (a missing key is an error)
+                .put("NetworkSettings", new JsonObject().put("Ports", new JsonObject()).put("Networks", new JsonObject())
+                        .put("IPAddress", "").put("Gateway", "").put("MacAddress", ""))
                 .put("Tally", new JsonObject()
                         .put("Owner", new JsonObject().put("Uid", v.owner().uid()).put("User", v.owner().user())
                                 .put("Source", v.owner().source())));
