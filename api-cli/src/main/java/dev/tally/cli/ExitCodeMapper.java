@@ -21,6 +21,8 @@ import picocli.CommandLine.ParseResult;
 public final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
     public static final int GENERAL_FAILURE = 1;
+    /** docker's exit code (sysexits' EX_USAGE) for a --format template that does not parse. */
+    public static final int BAD_TEMPLATE = 64;
     public static final int RUN_FAILURE = 125;
     static final int CANNOT_INVOKE = 126;
     public static final int NOT_FOUND = 127;

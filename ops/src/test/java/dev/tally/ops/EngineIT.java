@@ -232,6 +232,43 @@ class EngineIT {
     }
 
     @Test
+    void inspectFormatsPrintWhatTheDockerCliPrints() {
+        Daemon.Result run = daemon.tally("run", "-d", "--name", "formatted", "-l", "b=2", "-l", "a=1", "busybox", "sleep", "300");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(0, daemon.tally("volume", "create", "formatted-vol").code());
+        for (String template : List.of("{{.State.Status}} {{.State.Running}} {{.State.Pid}}", "{{.Id}}", "{{json .Config.Cmd}} {{json .HostConfig.LogConfig}}",
+                "{{.NetworkSettings.IPAddress}}", "{{.Config.Cmd}} {{.Config.Labels}}", "{{json .Config.Labels}}",
+                "{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}", "{{range .Config.Cmd}}{{println .}}{{end}}",
+                "{{if .State.Running}}up{{else}}down{{end}} {{upper .Name}} {{join .Config.Cmd \",\"}}",
+                "{{.Name}}{{\"\\t\"}}{{index .Config.Cmd 0}}", "json")) {
+            Daemon.Result tally = daemon.tally("inspect", "-f", template, "formatted");
+            Daemon.Result docker = daemon.docker("inspect", "-f", template, "formatted");
+            assertEquals(0, tally.code(), template + ": " + tally.err());
+            assertEquals(docker.out(), tally.out(), template);
+        }
+        for (List<String> verb : List.of(List.of("image", "inspect", "busybox"), List.of("volume", "inspect", "formatted-vol"))) {
+            String template = verb.get(0).equals("image") ? "{{.Id}} {{.Os}}/{{.Architecture}} {{json .RootFS.Layers}} {{.RootFS.Type}}" : "{{.Mountpoint}}";
+            Daemon.Result tally = daemon.tally(verb.get(0), verb.get(1), "-f", template, verb.get(2));
+            assertEquals(daemon.docker(verb.get(0), verb.get(1), "-f", template, verb.get(2)).out(), tally.out(), tally.err());
+        }
+        // a template that does not parse: exit 64 before any request; one that fails on an object: exit 1
+        for (String broken : List.of("{{.Name", "{{nosuch .Name}}")) {
+            Daemon.Result tally = daemon.tally("inspect", "-f", broken, "formatted");
+            Daemon.Result docker = daemon.docker("inspect", "-f", broken, "formatted");
+            assertEquals(64, docker.code(), docker.err());
+            assertEquals(64, tally.code(), tally.err());
+            assertEquals("tally: inspect: " + docker.err(), tally.err());
+        }
+        Daemon.Result tally = daemon.tally("image", "inspect", "-f", "{{.State.Status}}", "busybox");
+        Daemon.Result docker = daemon.docker("image", "inspect", "-f", "{{.State.Status}}", "busybox");
+        assertEquals(1, docker.code(), docker.err());
+        assertEquals(1, tally.code(), tally.err());
+        assertEquals("tally: image inspect: " + docker.err(), tally.err());
+        assertEquals(0, daemon.tally("rm", "-f", "formatted").code());
+        assertEquals(0, daemon.tally("volume", "rm", "formatted-vol").code());
+    }
+
+    @Test
     void aWaitWithAnEmptyConditionWaitsForTheExitAsDockerd() {
         // the docker CLI 20.10 sends "?condition=" for a plain `docker wait`
         assertEquals(0, daemon.docker("run", "-d", "--name", "waited", "busybox", "sh", "-c", "exit 7").code());

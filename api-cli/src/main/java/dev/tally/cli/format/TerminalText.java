@@ -47,6 +47,26 @@ public final class TerminalText {
         return escape(value == null ? null : value.toString());
     }
 
+    /**
+     * JSON text made safe the same way but still JSON: what {@link #escape} would escape becomes a
+     * JSON escape ({@code \\u001b}, {@code \\u009b}, {@code \\u202e}), which means the same character.
+     * JSON writers escape C0 controls in strings already; DEL, C1 and the rest they write as they are.
+     */
+    public static String escapeInJson(String json) {
+        if (json.codePoints().noneMatch(TerminalText::needsEscape)) {
+            return json;
+        }
+        StringBuilder escaped = new StringBuilder(json.length() + 8);
+        json.codePoints().forEach(c -> {
+            if (needsEscape(c)) {
+                escaped.append(String.format("\\u%04x", c));
+            } else {
+                escaped.appendCodePoint(c);
+            }
+        });
+        return escaped.toString();
+    }
+
     private static boolean needsEscape(int c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f)
                 || c == 0x2028 || c == 0x2029

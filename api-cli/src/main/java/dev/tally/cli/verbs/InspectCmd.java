@@ -6,7 +6,6 @@ import dev.tally.cli.DaemonApi;
 import dev.tally.cli.ExitCodeMapper;
 import dev.tally.cli.QueryString;
 import dev.tally.cli.VerbCommand;
-import dev.tally.cli.format.JsonIndenter;
 import dev.tally.cli.http.DaemonErrorException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,14 +15,17 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * {@code tally inspect}: print containers' (or, failing that, images') details as
- * an indented JSON array. Names found neither way are reported on stderr, exit 1.
+ * {@code tally inspect}: print containers' (or, failing that, images') details as an indented
+ * JSON array, or through a {@code --format} template. Names found neither way are reported on
+ * stderr, exit 1.
  */
 public final class InspectCmd extends VerbCommand {
 
     private final PositionalParamSpec names = names("NAME");
     private final OptionSpec at = option(String.class, "TIME",
             "Show the objects as the log says they were at this time (admins only)", "--at");
+    private final OptionSpec format = option(String.class, "TEMPLATE",
+            "Format output using a Go template ({{.State.Status}}, {{json .Config}}), or 'json'", "-f", "--format");
 
     public InspectCmd() {
         super("inspect", "Return low-level information on containers or images");
@@ -31,6 +33,7 @@ public final class InspectCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
+        InspectOutput output = InspectOutput.of(ArgSpecs.value(format));
         DaemonApi api = api();
         List<Object> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -43,11 +46,11 @@ public final class InspectCmd extends VerbCommand {
                 found.add(object);
             }
         }
-        out().println(JsonIndenter.indent(found));
+        boolean printed = output.print(found, out(), err(), verb());
         for (String name : missing) {
             err().println("Error: No such object: " + TerminalText.escape(name));
         }
-        return missing.isEmpty() ? 0 : ExitCodeMapper.GENERAL_FAILURE;
+        return missing.isEmpty() && printed ? 0 : ExitCodeMapper.GENERAL_FAILURE;
     }
 
     /** The container named so, else the image, else null. */

@@ -3,16 +3,19 @@ package dev.tally.cli.verbs;
 import dev.tally.cli.ArgSpecs;
 import dev.tally.cli.DaemonApi;
 import dev.tally.cli.VerbCommand;
-import dev.tally.cli.format.JsonIndenter;
+import dev.tally.cli.ExitCodeMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-/** {@code tally volume inspect}: print volumes' details as an indented JSON array; unknown names exit 1. */
+/** {@code tally volume inspect}: print volumes' details as an indented JSON array or through --format; unknown names exit 1. */
 final class VolumeInspectCmd extends VerbCommand {
 
     private final PositionalParamSpec names = names("VOLUME");
+    private final OptionSpec format = option(String.class, "TEMPLATE",
+            "Format output using a Go template ({{.Mountpoint}}), or 'json'", "-f", "--format");
 
     VolumeInspectCmd() {
         super("inspect", "Display detailed information on one or more volumes");
@@ -20,10 +23,10 @@ final class VolumeInspectCmd extends VerbCommand {
 
     @Override
     public Integer call() throws IOException {
+        InspectOutput output = InspectOutput.of(ArgSpecs.value(format));
         DaemonApi api = api();
         List<Object> found = new ArrayList<>();
         int code = forEachName(ArgSpecs.values(names), name -> found.add(api.getObject(VolumeCmd.volumePath(name))));
-        out().println(JsonIndenter.indent(found));
-        return code;
+        return output.print(found, out(), err(), verb()) ? code : ExitCodeMapper.GENERAL_FAILURE;
     }
 }
