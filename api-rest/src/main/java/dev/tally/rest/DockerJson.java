@@ -210,7 +210,9 @@ final class DockerJson {
         JsonObject config = new JsonObject().put("Cmd", null).put("Entrypoint", null).put("Env", new JsonArray())
                 .put("WorkingDir", "").put("User", "").put("Labels", new JsonObject());
         details.ifPresent(d -> d.config().forEach((k, v) -> config.put(k, json(v))));
-        return new JsonObject()
+        // what the config says it runs on; dockerd's defaults for an import's, which says nothing
+        ImageDetails.Platform platform = details.map(ImageDetails.Details::platform).orElse(ImageDetails.Platform.UNSAID);
+        JsonObject inspect = new JsonObject()
                 .put("Id", i.id())
                 .put("RepoTags", new JsonArray(new ArrayList<>(i.tags())))
                 .put("RepoDigests", new JsonArray(new ArrayList<>(i.digests())))
@@ -219,8 +221,11 @@ final class DockerJson {
                 .put("Created", i.created().toString())
                 .put("Container", details.map(ImageDetails.Details::container).orElse(""))
                 .put("Author", details.map(ImageDetails.Details::author).orElse(""))
-                .put("Architecture", "amd64")
-                .put("Os", "linux")
+                .put("Architecture", platform.architecture().isEmpty() ? "amd64" : platform.architecture());
+        if (!platform.variant().isEmpty()) {
+            inspect.put("Variant", platform.variant());
+        }
+        return inspect.put("Os", platform.os().isEmpty() ? "linux" : platform.os())
                 .put("Size", i.size())
                 .put("Config", config)
                 .put("RootFS", new JsonObject().put("Type", "layers").put("Layers", new JsonArray(new ArrayList<>(

@@ -19,6 +19,19 @@ class ImageDetailsJsonTest {
             300L, Instant.parse("2026-12-01T00:00:00Z"), List.of(), List.of(), true);
 
     @Test
+    void inspectSaysThePlatformTheConfigSaysAndDockerdsDefaultsForAConfigThatSaysNone() {
+        ImageDetails.Details arm = new ImageDetails.Details("", "", "", "", Map.of(), List.of(), List.of(), List.of(),
+                new ImageDetails.Platform("linux", "arm64", "v8"));
+        JsonObject json = DockerJson.imageInspect(IMAGE, Optional.of(arm));
+        assertEquals(List.of("arm64", "v8", "linux"),
+                List.of(json.getString("Architecture"), json.getString("Variant"), json.getString("Os")));
+        JsonObject imported = DockerJson.imageInspect(IMAGE, Optional.of(
+                new ImageDetails.Details("", "", "", "", Map.of(), List.of(), List.of())));
+        assertEquals(List.of("amd64", "linux"), List.of(imported.getString("Architecture"), imported.getString("Os")));
+        assertEquals(false, imported.containsKey("Variant"));
+    }
+
+    @Test
     void inspectGivesTheStoredConfigWholeOverDockerdsDefaults() {
         ImageDetails.Details d = new ImageDetails.Details("me", "msg", "", "c0ffee", Map.of("Cmd", List.of("sh"),
                 "ExposedPorts", Map.of("80/tcp", Map.of()), "Volumes", Map.of("/data", Map.of())), List.of(), List.of());

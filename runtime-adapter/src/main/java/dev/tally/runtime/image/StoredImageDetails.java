@@ -47,6 +47,8 @@ public final class StoredImageDetails implements ImageDetails {
         Map<String, Object> cfg = root.path("config").isObject() ? JSON.convertValue(root.get("config"), Map.class)
                 : Map.of();
         return Optional.of(new Details(root.path("author").asText(""), root.path("comment").asText(""),
-                root.path("created").asText(""), root.path("container").asText(""), cfg, sizes, history, record.layers()));
+                root.path("created").asText(""), root.path("container").asText(""), cfg, sizes, history, record.layers(),
+                new ImageDetails.Platform(root.path("os").asText(""), root.path("architecture").asText(""),
+                        root.path("variant").asText(""))));
     }
 }
