@@ -147,6 +147,39 @@ class RegistryIT {
     }
 
     @Test
+    void aPullForAnotherPlatformOfAnImageOfOnePlatformFailsAndTheNameStaysWhereItWas() throws Exception {
+        Map<String, String> env = Map.of("DOCKER_CONFIG", work.resolve("platform-config").toString());
+        String host = "unix://" + daemon.socket;
+        assertEquals(0, Daemon.tallyWith(env, "-H", host, "login", "-u", "alice", "-p", PASSWORD, registry.host()).code());
+        registry.push(image, "team/oneplatform", "alice:" + PASSWORD);
+        String name = registry.host() + "/team/oneplatform:v1";
+        assertEquals(0, Daemon.tallyWith(env, "-H", host, "pull", "-q", name).code());
+        String refused = "image with reference " + registry.host() + "/team/oneplatform:v1 was found but does not match "
+                + "the specified platform: wanted linux/arm64, actual: linux/amd64";
+
+        Daemon.Result tally = Daemon.tallyWith(env, "-H", host, "pull", "--platform", "linux/arm64", name);
+        assertEquals(1, tally.code(), tally.out());
+        assertEquals("tally: pull: " + refused + "\n", tally.err());
+        assertFalse(tally.out().contains("up to date"), tally.out());
+        Daemon.Result docker = Daemon.dockerWith(Map.of("DOCKER_HOST", host, "DOCKER_CONFIG",
+                work.resolve("platform-config").toString()), null, "pull", "--platform", "linux/arm64", name);
+        assertEquals(1, docker.code(), docker.out());
+        assertTrue(docker.err().contains(refused), docker.err());
+        String auth = java.util.Base64.getUrlEncoder().encodeToString(
+                ("{\"username\":\"alice\",\"password\":\"" + PASSWORD + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Daemon.Result api = Daemon.exec(List.of("curl", "-s", "-w", " %{http_code}", "-X", "POST", "--unix-socket",
+                daemon.socket.toString(), "-H", "X-Registry-Auth: " + auth, "http://d/v1.43/images/create?fromImage="
+                        + registry.host() + "/team/oneplatform&tag=v1&platform=linux/arm64"), Map.of());
+        assertTrue(api.out().contains(refused) && api.out().endsWith(" 404"), api.out());
+
+        Daemon.Result kept = daemon.tally("image", "inspect", "-f", "{{.Id}} {{.Os}}/{{.Architecture}}", name);
+        assertEquals(image.configDigest() + " linux/amd64\n", kept.out(), kept.err());
+        Daemon.Result same = Daemon.tallyWith(env, "-H", host, "pull", "--platform", "linux/amd64", name);
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().contains("Image is up to date"), same.out());
+    }
+
+    @Test
     void anImportedImageIsPushedSkopeoCopiesItAndASecondPushUploadsNothing() throws Exception {
         try (LocalRegistry plain = LocalRegistry.plain()) {
             String name = plain.host() + "/made/here:v1";

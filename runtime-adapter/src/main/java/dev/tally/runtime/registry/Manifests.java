@@ -61,18 +61,33 @@ final class Manifests {
 
     /** The entry of an index for {@code os/arch[/variant]}, if any. */
     static Optional<Descriptor> choose(JsonNode index, String platform) {
-        String[] p = (platform == null || platform.isBlank() ? "linux/amd64" : platform).split("/");
-        String os = p[0];
-        String arch = p.length > 1 ? p[1] : "amd64";
-        String variant = p.length > 2 ? p[2] : "";
         for (JsonNode m : index.path("manifests")) {
-            JsonNode pl = m.path("platform");
-            if (pl.path("os").asText("").equals(os) && pl.path("architecture").asText("").equals(arch)
-                    && (variant.isEmpty() || pl.path("variant").asText("").equals(variant))) {
+            if (matches(m.path("platform"), platform)) {
                 return Optional.of(descriptor(m, "an index entry"));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether an index entry's {@code platform} or an image config (both say {@code os},
+     * {@code architecture}, {@code variant}) is {@code os/arch[/variant]} (linux/amd64 when empty;
+     * any variant when the platform names none).
+     */
+    static boolean matches(JsonNode said, String platform) {
+        String[] p = (platform == null || platform.isBlank() ? "linux/amd64" : platform).split("/");
+        String os = p[0];
+        String arch = p.length > 1 ? p[1] : "amd64";
+        String variant = p.length > 2 ? p[2] : "";
+        return said.path("os").asText("").equals(os) && said.path("architecture").asText("").equals(arch)
+                && (variant.isEmpty() || said.path("variant").asText("").equals(variant));
+    }
+
+    /** {@code os/arch[/variant]} as an index entry's platform or an image config says it. */
+    static String platformOf(JsonNode said) {
+        String variant = said.path("variant").asText("");
+        return said.path("os").asText("?") + "/" + said.path("architecture").asText("?")
+                + (variant.isEmpty() ? "" : "/" + variant);
     }
 
     static Descriptor config(JsonNode manifest) {

@@ -88,7 +88,8 @@ final class RegistrySession implements Registry.Session {
         Fetched m = fetchManifest(tagOrDigest, what);
         JsonNode json = Manifests.read(m.bytes, what);
         String type = Manifests.mediaType(json, m.contentType);
-        if (Manifests.isIndex(type)) {
+        boolean chosen = Manifests.isIndex(type);
+        if (chosen) {
             String p = platform == null || platform.isBlank() ? "linux/amd64" : platform;
             Descriptor entry = Manifests.choose(json, p).orElseThrow(() -> DomainException.notFound(
                     "no matching manifest for " + p + " in the manifest list entries of " + repository.familiar()));
@@ -100,7 +101,41 @@ final class RegistrySession implements Registry.Session {
             throw DomainException.invalid(what + ": unsupported manifest type " + RegistryErrors.printable(type)
                     + " (tally pulls Docker v2 schema 2 and OCI images)");
         }
-        return new RemoteImage(m.digest, type, m.bytes, Manifests.config(json), Manifests.layers(json));
+        RemoteImage image = new RemoteImage(m.digest, type, m.bytes, Manifests.config(json), Manifests.layers(json));
+        if (!chosen && platform != null && !platform.isBlank()) {
+            requirePlatform(image.config(), platform, tagOrDigest);
+        }
+        return image;
+    }
+
+    /**
+     * An image of one platform only (a manifest, not an index), asked for a platform by name: its
+     * config says which it is, and another one is refused before any layer is fetched. dockerd pulls
+     * it and warns ("was found but does not match the specified platform"); tally refuses, so that
+     * a name never points at another platform than the one its pull asked for.
+     */
+    private void requirePlatform(Descriptor config, String platform, String tagOrDigest) {
+        String what = "the config of " + repository.familiarName() + (tagOrDigest.startsWith("sha256:") ? "@" : ":")
+                + tagOrDigest;
+        if (config.size() > Manifests.MAX_BYTES) {
+            throw DomainException.invalid(what + " is " + config.size() + " bytes, over the 4 MiB limit");
+        }
+        byte[] bytes;
+        try (InputStream in = fetchBlob(config, 0)) {
+            bytes = in.readNBytes((int) config.size() + 1);
+        } catch (IOException e) {
+            throw RegistryClient.unreachable(repository.registry(), e);
+        }
+        if (bytes.length != config.size() || !Digests.sha256(bytes).equals(config.digest())) {
+            throw DomainException.invalid(what + ": the registry served a blob that is not " + config.digest());
+        }
+        JsonNode said = Manifests.read(bytes, what);
+        if (!Manifests.matches(said, platform)) {
+            throw DomainException.notFound("image with reference " + repository.familiarName()
+                    + (tagOrDigest.startsWith("sha256:") ? "@" : ":") + tagOrDigest
+                    + " was found but does not match the specified platform: wanted " + platform
+                    + ", actual: " + Manifests.platformOf(said));
+        }
     }
 
     private record Fetched(byte[] bytes, String contentType, String digest) {

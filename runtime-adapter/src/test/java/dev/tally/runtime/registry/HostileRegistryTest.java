@@ -135,6 +135,23 @@ class HostileRegistryTest {
         assertEquals(DomainException.Kind.NOT_FOUND, none.kind());
     }
 
+    @Test
+    void anImageOfOnePlatformAskedForAnotherIsRefusedBeforeItsLayers() {
+        byte[] config = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        hostile.blobs.put(Digests.sha256(config), config);
+        String single = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digests.sha256(config) + "\",\"size\":"
+                + config.length + "},\"layers\":[]}";
+        hostile.manifests.put("single", Map.entry(OCI, single.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Digests.sha256(config), session.resolve("single", "").config().digest());
+        assertEquals(Digests.sha256(config), session.resolve("single", "linux/amd64").config().digest());
+        DomainException other = assertThrows(DomainException.class, () -> session.resolve("single", "linux/arm64"));
+        assertEquals(DomainException.Kind.NOT_FOUND, other.kind());
+        assertEquals("image with reference " + hostile.host() + "/app:single was found but does not match the "
+                + "specified platform: wanted linux/arm64, actual: linux/amd64", other.getMessage());
+    }
+
     /**
      * A registry that sends blobs to a storage host (as Docker Hub does): the redirect is followed with
      * the query it names, without the registry's token, and the Range of a resumed read goes along.
