@@ -26,10 +26,7 @@ final class HeaderChain {
     /** The chain's chunks, each as {first block, blocks}; empty when the header names no whole chunk. */
     static List<long[]> of(RandomAccessFile file) throws IOException {
         List<long[]> chain = new ArrayList<>();
-        Map<String, String> header = header(file, 0);
-        if (header == null) {
-            header = header(file, BLOCK);
-        }
+        Map<String, String> header = storeHeader(file);
         if (header == null || !header.containsKey("block")) {
             return chain;
         }
@@ -54,12 +51,8 @@ final class HeaderChain {
      * (which H2's recovery also reads, and follows when it is newer than the header's).
      */
     static String describe(RandomAccessFile file) throws IOException {
-        Map<String, String> header = header(file, 0);
-        String copy = "block 0";
-        if (header == null) {
-            header = header(file, BLOCK);
-            copy = "block 1 (block 0 unreadable)";
-        }
+        Map<String, String> header = storeHeader(file);
+        String copy = header(file, 0) != null ? "block 0" : "block 1 (block 0 unreadable)";
         if (header == null || !header.containsKey("block")) {
             return "no readable header naming a chunk";
         }
@@ -127,14 +120,11 @@ final class HeaderChain {
 
     /**
      * Writes the store header again (both copies, H2's format: its pairs, a Fletcher-32 checksum of them, a line
-     * feed) without its "clean" mark: the file as a kill left it, for a test. The header read is block 0's, else 1's.
+     * feed) without its "clean" mark: the file as a kill left it, for a test.
      */
     static void dropCleanMark(java.nio.file.Path path) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            Map<String, String> header = header(file, 0);
-            if (header == null) {
-                header = header(file, BLOCK);
-            }
+            Map<String, String> header = storeHeader(file);
             if (header == null) {
                 throw new IOException("no readable store header in " + path);
             }
@@ -159,6 +149,12 @@ final class HeaderChain {
             }
         }
         return false;
+    }
+
+    /** The store header as H2 reads it: block 0's copy, else block 1's when block 0's is not whole; null when neither is. */
+    private static Map<String, String> storeHeader(RandomAccessFile file) throws IOException {
+        Map<String, String> header = header(file, 0);
+        return header != null ? header : header(file, BLOCK);
     }
 
     private static Map<String, String> header(RandomAccessFile file, long position) throws IOException {

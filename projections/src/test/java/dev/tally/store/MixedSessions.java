@@ -1,5 +1,7 @@
 package dev.tally.store;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.tally.domain.Actor;
 import dev.tally.domain.access.event.AccessDenied;
 import dev.tally.domain.container.ContainerConfig;
@@ -15,6 +17,11 @@ import dev.tally.domain.container.event.ContainerStopRequested;
 import dev.tally.domain.volume.event.VolumeCreated;
 import dev.tally.domain.volume.event.VolumeRemoved;
 import dev.tally.projections.ReadModels;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,6 +55,34 @@ final class MixedSessions {
         ReadModels models = new ReadModels(store, "jdbc:h2:mem:");
         models.createMissingTables();
         this.handlers = models.eventHandlers().stream().map(AnnotationEventHandlerAdapter::new).toList();
+    }
+
+    /**
+     * A store of {@code events} appends (seed 7) closed with the dead chunks of the appends still listed in its
+     * layout: its URL sets a retention time of a minute, and H2 frees no chunk that died more recently. Its URL.
+     */
+    static String closedWithDeadChunksListed(Path dir, int events) {
+        String url = "jdbc:h2:file:" + dir.resolve("tally") + Store.H2_SETTINGS.replace(
+                "RETENTION_TIME=" + StoreUpkeep.RETENTION_MS, "RETENTION_TIME=60000");
+        assertTrue(url.contains("RETENTION_TIME=60000"), url);
+        try (Store store = Store.open(url, StoreUpkeep.Settings.DEFAULT.off())) {
+            MixedSessions load = new MixedSessions(store, 7);
+            for (int n = 0; n < events; n++) {
+                load.appendOne();
+            }
+        }
+        return url;
+    }
+
+    /** Opens the store of this URL as tallyd does (the upkeep off), counts its events, closes it. */
+    static int eventsIn(String url) throws SQLException {
+        try (Store store = Store.open(url, StoreUpkeep.Settings.DEFAULT.off());
+             Connection c = store.connections().getConnection();
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COUNT(*) FROM DomainEventEntry")) {
+            r.next();
+            return r.getInt(1);
+        }
     }
 
     /** Appends the next event in a transaction of its own, with its read-model rows, and commits; its identifier. */
