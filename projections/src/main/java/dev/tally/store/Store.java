@@ -257,6 +257,11 @@ public final class Store implements AutoCloseable {
         return upkeep.map(StoreUpkeep::settled).orElse(true);
     }
 
+    /** Runs a round of the upkeep now and waits for its end (nothing without one): for tests that drive the rounds. */
+    void upkeepRound() {
+        upkeep.ifPresent(StoreUpkeep::roundNow);
+    }
+
     /** The upkeep's rounds, rewriting steps and moves of its header pin (zeros without one): for tests. */
     long[] upkeepCounts() {
         return upkeep.map(StoreUpkeep::counts).orElse(new long[3]);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -257,6 +258,21 @@ final class StoreUpkeep implements AutoCloseable {
             return session.getDatabase().getStore().getMvStore();
         } catch (ClassCastException e) {
             throw new SQLException("not an embedded H2 database", e);
+        }
+    }
+
+    /**
+     * Runs a round now, on the upkeep's thread (after the round under way, if one is), and waits for its end:
+     * for tests that drive the rounds themselves, with a period longer than the test, so that what a round
+     * finds does not depend on how fast the host appended meanwhile.
+     */
+    void roundNow() {
+        try {
+            thread.submit(this::round).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new StoreException("run a round of the store upkeep", e);
         }
     }
 
