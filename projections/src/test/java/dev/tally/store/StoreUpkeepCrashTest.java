@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The retention time is 1 s instead of the daemon's 5 s, so that chunks are old enough to be
  * rewritten and freed (and their space written again) within seconds: harder on the store than the
  * daemon's settings. {@code -Dtally.soak.kills=N} (default 3), {@code .writers} (4) and
- * {@code .seconds} (the longest time between two kills, default 8) make it a soak.
+ * {@code .seconds} (the longest time between two kills, default 8) make it a soak; {@code .seed} picks the kill
+ * times of a run again (each failure names its seed).
  */
 class StoreUpkeepCrashTest {
 
@@ -49,20 +50,22 @@ class StoreUpkeepCrashTest {
         int kills = Integer.getInteger("tally.soak.kills", 3);
         int writers = Integer.getInteger("tally.soak.writers", 4);
         int seconds = Integer.getInteger("tally.soak.seconds", 8);
-        Random random = new Random();
+        // the kill times: told with every failure, so that a run can be repeated with the same (the pace still differs)
+        long seed = Long.getLong("tally.soak.seed", System.nanoTime());
+        Random random = new Random(seed);
         Set<String> acknowledged = new HashSet<>();
         for (int kill = 1; kill <= kills; kill++) {
             Run run = appendUntilKilled(kill, writers, Duration.ofMillis(random.nextInt(seconds * 1000)));
-            assertTrue(run.failures.isEmpty(), "kill " + kill + ": " + run.failures);
+            assertTrue(run.failures.isEmpty(), "kill " + kill + " (-Dtally.soak.seed=" + seed + "): " + run.failures);
             acknowledged.addAll(run.acknowledged);
             try (Store store = Store.open("jdbc:h2:file:" + dir.resolve("tally") + SHORT_RETENTION,
                     StoreUpkeep.Settings.DEFAULT.off())) {
                 Set<String> logged = identifiers(store);
                 List<String> missing = acknowledged.stream().filter(id -> !logged.contains(id)).limit(10).toList();
-                assertTrue(missing.isEmpty(), "kill " + kill + ": " + acknowledged.size() + " acknowledged, "
+                assertTrue(missing.isEmpty(), "kill " + kill + " (-Dtally.soak.seed=" + seed + "): " + acknowledged.size() + " acknowledged, "
                         + logged.size() + " in the log, missing " + missing);
                 ChainVerdict verdict = store.chain().verify(null);
-                assertTrue(verdict.intact(), "kill " + kill + ": " + verdict);
+                assertTrue(verdict.intact(), "kill " + kill + " (-Dtally.soak.seed=" + seed + "): " + verdict);
                 assertEquals(logged.size(), verdict.checked());
                 System.out.printf("kill %d: %d acknowledged in all, %d in the log, %d rewriting steps in this run%n",
                         kill, acknowledged.size(), logged.size(), run.steps);
