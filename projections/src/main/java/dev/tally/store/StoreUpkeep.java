@@ -380,6 +380,10 @@ final class StoreUpkeep implements AutoCloseable {
      * the round. Set aside, only while they are more than {@code asideShare} percent of the file.
      */
     private void rewrite(FileStore<?> file, long usable, boolean aside) {
+        // Each look reads every chunk's entry in the layout: none for "behind" in a round with nothing to rewrite
+        if (!worthRewriting(file, aside)) {
+            return;
+        }
         int limit = settings.writeLimit();
         int fill = 0;
         int maxSteps = settings.stepsPerRound() * (behind(file) ? 4 : 1);
