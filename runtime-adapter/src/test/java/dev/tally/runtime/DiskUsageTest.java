@@ -1,5 +1,6 @@
 package dev.tally.runtime;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,6 +91,9 @@ class DiskUsageTest {
         owner.start();
         long most = 0;
         try {
+            // the walks race the swaps only once they run: on a busy host the owner's thread came late, and 400
+            // walks of this small tree can end within the first swap's time
+            await().atMost(Duration.ofSeconds(30)).until(() -> swaps.get() > 0);
             long until = System.nanoTime() + 8_000_000_000L;
             for (int walk = 0; walk < 400 && System.nanoTime() < until; walk++) {
                 most = Math.max(most, DiskUsage.bytes(upper));
