@@ -63,15 +63,17 @@ public final class LocalRegistry implements AutoCloseable {
         return options().start();
     }
 
+    /** Starts on another free port when the one asked for was taken before the registry bound it, at most. */
+    private static final int STARTS = 5;
+
     private final Path dir;
-    private final int port;
-    private final Process process;
+    private int port;
+    private Process process;
     private final TokenServer tokens;
     private final boolean tls;
 
     private LocalRegistry(Options o) throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "tally-registry");
-        port = freePort();
         tls = o.tls;
         StringBuilder config = new StringBuilder("""
                 version: 0.1
@@ -85,9 +87,9 @@ public final class LocalRegistry implements AutoCloseable {
                   delete:
                     enabled: true
                 http:
-                  addr: 127.0.0.1:%d
+                  addr: 127.0.0.1:%s
                   secret: tally-test-secret
-                """.formatted(dir.resolve("data"), port));
+                """.formatted(dir.resolve("data"), PORT));
         if (o.tls) {
             makeCerts();
             config.append("  tls:\n    certificate: ").append(dir.resolve("server-cert.pem"))
@@ -107,13 +109,33 @@ public final class LocalRegistry implements AutoCloseable {
                         .append('\n');
             }
         }
-        Files.writeString(dir.resolve("config.yml"), config);
-        process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        // The port is free when asked for but bound by the registry only later: another process may take it
+        // meanwhile (a busy host's outgoing connections draw from the same range), and the registry then stops
+        // on "address already in use": it is started again on another.
+        for (int start = 1; ; start++) {
+            port = freePort();
+            if (tls) {
+                trustedInCertsDir();
+            }
+            Files.writeString(dir.resolve("config.yml"), config.toString().replace(PORT, Integer.toString(port)));
+            process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+            if (answers()) {
+                return;
+            }
+            String log = Files.readString(dir.resolve("registry.log"));
+            if (!log.contains("address already in use") || start == STARTS) {
+                throw new IllegalStateException("docker-registry stopped: " + log);
+            }
+        }
+    }
+
+    /** Whether the registry answers (within 30 s); false when it stopped before it did. */
+    private boolean answers() throws IOException {
         HttpClient probe = HttpClient.newBuilder().sslContext(new RegistryHosts(certsDir(), List.of()).tls(host())).build();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry stopped: " + Files.readString(dir.resolve("registry.log")));
+                return true;
             }
             try {
                 int status = probe.send(HttpRequest.newBuilder(URI.create(url() + "/v2/")).build(),
@@ -123,6 +145,7 @@ public final class LocalRegistry implements AutoCloseable {
                 return false;
             }
         });
+        return process.isAlive();
     }
 
     /** {@code 127.0.0.1:PORT}: the registry part of its image names. */
@@ -199,11 +222,15 @@ public final class LocalRegistry implements AutoCloseable {
             run(List.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey",
                     d + "/ca-key.pem", "-CAcreateserial", "-out", d + "/server-cert.pem", "-days", "2",
                     "-extfile", d + "/ext.cnf"));
-            Path own = Files.createDirectories(certsDir().resolve(host()));
-            Files.copy(dir.resolve("ca.pem"), own.resolve("ca.crt"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The test CA in {@link #certsDir()} for this port's host. */
+    private void trustedInCertsDir() throws IOException {
+        Path own = Files.createDirectories(certsDir().resolve(host()));
+        Files.copy(dir.resolve("ca.pem"), own.resolve("ca.crt"));
     }
 
     static String run(List<String> cmd) {
@@ -228,6 +255,8 @@ public final class LocalRegistry implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    private static final String PORT = "{port}";
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
