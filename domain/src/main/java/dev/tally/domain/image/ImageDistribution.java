@@ -105,7 +105,10 @@ public class ImageDistribution {
                 images.checkMove(reference, imageId, actor, "image.pull");
             }
             progress.status(ref.tagOrDigest(), "Pulling from " + ref.repository());
-            boolean fetched = fetchBlobs(session, image.config(), image.layers(), progress);
+            // the manifest's blob is stored (and synced) while the layers download, not after them
+            Runnable storeManifest = () -> store.putBlob(image.manifestDigest(), image.manifest().length,
+                    new java.io.ByteArrayInputStream(image.manifest()));
+            boolean fetched = fetchBlobs(session, image.config(), image.layers(), progress, storeManifest);
             ImageStore.StoredImage stored = store.storeImage(image.manifest(), image.mediaType());
             if (!stored.id().equals(imageId)) {
                 throw new DomainException(DomainException.Kind.FAILED, "the stored image's id " + stored.id()
@@ -132,10 +135,11 @@ public class ImageDistribution {
      * fetched is stored. A worker takes its next blob as soon as a layer is verified and unpacked, while
      * the store makes that one durable in the background ({@link ImageStore#putLayerSyncingLater}): the
      * disk writes a layer while the next downloads. The first blob that fails, there too, stops the
-     * others ({@link TransferGroup}): the pull fails with it once every worker let go.
+     * others ({@link TransferGroup}): the pull fails with it once every worker let go. {@code meanwhile}
+     * runs on the calling thread while the workers fetch; its failure stops them as a blob's does.
      */
     private boolean fetchBlobs(Registry.Session session, Descriptor config, List<Descriptor> layers,
-                               TransferProgress progress) {
+                               TransferProgress progress, Runnable meanwhile) {
         ConcurrentLinkedQueue<Descriptor> queue = new ConcurrentLinkedQueue<>();
         queue.add(config);
         queue.addAll(layers);
@@ -166,9 +170,18 @@ public class ImageDistribution {
             }, transfers));
         }
         try {
+            meanwhile.run();
+        } catch (RuntimeException e) {
+            queue.clear();
+            group.fail(e);
+        }
+        try {
             await(workers, queue);
         } catch (RuntimeException e) { // one of the failures, once every worker ended: tell the first
             throw group.failure() != null ? group.failure() : e;
+        }
+        if (group.failure() != null) {
+            throw group.failure();
         }
         for (CompletableFuture<?> stored : storing) {
             try {

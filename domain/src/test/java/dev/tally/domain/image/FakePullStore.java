@@ -25,9 +25,13 @@ final class FakePullStore implements ImageStore {
         return blobs.containsKey(digest);
     }
 
+    /** Run after a blob is put (not a layer). */
+    volatile java.util.function.Consumer<String> afterPutBlob = digest -> { };
+
     @Override
     public void putBlob(String digest, long size, InputStream in) {
         blobs.put(digest, verified(digest, in));
+        afterPutBlob.accept(digest);
     }
 
     private static byte[] verified(String digest, InputStream in) {
@@ -44,7 +48,7 @@ final class FakePullStore implements ImageStore {
 
     @Override
     public String putLayer(String digest, long size, String mediaType, InputStream in) {
-        putBlob(digest, size, in);
+        blobs.put(digest, verified(digest, in));
         return diffIdOf(digest);
     }
 

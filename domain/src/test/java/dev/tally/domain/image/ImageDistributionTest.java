@@ -106,6 +106,50 @@ class ImageDistributionTest {
     }
 
     @Test
+    void theManifestIsStoredWhileTheLayersDownloadNotAfterThem() {
+        RemoteImage image = registry.add("v1", "lower", "upper");
+        CountDownLatch manifestStored = new CountDownLatch(1);
+        store.afterPutBlob = digest -> {
+            if (digest.equals(image.manifestDigest())) {
+                manifestStored.countDown();
+            }
+        };
+        List<Boolean> layerFetchesSawIt = new CopyOnWriteArrayList<>();
+        List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
+        registry.beforeBlob = digest -> {
+            if (layers.contains(digest)) {
+                try {
+                    layerFetchesSawIt.add(manifestStored.await(10, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
+
+        assertEquals(List.of(true, true), layerFetchesSawIt);
+        assertTrue(store.hasBlob(image.manifestDigest()));
+    }
+
+    @Test
+    void aManifestThatCannotBeStoredStopsTheLayersAndNothingIsRecorded() {
+        RemoteImage image = registry.add("v1", "lower", "upper");
+        store.afterPutBlob = digest -> {
+            if (digest.equals(image.manifestDigest())) {
+                throw DomainException.failed("store blob " + digest, new java.io.IOException("No space left on device"));
+            }
+        };
+
+        DomainException e = assertThrows(DomainException.class,
+                () -> distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines));
+
+        assertTrue(e.getMessage().contains("no space left on device"), e.getMessage());
+        assertTrue(store.images.isEmpty());
+        assertTrue(stored().isEmpty(), stored().toString());
+    }
+
+    @Test
     void aLayerWhoseBytesAreNotItsDigestFailsThePullAndNothingIsRecorded() {
         RemoteImage image = registry.add("v1", "lower", "upper");
         registry.corrupt.put(image.layers().get(1).digest(), "tampered".getBytes());
