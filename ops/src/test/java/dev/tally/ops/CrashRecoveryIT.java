@@ -39,7 +39,7 @@ class CrashRecoveryIT {
         Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=short");
         assertTrue(events.out().contains(" die ") && events.out().contains("exitCode=7"), events.out());
         assertEquals(0, daemon.tally("stop", "-t", "1", "survivor").code(), "an adopted container can be stopped");
-        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.tally("ps", "-a", "--format", "{{.Names}} {{.State}}")
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.tally("ps", "-a", "--format", "{{.Names}} {{.State}}")
                 .out().contains("survivor exited"));
     }
 

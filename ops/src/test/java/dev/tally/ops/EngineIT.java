@@ -182,7 +182,7 @@ class EngineIT {
         Daemon.Result detached = daemon.docker("run", "-d", "--name", "dk", "busybox", "sh", "-c", "echo logged; sleep 300");
         assertEquals(0, detached.code(), detached.err());
         assertTrue(daemon.docker("ps", "-a").out().contains("dk"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("logs", "dk").out().equals("logged\n"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.docker("logs", "dk").out().equals("logged\n"));
         Daemon.Result rm = daemon.docker("rm", "-f", "dk");
         assertEquals(0, rm.code(), rm.err());
         assertFalse(daemon.docker("ps", "-a").out().contains("dk"));
@@ -200,7 +200,7 @@ class EngineIT {
         assertEquals("1 /tmp 65534\n", exec.out());
         assertEquals("oops\n", exec.err());
         assertEquals(0, daemon.docker("exec", "-d", "ex", "touch", "/tmp/flag").code());
-        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("exec", "ex", "ls", "/tmp/flag").code() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.docker("exec", "ex", "ls", "/tmp/flag").code() == 0);
         Daemon.Result events = daemon.tally("events", "--since", "0", "--until", "0s", "--filter", "container=ex",
                 "--filter", "event=exec_start");
         assertTrue(events.out().contains("execCommand=sh -c echo $A"), events.out());

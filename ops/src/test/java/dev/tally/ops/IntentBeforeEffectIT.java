@@ -132,7 +132,7 @@ class IntentBeforeEffectIT {
         assertEquals(0, exec.code(), exec.err() + daemon.log());
         Daemon.Result finished = daemon.docker("exec", "busy", "true");
         assertEquals(0, finished.code(), finished.err() + daemon.log());
-        await().atMost(Duration.ofSeconds(10)).until(() -> daemon.docker("events", "--since", "0", "--until", "0s",
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.docker("events", "--since", "0", "--until", "0s",
                 "--filter", "container=busy", "--filter", "event=exec_start").out().contains("exec_start"));
 
         daemon.crash();
