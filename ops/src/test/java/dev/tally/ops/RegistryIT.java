@@ -147,6 +147,36 @@ class RegistryIT {
     }
 
     @Test
+    void aPullForAPlatformTakesThatEntryOfTheIndexAndOneTheIndexLacksFailsAsDockerSays() throws Exception {
+        Map<String, String> env = Map.of("DOCKER_CONFIG", work.resolve("index-config").toString());
+        String host = "unix://" + daemon.socket;
+        assertEquals(0, Daemon.tallyWith(env, "-H", host, "login", "-u", "alice", "-p", PASSWORD, registry.host()).code());
+        TestImages.MadeIndex index = TestImages.platforms(work.resolve("index-layout"), "v1", Map.of(
+                "amd64", List.of(TestImages.tar(Map.of("etc/arch", "amd\n"))),
+                "arm64", List.of(TestImages.tar(Map.of("etc/arch", "arm\n")))), List.of("cat", "/etc/arch"));
+        registry.push(index, "team/multi", "alice:" + PASSWORD);
+        String name = registry.host() + "/team/multi:v1";
+        String inspect = "{{.Id}} {{.Os}}/{{.Architecture}}";
+
+        assertEquals(0, Daemon.tallyWith(env, "-H", host, "pull", "-q", name).code());
+        assertEquals(index.images().get("amd64").configDigest() + " linux/amd64\n",
+                daemon.tally("image", "inspect", "-f", inspect, name).out());
+        Daemon.Result arm = Daemon.tallyWith(env, "-H", host, "pull", "--platform", "linux/arm64", name);
+        assertEquals(0, arm.code(), arm.err());
+        assertTrue(arm.out().contains("Downloaded newer image") && arm.out().contains(
+                "Digest: " + index.images().get("arm64").manifestDigest()), arm.out());
+        assertEquals(index.images().get("arm64").configDigest() + " linux/arm64\n",
+                daemon.tally("image", "inspect", "-f", inspect, name).out());
+
+        Daemon.Result none = Daemon.dockerWith(Map.of("DOCKER_HOST", host, "DOCKER_CONFIG",
+                work.resolve("index-config").toString()), null, "pull", "--platform", "linux/s390x", name);
+        assertEquals(1, none.code(), none.out());
+        assertTrue(none.err().contains("no matching manifest for linux/s390x in the manifest list entries"), none.err());
+        assertEquals(index.images().get("arm64").configDigest() + " linux/arm64\n",
+                daemon.tally("image", "inspect", "-f", inspect, name).out());
+    }
+
+    @Test
     void aPullForAnotherPlatformOfAnImageOfOnePlatformFailsAndTheNameStaysWhereItWas() throws Exception {
         Map<String, String> env = Map.of("DOCKER_CONFIG", work.resolve("platform-config").toString());
         String host = "unix://" + daemon.socket;

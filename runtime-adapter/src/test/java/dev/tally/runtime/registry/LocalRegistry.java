@@ -185,7 +185,16 @@ public final class LocalRegistry implements AutoCloseable {
      * (user:password) or none.
      */
     public void push(TestImages.Made image, String repository, String creds) {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
+        push(image.layout(), image.tag(), repository, creds);
+    }
+
+    /** Pushes an index and every image it names (skopeo's {@code --all}). */
+    public void push(TestImages.MadeIndex index, String repository, String creds) {
+        push(index.layout(), index.tag(), repository, creds);
+    }
+
+    private void push(Path layout, String tag, String repository, String creds) {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--all"));
         if (tls) {
             cmd.add("--dest-cert-dir=" + certsDir().resolve(host()));
         } else {
@@ -194,8 +203,8 @@ public final class LocalRegistry implements AutoCloseable {
         if (creds != null) {
             cmd.add("--dest-creds=" + creds);
         }
-        cmd.add("oci:" + image.layout() + ":" + image.tag());
-        cmd.add("docker://" + host() + "/" + repository + ":" + image.tag());
+        cmd.add("oci:" + layout + ":" + tag);
+        cmd.add("docker://" + host() + "/" + repository + ":" + tag);
         run(cmd);
     }
 

@@ -75,6 +75,55 @@ public final class TestImages {
 
     /** An OCI layout in {@code dir} with one image of these layers (plain tars, lowest first) under {@code tag}. */
     public static Made layout(Path dir, String tag, List<byte[]> tars, List<String> cmd) throws IOException {
+        Made made = image(dir, tag, tars, cmd, "amd64");
+        byte[] manifestBytes = Files.readAllBytes(dir.resolve("blobs/sha256/" + made.manifestDigest().substring(7)));
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                .put("digest", made.manifestDigest()).put("size", manifestBytes.length)
+                .putObject("annotations").put("org.opencontainers.image.ref.name", tag);
+        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return made;
+    }
+
+    /** What {@link #platforms} made: the index's digest, and each platform's image by its architecture. */
+    public record MadeIndex(Path layout, String tag, String indexDigest, Map<String, Made> images) {
+    }
+
+    /**
+     * A layout whose tag names an OCI index of one linux image per architecture (each of these tars
+     * and this command; push it with {@code skopeo copy --all}).
+     */
+    public static MadeIndex platforms(Path dir, String tag, Map<String, List<byte[]>> tarsByArchitecture,
+                                      List<String> cmd) throws IOException {
+        Map<String, Made> images = new java.util.LinkedHashMap<>();
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.index.v1+json");
+        ArrayNode entries = index.putArray("manifests");
+        for (Map.Entry<String, List<byte[]>> e : tarsByArchitecture.entrySet()) {
+            Made made = image(dir, tag, e.getValue(), cmd, e.getKey());
+            images.put(e.getKey(), made);
+            long size = Files.size(dir.resolve("blobs/sha256/" + made.manifestDigest().substring(7)));
+            ObjectNode entry = entries.addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                    .put("digest", made.manifestDigest()).put("size", size);
+            entry.putObject("platform").put("architecture", e.getKey()).put("os", "linux");
+        }
+        byte[] indexBytes = JSON.writeValueAsBytes(index);
+        String indexDigest = write(dir.resolve("blobs/sha256"), indexBytes);
+        ObjectNode top = JSON.createObjectNode();
+        top.put("schemaVersion", 2);
+        top.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.index.v1+json")
+                .put("digest", indexDigest).put("size", indexBytes.length)
+                .putObject("annotations").put("org.opencontainers.image.ref.name", tag);
+        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(top));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return new MadeIndex(dir, tag, indexDigest, images);
+    }
+
+    /** One image's blobs (layers, config, manifest) in the layout's blobs; no index. */
+    private static Made image(Path dir, String tag, List<byte[]> tars, List<String> cmd, String architecture)
+            throws IOException {
         Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
         List<String> layers = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
@@ -88,7 +137,7 @@ public final class TestImages {
                     .put("digest", digest).put("size", gz.length);
         }
         ObjectNode config = JSON.createObjectNode();
-        config.put("architecture", "amd64").put("os", "linux").put("created", "2026-12-05T00:00:00Z");
+        config.put("architecture", architecture).put("os", "linux").put("created", "2026-12-05T00:00:00Z");
         ObjectNode c = config.putObject("config");
         c.putArray("Env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         ArrayNode cmdNode = c.putArray("Cmd");
@@ -106,13 +155,6 @@ public final class TestImages {
         manifest.set("layers", layerDescriptors);
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         String manifestDigest = write(blobs, manifestBytes);
-        ObjectNode index = JSON.createObjectNode();
-        index.put("schemaVersion", 2);
-        index.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
-                .put("digest", manifestDigest).put("size", manifestBytes.length)
-                .putObject("annotations").put("org.opencontainers.image.ref.name", tag);
-        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
-        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         return new Made(dir, tag, manifestDigest, configDigest, layers, diffIds);
     }
 
