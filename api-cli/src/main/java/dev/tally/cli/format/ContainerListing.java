@@ -1,5 +1,7 @@
 package dev.tally.cli.format;
 
+import dev.tally.cli.CliException;
+import dev.tally.cli.ExitCodeMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -12,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * Renders {@code GET /containers/json} items as {@code tally ps} shows them:
- * docker's default table, {@code -q} ids, or a --format template.
+ * docker's default table, {@code -q} ids, or a --format template ({@code json}: a JSON object a line).
  */
 public final class ContainerListing {
 
@@ -52,16 +54,57 @@ public final class ContainerListing {
      * @param quiet  ids only (wins over format)
      */
     public List<String> render(List<?> containers, String format, boolean quiet) {
-        String effective = quiet ? "{{.ID}}" : format == null ? "table " + DEFAULT_TABLE : format;
-        FormatTemplate template = FormatTemplate.parse(effective, DEFAULT_TABLE);
+        String effective = quiet ? "{{.ID}}" : format == null ? "table " + DEFAULT_TABLE
+                : format.equals("json") ? "{{json .}}" : format;
         List<Map<?, ?>> items = new ArrayList<>();
         for (Object container : containers) {
             if (container instanceof Map<?, ?> map) {
                 items.add(map);
             }
         }
-        return template.renderAll(items, field -> HEADERS.getOrDefault(field, field.toUpperCase(Locale.ROOT)), this::fields);
+        Function<String, String> headers = field -> HEADERS.getOrDefault(field, field.toUpperCase(Locale.ROOT));
+        if (FormatTemplate.understands(effective)) {
+            return FormatTemplate.parse(effective, DEFAULT_TABLE).renderAll(items, headers, this::fields);
+        }
+        return goTemplate(effective, items, headers);
     }
+
+    /**
+     * A template with more than field references ({@code {{json .}}}, functions, {@code if},
+     * {@code range}): Go's templates over each container's fields, as docker runs them over its
+     * container context (a missing field is an error, exit 1).
+     */
+    private List<String> goTemplate(String format, List<Map<?, ?>> items, Function<String, String> headers) {
+        String text = format.trim();
+        boolean table = text.startsWith("table");
+        if (table) {
+            text = text.substring("table".length()).trim();
+            text = text.isEmpty() ? DEFAULT_TABLE : text;
+        }
+        text = text.replace("\\t", "\t").replace("\\n", "\n");
+        try {
+            GoTemplate template = GoTemplate.parse(text);
+            List<String> lines = new ArrayList<>();
+            if (table) {
+                Map<String, Object> header = new TreeMap<>();
+                FIELDS.forEach(f -> header.put(f, headers.apply(f)));
+                lines.add(template.execute(header));
+            }
+            for (Map<?, ?> item : items) {
+                Function<String, String> fields = fields(item);
+                Map<String, Object> values = new TreeMap<>();
+                FIELDS.forEach(f -> values.put(f, fields.apply(f)));
+                lines.add(template.execute(values));
+            }
+            return table ? TextTable.align(lines) : lines;
+        } catch (TemplateException e) {
+            throw new CliException(e.getMessage(), e.parsing() ? ExitCodeMapper.BAD_TEMPLATE : ExitCodeMapper.GENERAL_FAILURE);
+        }
+    }
+
+    /** The fields a template may name (docker's container context has these and a few more). */
+    private static final List<String> FIELDS = List.of("Command", "CreatedAt", "ID", "Image", "Labels", "Names",
+            "Ports", "RunningFor", "State", "Status");
 
     private Function<String, String> fields(Map<?, ?> c) {
         return field -> switch (field) {

@@ -31,6 +31,19 @@ final class FormatTemplate {
         this.parts = parts;
     }
 
+    /** Whether every action of the format is a field reference (else {@link GoTemplate} runs it). */
+    static boolean understands(String format) {
+        Matcher action = ACTION.matcher(format);
+        int actions = 0;
+        while (action.find()) {
+            if (!FIELD.matcher(action.group(1)).matches()) {
+                return false;
+            }
+            actions++;
+        }
+        return actions == format.split("\\{\\{", -1).length - 1; // no unclosed action
+    }
+
     /**
      * @param format       the user's --format value
      * @param defaultTable the template used for a bare {@code table}

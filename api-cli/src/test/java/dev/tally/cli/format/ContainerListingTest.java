@@ -67,6 +67,23 @@ public class ContainerListingTest {
     @Test
     void unknownTemplateFieldsAreAnError() {
         assertThrows(CliException.class, () -> listing(false).render(sampleContainers(), "{{.Nope}}", false));
-        assertThrows(CliException.class, () -> listing(false).render(sampleContainers(), "{{json .}}", false));
+        CliException e = assertThrows(CliException.class,
+                () -> listing(false).render(sampleContainers(), "{{upper .Nope}}", false));
+        assertEquals("template parsing error: template: :1:8: executing \"\" at <.Nope>: map has no entry for key \"Nope\"",
+                e.getMessage());
+        assertEquals(1, e.exitCode());
+        assertEquals(64, assertThrows(CliException.class,
+                () -> listing(false).render(sampleContainers(), "{{upper .Names", false)).exitCode());
+    }
+
+    @Test
+    void jsonPrintsEachContainersFieldsAsDockerDoes() {
+        List<String> lines = listing(false).render(sampleContainers(), "json", false);
+        assertEquals("{\"Command\":\"\\\"sh -c 'echo hi'\\\"\",\"CreatedAt\":\"2026-11-23 11:59:55 +0000 Z\","
+                + "\"ID\":\"4f2a9c1b7d3e\",\"Image\":\"busybox\",\"Labels\":\"\",\"Names\":\"web\",\"Ports\":\"\","
+                + "\"RunningFor\":\"5 seconds ago\",\"State\":\"running\",\"Status\":\"Up 4 seconds\"}", lines.get(0));
+        assertEquals(lines, listing(false).render(sampleContainers(), "{{json .}}", false));
+        assertEquals(List.of("NAMES     STATE", "WEB       running", "JOB       exited"),
+                listing(false).render(sampleContainers(), "table {{upper .Names}}\\t{{.State}}", false));
     }
 }
