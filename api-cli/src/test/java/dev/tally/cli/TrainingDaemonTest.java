@@ -3,7 +3,9 @@ package dev.tally.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +25,14 @@ class TrainingDaemonTest {
     @TempDir
     Path dir;
 
+    private static boolean accepts(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
     @Test
     void theTrainingCommandsRunToTheirEndAgainstIt() {
         Path socket = dir.resolve("train.sock");
@@ -35,7 +45,8 @@ class TrainingDaemonTest {
         }, "training-daemon");
         server.setDaemon(true);
         server.start();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(socket));
+        // until it takes a connection: its socket's file is there from the bind, and it listens only after that
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> accepts(socket));
         String at = "unix://" + socket;
 
         CliRun pull = CliRun.runWithoutEnv("-H", at, "pull", "localhost/training:v1");
