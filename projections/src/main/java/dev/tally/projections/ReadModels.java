@@ -110,7 +110,8 @@ public final class ReadModels implements HostHistory {
 
     /**
      * {@inheritDoc} With the store's upkeep set aside ({@link Store#withUpkeepAside}): beside a replay on two
-     * cores, its rewriting of the dead space a busy log leaves took CPU and H2's store lock from the replay.
+     * cores, its rewriting of a store's dead space would take CPU and H2's store lock from the replay (not
+     * measurable in audit-bench.sh, whose store is compacted at its open: docs/reliability.md, "Store size").
      */
     @Override
     public ReplayReport replay() {

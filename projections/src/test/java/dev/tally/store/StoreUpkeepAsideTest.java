@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replay of the read models sets the upkeep aside ({@link Store#withUpkeepAside}): beside it on two cores,
- * the upkeep's rewriting of the dead space a busy log leaves takes CPU and H2's store lock from the replay.
+ * the upkeep's rewriting of a store's dead space would take CPU and H2's store lock from the replay.
  * Set aside, a round rewrites nothing under its bound, still moves the header pin (crash safety does not wait
  * for a replay), and rewrites again once the work has ended; above the bound it rewrites all the same, so a
  * long replay cannot let the file grow without end. The test runs the rounds itself (the period is longer
