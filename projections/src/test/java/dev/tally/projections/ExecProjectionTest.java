@@ -10,6 +10,7 @@ import dev.tally.domain.container.ExecSpec;
 import dev.tally.domain.container.event.ContainerExecExitUnknown;
 import dev.tally.domain.container.event.ContainerExecExited;
 import dev.tally.domain.container.event.ContainerExecStarted;
+import dev.tally.domain.container.event.ContainerRemoved;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The execs' read model on H2: how each exec ended, live and rebuilt from the log alike. */
+/** The execs' read model on H2: how each exec ended, until its container is removed, live and rebuilt from the log alike. */
 class ExecProjectionTest {
 
     private static final Actor ALICE = new Actor(1000, 1000, "alice", 2, "unix:pid=2");
@@ -32,6 +33,12 @@ class ExecProjectionTest {
         execs.on(new ContainerExecExitUnknown("c1", "cut", "the daemon stopped while the exec ran", DAEMON,
                 T.plusSeconds(3)));
         execs.on(new ContainerExecStarted("c1", "runs", SLEEP, ALICE, T.plusSeconds(4)));
+        // a removed container's execs go with it, ended or running when it went
+        execs.on(new ContainerExecStarted("c2", "gone-done", SLEEP, ALICE, T.plusSeconds(5)));
+        execs.on(new ContainerExecExited("c2", "gone-done", 0, DAEMON, T.plusSeconds(6)));
+        execs.on(new ContainerExecStarted("c2", "gone-running", SLEEP, ALICE, T.plusSeconds(7)));
+        execs.on(new ContainerRemoved("c2", "/gone", ALICE, T.plusSeconds(8)));
+        execs.on(new ContainerRemoved("c3", "/no-execs", ALICE, T.plusSeconds(9)));
     }
 
     private static void assertAsTheLogHasThem(ExecProjection execs) {
@@ -49,6 +56,8 @@ class ExecProjectionTest {
         assertTrue(runs.running());
         assertEquals(null, runs.exitCode());
         assertTrue(execs.find("never-started").isEmpty());
+        assertTrue(execs.find("gone-done").isEmpty(), "an ended exec of a removed container");
+        assertTrue(execs.find("gone-running").isEmpty(), "a running exec of a removed container");
     }
 
     @Test
