@@ -244,6 +244,11 @@ class EngineIT {
             Daemon.Result tally = daemon.tally("inspect", "-f", template, "formatted");
             Daemon.Result docker = daemon.docker("inspect", "-f", template, "formatted");
             assertEquals(0, tally.code(), template + ": " + tally.err());
+            if (template.equals("json") && docker.out().equals("json\n")) {
+                // docker 20.10 reads "json" as a template of plain text; tally does as docker 23 and later do
+                assertTrue(tally.out().startsWith("[{\"Id\":\"") && tally.out().contains("\"Name\":\"/formatted\""), tally.out());
+                continue;
+            }
             assertEquals(docker.out(), tally.out(), template);
         }
         for (List<String> verb : List.of(List.of("image", "inspect", "busybox"), List.of("volume", "inspect", "formatted-vol"))) {
