@@ -385,14 +385,16 @@ final class StoreUpkeep implements AutoCloseable {
      * the round. Set aside, only while they are more than {@code asideShare} percent of the file.
      */
     private void rewrite(FileStore<?> file, long usable, boolean aside) {
-        // Each look reads every chunk's entry in the layout: none for "behind" in a round with nothing to rewrite
+        // Each look reads every chunk's entry in the layout: once before the first step (none for "behind"
+        // in a round with nothing to rewrite), then once after each step that rewrote; a step that found
+        // nothing at one fill rate or limit changed nothing and is not followed by one.
         if (!worthRewriting(file, aside)) {
             return;
         }
         int limit = settings.writeLimit();
         int fill = 0;
         int maxSteps = settings.stepsPerRound() * (behind(file) ? 4 : 1);
-        for (int step = 0; step < maxSteps && worthRewriting(file, aside) && !thread.isShutdown(); ) {
+        for (int step = 0; step < maxSteps && !thread.isShutdown(); ) {
             long began = System.nanoTime();
             SparseChunks.Outcome done;
             boolean cold = false;
@@ -440,6 +442,9 @@ final class StoreUpkeep implements AutoCloseable {
             step++;
             limit = settings.writeLimit();
             pinIfDue(file, usable);
+            if (!worthRewriting(file, aside)) {
+                return;
+            }
         }
     }
 
