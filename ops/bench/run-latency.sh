@@ -26,8 +26,15 @@ cmds=(-n "runc run" "runc run --bundle $work/bundle bench-runc"
       -n "tally version" "tally version"
       -n "tally run --rm" "tally run --rm busybox true"
       -n "docker CLI -> tallyd" "DOCKER_HOST=unix://$sock docker run --rm busybox true")
-command -v podman >/dev/null && podman image exists busybox 2>/dev/null && cmds+=(-n "podman run --rm" "podman run --rm busybox true")
-[ -S /var/run/docker.sock ] && cmds+=(-n "docker run --rm (dockerd)" "DOCKER_HOST=unix:///var/run/docker.sock docker run --rm busybox true")
+# A peer is timed only when one trial run of it succeeds here: a peer that fails on this host (podman's
+# `run` exits 125 on some) would stop hyperfine and with it the whole comparison.
+peer() {
+    local name=$1 cmd=$2 code=0
+    sh -c "$cmd" >/dev/null 2>&1 || code=$?
+    if [ "$code" = 0 ]; then cmds+=(-n "$name" "$cmd"); else echo "$name: not timed, its trial run exited $code here" >&2; fi
+}
+command -v podman >/dev/null && podman image exists busybox 2>/dev/null && peer "podman run --rm" "podman run --rm busybox true"
+[ -S /var/run/docker.sock ] && peer "docker run --rm (dockerd)" "DOCKER_HOST=unix:///var/run/docker.sock docker run --rm busybox true"
 
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null 2>&1 || \
   hyperfine --warmup 20 --runs "$runs" --export-json "$work/result.json" "${cmds[@]}" >/dev/null
