@@ -15,8 +15,9 @@ import java.nio.file.Path;
 
 /**
  * A stand-in daemon for the CLI's class-data archive ({@code api-cli/class-archive.sh}): it answers
- * on a Unix socket what tallyd answers to {@code version}, {@code ps}, {@code images} and a
- * {@code pull} (a progress stream of two layers, chunked, as tallyd streams it), so that the
+ * on a Unix socket what tallyd answers to {@code version}, {@code ps}, {@code images}, a
+ * {@code pull} and a {@code push} (progress streams of two layers, chunked, as tallyd streams
+ * them), so that the
  * training commands load every class of their whole path (the answer's head and body, the JSON, the
  * progress lines) into the archive without a daemon, a registry or the network, and without
  * touching a real daemon's state. Anything else gets a 404 in Docker's shape.
@@ -86,6 +87,8 @@ public final class TrainingDaemon {
                     whole(out, 200, "OK");
                 } else if (method.equals("POST") && path.startsWith("/images/create")) {
                     pull(out);
+                } else if (method.equals("POST") && path.startsWith("/images/") && path.contains("/push")) {
+                    push(out);
                 } else {
                     whole(out, 404, "{\"message\":\"not served by the training daemon\"}");
                 }
@@ -97,8 +100,7 @@ public final class TrainingDaemon {
 
     /** A pull's progress, as tallyd streams it: chunked JSON lines. */
     private static void pull(OutputStream out) throws IOException {
-        out.write(("HTTP/1.1 200 OK\r\nApi-Version: 1.50\r\nOstype: linux\r\nServer: tally/0.1.0 (linux)\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        startStream(out);
         chunk(out, "{\"status\":\"Pulling from training\",\"id\":\"v1\"}");
         for (String id : new String[] {LAYER_A, LAYER_B}) {
             chunk(out, "{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"" + id + "\"}");
@@ -115,6 +117,31 @@ public final class TrainingDaemon {
         chunk(out, "{\"status\":\"Status: Downloaded newer image for localhost/training:v1\"}");
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /** A push's progress, as tallyd streams it: chunked JSON lines. */
+    private static void push(OutputStream out) throws IOException {
+        startStream(out);
+        chunk(out, "{\"status\":\"The push refers to repository [localhost/training]\"}");
+        for (String id : new String[] {LAYER_A, LAYER_B}) {
+            chunk(out, "{\"status\":\"Preparing\",\"progressDetail\":{},\"id\":\"" + id + "\"}");
+        }
+        for (String id : new String[] {LAYER_A, LAYER_B}) {
+            chunk(out, "{\"status\":\"Pushing\",\"progressDetail\":{\"current\":1048576,\"total\":2097152},"
+                    + "\"progress\":\"[=========================>                         ] 1.049MB/2.097MB\",\"id\":\""
+                    + id + "\"}");
+            chunk(out, "{\"status\":\"Pushed\",\"progressDetail\":{},\"id\":\"" + id + "\"}");
+        }
+        chunk(out, "{\"status\":\"v1: digest: sha256:" + "2".repeat(64) + " size: 735\"}");
+        chunk(out, "{\"progressDetail\":{},\"aux\":{\"Tag\":\"v1\",\"Digest\":\"sha256:" + "2".repeat(64)
+                + "\",\"Size\":735}}");
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void startStream(OutputStream out) throws IOException {
+        out.write(("HTTP/1.1 200 OK\r\nApi-Version: 1.50\r\nOstype: linux\r\nServer: tally/0.1.0 (linux)\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void chunk(OutputStream out, String line) throws IOException {

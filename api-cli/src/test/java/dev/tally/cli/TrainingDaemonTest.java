@@ -55,6 +55,12 @@ class TrainingDaemonTest {
         assertTrue(pull.stdout().contains("Status: Downloaded newer image for localhost/training:v1"), pull.stdout());
         CliRun quiet = CliRun.runWithoutEnv("-H", at, "pull", "-q", "localhost/training:v1");
         assertEquals(new CliRun(0, "localhost/training:v1\n", ""), quiet);
+        CliRun push = CliRun.runWithoutEnv("-H", at, "push", "localhost/training:v1");
+        assertEquals(0, push.exitCode(), push.stderr());
+        assertTrue(push.stdout().contains("f9e5a9b7cda2: Pushed 1.05MB"), push.stdout());
+        assertTrue(push.stdout().contains("v1: digest: sha256:"), push.stdout());
+        assertEquals(new CliRun(0, "localhost/training:v1\n", ""),
+                CliRun.runWithoutEnv("-H", at, "push", "-q", "localhost/training:v1"));
         for (List<String> args : List.of(List.of("version"), List.of("ps", "-a"), List.of("images"))) {
             String[] line = java.util.stream.Stream.concat(java.util.stream.Stream.of("-H", at), args.stream())
                     .toArray(String[]::new);

@@ -5,6 +5,7 @@ import dev.tally.cli.ExitCodeMapper;
 import dev.tally.cli.StdStreams;
 import dev.tally.cli.TallyCli;
 import dev.tally.cli.verbs.PullCmd;
+import dev.tally.cli.verbs.PushCmd;
 import dev.tally.cli.verbs.VersionCmd;
 import java.io.IOException;
 import java.util.HashSet;
@@ -13,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The lean path of {@code tally run} (and of a bare {@code tally version}, and of {@code tally pull
- * [-q] [--platform P] NAME}): a
+ * The lean path of {@code tally run} (and of a bare {@code tally version}, of {@code tally pull
+ * [-q] [--platform P] NAME} and of {@code tally push [-q] NAME}): a
  * command line spelled the common way is parsed here, without picocli, whose
  * parser costs a third of the CLI's start-up. Anything else (--help, an unknown or repeated option, a missing
  * value, a value that looks like an option, an {@code @file} argument,
@@ -52,6 +53,10 @@ public final class QuickRun {
     record Pull(String host, String image, String platform, boolean quiet) {
     }
 
+    /** A push command line understood without picocli. */
+    record Push(String host, String image, boolean quiet) {
+    }
+
     private QuickRun() {
     }
 
@@ -67,11 +72,18 @@ public final class QuickRun {
         }
         Parsed parsed = parse(args);
         Pull pull = parsed == null ? parsePull(args) : null;
-        String verb = parsed != null ? "run" : pull != null ? "pull" : isPlainVersion(args) ? "version" : null;
+        Push push = parsed == null && pull == null ? parsePush(args) : null;
+        String verb = parsed != null ? "run" : pull != null ? "pull" : push != null ? "push"
+                : isPlainVersion(args) ? "version" : null;
         if (verb == null) {
             return null;
         }
         try {
+            if (push != null) {
+                PushCmd.push(DaemonApi.at(TallyCli.daemonAddress(push.host(), env)), io.out(), push.image(),
+                        push.quiet());
+                return 0;
+            }
             if (pull != null) {
                 PullCmd.pull(DaemonApi.at(TallyCli.daemonAddress(pull.host(), env)), io.out(), pull.image(),
                         pull.platform(), pull.quiet());
@@ -163,10 +175,26 @@ public final class QuickRun {
      * request, on top of which {@code tally pull} waits.
      */
     static Pull parsePull(String[] args) {
+        return parseTransfer(args, "pull");
+    }
+
+    /**
+     * The parsed {@code push} command line: {@code -q}/{@code --quiet} at most once and one name, in
+     * any order; null for anything else (picocli's). As for a pull, what this saves is the CLI's
+     * start before the request.
+     */
+    static Push parsePush(String[] args) {
+        Pull line = parseTransfer(args, "push");
+        return line == null ? null : new Push(line.host(), line.image(), line.quiet());
+    }
+
+    /** A pull's or push's command line (push has no --platform), or null when it is picocli's. */
+    private static Pull parseTransfer(String[] args, String verb) {
         int i = verbIndex(args);
-        if (i < 0 || hasAtFile(args) || !args[i].equals("pull")) {
+        if (i < 0 || hasAtFile(args) || !args[i].equals(verb)) {
             return null;
         }
+        boolean takesPlatform = verb.equals("pull");
         String platform = null;
         boolean quiet = false;
         String image = null;
@@ -176,10 +204,10 @@ public final class QuickRun {
                 image = arg;
             } else if ((arg.equals("-q") || arg.equals("--quiet")) && !quiet) {
                 quiet = true;
-            } else if (arg.equals("--platform") && platform == null && i + 1 < args.length
+            } else if (takesPlatform && arg.equals("--platform") && platform == null && i + 1 < args.length
                     && !args[i + 1].startsWith("-")) {
                 platform = args[++i];
-            } else if (arg.startsWith("--platform=") && platform == null) {
+            } else if (takesPlatform && arg.startsWith("--platform=") && platform == null) {
                 platform = arg.substring("--platform=".length());
             } else {
                 return null;
