@@ -17,6 +17,8 @@ import dev.tally.domain.history.HostHistory;
 import dev.tally.domain.image.event.ImageImported;
 import dev.tally.projections.ReadModels;
 import dev.tally.store.Store;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,10 +85,16 @@ public final class AuditBenchmark {
             // a daemon pays that once, at its first replay.
             for (int run = 0; run < Integer.getInteger("tally.bench.replays", 2); run++) {
                 long cpu = cpuNanos();
+                long gc = gcMillis();
+                long compiler = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long written = writtenBytes(store.connections());
                 HostHistory.ReplayReport report = models.replay();
-                System.out.printf(Locale.ROOT, "replay %d%s: %d events in %.1f s = %.0f events/s (CPU %.1f s)%n", run + 1,
-                        run == 0 ? " (code not compiled yet)" : "", report.events(), report.seconds(),
-                        report.eventsPerSecond(), (cpuNanos() - cpu) / 1e9);
+                System.out.printf(Locale.ROOT, "replay %d%s: %d events in %.1f s = %.0f events/s (CPU %.2f s, of which "
+                        + "collector %.2f s and compiler %.2f s; %.0f MB written)%n", run + 1,
+                        run == 0 ? " (code not compiled yet)" : "", report.events(), report.seconds(), report.eventsPerSecond(),
+                        (cpuNanos() - cpu) / 1e9, (gcMillis() - gc) / 1e3,
+                        (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiler) / 1e3,
+                        (writtenBytes(store.connections()) - written) / 1e6);
             }
 
             if (Boolean.getBoolean("tally.bench.replayOnly")) {
@@ -117,8 +125,23 @@ public final class AuditBenchmark {
      * time much less.
      */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** The time the collectors have taken so far (their pauses: the serial collector stops the program). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /** What H2 has written to the store's file since it opened it (its chunks, compressed as they are). */
+    private static long writtenBytes(ConnectionProvider connections) throws java.sql.SQLException {
+        try (java.sql.Connection c = connections.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_WRITE_BYTES'");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
+        }
     }
 
     /** Reading and deserializing the log alone, as a replay does, to tell the read from the writes. */
