@@ -1,9 +1,9 @@
 package dev.tally.projections;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +130,7 @@ final class AuditBlock {
             out.write(bytes, 0, bytes.length);
         }
         out.varint(entries.size());
-        out.write(body.toByteArray(), 0, body.size());
+        out.write(body);
         return out.toByteArray();
     }
 
@@ -183,9 +183,35 @@ final class AuditBlock {
         return (v >>> 1) ^ -(v & 1);
     }
 
-    private static final class Out extends ByteArrayOutputStream {
+    /**
+     * The bytes being encoded. Not a {@link java.io.ByteArrayOutputStream}, whose every write takes a lock: a block
+     * is encoded byte by byte, the open one at each live event and every block of the log in a replay.
+     */
+    private static final class Out {
+        private byte[] buf;
+        private int count;
+
         Out(int size) {
-            super(size);
+            buf = new byte[Math.max(size, 16)];
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void write(byte[] bytes, int offset, int length) {
+            if (count + length > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + length));
+            }
+            System.arraycopy(bytes, offset, buf, count, length);
+            count += length;
+        }
+
+        void write(Out other) {
+            write(other.buf, 0, other.count);
         }
 
         void varint(long v) {
@@ -194,6 +220,14 @@ final class AuditBlock {
                 v >>>= 7;
             }
             write((int) v);
+        }
+
+        int size() {
+            return count;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
         }
     }
 

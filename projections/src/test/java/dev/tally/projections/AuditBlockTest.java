@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -61,5 +62,27 @@ class AuditBlockTest {
         byte[] data = AuditBlock.empty().encode();
         data[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> AuditBlock.decode("open", data));
+    }
+
+    /**
+     * Stores hold blocks in this encoding (version 1): the bytes of a block are pinned as the first encoder wrote
+     * them, strings longer than the encoder's first guess of their size included.
+     */
+    @Test
+    void aBlockIsEncodedAsStoresHoldIt() {
+        AuditBlock block = AuditBlock.empty();
+        Instant at = Instant.parse("2026-11-23T10:00:00.123456789Z");
+        block.add(new AuditBlock.Entry(300, at, "alice", "container.create", false, 300, "", ""));
+        block.add(new AuditBlock.Entry(301, at.minusMillis(1500), "mallory", "container.stop", true, -1, "", ""));
+        block.add(new AuditBlock.Entry(70_000, at.plusSeconds(86_400), "root", "image.pull", false, -1,
+                "registry.example:5000/team/very/long/repository/name:with-a-long-tag",
+                "sha256:" + "0123456789abcdef".repeat(4)));
+        block.add(new AuditBlock.Entry(70_001, at.plusSeconds(86_400), "alice", "container.remove", false, 300, "", ""));
+        assertEquals("010905616c69636510636f6e7461696e65722e637265617465076d616c6c6f72790e636f6e7461696e65722e73746f7004726f6f740a69"
+                + "6d6167652e70756c6c4472656769737472792e6578616d706c653a353030302f7465616d2f766572792f6c6f6e672f7265706f7369746f"
+                + "72792f6e616d653a776974682d612d6c6f6e672d746167477368613235363a303132333435363738396162636465663031323334353637"
+                + "3839616263646566303132333435363738396162636465663031323334353637383961626364656610636f6e7461696e65722e72656d6f"
+                + "766504ac02c0baa0b00d959aef3a00010200010395e4a4a902020301c3a00484c60a959aef3a04050c06070100959aef3a000802c5a004",
+                HexFormat.of().formatHex(block.encode()));
     }
 }
