@@ -44,10 +44,19 @@ public final class EventLog {
             + "payload, aggregateIdentifier, sequenceNumber, type";
 
     private final ConnectionProvider connections;
+    private final ConnectionProvider passes;
     private final StoredPayloads payloads;
 
-    EventLog(ConnectionProvider connections, Serializer serializer) {
+    /**
+     * @param connections the store's connections (a transaction's inside one)
+     * @param passes      connections for a pass over the whole log ({@link #forEach}), read on a thread of its
+     *                    own outside any transaction: not the pool's, whose connections take a lock at every
+     *                    column read (300,000 events of audit-bench.sh read in 540 ms of CPU time through the
+     *                    pool, 440 without)
+     */
+    EventLog(ConnectionProvider connections, ConnectionProvider passes, Serializer serializer) {
         this.connections = connections;
+        this.passes = passes;
         this.payloads = new StoredPayloads(serializer);
     }
 
@@ -136,7 +145,7 @@ public final class EventLog {
     private void read(Instant until, BlockingQueue<List<Row>> rows, AtomicReference<RuntimeException> failure,
                       AtomicBoolean stop) {
         long last = -1;
-        try (Connection c = connections.getConnection();
+        try (Connection c = passes.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM DomainEventEntry "
                      + "WHERE globalIndex > ? ORDER BY globalIndex LIMIT " + PAGE)) {
             int inPage = PAGE;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.domain.DomainException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,6 +49,25 @@ class StoreCloseTest {
                 "another process opens it and finds the committed row only");
         assertThrows(SQLException.class, inUse::commit, "the connection still in use was ended with the database");
         store.close();
+    }
+
+    /**
+     * A pass over the log reads through a session of its own, not the pool's ({@link EventLog}): begun after the
+     * close, it must fail, not open the file again (as a new session on a closed database would).
+     */
+    @Test
+    void aPassOverTheLogBegunAfterTheCloseFailsAndLeavesTheFileClosed() throws Exception {
+        String url = Store.h2File(dir.resolve("tally"));
+        Store store = Store.open(url, StoreUpkeepTest.QUICK);
+        store.engine();
+        assertEquals(0, store.log().forEach(null, m -> { }), "an empty log, read through the pass's own session");
+        store.close();
+
+        DomainException failed = assertThrows(DomainException.class, () -> store.log().forEach(null, m -> { }));
+        assertTrue(failed.getMessage().contains("the store is closed"), failed.getMessage());
+        assertTrue(StoreFile.of(url).orElseThrow().clean(), "the file's header says it was closed");
+        assertEquals("0", inAnotherProcess(OtherProcess.class, url + ";FILE_LOCK=FILE", "SELECT COUNT(*) FROM DomainEventEntry"),
+                "another process opens it: no session of this one holds it");
     }
 
     /**
