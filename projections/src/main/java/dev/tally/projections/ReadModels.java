@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.axonframework.common.jdbc.ConnectionProvider;
-import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.eventhandling.EventMessage;
 
 /**
  * Every read model of the daemon, fed live by the events of each command; and the same projections
@@ -161,31 +159,12 @@ public final class ReadModels implements HostHistory {
 
     /** Creates the models' tables in the storage and feeds them every event up to {@code until}. */
     private long fill(RebuildStorage storage, List<ViewStore> models, Instant until) {
-        List<AnnotationEventHandlerAdapter> handlers = new ArrayList<>();
-        for (ViewStore model : models) {
-            model.createMissingTables();
-            handlers.add(new AnnotationEventHandlerAdapter(model));
-        }
-        // Which handlers take an event depends on its payload's class only: asked once per class.
-        java.util.Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new java.util.HashMap<>();
-        long events = log.forEach(until, message -> handle(byType.computeIfAbsent(message.getPayloadType(),
-                type -> handlers.stream().filter(h -> h.canHandle(message)).toList()), message));
+        models.forEach(ViewStore::createMissingTables);
+        ReplayDispatch dispatch = new ReplayDispatch(models);
+        long events = log.forEach(until, dispatch::handle);
         models.forEach(ViewStore::endOfLog);
         storage.flush();
         return events;
-    }
-
-    private static void handle(List<AnnotationEventHandlerAdapter> handlers, EventMessage<?> message) {
-        for (AnnotationEventHandlerAdapter h : handlers) {
-            try {
-                h.handle(message);
-            } catch (DomainException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new DomainException(DomainException.Kind.FAILED, "project event " + message.getIdentifier()
-                        + " (" + message.getPayloadType().getSimpleName() + "): " + e.getMessage(), e);
-            }
-        }
     }
 
     /** Puts each rebuilt table in the place of the live one, with its indexes' names. */
