@@ -10,7 +10,9 @@
 # --unix-socket (the daemon's own time); each pull also a third time, by the docker CLI pointed at
 # tallyd (DOCKER_HOST), as most users pull. A small pull and push first warm the daemon, which is
 # long-lived (its first transfer after a start also loads and compiles its code): that first pull is
-# printed on its own. Every figure is the median of RUNS runs (default 3); the machine's load average
+# printed on its own. The tally pulls (and pushes) take turns at going first in a round: the first
+# pulls right after skopeo's and podman's writes (some 400 MiB still dirty), which in a fixed order was
+# always the CLI. Every figure is the median of RUNS runs (default 3); the machine's load average
 # is printed before and after, and for each tally pull (on stderr) the dirty memory before it and
 # tallyd's CPU ticks (1/100 s) and bytes written. Prints MB/s (compressed bytes / wall time) and the ratios the issue
 # targets. Not part of the test suite. Build first (mvn -q -B -o package -DskipTests). As root:
@@ -167,22 +169,29 @@ for run in $(seq 1 "$runs"); do
         all[$name.skopeo_pull]+="$(rate "$bytes" "$t") "
         t=$(timed "${podman[@]}" pull -q --tls-verify=false "$a")
         all[$name.podman_pull]+="$(rate "$bytes" "$t") "
-        t=$(tally_pull CLI tally pull -q "$a")
-        all[$name.tally_pull_cli]+="$(rate "$bytes" "$t") "
-        t=$(tally_pull API api "/images/create?fromImage=$reg/bench/$name-b&tag=v1")
-        all[$name.tally_pull_api]+="$(rate "$bytes" "$t") "
-        t=$(tally_pull "docker CLI" docker_cli pull -q "$c")
-        all[$name.tally_pull_docker]+="$(rate "$bytes" "$t") "
+        # The three tally pulls take turns at going first after skopeo's and podman's writes.
+        paths=(cli api docker cli api)
+        for path in "${paths[@]:$(( (run - 1) % 3 )):3}"; do
+            case $path in
+                cli) t=$(tally_pull CLI tally pull -q "$a") ;;
+                api) t=$(tally_pull API api "/images/create?fromImage=$reg/bench/$name-b&tag=v1") ;;
+                docker) t=$(tally_pull "docker CLI" docker_cli pull -q "$c") ;;
+            esac
+            all[$name.tally_pull_$path]+="$(rate "$bytes" "$t") "
+        done
 
         registry
         t=$(timed "${podman[@]}" push -q --tls-verify=false "$a")
         all[$name.podman_push]+="$(rate "$bytes" "$t") "
-        registry
-        t=$(timed tally push -q "$a")
-        all[$name.tally_push_cli]+="$(rate "$bytes" "$t") "
-        registry
-        t=$(timed api "/images/$reg/bench/$name-b/push?tag=v1")
-        all[$name.tally_push_api]+="$(rate "$bytes" "$t") "
+        pushes=(cli api cli)
+        for path in "${pushes[@]:$(( (run - 1) % 2 )):2}"; do
+            registry
+            case $path in
+                cli) t=$(timed tally push -q "$a") ;;
+                api) t=$(timed api "/images/$reg/bench/$name-b/push?tag=v1") ;;
+            esac
+            all[$name.tally_push_$path]+="$(rate "$bytes" "$t") "
+        done
 
         "${podman[@]}" rmi -f "$a" >/dev/null 2>&1 || true
         tally rmi "$a" "$b" "$c" >/dev/null || true
