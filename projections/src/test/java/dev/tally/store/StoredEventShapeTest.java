@@ -61,6 +61,8 @@ import java.util.stream.Stream;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.SimpleSerializedType;
+import org.axonframework.serialization.UnknownSerializedType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -156,6 +158,19 @@ class StoredEventShapeTest {
             String written = new String(SERIALIZER.serialize(event, byte[].class).getData(), StandardCharsets.UTF_8);
             String expected = file.contains("@") ? read(file.replace(".json", ".rewritten")) : stored;
             assertEquals(expected, written, file);
+        }
+    }
+
+    /** The serializer keeps the class of each type name it found (EventStoreFactory); a name it did not find is no class. */
+    @Test
+    void aTypeNoClassHasReadsAsUnknownEveryTimeAndTheEmptyTypeAsNothing() {
+        for (int i = 0; i < 2; i++) {
+            Object unknown = SERIALIZER.deserialize(new SimpleSerializedObject<>("{}".getBytes(StandardCharsets.UTF_8),
+                    byte[].class, "dev.tally.domain.NoSuchEvent", null));
+            assertTrue(unknown instanceof UnknownSerializedType, String.valueOf(unknown));
+            assertEquals(UnknownSerializedType.class, SERIALIZER.classForType(new SimpleSerializedType("dev.tally.domain.NoSuchEvent", null)));
+            assertEquals(Void.class, SERIALIZER.classForType(SimpleSerializedType.emptyType()));
+            assertEquals(AccessDenied.class, SERIALIZER.classForType(new SimpleSerializedType(AccessDenied.class.getName(), null)));
         }
     }
 
