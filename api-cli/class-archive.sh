@@ -7,7 +7,8 @@
 # The archive is a static one, dumped from the classes that real commands load:
 # picocli's classes target Java 5, and Java 17 keeps such classes only in static
 # archives (a dynamic one made with -XX:ArchiveClassesAtExit leaves them out).
-# version, ps, images, pull and push (quiet and with their progress lines) run against a
+# version, ps, images, pull and push (quiet and with their progress lines), inspect, image
+# inspect, tag and rmi run against a
 # stand-in daemon (dev.tally.cli.TrainingDaemon, in the CLI's jars): it answers as
 # tallyd does, so their whole path is archived with no daemon, registry or network,
 # and no real daemon's state changes. A class missing from the archive costs more
@@ -43,6 +44,10 @@ train -H "$at" pull -q localhost/training:v1
 train -H "$at" pull localhost/training:v1
 train -H "$at" push -q localhost/training:v1
 train -H "$at" push localhost/training:v1
+train -H "$at" inspect localhost/training:v1
+train -H "$at" image inspect localhost/training:v1
+train -H "$at" tag localhost/training:v1 localhost/training:v2
+train -H "$at" rmi localhost/training:v2
 kill "$stand_in" 2>/dev/null || true
 stand_in=
 

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * A stand-in daemon for the CLI's class-data archive ({@code api-cli/class-archive.sh}): it answers
  * on a Unix socket what tallyd answers to {@code version}, {@code ps}, {@code images}, a
  * {@code pull} and a {@code push} (progress streams of two layers, chunked, as tallyd streams
- * them), so that the
+ * them), {@code inspect} and {@code image inspect} of its one image, {@code tag} and {@code rmi},
+ * so that the
  * training commands load every class of their whole path (the answer's head and body, the JSON, the
  * progress lines) into the archive without a daemon, a registry or the network, and without
  * touching a real daemon's state. Anything else gets a 404 in Docker's shape.
@@ -33,6 +34,12 @@ public final class TrainingDaemon {
             + "\"Arch\":\"amd64\",\"KernelVersion\":\"6.1.0\"}}],\"Version\":\"0.1.0\",\"ApiVersion\":\"1.50\","
             + "\"MinAPIVersion\":\"1.24\",\"GitCommit\":\"\",\"GoVersion\":\"java17\",\"Os\":\"linux\",\"Arch\":\"amd64\","
             + "\"KernelVersion\":\"6.1.0\",\"BuildTime\":\"\"}";
+    private static final String IMAGE = "{\"Id\":\"sha256:" + "7".repeat(64) + "\",\"RepoTags\":[\"localhost/training:v1\"],"
+            + "\"RepoDigests\":[\"localhost/training@sha256:" + "2".repeat(64) + "\"],\"Parent\":\"\",\"Comment\":\"\","
+            + "\"Created\":\"2026-12-06T06:07:57.620944507Z\",\"Container\":\"\",\"Author\":\"\",\"Architecture\":\"amd64\","
+            + "\"Os\":\"linux\",\"Size\":2109440,\"Config\":{\"Cmd\":[\"sh\"],\"Entrypoint\":null,\"Env\":[],"
+            + "\"WorkingDir\":\"\",\"User\":\"\",\"Labels\":{}},\"RootFS\":{\"Type\":\"layers\",\"Layers\":[\"sha256:"
+            + "5".repeat(64) + "\"]}}";
     private static final String IMAGES = "[{\"Id\":\"sha256:" + "7".repeat(64) + "\",\"ParentId\":\"\",\"RepoTags\":"
             + "[\"localhost/training:v1\"],\"RepoDigests\":[\"localhost/training@sha256:" + "2".repeat(64) + "\"],"
             + "\"Created\":1796480311,\"Size\":2109440,\"SharedSize\":-1,\"Labels\":{},\"Containers\":-1}]";
@@ -77,6 +84,7 @@ public final class TrainingDaemon {
                 String[] parts = requestLine.split(" ");
                 String method = parts[0];
                 String path = parts.length > 1 ? parts[1].replaceFirst("^/v1\\.[0-9]+", "") : "/";
+                String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
                 if (method.equals("GET") && path.startsWith("/version")) {
                     whole(out, 200, VERSION);
                 } else if (method.equals("GET") && path.startsWith("/containers/json")) {
@@ -89,6 +97,12 @@ public final class TrainingDaemon {
                     pull(out);
                 } else if (method.equals("POST") && path.startsWith("/images/") && path.contains("/push")) {
                     push(out);
+                } else if (method.equals("GET") && bare.equals("/images/localhost/training:v1/json")) {
+                    whole(out, 200, IMAGE);
+                } else if (method.equals("POST") && bare.startsWith("/images/") && bare.endsWith("/tag")) {
+                    whole(out, 201, "");
+                } else if (method.equals("DELETE") && bare.startsWith("/images/")) {
+                    whole(out, 200, "[{\"Untagged\":\"" + bare.substring("/images/".length()) + "\"}]");
                 } else {
                     whole(out, 404, "{\"message\":\"not served by the training daemon\"}");
                 }
@@ -154,7 +168,8 @@ public final class TrainingDaemon {
 
     private static void whole(OutputStream out, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\nApi-Version: 1.50\r\n"
+        String reason = status == 200 ? " OK" : status == 201 ? " Created" : " Not Found";
+        out.write(("HTTP/1.1 " + status + reason + "\r\nApi-Version: 1.50\r\n"
                 + "Ostype: linux\r\nServer: tally/0.1.0 (linux)\r\nContent-Type: application/json\r\nContent-Length: "
                 + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(b);

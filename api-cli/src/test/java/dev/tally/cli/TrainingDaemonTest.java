@@ -61,12 +61,21 @@ class TrainingDaemonTest {
         assertTrue(push.stdout().contains("v1: digest: sha256:"), push.stdout());
         assertEquals(new CliRun(0, "localhost/training:v1\n", ""),
                 CliRun.runWithoutEnv("-H", at, "push", "-q", "localhost/training:v1"));
-        for (List<String> args : List.of(List.of("version"), List.of("ps", "-a"), List.of("images"))) {
+        for (List<String> args : List.of(List.of("version"), List.of("ps", "-a"), List.of("images"),
+                List.of("tag", "localhost/training:v1", "localhost/training:v2"), List.of("rmi", "localhost/training:v2"))) {
             String[] line = java.util.stream.Stream.concat(java.util.stream.Stream.of("-H", at), args.stream())
                     .toArray(String[]::new);
             CliRun r = CliRun.runWithoutEnv(line);
             assertEquals(0, r.exitCode(), args + ": " + r.stderr());
         }
         assertTrue(CliRun.runWithoutEnv("-H", at, "images").stdout().contains("localhost/training"));
+        for (String verb : new String[] {"inspect", "image"}) {
+            CliRun inspect = verb.equals("inspect") ? CliRun.runWithoutEnv("-H", at, "inspect", "localhost/training:v1")
+                    : CliRun.runWithoutEnv("-H", at, "image", "inspect", "localhost/training:v1");
+            assertEquals(0, inspect.exitCode(), verb + ": " + inspect.stderr());
+            assertTrue(inspect.stdout().contains("\"Id\": \"sha256:7777"), inspect.stdout());
+        }
+        assertEquals(new CliRun(0, "Untagged: localhost/training:v2\n", ""),
+                CliRun.runWithoutEnv("-H", at, "rmi", "localhost/training:v2"));
     }
 }
