@@ -24,6 +24,36 @@ class StoredTimestampTest {
         }
     }
 
+    /** Years 0 to 9999, the leap days of the centuries (1600, 2000 and 2400 have one, 1700, 1900 and 2100 none) among them. */
+    @Test
+    void readsWhatTheIsoFormatWritesForAnyInstantOfTheYearsItWritesPlainly() {
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        Random random = new Random(5);
+        for (int i = 0; i < 100_000; i++) {
+            Instant at = Instant.ofEpochSecond(first + (long) (random.nextDouble() * (last - first)), random.nextInt(1_000_000_000));
+            assertEquals(at, StoredTimestamp.parse(at.toString()), at.toString());
+        }
+        for (int year : new int[] {0, 4, 100, 400, 1600, 1700, 1900, 1970, 2000, 2024, 2100, 2400, 9996, 9999}) {
+            for (String day : new String[] {"-01-01", "-02-28", "-02-29", "-03-01", "-12-31"}) {
+                String text = String.format("%04d%sT12:34:56.789Z", year, day);
+                String expected;
+                try {
+                    expected = Instant.parse(text).toString();
+                } catch (DateTimeParseException e) {
+                    expected = "refused";
+                }
+                String actual;
+                try {
+                    actual = StoredTimestamp.parse(text).toString();
+                } catch (DateTimeParseException e) {
+                    actual = "refused";
+                }
+                assertEquals(expected, actual, text);
+            }
+        }
+    }
+
     @Test
     void otherFormsAreAnsweredAsTheGeneralParserAnswersThem() {
         for (String text : new String[] {"+12026-01-01T00:00:00Z", "2024-02-29T23:59:59.5Z", "2023-02-29T00:00:00Z",
