@@ -58,7 +58,12 @@ final class AuditBlock {
 
     /** The key of its row: the first sequence number, zero-padded so that keys sort as numbers, or "open". */
     String key() {
-        return open ? OPEN : String.format("%019d", firstSeq());
+        if (open) {
+            return OPEN;
+        }
+        String digits = Long.toString(firstSeq());
+        return digits.length() < 19 && firstSeq() >= 0 ? "0".repeat(19 - digits.length()) + digits
+                : String.format("%019d", firstSeq());
     }
 
     boolean full() {
@@ -87,11 +92,19 @@ final class AuditBlock {
     }
 
     Instant minAt() {
-        return entries.stream().map(Entry::at).min(Instant::compareTo).orElse(null);
+        Instant min = null;
+        for (Entry e : entries) {
+            min = min == null || e.at().isBefore(min) ? e.at() : min;
+        }
+        return min;
     }
 
     Instant maxAt() {
-        return entries.stream().map(Entry::at).max(Instant::compareTo).orElse(null);
+        Instant max = null;
+        for (Entry e : entries) {
+            max = max == null || e.at().isAfter(max) ? e.at() : max;
+        }
+        return max;
     }
 
     byte[] encode() {

@@ -54,7 +54,24 @@ class AuditBlockTest {
         assertTrue(sealed.key().compareTo(AuditBlock.OPEN) < 0, "the open block comes last");
         assertEquals(9_000 + AuditBlock.SIZE - 1, AuditBlock.decode(sealed.key(), sealed.encode()).lastSeq());
         assertEquals(Instant.EPOCH, sealed.minAt());
+        assertEquals(List.of("0000000000000000000", "0000000000000000001", "0000000000123456789", "1000000000000000000",
+                "9223372036854775807"), List.of(0L, 1L, 123_456_789L, 1_000_000_000_000_000_000L, Long.MAX_VALUE).stream()
+                .map(first -> sealedAt(first).key()).toList(), "19 digits, zero-padded");
+        AuditBlock unordered = AuditBlock.empty();
+        for (int i : new int[] {5, 2, 9, 2, 7}) {
+            unordered.add(new AuditBlock.Entry(100 + unordered.entries().size(), Instant.EPOCH.plusSeconds(i), "u", "a.b",
+                    false, -1, "", ""));
+        }
+        assertEquals(Instant.EPOCH.plusSeconds(2), unordered.minAt(), "times are not ordered by sequence number");
+        assertEquals(Instant.EPOCH.plusSeconds(9), unordered.maxAt());
+        assertEquals(null, AuditBlock.empty().minAt());
         assertEquals(Instant.EPOCH.plusSeconds(AuditBlock.SIZE - 1), sealed.maxAt());
+    }
+
+    private static AuditBlock sealedAt(long firstSeq) {
+        AuditBlock block = AuditBlock.empty();
+        block.add(new AuditBlock.Entry(firstSeq, Instant.EPOCH, "u", "a.b", false, -1, "", ""));
+        return block.sealed();
     }
 
     @Test
