@@ -62,6 +62,7 @@ import dev.tally.store.JdbcHeldNames;
 import dev.tally.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,7 +223,10 @@ public final class Tallyd {
                 containerViews, lifecycle, lifecycles);
         Rechecks.schedule(reconciliation, reconciliation.reconcile());
 
-        vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        // No file cache: tallyd serves no file from its class path, and Vert.x's cache is a directory in /tmp
+        // that a kill -9 leaves behind, one per crash.
+        vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(
+                new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))).build();
         if (!vertx.isNativeTransportEnabled()) {
             throw new IllegalStateException("the native (epoll) transport is unavailable, and without it the "
                     + "daemon cannot know who is calling: " + vertx.unavailableNativeTransportCause());

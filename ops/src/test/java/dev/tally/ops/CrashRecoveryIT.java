@@ -133,6 +133,10 @@ class CrashRecoveryIT {
                     "the orderly stop after the recovery left the store unclosed: " + daemon.log());
         }
         daemon.start();
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(daemon.tmp())) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(),
+                    "what the killed daemon left in its temporary directory");
+        }
 
         String volumeList = daemon.docker("volume", "ls", "-q").out();
         for (String v : volumes) {

@@ -79,6 +79,9 @@ final class Daemon implements AutoCloseable {
         if (haltAt != null) {
             cmd.add("-Dtally.test.haltAt=" + haltAt);
         }
+        // its own temporary directory, so that a test can tell what this daemon left there
+        Files.createDirectories(tmp());
+        cmd.add("-Djava.io.tmpdir=" + tmp());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.tally.ops.Tallyd", "--data-root", root.resolve("data").toString(),
                 "--exec-root", root.resolve("run").toString()));
@@ -89,6 +92,11 @@ final class Daemon implements AutoCloseable {
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("tallyd.log").toFile())).start();
+    }
+
+    /** The daemon's java.io.tmpdir. */
+    Path tmp() {
+        return root.resolve("tmp");
     }
 
     /** kill -9: no shutdown hook, nothing flushed that was not already committed. */
