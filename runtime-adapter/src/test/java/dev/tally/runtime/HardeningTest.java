@@ -8,12 +8,12 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerConfig.Hardening;
 import dev.tally.domain.container.ContainerConfig.HostAccess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** --read-only and --cap-drop, made real by runc, for a container on the host's ids and a remapped one. */
 class HardeningTest {
@@ -38,8 +38,7 @@ class HardeningTest {
     }
 
     @Test
-    void aReadOnlyRootRefusesWritesButItsMountsKeepTheirMode() throws Exception {
-        Path data = Files.createTempDirectory("tally-hardening");
+    void aReadOnlyRootRefusesWritesButItsMountsKeepTheirMode(@TempDir Path data) throws Exception {
         String cmd = "touch /made 2>&1; echo written > /data/note && cat /data/note; echo shm > /dev/shm/x && cat /dev/shm/x";
         RealRunc.Output out = runc.run(RealRunc.config(List.of("sh", "-c", cmd),
                 List.of(new ContainerConfig.Mount(data.toString(), "/data", false)), HostAccess.NONE,
