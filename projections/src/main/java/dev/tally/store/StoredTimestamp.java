@@ -1,6 +1,8 @@
 package dev.tally.store;
 
 import java.time.Instant;
+import java.time.Month;
+import java.time.Year;
 
 /**
  * Reads timestamps as the event store and the events' JSON hold them ({@code
@@ -48,7 +50,7 @@ final class StoredTimestamp {
                 || minute > 59 || second < 0 || second > 59 || nanos < 0) {
             return null;
         }
-        if (day > 28 && day > monthLength(year, month)) {
+        if (day > 28 && day > Month.of(month).length(Year.isLeap(year))) {
             return null;
         }
         return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
@@ -63,24 +65,12 @@ final class StoredTimestamp {
         long days = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400 + (367 * month - 362) / 12
                 + day - 1;
         if (month > 2) {
-            days -= leap(year) ? 1 : 2;
+            days -= Year.isLeap(year) ? 1 : 2;
         }
         return days - DAYS_0000_TO_1970;
     }
 
     private static final long DAYS_0000_TO_1970 = 146_097L * 5 - (30L * 365 + 7);
-
-    private static int monthLength(int year, int month) {
-        return switch (month) {
-            case 2 -> leap(year) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-    }
-
-    private static boolean leap(int year) {
-        return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    }
 
     /** The decimal number in [from, to), or -1 when a character is not a digit. */
     private static int digits(String text, int from, int to) {
