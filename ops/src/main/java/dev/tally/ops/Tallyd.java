@@ -115,6 +115,7 @@ public final class Tallyd {
     private Configuration axon;
     private Vertx vertx;
     private DockerApi api;
+    private RuncRuntime runtime;
     /** How long a stop waits for the requests under way (a stop's wait for its container included). */
     static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(30);
 
@@ -192,6 +193,7 @@ public final class Tallyd {
         }
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"),
                 options.seccompProfile());
+        this.runtime = runtime;
         LocalVolumes volumeStore = new LocalVolumes(dataRoot);
         VolumeService volumes = new VolumeService(axon.commandGateway(), volumeStore, volumeViews,
                 containerViews, access, new ReentrantKeyedLocks());
@@ -326,8 +328,9 @@ public final class Tallyd {
 
     /**
      * In order: no request is taken any more (503), the requests under way end with their answers
-     * (for up to {@link #STOP_GRACE}), Vert.x closes (listeners, connections, its threads), then Axon,
-     * then the store: nothing is answered after the store closed, and no request's commit meets a
+     * (for up to {@link #STOP_GRACE}), Vert.x closes (listeners, connections, its threads), the exits
+     * being recorded end with their containers' release or removal (a {@code --rm} container's rootfs
+     * is not left mounted until the next start), then Axon, then the store: nothing is answered after the store closed, and no request's commit meets a
      * closed store unless it outlived the grace (it then fails, and is not answered as done).
      */
     void stop() {
@@ -340,6 +343,10 @@ public final class Tallyd {
         }
         if (vertx != null) {
             await(vertx.close().toCompletionStage(), java.time.Duration.ofSeconds(10), "the API to close");
+        }
+        if (runtime != null && !runtime.stopWatchingExits(java.time.Duration.ofSeconds(10))) {
+            System.err.println("tallyd: stopping: waited 10 s for the exits being recorded; going on (the next start"
+                    + " finishes them)");
         }
         if (axon != null) {
             axon.shutdown();

@@ -28,6 +28,7 @@ final class ExitWatcher {
     private final java.util.function.Function<String, Path> pidFiles;
     private final BiConsumer<String, ContainerRuntime.Exit> sink;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile WatchService watching;
     private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tally-exit-handler");
         t.setDaemon(true);
@@ -48,6 +49,7 @@ final class ExitWatcher {
         } catch (IOException e) {
             throw new IllegalStateException("watch " + dir + ": " + e.getMessage(), e);
         }
+        watching = ws;
         Thread t = new Thread(() -> loop(ws), "tally-exit-watcher");
         t.setDaemon(true);
         t.start();
@@ -70,17 +72,48 @@ final class ExitWatcher {
         }
     }
 
+    /**
+     * Takes no more exits and waits, for up to {@code grace}, for the exits being recorded to be
+     * recorded and their containers' host side released (a {@code --rm} container's rootfs unmounted
+     * and deleted), so that a daemon's orderly stop leaves no half-done removal behind. An exit not
+     * taken stays in its file for the next start, which records it as it records any exit it finds.
+     *
+     * @return whether every exit taken was handled within {@code grace}
+     */
+    boolean stop(java.time.Duration grace) {
+        WatchService ws = watching;
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException e) {
+                // the loop ends at the close either way
+            }
+        }
+        handlers.shutdown();
+        try {
+            return handlers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void report(String id, ContainerRuntime.Exit exit) {
         if (!reported.add(id + "@" + exit.at().toEpochMilli())) {
             return;
         }
-        handlers.execute(() -> {
-            try {
-                sink.accept(id, exit);
-            } catch (RuntimeException e) {
-                System.err.println("tallyd: recording the exit of " + id + " failed: " + e.getMessage());
-            }
-        });
+        try {
+            handlers.execute(() -> {
+                try {
+                    sink.accept(id, exit);
+                } catch (RuntimeException e) {
+                    System.err.println("tallyd: recording the exit of " + id + " failed: " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: the exit file stays, and the next start records it
+            reported.remove(id + "@" + exit.at().toEpochMilli());
+        }
     }
 
     /**

@@ -753,6 +753,17 @@ public final class RuncRuntime implements ContainerRuntime {
         watcher.start();
     }
 
+    /**
+     * For a daemon's orderly stop, while its command bus still takes commands: reports no more exits,
+     * and waits up to {@code grace} for those being recorded, with their host side's release or
+     * removal. Exits it did not report are found by the next start's reconciliation.
+     *
+     * @return whether they all ended within {@code grace}
+     */
+    public boolean stopWatchingExits(java.time.Duration grace) {
+        return watcher.stop(grace);
+    }
+
     private static List<String> command(ContainerConfig config, ImageStore.ImageConfig image) {
         List<String> entrypoint = config.entrypoint().isEmpty() ? image.entrypoint() : config.entrypoint();
         List<String> cmd = !config.cmd().isEmpty() ? config.cmd()

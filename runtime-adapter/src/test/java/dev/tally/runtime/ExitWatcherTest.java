@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,5 +59,52 @@ class ExitWatcherTest {
         Path pid = file("pidfile", "4242", CREATED);
         assertTrue(ExitWatcher.read(file("exit", "", CREATED), pid).isEmpty());
         assertTrue(ExitWatcher.read(dir.resolve("none"), pid).isEmpty());
+    }
+
+    @Test
+    void aStopWaitsForTheExitBeingRecordedAndTakesNoMore() throws Exception {
+        CountDownLatch inSink = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        ExitWatcher watcher = new ExitWatcher(dir, id -> dir.resolve(id + ".pid"), (id, exit) -> {
+            inSink.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handled.incrementAndGet();
+        });
+        watcher.start();
+        Files.writeString(dir.resolve("c1"), "0\n");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inSink.getCount() == 0);
+
+        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> watcher.stop(Duration.ofSeconds(60)));
+        Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !stopped.isDone());
+        letGo.countDown();
+        assertTrue(stopped.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, handled.get());
+
+        Files.writeString(dir.resolve("c2"), "0\n");
+        Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> handled.get() == 1);
+    }
+
+    @Test
+    void aStopGivesUpOnAnExitThatOutlivesTheGrace() throws Exception {
+        CountDownLatch inSink = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        ExitWatcher watcher = new ExitWatcher(dir, id -> dir.resolve(id + ".pid"), (id, exit) -> {
+            inSink.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        watcher.start();
+        Files.writeString(dir.resolve("c1"), "0\n");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inSink.getCount() == 0);
+        assertEquals(false, watcher.stop(Duration.ofMillis(100)));
+        never.countDown();
     }
 }
