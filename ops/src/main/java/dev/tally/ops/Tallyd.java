@@ -305,6 +305,8 @@ public final class Tallyd {
     private static String hostId(Path dataRoot) throws IOException {
         Path idFile = dataRoot.resolve("engine-id");
         if (!Files.exists(idFile)) {
+            // root's alone, as everything under the data root (DataRootAccess closes an older one at start)
+            Files.createFile(idFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(idFile, java.util.UUID.randomUUID().toString());
         }
         return Files.readString(idFile).strip();

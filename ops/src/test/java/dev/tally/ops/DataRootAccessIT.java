@@ -83,6 +83,26 @@ class DataRootAccessIT {
                 "alice can list nothing under the data root");
     }
 
+    /**
+     * Every path under the data root, whatever made it (the store, the engine's id, layers, bundles,
+     * mounted root filesystems, volumes, exit files), tried by name as a host user, who could guess
+     * any name: none can be read or written. And by alice's subordinate range: only her own bundle.
+     */
+    @Test
+    void noPathUnderTheDataRootIsReadableOrWritableByAHostUserAndHerRangeReachesOnlyHerBundle() throws Exception {
+        Path list = daemon.root.resolve("every-path");
+        Files.writeString(list, Daemon.exec(List.of("find", data.toString()), Map.of()).out());
+        ok(Daemon.exec(List.of("chmod", "0644", list.toString()), Map.of()), "chmod list");
+        assertTrue(Files.readAllLines(list).size() > 100, "the list holds layers and bundles");
+        String tryEach = "while IFS= read -r p; do { [ -r \"$p\" ] || [ -w \"$p\" ]; } && echo \"$p\"; done < " + list;
+        assertEquals("", HostUsers.as("alice", Map.of(), List.of("sh", "-c", tryEach)).out(),
+                "alice reaches these under the data root");
+        Path alices = data.resolve("containers").resolve(alicesId);
+        List<String> reached = asAlicesRemappedRoot("sh", "-c", tryEach).out().lines()
+                .filter(p -> !Path.of(p).startsWith(alices)).toList();
+        assertEquals(List.of(), reached, "alice's range reaches these outside her own bundle");
+    }
+
     @Test
     void anotherUsersConfigVolumeAndRootfsAndTheStoreAreClosed() {
         Path bundle = data.resolve("containers").resolve(bobsId);

@@ -42,6 +42,10 @@ final class DataRootAccess {
             }
             Path containers = Files.createDirectories(dataRoot.resolve("containers"));
             mode(containers, 0711);
+            // whatever else lies at the top (the engine's id, a file or directory of an older or newer
+            // tallyd) is root's alone: a host user could guess its name
+            closeOthers(dataRoot, p -> p.equals(containers));
+            closeOthers(containers, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
             try (Stream<Path> bundles = Files.list(containers)) {
                 for (Path dir : bundles.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
                     Path remap = dir.resolve("remap");
@@ -51,6 +55,18 @@ final class DataRootAccess {
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "close the data root " + dataRoot + " to host users: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Takes group's and others' bits from every entry of {@code dir} but those {@code kept} (links are left: a link's mode is not used). */
+    private static void closeOthers(Path dir, java.util.function.Predicate<Path> kept) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.filter(kept.negate()).filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+                if ((mode & 077) != 0) {
+                    mode(p, mode & ~077);
+                }
+            }
         }
     }
 

@@ -49,4 +49,20 @@ class DataRootAccessTest {
     private static int mode(Path p) throws IOException {
         return (Integer) Files.getAttribute(p, "unix:mode") & 07777;
     }
+
+    @Test
+    void anyOtherFileOrDirectoryAtTheTopOrAmongTheBundlesIsClosedAtStart() throws IOException {
+        Path dataRoot = tmp.resolve("data");
+        Path id = Files.writeString(Files.createDirectories(dataRoot).resolve("engine-id"), "x");
+        Path other = Files.createDirectories(dataRoot.resolve("of-a-newer-tallyd"));
+        Path stray = Files.writeString(Files.createDirectories(dataRoot.resolve("containers")).resolve("stray"), "x");
+        Files.setAttribute(id, "unix:mode", 0644);
+        Files.setAttribute(other, "unix:mode", 0755);
+        Files.setAttribute(stray, "unix:mode", 0664);
+        DataRootAccess.close(dataRoot);
+        assertEquals(0600, mode(id));
+        assertEquals(0700, mode(other));
+        assertEquals(0600, mode(stray));
+        assertEquals(0711, mode(dataRoot.resolve("containers")));
+    }
 }
