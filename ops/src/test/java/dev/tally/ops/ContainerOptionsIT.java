@@ -41,6 +41,43 @@ class ContainerOptionsIT {
         assertTrue(viaTally.err().contains("Read-only file system"), viaTally.err());
     }
 
+    /**
+     * {@code --mount} gives what {@code -v} and {@code --tmpfs} give: a named volume (read-only when
+     * asked), a bind of a host directory (the caller here is root, an admin), a tmpfs with its size
+     * and mode; what tally would not apply as asked is refused by name, and a target asked twice is
+     * dockerd's duplicate mount point.
+     */
+    @Test
+    void mountGivesVolumesBindsAndTmpfs() throws Exception {
+        Daemon.Result write = daemon.docker("run", "--rm", "--mount", "type=volume,source=mounted,target=/d", "busybox",
+                "sh", "-c", "echo kept > /d/f");
+        assertEquals(0, write.code(), write.err());
+        Daemon.Result read = daemon.docker("run", "--rm", "--mount", "type=volume,src=mounted,dst=/d,readonly", "busybox",
+                "sh", "-c", "cat /d/f; echo x > /d/g");
+        assertEquals("kept\n", read.out(), read.err());
+        assertTrue(read.err().contains("Read-only file system"), read.err());
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(daemon.root.resolve("bound"));
+        java.nio.file.Files.writeString(dir.resolve("host-file"), "from the host\n");
+        Daemon.Result bind = daemon.docker("run", "--rm", "--mount", "type=bind,source=" + dir + ",target=/b",
+                "busybox", "sh", "-c", "cat /b/host-file && echo back > /b/from-container");
+        assertEquals("from the host\n", bind.out(), bind.err());
+        assertEquals("back\n", java.nio.file.Files.readString(dir.resolve("from-container")));
+        Daemon.Result tmpfs = daemon.docker("run", "--rm", "--read-only", "--mount", "type=tmpfs,dst=/t,tmpfs-size=1048576,"
+                + "tmpfs-mode=1770", "busybox", "sh", "-c", "stat -c %a /t && grep ' /t ' /proc/mounts && touch /t/ok");
+        assertEquals(0, tmpfs.code(), tmpfs.err());
+        assertTrue(tmpfs.out().startsWith("1770\n"), tmpfs.out());
+        assertTrue(tmpfs.out().contains("size=1024k") && tmpfs.out().contains("nosuid") && tmpfs.out().contains("noexec"),
+                tmpfs.out());
+        Daemon.Result anonymous = daemon.docker("run", "--rm", "--mount", "type=volume,dst=/anon", "busybox", "true");
+        assertEquals(125, anonymous.code(), anonymous.err());
+        assertTrue(anonymous.err().contains("--mount type=volume,target=/anon (an anonymous volume: name it, source=NAME)"
+                + " is not supported: HostConfig.Mounts"), anonymous.err());
+        Daemon.Result twice = daemon.docker("run", "--rm", "-v", "mounted:/d", "--mount", "type=tmpfs,dst=/d", "busybox", "true");
+        assertEquals(125, twice.code(), twice.err());
+        assertTrue(twice.err().contains("Duplicate mount point: /d"), twice.err());
+        assertEquals("", daemon.docker("ps", "-aq", "--filter", "status=created").out(), "nothing was left behind");
+    }
+
     /** As dockerd: a command that is not there fails the start with a 400, and the container keeps 127. */
     @Test
     void aMissingCommandIsTheRequestsFault() {

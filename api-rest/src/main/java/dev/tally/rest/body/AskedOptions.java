@@ -57,11 +57,7 @@ final class AskedOptions {
         if (!RESTART_AS_USUAL.contains(h.restartPolicy().name())) {
             asked.add(new AskedOption(ContainerOption.RESTART_POLICY_OTHER, h.restartPolicy().name()));
         }
-        for (Map<String, Object> m : h.mounts()) {
-            Object source = m.get("Source");
-            boolean bind = "bind".equals(m.get("Type")) && source instanceof String s && !s.isEmpty();
-            asked.add(bind ? new AskedOption(ContainerOption.MOUNTS_HOST, (String) source) : new AskedOption(ContainerOption.MOUNTS, ""));
-        }
+        asked.addAll(MountEntries.of(h.mounts()).asked());
         if (h.portBindings().values().stream().anyMatch(Predicate.not(Collection::isEmpty))) {
             asked.add(new AskedOption(ContainerOption.PORT_BINDINGS, ""));
         }

@@ -40,13 +40,21 @@ public record ContainerCreateBody(
      */
     public ContainerConfig config() {
         HostConfigBody host = hostConfig;
-        List<ContainerConfig.Mount> mounts = host.binds().stream().map(ContainerCreateBody::bind).toList();
+        List<ContainerConfig.Mount> mounts = new java.util.ArrayList<>(host.binds().stream().map(ContainerCreateBody::bind).toList());
+        MountEntries entries = MountEntries.of(host.mounts());
+        mounts.addAll(entries.mounts());
+        Map<String, String> tmpfs = new java.util.LinkedHashMap<>(host.tmpfs());
+        List<String> targets = new java.util.ArrayList<>(mounts.stream().map(ContainerConfig.Mount::target).toList());
+        targets.addAll(tmpfs.keySet());
+        targets.addAll(entries.tmpfs().keySet());
+        MountEntries.requireDistinctTargets(targets);
+        tmpfs.putAll(entries.tmpfs());
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
         }
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
                 mounts, SetupChecks.limits(host), host.networkMode(), host.autoRemove(), SetupChecks.hostAccess(host),
-                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), host.tmpfs(), SetupChecks.setup(host));
+                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), tmpfs, SetupChecks.setup(host));
     }
 
     /**

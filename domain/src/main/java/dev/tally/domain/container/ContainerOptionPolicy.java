@@ -6,6 +6,7 @@ import dev.tally.domain.access.HostLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which options a create asks for, and the answer {@link ContainerOption}'s table gives the caller's
@@ -79,17 +80,19 @@ public final class ContainerOptionPolicy {
         if (c.networkMode().equals("host")) {
             asked.add(row(ContainerOption.NETWORK_MODE_HOST, "--network host", ""));
         }
+        // a bind asked by --mount is judged below, as --mount; one of -v here
+        Set<String> mountedByMount = others.stream().filter(o -> o.option() == ContainerOption.MOUNTS_HOST)
+                .map(AskedOption::value).collect(java.util.stream.Collectors.toSet());
         for (ContainerConfig.Mount m : c.mounts()) {
-            if (!m.isVolume()) {
+            if (!m.isVolume() && !mountedByMount.contains(m.source())) {
                 hostPath(m.source(), policy, host).ifPresent(where ->
                         asked.add(row(ContainerOption.BINDS_HOST, "binding host path " + where, bindRule(policy))));
             }
         }
         for (AskedOption o : others) {
             if (o.option() == ContainerOption.MOUNTS_HOST) {
-                asked.add(hostPath(o.value(), policy, host)
-                        .map(where -> row(ContainerOption.MOUNTS_HOST, "--mount binding host path " + where, bindRule(policy)))
-                        .orElse(row(ContainerOption.MOUNTS, "--mount (use -v)", "")));
+                hostPath(o.value(), policy, host).ifPresent(where ->
+                        asked.add(row(ContainerOption.MOUNTS_HOST, "--mount binding host path " + where, bindRule(policy))));
             } else if (o.option() == ContainerOption.OTHER) {
                 asked.add(new Refusal(o.option(), "an option tally does not apply", o.value(), "", null));
             } else {

@@ -137,13 +137,25 @@ class ContainerOptionPolicyTest {
     }
 
     @Test
-    void aMountOfAHostPathIsDeniedOutsideThePolicyAndNotSupportedBelowIt() {
+    void aMountOfAHostPathIsDeniedOutsideThePolicyAndAppliedBelowIt() {
         assertEquals(Optional.of("authorization denied: --mount binding host path / is for tally admins only "
                         + "(users may bind only below /srv/shared)"),
                 ContainerOptionPolicy.firstRefusal(config(null, null), List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/")),
                         false, POLICY, HOST).map(ContainerOptionPolicy.Refusal::message));
-        assertEquals(ContainerOption.MOUNTS, ContainerOptionPolicy.firstRefusal(config(null, null),
-                List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/srv/shared/a")), false, POLICY, HOST).orElseThrow().option());
+        assertEquals(Optional.empty(), ContainerOptionPolicy.firstRefusal(config(null, null),
+                List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/srv/shared/a")), false, POLICY, HOST));
+        assertEquals(Optional.empty(), ContainerOptionPolicy.firstRefusal(config(null, null),
+                List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/")), true, POLICY, HOST));
+    }
+
+    @Test
+    void aBindAskedByMountIsJudgedAsMountAndOneAskedByVAsBinds() {
+        ContainerConfig both = config(null, null, new ContainerConfig.Mount("/", "/host", true));
+        List<AskedOption> byMount = List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/"));
+        assertEquals(ContainerOption.MOUNTS_HOST,
+                ContainerOptionPolicy.firstRefusal(both, byMount, false, POLICY, HOST).orElseThrow().option());
+        assertEquals(ContainerOption.BINDS_HOST,
+                ContainerOptionPolicy.firstRefusal(both, List.of(), false, POLICY, HOST).orElseThrow().option());
     }
 
     @Test

@@ -1,0 +1,118 @@
+package dev.tally.rest.body;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.access.AccessPolicy;
+import dev.tally.domain.container.AskedOption;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.ContainerOption;
+import dev.tally.domain.container.ContainerOptionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** {@code HostConfig.Mounts} as the docker CLI's {@code --mount} and the SDKs send it. */
+class MountEntriesTest {
+
+    private static ContainerCreateBody body(String mounts) {
+        return body(mounts, "");
+    }
+
+    private static ContainerCreateBody body(String mounts, String moreHostConfig) {
+        String json = "{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":" + mounts + moreHostConfig + "}}";
+        return Bodies.read(json.getBytes(StandardCharsets.UTF_8), ContainerCreateBody.class);
+    }
+
+    private static String invalid(String mounts) {
+        return invalid(mounts, "");
+    }
+
+    private static String invalid(String mounts, String moreHostConfig) {
+        DomainException e = assertThrows(DomainException.class, () -> {
+            ContainerCreateBody b = body(mounts, moreHostConfig);
+            b.config();
+            b.askedOptions();
+        });
+        assertEquals(DomainException.Kind.INVALID, e.kind());
+        return e.getMessage();
+    }
+
+    /** What an admin is told (the table's difference between roles is ContainerOptionPolicyTest's). */
+    private static Optional<String> refusal(ContainerCreateBody b) {
+        return ContainerOptionPolicy.firstRefusal(b.config(), b.askedOptions(), true, new AccessPolicy(null, null, List.of()),
+                AskedOptionsTest.HOST).map(ContainerOptionPolicy.Refusal::message);
+    }
+
+    @Test
+    void aBindAVolumeAndATmpfsAreWhatVAndTmpfsGive() {
+        ContainerCreateBody b = body("[{\"Type\":\"bind\",\"Source\":\"/srv/a\",\"Target\":\"/a\",\"ReadOnly\":true,"
+                + "\"BindOptions\":{\"Propagation\":\"rprivate\"},\"Consistency\":\"cached\"},"
+                + "{\"Type\":\"volume\",\"Source\":\"data\",\"Target\":\"/data\",\"VolumeOptions\":{\"NoCopy\":true,"
+                + "\"DriverConfig\":{\"Name\":\"local\"}}},"
+                + "{\"Type\":\"tmpfs\",\"Target\":\"/run\",\"TmpfsOptions\":{\"SizeBytes\":67108864,\"Mode\":1023}},"
+                + "{\"Type\":\"tmpfs\",\"Target\":\"/ro\",\"ReadOnly\":true}]", ",\"Binds\":[\"v:/v\"]");
+        ContainerConfig c = b.config();
+        assertEquals(List.of(new ContainerConfig.Mount("v", "/v", false), new ContainerConfig.Mount("/srv/a", "/a", true),
+                new ContainerConfig.Mount("data", "/data", false)), c.mounts());
+        assertEquals(Map.of("/run", "size=67108864,mode=1777", "/ro", "ro"), c.tmpfs());
+        assertEquals(List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/srv/a")), b.askedOptions());
+        assertEquals(Optional.empty(), refusal(b));
+    }
+
+    @Test
+    void whatTallyWouldNotApplyAsAskedIsRefusedNamingTheEntry() {
+        Map<String, String> asked = Map.of(
+                "[{\"Type\":\"volume\",\"Target\":\"/data\"}]", "type=volume,target=/data (an anonymous volume: name it, source=NAME)",
+                "[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/s\",\"BindOptions\":{\"Propagation\":\"rshared\"}}]",
+                "type=bind,target=/s (BindOptions.Propagation)",
+                "[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/s\",\"BindOptions\":{\"NonRecursive\":true}}]",
+                "type=bind,target=/s (BindOptions.NonRecursive)",
+                "[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\",\"VolumeOptions\":{\"Labels\":{\"a\":\"b\"}}}]",
+                "type=volume,target=/v (VolumeOptions.Labels)",
+                "[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"nfs\"}}}]",
+                "type=volume,target=/v (VolumeOptions.DriverConfig)",
+                "[{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"Options\":[[\"exec\"]]}}]",
+                "type=tmpfs,target=/t (TmpfsOptions.Options)",
+                "[{\"Type\":\"npipe\",\"Source\":\"x\",\"Target\":\"/p\"}]", "type=npipe");
+        asked.forEach((mounts, what) -> {
+            ContainerCreateBody b = body(mounts);
+            assertEquals(Optional.of("--mount " + what + " is not supported: HostConfig.Mounts"), refusal(b), mounts);
+            assertEquals(List.of(), b.config().mounts(), mounts);
+            assertEquals(Map.of(), b.config().tmpfs(), mounts);
+        });
+    }
+
+    @Test
+    void anEntryThatIsNoMountGetsDockerdsMessage() {
+        assertEquals("invalid mount config for type \"bind\": field Target must not be empty",
+                invalid("[{\"Type\":\"bind\",\"Source\":\"/srv\"}]"));
+        assertEquals("invalid mount config for type \"bind\": field Source must not be empty",
+                invalid("[{\"Type\":\"bind\",\"Target\":\"/srv\"}]"));
+        assertEquals("invalid mount config for type \"bind\": invalid mount path: 'srv' mount path must be absolute",
+                invalid("[{\"Type\":\"bind\",\"Source\":\"srv\",\"Target\":\"/srv\"}]"));
+        assertEquals("invalid mount config for type \"volume\": invalid mount path: 'data' mount path must be absolute",
+                invalid("[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"data\"}]"));
+        assertEquals("invalid mount config for type \"tmpfs\": field Source must not be specified",
+                invalid("[{\"Type\":\"tmpfs\",\"Source\":\"x\",\"Target\":\"/t\"}]"));
+        assertEquals("invalid mount config for type \"volume\": field BindOptions must not be specified",
+                invalid("[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/t\",\"BindOptions\":{}}]"));
+        assertEquals("invalid mount config for type \"\": field Type must not be empty",
+                invalid("[{\"Target\":\"/t\"}]"));
+        assertEquals("invalid mount config for type \"volume\": invalid volume name: '/etc'",
+                invalid("[{\"Type\":\"volume\",\"Source\":\"/etc\",\"Target\":\"/t\"}]"));
+        assertEquals("invalid mount config: expected a string, got 3", invalid("[{\"Type\":3}]"));
+    }
+
+    @Test
+    void theSameTargetTwiceIsADuplicateMountPointHoweverAsked() {
+        assertEquals("Duplicate mount point: /d", invalid("[{\"Type\":\"volume\",\"Source\":\"a\",\"Target\":\"/d\"}]",
+                ",\"Binds\":[\"b:/d/\"]"));
+        assertEquals("Duplicate mount point: /d", invalid("[{\"Type\":\"tmpfs\",\"Target\":\"/d\"}]",
+                ",\"Tmpfs\":{\"/d\":\"\"}"));
+        assertEquals("Duplicate mount point: /d", invalid("[]", ",\"Binds\":[\"a:/d\",\"b:/d\"]"));
+    }
+}
