@@ -75,7 +75,33 @@ class ContainerOptionsIT {
         Daemon.Result twice = daemon.docker("run", "--rm", "-v", "mounted:/d", "--mount", "type=tmpfs,dst=/d", "busybox", "true");
         assertEquals(125, twice.code(), twice.err());
         assertTrue(twice.err().contains("Duplicate mount point: /d"), twice.err());
+        Daemon.Result viaTally = daemon.tally("run", "--rm", "--mount", "type=volume,src=mounted,dst=/d,ro", "--mount",
+                "type=tmpfs,dst=/t", "busybox", "sh", "-c", "cat /d/f && grep -c ' /t tmpfs ' /proc/mounts");
+        assertEquals("kept\n1\n", viaTally.out(), viaTally.err());
+        Daemon.Result badMount = daemon.tally("run", "--rm", "--mount", "type=bind,source=/tmp", "busybox", "true");
+        assertEquals(125, badMount.code());
+        assertTrue(badMount.err().contains("invalid argument \"type=bind,source=/tmp\" for \"--mount\" flag: target is"
+                + " required"), badMount.err());
         assertEquals("", daemon.docker("ps", "-aq", "--filter", "status=created").out(), "nothing was left behind");
+    }
+
+    /** {@code --env-file} through the tally CLI: the file's variables, then -e's, as the docker CLI sends them. */
+    @Test
+    void envFilesReachTheContainerBeforeE() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(daemon.root.resolve("vars.env"),
+                "# settings\nGREETING=hello world\nLEVEL=1\n");
+        for (String cli : new String[] {"tally", "docker"}) {
+            Daemon.Result r = cli.equals("tally")
+                    ? daemon.tally("run", "--rm", "--env-file", file.toString(), "-e", "LEVEL=2", "busybox", "sh", "-c",
+                            "echo \"$GREETING $LEVEL\"")
+                    : daemon.docker("run", "--rm", "--env-file", file.toString(), "-e", "LEVEL=2", "busybox", "sh", "-c",
+                            "echo \"$GREETING $LEVEL\"");
+            assertEquals("hello world 2\n", r.out(), cli + ": " + r.err());
+        }
+        Daemon.Result missing = daemon.tally("run", "--rm", "--env-file", daemon.root.resolve("none.env").toString(),
+                "busybox", "true");
+        assertEquals(125, missing.code());
+        assertTrue(missing.err().contains("no such file or directory"), missing.err());
     }
 
     /** As dockerd: a command that is not there fails the start with a 400, and the container keeps 127. */

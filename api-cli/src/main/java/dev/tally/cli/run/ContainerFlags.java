@@ -13,6 +13,7 @@ final class ContainerFlags {
 
     private final OptionSpec name;
     private final OptionSpec env;
+    private final OptionSpec envFile;
     private final OptionSpec workdir;
     private final OptionSpec user;
     private final OptionSpec entrypoint;
@@ -28,6 +29,7 @@ final class ContainerFlags {
     private final OptionSpec capDrop;
     private final OptionSpec readOnly;
     private final OptionSpec tmpfs;
+    private final OptionSpec mount;
     private final OptionSpec devices;
     private final OptionSpec securityOpt;
     private final OptionSpec pid;
@@ -41,6 +43,7 @@ final class ContainerFlags {
     ContainerFlags(CommandSpec verb) {
         name = ArgSpecs.option(verb, String.class, "NAME", "Assign a name to the container", "--name");
         env = ArgSpecs.repeatable(verb, "KEY=VALUE", "Set environment variables", "-e", "--env");
+        envFile = ArgSpecs.repeatable(verb, "FILE", "Read in a file of environment variables", "--env-file");
         workdir = ArgSpecs.option(verb, String.class, "DIR", "Working directory inside the container",
                 "-w", "--workdir");
         user = ArgSpecs.option(verb, String.class, "USER", "Username or UID (format: <name|uid>[:<group|gid>])",
@@ -61,6 +64,8 @@ final class ContainerFlags {
         capDrop = ArgSpecs.repeatable(verb, "CAP", "Drop Linux capabilities", "--cap-drop");
         readOnly = ArgSpecs.flag(verb, "Mount the container's root filesystem as read only", "--read-only");
         tmpfs = ArgSpecs.repeatable(verb, "PATH[:OPTIONS]", "Mount a tmpfs directory", "--tmpfs");
+        mount = ArgSpecs.repeatable(verb, "MOUNT", "Attach a filesystem mount to the container (type=bind|volume|tmpfs,"
+                + "source=…,target=…[,readonly])", "--mount");
         devices = ArgSpecs.repeatable(verb, "HOST[:CONTAINER][:rwm]", "Add a host device to the container (admins only)",
                 "--device");
         securityOpt = ArgSpecs.repeatable(verb, "OPT", "Security options (admins only)", "--security-opt");
@@ -78,6 +83,7 @@ final class ContainerFlags {
         ContainerOptions options = new ContainerOptions();
         options.name = ArgSpecs.value(name);
         options.env.addAll(ArgSpecs.values(env));
+        options.envFiles.addAll(ArgSpecs.values(envFile));
         options.workdir = ArgSpecs.value(workdir);
         options.user = ArgSpecs.value(user);
         options.entrypoint = ArgSpecs.value(entrypoint);
@@ -93,6 +99,7 @@ final class ContainerFlags {
         options.capDrop.addAll(ArgSpecs.values(capDrop));
         options.readOnly = ArgSpecs.isSet(readOnly);
         options.tmpfs.addAll(ArgSpecs.values(tmpfs));
+        options.mounts.addAll(ArgSpecs.values(mount));
         options.devices.addAll(ArgSpecs.values(devices));
         options.securityOpt.addAll(ArgSpecs.values(securityOpt));
         options.pid = ArgSpecs.value(pid);

@@ -16,6 +16,7 @@ public final class ContainerOptions {
 
     String name;
     final List<String> env = new ArrayList<>();
+    final List<String> envFiles = new ArrayList<>();
     String workdir;
     String user;
     String entrypoint;
@@ -31,6 +32,7 @@ public final class ContainerOptions {
     final List<String> capDrop = new ArrayList<>();
     boolean readOnly;
     final List<String> tmpfs = new ArrayList<>();
+    final List<String> mounts = new ArrayList<>();
     final List<String> devices = new ArrayList<>();
     final List<String> securityOpt = new ArrayList<>();
     String pid;
@@ -79,6 +81,17 @@ public final class ContainerOptions {
             }
             hostConfig.put("Tmpfs", mounts);
         }
+        if (!mounts.isEmpty()) {
+            List<Object> entries = new ArrayList<>();
+            for (String m : mounts) {
+                try {
+                    entries.add(MountSpec.parse(m));
+                } catch (IllegalArgumentException e) {
+                    throw invalidFlag("--mount", m, e.getMessage());
+                }
+            }
+            hostConfig.put("Mounts", entries);
+        }
         if (!devices.isEmpty()) {
             hostConfig.put("Devices", deviceMappings());
         }
@@ -111,9 +124,15 @@ public final class ContainerOptions {
         return body;
     }
 
+    /** The env files' variables first, then {@code -e}'s, as the docker CLI orders them. */
     private List<String> environment(Map<String, String> callerEnv) {
         List<String> result = new ArrayList<>();
-        for (String entry : env) {
+        List<String> all = new ArrayList<>();
+        for (String file : envFiles) {
+            all.addAll(EnvFile.read(java.nio.file.Path.of(file)));
+        }
+        all.addAll(env);
+        for (String entry : all) {
             if (entry.contains("=")) {
                 result.add(entry);
             } else if (callerEnv.containsKey(entry)) {

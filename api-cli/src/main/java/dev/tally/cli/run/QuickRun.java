@@ -38,9 +38,9 @@ public final class QuickRun {
             List.of("--entrypoint"), List.of("-h", "--hostname"), List.of("-l", "--label"),
             List.of("-m", "--memory"), List.of("--cpus"), List.of("--pids-limit"), List.of("-v", "--volume"),
             List.of("--network"), List.of("--cap-add"), List.of("--cap-drop"), List.of("--device"),
-            List.of("--security-opt"), List.of("--pid"), List.of("--tmpfs"));
+            List.of("--security-opt"), List.of("--pid"), List.of("--tmpfs"), List.of("--env-file"), List.of("--mount"));
     private static final Set<String> REPEATABLE = Set.of("-e", "-l", "-v", "--cap-add", "--cap-drop", "--device",
-            "--security-opt", "--tmpfs");
+            "--security-opt", "--tmpfs", "--env-file", "--mount");
     private static final List<List<String>> FLAGS = List.of(
             List.of("-i", "--interactive"), List.of("-t", "--tty"), List.of("--rm"), List.of("-d", "--detach"),
             List.of("--privileged"), List.of("--read-only"));
@@ -296,6 +296,8 @@ public final class QuickRun {
             case "--cap-add" -> options.capAdd.add(value);
             case "--cap-drop" -> options.capDrop.add(value);
             case "--tmpfs" -> options.tmpfs.add(value);
+            case "--env-file" -> options.envFiles.add(value);
+            case "--mount" -> options.mounts.add(value);
             case "--device" -> options.devices.add(value);
             case "--security-opt" -> options.securityOpt.add(value);
             case "--pid" -> options.pid = value;
