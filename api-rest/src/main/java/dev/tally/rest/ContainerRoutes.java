@@ -35,7 +35,7 @@ final class ContainerRoutes {
         r.post("/containers/:id/restart").handler(ctx -> Call.noContentLater(ctx, a -> useCases.containers().lifecycle()
                 .restart(id(ctx), ctx.request().getParam("signal"), intParam(ctx, "t", -1), a)));
         r.delete("/containers/:id").handler(ctx -> Call.noContent(ctx, a -> useCases.containers().lifecycle().remove(id(ctx),
-                DockerApi.flag(ctx, "force"), a)));
+                DockerApi.flag(ctx, "force"), DockerApi.flag(ctx, "v"), a)));
         r.post("/containers/:id/resize").handler(ctx -> Call.run(ctx, a -> {
             ContainerView c = useCases.containers().visible().require(id(ctx), a, "container.resize");
             useCases.console().resize(c, intParam(ctx, "h", 0), intParam(ctx, "w", 0));

@@ -202,7 +202,7 @@ public final class Tallyd {
         // one lock per container, shared by its lifecycle and the start-up reconciler
         KeyedLocks lifecycles = new ReentrantKeyedLocks();
         ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, lifecycles,
-                new ReadModelExitWaits(containerViews, EXIT_STEPS));
+                new ReadModelExitWaits(containerViews, EXIT_STEPS), volumes::removeAnonymousOf);
         ContainerUseCases containers = new ContainerUseCases(visible,
                 new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),

@@ -44,7 +44,7 @@ class ContainerOptionsIT {
     /**
      * {@code --mount} gives what {@code -v} and {@code --tmpfs} give: a named volume (read-only when
      * asked), a bind of a host directory (the caller here is root, an admin), a tmpfs with its size
-     * and mode; what tally would not apply as asked is refused by name, and a target asked twice is
+     * and mode; what tally would not apply as asked (a shared propagation) is refused by name, and a target asked twice is
      * dockerd's duplicate mount point.
      */
     @Test
@@ -68,10 +68,11 @@ class ContainerOptionsIT {
         assertTrue(tmpfs.out().startsWith("1770\n"), tmpfs.out());
         assertTrue(tmpfs.out().contains("size=1024k") && tmpfs.out().contains("nosuid") && tmpfs.out().contains("noexec"),
                 tmpfs.out());
-        Daemon.Result anonymous = daemon.docker("run", "--rm", "--mount", "type=volume,dst=/anon", "busybox", "true");
-        assertEquals(125, anonymous.code(), anonymous.err());
-        assertTrue(anonymous.err().contains("--mount type=volume,target=/anon (an anonymous volume: name it, source=NAME)"
-                + " is not supported: HostConfig.Mounts"), anonymous.err());
+        Daemon.Result propagation = daemon.docker("run", "--rm", "--mount", "type=bind,src=" + dir + ",dst=/p,"
+                + "bind-propagation=rshared", "busybox", "true");
+        assertEquals(125, propagation.code(), propagation.err());
+        assertTrue(propagation.err().contains("--mount type=bind,target=/p (BindOptions.Propagation) is not supported:"
+                + " HostConfig.Mounts"), propagation.err());
         Daemon.Result twice = daemon.docker("run", "--rm", "-v", "mounted:/d", "--mount", "type=tmpfs,dst=/d", "busybox", "true");
         assertEquals(125, twice.code(), twice.err());
         assertTrue(twice.err().contains("Duplicate mount point: /d"), twice.err());
@@ -83,6 +84,47 @@ class ContainerOptionsIT {
         assertTrue(badMount.err().contains("invalid argument \"type=bind,source=/tmp\" for \"--mount\" flag: target is"
                 + " required"), badMount.err());
         assertEquals("", daemon.docker("ps", "-aq", "--filter", "status=created").out(), "nothing was left behind");
+    }
+
+    /**
+     * {@code -v PATH} and {@code --mount} without a source: a volume of its own each, named as dockerd
+     * names one and labelled anonymous; {@code rm -v} and {@code --rm} take them with the container,
+     * unless another container mounts one; a plain {@code rm} leaves them.
+     */
+    @Test
+    void anonymousVolumesComeWithVPathAndGoWithRmVAndRm() {
+        java.util.Set<String> before = volumeNames();
+        Daemon.Result once = daemon.docker("run", "--rm", "-v", "/data", "busybox", "sh", "-c", "echo x > /data/f && cat /data/f");
+        assertEquals("x\n", once.out(), once.err());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> volumeNames().equals(before));
+        Daemon.Result viaTally = daemon.tally("run", "--rm", "-v", "/data", "busybox", "sh", "-c", "touch /data/f && ls /data");
+        assertEquals("f\n", viaTally.out(), viaTally.err());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> volumeNames().equals(before));
+
+        String id = daemon.docker("run", "-d", "-v", "/a", "--mount", "type=volume,dst=/b", "busybox", "sleep", "300")
+                .out().strip();
+        java.util.List<String> anonymous = java.util.List.of(daemon.docker("inspect", "-f",
+                "{{range .Mounts}}{{.Destination}}={{.Name}} {{end}}", id).out().strip().split(" "));
+        assertEquals(2, anonymous.size(), anonymous.toString());
+        String onA = anonymous.stream().filter(m -> m.startsWith("/a=")).findFirst().orElseThrow().substring(3);
+        String onB = anonymous.stream().filter(m -> m.startsWith("/b=")).findFirst().orElseThrow().substring(3);
+        for (String name : java.util.List.of(onA, onB)) {
+            assertTrue(name.matches("[0-9a-f]{64}"), name);
+            assertTrue(daemon.docker("volume", "inspect", "-f", "{{json .Labels}}", name).out()
+                    .contains("com.docker.volume.anonymous"), name);
+        }
+        String other = daemon.docker("run", "-d", "-v", onA + ":/x", "busybox", "sleep", "300").out().strip();
+        assertEquals(0, daemon.docker("rm", "-fv", id).code());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !volumeNames().contains(onB));
+        assertTrue(volumeNames().contains(onA), "another container mounts it");
+        assertEquals(0, daemon.docker("rm", "-f", other).code());
+        assertTrue(volumeNames().contains(onA), "a plain rm leaves it");
+        assertEquals(0, daemon.docker("volume", "rm", onA).code());
+        assertEquals(before, volumeNames());
+    }
+
+    private static java.util.Set<String> volumeNames() {
+        return new java.util.HashSet<>(daemon.docker("volume", "ls", "-q").out().lines().toList());
     }
 
     /** {@code --env-file} through the tally CLI: the file's variables, then -e's, as the docker CLI sends them. */

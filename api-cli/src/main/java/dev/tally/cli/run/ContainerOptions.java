@@ -52,7 +52,8 @@ public final class ContainerOptions {
      */
     Map<String, Object> toCreateBody(boolean attached, int[] consoleSize, Map<String, String> callerEnv) {
         Map<String, Object> hostConfig = new LinkedHashMap<>();
-        hostConfig.put("Binds", volumes.isEmpty() ? null : validatedBinds());
+        List<String> binds = validatedBinds();
+        hostConfig.put("Binds", binds.isEmpty() ? null : binds);
         hostConfig.put("Memory", memory == null ? 0L : flagValue("-m, --memory", memory, ByteSize::parse));
         hostConfig.put("NanoCpus", cpus == null ? 0L : flagValue("--cpus", cpus, CpuCount::parseNanoCpus));
         if (pidsLimit != null) {
@@ -114,6 +115,16 @@ public final class ContainerOptions {
         body.put("User", user == null ? "" : user);
         body.put("Hostname", hostname == null ? "" : hostname);
         body.put("Labels", labelMap());
+        // -v PATH: an anonymous volume, which the docker CLI asks for in Volumes, not in Binds
+        Map<String, Object> anonymous = new LinkedHashMap<>();
+        for (String v : volumes) {
+            if (!v.contains(":")) {
+                anonymous.put(v, Map.of());
+            }
+        }
+        if (!anonymous.isEmpty()) {
+            body.put("Volumes", anonymous);
+        }
         body.put("Tty", tty);
         body.put("OpenStdin", interactive);
         body.put("StdinOnce", attachStdin);
@@ -160,8 +171,14 @@ public final class ContainerOptions {
         return result;
     }
 
+    /** The {@code -v} values that are binds or named volumes; {@code -v PATH} alone is an anonymous volume. */
     private List<String> validatedBinds() {
+        List<String> binds = new ArrayList<>();
         for (String bind : volumes) {
+            if (!bind.contains(":") && bind.startsWith("/")) {
+                continue;
+            }
+            binds.add(bind);
             String[] parts = bind.split(":", -1);
             boolean wellFormed = parts.length >= 2 && parts.length <= 3
                     && !parts[0].isEmpty() && parts[1].startsWith("/")
@@ -170,7 +187,7 @@ public final class ContainerOptions {
                 throw invalidFlag("-v, --volume", bind, "invalid volume specification: '" + bind + "'");
             }
         }
-        return List.copyOf(volumes);
+        return binds;
     }
 
     /** docker's --device HOST[:CONTAINER][:PERMISSIONS], as HostConfig.Devices entries. */

@@ -24,6 +24,7 @@ public record ContainerCreateBody(
         Map<String, String> labels,
         boolean tty,
         boolean openStdin,
+        Map<String, JsonNode> volumes,
         HostConfigBody hostConfig,
         NetworkingConfigBody networkingConfig,
         @JsonAnySetter Map<String, JsonNode> others) {
@@ -32,6 +33,7 @@ public record ContainerCreateBody(
         hostConfig = hostConfig == null ? HostConfigBody.ZERO : hostConfig;
         networkingConfig = networkingConfig == null ? NetworkingConfigBody.ZERO : networkingConfig;
         others = others == null ? Map.of() : new java.util.TreeMap<>(others);
+        volumes = volumes == null ? Map.of() : volumes;
     }
 
     /**
@@ -49,6 +51,17 @@ public record ContainerCreateBody(
         targets.addAll(entries.tmpfs().keySet());
         MountEntries.requireDistinctTargets(targets);
         tmpfs.putAll(entries.tmpfs());
+        // -v PATH: an anonymous volume at each path that nothing else mounts (dockerd leaves those to the mount)
+        for (String path : volumes.keySet()) {
+            if (!path.startsWith("/")) {
+                throw DomainException.invalid("invalid volume specification: '" + path + "': the path must be absolute");
+            }
+            String clean = path.length() > 1 ? path.replaceAll("/+$", "") : path;
+            if (targets.stream().noneMatch(t -> (t.length() > 1 ? t.replaceAll("/+$", "") : t).equals(clean))) {
+                mounts.add(new ContainerConfig.Mount("", path, false));
+                targets.add(path);
+            }
+        }
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
         }

@@ -12,10 +12,11 @@ import java.util.Set;
 
 /**
  * {@code HostConfig.Mounts} ({@code --mount}), read into what {@code -v} and {@code --tmpfs} already
- * give: a bind or a named volume becomes a {@link ContainerConfig.Mount}, a tmpfs an entry of the
+ * give: a bind or a volume becomes a {@link ContainerConfig.Mount} (an anonymous one, with no source,
+ * named by the domain at create), a tmpfs an entry of the
  * config's tmpfs map. A bind's host path is also asked as {@link ContainerOption#MOUNTS_HOST}, so the
  * policy judges it, by its real path, as a {@code --mount}. An entry tally would not apply as asked
- * (an anonymous volume, another type, an option it does not apply) is {@link ContainerOption#MOUNTS},
+ * (another type, an option it does not apply) is {@link ContainerOption#MOUNTS},
  * refused with what it asked; never quietly a different mount. An entry that is not a mount at all
  * is INVALID, with dockerd's message.
  *
@@ -86,9 +87,8 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
                             unapplied.add("VolumeOptions." + field);
                         }
                     });
-                    if (source.isEmpty()) {
-                        unapplied.add("an anonymous volume: name it, source=NAME");
-                    } else if (source.startsWith("/") || source.contains(":")) {
+                    // no source: an anonymous volume, named when the container is created
+                    if (source.startsWith("/") || source.contains(":")) {
                         throw invalid(type, "invalid volume name: '" + source + "'");
                     }
                     if (unapplied.isEmpty()) {

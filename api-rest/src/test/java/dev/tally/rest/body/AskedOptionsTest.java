@@ -54,7 +54,7 @@ class AskedOptionsTest {
     void eachOptionNotAppliedYetIsRefusedByName() {
         Map<String, Object> asked = Map.ofEntries(
                 Map.entry("OomKillDisable", true),
-                Map.entry("Mounts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("Type", "volume").put("Target", "/data"))),
+                Map.entry("Mounts", new io.vertx.core.json.JsonArray().add(new JsonObject().put("Type", "npipe").put("Target", "/data"))),
                 Map.entry("PortBindings", new JsonObject().put("80/tcp", new io.vertx.core.json.JsonArray()
                         .add(new JsonObject().put("HostPort", "8080")))),
                 Map.entry("UsernsMode", "host"),

@@ -64,9 +64,23 @@ class MountEntriesTest {
     }
 
     @Test
+    void aVolumeWithoutASourceAndAPathInVolumesAreAnonymousVolumesUnlessAMountHasThePath() {
+        ContainerCreateBody b = Bodies.read(("{\"Image\":\"busybox\",\"Volumes\":{\"/anon\":{},\"/t/\":{},\"/b\":{}},"
+                + "\"HostConfig\":{\"Binds\":[\"v:/b\"],\"Tmpfs\":{\"/t\":\"\"},"
+                + "\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/m\",\"ReadOnly\":true}]}}").getBytes(StandardCharsets.UTF_8),
+                ContainerCreateBody.class);
+        assertEquals(List.of(new ContainerConfig.Mount("v", "/b", false), new ContainerConfig.Mount("", "/m", true),
+                new ContainerConfig.Mount("", "/anon", false)), b.config().mounts());
+        assertEquals(Optional.empty(), refusal(b));
+        DomainException relative = assertThrows(DomainException.class, () -> Bodies.read(
+                "{\"Image\":\"busybox\",\"Volumes\":{\"data\":{}}}".getBytes(StandardCharsets.UTF_8), ContainerCreateBody.class)
+                .config());
+        assertEquals("invalid volume specification: 'data': the path must be absolute", relative.getMessage());
+    }
+
+    @Test
     void whatTallyWouldNotApplyAsAskedIsRefusedNamingTheEntry() {
         Map<String, String> asked = Map.of(
-                "[{\"Type\":\"volume\",\"Target\":\"/data\"}]", "type=volume,target=/data (an anonymous volume: name it, source=NAME)",
                 "[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/s\",\"BindOptions\":{\"Propagation\":\"rshared\"}}]",
                 "type=bind,target=/s (BindOptions.Propagation)",
                 "[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/s\",\"BindOptions\":{\"NonRecursive\":true}}]",

@@ -76,12 +76,26 @@ public class ContainerCreation {
             }
             throw r.answer();
         });
-        ContainerConfig config = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
+        ContainerConfig real = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
+        // -v PATH: a volume of its own, named as dockerd names one (64 random hex digits)
+        java.util.Set<String> anonymous = new java.util.HashSet<>();
+        List<ContainerConfig.Mount> mounts = new java.util.ArrayList<>();
+        for (ContainerConfig.Mount m : real.mounts()) {
+            if (m.source().isEmpty()) {
+                String name = java.util.UUID.randomUUID().toString().replace("-", "")
+                        + java.util.UUID.randomUUID().toString().replace("-", "");
+                anonymous.add(name);
+                mounts.add(new ContainerConfig.Mount(name, m.target(), m.readOnly()));
+            } else {
+                mounts.add(m);
+            }
+        }
+        ContainerConfig config = anonymous.isEmpty() ? real : real.withMounts(mounts);
         // among the images this caller may use (docs/security.md, "Images: who may use which")
         ImageView image = new VisibleImages(images, access).require(config.image(), actor, "container.create");
         String remapUser = admin ? null : actor.user();
         runtime.validate(config, image.id(), remapUser);
-        volumes.ensureFor(config, actor);
+        volumes.ensureFor(config, anonymous, actor);
         String id = ContainerNaming.newId();
         String name = ContainerNaming.nameFor(requestedName, id);
         names.claim(name, id).ifPresent(holder -> {

@@ -36,13 +36,29 @@ public class ContainerLifecycle {
     private final KeyedLocks locks;
     private final ExitWaits exits;
 
+    private final RemovedWith removedWith;
+
+    /** What goes with a container removed with its volumes ({@code rm -v}, {@code --rm}): its anonymous volumes. */
+    @FunctionalInterface
+    public interface RemovedWith {
+        RemovedWith NOTHING = (c, actor) -> { };
+
+        void removed(ContainerView c, Actor actor);
+    }
+
     public ContainerLifecycle(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
                               KeyedLocks locks, ExitWaits exits) {
+        this(commands, runtime, visible, locks, exits, RemovedWith.NOTHING);
+    }
+
+    public ContainerLifecycle(CommandGateway commands, ContainerRuntime runtime, VisibleContainers visible,
+                              KeyedLocks locks, ExitWaits exits, RemovedWith removedWith) {
         this.commands = commands;
         this.runtime = runtime;
         this.visible = visible;
         this.locks = locks;
         this.exits = exits;
+        this.removedWith = removedWith;
     }
 
     /**
@@ -73,7 +89,7 @@ public class ContainerLifecycle {
         commands.sendAndWait(new RecordStartFailed(c.id(), e.getMessage(), actor));
         if (c.config().autoRemove()) {
             try {
-                remove(c.id(), true, Actor.daemon());
+                remove(c.id(), true, true, Actor.daemon());
             } catch (RuntimeException removal) {
                 // Why it did not start comes first; that it is still there, second.
                 return new DomainException(e.kind(), e.getMessage() + "; removing the container failed too: "
@@ -136,6 +152,11 @@ public class ContainerLifecycle {
      * running meanwhile is ended by the removal (with {@code force}) or the removal is a CONFLICT.
      */
     public void remove(String ref, boolean force, Actor actor) {
+        remove(ref, force, false, actor);
+    }
+
+    /** As {@link #remove(String, boolean, Actor)}; with {@code volumes} ({@code rm -v}), its anonymous volumes go too. */
+    public void remove(String ref, boolean force, boolean volumes, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.remove");
         if (force && c.status() == ContainerStatus.RUNNING) {
             long pid = runPid(commands.sendAndWait(new RequestKill(c.id(), "KILL", actor)));
@@ -150,6 +171,9 @@ public class ContainerLifecycle {
             runtime.remove(c.id());
             return null;
         });
+        if (volumes) {
+            removedWith.removed(c, actor);
+        }
     }
 
     /** The pid of the run a stop or kill was recorded for: its command's answer (0: not known). */
@@ -210,6 +234,7 @@ public class ContainerLifecycle {
                 case RECORDED -> {
                     if (remove) {
                         runtime.remove(id);
+                        removedWith.removed(known.get(), Actor.daemon());
                     } else {
                         runtime.release(id);
                     }

@@ -6,12 +6,14 @@ import dev.tally.domain.KeyedLocks;
 import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.query.ContainerQueries;
+import dev.tally.domain.container.query.ContainerView;
 import dev.tally.domain.volume.command.CreateVolume;
 import dev.tally.domain.volume.command.RemoveVolume;
 import dev.tally.domain.volume.query.VolumeQueries;
 import dev.tally.domain.volume.query.VolumeView;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -90,9 +92,48 @@ public class VolumeService {
 
     /** Creates every named volume a container config mounts that does not exist yet. */
     public void ensureFor(ContainerConfig config, Actor actor) {
+        ensureFor(config, java.util.Set.of(), actor);
+    }
+
+    /**
+     * Creates every volume a container config mounts that does not exist yet; those named in
+     * {@code anonymous} (the names {@code -v PATH} was given) with dockerd's label for an anonymous
+     * volume, which {@code rm -v}, {@code --rm} and {@code volume prune} go by.
+     */
+    public void ensureFor(ContainerConfig config, java.util.Set<String> anonymous, Actor actor) {
         for (ContainerConfig.Mount m : config.mounts()) {
             if (m.isVolume()) {
-                create(m.source(), Map.of(), actor);
+                create(m.source(), anonymous.contains(m.source()) ? Map.of(VolumePruning.ANONYMOUS, "") : Map.of(), actor);
+            }
+        }
+    }
+
+    /**
+     * After a container's removal ({@code rm -v}, or {@code --rm}): removes the anonymous volumes it
+     * mounted that no other container mounts, each a removal recorded as {@code actor}'s, as dockerd
+     * does. One still in use, or not anonymous, is left. Never throws: the container is gone
+     * already, and a volume left is one {@code volume prune} takes.
+     */
+    public void removeAnonymousOf(ContainerView removed, Actor actor) {
+        for (ContainerConfig.Mount m : removed.config().mounts()) {
+            if (!m.isVolume()) {
+                continue;
+            }
+            String name = m.source();
+            try {
+                names.exclusively(name, () -> {
+                    Optional<VolumeView> v = volumes.find(name);
+                    boolean inUse = containers.list(true).stream().anyMatch(c -> !c.id().equals(removed.id())
+                            && c.config().mounts().stream().anyMatch(o -> o.isVolume() && o.source().equals(name)));
+                    if (v.isPresent() && v.get().labels().containsKey(VolumePruning.ANONYMOUS) && !inUse) {
+                        commands.sendAndWait(new RemoveVolume(v.get().id(), actor));
+                        store.remove(name);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: removing anonymous volume " + name + " of container " + removed.id()
+                        + " failed (volume prune takes it): " + e.getMessage());
             }
         }
     }
