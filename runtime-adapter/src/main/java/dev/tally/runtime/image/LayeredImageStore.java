@@ -282,7 +282,7 @@ public final class LayeredImageStore implements ImageStore {
 
     @Override
     public InputStream openBlob(String digest) {
-        return blobs.open(digest);
+        return blobs.openFile(digest);
     }
 
     @Override
