@@ -71,6 +71,7 @@ class ContainerLifecycleTest {
         assertThrows(DomainException.class, () -> f.lifecycle.start(id, ALICE));
         assertEquals(ContainerStatus.REMOVED, f.status(id));
         assertFalse(f.runtime.exists(id));
+        assertEquals(List.of(id + " by tallyd"), f.removedWithVolumes);
     }
 
     @Test
@@ -91,6 +92,7 @@ class ContainerLifecycleTest {
         List<Object> events = f.eventsOf(f.runtime::reportExits);
         assertEquals(List.of(ContainerExited.class, ContainerRemoved.class), types(events));
         assertFalse(f.runtime.exists(id));
+        assertEquals(List.of(id + " by tallyd"), f.removedWithVolumes, "its anonymous volumes go with it, the daemon's doing");
         f.creation.create("web", config("true"), ALICE);
     }
 
@@ -310,6 +312,10 @@ class ContainerLifecycleTest {
         List<Object> events = f.eventsOf(() -> f.lifecycle.remove(id, true, ALICE));
         assertEquals(List.of(ContainerKillRequested.class, ContainerExited.class, ContainerRemoved.class), types(events));
         assertFalse(f.runtime.exists(id));
+        assertEquals(List.of(), f.removedWithVolumes, "rm without -v leaves its volumes");
+        String other = f.running(ALICE, "sleep", "60");
+        f.lifecycle.remove(other, true, true, ALICE);
+        assertEquals(List.of(other + " by alice"), f.removedWithVolumes, "rm -v takes them, as the caller");
     }
 
     @Test

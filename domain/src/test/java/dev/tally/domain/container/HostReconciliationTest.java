@@ -223,6 +223,7 @@ class HostReconciliationTest {
         assertEquals(List.of(ContainerStartFailed.class, ContainerRemoved.class), types(events));
         assertEquals(Reconciliation.START_CUT_SHORT, ((ContainerStartFailed) events.get(0)).reason());
         assertFalse(f.runtime.exists(id));
+        assertEquals(List.of(id + " by tallyd"), f.removedWithVolumes, "its anonymous volumes go with it");
     }
 
     @Test
@@ -261,6 +262,7 @@ class HostReconciliationTest {
         List<Object> events = f.eventsOf(f.reconciliation::reconcile);
         assertEquals(List.of(ContainerRemoved.class), types(events));
         assertFalse(f.runtime.exists(id));
+        assertEquals(List.of(id + " by tallyd"), f.removedWithVolumes, "its anonymous volumes go with it");
     }
 
     @Test

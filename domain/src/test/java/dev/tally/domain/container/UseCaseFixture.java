@@ -52,6 +52,8 @@ final class UseCaseFixture implements AutoCloseable {
     final VisibleContainers visible;
     final ContainerCreation creation;
     final ContainerLifecycle lifecycle;
+    /** The containers removed with their anonymous volumes ({@code rm -v}, {@code --rm}), and by whom. */
+    final List<String> removedWithVolumes = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ContainerExecs execs;
     final HostReconciliation reconciliation;
     final FakeContainerProcesses processes = new FakeContainerProcesses();
@@ -85,7 +87,8 @@ final class UseCaseFixture implements AutoCloseable {
         };
         creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
         InOrder locks = new InOrder();
-        lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, exitWaits);
+        lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, exitWaits,
+                (c, actor) -> removedWithVolumes.add(c.id() + " by " + actor.user()));
         runtime.afterEachKill(exitWaits::signalled);
         runtime.onExit(lifecycle::exited);
         execs = new ContainerExecs(commands, runtime, visible, access, Runnable::run);
