@@ -56,12 +56,13 @@ public record ContainerCreateBody(
             if (!path.startsWith("/")) {
                 throw DomainException.invalid("invalid volume specification: '" + path + "': the path must be absolute");
             }
-            String clean = path.length() > 1 ? path.replaceAll("/+$", "") : path;
-            if (targets.stream().noneMatch(t -> (t.length() > 1 ? t.replaceAll("/+$", "") : t).equals(clean))) {
+            String clean = path.replaceAll("/+$", "");
+            if (targets.stream().noneMatch(t -> t.replaceAll("/+$", "").equals(clean))) {
                 mounts.add(new ContainerConfig.Mount("", path, false));
                 targets.add(path);
             }
         }
+        MountEntries.requireDistinctTargets(targets);
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
         }

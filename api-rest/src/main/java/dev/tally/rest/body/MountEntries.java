@@ -128,12 +128,17 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
 
     /**
      * dockerd's "Duplicate mount point" for the same target asked twice, by {@code -v}, {@code --mount}
-     * or {@code --tmpfs}; each path as written, trailing slashes aside, as dockerd compares them.
+     * or {@code --tmpfs}, each path as written, trailing slashes aside, as dockerd compares them; and
+     * its refusal of a mount over the container's root ({@code /}).
      */
     static void requireDistinctTargets(List<String> targets) {
         Set<String> seen = new java.util.HashSet<>();
         for (String target : targets) {
-            String clean = target.length() > 1 ? target.replaceAll("/+$", "") : target;
+            String clean = target.replaceAll("/+$", "");
+            if (clean.isEmpty() && target.startsWith("/")) {
+                // over the container's root: dockerd refuses it, whatever mounts it
+                throw DomainException.invalid("invalid mount config: invalid specification: destination can't be '/'");
+            }
             if (!seen.add(clean)) {
                 throw DomainException.invalid("Duplicate mount point: " + clean);
             }

@@ -128,5 +128,11 @@ class MountEntriesTest {
         assertEquals("Duplicate mount point: /d", invalid("[{\"Type\":\"tmpfs\",\"Target\":\"/d\"}]",
                 ",\"Tmpfs\":{\"/d\":\"\"}"));
         assertEquals("Duplicate mount point: /d", invalid("[]", ",\"Binds\":[\"a:/d\",\"b:/d\"]"));
+        for (String overRoot : new String[] {"[{\"Type\":\"tmpfs\",\"Target\":\"/\"}]",
+                "[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"//\"}]"}) {
+            assertEquals("invalid mount config: invalid specification: destination can't be '/'", invalid(overRoot));
+        }
+        assertEquals("invalid mount config: invalid specification: destination can't be '/'",
+                invalid("[]", ",\"Binds\":[\"v:/\"]"));
     }
 }
