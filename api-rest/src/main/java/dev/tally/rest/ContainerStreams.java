@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Container endpoints that stream: wait, attach (hijacked) and logs. */
 final class ContainerStreams {
@@ -128,7 +129,7 @@ final class ContainerStreams {
                 return;
             }
             NetSocket socket = ar.result();
-            StdinRelay relay = new StdinRelay();
+            StdinRelay relay = new StdinRelay(Hijack.reading(ctx.request()), "tally-attach-stdin");
             if (stdin) {
                 socket.handler(bytes -> relay.write(bytes.getBytes()));
                 Hijack.onInputShutdown(ctx.request(), relay::end);
@@ -136,21 +137,30 @@ final class ContainerStreams {
                 socket.handler(bytes -> { });
             }
             AtomicBoolean gone = new AtomicBoolean();
+            AtomicReference<AttachStream> attached = new AtomicReference<>();
             socket.closeHandler(x -> {
                 gone.set(true);
                 relay.close();
                 held.close();
+                AttachStream s = attached.get();
+                if (s != null) {
+                    s.close();
+                }
             });
+            // may run on the thread that starts the container, before its process runs: nothing here waits
             connecting.whenComplete((stream, error) -> {
                 if (error != null) {
                     socket.end();
                     return;
                 }
+                attached.set(stream);
                 if (gone.get()) {
                     stream.close();
                     return;
                 }
-                relay.connect(stream);
+                if (stdin) {
+                    relay.connect(toContainer(stream));
+                }
                 Thread reader = new Thread(() -> {
                     AttachStream.Chunk chunk;
                     while ((chunk = stream.read()) != null) {
@@ -163,6 +173,21 @@ final class ContainerStreams {
                 reader.start();
             });
         });
+    }
+
+    /** The container's stdin through its attach stream: the end of input is a half-close of the stream. */
+    private static StdinRelay.Sink toContainer(AttachStream stream) {
+        return new StdinRelay.Sink() {
+            @Override
+            public void write(byte[] bytes) {
+                stream.write(bytes);
+            }
+
+            @Override
+            public void end() {
+                stream.closeStdin();
+            }
+        };
     }
 
     /** A container shown to the caller, and the stream it counts against them (released when it ends). */

@@ -69,24 +69,19 @@ final class ExecRoutes {
                     ErrorMapper.send(ctx.response(), ar.cause());
                     return;
                 }
-                Hijack.onInputShutdown(ctx.request(), () -> closeQuietly(exec.process().stdin()));
-                stream(ar.result(), exec, tty);
+                NetSocket socket = ar.result();
+                StdinRelay relay = new StdinRelay(Hijack.reading(ctx.request()), "tally-exec-stdin");
+                socket.handler(bytes -> relay.write(bytes.getBytes()));
+                Hijack.onInputShutdown(ctx.request(), relay::end);
+                socket.closeHandler(v -> relay.close());
+                relay.connect(toProcess(exec.process().stdin()));
+                stream(socket, exec, tty);
             });
         });
     }
 
     /** Output to the client until the process ends and its exit is recorded, then close. */
     private void stream(NetSocket socket, RunningExec exec, boolean tty) {
-        OutputStream stdin = exec.process().stdin();
-        socket.handler(bytes -> {
-            try {
-                stdin.write(bytes.getBytes());
-                stdin.flush();
-            } catch (IOException ignored) {
-                // the process no longer reads its input
-            }
-        });
-        socket.endHandler(v -> closeQuietly(stdin));
         CountDownLatch copied = new CountDownLatch(tty ? 1 : 2);
         copy(exec.process().stdout(), 1, tty, socket, copied);
         if (!tty) {
@@ -160,11 +155,19 @@ final class ExecRoutes {
     }
 
 
-    private static void closeQuietly(OutputStream out) {
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+    /** The process's stdin: each write flushed, closed at the end of input. */
+    private static StdinRelay.Sink toProcess(OutputStream stdin) {
+        return new StdinRelay.Sink() {
+            @Override
+            public void write(byte[] bytes) throws IOException {
+                stdin.write(bytes);
+                stdin.flush();
+            }
+
+            @Override
+            public void end() throws IOException {
+                stdin.close();
+            }
+        };
     }
 }

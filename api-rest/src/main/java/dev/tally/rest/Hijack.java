@@ -44,7 +44,8 @@ final class Hijack {
      * Runs {@code action} once when the client half-closes (shuts its write side): the docker CLI does
      * that at the end of stdin. Vert.x does not report a half-close on a socket, Netty does. Over
      * TLS the client's close_notify alert ends its input too: Go's TLS connection half-closes with
-     * that alone, without shutting down TCP.
+     * that alone, without shutting down TCP. It runs after every byte read before has reached the
+     * socket's handler, as long as the socket is never paused (see {@link #reading}).
      */
     static void onInputShutdown(HttpServerRequest request, Runnable action) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
@@ -66,6 +67,17 @@ final class Hijack {
         } else {
             channel.pipeline().addAfter(tls.name(), null, watcher);
         }
+    }
+
+    /**
+     * Stops and resumes reading this hijacked connection's input, for a relay whose queue is full.
+     * Not the socket's own pause: that holds read bytes in Vert.x's queue while Netty goes on to the
+     * client's half-close, which {@link #onInputShutdown} reports at once, ahead of those bytes.
+     * Stopped at Netty's reads, nothing is read past the bytes already handed over.
+     */
+    static StdinRelay.Reading reading(HttpServerRequest request) {
+        Channel channel = ((ConnectionBase) request.connection()).channel();
+        return on -> HalfClosedOutput.reading(channel, on);
     }
 
     /**
