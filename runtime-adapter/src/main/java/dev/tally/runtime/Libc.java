@@ -112,6 +112,7 @@ final class Libc {
     static final int EEXIST = 17;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
+    static final int ECONNREFUSED = 111;
 
     /** openat2(2)'s number, the same on every architecture; {@code how} is a {@code struct open_how}. */
     static final long SYS_OPENAT2 = 437;
@@ -169,6 +170,7 @@ final class Libc {
             case 38 -> "ENOSYS";
             case 39 -> "ENOTEMPTY";
             case 40 -> "ELOOP";
+            case 111 -> "ECONNREFUSED";
             default -> "errno " + errno;
         };
     }

@@ -618,21 +618,33 @@ public final class RuncRuntime implements ContainerRuntime {
         Trees.delete(containers.resolve(id), "container " + id);
     }
 
+    /**
+     * Connected at once when the container's conmon listens (it runs, or its start has created it
+     * and its process waits to be let go), else at its next start, before its process runs. Whether
+     * conmon listens is what decides, not whether runc says "running": a start that has connected
+     * the waiting attaches and not yet let the process go shows "created" meanwhile, and an attach
+     * made then waited for a start that had already gone by.
+     */
     @Override
     public CompletableFuture<AttachStream> attach(String id) {
         CompletableFuture<AttachStream> f = new CompletableFuture<>();
         try {
             synchronized (pendingAttaches) {
-                if (!inspect(id).running()) {
+                Optional<ConmonAttachSocket> now = ConmonAttachSocket.connectIfListening(attachSocket(id));
+                if (now.isEmpty()) {
                     pendingAttaches.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
                     return f;
                 }
+                f.complete(now.get());
             }
-            f.complete(ConmonAttachSocket.connect(sockets.resolve(id).resolve("attach")));
         } catch (DomainException e) {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    private Path attachSocket(String id) {
+        return sockets.resolve(id).resolve("attach");
     }
 
     private void connectPendingAttaches(String id) {
@@ -645,7 +657,7 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         for (CompletableFuture<AttachStream> f : waiting) {
             try {
-                f.complete(ConmonAttachSocket.connect(sockets.resolve(id).resolve("attach")));
+                f.complete(ConmonAttachSocket.connect(attachSocket(id)));
             } catch (DomainException e) {
                 f.completeExceptionally(e);
             }
