@@ -295,6 +295,29 @@ class EngineIT {
     }
 
     @Test
+    void aLargeStdinSentBeforeTheStartReachesTheContainerAsItReads() throws Exception {
+        // The docker CLI sends all of a file, and its end, as soon as it has attached, before the
+        // start. The start wrote what had come before it let the process go: past what conmon's
+        // socket and the pipe hold, it waited forever for a process it had not started.
+        Path input = daemon.root.resolve("large-stdin.bin");
+        Files.write(input, new byte[4_000_000]);
+        Daemon.Result run = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "sh", "-c", "wc -c; exit 9");
+        assertEquals(9, run.code(), run.err());
+        assertEquals("4000000", run.out().strip());
+        // a container that reads only later: the client is not read meanwhile, and its end still arrives
+        Daemon.Result slow = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "sh", "-c", "sleep 1; wc -c");
+        assertEquals(0, slow.code(), slow.err());
+        assertEquals("4000000", slow.out().strip());
+        // docker attach -i to a running container
+        Daemon.Result started = daemon.docker("run", "-di", "--name", "reads-later", "busybox", "sh", "-c", "sleep 1; wc -c; exit 4");
+        assertEquals(0, started.code(), started.err());
+        Daemon.Result attached = daemon.dockerWithInput(input, "attach", "reads-later");
+        assertEquals(4, attached.code(), attached.err());
+        assertEquals("4000000", attached.out().strip());
+        assertEquals(0, daemon.docker("rm", "reads-later").code());
+    }
+
+    @Test
     void largeOutputIsNotCutShort() {
         // more than the 1 MiB the log cursor hands out per read
         Daemon.Result run = daemon.tally("run", "--name", "big", "busybox", "seq", "1", "300000");

@@ -1,17 +1,21 @@
 package dev.tally.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** exec with a real terminal, and a command that cannot start, through both CLIs as docker shows them. */
+/** exec with a real terminal, with stdin, and a command that cannot start, through both CLIs as docker shows them. */
 class ExecIT {
 
     private static final String NOT_FOUND = "OCI runtime exec failed: exec failed: unable to start container process: "
@@ -99,6 +103,32 @@ class ExecIT {
         assertEquals(3, fromTally.code(), fromTally.err());
         assertTrue(fromTally.out().contains("33 101"), fromTally.out());
         assertFalse(fromTally.out().contains("level=error"), fromTally.out());
+    }
+
+    @Test
+    void anExecThatDoesNotReadItsInputYetHoldsUpNoOtherRequest() throws Exception {
+        // exec's stdin was written on the event loop: once the process's pipe was full, no request
+        // was answered, this test's next exec included, until the process read
+        Path input = daemon.root.resolve("exec-stdin.bin");
+        Files.write(input, new byte[4_000_000]);
+        String marker = "/tmp/exec-stdin-" + System.nanoTime();
+        Path out = daemon.root.resolve("exec-stdin.out");
+        ProcessBuilder pb = new ProcessBuilder("docker", "exec", "-i", "box", "sh", "-c",
+                "touch " + marker + ".started; until [ -e " + marker + ".go ]; do usleep 10000; done; wc -c")
+                .redirectInput(input.toFile()).redirectOutput(out.toFile())
+                .redirectError(daemon.root.resolve("exec-stdin.err").toFile());
+        pb.environment().put("DOCKER_HOST", "unix://" + daemon.socket);
+        Process exec = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> daemon.docker("exec", "box", "test", "-e", marker + ".started").code() == 0);
+            assertEquals(0, daemon.docker("exec", "box", "touch", marker + ".go").code());
+            assertTrue(exec.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, exec.exitValue(), Files.readString(daemon.root.resolve("exec-stdin.err")));
+            assertEquals("4000000", Files.readString(out).strip());
+        } finally {
+            exec.destroyForcibly();
+        }
     }
 
     /**
