@@ -117,14 +117,16 @@ public record ContainerConfig(
         }
     }
 
-    /** A bind of a host path ({@code source} starts with '/') or of a named volume. */
     /** The same config with these mounts. */
     public ContainerConfig withMounts(List<Mount> newMounts) {
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
                 newMounts, limits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup);
     }
 
-    /** A bind ({@code source} a host path), a named volume, or, only as asked, an anonymous one ({@code source} empty). */
+    /**
+     * A bind of a host path ({@code source} starts with '/') or of a named volume; {@code source} is
+     * empty only as asked at create, for an anonymous volume, which the create names before it is recorded.
+     */
     public record Mount(String source, String target, boolean readOnly) {
         public boolean isVolume() {
             return !source.startsWith("/");
