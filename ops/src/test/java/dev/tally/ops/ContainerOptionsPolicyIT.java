@@ -79,6 +79,27 @@ class ContainerOptionsPolicyIT {
             Map.entry(ContainerOption.MASKED_PATHS, List.of("--security-opt", "systempaths=unconfined")),
             Map.entry(ContainerOption.DEVICE_REQUESTS, List.of("--gpus", "all")));
 
+    /**
+     * A user's {@code --mount} bind is judged as her {@code -v} is, by its real path: below the
+     * policy's bind paths it is applied; a way out of them through {@code ..} is denied and recorded.
+     */
+    @Test
+    void aUsersMountBindIsAppliedBelowTheBindPathsAndDeniedOutside() throws Exception {
+        Path shared = daemon.root.resolve("shared");
+        Files.writeString(shared.resolve("note"), "shared\n");
+        Daemon.exec(List.of("chmod", "0644", shared.resolve("note").toString()), Map.of());
+        Map<String, String> env = Map.of("DOCKER_HOST", "unix://" + daemon.socket);
+        Daemon.Result inside = HostUsers.as("alice", env, List.of("docker", "run", "--rm", "--mount",
+                "type=bind,src=" + shared + ",dst=/s,readonly", "busybox", "cat", "/s/note"));
+        assertEquals("shared\n", inside.out(), inside.err());
+        Daemon.Result outside = HostUsers.as("alice", env, List.of("docker", "run", "--rm", "--name", "mount-out", "--mount",
+                "type=bind,src=" + shared + "/..,dst=/s", "busybox", "true"));
+        assertEquals(125, outside.code(), outside.err());
+        assertTrue(outside.err().contains("authorization denied: --mount binding host path " + shared + "/.. (really "
+                + daemon.root + ") is for tally admins only"), outside.err());
+        assertTrue(deniedTo("alice").contains("mount-out"), "the denial is on the record");
+    }
+
     private record Answer(int status, String body) {
     }
 
