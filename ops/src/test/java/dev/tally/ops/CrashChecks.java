@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 final class CrashChecks {
 
     /** What was found of the acknowledged requests, and what was wrong. */
-    record Outcome(int found, List<String> problems, Map<String, String[]> psByName) {
+    record Outcome(int found, List<String> problems, Map<String, String[]> psByName, Map<String, String[]> psById,
+            Set<String> volumes) {
     }
 
     private final Daemon daemon;
@@ -52,7 +53,11 @@ final class CrashChecks {
                 }
             }
         }
-        Set<String> volumes = Set.of(daemon.docker("volume", "ls", "-q").out().strip().split("\n"));
+        Daemon.Result volumeList = daemon.docker("volume", "ls", "-q");
+        if (volumeList.code() != 0) {
+            problems.add("volume ls: " + volumeList.err().strip());
+        }
+        Set<String> volumes = Set.of(volumeList.out().strip().split("\n"));
         int found = 0;
         for (CrashWorkload.Box b : load.boxes) {
             if (b.id == null) {
@@ -65,28 +70,43 @@ final class CrashChecks {
                         + "and done (" + describe(b, log, null) + ")");
             }
             twice(b, log, problems);
+            found += copiesOf(b, psById.get(b.id), problems);
         }
         for (CrashWorkload.Vol v : load.volumes) {
             int created = log.getOrDefault("volume create " + v.name, 0);
             if (created > 1) {
                 problems.add("volume " + v.name + " was created " + created + " times in the log");
             }
-            if (v.acked) {
-                if (created == 1 && volumes.contains(v.name)) {
-                    found++;
+            int destroyed = log.getOrDefault("volume destroy " + v.name, 0);
+            if (destroyed > 1) {
+                problems.add("volume " + v.name + " was removed " + destroyed + " times in the log");
+            }
+            if (v.acked && !v.removeAcked && !v.uncertain) {
+                if (created == 1 && destroyed == 0 && volumes.contains(v.name)) {
+                    found += v.resynced ? 0 : 1;
                 } else {
                     problems.add("acknowledged volume " + v.name + ": " + created + " in the log, "
                             + (volumes.contains(v.name) ? "listed" : "not listed"));
                 }
             }
+            if (v.removeAcked && !v.uncertain) {
+                if (destroyed == 1 && !volumes.contains(v.name)) {
+                    found += v.resynced ? 1 : 2;
+                } else {
+                    problems.add("acknowledged volume rm " + v.name + ": " + destroyed + " removals in the log, "
+                            + (volumes.contains(v.name) ? "still listed" : "not listed"));
+                }
+            }
         }
+        found += imagesOf(load, problems);
         problems.addAll(hostMatches(psById));
+        problems.addAll(new CrashHostChecks(daemon, marker).afterRestart(psById, createdIds(log)));
         problems.addAll(failedRecoveries());
         Daemon.Result verify = daemon.tally("audit", "verify");
         if (verify.code() != 0) {
             problems.add("audit verify: " + verify.out().strip() + " " + verify.err().strip());
         }
-        return new Outcome(found, problems, psByName);
+        return new Outcome(found, problems, psByName, psById, volumes);
     }
 
     /**
@@ -98,14 +118,46 @@ final class CrashChecks {
      */
     static int acknowledgedOf(CrashWorkload.Box b, Map<String, Integer> log, String[] ps, List<String> problems) {
         int found = 0;
-        String who = b.name + " (" + b.id.substring(0, 12) + ")";
-        if (b.runAcked) {
-            if (log.getOrDefault("container create " + b.id, 0) == 1 && log.getOrDefault("container start " + b.id, 0) == 1
+        String who = b.name + " (" + b.id.substring(0, Math.min(12, b.id.length())) + ")";
+        int starts = log.getOrDefault("container start " + b.id, 0);
+        if (b.runAcked && b.oneShot) {
+            if (log.getOrDefault("container create " + b.id, 0) == 1 && starts == 1
+                    && log.getOrDefault("container die " + b.id + " exitCode=3", 0) == 1
+                    && log.getOrDefault("container destroy " + b.id, 0) == 1 && ps == null) {
+                found++;
+            } else {
+                problems.add("acknowledged run --rm of " + who + " (exit 3) is not in the log with its exit and "
+                        + "removal, or it is still in ps -a: " + describe(b, log, ps) + ", exit 3 "
+                        + log.getOrDefault("container die " + b.id + " exitCode=3", 0));
+            }
+        } else if (b.runAcked) {
+            if (log.getOrDefault("container create " + b.id, 0) == 1 && starts >= 1
                     && (ps != null || log.getOrDefault("container destroy " + b.id, 0) == 1)) {
                 found++;
             } else {
                 problems.add("acknowledged run of " + who + " is not in the log or in ps -a: " + describe(b, log, ps));
             }
+        }
+        if (b.restartsAcked.get() > 0) {
+            if (starts >= 1 + b.restartsAcked.get()) {
+                found += b.restartsAcked.get();
+            } else {
+                problems.add(b.restartsAcked.get() + " acknowledged restarts of " + who + ", " + starts
+                        + " starts in the log: " + describe(b, log, ps));
+            }
+        }
+        for (var acked : List.of(Map.entry("pause", b.pausesAcked), Map.entry("unpause", b.unpausesAcked),
+                Map.entry("rename", b.renamesAcked))) {
+            int n = log.getOrDefault("container " + acked.getKey() + " " + b.id, 0);
+            if (n >= acked.getValue().get()) {
+                found += acked.getValue().get();
+            } else {
+                problems.add(acked.getValue().get() + " acknowledged " + acked.getKey() + "s of " + who + ", " + n
+                        + " in the log");
+            }
+        }
+        if (ps != null && b.nameCertain && !ps[1].equals(b.name)) {
+            problems.add(who + " is named " + ps[1] + " in ps -a; its last acknowledged name is " + b.name);
         }
         int dies = log.getOrDefault("container die " + b.id, 0);
         if (b.stopsAcked.get() > 0) {
@@ -130,6 +182,7 @@ final class CrashChecks {
         String state = ps == null ? "gone" : ps[2];
         boolean expected = switch (b.expect) {
             case RUNNING -> state.equals("running");
+            case PAUSED -> state.equals("paused");
             case STOPPED -> state.equals("exited") || state.equals("created");
             case REMOVED -> state.equals("gone");
             case UNKNOWN -> true;
@@ -138,6 +191,83 @@ final class CrashChecks {
             problems.add(who + " should be " + b.expect + " but is " + state + ": " + describe(b, log, ps));
         }
         return found;
+    }
+
+    /** Each file an acknowledged {@code cp} put in a container still listed is there with its content. */
+    private int copiesOf(CrashWorkload.Box b, String[] ps, List<String> problems) {
+        if (ps == null) {
+            return 0;
+        }
+        int found = 0;
+        for (Map.Entry<String, String> f : b.copied.entrySet()) {
+            Daemon.Result read = daemon.docker("cp", b.id + ":" + f.getKey(), "-");
+            if (read.code() == 0 && read.out().contains(f.getValue())) {
+                found++;
+            } else {
+                problems.add("acknowledged cp of " + f.getKey() + " into " + b.name + " (" + ps[2] + "): "
+                        + (read.code() == 0 ? "not its content" : read.err().strip()));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Each image reference acknowledged (commit, import, tag) names its image, and the image is whole:
+     * its record, its config and every layer it names are in the store. Each acknowledged rmi's
+     * reference is gone.
+     */
+    private int imagesOf(CrashWorkload load, List<String> problems) {
+        int found = 0;
+        for (CrashWorkload.Img i : load.images) {
+            if (i.uncertain || !i.acked) {
+                continue;
+            }
+            Daemon.Result inspect = daemon.docker("image", "inspect", "--format",
+                    "{{.Id}} {{range .RootFS.Layers}}{{.}} {{end}}", i.ref);
+            if (i.removeAcked) {
+                if (inspect.code() == 0) {
+                    problems.add("acknowledged rmi of " + i.ref + ": it still names " + inspect.out().strip());
+                } else {
+                    found += i.resynced ? 1 : 2; // the reference was made (acknowledged) and is gone
+                }
+                continue;
+            }
+            if (inspect.code() != 0) {
+                problems.add("acknowledged " + i.how + " of " + i.ref + " (" + i.id + "): " + inspect.err().strip());
+                continue;
+            }
+            String[] words = inspect.out().strip().split(" ");
+            List<String> missing = new ArrayList<>();
+            if (i.id != null && !words[0].equals(i.id)) {
+                missing.add("it names " + words[0] + ", not " + i.id);
+            }
+            Path data = daemon.root.resolve("data");
+            String hex = words[0].replaceFirst("^sha256:", "");
+            for (Path p : List.of(data.resolve("images/" + hex + ".json"), data.resolve("blobs/sha256/" + hex))) {
+                if (!Files.isRegularFile(p)) {
+                    missing.add("no " + data.relativize(p));
+                }
+            }
+            for (int l = 1; l < words.length; l++) {
+                Path tree = data.resolve("layers/" + words[l].replaceFirst("^sha256:", ""));
+                if (!Files.isDirectory(tree)) {
+                    missing.add("no layer " + data.relativize(tree));
+                }
+            }
+            if (missing.isEmpty()) {
+                found += i.resynced ? 0 : 1;
+            } else {
+                problems.add("acknowledged " + i.how + " of " + i.ref + ": " + String.join(", ", missing));
+            }
+        }
+        return found;
+    }
+
+    /** The ids of every container the log has a create of. */
+    private static Set<String> createdIds(Map<String, Integer> log) {
+        Set<String> ids = new HashSet<>();
+        log.keySet().stream().filter(k -> k.startsWith("container create ")).forEach(k -> ids.add(k.substring(17)));
+        return ids;
     }
 
     /** What the log and ps say of the box, and which of its calls a kill cut short. */
@@ -152,11 +282,19 @@ final class CrashChecks {
 
     /** Each container is created, started, ends and is destroyed at most once; no exec is in the log twice. */
     private static void twice(CrashWorkload.Box b, Map<String, Integer> log, List<String> problems) {
-        for (String action : List.of("create", "start", "die", "destroy")) {
+        for (String action : List.of("create", "destroy")) {
             int n = log.getOrDefault("container " + action + " " + b.id, 0);
             if (n > 1) {
                 problems.add(b.name + ": " + n + " times '" + action + "' in the log");
             }
+        }
+        int starts = log.getOrDefault("container start " + b.id, 0);
+        if (starts > 1 + b.restartsTried.get()) {
+            problems.add(b.name + ": " + starts + " starts in the log, " + b.restartsTried.get() + " restarts asked for");
+        }
+        int dies = log.getOrDefault("container die " + b.id, 0);
+        if (dies > starts) {
+            problems.add(b.name + ": " + dies + " exits in the log, " + starts + " starts");
         }
         int execs = log.getOrDefault("container exec_start " + b.id, 0);
         if (execs > b.execsTried.get()) {
@@ -185,12 +323,20 @@ final class CrashChecks {
     /** Docker's messages of the whole log, counted by "type action id". */
     private Map<String, Integer> eventCounts(List<String> problems) {
         Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--format",
-                "{{.Type}} {{.Action}} {{.Actor.ID}}");
+                "{{.Type}} {{.Action}} {{.Actor.ID}} exitCode={{index .Actor.Attributes \"exitCode\"}}");
         if (events.code() != 0) {
             problems.add("events: " + events.err().strip());
         }
         Map<String, Integer> counts = new HashMap<>();
-        events.out().lines().forEach(line -> counts.merge(line.strip(), 1, Integer::sum));
+        events.out().lines().map(String::strip).forEach(line -> {
+            String[] w = line.split(" ");
+            if (w.length == 4) {
+                counts.merge(w[0] + " " + w[1] + " " + w[2], 1, Integer::sum);
+                if (w[1].equals("die")) {
+                    counts.merge(line, 1, Integer::sum);
+                }
+            }
+        });
         return counts;
     }
 
@@ -202,12 +348,13 @@ final class CrashChecks {
         List<String> problems = new ArrayList<>();
         Set<Long> shown = new HashSet<>();
         for (String[] row : psById.values()) {
-            if (row[2].equals("running")) {
+            if (row[2].equals("running") || row[2].equals("paused")) {
                 Daemon.Result state = Daemon.exec(List.of("runc", "--root", daemon.root.resolve("run/runc").toString(),
                         "state", row[0]), Map.of());
                 java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\": *([0-9]+)").matcher(state.out());
-                if (state.code() != 0 || !state.out().contains("\"running\"") || !pid.find()) {
-                    problems.add(row[1] + " is running in ps but not on the host: " + state.err().strip());
+                if (state.code() != 0 || !state.out().contains("\"" + row[2] + "\"") || !pid.find()) {
+                    problems.add(row[1] + " is " + row[2] + " in ps but not on the host: " + state.out().strip()
+                            + state.err().strip());
                 } else {
                     shown.add(Long.parseLong(pid.group(1)));
                 }

@@ -103,10 +103,18 @@ final class CrashSeries {
                     }, during, TimeUnit.MILLISECONDS).get(during + 60_000, TimeUnit.MILLISECONDS);
                     restart = "+" + during + "ms of restart";
                 }
+                long restartAt = System.nanoTime();
                 daemon.start();
+                long checkAt = System.nanoTime();
                 CrashChecks.Outcome outcome = checks.afterRestart(load);
+                System.out.printf("crash series: run %d: load %d ms, restart %d ms, checks %d ms%n", run,
+                        (restartAt - began) / 1_000_000, (checkAt - restartAt) / 1_000_000,
+                        (System.nanoTime() - checkAt) / 1_000_000);
                 problems.addAll(outcome.problems());
-                load.resync(outcome.psByName());
+                load.resync(outcome.psByName(), outcome.psById(), outcome.volumes(), ref -> {
+                    Daemon.Result id = daemon.docker("image", "inspect", "--format", "{{.Id}}", ref);
+                    return id.code() == 0 ? id.out().strip() : null;
+                });
                 Row row = new Row(run, killAt + "ms" + restart, inFlight, load.acknowledged(), outcome.found(), problems);
                 rows.add(row);
                 each.accept(row);

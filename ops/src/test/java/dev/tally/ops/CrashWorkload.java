@@ -1,5 +1,8 @@
 package dev.tally.ops;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,33 +10,46 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The crash series' load: several clients at once, each a loop of docker CLI calls on its own
- * containers and volumes (run -d, stop, rm -f, exec, volume create), and the record of what each
- * call was answered. A call answered with success is acknowledged: the daemon promised it. A call
- * that failed once the daemon was killed is uncertain: it may or may not have happened, so the
- * object it touched is expected in no particular state until it is looked at again
+ * containers, images and volumes (run -d, run --rm, exec, exec -d, stop, kill, restart, pause,
+ * unpause, rename, cp into, rm -f; commit, import, tag, rmi; volume create and rm), and the record
+ * of what each call was answered. A call answered with success is acknowledged: the daemon promised
+ * it. A call that failed once the daemon was killed is uncertain: it may or may not have happened,
+ * so the object it touched is expected in no particular state until it is looked at again
  * ({@link #resync}). A call that failed while the daemon was up is a problem.
  */
 final class CrashWorkload {
 
-    enum Expect { RUNNING, STOPPED, REMOVED, UNKNOWN }
+    enum Expect { RUNNING, PAUSED, STOPPED, REMOVED, UNKNOWN }
 
-    /** A container of the workload, by the name it was asked for. */
+    /** A container of the workload, by the name it was last given. */
     static final class Box {
-        final String name;
+        volatile String name;
+        /** Whether {@link #name} is the name the daemon has: false after a rename a kill cut short. */
+        volatile boolean nameCertain = true;
         volatile String id;
         volatile Expect expect = Expect.UNKNOWN;
         volatile boolean runAcked;
         volatile boolean removeAcked;
+        /** A {@code run --rm} of a short command: acknowledged, its exit (3) and removal are in the log. */
+        volatile boolean oneShot;
         final AtomicInteger stopsAcked = new AtomicInteger();
         final AtomicInteger execsAcked = new AtomicInteger();
         final AtomicInteger execsTried = new AtomicInteger();
+        /** Starts asked for beyond the first (restart), acknowledged and tried. */
+        final AtomicInteger restartsAcked = new AtomicInteger();
+        final AtomicInteger restartsTried = new AtomicInteger();
+        /** Acknowledged pauses, unpauses and renames: each an event in the log. */
+        final AtomicInteger pausesAcked = new AtomicInteger();
+        final AtomicInteger unpausesAcked = new AtomicInteger();
+        final AtomicInteger renamesAcked = new AtomicInteger();
+        /** Files copied in with an acknowledged {@code cp}: path in the container, its content. */
+        final Map<String, String> copied = new ConcurrentHashMap<>();
         /** The calls on this container that a kill cut short (each may or may not have happened). */
         final List<String> uncertain = new CopyOnWriteArrayList<>();
 
@@ -46,9 +62,36 @@ final class CrashWorkload {
     static final class Vol {
         final String name;
         volatile boolean acked;
+        volatile boolean removeAcked;
+        /** Its create or rm was cut short: it may be there or not. */
+        volatile boolean uncertain;
+        /** Known from what the daemon listed after a cut call, not from an answer to its create. */
+        volatile boolean resynced;
 
         Vol(String name) {
             this.name = name;
+        }
+    }
+
+    /** An image reference of the workload (a commit's, an import's or a tag's) and the image it names. */
+    static final class Img {
+        final String ref;
+        final String how;
+        /** The image's id when the call that made the reference was answered; null when not known. */
+        volatile String id;
+        volatile boolean acked;
+        volatile boolean removeAcked;
+        volatile boolean uncertain;
+        /** Known from what the daemon listed after a cut call, not from an answer to its making. */
+        volatile boolean resynced;
+
+        Img(String ref, String how) {
+            this.ref = ref;
+            this.how = how;
+        }
+
+        boolean present() {
+            return acked && !removeAcked && !uncertain;
         }
     }
 
@@ -58,6 +101,7 @@ final class CrashWorkload {
     private final Random random;
     final List<Box> boxes = new CopyOnWriteArrayList<>();
     final List<Vol> volumes = new CopyOnWriteArrayList<>();
+    final List<Img> images = new CopyOnWriteArrayList<>();
     /** What each client is waiting for an answer to, now. */
     private final Map<Integer, String> inFlight = new ConcurrentHashMap<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
@@ -67,8 +111,8 @@ final class CrashWorkload {
     private volatile boolean stopping;
 
     /**
-     * @param marker the containers run {@code sleep MARKER}, so that their processes can be told from
-     *               any other on the host
+     * @param marker the containers run {@code sleep MARKER} (and {@code exec -d} runs {@code sleep
+     *               MARKER+1} in them), so that their processes can be told from any other on the host
      */
     CrashWorkload(Daemon daemon, int clients, long marker, Random random) {
         this.daemon = daemon;
@@ -121,89 +165,253 @@ final class CrashWorkload {
         return seen;
     }
 
-    private void step(int client, Random r) {
-        List<Box> mine = boxes.stream().filter(b -> b.name.startsWith("cs" + client + "-")).toList();
+    private static <T> T any(List<T> of, Random r) {
+        return of.get(r.nextInt(of.size()));
+    }
+
+    private void step(int client, Random r) throws IOException {
+        String mark = "cs" + client + "-";
+        List<Box> mine = boxes.stream().filter(b -> b.name.startsWith(mark) && !b.oneShot).toList();
         List<Box> running = mine.stream().filter(b -> b.expect == Expect.RUNNING).toList();
-        List<Box> present = mine.stream().filter(b -> b.expect == Expect.RUNNING || b.expect == Expect.STOPPED).toList();
+        List<Box> paused = mine.stream().filter(b -> b.expect == Expect.PAUSED).toList();
+        List<Box> stopped = mine.stream().filter(b -> b.expect == Expect.STOPPED).toList();
+        List<Box> present = mine.stream().filter(b -> b.expect == Expect.RUNNING || b.expect == Expect.STOPPED
+                || b.expect == Expect.PAUSED).toList();
+        List<Box> unpaused = mine.stream().filter(b -> b.expect == Expect.RUNNING || b.expect == Expect.STOPPED).toList();
+        List<Img> myImages = images.stream().filter(i -> i.ref.startsWith("ci" + client + "-") && i.present()).toList();
+        List<Vol> myVolumes = volumes.stream().filter(v -> v.name.startsWith("cv" + client + "-") && v.acked
+                && !v.removeAcked && !v.uncertain).toList();
         int roll = r.nextInt(100);
-        if (roll < 30 && running.size() < 3 || running.isEmpty() && roll < 70) {
-            Box b = new Box("cs" + client + "-" + named.incrementAndGet());
+        if (roll < 18 && running.size() < 3 || running.isEmpty() && present.size() < 4 && roll < 50) {
+            Box b = new Box(mark + named.incrementAndGet());
             boxes.add(b);
-            call(client, "run", b, null, "run", "-d", "--name", b.name, "busybox", "sleep", Long.toString(marker));
-        } else if (roll < 55 && !running.isEmpty()) {
-            Box b = running.get(r.nextInt(running.size()));
+            call(client, "run", b, null, null, 0, "run", "-d", "--name", b.name, "busybox", "sleep", Long.toString(marker));
+        } else if (roll < 23) {
+            Box b = new Box(mark + named.incrementAndGet());
+            b.oneShot = true;
+            Path cid = daemon.root.resolve("cids/" + b.name);
+            Files.createDirectories(cid.getParent());
+            boxes.add(b);
+            call(client, "run --rm", b, null, null, 3, "run", "--rm", "--cidfile", cid.toString(), "--name", b.name,
+                    "busybox", "sh", "-c", "exit 3");
+        } else if (roll < 33 && !running.isEmpty()) {
+            Box b = any(running, r);
             b.execsTried.incrementAndGet();
-            call(client, "exec", b, null, "exec", b.id, "true");
-        } else if (roll < 70 && !running.isEmpty()) {
-            Box b = running.get(r.nextInt(running.size()));
-            call(client, "stop", b, null, "stop", "-t", "1", b.id);
-        } else if (roll < 85 && !present.isEmpty()) {
-            Box b = present.get(r.nextInt(present.size()));
-            call(client, "rm", b, null, "rm", "-f", b.id);
+            call(client, "exec", b, null, null, 0, "exec", b.id, "true");
+        } else if (roll < 37 && !running.isEmpty()) {
+            Box b = any(running, r);
+            b.execsTried.incrementAndGet();
+            call(client, "exec -d", b, null, null, 0, "exec", "-d", b.id, "sleep", Long.toString(marker + 1));
+        } else if (roll < 43 && !running.isEmpty()) {
+            Box b = any(running, r);
+            call(client, "stop", b, null, null, 0, "stop", "-t", "1", b.id);
+        } else if (roll < 47 && !running.isEmpty()) {
+            Box b = any(running, r);
+            call(client, "kill", b, null, null, 0, "kill", b.id);
+        } else if (roll < 51 && !unpaused.isEmpty()) {
+            Box b = any(unpaused, r);
+            b.restartsTried.incrementAndGet();
+            call(client, "restart", b, null, null, 0, "restart", "-t", "1", b.id);
+        } else if (roll < 55 && !running.isEmpty()) {
+            Box b = any(running, r);
+            call(client, "pause", b, null, null, 0, "pause", b.id);
+        } else if (roll < 59 && !paused.isEmpty()) {
+            Box b = any(paused, r);
+            call(client, "unpause", b, null, null, 0, "unpause", b.id);
+        } else if (roll < 62 && !present.isEmpty()) {
+            Box b = any(present, r);
+            String to = mark + named.incrementAndGet();
+            call(client, "rename " + to, b, null, null, 0, "rename", b.id, to);
+        } else if (roll < 66 && !unpaused.isEmpty()) {
+            Box b = any(unpaused, r);
+            String file = "cp" + named.incrementAndGet();
+            Path host = daemon.root.resolve("cids/" + file);
+            Files.createDirectories(host.getParent());
+            Files.writeString(host, file + " " + marker + "\n");
+            call(client, "cp " + file, b, null, null, 0, "cp", host.toString(), b.id + ":/" + file);
+        } else if (roll < 74 && !present.isEmpty()) {
+            Box b = any(present, r);
+            call(client, "rm", b, null, null, 0, "rm", "-f", b.id);
+        } else if (roll < 78 && !unpaused.isEmpty() && myImages.size() < 2) {
+            Box b = any(unpaused, r);
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":c", "commit");
+            images.add(i);
+            call(client, "commit", null, null, i, 0, "commit", b.id, i.ref);
+        } else if (roll < 81 && myImages.size() < 2) {
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":i", "import");
+            images.add(i);
+            call(client, "import", null, null, i, 0, "import", daemon.root.resolve("busybox.tar").toString(), i.ref);
+        } else if (roll < 84 && !myImages.isEmpty() && myImages.size() < 3) {
+            Img from = any(myImages, r);
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":t", "tag");
+            i.id = from.id;
+            images.add(i);
+            call(client, "tag", null, null, i, 0, "tag", from.ref, i.ref);
+        } else if (roll < 90 && !myImages.isEmpty()) {
+            Img i = any(myImages, r);
+            call(client, "rmi", null, null, i, 0, "rmi", i.ref);
+        } else if (roll < 94 && !myVolumes.isEmpty()) {
+            Vol v = any(myVolumes, r);
+            call(client, "volume rm", null, v, null, 0, "volume", "rm", v.name);
         } else {
             Vol v = new Vol("cv" + client + "-" + named.incrementAndGet());
             volumes.add(v);
-            call(client, "volume", null, v, "volume", "create", v.name);
+            call(client, "volume", null, v, null, 0, "volume", "create", v.name);
         }
     }
 
-    private void call(int client, String op, Box box, Vol vol, String... args) {
-        inFlight.put(client, op);
+    private void call(int client, String op, Box box, Vol vol, Img img, int success, String... args) {
+        inFlight.put(client, op.startsWith("rename") || op.startsWith("cp") ? op.split(" ")[0] : op);
         Daemon.Result r = daemon.docker(args);
         long ended = System.nanoTime();
         inFlight.remove(client);
-        if (r.code() == 0) {
+        if (r.code() == success) {
             acknowledged.incrementAndGet();
-            acked(op, box, vol, r.out().strip());
+            acked(op, box, vol, img, r.out().strip());
         } else if (killedAt != 0 && ended >= killedAt) {
+            String verb = op.split(" ")[0];
             if (box != null) {
                 box.expect = Expect.UNKNOWN;
-                box.uncertain.add(op);
+                box.uncertain.add(verb);
+                if (verb.equals("rename")) {
+                    box.nameCertain = false;
+                }
+                if (box.oneShot) {
+                    box.id = cidOf(box);
+                }
+            }
+            if (vol != null) {
+                vol.uncertain = true;
+            }
+            if (img != null) {
+                img.uncertain = true;
             }
         } else {
             if (box != null) {
                 box.expect = Expect.UNKNOWN;
+                if (box.oneShot) {
+                    box.id = cidOf(box);
+                }
             }
-            problems.add("docker " + String.join(" ", args) + " failed while tallyd ran: " + r.err().strip());
+            if (vol != null) {
+                vol.uncertain = true;
+            }
+            if (img != null) {
+                img.uncertain = true;
+            }
+            problems.add("docker " + String.join(" ", args) + " failed while tallyd ran (" + r.code() + "): "
+                    + r.err().strip());
         }
     }
 
-    private static void acked(String op, Box box, Vol vol, String out) {
-        switch (op) {
+    /** The id a {@code run --cidfile} wrote, or null when it wrote none. */
+    private String cidOf(Box b) {
+        try {
+            String id = Files.readString(daemon.root.resolve("cids/" + b.name)).strip();
+            return id.isEmpty() ? null : id;
+        } catch (IOException none) {
+            return null;
+        }
+    }
+
+    private void acked(String op, Box box, Vol vol, Img img, String out) {
+        if (op.equals("run --rm")) {
+            box.id = cidOf(box);
+            box.runAcked = true;
+            box.expect = Expect.REMOVED;
+            return;
+        }
+        String[] words = op.split(" ");
+        switch (words[0]) {
             case "run" -> {
                 box.id = out;
                 box.runAcked = true;
                 box.expect = Expect.RUNNING;
             }
             case "exec" -> box.execsAcked.incrementAndGet();
-            case "stop" -> {
+            case "stop", "kill" -> {
                 box.stopsAcked.incrementAndGet();
                 box.expect = Expect.STOPPED;
             }
+            case "restart" -> {
+                box.restartsAcked.incrementAndGet();
+                box.expect = Expect.RUNNING;
+            }
+            case "pause" -> {
+                box.pausesAcked.incrementAndGet();
+                box.expect = Expect.PAUSED;
+            }
+            case "unpause" -> {
+                box.unpausesAcked.incrementAndGet();
+                box.expect = Expect.RUNNING;
+            }
+            case "rename" -> {
+                box.renamesAcked.incrementAndGet();
+                box.name = words[1];
+                box.nameCertain = true;
+            }
+            case "cp" -> box.copied.put("/" + words[1], words[1] + " " + marker);
             case "rm" -> {
                 box.removeAcked = true;
                 box.expect = Expect.REMOVED;
             }
-            default -> vol.acked = true;
+            case "commit", "import" -> {
+                img.id = out;
+                img.acked = true;
+            }
+            case "tag" -> img.acked = true;
+            case "rmi" -> img.removeAcked = true;
+            case "volume" -> {
+                if (words.length > 1) {
+                    vol.removeAcked = true;
+                } else {
+                    vol.acked = true;
+                }
+            }
+            default -> throw new IllegalStateException(op);
         }
     }
 
     /**
-     * After a restart and its checks: what the daemon now says of each uncertain container becomes
-     * what is expected of it (running, stopped, or gone when it has no such name), so the load goes
-     * on with certain expectations.
+     * After a restart and its checks: what the daemon now says of each uncertain container, volume and
+     * image becomes what is expected of it (running, paused, stopped, or gone), so the load goes on
+     * with certain expectations.
      */
-    void resync(Map<String, String[]> psByName) {
+    void resync(Map<String, String[]> psByName, Map<String, String[]> psById, java.util.Set<String> volumeNames,
+            java.util.function.Function<String, String> imageIdOf) {
         for (Box b : boxes) {
-            if (b.expect != Expect.UNKNOWN) {
+            if (b.expect != Expect.UNKNOWN && b.nameCertain) {
                 continue;
             }
-            String[] row = psByName.get(b.name);
+            String[] row = b.id != null ? psById.get(b.id) : psByName.get(b.name);
             if (row == null) {
                 b.expect = Expect.REMOVED;
             } else {
                 b.id = row[0];
-                b.expect = row[2].equals("running") ? Expect.RUNNING : Expect.STOPPED;
+                b.name = row[1];
+                b.nameCertain = true;
+                b.expect = switch (row[2]) {
+                    case "running" -> Expect.RUNNING;
+                    case "paused" -> Expect.PAUSED;
+                    default -> Expect.STOPPED;
+                };
+            }
+        }
+        for (Vol v : volumes) {
+            if (v.uncertain) {
+                v.uncertain = false;
+                v.resynced = true;
+                v.acked = volumeNames.contains(v.name);
+                v.removeAcked = false;
+            }
+        }
+        for (Img i : images) {
+            if (i.uncertain) {
+                i.uncertain = false;
+                i.id = imageIdOf.apply(i.ref);
+                i.resynced = true;
+                i.acked = i.id != null;
+                i.removeAcked = false;
             }
         }
     }
