@@ -186,11 +186,12 @@ public final class Tallyd {
         DaemonLimits limits = options.limits();
         LimitRefusals refusals = LimitRefusals.publishedBy(axon.eventGateway(), REFUSALS);
         REFUSALS.scheduleWithFixedDelay(refusals::flushDue, 1, 1, TimeUnit.SECONDS);
-        LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
-        int partials = imageStore.removePartials();
-        if (partials > 0) {
-            System.out.println("tallyd: removed " + partials + " partial writes of the image store (cut short by a stop)");
+        java.util.List<String> scratch = ScratchSpace.clear(dataRoot.resolve("tmp"));
+        if (!scratch.isEmpty()) {
+            System.out.println("tallyd: removed what a stopped daemon left in tmp/ (partial writes, spools): "
+                    + String.join(", ", scratch));
         }
+        LayeredImageStore imageStore = new LayeredImageStore(dataRoot);
         RuncRuntime runtime = new RuncRuntime(dataRoot, options.execRoot(), imageStore, tool("runc"), tool("conmon"),
                 options.seccompProfile());
         this.runtime = runtime;

@@ -124,6 +124,10 @@ class CrashRecoveryIT {
             clients.shutdownNow();
         }
         assertTrue(volumes.size() + containers.size() >= 20, "the load was acknowledged before the kill");
+        // what a kill in a cp into a container and in a load leaves (the series found a cp's spool kept)
+        java.nio.file.Path scratch = daemon.root.resolve("data/tmp");
+        java.nio.file.Files.writeString(scratch.resolve("copy123.tar"), "a cp cut short");
+        java.nio.file.Files.createDirectories(scratch.resolve("load456/blobs"));
 
         daemon.start();
         daemon.stop();
@@ -136,6 +140,10 @@ class CrashRecoveryIT {
         try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(daemon.tmp())) {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(),
                     "what the killed daemon left in its temporary directory");
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(scratch)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(),
+                    "what the killed daemon left in the data root's tmp/");
         }
 
         String volumeList = daemon.docker("volume", "ls", "-q").out();

@@ -22,7 +22,8 @@ class CrashSeriesIT {
         int clients = Integer.getInteger("tally.crashSeries.clients", 3);
         System.out.println("crash series: " + kills + " kills, " + clients + " clients, seed " + seed);
         CrashSeries.Report report = new CrashSeries(daemon, seed, clients).run(kills, 0, 2000,
-                row -> System.out.println("crash series: run " + row.run() + " done: " + row.problems().size() + " problems"));
+                row -> System.out.println("crash series: run " + row.run() + " done: " + row.problems().size() + " problems"
+                        + (row.problems().isEmpty() ? "" : ": " + String.join("; ", row.problems()))));
         String table = "crash series: " + kills + " kills, " + clients + " clients, seed " + seed + "\n" + report.table();
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "crash-series.txt"), table);

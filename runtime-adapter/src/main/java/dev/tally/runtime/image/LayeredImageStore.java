@@ -41,8 +41,6 @@ public final class LayeredImageStore implements ImageStore {
     /** Content a put or a {@link #hasBlob} touched this recently is not collected: a pull may be using it. */
     static final long GRACE_NANOS = 60L * 60 * 1_000_000_000L;
 
-    private static final String TMP_PREFIXES = "^(blob|unpack|layer|image|import).*";
-
     private final Blobs blobs;
     private final Layers layers;
     private final ImageRecords records;
@@ -533,24 +531,6 @@ public final class LayeredImageStore implements ImageStore {
             }
         }
         return removed;
-    }
-
-    /**
-     * Deletes what a put or an import cut short by a crash left under {@code tmp/} (partial blobs,
-     * half-unpacked layers, unrenamed records): never content, never complete. For the start, before
-     * anything is put.
-     */
-    public int removePartials() {
-        int n = 0;
-        try (Stream<Path> files = Files.list(tmp)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().matches(TMP_PREFIXES)).toList()) {
-                dev.tally.runtime.Trees.delete(p, "a partial write of the image store");
-                n++;
-            }
-        } catch (IOException e) {
-            throw Blobs.failed("clear partial writes under " + tmp, e);
-        }
-        return n;
     }
 
     private MeteredInput.Budget freeSpace() {

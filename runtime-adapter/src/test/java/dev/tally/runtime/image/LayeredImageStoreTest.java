@@ -475,14 +475,4 @@ class LayeredImageStoreTest {
         assertEquals(DomainException.Kind.NOT_FOUND, assertThrows(DomainException.class, () -> restarted.get(ia.id())).kind());
         assertEquals(List.of(), restarted.unreferenced(Set.of(ib.id())));
     }
-
-    @Test
-    void partialWritesACrashLeftAreRemovedAtStart() throws IOException {
-        Files.createDirectories(root.resolve("tmp/unpack123/etc"));
-        Files.writeString(root.resolve("tmp/blob9.part"), "half");
-        Files.writeString(root.resolve("tmp/other-helper-file"), "not ours");
-        LayeredImageStore store = store();
-        assertEquals(2, store.removePartials());
-        assertEquals(1, filesUnder("tmp"));
-    }
 }
