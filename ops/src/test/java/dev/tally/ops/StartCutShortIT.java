@@ -92,6 +92,34 @@ class StartCutShortIT {
         assertEquals(0, daemon.docker("rm", "letgo").code());
     }
 
+    /**
+     * The program ran and ended before the restart (the crash series: a {@code run --rm} cut by a
+     * kill): its exit is recorded, and its start before it, by tallyd. Before, the log went from
+     * starting to exited, and {@code /events} had a {@code die} with no {@code start}.
+     */
+    @Test
+    void aStartCutAfterItsProgramWasLetGoAndEndedIsRecordedAsStartedThenExited(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        Daemon.Result create = daemon.docker("create", "--name", "brief", "busybox", "sh", "-c", "exit 3");
+        assertEquals(0, create.code(), create.err());
+        String id = create.out().strip();
+        daemon.stop();
+        daemon.haltingAt("start.fifo-read").start();
+        assertTrue(daemon.docker("start", "brief").code() != 0, "the start is cut");
+        await().atMost(Duration.ofSeconds(30)).until(daemon::ended);
+        assertTrue(daemon.log().contains("halted at start.fifo-read"), daemon.log());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(daemon.root.resolve("data/exits/" + id)));
+
+        daemon.haltingAt(null).start();
+        Daemon.Result inspect = daemon.docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "brief");
+        assertEquals("exited 3", inspect.out().strip(), inspect.err() + daemon.log());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=brief",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"tally.user\"}}");
+        assertEquals(List.of("create root", "start tallyd", "die tallyd"), events.out().strip().lines().toList(),
+                daemon.log());
+        assertEquals(0, daemon.docker("rm", "brief").code());
+    }
+
     /** Creates the container, restarts tallyd halting at {@code point}, and starts it: tallyd dies there. */
     private static String cutStart(Daemon daemon, String point, String name) throws Exception {
         Daemon.Result create = daemon.docker("create", "--name", name, "busybox", "sleep", SLEEP);

@@ -142,6 +142,7 @@ public class Container {
     RecordedExit handle(RecordExit cmd) {
         RecordedExit verdict = verdict(cmd.pid(), cmd.finishedAt());
         if (verdict == RecordedExit.RECORDED) {
+            startedBeforeItsEnd(cmd.pid(), cmd.finishedAt(), cmd.actor());
             apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
         }
         return verdict;
@@ -152,10 +153,26 @@ public class Container {
     RecordedExit handle(RecordExitAndRemove cmd) {
         RecordedExit verdict = verdict(cmd.pid(), cmd.finishedAt());
         if (verdict == RecordedExit.RECORDED) {
+            startedBeforeItsEnd(cmd.pid(), cmd.finishedAt(), cmd.actor());
             apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
             apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
         }
         return verdict;
+    }
+
+    /**
+     * An exit of the run the log has starting: its program ran, and the start's outcome was never
+     * recorded (the daemon stopped after letting the program go and before recording it; the
+     * reconciler then finds the exit). The start is recorded first, with the exit's pid (0: unknown),
+     * by whoever records the exit, stamped no later than the end: the log and {@code /events} say it
+     * started, then ended, as the host did. Before, the log went from starting to exited, a {@code die}
+     * with no {@code start}.
+     */
+    private void startedBeforeItsEnd(long pid, Instant endedAt, dev.tally.domain.Actor actor) {
+        if (status == ContainerStatus.STARTING) {
+            Instant now = Instant.now();
+            apply(new ContainerStarted(id, pid, actor, endedAt != null && endedAt.isBefore(now) ? endedAt : now));
+        }
     }
 
     private RecordedExit verdict(long pid, Instant at) {

@@ -178,6 +178,34 @@ class ContainerTest {
                 .expectResultMessagePayload(RecordedExit.RECORDED);
     }
 
+    /**
+     * The crash series: a run --rm whose start was cut by a kill after its program ran and ended; the
+     * reconciler recorded the exit of a container the log had starting, and /events had a die with no
+     * start.
+     */
+    @Test
+    void anExitOfTheRunTheLogHasStartingRecordsItsStartFirst() {
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T))
+                .when(new RecordExit(ID, 3, T.plusSeconds(1), 42, Actor.daemon()))
+                .expectEvents(new ContainerStarted(ID, 42, Actor.daemon(), T.plusSeconds(1)),
+                        new ContainerExited(ID, 3, Actor.daemon(), T.plusSeconds(1)))
+                .expectResultMessagePayload(RecordedExit.RECORDED);
+        fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T))
+                .when(new RecordExitAndRemove(ID, 3, T.plusSeconds(1), 42, Actor.daemon()))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerStarted s && s.pid() == 42),
+                        Matchers.matches(e -> e instanceof ContainerExited x && x.exitCode() == 3),
+                        Matchers.matches(ContainerRemoved.class::isInstance), Matchers.andNoMore())))
+                .expectMarkedDeleted();
+    }
+
+    @Test
+    void anExitOfAnEarlierRunWhileTheLogHasTheContainerStartingRecordsNoStart() {
+        fixture.given(startedAgain(false))
+                .when(new RecordExit(ID, 3, T.plusSeconds(1), 7, Actor.daemon()))
+                .expectNoEvents();
+    }
+
     @Test
     void anAutoRemovedExitRecordsTheExitThenTheRemovalTogether() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
