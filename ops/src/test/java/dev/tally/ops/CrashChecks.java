@@ -139,7 +139,8 @@ final class CrashChecks {
             }
         }
         if (b.restartsAcked.get() > 0) {
-            if (starts >= 1 + b.restartsAcked.get()) {
+            // a run the kill cut short may never have started: a restart is then its first start
+            if (starts >= (b.runAcked ? 1 : 0) + b.restartsAcked.get()) {
                 found += b.restartsAcked.get();
             } else {
                 problems.add(b.restartsAcked.get() + " acknowledged restarts of " + who + ", " + starts

@@ -67,6 +67,34 @@ class CrashChecksTest {
         assertTrue(problems.get(0).contains("create 1, start 0"), problems.get(0));
     }
 
+    /**
+     * The series once called an acknowledged restart lost: the container's run was cut by a kill
+     * before it started (its start recorded as failed), and the restart was its first start.
+     */
+    @Test
+    void aRestartOfARunTheKillCutBeforeItStartedIsItsFirstStart() {
+        CrashWorkload.Box b = new CrashWorkload.Box("cs0-171");
+        b.id = ID;
+        b.uncertain.add("run");
+        b.restartsAcked.incrementAndGet();
+        b.restartsTried.incrementAndGet();
+        b.expect = CrashWorkload.Expect.RUNNING;
+        List<String> problems = new ArrayList<>();
+        assertEquals(1, CrashChecks.acknowledgedOf(b, log("create", "start"), new String[] {ID, "cs0-171", "running"},
+                problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void anAcknowledgedRestartOfARunningContainerIsASecondStart() {
+        CrashWorkload.Box b = ranAndAcknowledged();
+        b.restartsAcked.incrementAndGet();
+        b.expect = CrashWorkload.Expect.RUNNING;
+        List<String> problems = new ArrayList<>();
+        CrashChecks.acknowledgedOf(b, log("create", "start"), new String[] {ID, "cs1-2", "running"}, problems);
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("1 acknowledged restarts of cs1-2")), problems.toString());
+    }
+
     @Test
     void anAcknowledgedRemovalStillNeedsItsRecordAndTheRowGone() {
         CrashWorkload.Box b = ranAndAcknowledged();
