@@ -150,6 +150,10 @@ final class ContainerStreams {
             // may run on the thread that starts the container, before its process runs: nothing here waits
             connecting.whenComplete((stream, error) -> {
                 if (error != null) {
+                    // what the client sent, and its end, go nowhere: a process that waits for them waits on
+                    DaemonLog.line("attach to " + c.id() + " failed" + (stdin ? ", its stdin undelivered: " : ": ")
+                            + (error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+                            ? error.getCause().getMessage() : error.getMessage()));
                     socket.end();
                     return;
                 }
