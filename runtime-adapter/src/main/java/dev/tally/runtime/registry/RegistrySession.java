@@ -314,16 +314,17 @@ final class RegistrySession implements Registry.Session {
             return true;
         }
         if (r.status() == 202) {
-            r.headers().firstValue("Location").ifPresent(this::cancelUpload);
+            r.headers().firstValue("Location").ifPresent(l -> cancelUpload(l, true));
             return false;
         }
         throw refusal(what, r.status(), r.body());
     }
 
-    private void cancelUpload(String location) {
+    /** Asks the registry to drop an upload (DELETE), with a fresh token on a 401 or not; its failure is ignored. */
+    private void cancelUpload(String location, boolean renewToken) {
         try {
             URI uri = client.endpoint(repository.registry()).base().resolve(location);
-            sendBytes(HttpRequest.newBuilder(uri).DELETE(), "cancel an upload", true);
+            sendBytes(HttpRequest.newBuilder(uri).DELETE(), "cancel an upload", renewToken);
         } catch (DomainException ignored) {
             // the registry expires abandoned uploads itself
         }
@@ -334,11 +335,25 @@ final class RegistrySession implements Registry.Session {
      * otherwise. A 401 to a request carrying bytes (its token expired during the upload) is answered
      * once: a fresh token, then the upload goes on from what the registry says it holds of it (GET of
      * the upload's location, its {@code Range}), or from the start of a new upload when it cannot say.
+     * An upload that fails is cancelled (DELETE of its location, with the token it has), as the docker
+     * CLI does, unless the registry stopped answering: that DELETE would wait as long again.
      */
     @Override
     public void uploadBlob(Descriptor blob, Registry.Content content) {
         String what = "upload of " + blob.digest() + " to " + repository.familiarName();
-        URI at = startUpload(what);
+        URI[] at = {startUpload(what)};
+        try {
+            upload(blob, content, at, what);
+        } catch (DomainException e) {
+            if (!(e.getCause() instanceof java.net.http.HttpTimeoutException)) {
+                cancelUpload(at[0].toString(), false);
+            }
+            throw e;
+        }
+    }
+
+    /** The upload's requests from its start at {@code at[0]}, which is kept where the upload stands. */
+    private void upload(Descriptor blob, Registry.Content content, URI[] at, String what) {
         long offset = 0;
         boolean reauthenticated = false;
         while (true) {
@@ -348,7 +363,7 @@ final class RegistrySession implements Registry.Session {
                 if (p.refused() == null) {
                     return;
                 }
-                at = p.location();
+                at[0] = p.location();
                 refused = p.refused();
             } catch (IOException e) {
                 throw new DomainException(DomainException.Kind.FAILED, what + ": read the blob: " + e.getMessage(), e);
@@ -357,9 +372,9 @@ final class RegistrySession implements Registry.Session {
                 throw refusal(what, 401, refused.body());
             }
             reauthenticated = true;
-            offset = acknowledged(at, blob.size(), what);
+            offset = acknowledged(at[0], blob.size(), what);
             if (offset < 0) {
-                at = startUpload(what);
+                at[0] = startUpload(what);
                 offset = 0;
             }
         }
@@ -385,8 +400,9 @@ final class RegistrySession implements Registry.Session {
     private record Progress(URI location, Answer refused) {
     }
 
-    /** The blob's bytes from {@code offset} (what {@code in} reads) to the upload at {@code put}. */
-    private Progress sendFrom(Descriptor blob, URI put, long offset, InputStream in, String what) {
+    /** The blob's bytes from {@code offset} (what {@code in} reads) to the upload at {@code at[0]}, kept where it stands. */
+    private Progress sendFrom(Descriptor blob, URI[] at, long offset, InputStream in, String what) {
+        URI put = at[0];
         long rest = blob.size() - offset;
         if (blob.size() > client.chunkBytes()) {
             for (long sent = offset; sent < blob.size(); ) {
@@ -403,6 +419,7 @@ final class RegistrySession implements Registry.Session {
                 put = client.endpoint(repository.registry()).base().resolve(patched.headers().firstValue("Location")
                         .orElseThrow(() -> new DomainException(DomainException.Kind.FAILED,
                                 what + ": the registry gave no location after a chunk")));
+                at[0] = put;
             }
             rest = 0;
         }

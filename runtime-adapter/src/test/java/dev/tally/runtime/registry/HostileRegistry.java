@@ -167,7 +167,7 @@ public final class HostileRegistry implements AutoCloseable {
 
     /**
      * POST starts an upload; PATCH appends a chunk (its Content-Range must start where the upload is);
-     * PUT ?digest= takes the rest, or the whole blob (or goes silent after a few bytes).
+     * PUT ?digest= takes the rest, or the whole blob (or goes silent after a few bytes); DELETE drops it.
      */
     private void upload(HttpExchange x) throws IOException {
         String method = x.getRequestMethod();
@@ -183,6 +183,11 @@ public final class HostileRegistry implements AutoCloseable {
             x.getResponseHeaders().set("Location", path);
             x.getResponseHeaders().set("Range", "0-" + (held.size() - 1)); // "0--1" for nothing, as the reference registry
             send(x, 204, "text/plain", new byte[0], null);
+            return;
+        }
+        if (method.equals("DELETE")) {
+            boolean had = uploads.remove(path.substring(path.lastIndexOf('/') + 1)) != null;
+            send(x, had ? 204 : 404, "text/plain", new byte[0], null);
             return;
         }
         if (method.equals("POST")) {

@@ -2,6 +2,7 @@ package dev.tally.runtime.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -298,6 +299,7 @@ class HostileRegistryTest {
                 () -> s.uploadBlob(blob, new java.io.ByteArrayInputStream(bytes)));
         assertEquals(DomainException.Kind.FAILED, e.kind());
         assertTrue(e.getMessage().contains("took no bytes and sent no answer for 2 s"), e.getMessage());
+        assertFalse(hostile.uploadRequests.contains("DELETE"), "no cancel sent to a registry that stopped answering");
         s.uploadBlob(blob, new java.io.ByteArrayInputStream(bytes));
         assertArrayEquals(bytes, hostile.uploaded.get(digest));
     }
@@ -376,6 +378,7 @@ class HostileRegistryTest {
         assertEquals(DomainException.Kind.FAILED, e.kind());
         assertTrue(e.getMessage().contains("cannot be read again"), e.getMessage());
         assertEquals(null, hostile.uploaded.get(digest));
+        assertEquals("DELETE", hostile.uploadRequests.get(hostile.uploadRequests.size() - 1), "the failed upload is cancelled");
     }
 
     @Test
