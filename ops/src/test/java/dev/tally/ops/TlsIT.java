@@ -142,6 +142,14 @@ class TlsIT {
                 "busybox", "sh", "-c", "cat; echo end");
         assertEquals(0, cat.code(), cat.err());
         assertEquals("one\ntwo\nend\n", cat.out());
+        // more than the daemon queues (1 MiB) for a container that reads a second later: reading the
+        // TLS connection stops and resumes, and the end (close_notify) still comes after every byte
+        Path large = certs.getParent().resolve("docker-stdin.bin");
+        Files.write(large, new byte[4_000_000]);
+        Daemon.Result count = Daemon.dockerWith(dockerEnv(certs.resolve(STRANGER)), large, "run", "--rm", "-i",
+                "busybox", "sh", "-c", "sleep 1; wc -c");
+        assertEquals(0, count.code(), count.err());
+        assertEquals("4000000", count.out().strip());
     }
 
     @Test
