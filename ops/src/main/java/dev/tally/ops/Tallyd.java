@@ -31,6 +31,7 @@ import dev.tally.domain.image.ImageDistribution;
 import dev.tally.domain.image.ImageService;
 import dev.tally.domain.volume.Volume;
 import dev.tally.domain.volume.VolumePruning;
+import dev.tally.domain.volume.AnonymousVolumes;
 import dev.tally.domain.volume.VolumeReconciliation;
 import dev.tally.domain.volume.VolumeService;
 import dev.tally.projections.ContainerProjection;
@@ -225,6 +226,8 @@ public final class Tallyd {
         HostReconciliation reconciliation = new HostReconciliation(axon.commandGateway(), leftovers, runtime,
                 containerViews, lifecycle, lifecycles);
         Rechecks.schedule(reconciliation, reconciliation.reconcile());
+        // after the containers: a --rm container the reconciler removed takes its anonymous volumes
+        new AnonymousVolumes(volumes, store.storedEvents()).reconcile();
 
         // No file cache: tallyd serves no file from its class path, and Vert.x's cache is a directory in /tmp
         // that a kill -9 leaves behind, one per crash.

@@ -58,6 +58,17 @@ final class CrashChecks {
             problems.add("volume ls: " + volumeList.err().strip());
         }
         Set<String> volumes = Set.of(volumeList.out().strip().split("\n"));
+        // anonymous volumes are only the run --rm containers' (-v /scratch): none outlives its container
+        Set<String> mounted = new HashSet<>();
+        if (!psById.isEmpty()) {
+            List<String> inspect = new ArrayList<>(List.of("inspect", "--format", "{{range .Mounts}}{{.Name}} {{end}}"));
+            inspect.addAll(psById.keySet());
+            mounted.addAll(List.of(daemon.docker(inspect.toArray(String[]::new)).out().split("\\s+")));
+        }
+        Daemon.Result labelled = daemon.docker("volume", "ls", "--format", "{{.Name}} {{.Labels}}");
+        labelled.out().lines().filter(l -> l.contains("com.docker.volume.anonymous"))
+                .map(l -> l.split(" ")[0]).filter(v -> !mounted.contains(v))
+                .forEach(v -> problems.add("anonymous volume of no container: " + v));
         int found = 0;
         for (CrashWorkload.Box b : load.boxes) {
             if (b.id == null) {

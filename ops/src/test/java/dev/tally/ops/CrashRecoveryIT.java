@@ -169,6 +169,37 @@ class CrashRecoveryIT {
         });
     }
 
+    /**
+     * The crash series: a run --rm with an anonymous volume (-v /scratch) whose removal was recorded,
+     * then tallyd died before the volume went with the container (halted here at that moment, as a
+     * kill -9 there: the start of the removal of the container's host side). The volume was kept for
+     * good, of no container; now the next start removes it, recorded as the daemon's removal.
+     */
+    @Test
+    void theAnonymousVolumeOfARmContainerWhoseRemovalAKillCutShortGoesAtTheNextStart(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        daemon.stop();
+        daemon.haltingAt("remove").start();
+        daemon.docker("run", "--rm", "--name", "brief", "-v", "/scratch", "busybox", "sh", "-c", "exit 3");
+        await().atMost(Duration.ofSeconds(30)).until(daemon::ended);
+        assertTrue(daemon.log().contains("halted at remove"), daemon.log());
+        java.nio.file.Path volumes = daemon.root.resolve("data/volumes");
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(volumes)) {
+            assertEquals(1, left.count(), "the anonymous volume is there when the daemon dies");
+        }
+
+        daemon.haltingAt(null).start();
+        Daemon.Result listed = daemon.docker("volume", "ls", "-q");
+        assertEquals("", listed.out().strip(), listed.err() + daemon.log());
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(volumes)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "type=volume",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"tally.user\"}}");
+        assertEquals(List.of("create root", "destroy tallyd"), events.out().strip().lines().toList(), daemon.log());
+        assertTrue(daemon.docker("ps", "-aq").out().isBlank(), "the container is gone too");
+    }
+
     private static String idOf(Daemon daemon, String name) throws java.io.IOException {
         try (var dirs = java.nio.file.Files.list(daemon.root.resolve("data/containers"))) {
             for (var dir : dirs.toList()) {

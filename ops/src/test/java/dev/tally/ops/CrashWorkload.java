@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The crash series' load: several clients at once, each a loop of docker CLI calls on its own
- * containers, images and volumes (run -d, run --rm, exec, exec -d, stop, kill, restart, pause,
+ * containers, images and volumes (run -d, run --rm with an anonymous volume, exec, exec -d, stop, kill, restart, pause,
  * unpause, rename, cp into, rm -f; commit, import, tag, rmi; volume create and rm), and the record
  * of what each call was answered. A call answered with success is acknowledged: the daemon promised
  * it. A call that failed once the daemon was killed is uncertain: it may or may not have happened,
@@ -192,8 +192,9 @@ final class CrashWorkload {
             Path cid = daemon.root.resolve("cids/" + b.name);
             Files.createDirectories(cid.getParent());
             boxes.add(b);
+            // with an anonymous volume, which goes with the container
             call(client, "run --rm", b, null, null, 3, "run", "--rm", "--cidfile", cid.toString(), "--name", b.name,
-                    "busybox", "sh", "-c", "exit 3");
+                    "-v", "/scratch", "busybox", "sh", "-c", "exit 3");
         } else if (roll < 33 && !running.isEmpty()) {
             Box b = any(running, r);
             b.execsTried.incrementAndGet();

@@ -121,21 +121,39 @@ public class VolumeService {
             }
             String name = m.source();
             try {
-                names.exclusively(name, () -> {
-                    Optional<VolumeView> v = volumes.find(name);
-                    boolean inUse = containers.list(true).stream().anyMatch(c -> !c.id().equals(removed.id())
-                            && c.config().mounts().stream().anyMatch(o -> o.isVolume() && o.source().equals(name)));
-                    if (v.isPresent() && v.get().labels().containsKey(VolumePruning.ANONYMOUS) && !inUse) {
-                        commands.sendAndWait(new RemoveVolume(v.get().id(), actor));
-                        store.remove(name);
-                    }
-                    return null;
-                });
+                removeAnonymous(name, removed.id(), actor);
             } catch (RuntimeException e) {
                 System.err.println("tallyd: removing anonymous volume " + name + " of container " + removed.id()
                         + " failed (volume prune takes it): " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Removes volume {@code name}, recorded as {@code actor}'s, if it is anonymous and no container but
+     * {@code except} (null: none) mounts it; whether it was removed.
+     */
+    boolean removeAnonymous(String name, String except, Actor actor) {
+        return names.exclusively(name, () -> {
+            Optional<VolumeView> v = volumes.find(name);
+            boolean inUse = containers.list(true).stream().anyMatch(c -> !c.id().equals(except)
+                    && c.config().mounts().stream().anyMatch(o -> o.isVolume() && o.source().equals(name)));
+            if (v.isPresent() && v.get().labels().containsKey(VolumePruning.ANONYMOUS) && !inUse) {
+                commands.sendAndWait(new RemoveVolume(v.get().id(), actor));
+                store.remove(name);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The anonymous volumes no container of the log mounts now. */
+    List<VolumeView> unmountedAnonymous() {
+        java.util.Set<String> mounted = new java.util.HashSet<>();
+        containers.list(true).forEach(c -> c.config().mounts().stream().filter(ContainerConfig.Mount::isVolume)
+                .forEach(m -> mounted.add(m.source())));
+        return volumes.list().stream().filter(v -> v.labels().containsKey(VolumePruning.ANONYMOUS))
+                .filter(v -> !mounted.contains(v.name())).toList();
     }
 
     /** The volume if this actor may see it; NOT_FOUND (recorded when it exists) otherwise. */

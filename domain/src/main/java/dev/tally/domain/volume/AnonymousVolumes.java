@@ -1,0 +1,95 @@
+package dev.tally.domain.volume;
+
+import dev.tally.domain.Actor;
+import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.container.event.ContainerCreateFailed;
+import dev.tally.domain.container.event.ContainerCreated;
+import dev.tally.domain.container.event.ContainerRemoved;
+import dev.tally.domain.event.StoredEvents;
+import dev.tally.domain.volume.query.VolumeView;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Anonymous volumes a stop cut off from their container. An anonymous volume ({@code -v PATH}) is
+ * its container's: it is made just before the container's create is recorded and, for a container
+ * created with {@code --rm}, removed just after the container's removal. A daemon stopped between the
+ * two left a volume that no container mounts and no client could tell was anybody's, for good (the
+ * crash series found them after kills in {@code run --rm -v /scratch}). At start, once the containers
+ * are reconciled, each anonymous volume no container mounts is looked up in the log: the create that
+ * names it (the first after the volume's), and what became of that container. It is removed,
+ * recorded as the daemon's removal as the live path records it, when no create names it (stopped
+ * between making it and recording the create), when its container's create failed (no container ever
+ * had it), or when its container was created with {@code --rm} and is removed. A container removed
+ * without {@code --rm} leaves its anonymous volumes to {@code volume prune}, as dockerd does (whether
+ * that rm asked {@code -v} is not on the record). Run once, before the daemon serves.
+ */
+public class AnonymousVolumes {
+
+    /** How many events after a volume's create are searched for the container create that names it. */
+    static final int LOOK_AHEAD = 10_000;
+    private static final int BATCH = 500;
+
+    private final VolumeService volumes;
+    private final StoredEvents log;
+
+    public AnonymousVolumes(VolumeService volumes, StoredEvents log) {
+        this.volumes = volumes;
+        this.log = log;
+    }
+
+    public void reconcile() {
+        for (VolumeView v : volumes.unmountedAnonymous()) {
+            try {
+                Optional<String> why = whyItGoes(log, v);
+                if (why.isPresent() && volumes.removeAnonymous(v.name(), null, Actor.daemon())) {
+                    System.out.println("tallyd: removed anonymous volume " + v.name() + ": " + why.get());
+                }
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: settling anonymous volume " + v.name() + " failed (volume prune takes it): "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** Why the anonymous volume {@code v}, which no container mounts, goes; empty when it stays. */
+    static Optional<String> whyItGoes(StoredEvents log, VolumeView v) {
+        List<StoredEvents.Stored> own = log.history(v.id(), Long.MAX_VALUE);
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        long from = own.get(0).position() + 1;
+        for (int read = 0; read < LOOK_AHEAD; ) {
+            List<StoredEvents.Stored> batch = log.read(from, BATCH);
+            for (StoredEvents.Stored s : batch) {
+                if (s.payload() instanceof ContainerCreated c && mounts(c.config(), v.name())) {
+                    return fateOf(log, c);
+                }
+            }
+            if (batch.size() < BATCH) {
+                break;
+            }
+            read += batch.size();
+            from = batch.get(batch.size() - 1).position() + 1;
+        }
+        return Optional.of("the daemon stopped between making it and recording the create of its container: "
+                + "no container ever had it");
+    }
+
+    private static Optional<String> fateOf(StoredEvents log, ContainerCreated c) {
+        List<Object> history = log.history(c.containerId(), Long.MAX_VALUE).stream().map(StoredEvents.Stored::payload)
+                .toList();
+        if (history.stream().anyMatch(ContainerCreateFailed.class::isInstance)) {
+            return Optional.of("the create of its container " + c.containerId() + " failed: no container ever had it");
+        }
+        if (c.config().autoRemove() && history.stream().anyMatch(ContainerRemoved.class::isInstance)) {
+            return Optional.of("its container " + c.containerId() + " was created with --rm and is removed; the daemon "
+                    + "stopped before the volume went with it");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean mounts(ContainerConfig config, String volume) {
+        return config.mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(volume));
+    }
+}
