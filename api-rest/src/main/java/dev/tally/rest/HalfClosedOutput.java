@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
@@ -27,10 +26,9 @@ import java.lang.reflect.Method;
  */
 final class HalfClosedOutput extends ChannelInboundHandlerAdapter {
 
-    /** Netty's epoll channels share this base class, which is not public; its setFlag(int) is protected, clearFlag(int) package-private. */
+    /** Netty's epoll channels share this base class, which is not public; its setFlag(int) is protected. */
     private static final String EPOLL_CHANNEL = "io.netty.channel.epoll.AbstractEpollChannel";
-    private static final Method SET_FLAG = flagMethod("setFlag");
-    private static final Method CLEAR_FLAG = flagMethod("clearFlag");
+    private static final Method SET_FLAG = setFlag();
 
     private HalfClosedOutput() {
     }
@@ -39,39 +37,6 @@ final class HalfClosedOutput extends ChannelInboundHandlerAdapter {
     static void keep(Channel channel) {
         if (SET_FLAG != null && SET_FLAG.getDeclaringClass().isInstance(channel)) {
             channel.pipeline().addFirst(new HalfClosedOutput());
-        }
-    }
-
-    /**
-     * Stops or resumes reading the client (Netty's auto-read); from any thread. While reading is
-     * stopped epoll watches no input, and a half-close of the client then empties the interest set
-     * (its report clears the last flag): the edge-triggered bit is added before reading stops, for
-     * the reason above, and taken back when reading resumes on a connection whose input is still
-     * open (after reading is asked for again, so that the set is never empty in between).
-     */
-    static void reading(Channel channel, boolean on) {
-        channel.eventLoop().execute(() -> {
-            boolean epoll = SET_FLAG != null && CLEAR_FLAG != null && SET_FLAG.getDeclaringClass().isInstance(channel);
-            if (!on) {
-                if (epoll) {
-                    flag(channel, SET_FLAG);
-                }
-                channel.config().setAutoRead(false);
-                return;
-            }
-            channel.config().setAutoRead(true);
-            if (epoll && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
-                flag(channel, CLEAR_FLAG);
-            }
-        });
-    }
-
-    private static void flag(Channel channel, Method change) {
-        try {
-            change.invoke(channel, Native.EPOLLET);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            System.err.println("tallyd: changing a hijacked connection's epoll interest failed: " + cause);
         }
     }
 
@@ -88,9 +53,9 @@ final class HalfClosedOutput extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
-    private static Method flagMethod(String name) {
+    private static Method setFlag() {
         try {
-            Method m = Class.forName(EPOLL_CHANNEL).getDeclaredMethod(name, int.class);
+            Method m = Class.forName(EPOLL_CHANNEL).getDeclaredMethod("setFlag", int.class);
             m.setAccessible(true);
             return m;
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -70,14 +70,15 @@ final class Hijack {
     }
 
     /**
-     * Stops and resumes reading this hijacked connection's input, for a relay whose queue is full.
-     * Not the socket's own pause: that holds read bytes in Vert.x's queue while Netty goes on to the
-     * client's half-close, which {@link #onInputShutdown} reports at once, ahead of those bytes.
-     * Stopped at Netty's reads, nothing is read past the bytes already handed over.
+     * Stops and resumes reading this hijacked connection's input (Netty's auto-read), for a relay
+     * whose queue is full; from any thread. Not the socket's own pause: that holds read bytes in
+     * Vert.x's queue while Netty goes on to the client's half-close, which {@link #onInputShutdown}
+     * reports at once, ahead of those bytes. A half-close while reading is stopped is still seen:
+     * Netty then reads what is left up to the end (and {@link HalfClosedOutput} keeps the output going).
      */
     static StdinRelay.Reading reading(HttpServerRequest request) {
         Channel channel = ((ConnectionBase) request.connection()).channel();
-        return on -> HalfClosedOutput.reading(channel, on);
+        return on -> channel.eventLoop().execute(() -> channel.config().setAutoRead(on));
     }
 
     /**
