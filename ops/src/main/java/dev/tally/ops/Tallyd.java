@@ -257,8 +257,11 @@ public final class Tallyd {
         api.add(new ImageArchiveRoutes(new ImageArchiving(axon.commandGateway(), new DockerArchives(imageStore), imageViews,
                 images), dataRoot.resolve("tmp")));
         api.describeImages(new StoredImageDetails(imageStore));
-        api.add(new CommitRoutes(new ImageCommits(axon.commandGateway(), runtime.files(), new CommittedImages(imageStore),
-                visible, images, lifecycles, runtime.processes())));
+        ImageCommits commits = new ImageCommits(axon.commandGateway(), runtime.files(), new CommittedImages(imageStore),
+                visible, images, lifecycles, runtime.processes());
+        // before anything is served, after the reconciler: what a commit cut short left frozen runs again
+        commits.thawWhatACutCommitFroze();
+        api.add(new CommitRoutes(commits));
         api.add(new EventRoutes(store.storedEvents(), access));
         api.add(new DistributionRoutes(new ImageDistribution(axon.commandGateway(), new RegistryClient(options.registries()),
                 imageStore, images, TRANSFERS)));

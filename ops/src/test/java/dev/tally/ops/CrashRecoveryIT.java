@@ -200,6 +200,40 @@ class CrashRecoveryIT {
         assertTrue(daemon.docker("ps", "-aq").out().isBlank(), "the container is gone too");
     }
 
+    /**
+     * The crash series: a commit froze its container (recorded as the committer's pause), and tallyd
+     * died before the thaw (halted here as the commit is about to read the container's files, as a kill
+     * -9 there). The container stayed paused after the restart, a pause no client asked for; now the
+     * start thaws it and records the unpause as the daemon's, and it runs on.
+     */
+    @Test
+    void aContainerACommitFrozeWhenTheDaemonDiedRunsAgainAfterTheRestart(@BusyboxDaemon Daemon daemon)
+            throws Exception {
+        Daemon.Result run = daemon.docker("run", "-d", "--name", "frozen", "busybox", "sleep", "600");
+        assertEquals(0, run.code(), run.err());
+        daemon.stop();
+        daemon.haltingAt("commit.read").start();
+        assertTrue(daemon.docker("commit", "frozen", "cut:1").code() != 0, "the commit is cut");
+        await().atMost(Duration.ofSeconds(30)).until(daemon::ended);
+        assertTrue(daemon.log().contains("halted at commit.read"), daemon.log());
+        String id = run.out().strip();
+        Daemon.Result state = Daemon.exec(List.of("runc", "--root", daemon.root.resolve("run/runc").toString(), "state",
+                id), java.util.Map.of());
+        assertTrue(state.out().contains("\"paused\""), "frozen when the daemon died: " + state.out());
+
+        daemon.haltingAt(null).start();
+        Daemon.Result inspect = daemon.docker("inspect", "--format", "{{.State.Status}}", "frozen");
+        assertEquals("running", inspect.out().strip(), inspect.err() + daemon.log());
+        state = Daemon.exec(List.of("runc", "--root", daemon.root.resolve("run/runc").toString(), "state", id),
+                java.util.Map.of());
+        assertTrue(state.out().contains("\"running\""), state.out());
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "container=frozen",
+                "--format", "{{.Action}} {{index .Actor.Attributes \"tally.user\"}}");
+        assertEquals(List.of("create root", "start root", "pause root", "unpause tallyd"),
+                events.out().strip().lines().toList(), daemon.log());
+        assertEquals(0, daemon.docker("exec", "frozen", "true").code(), "it runs on");
+    }
+
     private static String idOf(Daemon daemon, String name) throws java.io.IOException {
         try (var dirs = java.nio.file.Files.list(daemon.root.resolve("data/containers"))) {
             for (var dir : dirs.toList()) {

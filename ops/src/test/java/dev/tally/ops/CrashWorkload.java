@@ -237,8 +237,8 @@ final class CrashWorkload {
             Box b = any(unpaused, r);
             Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":c", "commit");
             images.add(i);
-            // the commit freezes the container while it reads it (recorded as a pause): cut, it may stay paused
-            call(client, "commit", b, null, i, 0, "commit", b.id, i.ref);
+            // the commit freezes a running container while it reads it: cut short, it runs again after the restart
+            call(client, "commit", null, null, i, 0, "commit", b.id, i.ref);
         } else if (roll < 81 && myImages.size() < 2) {
             Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":i", "import");
             images.add(i);

@@ -14,6 +14,8 @@ final class HaltPoints {
     static final String START_FIFO_READ = "start.fifo-read";
     /** In a removal of a container's host side (its bundle, mount, process): nothing of it removed yet. */
     static final String REMOVE = "remove";
+    /** In a commit: the container's upper layer is about to be read (frozen, unless the commit said not to). */
+    static final String COMMIT_READ = "commit.read";
 
     private static final String AT = System.getProperty("tally.test.haltAt", "");
 

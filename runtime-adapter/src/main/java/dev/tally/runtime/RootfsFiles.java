@@ -166,6 +166,7 @@ final class RootfsFiles implements ContainerFiles {
 
     @Override
     public void layer(String id, OutputStream out) {
+        HaltPoints.reach(HaltPoints.COMMIT_READ);
         IdRemap remap = remap(id);
         Path upperDir = bundle(id).resolve("upper");
         onRootfs(id, merged -> {

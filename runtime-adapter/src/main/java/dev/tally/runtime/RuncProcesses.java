@@ -26,10 +26,62 @@ final class RuncProcesses implements ContainerProcesses {
     private final String ps;
     private final ObjectMapper json = new ObjectMapper();
 
-    RuncProcesses(String runc, String runcRoot, String ps) {
+    /** The containers' bundles, where a freeze of the daemon's own is marked. */
+    private final java.nio.file.Path bundles;
+
+    RuncProcesses(String runc, String runcRoot, String ps, java.nio.file.Path bundles) {
         this.runc = runc;
         this.runcRoot = runcRoot;
         this.ps = ps;
+        this.bundles = bundles;
+    }
+
+    /** The mark of a freeze of the daemon's own, in the container's bundle (gone with it). */
+    private java.nio.file.Path mark(String id) {
+        return bundles.resolve(id).resolve(PAUSED_BY_THE_DAEMON);
+    }
+
+    static final String PAUSED_BY_THE_DAEMON = "paused-by-tallyd";
+
+    /** The mark first: a daemon stopped right after the freeze finds it, whatever the log says. */
+    @Override
+    public void pauseForTheDaemon(String id) {
+        try {
+            java.nio.file.Files.write(mark(id), new byte[0]);
+        } catch (java.io.IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "mark container " + id + " as paused by the daemon: "
+                    + e.getMessage(), e);
+        }
+        try {
+            pause(id);
+        } catch (RuntimeException e) {
+            unmark(id);
+            throw e;
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedByTheDaemon() {
+        if (!java.nio.file.Files.isDirectory(bundles)) {
+            return java.util.Set.of();
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(bundles)) {
+            return all.filter(b -> java.nio.file.Files.exists(b.resolve(PAUSED_BY_THE_DAEMON),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)).map(b -> b.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list the containers paused by the daemon: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void unmark(String id) {
+        try {
+            java.nio.file.Files.deleteIfExists(mark(id));
+        } catch (java.io.IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "unmark container " + id + " as paused by the daemon: "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -44,6 +96,7 @@ final class RuncProcesses implements ContainerProcesses {
         if (!r.ok() && !said.contains("not paused")) {
             throw failed("resume", id, r);
         }
+        unmark(id);
     }
 
     @Override

@@ -483,7 +483,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** pause, resume and top of this runtime's containers. */
     public dev.tally.domain.container.ContainerProcesses processes() {
-        return new RuncProcesses(runc, runcRoot.toString(), "ps");
+        return new RuncProcesses(runc, runcRoot.toString(), "ps", containers);
     }
 
     /** The files of this runtime's containers' root filesystems (docker cp, diff, export). */

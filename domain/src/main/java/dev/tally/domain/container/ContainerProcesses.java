@@ -16,6 +16,20 @@ public interface ContainerProcesses {
     void resume(String id);
 
     /**
+     * As {@link #pause}, for the daemon's own use while it reads the container (a commit): the host
+     * keeps a mark, written before the freeze and removed by {@link #resume}, so that a daemon stopped
+     * in between finds the freeze its own ({@link #pausedByTheDaemon}) and thaws it.
+     */
+    default void pauseForTheDaemon(String id) {
+        pause(id);
+    }
+
+    /** The containers {@link #pauseForTheDaemon} froze (or was about to) and no {@link #resume} thawed since. */
+    default java.util.Set<String> pausedByTheDaemon() {
+        return java.util.Set.of();
+    }
+
+    /**
      * {@code ps} with these arguments ({@code -ef} when empty), its rows kept to the container's
      * processes (those in its cgroup), as dockerd's {@code top} answers.
      */

@@ -30,8 +30,10 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  * lock (no start, exit or removal moves them meanwhile) and, with {@code pause} (Docker's default), a
  * running container is frozen while they are read, as dockerd does it: the freeze and the thaw are
  * recorded as the committer's {@code pause} and {@code unpause} around the commit, each after the host
- * did it, so a daemon that dies in between leaves a log that says the container is paused while it is
- * frozen, or a difference that the start-up reconciliation records ({@code ContainerPauseFound}).
+ * did it. The freeze is marked on the host as the daemon's own ({@link ContainerProcesses#pauseForTheDaemon}):
+ * a daemon that dies before the thaw leaves the container frozen, and the next start thaws it and
+ * records the unpause as the daemon's ({@link #thawWhatACutCommitFroze}), after the reconciler has
+ * recorded the pause itself if the stop came before it was ({@code ContainerPauseFound}).
  */
 public class ImageCommits {
 
@@ -161,7 +163,7 @@ public class ImageCommits {
             read.run();
             return;
         }
-        processes.pause(id);
+        processes.pauseForTheDaemon(id);
         try {
             commands.sendAndWait(new RecordPaused(id, actor));
         } catch (RuntimeException unrecorded) {
@@ -178,6 +180,31 @@ public class ImageCommits {
                 if (alreadyThawed.kind() != DomainException.Kind.CONFLICT) {
                     throw alreadyThawed;
                 }
+            }
+        }
+    }
+
+    /**
+     * At start, before the daemon serves: a container a commit froze, whose thaw a stop cut short, is
+     * thawed and its unpause recorded as the daemon's (under its lock; after the reconciler, which
+     * records the pause itself when the stop came before it was recorded). Before, it stayed paused
+     * after the restart, a pause no client asked for (the crash series found it). A container that no
+     * longer runs only loses its mark.
+     */
+    public void thawWhatACutCommitFroze() {
+        for (String id : processes.pausedByTheDaemon()) {
+            try {
+                containerLocks.exclusively(id, () -> {
+                    processes.resume(id);
+                    containers.find(id).filter(c -> c.status() == ContainerStatus.RUNNING && c.paused())
+                            .ifPresent(c -> commands.sendAndWait(new RecordUnpaused(id, Actor.daemon())));
+                    return null;
+                });
+                System.out.println("tallyd: container " + id + ": thawed; a commit had frozen it and the daemon "
+                        + "stopped before thawing it");
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: thawing container " + id + ", which a cut commit had frozen, failed: "
+                        + e.getMessage());
             }
         }
     }

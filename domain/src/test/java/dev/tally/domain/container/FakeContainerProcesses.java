@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FakeContainerProcesses implements ContainerProcesses {
 
     final Set<String> frozen = ConcurrentHashMap.newKeySet();
+    final Set<String> marked = ConcurrentHashMap.newKeySet();
 
     @Override
     public void pause(String id) {
@@ -17,6 +18,18 @@ final class FakeContainerProcesses implements ContainerProcesses {
     @Override
     public void resume(String id) {
         frozen.remove(id);
+        marked.remove(id);
+    }
+
+    @Override
+    public void pauseForTheDaemon(String id) {
+        marked.add(id);
+        pause(id);
+    }
+
+    @Override
+    public Set<String> pausedByTheDaemon() {
+        return Set.copyOf(marked);
     }
 
     @Override
