@@ -77,8 +77,9 @@ final class ContainerFileRoutes {
             ctx.response().putHeader(STAT_HEADER, statHeader(s.stat()));
         }
         ctx.response().putHeader("Content-Type", "application/x-tar");
-        ctx.response().sendFile(s.file().toString()).onComplete(x -> deleteQuietly(s.file()));
+        // before the send: a small file is sent whole at once, and a response ended takes no handler
         ctx.response().closeHandler(x -> deleteQuietly(s.file()));
+        ctx.response().sendFile(s.file().toString()).onComplete(x -> deleteQuietly(s.file()));
     }
 
     /**

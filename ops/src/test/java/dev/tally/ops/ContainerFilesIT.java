@@ -283,6 +283,10 @@ class ContainerFilesIT {
         Daemon.Result out = Daemon.exec(List.of("sh", "-c", "docker cp cp-stopped:/tmp/hello.txt - | tar xO"),
                 Map.of("DOCKER_HOST", "unix://" + daemon.socket));
         assertEquals("hello from alice\n", out.out(), out.err());
+        // a small read is sent whole at once: the route then asked to be told of a close of a response
+        // already ended, and Vert.x logged the error (the crash series' log had one per cp out)
+        assertEquals(0, daemon.docker("version").code());
+        assertFalse(daemon.log().contains("Response has already been written"), daemon.log());
     }
 
     @Test
