@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Issue 11's crash series: a mixed parallel load (run -d, stop, rm -f, exec, volume create from
-# several docker CLI clients at once) against a real tallyd of this build, killed with SIGKILL at a
+# Issue 11's crash series: a mixed parallel load (every verb that changes state: run -d, run --rm,
+# exec, exec -d, stop, kill, restart, pause, unpause, rename, cp, rm -f, commit, import, tag, rmi,
+# volume create and rm, from several docker CLI clients at once) against a real tallyd of this build,
+# killed with SIGKILL at a
 # random moment (and now and then again while it recovers), restarted on the same data root and
 # checked after every restart: each acknowledged request is in the log and the read models, nothing
 # is there twice, what should run runs (on the host too, and nothing else does), audit verify
-# passes. At the end, rm -f of everything, and nothing may be left on the host (overlay mounts,
+# passes, and nothing is left on the host of what does not run (mounts, processes, cgroups, tmp/,
+# partial image writes; every listed image runs). At the end, rm -f of everything, and nothing may be left on the host (overlay mounts,
 # cgroups, runc state, conmon, container processes). Prints one row per kill.
 # The logic is CrashSeriesIT (ops/src/test/java/dev/tally/ops), which the test suite runs with 3 kills.
 # Usage, as root, from anywhere:  bash ops/crash-series.sh [KILLS] [CLIENTS] [SEED]   (default 20 3 random)
