@@ -58,17 +58,7 @@ final class CrashChecks {
             problems.add("volume ls: " + volumeList.err().strip());
         }
         Set<String> volumes = Set.of(volumeList.out().strip().split("\n"));
-        // anonymous volumes are only the run --rm containers' (-v /scratch): none outlives its container
-        Set<String> mounted = new HashSet<>();
-        if (!psById.isEmpty()) {
-            List<String> inspect = new ArrayList<>(List.of("inspect", "--format", "{{range .Mounts}}{{.Name}} {{end}}"));
-            inspect.addAll(psById.keySet());
-            mounted.addAll(List.of(daemon.docker(inspect.toArray(String[]::new)).out().split("\\s+")));
-        }
-        Daemon.Result labelled = daemon.docker("volume", "ls", "--format", "{{.Name}} {{.Labels}}");
-        labelled.out().lines().filter(l -> l.contains("com.docker.volume.anonymous"))
-                .map(l -> l.split(" ")[0]).filter(v -> !mounted.contains(v))
-                .forEach(v -> problems.add("anonymous volume of no container: " + v));
+        problems.addAll(anonymousOfNoContainer());
         int found = 0;
         for (CrashWorkload.Box b : load.boxes) {
             if (b.id == null) {
@@ -203,6 +193,36 @@ final class CrashChecks {
             problems.add(who + " should be " + b.expect + " but is " + state + ": " + describe(b, log, ps));
         }
         return found;
+    }
+
+    /**
+     * Anonymous volumes (the run --rm containers' -v /scratch) that no listed container mounts; asked
+     * again for up to 10 s, while an exit reported after the restart removes its container and then
+     * its volumes.
+     */
+    private List<String> anonymousOfNoContainer() {
+        List<List<String>> last = new ArrayList<>(List.of(List.of()));
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+                        List<String> ids = List.of(daemon.docker("ps", "-aq", "--no-trunc").out().strip().split("\\s+"));
+                        Set<String> mounted = new HashSet<>();
+                        if (!ids.get(0).isEmpty()) {
+                            List<String> inspect = new ArrayList<>(List.of("inspect", "--format",
+                                    "{{range .Mounts}}{{.Name}} {{end}}"));
+                            inspect.addAll(ids);
+                            mounted.addAll(List.of(daemon.docker(inspect.toArray(String[]::new)).out().split("\\s+")));
+                        }
+                        last.set(0, daemon.docker("volume", "ls", "--format", "{{.Name}} {{.Labels}}").out().lines()
+                                .filter(l -> l.contains("com.docker.volume.anonymous")).map(l -> l.split(" ")[0])
+                                .filter(v -> !mounted.contains(v)).map(v -> "anonymous volume of no container: " + v)
+                                .toList());
+                        return last.get(0).isEmpty();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below
+        }
+        return last.get(0);
     }
 
     /** Each file an acknowledged {@code cp} put in a container still listed is there with its content. */
