@@ -123,6 +123,21 @@ class ContainerOptionsIT {
         assertEquals(before, volumeNames());
     }
 
+    /**
+     * A create refused after its anonymous volume was made (a name in use) keeps no volume: before, each
+     * such refusal left one, of no container, until the next start or a prune.
+     */
+    @Test
+    void aCreateRefusedForANameInUseLeavesNoAnonymousVolume() {
+        Daemon.Result first = daemon.docker("create", "--name", "taken-anon", "busybox", "true");
+        assertEquals(0, first.code(), first.err());
+        java.util.Set<String> before = volumeNames();
+        Daemon.Result again = daemon.docker("create", "--name", "taken-anon", "-v", "/data", "busybox", "true");
+        assertTrue(again.code() != 0 && again.err().contains("already in use"), again.err());
+        assertEquals(before, volumeNames());
+        assertEquals(0, daemon.docker("rm", "taken-anon").code());
+    }
+
     private static java.util.Set<String> volumeNames() {
         return new java.util.HashSet<>(daemon.docker("volume", "ls", "-q").out().lines().toList());
     }

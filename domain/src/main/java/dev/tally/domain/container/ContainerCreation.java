@@ -98,20 +98,28 @@ public class ContainerCreation {
         volumes.ensureFor(config, anonymous, actor);
         String id = ContainerNaming.newId();
         String name = ContainerNaming.nameFor(requestedName, id);
-        names.claim(name, id).ifPresent(holder -> {
-            throw nameInUse(name, holder, actor);
-        });
         try {
-            // the intent first: a crash before the bundle is whole leaves a record to undo at start
-            commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
-        } finally {
-            names.release(name, id);
+            names.claim(name, id).ifPresent(holder -> {
+                throw nameInUse(name, holder, actor);
+            });
+            try {
+                // the intent first: a crash before the bundle is whole leaves a record to undo at start
+                commands.sendAndWait(new CreateContainer(id, name, config, image.id(), actor));
+            } finally {
+                names.release(name, id);
+            }
+        } catch (RuntimeException refused) {
+            // no container was recorded (a name in use): the volumes made for it alone go
+            volumes.removeAnonymous(anonymous, actor);
+            throw refused;
         }
         try {
             runtime.create(id, config, image.id(), remapUser);
             return id;
         } catch (RuntimeException e) {
-            throw createFailed(id, e, actor);
+            RuntimeException failed = createFailed(id, e, actor);
+            volumes.removeAnonymous(anonymous, actor);
+            throw failed;
         }
     }
 

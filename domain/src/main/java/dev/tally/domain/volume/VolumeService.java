@@ -130,6 +130,22 @@ public class VolumeService {
     }
 
     /**
+     * Removes the anonymous volumes made for a container whose create was refused or failed, each a
+     * removal recorded as {@code actor}'s. Never throws: what is left, the next start or {@code volume
+     * prune} takes.
+     */
+    public void removeAnonymous(java.util.Set<String> made, Actor actor) {
+        for (String name : made) {
+            try {
+                removeAnonymous(name, null, actor);
+            } catch (RuntimeException e) {
+                System.err.println("tallyd: removing anonymous volume " + name + " of a create that failed, failed: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /**
      * Removes volume {@code name}, recorded as {@code actor}'s, if it is anonymous and no container but
      * {@code except} (null: none) mounts it; whether it was removed.
      */
