@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * nothing is left of what no live container holds. No mount under the data root but those of running
  * (or paused) containers; no process naming the data root (conmon, runc) but of such a container; no
  * process in the cgroup of a container that does not run; no cgroup of a container that does not
- * run; nothing under the data root's {@code tmp/} and no partial write among the image store's
+ * run; no exit file left unrecorded; nothing under the data root's {@code tmp/} and no partial write among the image store's
  * blobs, layers and records; {@code docker images} answers and every image it lists runs.
  */
 final class CrashHostChecks {
@@ -108,6 +108,11 @@ final class CrashHostChecks {
                 cgroups.container(id).directories().forEach(d -> problems.add("cgroup of " + id.substring(0, 12)
                         + ", which does not run: " + d));
             }
+        }
+        // an exit is recorded, then its file deleted with the release: a file left is an exit no record took
+        for (Path exit : list(daemon.root.resolve("data/exits"))) {
+            problems.add("exit file left: " + exit.getFileName().toString().substring(0,
+                    Math.min(12, exit.getFileName().toString().length())));
         }
         Path tmp = daemon.root.resolve("data/tmp");
         if (Files.isDirectory(tmp)) {
