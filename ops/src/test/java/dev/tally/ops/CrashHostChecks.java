@@ -114,6 +114,13 @@ final class CrashHostChecks {
             problems.add("exit file left: " + exit.getFileName().toString().substring(0,
                     Math.min(12, exit.getFileName().toString().length())));
         }
+        // a leftover's removal is marked, recorded, done, then its mark deleted: a mark left is one unfinished
+        Path marks = daemon.root.resolve("data/leftovers");
+        if (Files.isDirectory(marks)) {
+            try (Stream<Path> all = Files.walk(marks)) {
+                all.filter(Files::isRegularFile).forEach(m -> problems.add("leftover mark left: " + marks.relativize(m)));
+            }
+        }
         Path tmp = daemon.root.resolve("data/tmp");
         if (Files.isDirectory(tmp)) {
             try (Stream<Path> left = Files.list(tmp)) {
