@@ -1,6 +1,5 @@
 package dev.tally.domain.image;
 
-import dev.tally.domain.image.registry.Registry;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,7 @@ import java.util.function.LongConsumer;
  * Docker's progress does: a progress message costs a JSON object, a write on the client's connection
  * and a redraw on its side, and a fast layer read at every 512 KiB made some 200 of them for 100 MiB.
  */
-final class CountingStream extends FilterInputStream implements Registry.FileBacked {
+final class CountingStream extends FilterInputStream {
 
     private static final long EVERY = 512 << 10;
     static final long EVERY_NANOS = 100_000_000L;
@@ -50,20 +49,6 @@ final class CountingStream extends FilterInputStream implements Registry.FileBac
             advance(n);
         }
         return n;
-    }
-
-    @Override
-    public java.nio.channels.FileChannel file() {
-        return in instanceof Registry.FileBacked f ? f.file() : null;
-    }
-
-    /** Bytes an upload sent from {@link #file} count as bytes read. */
-    @Override
-    public void sent(long n) throws IOException {
-        ((Registry.FileBacked) in).sent(n);
-        if (n > 0) {
-            advance(n);
-        }
     }
 
     private void advance(long n) {

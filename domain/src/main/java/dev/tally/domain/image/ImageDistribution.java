@@ -381,7 +381,13 @@ public class ImageDistribution {
         // opened again at the offset the registry acknowledged when an upload resumes
         session.uploadBlob(new Descriptor(blob.mediaType(), blob.digest(), size), offset -> {
             InputStream opened = group.open(() -> store.openBlob(blob.digest()), "upload of " + blob.digest());
-            InputStream in = new Released(opened, group);
+            InputStream in = new java.io.FilterInputStream(opened) {
+                @Override
+                public void close() throws IOException {
+                    group.release(opened);
+                    super.close();
+                }
+            };
             try {
                 in.skipNBytes(offset);
             } catch (IOException e) {
@@ -393,32 +399,6 @@ public class ImageDistribution {
         uploaded.add(blob.digest());
         if (layer) {
             progress.layer(blob.digest(), "Pushed", size, size);
-        }
-    }
-
-    /** A stream of the group that the group forgets when it is closed; its file (if any) passed on. */
-    private static final class Released extends java.io.FilterInputStream implements Registry.FileBacked {
-        private final TransferGroup group;
-
-        Released(InputStream opened, TransferGroup group) {
-            super(opened);
-            this.group = group;
-        }
-
-        @Override
-        public java.nio.channels.FileChannel file() {
-            return in instanceof Registry.FileBacked f ? f.file() : null;
-        }
-
-        @Override
-        public void sent(long n) throws IOException {
-            ((Registry.FileBacked) in).sent(n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            group.release(in);
-            super.close();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tally.domain.image;
 
 import dev.tally.domain.DomainException;
-import dev.tally.domain.image.registry.Registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
@@ -85,8 +84,8 @@ final class TransferGroup {
         }
     }
 
-    /** A stream whose reads (and bytes sent from its file) fail once it was closed (from any thread). */
-    private static final class Stoppable extends java.io.FilterInputStream implements Registry.FileBacked {
+    /** A stream whose reads fail once it was closed (from any thread). */
+    private static final class Stoppable extends java.io.FilterInputStream {
         private volatile boolean closed;
 
         Stoppable(InputStream in) {
@@ -109,17 +108,6 @@ final class TransferGroup {
         public long skip(long n) throws IOException {
             checkOpen();
             return in.skip(n);
-        }
-
-        @Override
-        public java.nio.channels.FileChannel file() {
-            return in instanceof Registry.FileBacked f ? f.file() : null;
-        }
-
-        @Override
-        public void sent(long n) throws IOException {
-            checkOpen();
-            ((Registry.FileBacked) in).sent(n);
         }
 
         private void checkOpen() throws IOException {

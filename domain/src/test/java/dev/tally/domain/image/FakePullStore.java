@@ -95,57 +95,7 @@ final class FakePullStore implements ImageStore {
         if (b == null) {
             throw DomainException.notFound("no blob " + digest);
         }
-        if (filesIn != null) {
-            try {
-                java.nio.file.Path f = filesIn.resolve(digest.substring(7));
-                java.nio.file.Files.write(f, b);
-                return new FileBlob(java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
         return new java.io.ByteArrayInputStream(b);
-    }
-
-    /** When set, {@link #openBlob} gives a blob as a file's stream in this directory, as the real store does. */
-    volatile java.nio.file.Path filesIn;
-
-    /** A stored blob's file as a stream that an upload may send from the file. */
-    private static final class FileBlob extends InputStream implements dev.tally.domain.image.registry.Registry.FileBacked {
-        private final java.nio.channels.FileChannel file;
-
-        FileBlob(java.nio.channels.FileChannel file) {
-            this.file = file;
-        }
-
-        @Override
-        public int read() throws IOException {
-            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-            return file.read(one) < 0 ? -1 : one.get(0) & 0xff;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long to = Math.min(file.size(), file.position() + Math.max(0, n));
-            long skipped = to - file.position();
-            file.position(to);
-            return skipped;
-        }
-
-        @Override
-        public java.nio.channels.FileChannel file() {
-            return file;
-        }
-
-        @Override
-        public void sent(long n) throws IOException {
-            file.position(file.position() + n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            file.close();
-        }
     }
 
     @Override

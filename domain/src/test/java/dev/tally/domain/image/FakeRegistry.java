@@ -39,19 +39,6 @@ final class FakeRegistry implements Registry {
     /** The uploads begun, by digest, and those whose content stream failed under them (a stopped upload). */
     final List<String> uploadsStarted = new CopyOnWriteArrayList<>();
     final List<String> uploadsStopped = new CopyOnWriteArrayList<>();
-    /** The uploads whose content was a file's, taken from the file as sendfile would (not read from the stream). */
-    final List<String> sentFromFile = new CopyOnWriteArrayList<>();
-
-    /** The file's next byte, taken as sendfile would (at its position, then told to the stream), or -1 at its end. */
-    private static int sendOne(java.nio.channels.FileChannel file, Registry.FileBacked stream) throws java.io.IOException {
-        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-        if (file.read(one, file.position()) <= 0) {
-            return -1;
-        }
-        stream.sent(1);
-        return one.get(0) & 0xff;
-    }
-
     /** Never counted down: what a slow upload waits on between two bytes. */
     private final java.util.concurrent.CountDownLatch pace = new java.util.concurrent.CountDownLatch(1);
     /** Run before a blob's bytes are served or taken (to hold a fetch or an upload). */
@@ -142,12 +129,8 @@ final class FakeRegistry implements Registry {
                 }
                 java.io.ByteArrayOutputStream taken = new java.io.ByteArrayOutputStream();
                 try (InputStream in = content.from(0)) {
-                    java.nio.channels.FileChannel file = in instanceof Registry.FileBacked f ? f.file() : null;
-                    if (file != null) {
-                        sentFromFile.add(blob.digest());
-                    }
                     int b;
-                    while ((b = file != null ? sendOne(file, (Registry.FileBacked) in) : in.read()) >= 0) {
+                    while ((b = in.read()) >= 0) {
                         taken.write(b);
                         if (slow.contains(blob.digest()) && pace.await(SLOW_BYTE.toMillis(),
                                 java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -517,36 +517,4 @@ class ImageDistributionTest {
         layers.forEach(l -> assertTrue(registry.blobs.containsKey(l)));
         assertEquals(List.of("127.0.0.1:5000/app:v1"), registry.pushed);
     }
-
-    @Test
-    void aStoredBlobIsUploadedFromItsFileAndAnotherBlobsFailureStopsThatUpload(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path files) {
-        RemoteImage image = registry.add("v1", "layer zero ".repeat(10), "layer one ".repeat(10), "layer two ".repeat(10));
-        distribution().pull("127.0.0.1:5000/app:v1", "", RegistryCredentials.NONE, ALICE, lines);
-        store.filesIn = files;
-        registry.blobs.clear();
-        List<String> layers = image.layers().stream().map(Descriptor::digest).toList();
-        registry.failing.add(layers.get(0));
-        registry.slow.addAll(layers.subList(1, layers.size()));
-        registry.beforeBlob = digest -> { // the first upload fails once the other two send from their files
-            if (digest.equals(layers.get(0))) {
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                        .until(() -> registry.sentFromFile.containsAll(layers.subList(1, 3)));
-            }
-        };
-
-        DomainException e = assertThrows(DomainException.class,
-                () -> distribution().push("127.0.0.1:5000/app:v1", RegistryCredentials.NONE, ALICE, lines));
-
-        assertTrue(e.getMessage().contains("upload of " + layers.get(0) + " broke"), e.getMessage());
-        assertTrue(registry.uploadsStopped.containsAll(layers.subList(1, 3)),
-                "the uploads sending from their files were stopped: " + registry.uploadsStopped);
-        registry.failing.clear();
-        registry.slow.clear();
-        registry.sentFromFile.clear();
-        distribution().push("127.0.0.1:5000/app:v1", RegistryCredentials.NONE, ALICE, lines);
-        layers.forEach(l -> assertTrue(registry.blobs.containsKey(l)));
-        assertTrue(registry.sentFromFile.containsAll(layers), "every layer went from its file: " + registry.sentFromFile);
-        assertTrue(registry.sentFromFile.contains(image.config().digest()), registry.sentFromFile.toString());
-    }
 }

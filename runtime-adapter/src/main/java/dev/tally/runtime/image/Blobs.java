@@ -114,17 +114,6 @@ final class Blobs {
         }
     }
 
-    /** As {@link #open}, as the file itself to an upload that can send it ({@link BlobFileStream}). */
-    InputStream openFile(String digest) {
-        try {
-            return BlobFileStream.open(path(digest));
-        } catch (NoSuchFileException e) {
-            throw DomainException.notFound("blob " + digest + " is not stored");
-        } catch (IOException e) {
-            throw failed("open blob " + digest, e);
-        }
-    }
-
     long size(String digest) {
         try {
             return Files.size(path(digest));

@@ -280,7 +280,7 @@ public final class LayeredImageStore implements ImageStore {
 
     @Override
     public InputStream openBlob(String digest) {
-        return blobs.openFile(digest);
+        return blobs.open(digest);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.tally.runtime.registry;
 
-import dev.tally.domain.image.registry.Registry;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +10,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,39 +18,30 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Blob GETs and uploads over blocking HTTP/1.1 connections kept alive between requests: a body is read by its
+ * Blob GETs over blocking HTTP/1.1 connections kept alive between requests: a body is read by its
  * caller's thread straight from the socket into the caller's buffer (the pipe's chunk of a layer),
  * with no event loop, no selector thread and no buffer allocated per read, which the JDK's
  * {@code HttpClient} spent on every blob (its selector thread, a heap buffer per read that the young
- * collections then copied, and a copy out of it). An upload's body is written by its caller's thread:
- * over plain HTTP from the blob's file by the kernel ({@code FileChannel.transferTo}, sendfile) when
- * the content is a file's ({@link Registry.FileBacked}), else from a buffer the connection keeps. The
- * rest of the protocol (manifests, tokens, upload sessions) stays on the {@code HttpClient}: it is small.
+ * collections then copied, and a copy out of it). The rest of the protocol (manifests, tokens,
+ * uploads) stays on the {@code HttpClient}: it is small or rare.
  *
  * <p>Why not a library: the JDK's {@code HttpURLConnection} keeps its connections in a JVM-wide cache
  * of at most 5 per host ({@code http.maxConnections}, fewer than a pull's parallel layers), and closing
  * its stream from another thread first drains the rest of the body for reuse; a third-party client
- * (Apache's) is a dependency of its own for one GET and one PUT, and neither sends a body from a
- * file by sendfile. What is needed is small: a GET, or a PUT/PATCH whose body has a known length,
- * with a few headers; a status line and headers, a body by {@code Content-Length} or chunked.
+ * (Apache's) is a dependency of its own for one GET. What is needed is small: a GET with a few headers,
+ * a status line and headers, a body by {@code Content-Length} or chunked.
  *
  * <p>Contracts: TLS with the registry's trust ({@code certs.d}) and the host name checked as HTTPS
  * does; a read (and the wait for the answer) gives up with an {@link HttpTimeoutException} when the
- * registry sends nothing for the idle time, and an upload when the registry takes none of its bytes
- * and sends no answer for the idle time; {@link Response#close} from any thread closes the
+ * registry sends nothing for the idle time; {@link Response#close} from any thread closes the
  * connection unless its body was read to its end (then it goes back to the pool), and wakes a reader
- * waiting on it. A pooled connection the server closed meanwhile is replaced once, transparently (an
- * upload's is found closed before it is used: its body cannot be sent twice). An answer the registry
- * gives before it took the whole body (a 401, then a close) is read and returned. Uploads have
- * connections of their own (over plain HTTP, {@link SocketChannel}s for sendfile), apart from GETs'.
+ * waiting on it. A pooled connection the server closed meanwhile is replaced once, transparently.
  */
 final class BlobConnections {
 
@@ -64,24 +52,6 @@ final class BlobConnections {
     /** Status line and headers, at most (a hostile registry cannot make us read forever). */
     static final int MAX_HEAD_BYTES = 64 << 10;
 
-    /** Bytes handed to the kernel per sendfile call: the upload's progress, for its idle check, is counted per step. */
-    static final long SEND_STEP = 256 << 10;
-    /** Bytes per write when an upload's content is read (TLS, or a stream that is not a file's). */
-    static final int WRITE_BUFFER = 64 << 10;
-
-    /** Watches uploads that write: closes the connection of one the registry took no byte of for the idle time. */
-    private static final ScheduledThreadPoolExecutor WATCH = watcher();
-
-    private static ScheduledThreadPoolExecutor watcher() {
-        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tally-upload-watch");
-            t.setDaemon(true);
-            return t;
-        });
-        w.setRemoveOnCancelPolicy(true);
-        return w;
-    }
-
     private final int idleMillis;
     private final int connectMillis;
     private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
@@ -89,16 +59,6 @@ final class BlobConnections {
     BlobConnections(Duration idle, Duration connect) {
         this.idleMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, idle.toMillis()));
         this.connectMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connect.toMillis()));
-    }
-
-    /**
-     * The content of an upload failed (the blob's file, or its stream stopped by another blob's
-     * failure), not the registry: the message is the content's.
-     */
-    static final class ContentFailure extends IOException {
-        ContentFailure(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
     }
 
     /** An answer: its status and headers, and its body to read (and close). */
@@ -127,32 +87,12 @@ final class BlobConnections {
                 pooled.closeQuietly(); // the server closed it while idle: once more on a new one
             }
         }
-        Connection fresh = open(uri, origin, tls, false);
+        Connection fresh = open(uri, origin, tls);
         try {
             return fresh.exchange(uri, headers);
         } catch (StaleConnection nothing) {
             throw new EOFException("the registry closed the connection without an answer");
         }
-    }
-
-    /**
-     * One request with a body of {@code length} bytes read from {@code content} (PUT, PATCH), and its
-     * answer; headers as {@link #get}'s, {@code Content-Length} added. Over plain HTTP a content that is
-     * a file's is sent from the file (sendfile). A {@link ContentFailure} when the content failed; an
-     * {@link HttpTimeoutException} when the registry took no byte and sent nothing for the idle time.
-     */
-    Response send(String method, URI uri, Map<String, String> headers, InputStream content, long length, SSLContext tls)
-            throws IOException {
-        String key = "upload " + origin(uri);
-        Connection c = take(key);
-        if (c != null && !c.stillOpen()) {
-            c.closeQuietly();
-            c = null;
-        }
-        if (c == null) {
-            c = open(uri, key, tls, uri.getScheme().equals("http"));
-        }
-        return c.upload(method, uri, headers, content, length);
     }
 
     private static String origin(URI uri) {
@@ -197,13 +137,11 @@ final class BlobConnections {
         return idle.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
     }
 
-    /** A new connection kept under {@code origin}; over plain HTTP a {@link SocketChannel}'s when {@code channel}. */
-    private Connection open(URI uri, String origin, SSLContext tls, boolean channel) throws IOException {
+    private Connection open(URI uri, String origin, SSLContext tls) throws IOException {
         String host = uri.getHost();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = port(uri);
-        SocketChannel ch = channel ? SocketChannel.open() : null;
-        Socket raw = ch != null ? ch.socket() : new Socket();
+        Socket raw = new Socket();
         try {
             raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(bare, port), connectMillis);
@@ -219,9 +157,8 @@ final class BlobConnections {
                 secure.setSSLParameters(p);
                 secure.startHandshake();
                 s = secure;
-                ch = null;
             }
-            return new Connection(origin, s, raw, ch);
+            return new Connection(origin, s);
         } catch (SocketTimeoutException e) {
             raw.close();
             throw silent(e);
@@ -238,12 +175,6 @@ final class BlobConnections {
         return t;
     }
 
-    /** When an upload's bytes were last taken by the kernel, and whether its watch gave up on it. */
-    private static final class Progress {
-        volatile long last = System.nanoTime();
-        volatile boolean stalled;
-    }
-
     /** A pooled connection that broke before any byte of its answer: the server closed it while idle. */
     private static final class StaleConnection extends IOException {
         StaleConnection(Throwable cause) {
@@ -255,12 +186,6 @@ final class BlobConnections {
     private final class Connection {
         private final String origin;
         private final Socket socket;
-        /** The TCP socket (under the TLS one, if any). */
-        private final Socket raw;
-        /** The plain socket's channel, for sendfile; null over TLS and for GETs' connections. */
-        private final SocketChannel channel;
-        /** What an upload's body is read into when it is not sent from its file; made at the first. */
-        private byte[] writeBuffer;
         private final InputStream in;
         private final OutputStream out;
         /** Bytes read ahead of the body (with the headers): served before the socket is read again. */
@@ -271,20 +196,20 @@ final class BlobConnections {
         /** Whether it served an answer before (then a break before any byte of the next is the server's idle close). */
         private volatile boolean wasIdle;
 
-        Connection(String origin, Socket socket, Socket raw, SocketChannel channel) throws IOException {
+        Connection(String origin, Socket socket) throws IOException {
             this.origin = origin;
             this.socket = socket;
-            this.raw = raw;
-            this.channel = channel;
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
         }
 
-        /** The request line and headers; {@code length} is the body's, or -1 for none (a GET). */
-        private byte[] head(String method, URI uri, Map<String, String> headers, long length) throws IOException {
+        Response exchange(URI uri, Map<String, String> headers) throws IOException {
+            boolean pooled = wasIdle;
+            position = 0;
+            limit = 0;
             StringBuilder req = new StringBuilder(256);
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            req.append(method).append(' ').append(path);
+            req.append("GET ").append(path);
             if (uri.getRawQuery() != null) {
                 req.append('?').append(uri.getRawQuery());
             }
@@ -293,9 +218,6 @@ final class BlobConnections {
                 req.append(':').append(uri.getPort());
             }
             req.append("\r\nUser-Agent: tally\r\nAccept-Encoding: identity\r\n");
-            if (length >= 0) {
-                req.append("Content-Length: ").append(length).append("\r\n");
-            }
             for (Map.Entry<String, String> h : headers.entrySet()) {
                 String v = h.getValue();
                 if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
@@ -304,19 +226,11 @@ final class BlobConnections {
                 req.append(h.getKey()).append(": ").append(v).append("\r\n");
             }
             req.append("\r\n");
-            return req.toString().getBytes(StandardCharsets.ISO_8859_1);
-        }
-
-        Response exchange(URI uri, Map<String, String> headers) throws IOException {
-            boolean pooled = wasIdle;
-            position = 0;
-            limit = 0;
-            byte[] req = head("GET", uri, headers, -1);
             try {
-                out.write(req);
+                out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 String status = line(pooled);
-                return answer(status, true);
+                return answer(status);
             } catch (StaleConnection stale) {
                 throw stale;
             } catch (SocketTimeoutException e) {
@@ -331,152 +245,7 @@ final class BlobConnections {
             }
         }
 
-        /**
-         * Whether a pooled connection is still open at the server's end: nothing to read (not even
-         * its close) within a moment. Asked before an upload, whose body cannot be sent twice.
-         */
-        boolean stillOpen() {
-            try {
-                if (channel != null) {
-                    channel.configureBlocking(false);
-                    try {
-                        return channel.read(java.nio.ByteBuffer.allocate(1)) == 0;
-                    } finally {
-                        channel.configureBlocking(true);
-                    }
-                }
-                socket.setSoTimeout(1);
-                try {
-                    in.read();
-                    return false; // its close, or a byte no request asked for
-                } catch (SocketTimeoutException nothingCame) {
-                    return true;
-                } finally {
-                    socket.setSoTimeout(idleMillis);
-                }
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-        }
-
-        /**
-         * An upload's request and answer. The body is written on this thread, watched by {@link
-         * #WATCH}: when the registry takes none of it for the idle time, the connection is closed and
-         * the upload fails. When a write fails (the registry answered early, then closed), its
-         * answer is still read and returned.
-         */
-        Response upload(String method, URI uri, Map<String, String> headers, InputStream content, long length)
-                throws IOException {
-            position = 0;
-            limit = 0;
-            byte[] req = head(method, uri, headers, length);
-            Progress progress = new Progress();
-            long step = Math.max(10, Math.min(1000, idleMillis / 4));
-            java.util.concurrent.ScheduledFuture<?> watch = WATCH.scheduleAtFixedRate(() -> {
-                if (System.nanoTime() - progress.last > TimeUnit.MILLISECONDS.toNanos(idleMillis)) {
-                    progress.stalled = true;
-                    abort();
-                }
-            }, step, step, TimeUnit.MILLISECONDS);
-            IOException writeFailed = null;
-            try {
-                out.write(req);
-                writeBody(content, length, progress);
-                out.flush();
-            } catch (ContentFailure e) {
-                closeQuietly();
-                throw e;
-            } catch (IOException e) {
-                if (progress.stalled) {
-                    throw stalled(e);
-                }
-                writeFailed = e;
-            } finally {
-                watch.cancel(false);
-            }
-            try {
-                String status = line(false);
-                while (isInterim(status)) {
-                    while (!line(false).isEmpty()) {
-                        // an interim answer's headers (100 Continue): the final answer follows
-                    }
-                    status = line(false);
-                }
-                return answer(status, writeFailed == null);
-            } catch (SocketTimeoutException e) {
-                closeQuietly();
-                throw stalled(e);
-            } catch (IOException | RuntimeException e) {
-                closeQuietly();
-                if (writeFailed != null) {
-                    writeFailed.addSuppressed(e);
-                    throw writeFailed;
-                }
-                throw e;
-            }
-        }
-
-        private boolean isInterim(String statusLine) {
-            return statusLine.startsWith("HTTP/1.") && statusLine.length() >= 12 && statusLine.charAt(9) == '1'
-                    && !statusLine.startsWith("101", 9);
-        }
-
-        private HttpTimeoutException stalled(IOException e) {
-            HttpTimeoutException t = new HttpTimeoutException("the registry took no bytes and sent no answer for "
-                    + IdleTimeoutBody.seconds(TimeUnit.MILLISECONDS.toNanos(idleMillis)));
-            t.initCause(e);
-            return t;
-        }
-
-        /** {@code length} bytes of {@code content}: from its file by sendfile where it can, else read and written. */
-        private void writeBody(InputStream content, long length, Progress progress) throws IOException {
-            long left = length;
-            FileChannel file = channel != null && content instanceof Registry.FileBacked f ? f.file() : null;
-            if (file != null) {
-                out.flush();
-                Registry.FileBacked sent = (Registry.FileBacked) content;
-                while (left > 0) {
-                    long at;
-                    long n;
-                    try {
-                        at = file.position();
-                        n = file.transferTo(at, Math.min(left, SEND_STEP), channel);
-                    } catch (IOException e) {
-                        throw file.isOpen() ? e : new ContentFailure(e); // a closed file: the transfer was stopped
-                    }
-                    if (n <= 0) {
-                        throw new ContentFailure(new EOFException("the blob ended " + left + " bytes short of its size"));
-                    }
-                    try {
-                        sent.sent(n);
-                    } catch (IOException e) {
-                        throw new ContentFailure(e);
-                    }
-                    left -= n;
-                    progress.last = System.nanoTime();
-                }
-                return;
-            }
-            if (writeBuffer == null) {
-                writeBuffer = new byte[WRITE_BUFFER];
-            }
-            while (left > 0) {
-                int n;
-                try {
-                    n = content.read(writeBuffer, 0, (int) Math.min(writeBuffer.length, left));
-                } catch (IOException e) {
-                    throw new ContentFailure(e);
-                }
-                if (n < 0) {
-                    throw new ContentFailure(new EOFException("the blob ended " + left + " bytes short of its size"));
-                }
-                out.write(writeBuffer, 0, n);
-                left -= n;
-                progress.last = System.nanoTime();
-            }
-        }
-
-        private Response answer(String statusLine, boolean reusable) throws IOException {
+        private Response answer(String statusLine) throws IOException {
             if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
                 throw new IOException("not an HTTP/1.1 answer: " + RegistryErrors.printable(
                         statusLine.substring(0, Math.min(40, statusLine.length()))));
@@ -525,7 +294,7 @@ final class BlobConnections {
                 length = 0;
                 chunked = false;
             }
-            return new Body(this, status, heads, chunked, length, reusable && keepAlive && (chunked || length >= 0));
+            return new Body(this, status, heads, chunked, length, keepAlive && (chunked || length >= 0));
         }
 
         /** A line of the head, without its CRLF; {@code first} tells a stale connection (nothing came) apart. */
@@ -575,24 +344,6 @@ final class BlobConnections {
                 return n;
             }
             return in.read(b, off, len);
-        }
-
-        /**
-         * Ends the connection under a writer blocked on it, from another thread: a thread in sendfile
-         * is not woken by the channel's close (it writes through the file's channel), only by the
-         * socket's shutdown; and a TLS socket's close would first try to write its close_notify.
-         */
-        void abort() {
-            try {
-                raw.shutdownOutput();
-            } catch (IOException | RuntimeException ignored) {
-                // closed already
-            }
-            try {
-                raw.close();
-            } catch (IOException ignored) {
-                // closing
-            }
         }
 
         void closeQuietly() {

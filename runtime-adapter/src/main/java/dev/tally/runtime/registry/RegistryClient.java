@@ -17,10 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 
 /**
- * The OCI distribution protocol over the JDK's {@link HttpClient} (manifests, tokens, the requests that
- * start and check uploads), and blob bodies both ways over {@link BlobConnections} (blocking HTTP/1.1
- * keep-alive connections read straight into the image store's buffers, and written from the blob's
- * file), each with a TLS context per registry (Docker's {@code certs.d}).
+ * The OCI distribution protocol over the JDK's {@link HttpClient} (manifests, tokens, uploads), and
+ * blob bodies over {@link BlobConnections} (blocking HTTP/1.1 keep-alive connections read straight
+ * into the image store's buffers), each with a TLS context per registry (Docker's {@code certs.d}).
  * One client per registry, kept for the daemon's life; HTTP/1.1, so parallel blob fetches are
  * parallel connections.
  */

@@ -15,20 +15,16 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The blocking HTTP/1.1 blob reader against a server whose every byte the test writes. */
 @Timeout(30)
@@ -36,17 +32,11 @@ class BlobConnectionsTest {
 
     /**
      * Each connection accepted takes its answers from here, one per request read: "CLOSE" closes it
-     * instead, "SILENT" answers nothing, "STALL" takes nothing more until the test ends, "CUT:..." writes the rest and closes,
-     * "EARLY:..." writes the rest before it read the request's body, and closes. Otherwise a request's
-     * body (by its Content-Length) is read into {@link #bodies} before the answer.
+     * instead, "SILENT" answers nothing, "CUT:..." writes the rest and closes.
      */
     private final LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
-    /** Connections the server closed. */
-    private final AtomicInteger closed = new AtomicInteger();
-    private final java.util.concurrent.CountDownLatch testEnded = new java.util.concurrent.CountDownLatch(1);
     private ServerSocket server;
     private final BlobConnections connections = new BlobConnections(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
@@ -72,7 +62,6 @@ class BlobConnectionsTest {
 
     @AfterEach
     void stop() throws IOException {
-        testEnded.countDown();
         server.close();
     }
 
@@ -88,20 +77,6 @@ class BlobConnectionsTest {
                 if (answer.equals("CLOSE")) {
                     return;
                 }
-                if (answer.equals("STALL")) {
-                    testEnded.await();
-                    return;
-                }
-                if (answer.startsWith("EARLY:")) {
-                    out.write(answer.substring(6).getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                    return; // and closes, its body unread
-                }
-                java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\nContent-Length: ([0-9]+)\r\n")
-                        .matcher(head);
-                if (length.find()) {
-                    bodies.add(in.readNBytes(Integer.parseInt(length.group(1))));
-                }
                 if (answer.startsWith("CUT:")) {
                     out.write(answer.substring(4).getBytes(StandardCharsets.ISO_8859_1));
                     return; // and closes
@@ -115,8 +90,6 @@ class BlobConnectionsTest {
             }
         } catch (IOException | InterruptedException ended) {
             // the client closed it
-        } finally {
-            closed.incrementAndGet();
         }
     }
 
@@ -239,130 +212,5 @@ class BlobConnectionsTest {
         Throwable thrown = failed.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(thrown instanceof IOException, String.valueOf(thrown));
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "woken at once, not after the idle time");
-    }
-
-    @TempDir
-    Path tmp;
-
-    private Path file(int size, int seed) throws IOException {
-        byte[] bytes = new byte[size];
-        new java.util.Random(seed).nextBytes(bytes);
-        Path f = tmp.resolve("blob" + seed);
-        Files.write(f, bytes);
-        return f;
-    }
-
-    private BlobConnections.Response put(BlobConnections c, String path, InputStream content, long length)
-            throws IOException {
-        return c.send("PUT", uri(path), Map.of("Content-Type", "application/octet-stream"), content, length, null);
-    }
-
-    @Test
-    void anUploadFromAFileIsSentFromTheFileAndItsConnectionKeptForTheNext() throws IOException {
-        Path first = file(3 << 20, 1);
-        Path second = file(1 << 20, 2);
-        answers.add("HTTP/1.1 201 Created\r\nLocation: /v2/app/blobs/x\r\nContent-Length: 0\r\n\r\n");
-        answers.add("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        AtomicLong sent = new AtomicLong();
-        try (SentFile in = SentFile.open(first, 100, sent); BlobConnections.Response r = put(connections, "/up?digest=a",
-                in, Files.size(first) - 100)) {
-            assertEquals(201, r.status());
-            assertEquals("/v2/app/blobs/x", r.headers().firstValue("Location").orElseThrow());
-            assertEquals(Files.size(first), in.file().position(), "the stream stands after what was sent");
-        }
-        try (SentFile in = SentFile.open(second, 0, sent); BlobConnections.Response r = put(connections, "/up?digest=b",
-                in, 4096)) {
-            assertEquals(201, r.status());
-        }
-        byte[] all = Files.readAllBytes(first);
-        assertArrayEquals(java.util.Arrays.copyOfRange(all, 100, all.length), bodies.get(0));
-        assertArrayEquals(java.util.Arrays.copyOf(Files.readAllBytes(second), 4096), bodies.get(1), "no more than asked");
-        assertEquals(all.length - 100 + 4096, sent.get());
-        assertEquals(1, accepted.get(), "one connection for both");
-        assertTrue(requests.get(0).startsWith("PUT /up?digest=a HTTP/1.1\r\n"), requests.get(0));
-        assertTrue(requests.get(0).contains("\r\nContent-Length: " + (all.length - 100) + "\r\n"), requests.get(0));
-    }
-
-    @Test
-    void anUploadFromAStreamIsReadAndWritten() throws IOException {
-        byte[] bytes = new byte[(1 << 20) + 17];
-        new java.util.Random(3).nextBytes(bytes);
-        answers.add("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
-        try (BlobConnections.Response r = put(connections, "/up", new java.io.ByteArrayInputStream(bytes), bytes.length)) {
-            assertEquals(202, r.status());
-        }
-        assertArrayEquals(bytes, bodies.get(0));
-    }
-
-    @Test
-    void anAnswerTheRegistryGivesBeforeItTookTheBodyIsReturned() throws IOException {
-        Path big = file(32 << 20, 4); // more than the sockets' buffers hold
-        answers.add("EARLY:HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"x\"\r\nContent-Length: 2\r\n\r\nno");
-        answers.add("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        try (SentFile in = SentFile.open(big, 0, new AtomicLong());
-             BlobConnections.Response r = put(connections, "/up", in, Files.size(big))) {
-            assertEquals(401, r.status());
-            assertEquals("Bearer realm=\"x\"", r.headers().firstValue("WWW-Authenticate").orElseThrow());
-            assertEquals("no", new String(r.body().readAllBytes()));
-        }
-        assertEquals(0, connections.idleCount(), "a connection whose body was not all sent is not reused");
-        try (SentFile in = SentFile.open(big, 0, new AtomicLong()); BlobConnections.Response r = put(connections, "/up",
-                in, 10)) {
-            assertEquals(201, r.status());
-        }
-        assertEquals(2, accepted.get());
-    }
-
-    @Test
-    void anUploadTheRegistryTakesNothingOfFailsAfterTheIdleTimeSayingSo() throws IOException {
-        Path big = file(32 << 20, 5);
-        answers.add("STALL");
-        try (SentFile in = SentFile.open(big, 0, new AtomicLong())) {
-            long start = System.nanoTime();
-            HttpTimeoutException e = assertThrows(HttpTimeoutException.class, () -> put(connections, "/up", in,
-                    Files.size(big)));
-            assertTrue(e.getMessage().contains("took no bytes and sent no answer for 1 s"), e.getMessage());
-            assertTrue(System.nanoTime() - start < 10_000_000_000L, "given up after about the idle time");
-        }
-        assertEquals(0, connections.idleCount());
-    }
-
-    @Test
-    void aStoppedContentFailsTheUploadAsTheContentsFailureAndClosesTheConnection() throws IOException {
-        Path big = file(4 << 20, 6);
-        answers.add("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        try (SentFile in = SentFile.open(big, 0, new AtomicLong())) {
-            in.stopped = true;
-            BlobConnections.ContentFailure e = assertThrows(BlobConnections.ContentFailure.class,
-                    () -> put(connections, "/up", in, Files.size(big)));
-            assertTrue(e.getMessage().contains("stopped"), e.getMessage());
-        }
-        try (SentFile in = SentFile.open(big, 0, new AtomicLong())) {
-            in.close();
-            assertThrows(BlobConnections.ContentFailure.class, () -> put(connections, "/up", in, Files.size(big)),
-                    "a file closed under the upload (the transfer stopped) is the content's failure");
-        }
-        BlobConnections.ContentFailure shortFile = assertThrows(BlobConnections.ContentFailure.class,
-                () -> put(connections, "/up", new java.io.ByteArrayInputStream(new byte[10]), 11));
-        assertTrue(shortFile.getMessage().contains("1 bytes short"), shortFile.getMessage());
-        assertEquals(0, connections.idleCount());
-    }
-
-    @Test
-    void aPooledUploadConnectionTheServerClosedIsNotSentOn() throws IOException {
-        answers.add("CUT:HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        answers.add("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        byte[] bytes = "0123456789".getBytes();
-        try (BlobConnections.Response r = put(connections, "/a", new java.io.ByteArrayInputStream(bytes), 10)) {
-            assertEquals(201, r.status());
-        }
-        assertEquals(1, connections.idleCount(), "kept: its answer said nothing of a close");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> closed.get() == 1);
-        InputStream once = new java.io.ByteArrayInputStream(bytes); // a body that cannot be sent twice
-        try (BlobConnections.Response r = put(connections, "/b", once, 10)) {
-            assertEquals(201, r.status(), "sent on a new connection, not on the closed one");
-        }
-        assertEquals(2, accepted.get());
-        assertArrayEquals(bytes, bodies.get(1));
     }
 }

@@ -380,21 +380,4 @@ class HostileRegistryTest {
         assertEquals(null, hostile.uploaded.get(digest));
         assertEquals("DELETE", hostile.uploadRequests.get(hostile.uploadRequests.size() - 1), "the failed upload is cancelled");
     }
-
-    @Test
-    void anUploadSentFromAFileResumesFromTheFileAtWhatTheRegistryHoldsAfterItsTokenExpired(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path tmp) throws IOException {
-        byte[] bytes = randomBytes((5 << 20) / 2);
-        String digest = Digests.sha256(bytes);
-        java.nio.file.Path file = tmp.resolve("blob");
-        java.nio.file.Files.write(file, bytes);
-        hostile.tokenBytes.set((3 << 20) / 2);
-        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-        chunked(1 << 20).uploadBlob(new Descriptor("application/octet-stream", digest, bytes.length),
-                SentFile.of(file, sent));
-        assertArrayEquals(bytes, hostile.uploaded.get(digest));
-        assertEquals(List.of("POST", "PATCH 0-1048575", "PATCH refused: token t1 expired", "GET",
-                "PATCH 1048576-2097151", "PATCH 2097152-2621439", "PUT"), hostile.uploadRequests);
-        assertEquals(bytes.length + (1 << 20), sent.get(), "the refused chunk sent twice, nothing else");
-    }
 }

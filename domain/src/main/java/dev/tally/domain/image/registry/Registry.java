@@ -35,26 +35,6 @@ public interface Registry {
         InputStream from(long offset) throws java.io.IOException;
     }
 
-    /**
-     * A {@link Content} stream whose next bytes may be a file's: an upload can then have the kernel
-     * send them from the file to the socket (sendfile) instead of reading them into the JVM, and
-     * counts what it sent with {@link #sent}. A stream that wraps another passes both on.
-     */
-    interface FileBacked {
-        /**
-         * The file whose bytes from its position on are the stream's next ones (read-only, not to be
-         * closed or moved), or null when they are not a file's: then the stream is read.
-         */
-        java.nio.channels.FileChannel file();
-
-        /**
-         * Takes {@code n} bytes sent from {@link #file} at its position as read: moves the position past
-         * them, tells whatever counts the stream's bytes, and fails as the stream's next read would
-         * (a transfer that was stopped).
-         */
-        void sent(long n) throws java.io.IOException;
-    }
-
     /** Calls on one repository. */
     interface Session extends AutoCloseable {
 
