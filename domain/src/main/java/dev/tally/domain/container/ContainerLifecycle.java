@@ -225,7 +225,13 @@ public class ContainerLifecycle {
         }
         locks.exclusively(id, () -> {
             boolean remove = known.get().config().autoRemove();
-            Object answer = commands.sendAndWait(record.apply(remove));
+            Object answer;
+            try {
+                answer = commands.sendAndWait(record.apply(remove));
+            } catch (org.axonframework.eventsourcing.AggregateDeletedException removedMeanwhile) {
+                // an rm -f recorded this exit with its removal after the read model was read: nothing to record
+                return null;
+            }
             RecordedExit verdict = answer instanceof RecordedExit r ? r
                     : Boolean.TRUE.equals(answer) ? RecordedExit.RECORDED : RecordedExit.NOT_RUNNING;
             switch (verdict) {

@@ -20,6 +20,7 @@ import dev.tally.domain.container.event.ContainerStarted;
 import dev.tally.domain.container.event.ContainerStopRequested;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -296,6 +297,38 @@ class ContainerLifecycleTest {
         String id = f.creation.create("web", config("sleep", "60"), ALICE);
         List<Object> events = f.eventsOf(() -> f.lifecycle.restart(id, null, -1, ALICE));
         assertEquals(List.of(ContainerStartRequested.class, ContainerStarted.class), types(events));
+    }
+
+    /**
+     * The monitor's late report of an exit that rm -f recorded with the container's removal, read
+     * against a read model that still lists the container: nothing more is recorded, nothing is thrown
+     * (the exit watcher logged "recording the exit … failed: Aggregate … deleted" for it).
+     */
+    @Test
+    void aLateExitOfAContainerRemovedSinceItsViewWasReadIsNotAnError() {
+        String id = f.running(ALICE, "sleep", "60");
+        ContainerView before = f.view(id).orElseThrow();
+        f.lifecycle.remove(id, true, ALICE);
+        dev.tally.domain.container.query.ContainerQueries stale = new dev.tally.domain.container.query.ContainerQueries() {
+            @Override
+            public Optional<ContainerView> find(String ref) {
+                return ref.equals(id) ? Optional.of(before) : f.views.find(ref);
+            }
+
+            @Override
+            public List<ContainerView> list(boolean all) {
+                return f.views.list(all);
+            }
+
+            @Override
+            public AutoCloseable subscribe(java.util.function.Consumer<ContainerView> listener) {
+                return f.views.subscribe(listener);
+            }
+        };
+        ContainerLifecycle late = new ContainerLifecycle(f.commands, f.runtime, new VisibleContainers(stale, f.access),
+                new UseCaseFixture.InOrder(), (c, pid, timeout) -> java.util.concurrent.CompletableFuture.completedFuture(true));
+        List<Object> events = f.eventsOf(() -> late.exited(id, new ContainerRuntime.Exit(137, Instant.now())));
+        assertEquals(List.of(), events);
     }
 
     @Test
