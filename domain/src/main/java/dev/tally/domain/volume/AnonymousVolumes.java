@@ -29,6 +29,8 @@ public class AnonymousVolumes {
     /** How many events after a volume's create are searched for the container create that names it. */
     static final int LOOK_AHEAD = 10_000;
     private static final int BATCH = 500;
+    private static final String NO_CREATE = "the daemon stopped between making it and recording the create of its "
+            + "container: no container ever had it";
 
     private final VolumeService volumes;
     private final StoredEvents log;
@@ -67,13 +69,14 @@ public class AnonymousVolumes {
                 }
             }
             if (batch.size() < BATCH) {
-                break;
+                return Optional.of(NO_CREATE);
             }
             read += batch.size();
             from = batch.get(batch.size() - 1).position() + 1;
         }
-        return Optional.of("the daemon stopped between making it and recording the create of its container: "
-                + "no container ever had it");
+        // the look-ahead ran out before the log did: its create may lie further on, so it is not known
+        // that no container ever had it (one removed without --rm keeps its volume for volume prune)
+        return Optional.empty();
     }
 
     private static Optional<String> fateOf(StoredEvents log, ContainerCreated c) {

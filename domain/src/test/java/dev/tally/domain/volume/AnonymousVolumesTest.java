@@ -97,6 +97,16 @@ class AnonymousVolumesTest {
         assertTrue(why.orElseThrow().startsWith("the daemon stopped between making it and recording the create"), why.get());
     }
 
+    /** Past the look-ahead nothing is known: the create may come later, of a container removed without --rm. */
+    @Test
+    void aVolumeWhoseCreateLiesBeyondTheLookAheadStays() {
+        VolumeView v = anonymous();
+        otherEvents(AnonymousVolumes.LOOK_AHEAD + 1);
+        stored(CONTAINER, new ContainerCreated(CONTAINER, "one", config(false), "sha256:i", ALICE, T));
+        stored(CONTAINER, new ContainerRemoved(CONTAINER, "one", ALICE, T));
+        assertEquals(Optional.empty(), AnonymousVolumes.whyItGoes(log, v));
+    }
+
     @Test
     void theVolumeOfARmContainerRemovedBeforeItsVolumeWentGoes() {
         VolumeView v = anonymous();
