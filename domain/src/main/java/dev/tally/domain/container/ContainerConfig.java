@@ -117,6 +117,11 @@ public record ContainerConfig(
         }
     }
 
+    /** Whether the container mounts the volume of this name. */
+    public boolean mountsVolume(String volume) {
+        return mounts.stream().anyMatch(m -> m.isVolume() && m.source().equals(volume));
+    }
+
     /** The same config with these mounts. */
     public ContainerConfig withMounts(List<Mount> newMounts) {
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,

@@ -204,9 +204,8 @@ public class HostReconciliation {
     /** @param host what the host said of it (not asked, and unused, for REMOVE, RELEASE and UNDO_CREATE) */
     private void apply(Reconciliation.Step step, ContainerView c, ContainerRuntime.HostState host) {
         switch (step) {
-            // a --rm container's anonymous volumes go with it, as at a live exit; an rm cut short
-            // leaves them (whether it asked -v is not on the record), for volume prune
-            case REMOVE -> lifecycle.remove(c.id(), true, c.config().autoRemove(), Actor.daemon());
+            // only a --rm container is removed here: its anonymous volumes go with it, as at a live exit
+            case REMOVE -> lifecycle.remove(c.id(), true, true, Actor.daemon());
             case RELEASE -> runtime.release(c.id());
             case UNDO_CREATE -> {
                 commands.sendAndWait(new RecordCreateFailed(c.id(), Reconciliation.CREATE_CUT_SHORT, Actor.daemon()));

@@ -1,7 +1,6 @@
 package dev.tally.domain.volume;
 
 import dev.tally.domain.Actor;
-import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.event.ContainerCreateFailed;
 import dev.tally.domain.container.event.ContainerCreated;
 import dev.tally.domain.container.event.ContainerRemoved;
@@ -64,7 +63,7 @@ public class AnonymousVolumes {
         for (int read = 0; read < LOOK_AHEAD; ) {
             List<StoredEvents.Stored> batch = log.read(from, BATCH);
             for (StoredEvents.Stored s : batch) {
-                if (s.payload() instanceof ContainerCreated c && mounts(c.config(), v.name())) {
+                if (s.payload() instanceof ContainerCreated c && c.config().mountsVolume(v.name())) {
                     return fateOf(log, c);
                 }
             }
@@ -90,9 +89,5 @@ public class AnonymousVolumes {
                     + "stopped before the volume went with it");
         }
         return Optional.empty();
-    }
-
-    private static boolean mounts(ContainerConfig config, String volume) {
-        return config.mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(volume));
     }
 }

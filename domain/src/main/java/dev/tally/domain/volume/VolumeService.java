@@ -90,11 +90,6 @@ public class VolumeService {
         }
     }
 
-    /** Creates every named volume a container config mounts that does not exist yet. */
-    public void ensureFor(ContainerConfig config, Actor actor) {
-        ensureFor(config, java.util.Set.of(), actor);
-    }
-
     /**
      * Creates every volume a container config mounts that does not exist yet; those named in
      * {@code anonymous} (the names {@code -v PATH} was given) with dockerd's label for an anonymous
@@ -153,7 +148,7 @@ public class VolumeService {
         return names.exclusively(name, () -> {
             Optional<VolumeView> v = volumes.find(name);
             boolean inUse = containers.list(true).stream().anyMatch(c -> !c.id().equals(except)
-                    && c.config().mounts().stream().anyMatch(o -> o.isVolume() && o.source().equals(name)));
+                    && c.config().mountsVolume(name));
             if (v.isPresent() && v.get().labels().containsKey(VolumePruning.ANONYMOUS) && !inUse) {
                 commands.sendAndWait(new RemoveVolume(v.get().id(), actor));
                 store.remove(name);
@@ -208,7 +203,7 @@ public class VolumeService {
     private void removeChecked(String name, Actor actor) {
         VolumeView v = require(name, actor, "volume.remove");
         List<String> users = containers.list(true).stream()
-                .filter(c -> c.config().mounts().stream().anyMatch(m -> m.isVolume() && m.source().equals(name)))
+                .filter(c -> c.config().mountsVolume(name))
                 .map(c -> access.isAdmin(actor) || c.owner().uid() == actor.uid() ? c.id() : "another user's container")
                 .toList();
         if (!users.isEmpty()) {
