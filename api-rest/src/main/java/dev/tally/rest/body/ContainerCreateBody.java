@@ -45,24 +45,24 @@ public record ContainerCreateBody(
         List<ContainerConfig.Mount> mounts = new java.util.ArrayList<>(host.binds().stream().map(ContainerCreateBody::bind).toList());
         MountEntries entries = MountEntries.of(host.mounts());
         mounts.addAll(entries.mounts());
-        Map<String, String> tmpfs = new java.util.LinkedHashMap<>(host.tmpfs());
         List<String> targets = new java.util.ArrayList<>(mounts.stream().map(ContainerConfig.Mount::target).toList());
-        targets.addAll(tmpfs.keySet());
+        targets.addAll(host.tmpfs().keySet());
         targets.addAll(entries.tmpfs().keySet());
-        MountEntries.requireDistinctTargets(targets);
-        tmpfs.putAll(entries.tmpfs());
         // -v PATH: an anonymous volume at each path that nothing else mounts (dockerd leaves those to the mount)
+        java.util.Set<String> mounted = targets.stream().map(MountEntries::withoutTrailingSlashes)
+                .collect(java.util.stream.Collectors.toSet());
         for (String path : volumes.keySet()) {
             if (!path.startsWith("/")) {
                 throw DomainException.invalid("invalid volume specification: '" + path + "': the path must be absolute");
             }
-            String clean = path.replaceAll("/+$", "");
-            if (targets.stream().noneMatch(t -> t.replaceAll("/+$", "").equals(clean))) {
+            if (!mounted.contains(MountEntries.withoutTrailingSlashes(path))) {
                 mounts.add(new ContainerConfig.Mount("", path, false));
                 targets.add(path);
             }
         }
         MountEntries.requireDistinctTargets(targets);
+        Map<String, String> tmpfs = new java.util.LinkedHashMap<>(host.tmpfs());
+        tmpfs.putAll(entries.tmpfs());
         if (image.isBlank()) {
             throw DomainException.invalid("config.Image: an image is required");
         }

@@ -134,7 +134,7 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
     static void requireDistinctTargets(List<String> targets) {
         Set<String> seen = new java.util.HashSet<>();
         for (String target : targets) {
-            String clean = target.replaceAll("/+$", "");
+            String clean = withoutTrailingSlashes(target);
             if (clean.isEmpty() && target.startsWith("/")) {
                 // over the container's root: dockerd refuses it, whatever mounts it
                 throw DomainException.invalid("invalid mount config: invalid specification: destination can't be '/'");
@@ -143,6 +143,11 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
                 throw DomainException.invalid("Duplicate mount point: " + clean);
             }
         }
+    }
+
+    /** A mount path as dockerd compares targets: its trailing slashes aside ({@code /} becomes empty). */
+    static String withoutTrailingSlashes(String path) {
+        return path.replaceAll("/+$", "");
     }
 
     private static boolean localDriver(Object driverConfig) {
