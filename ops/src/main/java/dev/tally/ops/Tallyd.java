@@ -119,6 +119,8 @@ public final class Tallyd {
     private RuncRuntime runtime;
     /** How long a stop waits for the requests under way (a stop's wait for its container included). */
     static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(30);
+    /** How long a stop waits for the exits being recorded, with their containers' release or removal. */
+    static final java.time.Duration EXITS_GRACE = java.time.Duration.ofSeconds(10);
 
     Tallyd(DaemonOptions options, AccessPolicy policy) {
         this.options = options;
@@ -353,9 +355,9 @@ public final class Tallyd {
         if (vertx != null) {
             await(vertx.close().toCompletionStage(), java.time.Duration.ofSeconds(10), "the API to close");
         }
-        if (runtime != null && !runtime.stopWatchingExits(java.time.Duration.ofSeconds(10))) {
-            System.err.println("tallyd: stopping: waited 10 s for the exits being recorded; going on (the next start"
-                    + " finishes them)");
+        if (runtime != null && !runtime.stopWatchingExits(EXITS_GRACE)) {
+            System.err.println("tallyd: stopping: waited " + EXITS_GRACE.toSeconds() + " s for the exits being recorded;"
+                    + " going on (the next start finishes them)");
         }
         if (axon != null) {
             axon.shutdown();
