@@ -273,36 +273,32 @@ final class CrashWorkload {
         } else if (killedAt != 0 && ended >= killedAt) {
             String verb = op.split(" ")[0];
             if (box != null) {
-                box.expect = Expect.UNKNOWN;
                 box.uncertain.add(verb);
                 if (verb.equals("rename")) {
                     box.nameCertain = false;
                 }
-                if (box.oneShot) {
-                    box.id = cidOf(box);
-                }
             }
-            if (vol != null) {
-                vol.uncertain = true;
-            }
-            if (img != null) {
-                img.uncertain = true;
-            }
+            unknownNow(box, vol, img);
         } else {
-            if (box != null) {
-                box.expect = Expect.UNKNOWN;
-                if (box.oneShot) {
-                    box.id = cidOf(box);
-                }
-            }
-            if (vol != null) {
-                vol.uncertain = true;
-            }
-            if (img != null) {
-                img.uncertain = true;
-            }
+            unknownNow(box, vol, img);
             problems.add("docker " + String.join(" ", args) + " failed while tallyd ran (" + r.code() + "): "
                     + r.err().strip());
+        }
+    }
+
+    /** After a failed call: what it touched is in no particular state until looked at again. */
+    private void unknownNow(Box box, Vol vol, Img img) {
+        if (box != null) {
+            box.expect = Expect.UNKNOWN;
+            if (box.oneShot) {
+                box.id = cidOf(box);
+            }
+        }
+        if (vol != null) {
+            vol.uncertain = true;
+        }
+        if (img != null) {
+            img.uncertain = true;
         }
     }
 
