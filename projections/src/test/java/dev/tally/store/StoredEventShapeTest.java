@@ -85,7 +85,7 @@ class StoredEventShapeTest {
     static List<Object> samples() {
         ContainerConfig config = new ContainerConfig("busybox", List.of("/bin/sh"), List.of("-c", "true"),
                 List.of("A=1"), "/w", "1000:1000", "h", Map.of("l", "v"), true, false,
-                List.of(new ContainerConfig.Mount("data", "/data", true), new ContainerConfig.Mount("/srv", "/srv", false)),
+                List.of(new ContainerConfig.Mount("data", "/data", true, true), new ContainerConfig.Mount("/srv", "/srv", false)),
                 new ContainerConfig.Limits(1 << 20, 500_000_000L, 64, 512, "0-1", "0", 2 << 20), "none", true,
                 new ContainerConfig.HostAccess(false, List.of("NET_ADMIN"), List.of("/dev/fuse"), List.of("x"), "host",
                         List.of("c 1:3 rwm")),

@@ -182,7 +182,7 @@ public final class ContainerOptions {
             String[] parts = bind.split(":", -1);
             boolean wellFormed = parts.length >= 2 && parts.length <= 3
                     && !parts[0].isEmpty() && parts[1].startsWith("/")
-                    && (parts.length == 2 || parts[2].matches("(ro|rw|z|Z)(,(ro|rw|z|Z))*"));
+                    && (parts.length == 2 || parts[2].matches("(ro|rw|z|Z|nocopy)(,(ro|rw|z|Z|nocopy))*"));
             if (!wellFormed) {
                 throw invalidFlag("-v, --volume", bind, "invalid volume specification: '" + bind + "'");
             }

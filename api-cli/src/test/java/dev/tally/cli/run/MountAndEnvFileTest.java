@@ -84,10 +84,10 @@ class MountAndEnvFileTest {
     void aVWithAPathAloneIsAnAnonymousVolumeInVolumes() {
         ContainerOptions options = new ContainerOptions();
         options.image = "busybox";
-        options.volumes.addAll(List.of("/data", "named:/n", "/srv:/s:ro"));
+        options.volumes.addAll(List.of("/data", "named:/n", "/srv:/s:ro", "empty:/e:ro,nocopy"));
         Map<String, Object> body = options.toCreateBody(false, null, Map.of());
         assertEquals(Map.of("/data", Map.of()), body.get("Volumes"));
-        assertEquals(List.of("named:/n", "/srv:/s:ro"), ((Map<?, ?>) body.get("HostConfig")).get("Binds"));
+        assertEquals(List.of("named:/n", "/srv:/s:ro", "empty:/e:ro,nocopy"), ((Map<?, ?>) body.get("HostConfig")).get("Binds"));
         options.volumes.add("relative");
         CliException e = assertThrows(CliException.class, () -> options.toCreateBody(false, null, Map.of()));
         assertEquals("invalid argument \"relative\" for \"-v, --volume\" flag: invalid volume specification: 'relative'",

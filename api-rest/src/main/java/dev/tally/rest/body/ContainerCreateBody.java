@@ -85,10 +85,15 @@ public record ContainerCreateBody(
         if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
             throw DomainException.invalid("invalid volume specification: '" + spec + "'");
         }
-        boolean ro = p.length == 3 && List.of(p[2].split(",")).contains("ro");
-        if (p.length == 3 && !p[2].matches("(ro|rw|z|Z)(,(ro|rw|z|Z))*")) {
+        List<String> modes = p.length == 3 ? List.of(p[2].split(",")) : List.of();
+        if (p.length == 3 && !p[2].matches("(ro|rw|z|Z|nocopy)(,(ro|rw|z|Z|nocopy))*")) {
             throw DomainException.invalid("invalid mode: " + p[2]);
         }
-        return new ContainerConfig.Mount(p[0], p[1], ro);
+        boolean noCopy = modes.contains("nocopy");
+        if (noCopy && p[0].startsWith("/")) {
+            // dockerd reads nocopy as VolumeOptions.NoCopy, which a bind may not have
+            throw DomainException.invalid("invalid mount config for type \"bind\": field VolumeOptions must not be specified");
+        }
+        return new ContainerConfig.Mount(p[0], p[1], modes.contains("ro"), noCopy);
     }
 }

@@ -80,7 +80,6 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
                     extra(type, m, "BindOptions", "TmpfsOptions");
                     Map<String, Object> options = object(m.get("VolumeOptions"));
                     options.forEach((field, value) -> {
-                        // tally copies nothing of the image into a volume: NoCopy is what it does anyway
                         boolean asUsual = field.equals("NoCopy") || field.equals("DriverConfig") && localDriver(value)
                                 || zero(value);
                         if (!asUsual) {
@@ -92,7 +91,8 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
                         throw invalid(type, "invalid volume name: '" + source + "'");
                     }
                     if (unapplied.isEmpty()) {
-                        mounts.add(new ContainerConfig.Mount(source, target, readOnly));
+                        mounts.add(new ContainerConfig.Mount(source, target, readOnly,
+                                Boolean.TRUE.equals(options.get("NoCopy"))));
                     }
                 }
                 default -> {

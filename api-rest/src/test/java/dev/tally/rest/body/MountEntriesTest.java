@@ -57,10 +57,23 @@ class MountEntriesTest {
                 + "{\"Type\":\"tmpfs\",\"Target\":\"/ro\",\"ReadOnly\":true}]", ",\"Binds\":[\"v:/v\"]");
         ContainerConfig c = b.config();
         assertEquals(List.of(new ContainerConfig.Mount("v", "/v", false), new ContainerConfig.Mount("/srv/a", "/a", true),
-                new ContainerConfig.Mount("data", "/data", false)), c.mounts());
+                new ContainerConfig.Mount("data", "/data", false, true)), c.mounts());
         assertEquals(Map.of("/run", "size=67108864,mode=1777", "/ro", "ro"), c.tmpfs());
         assertEquals(List.of(new AskedOption(ContainerOption.MOUNTS_HOST, "/srv/a")), b.askedOptions());
         assertEquals(Optional.empty(), refusal(b));
+    }
+
+    @Test
+    void nocopyIsAVolumesModeAndABindMayNotHaveIt() {
+        ContainerCreateBody b = body("[{\"Type\":\"volume\",\"Target\":\"/anon\",\"VolumeOptions\":{\"NoCopy\":true}},"
+                + "{\"Type\":\"volume\",\"Source\":\"copied\",\"Target\":\"/copied\"}]",
+                ",\"Binds\":[\"v:/v:nocopy\",\"w:/w:ro,nocopy\",\"x:/x:ro\"]");
+        assertEquals(List.of(new ContainerConfig.Mount("v", "/v", false, true), new ContainerConfig.Mount("w", "/w", true, true),
+                new ContainerConfig.Mount("x", "/x", true, false), new ContainerConfig.Mount("", "/anon", false, true),
+                new ContainerConfig.Mount("copied", "/copied", false, false)), b.config().mounts());
+        assertEquals("invalid mount config for type \"bind\": field VolumeOptions must not be specified",
+                invalid("[]", ",\"Binds\":[\"/srv/a:/a:nocopy\"]"));
+        assertEquals("invalid mode: nocp", invalid("[]", ",\"Binds\":[\"v:/v:nocp\"]"));
     }
 
     @Test

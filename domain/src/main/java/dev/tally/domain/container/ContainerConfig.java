@@ -131,11 +131,37 @@ public record ContainerConfig(
     /**
      * A bind of a host path ({@code source} starts with '/') or of a named volume; {@code source} is
      * empty only as asked at create, for an anonymous volume, which the create names before it is recorded.
+     * {@code noCopy}: the image's content at {@code target} is not copied into the volume
+     * ({@code -v NAME:/path:nocopy}, {@code --mount ...,volume-nocopy}); mounts stored before it read as false.
      */
-    public record Mount(String source, String target, boolean readOnly) {
+    public record Mount(String source, String target, boolean readOnly, boolean noCopy) {
+
+        /** A mount that copies as dockerd does by default. */
+        public Mount(String source, String target, boolean readOnly) {
+            this(source, target, readOnly, false);
+        }
+
         public boolean isVolume() {
             return !source.startsWith("/");
         }
+
+        /**
+         * dockerd's rule (populateVolumes, at create): a volume not asked {@code nocopy} gets what the
+         * image holds at its target, if that is a directory and the volume is empty then; a bind never.
+         */
+        public boolean copiesImageContent() {
+            return isVolume() && !noCopy;
+        }
+
+        /** The same mount of another source (the name the create gives an anonymous volume). */
+        public Mount withSource(String newSource) {
+            return new Mount(newSource, target, readOnly, noCopy);
+        }
+    }
+
+    /** The mounts whose volume gets the image's content at its target, if empty at create ({@link Mount#copiesImageContent}). */
+    public List<Mount> copyingMounts() {
+        return mounts.stream().filter(Mount::copiesImageContent).toList();
     }
 
     /**

@@ -85,7 +85,7 @@ public class ContainerCreation {
                 String name = java.util.UUID.randomUUID().toString().replace("-", "")
                         + java.util.UUID.randomUUID().toString().replace("-", "");
                 anonymous.add(name);
-                mounts.add(new ContainerConfig.Mount(name, m.target(), m.readOnly()));
+                mounts.add(m.withSource(name));
             } else {
                 mounts.add(m);
             }
