@@ -5,10 +5,10 @@
 #   push: skopeo (from an OCI layout), podman (from its store), tally (from its store)
 #   pull: skopeo (to an OCI layout, no unpacking), podman and tally (stored and unpacked)
 # tally runs as installed (ops/install.sh into a temporary prefix: the launchers' JVM flags and the
-# class-data archives of the CLI and of tallyd). Each tally transfer is measured twice, on two images of the same shape:
-# through the CLI (a JVM started per command, as a user types it) and straight on the API with curl
-# --unix-socket (the daemon's own time); each pull also a third time, by the docker CLI pointed at
-# tallyd (DOCKER_HOST), as most users pull. A small pull and push first warm the daemon, which is
+# class-data archives of the CLI and of tallyd). Each tally transfer is measured three times, on three images of the
+# same shape: through the CLI (a JVM started per command, as a user types it), straight on the API with curl
+# --unix-socket (the daemon's own time), and by the docker CLI pointed at tallyd (DOCKER_HOST), as most users
+# pull and push. A small pull and push first warm the daemon, which is
 # long-lived (its first transfer after a start also loads and compiles its code): that first pull is
 # printed on its own. The tally pulls (and pushes) take turns at going first in a round: the first
 # pulls right after skopeo's and podman's writes (some 400 MiB still dirty), which in a fixed order was
@@ -183,12 +183,13 @@ for run in $(seq 1 "$runs"); do
         registry
         t=$(timed "${podman[@]}" push -q --tls-verify=false "$a")
         all[$name.podman_push]+="$(rate "$bytes" "$t") "
-        pushes=(cli api cli)
-        for path in "${pushes[@]:$(( (run - 1) % 2 )):2}"; do
+        # The three tally pushes take turns at going first, as the pulls do.
+        for path in "${paths[@]:$(( (run - 1) % 3 )):3}"; do
             registry
             case $path in
                 cli) t=$(timed tally push -q "$a") ;;
                 api) t=$(timed api "/images/$reg/bench/$name-b/push?tag=v1") ;;
+                docker) t=$(timed docker_cli push -q "$c") ;;
             esac
             all[$name.tally_push_$path]+="$(rate "$bytes" "$t") "
         done
@@ -200,7 +201,7 @@ for run in $(seq 1 "$runs"); do
 done
 echo "load average at the end: $(load)"
 
-keys="skopeo_push podman_push tally_push_cli tally_push_api skopeo_pull podman_pull tally_pull_cli tally_pull_api tally_pull_docker"
+keys="skopeo_push podman_push tally_push_cli tally_push_api tally_push_docker skopeo_pull podman_pull tally_pull_cli tally_pull_api tally_pull_docker"
 args=()
 for name in one ten; do
     for k in $keys; do
@@ -215,9 +216,9 @@ for arg in sys.argv[2:]:
     key, values = arg.split("=", 1)
     cells[key] = [float(v) for v in values.split()]
 med = {k: statistics.median(v) for k, v in cells.items()}
-cols = ["skopeo_push", "podman_push", "tally_push_cli", "tally_push_api",
+cols = ["skopeo_push", "podman_push", "tally_push_cli", "tally_push_api", "tally_push_docker",
         "skopeo_pull", "podman_pull", "tally_pull_cli", "tally_pull_api", "tally_pull_docker"]
-heads = ["skopeo push", "podman push", "tally push", "tally push (API)",
+heads = ["skopeo push", "podman push", "tally push", "tally push (API)", "tally push (docker CLI)",
          "skopeo pull", "podman pull+unpack", "tally pull+unpack", "tally pull+unpack (API)",
          "tally pull+unpack (docker CLI)"]
 print(f"MB/s, median of {runs} runs (all runs: see below)")
@@ -231,8 +232,10 @@ for name in ("one", "ten"):
               f"tally pull+unpack / podman pull = {m('tally_pull_' + s) / m('podman_pull'):.2f} (target > 1); "
               f"tally pull / skopeo copy = {m('tally_pull_' + s) / m('skopeo_pull'):.2f} (target >= 0.90); "
               f"tally / podman push = {m('tally_push_' + s) / m('podman_push'):.2f}")
-    print(f"{name} (docker CLI): tally pull+unpack / podman pull = {m('tally_pull_docker') / m('podman_pull'):.2f} "
-          f"(target > 1); tally pull / skopeo copy = {m('tally_pull_docker') / m('skopeo_pull'):.2f} (target >= 0.90)")
+    print(f"{name} (docker CLI): tally push / skopeo push = {m('tally_push_docker') / m('skopeo_push'):.2f} (target >= 0.90); "
+          f"tally pull+unpack / podman pull = {m('tally_pull_docker') / m('podman_pull'):.2f} "
+          f"(target > 1); tally pull / skopeo copy = {m('tally_pull_docker') / m('skopeo_pull'):.2f} (target >= 0.90); "
+          f"tally / podman push = {m('tally_push_docker') / m('podman_push'):.2f}")
 for k in sorted(cells):
     print(f"  {k}: {' '.join(f'{v:.1f}' for v in cells[k])}")
 PY
