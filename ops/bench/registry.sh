@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Push and pull speed of tally beside skopeo and podman, same run, same registry (Debian's
 # docker-registry on 127.0.0.1, plain HTTP, its storage wiped before each push so that every push
-# uploads everything). Two shapes of incompressible data: one 100 MiB layer, and ten 10 MiB layers.
+# uploads everything). Two shapes of incompressible data: one 100 MiB layer, and ten 10 MiB layers (the issue's;
+# SHAPES="NAME:LAYERS:MIB ..." measures others, e.g. SHAPES="one:1:100 big:1:400" to see which part of a
+# client's time is fixed, its start, and which grows with the bytes).
 #   push: skopeo (from an OCI layout), podman (from its store), tally (from its store)
 #   pull: skopeo (to an OCI layout, no unpacking), podman and tally (stored and unpacked)
 # tally runs as installed (ops/install.sh into a temporary prefix: the launchers' JVM flags and the
@@ -20,6 +22,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${RUNS:-3}
+shapes=${SHAPES:-one:1:100 ten:10:10}
 root=$(mktemp -d /tmp/tally-registry-bench.XXXXXX)
 chmod 755 "$root"
 [ -d "$repo/ops/target/lib" ] && [ -d "$repo/api-cli/target/lib" ] \
@@ -150,8 +153,9 @@ echo "first pull after tallyd's start (8 MiB, CLI): ${first} s ($(rate "$warm" "
 
 declare -A all=()
 for run in $(seq 1 "$runs"); do
-    for shape in "one 1 100" "ten 10 10"; do
-        set -- $shape
+    for shape in $shapes; do
+        IFS=: read -r -a parts <<<"$shape"
+        set -- "${parts[@]}"
         name=$1
         bytes=$(layout "$root/$name-a" "$2" "$3")
         layout "$root/$name-b" "$2" "$3" >/dev/null
@@ -203,16 +207,18 @@ echo "load average at the end: $(load)"
 
 keys="skopeo_push podman_push tally_push_cli tally_push_api tally_push_docker skopeo_pull podman_pull tally_pull_cli tally_pull_api tally_pull_docker"
 args=()
-for name in one ten; do
+for shape in $shapes; do
+    name=${shape%%:*}
     for k in $keys; do
         args+=("$name.$k=${all[$name.$k]}")
     done
 done
-python3 - "$runs" "${args[@]}" <<'PY'
+python3 - "$runs" "$shapes" "${args[@]}" <<'PY'
 import statistics, sys
 runs = sys.argv[1]
+shapes = [s.split(":") for s in sys.argv[2].split()]
 cells = {}
-for arg in sys.argv[2:]:
+for arg in sys.argv[3:]:
     key, values = arg.split("=", 1)
     cells[key] = [float(v) for v in values.split()]
 med = {k: statistics.median(v) for k, v in cells.items()}
@@ -223,9 +229,10 @@ heads = ["skopeo push", "podman push", "tally push", "tally push (API)", "tally 
          "tally pull+unpack (docker CLI)"]
 print(f"MB/s, median of {runs} runs (all runs: see below)")
 print("| image | " + " | ".join(heads) + " |")
-for name, label in (("one", "1 x 100 MiB"), ("ten", "10 x 10 MiB")):
+for name, n, mib in shapes:
+    label = f"{n} x {mib} MiB"
     print(f"| {label} | " + " | ".join(f"{med[name + '.' + c]:.1f}" for c in cols) + " |")
-for name in ("one", "ten"):
+for name, _, _ in shapes:
     m = lambda c: med[name + "." + c]
     for via, s in (("CLI", "cli"), ("API", "api")):
         print(f"{name} ({via}): tally push / skopeo push = {m('tally_push_' + s) / m('skopeo_push'):.2f} (target >= 0.90); "
