@@ -201,6 +201,40 @@ class CrashRecoveryIT {
     }
 
     /**
+     * An {@code rm -v} whose removal was recorded, then tallyd died before the anonymous volume went
+     * (halted at the start of the removal of the host side, as a kill -9 there). The removal did not
+     * say it took the volumes, so the next start kept it for good, a volume of no container; now the
+     * record says so and the start finishes the removal. A plain {@code rm} cut the same way keeps its
+     * volume for {@code volume prune}, as dockerd does.
+     */
+    @Test
+    void theAnonymousVolumeOfAnRmVWhoseRemovalAKillCutShortGoesAtTheNextStartAndAPlainRmsStays(
+            @BusyboxDaemon Daemon daemon) throws Exception {
+        for (String name : List.of("taken", "kept")) {
+            assertEquals(0, daemon.docker("create", "--name", name, "-v", "/scratch", "busybox", "true").code());
+        }
+        String kept = daemon.docker("inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", "kept").out().strip();
+        assertEquals(64, kept.length(), kept);
+        for (String[] rm : List.of(new String[] {"rm", "-v", "taken"}, new String[] {"rm", "kept"})) {
+            daemon.stop();
+            daemon.haltingAt("remove").start();
+            daemon.docker(rm);
+            await().atMost(Duration.ofSeconds(30)).until(daemon::ended);
+            assertTrue(daemon.log().contains("halted at remove"), daemon.log());
+            daemon.haltingAt(null).start();
+            Daemon.Result listed = daemon.docker("volume", "ls", "-q");
+            assertEquals(List.of(kept), listed.out().strip().lines().toList(), listed.err() + daemon.log());
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(daemon.root.resolve("data/volumes"))) {
+            assertEquals(List.of(kept), left.map(p -> p.getFileName().toString()).toList());
+        }
+        Daemon.Result events = daemon.docker("events", "--since", "0", "--until", "0s", "--filter", "type=volume",
+                "--filter", "event=destroy", "--format", "{{index .Actor.Attributes \"tally.user\"}}");
+        assertEquals(List.of("tallyd"), events.out().strip().lines().toList(), daemon.log());
+        assertTrue(daemon.docker("ps", "-aq").out().isBlank(), "both containers are gone");
+    }
+
+    /**
      * The crash series: a commit froze its container (recorded as the committer's pause), and tallyd
      * died before the thaw (halted here as the commit is about to read the container's files, as a kill
      * -9 there). The container stayed paused after the restart, a pause no client asked for; now the

@@ -106,7 +106,7 @@ class StoredEventShapeTest {
                 new ContainerExitUnknown("c0ffee", "no exit file was left", ALICE, AT),
                 new ContainerKillRequested("c0ffee", "KILL", ALICE, AT),
                 new ContainerRecoveryFailed("c0ffee", "runc state: exit status 1", ALICE, AT),
-                new ContainerRemoved("c0ffee", "web", ALICE, AT),
+                new ContainerRemoved("c0ffee", "web", ALICE, AT, true),
                 new ContainerStartFailed("c0ffee", "exec: no such file", ALICE, AT),
                 new ContainerStartRequested("c0ffee", "web", ALICE, AT),
                 new ContainerStarted("c0ffee", 4242L, ALICE, AT),

@@ -155,7 +155,7 @@ public class Container {
         if (verdict == RecordedExit.RECORDED) {
             startedBeforeItsEnd(cmd.pid(), cmd.finishedAt(), cmd.actor());
             apply(new ContainerExited(id, cmd.exitCode(), cmd.actor(), cmd.finishedAt()));
-            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now(), true)); // --rm takes them
         }
         return verdict;
     }
@@ -209,7 +209,7 @@ public class Container {
         }
         apply(new ContainerExitUnknown(id, cmd.reason(), cmd.actor(), Instant.now()));
         if (cmd.remove()) {
-            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+            apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now(), true)); // --rm takes them
         }
         return true;
     }
@@ -348,7 +348,7 @@ public class Container {
             throw DomainException.conflict("cannot remove container \"/" + name
                     + "\": container is running: stop the container before removing or force remove");
         }
-        apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now()));
+        apply(new ContainerRemoved(id, name, cmd.actor(), Instant.now(), cmd.volumes()));
     }
 
     /** In any state but removed (a removed container is no aggregate to load): limits apply at the next start. */

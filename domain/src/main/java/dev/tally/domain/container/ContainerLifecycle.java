@@ -167,7 +167,7 @@ public class ContainerLifecycle {
         // Under the container's lock: a start under way ends first (and what it started, runc's
         // delete -f ends), and no start or reported exit works on a bundle while it is deleted.
         locks.exclusively(c.id(), () -> {
-            commands.sendAndWait(new RemoveContainer(c.id(), force, actor));
+            commands.sendAndWait(new RemoveContainer(c.id(), force, volumes, actor));
             runtime.remove(c.id());
             return null;
         });

@@ -19,9 +19,10 @@ import java.util.Optional;
  * names it (the first after the volume's), and what became of that container. It is removed,
  * recorded as the daemon's removal as the live path records it, when no create names it (stopped
  * between making it and recording the create), when its container's create failed (no container ever
- * had it), or when its container was created with {@code --rm} and is removed. A container removed
- * without {@code --rm} leaves its anonymous volumes to {@code volume prune}, as dockerd does (whether
- * that rm asked {@code -v} is not on the record). Run once, before the daemon serves.
+ * had it), or when its container's removal says its volumes went with it ({@code rm -v}, {@code --rm};
+ * a removal recorded before it said so: when the container was created with {@code --rm}). A container
+ * removed by a plain {@code rm} leaves its anonymous volumes to {@code volume prune}, as dockerd does.
+ * Run once, before the daemon serves.
  */
 public class AnonymousVolumes {
 
@@ -84,7 +85,14 @@ public class AnonymousVolumes {
         if (history.stream().anyMatch(ContainerCreateFailed.class::isInstance)) {
             return Optional.of("the create of its container " + c.containerId() + " failed: no container ever had it");
         }
-        if (c.config().autoRemove() && history.stream().anyMatch(ContainerRemoved.class::isInstance)) {
+        Optional<ContainerRemoved> removed = history.stream().filter(ContainerRemoved.class::isInstance)
+                .map(ContainerRemoved.class::cast).findFirst();
+        if (removed.isPresent() && removed.get().takesVolumes()) {
+            return Optional.of("its container " + c.containerId() + " was removed with its volumes (rm -v or --rm); the "
+                    + "daemon stopped before the volume went with it");
+        }
+        // a removal recorded before it said so: --rm took them, a plain rm did not
+        if (removed.isPresent() && removed.get().volumes() == null && c.config().autoRemove()) {
             return Optional.of("its container " + c.containerId() + " was created with --rm and is removed; the daemon "
                     + "stopped before the volume went with it");
         }

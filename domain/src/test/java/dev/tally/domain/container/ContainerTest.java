@@ -214,7 +214,7 @@ class ContainerTest {
                         Matchers.matches(e -> e instanceof ContainerExited x && x.exitCode() == 3
                                 && x.actor().equals(Actor.daemon())),
                         Matchers.matches(e -> e instanceof ContainerRemoved r && r.name().equals("web")
-                                && r.actor().equals(Actor.daemon())),
+                                && r.actor().equals(Actor.daemon()) && r.takesVolumes()),
                         Matchers.andNoMore())))
                 .expectResultMessagePayload(RecordedExit.RECORDED)
                 .expectMarkedDeleted();
@@ -276,7 +276,7 @@ class ContainerTest {
     @Test
     void removingARunningContainerWithoutForceIsAConflict() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T))
-                .when(new RemoveContainer(ID, false, ALICE))
+                .when(new RemoveContainer(ID, false, false, ALICE))
                 .expectException(Matchers.matches(e -> e instanceof DomainException d
                         && d.kind() == DomainException.Kind.CONFLICT
                         && d.getMessage().contains("container is running")));
@@ -286,9 +286,20 @@ class ContainerTest {
     void removingAnExitedContainerIsAnEventNotADeletion() {
         fixture.given(created(), new ContainerStartRequested(ID, "web", ALICE, T), new ContainerStarted(ID, 7, ALICE, T),
                         new ContainerExited(ID, 0, Actor.daemon(), T))
-                .when(new RemoveContainer(ID, false, ALICE))
+                .when(new RemoveContainer(ID, false, false, ALICE))
                 .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
-                        Matchers.matches(e -> e instanceof ContainerRemoved r && r.actor().equals(ALICE)),
+                        Matchers.matches(e -> e instanceof ContainerRemoved r && r.actor().equals(ALICE)
+                                && Boolean.FALSE.equals(r.volumes())),
+                        Matchers.andNoMore())));
+    }
+
+    /** rm -v: the removal's record says its anonymous volumes go, so a start after a stop in between finishes it. */
+    @Test
+    void aRemovalWithItsVolumesSaysSo() {
+        fixture.given(created())
+                .when(new RemoveContainer(ID, false, true, ALICE))
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> e instanceof ContainerRemoved r && r.takesVolumes()),
                         Matchers.andNoMore())));
     }
 

@@ -124,6 +124,24 @@ class AnonymousVolumesTest {
         assertTrue(AnonymousVolumes.whyItGoes(log, v).orElseThrow().contains("failed"));
     }
 
+    /** rm -v cut short after its removal was recorded: the start finishes it. */
+    @Test
+    void theVolumeOfAContainerRemovedWithItsVolumesGoes() {
+        VolumeView v = anonymous();
+        stored(CONTAINER, new ContainerCreated(CONTAINER, "one", config(false), "sha256:i", ALICE, T));
+        stored(CONTAINER, new ContainerRemoved(CONTAINER, "one", ALICE, T, true));
+        assertTrue(AnonymousVolumes.whyItGoes(log, v).orElseThrow().contains("removed with its volumes"));
+    }
+
+    @Test
+    void theVolumeOfAContainerRemovedByAPlainRmStaysForVolumePrune() {
+        VolumeView v = anonymous();
+        stored(CONTAINER, new ContainerCreated(CONTAINER, "one", config(false), "sha256:i", ALICE, T));
+        stored(CONTAINER, new ContainerRemoved(CONTAINER, "one", ALICE, T, false));
+        assertEquals(Optional.empty(), AnonymousVolumes.whyItGoes(log, v));
+    }
+
+    /** A removal recorded before it said whether volumes went: a plain rm's volumes stay, as they did. */
     @Test
     void theVolumeOfAContainerRemovedWithoutRmStaysForVolumePrune() {
         VolumeView v = anonymous();
