@@ -29,6 +29,8 @@ final class CrashChecks {
     private final long marker;
     /** Recoveries that failed, as the audit log has them, already reported. */
     private final Set<String> failedRecoveries = new HashSet<>();
+    /** The checks of what the remapped users' clients did, once there are some. */
+    private CrashRemapChecks remap;
 
     CrashChecks(Daemon daemon, long marker) {
         this.daemon = daemon;
@@ -102,6 +104,14 @@ final class CrashChecks {
         found += imagesOf(load, problems);
         problems.addAll(hostMatches(psById));
         problems.addAll(new CrashHostChecks(daemon, marker).afterRestart(psById, createdIds(log)));
+        if (!load.remapped.isEmpty()) {
+            if (remap == null) {
+                remap = new CrashRemapChecks(daemon, load.remapped);
+            }
+            CrashRemapChecks.Outcome theirs = remap.afterRestart(load, psById);
+            found += theirs.found();
+            problems.addAll(theirs.problems());
+        }
         problems.addAll(failedRecoveries());
         Daemon.Result verify = daemon.tally("audit", "verify");
         if (verify.code() != 0) {

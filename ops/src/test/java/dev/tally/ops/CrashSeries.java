@@ -59,10 +59,15 @@ final class CrashSeries {
     private final Set<String> reported = new HashSet<>();
 
     CrashSeries(Daemon daemon, long seed, int clients) {
+        this(daemon, seed, clients, List.of());
+    }
+
+    /** With one client more for each of {@code remapped} (non-admin users of group tally), as that user. */
+    CrashSeries(Daemon daemon, long seed, int clients, List<String> remapped) {
         this.daemon = daemon;
         this.random = new Random(seed);
         this.marker = 7_000_000L + random.nextInt(1_000_000);
-        this.load = new CrashWorkload(daemon, clients, marker, random);
+        this.load = new CrashWorkload(daemon, clients, remapped, marker, random);
         this.checks = new CrashChecks(daemon, marker);
     }
 

@@ -29,6 +29,8 @@ final class CrashWorkload {
 
     /** A container of the workload, by the name it was last given. */
     static final class Box {
+        /** The remapped user whose client made it; null for root's. */
+        final String owner;
         volatile String name;
         /** Whether {@link #name} is the name the daemon has: false after a rename a kill cut short. */
         volatile boolean nameCertain = true;
@@ -54,13 +56,20 @@ final class CrashWorkload {
         final List<String> uncertain = new CopyOnWriteArrayList<>();
 
         Box(String name) {
+            this(name, null);
+        }
+
+        Box(String name, String owner) {
             this.name = name;
+            this.owner = owner;
         }
     }
 
     /** A named volume of the workload. */
     static final class Vol {
         final String name;
+        /** The remapped user whose client made it; null for root's. */
+        final String owner;
         volatile boolean acked;
         volatile boolean removeAcked;
         /** Its create or rm was cut short: it may be there or not. */
@@ -68,8 +77,9 @@ final class CrashWorkload {
         /** Known from what the daemon listed after a cut call, not from an answer to its create. */
         volatile boolean resynced;
 
-        Vol(String name) {
+        Vol(String name, String owner) {
             this.name = name;
+            this.owner = owner;
         }
     }
 
@@ -77,6 +87,8 @@ final class CrashWorkload {
     static final class Img {
         final String ref;
         final String how;
+        /** The remapped user whose client made it; null for root's. */
+        final String owner;
         /** The image's id when the call that made the reference was answered; null when not known. */
         volatile String id;
         volatile boolean acked;
@@ -85,9 +97,10 @@ final class CrashWorkload {
         /** Known from what the daemon listed after a cut call, not from an answer to its making. */
         volatile boolean resynced;
 
-        Img(String ref, String how) {
+        Img(String ref, String how, String owner) {
             this.ref = ref;
             this.how = how;
+            this.owner = owner;
         }
 
         boolean present() {
@@ -95,8 +108,18 @@ final class CrashWorkload {
         }
     }
 
+    /**
+     * A request a remapped user made on another user's container: refused as if the container did not
+     * exist, and recorded (an {@code AccessDenied} in the audit log) before the refusal was answered.
+     */
+    record Denial(String user, String verb, String id) {
+    }
+
     private final Daemon daemon;
     private final int clients;
+    /** The users of the clients after root's, one each: non-admins in group tally, remapped. */
+    final List<String> remapped;
+    final List<Denial> denialsAcked = new CopyOnWriteArrayList<>();
     private final long marker;
     private final Random random;
     final List<Box> boxes = new CopyOnWriteArrayList<>();
@@ -115,10 +138,43 @@ final class CrashWorkload {
      *               MARKER+1} in them), so that their processes can be told from any other on the host
      */
     CrashWorkload(Daemon daemon, int clients, long marker, Random random) {
+        this(daemon, clients, List.of(), marker, random);
+    }
+
+    /**
+     * @param remapped users (group tally, not admins: their containers run in a user namespace on their
+     *                 subordinate range) who each run one client more, after root's {@code clients}
+     */
+    CrashWorkload(Daemon daemon, int clients, List<String> remapped, long marker, Random random) {
         this.daemon = daemon;
         this.clients = clients;
+        this.remapped = List.copyOf(remapped);
         this.marker = marker;
         this.random = random;
+    }
+
+    /** The user client {@code client} runs as: null for root. */
+    String userOf(int client) {
+        return client < clients ? null : remapped.get(client - clients);
+    }
+
+    /** The docker CLI as the client's user, on the daemon's socket. */
+    private Daemon.Result docker(int client, String... args) {
+        String user = userOf(client);
+        return user == null ? daemon.docker(args) : HostUsers.docker(daemon, user, args);
+    }
+
+    /** Where the client's files go (cid files, files to copy in): a directory its user owns. */
+    private Path filesOf(int client) throws IOException {
+        String user = userOf(client);
+        Path dir = daemon.root.resolve(user == null ? "cids" : "cids-" + user);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            if (user != null) {
+                Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            }
+        }
+        return dir;
     }
 
     /** The clients, started; each runs until {@link #killed} is called. */
@@ -126,7 +182,7 @@ final class CrashWorkload {
         killedAt = 0;
         stopping = false;
         List<Future<?>> running = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
+        for (int c = 0; c < clients + remapped.size(); c++) {
             int client = c;
             Random own = new Random(random.nextLong());
             running.add(pool.submit(() -> {
@@ -181,16 +237,23 @@ final class CrashWorkload {
         List<Img> myImages = images.stream().filter(i -> i.ref.startsWith("ci" + client + "-") && i.present()).toList();
         List<Vol> myVolumes = volumes.stream().filter(v -> v.name.startsWith("cv" + client + "-") && v.acked
                 && !v.removeAcked && !v.uncertain).toList();
+        String user = userOf(client);
+        if (user != null && r.nextInt(100) < 6) {
+            deny(client, user, r);
+            return;
+        }
         int roll = r.nextInt(100);
         if (roll < 18 && running.size() < 3 || running.isEmpty() && present.size() < 4 && roll < 50) {
-            Box b = new Box(mark + named.incrementAndGet());
+            Box b = new Box(mark + named.incrementAndGet(), user);
             boxes.add(b);
-            call(client, "run", b, null, null, 0, "run", "-d", "--name", b.name, "busybox", "sleep", Long.toString(marker));
+            // a remapped user's with an anonymous volume, which their range owns and rm -v takes
+            call(client, "run", b, null, null, 0, user == null
+                    ? new String[] {"run", "-d", "--name", b.name, "busybox", "sleep", Long.toString(marker)}
+                    : new String[] {"run", "-d", "--name", b.name, "-v", "/data", "busybox", "sleep", Long.toString(marker)});
         } else if (roll < 23) {
-            Box b = new Box(mark + named.incrementAndGet());
+            Box b = new Box(mark + named.incrementAndGet(), user);
             b.oneShot = true;
-            Path cid = daemon.root.resolve("cids/" + b.name);
-            Files.createDirectories(cid.getParent());
+            Path cid = filesOf(client).resolve(b.name);
             boxes.add(b);
             // with an anonymous volume, which goes with the container
             call(client, "run --rm", b, null, null, 3, "run", "--rm", "--cidfile", cid.toString(), "--name", b.name,
@@ -226,26 +289,26 @@ final class CrashWorkload {
         } else if (roll < 66 && !unpaused.isEmpty()) {
             Box b = any(unpaused, r);
             String file = "cp" + named.incrementAndGet();
-            Path host = daemon.root.resolve("cids/" + file);
-            Files.createDirectories(host.getParent());
+            Path host = filesOf(client).resolve(file);
             Files.writeString(host, file + " " + marker + "\n");
             call(client, "cp " + file, b, null, null, 0, "cp", host.toString(), b.id + ":/" + file);
         } else if (roll < 74 && !present.isEmpty()) {
             Box b = any(present, r);
-            call(client, "rm", b, null, null, 0, "rm", "-f", b.id);
+            call(client, "rm", b, null, null, 0, user == null ? new String[] {"rm", "-f", b.id}
+                    : new String[] {"rm", "-f", "-v", b.id});
         } else if (roll < 78 && !unpaused.isEmpty() && myImages.size() < 2) {
             Box b = any(unpaused, r);
-            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":c", "commit");
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":c", "commit", user);
             images.add(i);
             // the commit freezes a running container while it reads it: cut short, it runs again after the restart
             call(client, "commit", null, null, i, 0, "commit", b.id, i.ref);
         } else if (roll < 81 && myImages.size() < 2) {
-            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":i", "import");
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":i", "import", user);
             images.add(i);
             call(client, "import", null, null, i, 0, "import", daemon.root.resolve("busybox.tar").toString(), i.ref);
         } else if (roll < 84 && !myImages.isEmpty() && myImages.size() < 3) {
             Img from = any(myImages, r);
-            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":t", "tag");
+            Img i = new Img("ci" + client + "-" + named.incrementAndGet() + ":t", "tag", user);
             i.id = from.id;
             images.add(i);
             call(client, "tag", null, null, i, 0, "tag", from.ref, i.ref);
@@ -256,15 +319,42 @@ final class CrashWorkload {
             Vol v = any(myVolumes, r);
             call(client, "volume rm", null, v, null, 0, "volume", "rm", v.name);
         } else {
-            Vol v = new Vol("cv" + client + "-" + named.incrementAndGet());
+            Vol v = new Vol("cv" + client + "-" + named.incrementAndGet(), user);
             volumes.add(v);
             call(client, "volume", null, v, null, 0, "volume", "create", v.name);
         }
     }
 
+    /**
+     * A request on another remapped user's container (one they have, by its full id): it must be
+     * refused as for a container that does not exist, and the refusal be on the record.
+     */
+    private void deny(int client, String user, Random r) {
+        List<Box> others = boxes.stream().filter(b -> b.owner != null && !b.owner.equals(user) && b.id != null
+                && !b.oneShot && b.expect != Expect.REMOVED).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        Box b = any(others, r);
+        String[][] tries = {{"exec", b.id, "true"}, {"stop", "-t", "1", b.id}, {"rm", "-f", b.id}, {"pause", b.id}};
+        String[] args = tries[r.nextInt(tries.length)];
+        inFlight.put(client, "deny " + args[0]);
+        Daemon.Result answer = docker(client, args);
+        long ended = System.nanoTime();
+        inFlight.remove(client);
+        if (answer.code() != 0 && answer.err().contains("No such container")) {
+            acknowledged.incrementAndGet();
+            denialsAcked.add(new Denial(user, args[0], b.id));
+        } else if (answer.code() == 0 || killedAt == 0 || ended < killedAt) {
+            problems.add(user + "'s docker " + String.join(" ", args) + " on " + b.owner + "'s " + b.name
+                    + " was not refused as a container that does not exist (" + answer.code() + "): "
+                    + answer.out().strip() + " " + answer.err().strip());
+        }
+    }
+
     private void call(int client, String op, Box box, Vol vol, Img img, int success, String... args) {
         inFlight.put(client, op.startsWith("rename") || op.startsWith("cp") ? op.split(" ")[0] : op);
-        Daemon.Result r = daemon.docker(args);
+        Daemon.Result r = docker(client, args);
         long ended = System.nanoTime();
         inFlight.remove(client);
         if (r.code() == success) {
@@ -305,7 +395,7 @@ final class CrashWorkload {
     /** The id a {@code run --cidfile} wrote, or null when it wrote none. */
     private String cidOf(Box b) {
         try {
-            String id = Files.readString(daemon.root.resolve("cids/" + b.name)).strip();
+            String id = Files.readString(daemon.root.resolve((b.owner == null ? "cids/" : "cids-" + b.owner + "/") + b.name)).strip();
             return id.isEmpty() ? null : id;
         } catch (IOException none) {
             return null;

@@ -83,6 +83,13 @@ final class HostUsers {
         }
     }
 
+    /** The docker CLI as the user, on the daemon's socket. */
+    static Daemon.Result docker(Daemon daemon, String user, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        return as(user, Map.of("DOCKER_HOST", "unix://" + daemon.socket), cmd);
+    }
+
     /**
      * The tally CLI's classes copied where any user can read them (the test's own class path lives
      * under /root and the worktree); returns the class path to use.
