@@ -342,7 +342,8 @@ final class CrashWorkload {
         Daemon.Result answer = docker(client, args);
         long ended = System.nanoTime();
         inFlight.remove(client);
-        if (answer.code() != 0 && answer.err().contains("No such container")) {
+        // docker rm -f exits 0 on a container that does not exist, saying so
+        if (answer.err().contains("No such container: " + b.id)) {
             acknowledged.incrementAndGet();
             denialsAcked.add(new Denial(user, args[0], b.id));
         } else if (answer.code() == 0 || killedAt == 0 || ended < killedAt) {
