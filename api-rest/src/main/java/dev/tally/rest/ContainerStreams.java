@@ -99,9 +99,10 @@ final class ContainerStreams {
                     return;
                 }
                 var socket = ar.result();
+                ClientPace pace = new ClientPace(socket);
                 LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor,
                         line -> (line.stream() == 1 ? stdout : stderr),
-                        lines -> socket.write(frames(tty, lines, false)), () -> socket.end());
+                        lines -> pace.write(frames(tty, lines, false)), pace::full, () -> socket.end());
                 socket.closeHandler(x -> {
                     f.stop();
                     held.close();
@@ -167,8 +168,9 @@ final class ContainerStreams {
                 }
                 Thread reader = new Thread(() -> {
                     AttachStream.Chunk chunk;
-                    while ((chunk = stream.read()) != null) {
-                        socket.write(frame(tty, chunk.stream(), chunk.bytes()));
+                    ClientPace pace = new ClientPace(socket);
+                    while ((chunk = stream.read()) != null && pace.awaitRoom(gone::get)) {
+                        pace.write(frame(tty, chunk.stream(), chunk.bytes()));
                     }
                     stream.close();
                     socket.end();
@@ -216,6 +218,7 @@ final class ContainerStreams {
             UserStreams.Held held = followed.held();
             boolean tty = c.config().tty();
             HttpServerResponse resp = ctx.response();
+            ClientPace pace = new ClientPace(resp);
             resp.endHandler(x -> held.close());
             resp.setChunked(true).putHeader("Content-Type", tty ? "application/vnd.docker.raw-stream"
                     : "application/vnd.docker.multiplexed-stream");
@@ -233,7 +236,7 @@ final class ContainerStreams {
                     return;
                 }
                 LogFollower f = new LogFollower(ctx.vertx(), useCases.containerQueries(), c.id(), cursor, filter,
-                        lines -> resp.write(frames(tty, lines, timestamps)), resp::end);
+                        lines -> pace.write(frames(tty, lines, timestamps)), pace::full, resp::end);
                 resp.closeHandler(x -> {
                     f.stop();
                     held.close();
@@ -253,16 +256,16 @@ final class ContainerStreams {
                     afterOld.run();
                 });
             } else {
-                sendChunks(ctx, cursor, filter, tty, timestamps, afterOld);
+                sendChunks(ctx, pace, cursor, filter, tty, timestamps, afterOld);
             }
         });
     }
 
     /**
-     * The whole log, one chunk at a time: a chunk is read only once the client has taken the last
-     * (the response's queue drained), so memory holds a chunk, not the log; then {@code after}.
+     * The whole log, one chunk at a time: a chunk is read only once the client has taken what was
+     * sent but {@link ClientPace#UNSENT_AT_MOST}, so memory holds a chunk, not the log; then {@code after}.
      */
-    private static void sendChunks(RoutingContext ctx, LogCursor cursor, java.util.function.Predicate<LogCursor.Line> filter,
+    private static void sendChunks(RoutingContext ctx, ClientPace pace, LogCursor cursor, java.util.function.Predicate<LogCursor.Line> filter,
                                    boolean tty, boolean timestamps, Runnable after) {
         HttpServerResponse resp = ctx.response();
         ctx.vertx().executeBlocking(cursor::next, false).onComplete(ar -> {
@@ -283,12 +286,8 @@ final class ContainerStreams {
                 after.run();
                 return;
             }
-            resp.write(frames(tty, chunk.stream().filter(filter).toList(), timestamps));
-            if (resp.writeQueueFull()) {
-                resp.drainHandler(x -> sendChunks(ctx, cursor, filter, tty, timestamps, after));
-            } else {
-                sendChunks(ctx, cursor, filter, tty, timestamps, after);
-            }
+            pace.write(frames(tty, chunk.stream().filter(filter).toList(), timestamps));
+            pace.whenRoom(() -> sendChunks(ctx, pace, cursor, filter, tty, timestamps, after));
         });
     }
 

@@ -4,7 +4,6 @@ import dev.tally.domain.container.ExecSession;
 import dev.tally.domain.container.RunningExec;
 import dev.tally.rest.body.ExecCreateBody;
 import dev.tally.rest.body.ExecStartBody;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -17,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** exec: create, start (hijacked, or detached), inspect, resize. */
 final class ExecRoutes {
@@ -71,21 +71,28 @@ final class ExecRoutes {
                 }
                 NetSocket socket = ar.result();
                 StdinRelay relay = new StdinRelay(Hijack.reading(ctx.request()), "tally-exec-stdin");
+                AtomicBoolean gone = new AtomicBoolean();
                 socket.handler(bytes -> relay.write(bytes.getBytes()));
                 Hijack.onInputShutdown(ctx.request(), relay::end);
-                socket.closeHandler(v -> relay.close());
+                socket.closeHandler(v -> {
+                    gone.set(true);
+                    relay.close();
+                });
                 relay.connect(toProcess(exec.process().stdin()));
-                stream(socket, exec, tty);
+                stream(socket, new ClientPace(socket), exec, tty, gone);
             });
         });
     }
 
-    /** Output to the client until the process ends and its exit is recorded, then close. */
-    private void stream(NetSocket socket, RunningExec exec, boolean tty) {
+    /**
+     * Output to the client, at its pace, until the process ends and its exit is recorded, then close;
+     * once the client is gone, the output is read and dropped, so that the process is not held.
+     */
+    private void stream(NetSocket socket, ClientPace pace, RunningExec exec, boolean tty, AtomicBoolean gone) {
         CountDownLatch copied = new CountDownLatch(tty ? 1 : 2);
-        copy(exec.process().stdout(), 1, tty, socket, copied);
+        copy(exec.process().stdout(), 1, tty, pace, gone, copied);
         if (!tty) {
-            copy(exec.process().stderr(), 2, false, socket, copied);
+            copy(exec.process().stderr(), 2, false, pace, gone, copied);
         } else {
             drain(exec.process().stderr());
         }
@@ -104,15 +111,16 @@ final class ExecRoutes {
         });
     }
 
-    private static void copy(InputStream in, int stream, boolean tty, NetSocket socket, CountDownLatch done) {
+    private static void copy(InputStream in, int stream, boolean tty, ClientPace pace, AtomicBoolean gone,
+                             CountDownLatch done) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[32768];
             try (in) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    byte[] chunk = java.util.Arrays.copyOf(buf, n);
-                    Buffer frame = ContainerStreams.frame(tty, stream, chunk);
-                    socket.write(frame);
+                    if (pace.awaitRoom(gone::get)) {
+                        pace.write(ContainerStreams.frame(tty, stream, java.util.Arrays.copyOf(buf, n)));
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended its output

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -17,7 +18,9 @@ import java.util.function.Predicate;
  * container is over reads what is left and ends. The end comes only after every line the log holds
  * was handed to {@code out} (in batches: what one read found). Everything it sends and the end run on the Vert.x context that started
  * it, in the log's order; reads run on that context's worker, and once on the thread that reports
- * the container's end (before an auto-remove can delete the log).
+ * the container's end (before an auto-remove can delete the log). Nothing more is read while the
+ * client has not taken what was sent ({@code full}): a client that reads nothing holds one chunk of
+ * the log in the daemon, not the whole log.
  */
 final class LogFollower {
 
@@ -30,6 +33,7 @@ final class LogFollower {
     private final Predicate<LogCursor.Line> filter;
     private final Consumer<List<LogCursor.Line>> out;
     private final Runnable end;
+    private final BooleanSupplier full;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private Context context;
     private AutoCloseable subscription;
@@ -37,7 +41,7 @@ final class LogFollower {
     private boolean polling;
 
     LogFollower(Vertx vertx, ContainerQueries containers, String id, LogCursor cursor,
-                Predicate<LogCursor.Line> filter, Consumer<List<LogCursor.Line>> out, Runnable end) {
+                Predicate<LogCursor.Line> filter, Consumer<List<LogCursor.Line>> out, BooleanSupplier full, Runnable end) {
         this.vertx = vertx;
         this.containers = containers;
         this.id = id;
@@ -45,6 +49,7 @@ final class LogFollower {
         this.filter = filter;
         this.out = out;
         this.end = end;
+        this.full = full;
     }
 
     /**
@@ -84,8 +89,10 @@ final class LogFollower {
     }
 
     private void poll() {
-        if (polling) {
-            return; // the last read is still under way: reads do not pile up behind a slow disk
+        if (polling || full.getAsBoolean()) {
+            // the last read is still under way (reads do not pile up behind a slow disk), or the client
+            // has not taken what was sent (what it has not read is not read for it)
+            return;
         }
         polling = true;
         context.executeBlocking(relay::read, true).onComplete(ar -> {
@@ -113,6 +120,13 @@ final class LogFollower {
 
     /** Reads chunk after chunk (after any poll already queued) until the log has no more, then ends. */
     private void drainThenEnd() {
+        if (stopped.get()) {
+            return;
+        }
+        if (full.getAsBoolean()) {
+            vertx.setTimer(POLL_MS, t -> drainThenEnd());
+            return;
+        }
         context.executeBlocking(relay::read, true).onComplete(ar -> {
             send();
             if (ar.succeeded() && ar.result()) {

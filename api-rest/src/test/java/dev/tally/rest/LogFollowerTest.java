@@ -34,6 +34,9 @@ class LogFollowerTest {
     private final Log log = new Log();
     private final List<String> sent = new CopyOnWriteArrayList<>();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Whether the client's write queue is full; and how often the follower asked. */
+    private final AtomicBoolean full = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger askedFull = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void close() {
@@ -70,6 +73,7 @@ class LogFollowerTest {
     /** The log's port: lines written by the test, handed out one per read. */
     private static final class Log implements LogCursor {
         final ConcurrentLinkedDeque<Line> lines = new ConcurrentLinkedDeque<>();
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
         void write(String text) {
             lines.addLast(new Line(1, Instant.EPOCH, text.getBytes(StandardCharsets.UTF_8)));
@@ -77,6 +81,7 @@ class LogFollowerTest {
 
         @Override
         public List<Line> next() {
+            reads.incrementAndGet();
             Line line = lines.pollFirst();
             return line == null ? List.of() : List.of(line);
         }
@@ -94,7 +99,10 @@ class LogFollowerTest {
     private void attach(ContainerView seen) {
         LogFollower follower = new LogFollower(vertx, containers, ID, log, line -> true,
                 lines -> lines.forEach(line -> sent.add(new String(line.bytes(), StandardCharsets.UTF_8))),
-                () -> ended.set(true));
+                () -> {
+                    askedFull.incrementAndGet();
+                    return full.get();
+                }, () -> ended.set(true));
         vertx.runOnContext(x -> follower.start(seen, true));
     }
 
@@ -139,5 +147,33 @@ class LogFollowerTest {
         containers.change(created.with(ContainerStatus.REMOVED, 0, 0, Instant.now(), Instant.now(), ""));
         await().atMost(Duration.ofSeconds(10)).untilTrue(ended);
         assertEquals(expected, sent);
+    }
+
+    /**
+     * A client that has not taken what was sent gets nothing more read for it, while the container
+     * runs and after its end (a client that reads nothing would otherwise hold the whole log in the
+     * daemon); once it takes, everything comes, in order, then the end.
+     */
+    @Test
+    void nothingIsReadForAClientThatHasNotTakenWhatWasSent() {
+        ContainerView running = view(ContainerStatus.RUNNING, null);
+        containers.current = running;
+        full.set(true);
+        for (int i = 0; i < 5; i++) {
+            log.write(i + "\n");
+        }
+        attach(running);
+        await().atMost(Duration.ofSeconds(10)).until(() -> askedFull.get() >= 5);
+        assertEquals(0, log.reads.get(), "read while the client's queue was full");
+        containers.change(running.with(ContainerStatus.EXITED, 0, 0, Instant.now(), Instant.now(), ""));
+        int afterTheEnd = askedFull.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> askedFull.get() >= afterTheEnd + 5);
+        // only the end's own first read, which opens the log before an auto-remove can delete it
+        assertEquals(1, log.reads.get(), "read after the end while the client's queue was full");
+        assertEquals(List.of(), sent);
+        assertFalse(ended.get());
+        full.set(false);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(ended);
+        assertEquals(List.of("0\n", "1\n", "2\n", "3\n", "4\n"), sent);
     }
 }
