@@ -49,13 +49,13 @@ public record ContainerCreateBody(
         targets.addAll(host.tmpfs().keySet());
         targets.addAll(entries.tmpfs().keySet());
         // -v PATH: an anonymous volume at each path that nothing else mounts (dockerd leaves those to the mount)
-        java.util.Set<String> mounted = targets.stream().map(MountEntries::withoutTrailingSlashes)
+        java.util.Set<String> mounted = targets.stream().map(MountEntries::cleaned)
                 .collect(java.util.stream.Collectors.toSet());
         for (String path : volumes.keySet()) {
             if (!path.startsWith("/")) {
                 throw DomainException.invalid("invalid volume specification: '" + path + "': the path must be absolute");
             }
-            if (!mounted.contains(MountEntries.withoutTrailingSlashes(path))) {
+            if (!mounted.contains(MountEntries.cleaned(path))) {
                 mounts.add(new ContainerConfig.Mount("", path, false));
                 targets.add(path);
             }

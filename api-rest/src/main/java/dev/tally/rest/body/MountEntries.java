@@ -128,14 +128,16 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
 
     /**
      * dockerd's "Duplicate mount point" for the same target asked twice, by {@code -v}, {@code --mount}
-     * or {@code --tmpfs}, each path as written, trailing slashes aside, as dockerd compares them; and
-     * its refusal of a mount over the container's root ({@code /}).
+     * or {@code --tmpfs}, each path as the path it names ({@link #cleaned}), as dockerd compares them;
+     * and its refusal of a mount over the container's root, however spelt ({@code /}, {@code /.},
+     * {@code /proc/..}): runc resolves a target the same way, so a spelling that passed a comparison
+     * of what was written would mount over the root, or twice at one place.
      */
     static void requireDistinctTargets(List<String> targets) {
         Set<String> seen = new java.util.HashSet<>();
         for (String target : targets) {
-            String clean = withoutTrailingSlashes(target);
-            if (clean.isEmpty() && target.startsWith("/")) {
+            String clean = cleaned(target);
+            if (clean.equals("/")) {
                 // over the container's root: dockerd refuses it, whatever mounts it
                 throw DomainException.invalid("invalid mount config: invalid specification: destination can't be '/'");
             }
@@ -145,9 +147,28 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
         }
     }
 
-    /** A mount path as dockerd compares targets: its trailing slashes aside ({@code /} becomes empty). */
-    static String withoutTrailingSlashes(String path) {
-        return path.replaceAll("/+$", "");
+    /**
+     * The path a mount path names, as dockerd compares targets (Go's {@code path.Clean}): repeated and
+     * trailing slashes, {@code .} and {@code ..} resolved by name ({@code /a/../b/./} is {@code /b}, and
+     * {@code ..} at the root stays there).
+     */
+    static String cleaned(String path) {
+        boolean rooted = path.startsWith("/");
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (!part.equals("..")) {
+                parts.addLast(part);
+            } else if (!parts.isEmpty() && !parts.peekLast().equals("..")) {
+                parts.pollLast();
+            } else if (!rooted) {
+                parts.addLast(part);
+            }
+        }
+        String joined = String.join("/", parts);
+        return rooted ? "/" + joined : joined.isEmpty() ? "." : joined;
     }
 
     private static boolean localDriver(Object driverConfig) {

@@ -148,4 +148,30 @@ class MountEntriesTest {
         assertEquals("invalid mount config: invalid specification: destination can't be '/'",
                 invalid("[]", ",\"Binds\":[\"v:/\"]"));
     }
+
+    /**
+     * A target is the path it names, as runc resolves it when it mounts: the root spelt with {@code .}
+     * or {@code ..} is the root, and one target spelt two ways is one mount point. Compared as
+     * written, {@code --mount type=volume,target=/.} passed the refusal above and went to runc, which
+     * resolves it to the container's root.
+     */
+    @Test
+    void aTargetIsThePathItNamesHoweverSpelt() {
+        for (String root : new String[] {"/.", "/..", "//./", "/proc/..", "/tmp/../.", "/../../.."}) {
+            assertEquals("invalid mount config: invalid specification: destination can't be '/'",
+                    invalid("[{\"Type\":\"volume\",\"Target\":\"" + root + "\"}]"), root);
+            assertEquals("invalid mount config: invalid specification: destination can't be '/'",
+                    invalid("[{\"Type\":\"tmpfs\",\"Target\":\"" + root + "\"}]"), root);
+            assertEquals("invalid mount config: invalid specification: destination can't be '/'",
+                    invalid("[]", ",\"Binds\":[\"v:" + root + "\"]"), root);
+        }
+        assertEquals("Duplicate mount point: /d", invalid("[{\"Type\":\"volume\",\"Source\":\"a\",\"Target\":\"/d/.\"}]",
+                ",\"Binds\":[\"b:/x/../d\"]"));
+        assertEquals("Duplicate mount point: /d", invalid("[{\"Type\":\"tmpfs\",\"Target\":\"//d\"}]",
+                ",\"Tmpfs\":{\"/d\":\"\"}"));
+        assertEquals("/a/b", MountEntries.cleaned("/a/./b//c/.."));
+        assertEquals("/", MountEntries.cleaned("/.."));
+        assertEquals("../a", MountEntries.cleaned("x/../../a"));
+        assertEquals(".", MountEntries.cleaned("x/.."));
+    }
 }
