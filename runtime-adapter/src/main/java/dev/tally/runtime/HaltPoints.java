@@ -17,6 +17,9 @@ final class HaltPoints {
     /** In a commit: the container's upper layer is about to be read (frozen, unless the commit said not to). */
     static final String COMMIT_READ = "commit.read";
 
+    /** In a create: the first file of an image's content is copied into a volume; the rest is not. */
+    static final String COPY_UP = "copy-up";
+
     private static final String AT = System.getProperty("tally.test.haltAt", "");
 
     private HaltPoints() {

@@ -37,6 +37,9 @@ final class Libc {
     /** The attribute names of what {@code path} leads to, each ended by a NUL (followed, as getxattr). */
     static native long listxattr(String path, byte[] list, long size) throws LastErrorException;
 
+    /** Sets an extended attribute of what {@code path} leads to (followed: for {@code /proc/self/fd/N}). */
+    static native int setxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
+
     static final int AF_UNIX = 1;
     static final int SOCK_SEQPACKET = 5;
     static final int SHUT_WR = 1;

@@ -92,6 +92,7 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
         }
         RemappedFiles.clearUnfinished(ownershipLayers);
+        volumes.undoUnfinishedCopies();
         BindSources.unstageAll(containers);
         this.watcher = new ExitWatcher(exits, this::pidFile, this::reported);
     }
@@ -220,6 +221,10 @@ public final class RuncRuntime implements ContainerRuntime {
             if (remap != null) {
                 prepareRemapped(dir, config, imageId, remap);
             }
+            List<ContainerConfig.Mount> copying = config.copyingMounts();
+            if (!copying.isEmpty()) {
+                copyImageContent(dir, copying);
+            }
             json.writeValue(dir.resolve("config.json").toFile(), spec.toMap());
         } catch (IOException e) {
             remove(id);
@@ -325,6 +330,27 @@ public final class RuncRuntime implements ContainerRuntime {
             }
         }
         Files.writeString(dir.resolve("remap"), remap.asLine());
+    }
+
+    /**
+     * dockerd's populateVolumes, at create: each volume that copies ({@link ContainerConfig#copyingMounts})
+     * and is empty gets what the image holds at its mount path ({@link ImageContentCopy}), read from the
+     * container's own root filesystem, mounted for this and unmounted after: for a remapped container
+     * that view has its ownership layer, so the copy's owners are in its range, as it sees them. Part of
+     * the bundle's making (config.json comes after): a create cut short here is undone at start as any
+     * other, and the volume's unfinished copy with it ({@link LocalVolumes#fillIfEmpty}).
+     */
+    private void copyImageContent(Path dir, List<ContainerConfig.Mount> copying) throws IOException {
+        Path rootfs = dir.resolve("rootfs");
+        mountRootfs(dir);
+        try (InRoot root = InRoot.open(rootfs)) {
+            for (ContainerConfig.Mount m : copying) {
+                volumes.fillIfEmpty(m.source(), data -> ImageContentCopy.copy(root, m.target(), data,
+                        () -> HaltPoints.reach(HaltPoints.COPY_UP)));
+            }
+        } finally {
+            Mounts.unmountAllBelow(rootfs);
+        }
     }
 
     /** The image's layers under the container's own; for a remapped one, its ownership layer between. */
