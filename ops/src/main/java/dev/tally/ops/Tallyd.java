@@ -208,7 +208,8 @@ public final class Tallyd {
         ContainerLifecycle lifecycle = new ContainerLifecycle(axon.commandGateway(), runtime, visible, lifecycles,
                 new ReadModelExitWaits(containerViews, EXIT_STEPS), volumes::removeAnonymousOf);
         ContainerUseCases containers = new ContainerUseCases(visible,
-                new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible),
+                new ContainerCreation(axon.commandGateway(), runtime, imageViews, volumes, access, hostFiles, names, visible,
+                        new StoredImageDetails(imageStore)),
                 lifecycle, new ContainerExecs(axon.commandGateway(), runtime, visible, access, EXEC_WAITERS, limits.execs(),
                 refusals, java.time.Clock.systemUTC(), readModels.execs()),
                 new ContainerOperations(axon.commandGateway(), runtime.processes(), visible, lifecycles, names, access),

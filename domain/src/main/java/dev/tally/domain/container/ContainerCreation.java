@@ -7,6 +7,7 @@ import dev.tally.domain.access.AccessControl;
 import dev.tally.domain.access.HostLookup;
 import dev.tally.domain.container.command.CreateContainer;
 import dev.tally.domain.container.command.RecordCreateFailed;
+import dev.tally.domain.image.ImageDetails;
 import dev.tally.domain.image.ImageReference;
 import dev.tally.domain.image.VisibleImages;
 import dev.tally.domain.image.query.ImageQueries;
@@ -26,9 +27,18 @@ public class ContainerCreation {
     private final HostLookup host;
     private final ContainerNames names;
     private final VisibleContainers visible;
+    private final ImageDetails imageConfigs;
 
     public ContainerCreation(CommandGateway commands, ContainerRuntime runtime, ImageQueries images, VolumeService volumes,
                              AccessControl access, HostLookup host, ContainerNames names, VisibleContainers visible) {
+        this(commands, runtime, images, volumes, access, host, names, visible, ImageDetails.NONE);
+    }
+
+    /** @param imageConfigs the stored images' configs, for their {@code VOLUME}s ({@link ImageVolumes}) */
+    public ContainerCreation(CommandGateway commands, ContainerRuntime runtime, ImageQueries images, VolumeService volumes,
+                             AccessControl access, HostLookup host, ContainerNames names, VisibleContainers visible,
+                             ImageDetails imageConfigs) {
+        this.imageConfigs = imageConfigs;
         this.commands = commands;
         this.runtime = runtime;
         this.images = images;
@@ -77,10 +87,16 @@ public class ContainerCreation {
             throw r.answer();
         });
         ContainerConfig real = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
+        // among the images this caller may use (docs/security.md, "Images: who may use which")
+        ImageView image = new VisibleImages(images, access).require(real.image(), actor, "container.create");
+        // the image's VOLUMEs: an anonymous volume at each path nothing else mounts
+        List<ContainerConfig.Mount> asked = new java.util.ArrayList<>(real.mounts());
+        asked.addAll(ImageVolumes.added(imageConfigs.of(image.id()).map(d -> d.config().get("Volumes")).orElse(null),
+                real));
         // -v PATH: a volume of its own, named as dockerd names one (64 random hex digits)
         java.util.Set<String> anonymous = new java.util.HashSet<>();
         List<ContainerConfig.Mount> mounts = new java.util.ArrayList<>();
-        for (ContainerConfig.Mount m : real.mounts()) {
+        for (ContainerConfig.Mount m : asked) {
             if (m.source().isEmpty()) {
                 String name = java.util.UUID.randomUUID().toString().replace("-", "")
                         + java.util.UUID.randomUUID().toString().replace("-", "");
@@ -91,8 +107,6 @@ public class ContainerCreation {
             }
         }
         ContainerConfig config = anonymous.isEmpty() ? real : real.withMounts(mounts);
-        // among the images this caller may use (docs/security.md, "Images: who may use which")
-        ImageView image = new VisibleImages(images, access).require(config.image(), actor, "container.create");
         String remapUser = admin ? null : actor.user();
         runtime.validate(config, image.id(), remapUser);
         volumes.ensureFor(config, anonymous, actor);

@@ -1,0 +1,89 @@
+package dev.tally.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Copy-up and an image's VOLUME through the real docker CLI and tally's, as dockerd behaves: an empty
+ * volume over the image's files starts with them, once; nocopy keeps it empty; a VOLUME is an
+ * anonymous volume that starts with the image's content and goes with {@code --rm}.
+ */
+class VolumeCopyUpIT {
+
+    private static final String IMAGE = "seeded:1";
+
+    @BusyboxDaemon
+    private static Daemon daemon;
+
+    /** An image with files at /data, its own owner, a link, and {@code VOLUME /data}, made by commit. */
+    @BeforeAll
+    static void makeTheImage() {
+        ok(daemon.docker("run", "--name", "seeder", "busybox", "sh", "-c", "mkdir -p /data/sub && echo seed > /data/seed"
+                + " && echo deep > /data/sub/deep && ln -s /etc/passwd /data/link && chown -R 1000:1000 /data"));
+        ok(daemon.docker("commit", "--change", "VOLUME /data", "seeder", IMAGE));
+        ok(daemon.docker("rm", "seeder"));
+    }
+
+    private static Daemon.Result ok(Daemon.Result r) {
+        assertEquals(0, r.code(), r.err());
+        return r;
+    }
+
+    private static Set<String> volumeNames() {
+        return Set.of(daemon.docker("volume", "ls", "-q").out().split("\n"));
+    }
+
+    @Test
+    void aNamedVolumeStartsWithTheImagesFilesOnceAndKeepsItsChanges() {
+        Daemon.Result first = ok(daemon.docker("run", "--rm", "-v", "copied:/data", IMAGE, "sh", "-c",
+                "ls /data; stat -c %u /data /data/seed; cat /data/sub/deep"));
+        assertEquals("link\nseed\nsub\n1000\n1000\ndeep\n", first.out());
+        ok(daemon.docker("run", "--rm", "-v", "copied:/data", IMAGE, "sh", "-c", "rm /data/seed && echo mine > /data/mine"));
+        Daemon.Result second = ok(daemon.docker("run", "--rm", "-v", "copied:/data", IMAGE, "ls", "/data"));
+        assertEquals("link\nmine\nsub\n", second.out(), "the first container's changes, not a fresh copy");
+        Daemon.Result viaTally = ok(daemon.tally("run", "--rm", "-v", "copied2:/data", IMAGE, "cat", "/data/seed"));
+        assertEquals("seed\n", viaTally.out());
+        ok(daemon.docker("volume", "rm", "copied", "copied2"));
+    }
+
+    @Test
+    void nocopyGivesAnEmptyVolume() {
+        Daemon.Result v = ok(daemon.docker("run", "--rm", "-v", "empty1:/data:nocopy", IMAGE, "ls", "-A", "/data"));
+        assertEquals("", v.out());
+        Daemon.Result mount = ok(daemon.docker("run", "--rm", "--mount", "type=volume,src=empty2,dst=/data,volume-nocopy",
+                IMAGE, "ls", "-A", "/data"));
+        assertEquals("", mount.out());
+        Daemon.Result bind = daemon.docker("run", "--rm", "-v", "/tmp:/data:nocopy", IMAGE, "true");
+        assertEquals(125, bind.code());
+        assertTrue(bind.err().contains("field VolumeOptions must not be specified"), bind.err());
+        ok(daemon.docker("volume", "rm", "empty1", "empty2"));
+    }
+
+    @Test
+    void anImagesVolumeIsAnAnonymousVolumeWithTheImagesFilesThatRmTakes() {
+        Set<String> before = volumeNames();
+        Daemon.Result run = ok(daemon.docker("run", "--rm", IMAGE, "cat", "/data/seed"));
+        assertEquals("seed\n", run.out());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> volumeNames().equals(before));
+
+        String id = ok(daemon.docker("create", IMAGE, "true")).out().strip();
+        String mounts = ok(daemon.docker("inspect", "-f", "{{range .Mounts}}{{.Destination}}={{.Name}}{{end}}", id)).out()
+                .strip();
+        assertTrue(mounts.matches("/data=[0-9a-f]{64}"), mounts);
+        String name = mounts.substring("/data=".length());
+        assertTrue(daemon.docker("volume", "inspect", "-f", "{{json .Labels}}", name).out()
+                .contains("com.docker.volume.anonymous"), name);
+        ok(daemon.docker("rm", "-v", id));
+        assertEquals(before, volumeNames());
+
+        Daemon.Result over = ok(daemon.docker("run", "--rm", "-v", "/tmp:/data", IMAGE, "sh", "-c", "test -e /data/seed || echo bound"));
+        assertEquals("bound\n", over.out(), "a bind at the VOLUME's path takes its place: no volume");
+        assertEquals(before, volumeNames());
+    }
+}
