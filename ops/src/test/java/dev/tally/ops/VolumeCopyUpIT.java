@@ -24,10 +24,45 @@ class VolumeCopyUpIT {
     /** An image with files at /data, its own owner, a link, and {@code VOLUME /data}, made by commit. */
     @BeforeAll
     static void makeTheImage() {
+        makeTheImage(daemon);
+    }
+
+    private static void makeTheImage(Daemon daemon) {
         ok(daemon.docker("run", "--name", "seeder", "busybox", "sh", "-c", "mkdir -p /data/sub && echo seed > /data/seed"
                 + " && echo deep > /data/sub/deep && ln -s /etc/passwd /data/link && chown -R 1000:1000 /data"));
         ok(daemon.docker("commit", "--change", "VOLUME /data", "seeder", IMAGE));
         ok(daemon.docker("rm", "seeder"));
+    }
+
+    /**
+     * A copy a kill cuts after its first file leaves a mark; the next start empties the volume, and
+     * the next container that mounts it gets the whole content, not the half the kill left.
+     */
+    @Test
+    void aCopyCutByAKillIsEmptiedAtTheNextStartAndDoneWholeAfter(@BusyboxDaemon Daemon own) throws Exception {
+        makeTheImage(own);
+        ok(own.docker("volume", "create", "cut"));
+        own.stop();
+        own.haltingAt("copy-up").start();
+        Daemon.Result cut = own.docker("run", "--rm", "-v", "cut:/data", IMAGE, "true");
+        assertTrue(cut.code() != 0, "the create is cut: " + cut.out());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(own::ended);
+        assertTrue(own.log().contains("halted at copy-up"), own.log());
+        java.nio.file.Path volume = own.root.resolve("data/volumes/cut");
+        assertTrue(java.nio.file.Files.exists(volume.resolve("copying")), "the kill left the copy marked");
+        assertEquals(java.util.List.of("link", "seed"), names(volume.resolve("_data")), "and part of it (in name order, to the first file)");
+
+        own.haltingAt(null).start();
+        assertEquals(java.util.List.of(), names(volume.resolve("_data")), own.log());
+        assertTrue(!java.nio.file.Files.exists(volume.resolve("copying")));
+        Daemon.Result whole = ok(own.docker("run", "--rm", "-v", "cut:/data", IMAGE, "sh", "-c", "ls /data; cat /data/sub/deep"));
+        assertEquals("link\nseed\nsub\ndeep\n", whole.out());
+    }
+
+    private static java.util.List<String> names(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static Daemon.Result ok(Daemon.Result r) {
