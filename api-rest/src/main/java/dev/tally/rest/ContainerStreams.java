@@ -143,6 +143,7 @@ final class ContainerStreams {
                 gone.set(true);
                 relay.close();
                 held.close();
+                connecting.cancel(false); // one still waiting for the start waits no more
                 AttachStream s = attached.get();
                 if (s != null) {
                     s.close();
@@ -150,6 +151,9 @@ final class ContainerStreams {
             });
             // may run on the thread that starts the container, before its process runs: nothing here waits
             connecting.whenComplete((stream, error) -> {
+                if (error != null && gone.get()) {
+                    return; // the client went away while its attach waited
+                }
                 if (error != null) {
                     // what the client sent, and its end, go nowhere: a process that waits for them waits on
                     DaemonLog.line("attach to " + c.id() + " failed" + (stdin ? ", its stdin undelivered: " : ": ")

@@ -641,6 +641,7 @@ public final class RuncRuntime implements ContainerRuntime {
     public void remove(String id) {
         HaltPoints.reach(HaltPoints.REMOVE);
         release(id);
+        endPendingAttaches(id);
         Trees.delete(containers.resolve(id), "container " + id);
     }
 
@@ -649,7 +650,9 @@ public final class RuncRuntime implements ContainerRuntime {
      * and its process waits to be let go), else at its next start, before its process runs. Whether
      * conmon listens is what decides, not whether runc says "running": a start that has connected
      * the waiting attaches and not yet let the process go shows "created" meanwhile, and an attach
-     * made then waited for a start that had already gone by.
+     * made then waited for a start that had already gone by. A waiting attach that is cancelled (its
+     * client went away) is forgotten at once, and the container's removal ends those still waiting:
+     * none is kept for a start that may never come.
      */
     @Override
     public CompletableFuture<AttachStream> attach(String id) {
@@ -659,6 +662,11 @@ public final class RuncRuntime implements ContainerRuntime {
                 Optional<ConmonAttachSocket> now = ConmonAttachSocket.connectIfListening(attachSocket(id));
                 if (now.isEmpty()) {
                     pendingAttaches.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
+                    f.whenComplete((stream, error) -> {
+                        if (f.isCancelled()) {
+                            forgetAttach(id, f);
+                        }
+                    });
                     return f;
                 }
                 f.complete(now.get());
@@ -671,6 +679,27 @@ public final class RuncRuntime implements ContainerRuntime {
 
     private Path attachSocket(String id) {
         return sockets.resolve(id).resolve("attach");
+    }
+
+    private void forgetAttach(String id, CompletableFuture<AttachStream> f) {
+        synchronized (pendingAttaches) {
+            List<CompletableFuture<AttachStream>> waiting = pendingAttaches.get(id);
+            if (waiting != null && waiting.remove(f) && waiting.isEmpty()) {
+                pendingAttaches.remove(id);
+            }
+        }
+    }
+
+    /** The attaches still waiting for a container that is removed end: it will never start. */
+    private void endPendingAttaches(String id) {
+        List<CompletableFuture<AttachStream>> waiting;
+        synchronized (pendingAttaches) {
+            waiting = pendingAttaches.remove(id);
+        }
+        if (waiting != null) {
+            waiting.forEach(f -> f.completeExceptionally(DomainException.notFound("container " + id
+                    + " was removed before it started")));
+        }
     }
 
     private void connectPendingAttaches(String id) {
