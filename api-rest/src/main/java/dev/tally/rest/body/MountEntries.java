@@ -4,6 +4,7 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.container.AskedOption;
 import dev.tally.domain.container.ContainerConfig;
 import dev.tally.domain.container.ContainerOption;
+import dev.tally.domain.container.MountPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,28 +148,9 @@ record MountEntries(List<ContainerConfig.Mount> mounts, Map<String, String> tmpf
         }
     }
 
-    /**
-     * The path a mount path names, as dockerd compares targets (Go's {@code path.Clean}): repeated and
-     * trailing slashes, {@code .} and {@code ..} resolved by name ({@code /a/../b/./} is {@code /b}, and
-     * {@code ..} at the root stays there).
-     */
+    /** The path a mount path names, as dockerd compares targets ({@link MountPaths#cleaned}). */
     static String cleaned(String path) {
-        boolean rooted = path.startsWith("/");
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (!part.equals("..")) {
-                parts.addLast(part);
-            } else if (!parts.isEmpty() && !parts.peekLast().equals("..")) {
-                parts.pollLast();
-            } else if (!rooted) {
-                parts.addLast(part);
-            }
-        }
-        String joined = String.join("/", parts);
-        return rooted ? "/" + joined : joined.isEmpty() ? "." : joined;
+        return MountPaths.cleaned(path);
     }
 
     private static boolean localDriver(Object driverConfig) {

@@ -1,6 +1,5 @@
 package dev.tally.domain.container;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * An image's {@code VOLUME}s (its config's {@code Volumes}), as dockerd's create takes them
- * (createContainerVolumesOS): an anonymous volume at each path, cleaned as Go's
- * {@code filepath.Clean} cleans it, unless the container already mounts something there (a
+ * (createContainerVolumesOS): an anonymous volume at each path, cleaned as dockerd
+ * cleans it ({@link MountPaths#cleaned}), unless the container already mounts something there (a
  * volume, a bind or a tmpfs, however its path was written). The volumes join the container's
  * mounts before the create is recorded, so they are its anonymous volumes like those of
  * {@code -v PATH}: made with dockerd's label, copied into from the image, removed by {@code rm -v}
@@ -32,10 +31,10 @@ final class ImageVolumes {
             return List.of();
         }
         Set<String> mounted = Stream.concat(config.mounts().stream().map(ContainerConfig.Mount::target),
-                config.tmpfs().keySet().stream()).map(ImageVolumes::clean).collect(Collectors.toSet());
+                config.tmpfs().keySet().stream()).map(MountPaths::cleaned).collect(Collectors.toSet());
         Set<String> wanted = new TreeSet<>();
         for (Object p : paths.keySet()) {
-            String path = clean(String.valueOf(p));
+            String path = MountPaths.cleaned(String.valueOf(p));
             // a path that is not absolute, or the root, is nothing a volume can be mounted at
             if (path.startsWith("/") && !path.equals("/") && !mounted.contains(path)) {
                 wanted.add(path);
@@ -44,13 +43,5 @@ final class ImageVolumes {
         List<ContainerConfig.Mount> added = new ArrayList<>();
         wanted.forEach(path -> added.add(new ContainerConfig.Mount("", path, false)));
         return added;
-    }
-
-    /** Go's {@code filepath.Clean} for the paths met here: no doubled slashes, {@code .}, {@code ..} or trailing slash. */
-    static String clean(String path) {
-        if (path.isEmpty()) {
-            return ".";
-        }
-        return Path.of(path).normalize().toString().replaceAll("^(/\\.\\.)+(?=/|$)", "").transform(p -> p.isEmpty() ? "/" : p);
     }
 }
