@@ -18,13 +18,15 @@ class VolumeCopyUpIT {
 
     private static final String IMAGE = "seeded:1";
 
-    @BusyboxDaemon
+    @BusyboxDaemon(beforeStart = SharedHostUsers.Made.class)
     private static Daemon daemon;
+    private static SharedHostUsers users;
 
     /** An image with files at /data, its own owner, a link, and {@code VOLUME /data}, made by commit. */
     @BeforeAll
-    static void makeTheImage() {
+    static void makeTheImage() throws Exception {
         makeTheImage(daemon);
+        users = new SharedHostUsers(daemon);
     }
 
     private static void makeTheImage(Daemon daemon) {
@@ -32,6 +34,31 @@ class VolumeCopyUpIT {
                 + " && echo deep > /data/sub/deep && ln -s /etc/passwd /data/link && chown -R 1000:1000 /data"));
         ok(daemon.docker("commit", "--change", "VOLUME /data", "seeder", IMAGE));
         ok(daemon.docker("rm", "seeder"));
+    }
+
+    /**
+     * alice's container runs in her range: her volume gets the image's files with the owners her
+     * container sees (uid 1000 inside), which on the host are ids of her range, never host ids.
+     */
+    @Test
+    void aRemappedUsersVolumeGetsTheFilesInHerRange() throws Exception {
+        ok(users.docker("alice", "run", "--name", "alice-seeder", "busybox", "sh", "-c",
+                "mkdir /data && echo seed > /data/seed && chown -R 1000:1000 /data"));
+        ok(users.docker("alice", "commit", "alice-seeder", "alice/seeded:1"));
+        Daemon.Result run = ok(users.docker("alice", "run", "--rm", "-v", "alicedata:/data", "alice/seeded:1", "sh", "-c",
+                "stat -c %u /data /data/seed; echo more >> /data/seed && cat /data/seed"));
+        assertEquals("1000\n1000\nseed\nmore\n", run.out());
+        long start = -1;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/subuid"))) {
+            if (line.startsWith("alice:")) {
+                start = Long.parseLong(line.split(":")[1]);
+                break;
+            }
+        }
+        java.nio.file.Path seed = daemon.root.resolve("data/volumes/alicedata/_data/seed");
+        assertEquals((int) (start + 1000), java.nio.file.Files.getAttribute(seed, "unix:uid"));
+        ok(users.docker("alice", "rm", "alice-seeder"));
+        ok(users.docker("alice", "volume", "rm", "alicedata"));
     }
 
     /**
