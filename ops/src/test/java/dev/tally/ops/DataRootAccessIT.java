@@ -29,6 +29,8 @@ class DataRootAccessIT {
     private static Path setuidInLayer;
     private static String alicesId;
     private static String bobsId;
+    /** bob's anonymous volume's secret, under its 64-digit name. */
+    private static Path bobsAnonymous;
 
     /** alice and bob in group tally; the daemon's temp dir traversable to reach its socket. */
     static final class Users implements BusyboxDaemon.BeforeStart {
@@ -65,11 +67,16 @@ class DataRootAccessIT {
 
         alicesId = ok(docker("alice", "run", "-d", "--name", "alice-box", "-v", "alicevol:/data", "suid",
                 "sh", "-c", "echo mine > /data/a && echo mine > /a && sleep 300"), "alice run").out().strip();
-        bobsId = ok(docker("bob", "run", "-d", "--name", "bob-box", "-e", "BOB_SECRET=s3cret", "-v", "bobvol:/data",
-                "busybox", "sh", "-c", "echo secret > /data/s && echo r > /r && sleep 300"), "bob run").out().strip();
+        bobsId = ok(docker("bob", "run", "-d", "-i", "--name", "bob-box", "-e", "BOB_SECRET=s3cret", "-v", "bobvol:/data",
+                "-v", "/anon", "busybox", "sh", "-c", "echo secret > /data/s && echo secret > /anon/s && echo r > /r && sleep 300"),
+                "bob run").out().strip();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 docker("alice", "exec", "alice-box", "cat", "/data/a", "/a").out().equals("mine\nmine\n")
-                        && docker("bob", "exec", "bob-box", "cat", "/data/s", "/r").out().equals("secret\nr\n"));
+                        && docker("bob", "exec", "bob-box", "cat", "/data/s", "/anon/s", "/r").out().equals("secret\nsecret\nr\n"));
+        String anonymous = ok(docker("bob", "inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}",
+                "bob-box"), "bob's anonymous volume").out().strip();
+        assertTrue(anonymous.matches("[0-9a-f]{64}"), anonymous);
+        bobsAnonymous = data.resolve("volumes").resolve(anonymous).resolve("_data/s");
     }
 
     @Test
@@ -103,11 +110,32 @@ class DataRootAccessIT {
         assertEquals(List.of(), reached, "alice's range reaches these outside her own bundle");
     }
 
+    /**
+     * The exec root (runc's state, conmon's attach sockets and control files, exec logs) while bob's
+     * container runs with its stdin open: alice reaches only the daemon's socket (group tally, by
+     * design) and the daemon's pid file (what ps shows anyone); her range, the pid file only.
+     */
+    @Test
+    void noPathUnderTheExecRootButTheSocketAndThePidFileIsReachedByAHostUserOrHerRange() throws Exception {
+        Path run = daemon.root.resolve("run");
+        Path list = daemon.root.resolve("every-run-path");
+        Files.writeString(list, Daemon.exec(List.of("find", run.toString()), Map.of()).out());
+        ok(Daemon.exec(List.of("chmod", "0644", list.toString()), Map.of()), "chmod list");
+        assertTrue(Files.readString(list).contains(bobsId), "the list holds bob's container's files");
+        String tryEach = "while IFS= read -r p; do { [ -r \"$p\" ] || [ -w \"$p\" ]; } && echo \"$p\"; done < " + list;
+        List<String> reached = HostUsers.as("alice", Map.of(), List.of("sh", "-c", tryEach)).out().lines()
+                .filter(p -> !Path.of(p).equals(run)).toList();
+        assertEquals(List.of(daemon.socket.toString(), run.resolve("tallyd.pid").toString()),
+                reached.stream().sorted().toList(), "alice reaches these under the exec root");
+        assertEquals(List.of(run.resolve("tallyd.pid").toString()), asAlicesRemappedRoot("sh", "-c", tryEach).out().lines()
+                .filter(p -> !Path.of(p).equals(run)).toList(), "alice's range reaches these under the exec root");
+    }
+
     @Test
     void anotherUsersConfigVolumeAndRootfsAndTheStoreAreClosed() {
         Path bundle = data.resolve("containers").resolve(bobsId);
         for (Path p : List.of(bundle.resolve("config.json"), bundle.resolve("ctr.log"), bundle.resolve("upper/r"),
-                bundle.resolve("rootfs/r"), data.resolve("volumes/bobvol/_data/s"), data.resolve("events"),
+                bundle.resolve("rootfs/r"), data.resolve("volumes/bobvol/_data/s"), bobsAnonymous, data.resolve("events"),
                 data.resolve("images"), data.resolve("blobs/sha256"))) {
             Daemon.Result read = HostUsers.as("alice", Map.of(), List.of("cat", p.toString()));
             assertNotEquals(0, read.code(), "alice reads " + p);
@@ -134,7 +162,8 @@ class DataRootAccessIT {
         assertEquals(String.valueOf(subordinateStart("alice")), ownRootid.out().strip(), ownRootid.err());
         assertEquals(data + "\n", asAlicesRemappedRoot("find", data.toString()).out(), "she lists nothing");
         Path bobs = data.resolve("containers").resolve(bobsId);
-        for (Path p : List.of(bobs.resolve("config.json"), bobs.resolve("rootfs/r"), data.resolve("volumes/bobvol/_data/s"))) {
+        for (Path p : List.of(bobs.resolve("config.json"), bobs.resolve("rootfs/r"), data.resolve("volumes/bobvol/_data/s"),
+                bobsAnonymous)) {
             assertNotEquals(0, asAlicesRemappedRoot("cat", p.toString()).code(), "her range reads " + p);
         }
         assertNotEquals(0, asAlicesRemappedRoot("test", "-e", setuidInLayer.toString()).code());
