@@ -109,8 +109,14 @@ final class RemappedFiles {
         }
     }
 
-    /** What a daemon that died while making an ownership layer left: its mount and its scratch. */
-    static void clearUnfinished(Path cache) {
+    /**
+     * What a daemon that died while making an ownership layer left (its mount and its scratch), and
+     * the layers of images no longer stored (removed by a tallyd before ownership layers went with their
+     * image; a removal cut short between the two leaves the record, whose layers are made again if needed).
+     *
+     * @param storedImages the ids ({@code sha256:…}) of the images the store has a record of
+     */
+    static void clearUnfinished(Path cache, java.util.Set<String> storedImages) {
         if (!Files.isDirectory(cache)) {
             return;
         }
@@ -118,9 +124,35 @@ final class RemappedFiles {
         try (Stream<Path> ranges = Files.list(cache)) {
             for (Path range : ranges.toList()) {
                 try (Stream<Path> made = Files.list(range)) {
-                    for (Path p : made.filter(p -> p.getFileName().toString().startsWith("making-")).toList()) {
-                        Trees.delete(p, "unfinished ownership layer");
+                    for (Path p : made.toList()) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith("making-")) {
+                            Trees.delete(p, "unfinished ownership layer");
+                        } else if (!storedImages.contains("sha256:" + name)) {
+                            Trees.delete(p, "ownership layer of an image no longer stored");
+                        }
                     }
+                }
+            }
+        } catch (IOException e) {
+            throw new DomainException(DomainException.Kind.FAILED, "list " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The image's ownership layers, of every range, removed with the image: no container can run on
+     * them again (the image is removed only once no container of the log was made from it). Nothing
+     * to remove is no error.
+     */
+    static void removeOwnershipLayers(Path cache, String imageHex) {
+        if (!Files.isDirectory(cache)) {
+            return;
+        }
+        try (Stream<Path> ranges = Files.list(cache)) {
+            for (Path range : ranges.toList()) {
+                Path layer = range.resolve(imageHex);
+                if (Files.exists(layer, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Trees.delete(layer, "ownership layer of a removed image");
                 }
             }
         } catch (IOException e) {

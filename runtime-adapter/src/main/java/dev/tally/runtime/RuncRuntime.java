@@ -91,7 +91,8 @@ public final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new DomainException(DomainException.Kind.FAILED, "create runtime directories under " + dataRoot, e);
         }
-        RemappedFiles.clearUnfinished(ownershipLayers);
+        RemappedFiles.clearUnfinished(ownershipLayers, images.imageIds());
+        images.removeWithEachImage(imageId -> RemappedFiles.removeOwnershipLayers(ownershipLayers, hex(imageId)));
         volumes.undoUnfinishedCopies();
         BindSources.unstageAll(containers);
         this.watcher = new ExitWatcher(exits, this::pidFile, this::reported);

@@ -51,6 +51,12 @@ final class RealRunc implements AutoCloseable {
         runtime = new RuncRuntime(dataRoot, root.resolve("run"), images, tool("runc"), tool("conmon"), seccompProfile);
     }
 
+    /** A runtime made anew on the same roots and image store, as a daemon's restart makes one. */
+    RuncRuntime restarted() {
+        return new RuncRuntime(dataRoot, root.resolve("run"), images, tool("runc"), tool("conmon"),
+                DefaultSeccomp.DEBIAN_PROFILE);
+    }
+
     private static String tool(String name) {
         return sh("sh", "-c", "command -v " + name).strip();
     }

@@ -1,12 +1,14 @@
 package dev.tally.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
+import dev.tally.domain.image.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,6 +121,50 @@ class RemappedContainerTest {
         RealRunc.Output r = runc.run(tty, USER);
         assertEquals(0, r.code(), r.err());
         assertEquals("/dev/pts/0\r\n0\r\n", r.out());
+    }
+
+    /**
+     * The layer that shifts an image's files into a range was kept after the image was removed, in
+     * every range that had run it: nothing removed it (seen while adding the crash series' check of remap/).
+     */
+    @Test
+    void anImagesOwnershipLayerIsRemovedWithTheImage() throws Exception {
+        try (RealRunc own = new RealRunc()) {
+            RealRunc.Output ran = own.run(RealRunc.config(List.of("true")), USER);
+            assertEquals(0, ran.code(), ran.err());
+            Path layer = ownershipLayer(own);
+            assertTrue(Files.isDirectory(layer), "made for the run: " + layer);
+            own.images.remove(new ImageStore.Content(ImageStore.Content.IMAGE, own.imageId, 0));
+            assertFalse(Files.exists(layer), "removed with the image");
+        }
+    }
+
+    /** One left by a daemon before this rule, or killed between the two removals, goes at the next start. */
+    @Test
+    void anOwnershipLayerOfAnImageNoLongerStoredIsRemovedAtStart() throws Exception {
+        try (RealRunc own = new RealRunc()) {
+            RealRunc.Output ran = own.run(RealRunc.config(List.of("true")), USER);
+            assertEquals(0, ran.code(), ran.err());
+            Path layer = ownershipLayer(own);
+            Path stored = RealRunc.sh("sh", "-c", "ls -d " + own.dataRoot.resolve("images") + "/*.json").lines()
+                    .map(Path::of).filter(p -> p.getFileName().toString().startsWith(hex(own.imageId))).findFirst()
+                    .orElseThrow();
+            Files.delete(stored); // the record gone, its ownership layer left
+            own.restarted();
+            assertFalse(Files.exists(layer), "removed at start");
+            Files.createDirectories(layer.getParent().resolve("making-1"));
+            own.restarted();
+            assertFalse(Files.exists(layer.getParent().resolve("making-1")), "an unfinished one too");
+        }
+    }
+
+    private static Path ownershipLayer(RealRunc runc) {
+        return runc.dataRoot.resolve("remap").resolve(range.uidStart() + "." + range.gidStart() + "." + range.size())
+                .resolve(hex(runc.imageId));
+    }
+
+    private static String hex(String imageId) {
+        return imageId.substring(imageId.indexOf(':') + 1);
     }
 
     @Test

@@ -50,6 +50,8 @@ public final class LayeredImageStore implements ImageStore {
     private final Map<String, CompletableFuture<String>> layersInFlight = new ConcurrentHashMap<>();
     private final Map<String, Long> touched = new ConcurrentHashMap<>();
     private final Object making = new Object();
+    /** What other parts of the runtime made of an image alone, removed before its record (by image id). */
+    private final List<java.util.function.Consumer<String>> madeOfAnImage = new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * Where a pulled layer is synced and moved into place while its pull reads the next: a thread per
      * layer being committed, gone when idle. They wait for the disk, not the CPU.
@@ -142,6 +144,21 @@ public final class LayeredImageStore implements ImageStore {
     @Override
     public StoredImage get(String imageId) {
         return records.get(imageId).image();
+    }
+
+    /**
+     * Has {@code removal} called with an image's id whenever its record is removed (a collection after
+     * {@code rmi}, the start's reconciliation), just before: what another part of the runtime made of
+     * that image alone goes with it. Not idempotent to register; {@code removal} must be (a removal cut
+     * short runs again).
+     */
+    public void removeWithEachImage(java.util.function.Consumer<String> removal) {
+        madeOfAnImage.add(removal);
+    }
+
+    /** The ids ({@code sha256:…}) of every image with a record. */
+    public Set<String> imageIds() {
+        return new HashSet<>(records.ids());
     }
 
     /** Unpacked layer directories of an image, top layer first, as overlay wants them. */
@@ -506,7 +523,11 @@ public final class LayeredImageStore implements ImageStore {
     @Override
     public void remove(Content content) {
         switch (content.kind()) {
-            case Content.IMAGE -> records.delete(content.digest());
+            case Content.IMAGE -> {
+                // first what was made of it: a failure leaves the record, and so the image, for the next removal
+                madeOfAnImage.forEach(removal -> removal.accept(content.digest()));
+                records.delete(content.digest());
+            }
             case Content.BLOB -> blobs.delete(content.digest());
             case Content.LAYER -> layers.delete(content.digest());
             default -> throw DomainException.invalid("unknown kind of image content: " + content.kind());
