@@ -205,7 +205,10 @@ final class CrashRemapChecks {
                 + ":" + o[1] + (mounted ? ", mounted" : ", not mounted"));
     }
 
-    /** An ownership layer is made under {@code making-…} and moved in place: one left is unfinished. */
+    /**
+     * An ownership layer is made under {@code making-…} and moved in place: one left is unfinished. One
+     * whose image is gone is left over: no container can run on it again.
+     */
     private List<String> halfMadeOwnershipLayers() throws IOException {
         List<String> problems = new ArrayList<>();
         Path cache = daemon.root.resolve("data/remap");
@@ -215,8 +218,14 @@ final class CrashRemapChecks {
         try (Stream<Path> ranges = Files.list(cache)) {
             for (Path range : ranges.toList()) {
                 try (Stream<Path> made = Files.list(range)) {
-                    made.filter(p -> p.getFileName().toString().startsWith("making-"))
-                            .forEach(p -> problems.add("half-made ownership layer left: " + cache.relativize(p)));
+                    for (Path p : made.toList()) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith("making-")) {
+                            problems.add("half-made ownership layer left: " + cache.relativize(p));
+                        } else if (!Files.exists(daemon.root.resolve("data/images").resolve(name + ".json"))) {
+                            problems.add("ownership layer of an image no longer stored: " + cache.relativize(p));
+                        }
+                    }
                 }
             }
         }

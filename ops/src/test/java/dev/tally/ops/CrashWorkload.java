@@ -246,9 +246,12 @@ final class CrashWorkload {
         if (roll < 18 && running.size() < 3 || running.isEmpty() && present.size() < 4 && roll < 50) {
             Box b = new Box(mark + named.incrementAndGet(), user);
             boxes.add(b);
-            // a remapped user's with an anonymous volume, which their range owns and rm -v takes
+            // a remapped user's with an anonymous volume, which their range owns and rm -v takes; now and then
+            // of an image of theirs, whose files are first shifted into their range (an ownership layer)
+            boolean own = user != null && !myImages.isEmpty() && r.nextInt(3) == 0;
             call(client, "run", b, null, null, 0, user == null
                     ? new String[] {"run", "-d", "--name", b.name, "busybox", "sleep", Long.toString(marker)}
+                    : own ? new String[] {"run", "-d", "--name", b.name, any(myImages, r).ref, "sleep", Long.toString(marker)}
                     : new String[] {"run", "-d", "--name", b.name, "-v", "/data", "busybox", "sleep", Long.toString(marker)});
         } else if (roll < 23) {
             Box b = new Box(mark + named.incrementAndGet(), user);
@@ -361,6 +364,9 @@ final class CrashWorkload {
         if (r.code() == success) {
             acknowledged.incrementAndGet();
             acked(op, box, vol, img, r.out().strip());
+        } else if (op.equals("rmi") && r.err().contains("conflict: unable to")) {
+            // a container of theirs runs the image: refused, and nothing changed
+            return;
         } else if (killedAt != 0 && ended >= killedAt) {
             String verb = op.split(" ")[0];
             if (box != null) {
