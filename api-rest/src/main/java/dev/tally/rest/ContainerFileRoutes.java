@@ -43,11 +43,11 @@ final class ContainerFileRoutes {
                 .putHeader(STAT_HEADER, statHeader(stat)).putHeader("Content-Type", "application/x-tar").end()));
         r.get("/containers/:id/archive").handler(ctx -> Call.run(ctx, a -> {
             ContainerFiles.PathStat[] stat = new ContainerFiles.PathStat[1];
-            Path file = spooled(out -> stat[0] = useCases.containers().archives().archive(ContainerRoutes.id(ctx),
+            Path file = spooled(ctx, out -> stat[0] = useCases.containers().archives().archive(ContainerRoutes.id(ctx),
                     ctx.request().getParam("path"), out, a), "archive");
             return new Spooled(file, stat[0]);
         }, spooled -> send(ctx, spooled)));
-        r.get("/containers/:id/export").handler(ctx -> Call.run(ctx, a -> new Spooled(spooled(out -> useCases.containers()
+        r.get("/containers/:id/export").handler(ctx -> Call.run(ctx, a -> new Spooled(spooled(ctx, out -> useCases.containers()
                 .archives().export(ContainerRoutes.id(ctx), out, a), "export"), null), spooled -> send(ctx, spooled)));
         r.put("/containers/:id/archive").handler(this::copyIn);
     }
@@ -60,13 +60,22 @@ final class ContainerFileRoutes {
         void write(OutputStream out);
     }
 
-    private Path spooled(Writer writer, String what) throws IOException {
+    /**
+     * The tar the writer makes, in a file under the spool, which keeps the data root's disk as much free
+     * space as an upload must ({@code upload-keep-free}): past it the read is a 413 and the file goes.
+     */
+    private Path spooled(RoutingContext ctx, Writer writer, String what) throws IOException {
         Files.createDirectories(spool);
         Path file = Files.createTempFile(spool, what, ".tar");
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        KeptFreeOutput kept = new KeptFreeOutput(Files.newOutputStream(file), spool,
+                Call.admission(ctx).limits().keepFreeBytes());
+        try (OutputStream out = new java.io.BufferedOutputStream(kept, 1 << 16)) {
             writer.write(out);
         } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(file);
+            if (kept.refused() != null) {
+                throw kept.refused();
+            }
             throw e;
         }
         return file;
