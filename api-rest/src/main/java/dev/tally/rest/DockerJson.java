@@ -77,6 +77,13 @@ final class DockerJson {
                 .put("Image", c.image())
                 .put("WorkingDir", c.workingDir())
                 .put("Labels", new JsonObject(new LinkedHashMap<>(c.labels())));
+        // as dockerd: only when set (its own, or the image's STOPSIGNAL merged at create)
+        if (!c.stop().signal().isEmpty()) {
+            config.put("StopSignal", c.stop().signal());
+        }
+        if (c.stop().timeoutSeconds() != null) {
+            config.put("StopTimeout", c.stop().timeoutSeconds());
+        }
         JsonObject hostConfig = new JsonObject()
                 .put("Binds", new JsonArray(c.mounts().stream()
                         .map(m -> m.source() + ":" + m.target() + (m.readOnly() ? ":ro" : "")).toList()))

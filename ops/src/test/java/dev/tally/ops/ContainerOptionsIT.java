@@ -209,12 +209,66 @@ class ContainerOptionsIT {
         assertEquals("", daemon.docker("ps", "-aq").out(), "nothing was left behind");
     }
 
+    /**
+     * {@code --stop-signal} and {@code --stop-timeout}, and an image's STOPSIGNAL: {@code docker stop} sends the
+     * container's signal and waits its timeout; the stop's own {@code -s} and {@code -t} come first. Inspect
+     * shows them as dockerd does (the image's merged at create).
+     */
+    @Test
+    void aContainerStopsWithItsOwnSignalAndTimeoutOrItsImages() {
+        String trap = "trap 'exit 7' USR1; trap 'exit 9' HUP; trap '' TERM; while :; do sleep 0.1; done";
+        assertEquals(0, daemon.docker("run", "-d", "--name", "own", "--stop-signal", "SIGUSR1", "--stop-timeout", "30",
+                "busybox", "sh", "-c", trap).code());
+        assertEquals("SIGUSR1 30\n", daemon.docker("inspect", "-f", "{{.Config.StopSignal}} {{.Config.StopTimeout}}", "own")
+                .out());
+        awaitTraps("own");
+        assertEquals(0, daemon.docker("stop", "own").code());
+        assertEquals("7\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}}", "own").out(), "USR1 ended it");
+
+        // a TERM it ignores: its timeout of 1 s, not 10, before the SIGKILL, as recorded
+        assertEquals(0, daemon.docker("run", "-d", "--name", "brief", "--stop-timeout", "1", "busybox", "sh", "-c", trap)
+                .code());
+        awaitTraps("brief");
+        assertEquals(0, daemon.docker("stop", "brief").code());
+        assertEquals("137\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}}", "brief").out());
+        Daemon.Result audit = daemon.tally("audit", "log", "--container", "brief", "--action", "container.stop",
+                "--format", "json");
+        assertTrue(audit.out().contains("\"signal\":\"TERM\"") && audit.out().contains("\"timeout\":\"1\""), audit.out());
+
+        // the image's STOPSIGNAL, merged at create; a stop's -s comes first
+        assertEquals(0, daemon.docker("commit", "--change", "STOPSIGNAL SIGHUP", "brief", "stops-on-hup:1").code());
+        assertEquals(0, daemon.docker("run", "-d", "--name", "imaged", "stops-on-hup:1", "sh", "-c", trap).code());
+        assertEquals("SIGHUP\n", daemon.docker("inspect", "-f", "{{.Config.StopSignal}}", "imaged").out());
+        awaitTraps("imaged");
+        assertEquals(0, daemon.docker("stop", "imaged").code());
+        assertEquals("9\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}}", "imaged").out(), "HUP ended it");
+
+        Daemon.Result bad = daemon.docker("run", "--rm", "--stop-signal", "SIGNOPE", "busybox", "true");
+        assertEquals(125, bad.code(), bad.err());
+        assertTrue(bad.err().contains("Invalid signal: SIGNOPE"), bad.err());
+        assertEquals(0, daemon.docker("rm", "-f", "own", "brief", "imaged").code());
+        assertEquals(0, daemon.docker("rmi", "stops-on-hup:1").code());
+    }
+
+    /** Until its shell has set its traps (HUP and USR1 caught, TERM ignored), a signal would end it as the default action does. */
+    private void awaitTraps(String container) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            String status = daemon.docker("exec", container, "cat", "/proc/1/status").out();
+            java.util.regex.Matcher caught = java.util.regex.Pattern.compile("SigCgt:\\s*([0-9a-f]+)").matcher(status);
+            java.util.regex.Matcher ignored = java.util.regex.Pattern.compile("SigIgn:\\s*([0-9a-f]+)").matcher(status);
+            long hupAndUsr1 = (1L << 0) | (1L << 9);
+            long term = 1L << 14;
+            return caught.find() && ignored.find() && (Long.parseUnsignedLong(caught.group(1), 16) & hupAndUsr1) == hupAndUsr1
+                    && (Long.parseUnsignedLong(ignored.group(1), 16) & term) == term;
+        });
+    }
+
     /** Any other field the CLI sets is refused with its name, and nothing is created. */
     @Test
     void aFieldTallyDoesNotApplyIsRefusedByItsName() {
-        Daemon.Result stop = daemon.docker("run", "--rm", "--stop-signal", "SIGINT", "busybox", "true");
-        assertEquals(125, stop.code(), stop.err());
-        assertTrue(stop.err().contains("not supported: StopSignal"), stop.err());
+        Daemon.Result domain = daemon.docker("run", "--rm", "--domainname", "example.org", "busybox", "true");
+        assertEquals(125, domain.code(), domain.err());
+        assertTrue(domain.err().contains("not supported: Domainname"), domain.err());
         Daemon.Result expose = daemon.docker("create", "--expose", "80", "busybox", "true");
         assertTrue(expose.code() != 0, expose.err());
         assertTrue(expose.err().contains("not supported: ExposedPorts"), expose.err());

@@ -29,6 +29,8 @@ final class ContainerFlags {
     private final OptionSpec capDrop;
     private final OptionSpec readOnly;
     private final OptionSpec tmpfs;
+    private final OptionSpec stopSignal;
+    private final OptionSpec stopTimeout;
     private final OptionSpec mount;
     private final OptionSpec devices;
     private final OptionSpec securityOpt;
@@ -70,6 +72,10 @@ final class ContainerFlags {
                 "--device");
         securityOpt = ArgSpecs.repeatable(verb, "OPT", "Security options (admins only)", "--security-opt");
         pid = ArgSpecs.option(verb, String.class, "MODE", "PID namespace to use (host: admins only)", "--pid");
+        stopSignal = ArgSpecs.option(verb, String.class, "SIGNAL", "Signal to stop the container (else the image's, or "
+                + "SIGTERM)", "--stop-signal");
+        stopTimeout = ArgSpecs.option(verb, Integer.class, "N", "Seconds to wait for the container to stop before "
+                + "killing it (-1: no end)", "--stop-timeout");
         interactive = ArgSpecs.flag(verb, "Keep STDIN open even if not attached", "-i", "--interactive");
         tty = ArgSpecs.flag(verb, "Allocate a pseudo-TTY", "-t", "--tty");
         autoRemove = ArgSpecs.flag(verb, "Automatically remove the container when it exits", "--rm");
@@ -103,6 +109,8 @@ final class ContainerFlags {
         options.devices.addAll(ArgSpecs.values(devices));
         options.securityOpt.addAll(ArgSpecs.values(securityOpt));
         options.pid = ArgSpecs.value(pid);
+        options.stopSignal = ArgSpecs.value(stopSignal);
+        options.stopTimeout = ArgSpecs.value(stopTimeout);
         options.interactive = ArgSpecs.isSet(interactive);
         options.tty = ArgSpecs.isSet(tty);
         options.autoRemove = ArgSpecs.isSet(autoRemove);

@@ -36,6 +36,8 @@ public final class ContainerOptions {
     final List<String> devices = new ArrayList<>();
     final List<String> securityOpt = new ArrayList<>();
     String pid;
+    String stopSignal;
+    Integer stopTimeout;
     boolean interactive;
     boolean tty;
     boolean autoRemove;
@@ -127,6 +129,12 @@ public final class ContainerOptions {
         }
         body.put("Tty", tty);
         body.put("OpenStdin", interactive);
+        if (stopSignal != null) {
+            body.put("StopSignal", stopSignal);
+        }
+        if (stopTimeout != null) {
+            body.put("StopTimeout", stopTimeout);
+        }
         body.put("StdinOnce", attachStdin);
         body.put("AttachStdin", attachStdin);
         body.put("AttachStdout", attached);

@@ -38,7 +38,8 @@ public final class QuickRun {
             List.of("--entrypoint"), List.of("-h", "--hostname"), List.of("-l", "--label"),
             List.of("-m", "--memory"), List.of("--cpus"), List.of("--pids-limit"), List.of("-v", "--volume"),
             List.of("--network"), List.of("--cap-add"), List.of("--cap-drop"), List.of("--device"),
-            List.of("--security-opt"), List.of("--pid"), List.of("--tmpfs"), List.of("--env-file"), List.of("--mount"));
+            List.of("--security-opt"), List.of("--pid"), List.of("--tmpfs"), List.of("--env-file"), List.of("--mount"),
+            List.of("--stop-signal"), List.of("--stop-timeout"));
     private static final Set<String> REPEATABLE = Set.of("-e", "-l", "-v", "--cap-add", "--cap-drop", "--device",
             "--security-opt", "--tmpfs", "--env-file", "--mount");
     private static final List<List<String>> FLAGS = List.of(
@@ -130,7 +131,7 @@ public final class QuickRun {
                 }
                 String key = valued.get(0);
                 boolean optionLike = value != null && value.startsWith("-")
-                        && !(key.equals("--pids-limit") && isNumber(value));
+                        && !((key.equals("--pids-limit") || key.equals("--stop-timeout")) && isNumber(value));
                 if (value == null || optionLike || !seen.add(key) && !REPEATABLE.contains(key)
                         || !assign(options, key, value)) {
                     return null;
@@ -301,6 +302,13 @@ public final class QuickRun {
             case "--device" -> options.devices.add(value);
             case "--security-opt" -> options.securityOpt.add(value);
             case "--pid" -> options.pid = value;
+            case "--stop-signal" -> options.stopSignal = value;
+            case "--stop-timeout" -> {
+                if (!value.matches("-?[0-9]{1,9}")) {
+                    return false;
+                }
+                options.stopTimeout = Integer.valueOf(value);
+            }
             default -> {
                 return false;
             }

@@ -2,6 +2,7 @@ package dev.tally.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.cli.CliException;
 import java.nio.charset.StandardCharsets;
@@ -92,5 +93,19 @@ class MountAndEnvFileTest {
         CliException e = assertThrows(CliException.class, () -> options.toCreateBody(false, null, Map.of()));
         assertEquals("invalid argument \"relative\" for \"-v, --volume\" flag: invalid volume specification: 'relative'",
                 e.getMessage());
+    }
+
+    /** As the docker CLI: StopSignal and StopTimeout only when given (a timeout of 0 is given). */
+    @Test
+    void theStopSignalAndTimeoutAreInTheBodyOnlyWhenGiven() {
+        ContainerOptions options = new ContainerOptions();
+        options.image = "busybox";
+        Map<String, Object> plain = options.toCreateBody(false, null, Map.of());
+        assertTrue(!plain.containsKey("StopSignal") && !plain.containsKey("StopTimeout"), plain.toString());
+        options.stopSignal = "SIGUSR1";
+        options.stopTimeout = 0;
+        Map<String, Object> body = options.toCreateBody(false, null, Map.of());
+        assertEquals("SIGUSR1", body.get("StopSignal"));
+        assertEquals(0, body.get("StopTimeout"));
     }
 }

@@ -45,6 +45,8 @@ class QuickRunTest {
                     "--pids-limit", "10", "busybox"),
             List.of("run", "--memory=1g", "--cpus=2", "--pids-limit=-1", "busybox"),
             List.of("run", "--pids-limit", "-1", "busybox"),
+            List.of("run", "--stop-signal", "SIGUSR1", "--stop-timeout", "5", "busybox"),
+            List.of("run", "--stop-signal=HUP", "--stop-timeout=-1", "busybox"),
             List.of("run", "-v", "data:/data", "--volume", "/tmp:/host:ro", "--volume=x:/y", "--network", "none",
                     "busybox"),
             List.of("run", "--network=host", "-m", "lots", "busybox"),
@@ -76,6 +78,7 @@ class QuickRunTest {
             List.of("run", "--rm=true", "busybox"),
             List.of("run", "--pids-limit", "ten", "busybox"),
             List.of("run", "--pids-limit", "0x10", "busybox"),
+            List.of("run", "--stop-timeout", "ten", "busybox"),
             List.of("run", "--", "busybox"),
             List.of("run", "busybox", "echo", "--", "x"),
             List.of("run", "busybox", "echo", "@args"),
@@ -215,6 +218,7 @@ class QuickRunTest {
                 "user=" + o.user, "entrypoint=" + o.entrypoint, "hostname=" + o.hostname, "labels=" + o.labels,
                 "memory=" + o.memory, "cpus=" + o.cpus, "pidsLimit=" + o.pidsLimit, "volumes=" + o.volumes,
                 "network=" + o.network, "interactive=" + o.interactive, "tty=" + o.tty, "rm=" + o.autoRemove,
-                "image=" + o.image, "command=" + o.command, "detach=" + detach);
+                "stopSignal=" + o.stopSignal, "stopTimeout=" + o.stopTimeout, "image=" + o.image, "command=" + o.command,
+                "detach=" + detach);
     }
 }

@@ -25,6 +25,9 @@ public record ContainerCreateBody(
         boolean tty,
         boolean openStdin,
         Map<String, JsonNode> volumes,
+        String stopSignal,
+        // absent or null is no timeout of its own (10 s), not 0
+        @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.SET) Integer stopTimeout,
         HostConfigBody hostConfig,
         NetworkingConfigBody networkingConfig,
         @JsonAnySetter Map<String, JsonNode> others) {
@@ -68,7 +71,8 @@ public record ContainerCreateBody(
         }
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
                 mounts, SetupChecks.limits(host), host.networkMode(), host.autoRemove(), SetupChecks.hostAccess(host),
-                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), tmpfs, SetupChecks.setup(host));
+                new ContainerConfig.Hardening(host.readonlyRootfs(), host.capDrop()), tmpfs, SetupChecks.setup(host),
+                new ContainerConfig.Stop(stopSignal, stopTimeout));
     }
 
     /**

@@ -107,7 +107,7 @@ class BodiesTest {
                 + "\"StorageOpt\":null,\"ConsoleSize\":[40,120],\"MemorySwappiness\":-1,\"Isolation\":\"default\","
                 + "\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}},\"BlkioWeightDevice\":[],\"Whatever\":0}}")));
         Map<String, String> refused = Map.of(
-                "{\"Image\":\"b\",\"StopSignal\":\"SIGINT\"}", "StopSignal",
+                "{\"Image\":\"b\",\"Domainname\":\"example.org\"}", "Domainname",
                 "{\"Image\":\"b\",\"ExposedPorts\":{\"80/tcp\":{}}}", "ExposedPorts",
                 "{\"Image\":\"b\",\"HostConfig\":{\"StorageOpt\":{\"size\":\"1G\"}}}", "HostConfig.StorageOpt",
                 "{\"Image\":\"b\",\"HostConfig\":{\"whatever\":[1]}}", "HostConfig.whatever",
@@ -122,19 +122,30 @@ class BodiesTest {
                 .map(m -> m.substring(m.lastIndexOf(": ") + 2)), body));
     }
 
+    /** --stop-signal and --stop-timeout: a timeout of 0 is asked for, an absent or null one is not (10 s). */
+    @Test
+    void theStopSignalAndTimeoutAreReadAndAnAbsentTimeoutIsNone() {
+        assertEquals(new ContainerConfig.Stop("SIGINT", 3),
+                create("{\"Image\":\"b\",\"StopSignal\":\"SIGINT\",\"StopTimeout\":3}").config().stop());
+        assertEquals(new ContainerConfig.Stop("", 0), create("{\"Image\":\"b\",\"StopTimeout\":0}").config().stop());
+        assertEquals(ContainerConfig.Stop.DEFAULT, create("{\"Image\":\"b\",\"StopTimeout\":null}").config().stop());
+        assertEquals(ContainerConfig.Stop.DEFAULT, create("{\"Image\":\"b\"}").config().stop());
+        assertEquals(ContainerConfig.Stop.DEFAULT, create("{\"Image\":\"b\",\"StopSignal\":null}").config().stop());
+    }
+
     @Test
     void dockerJavasNullBodyWithOneFieldSetIsAppliedOrRefusedByThatField() {
         String nulls = resource("docker-java-create.json");
         assertEquals(Optional.empty(), ClientCreateBodiesTest.refusal(bytes(nulls)));
         Map<String, String> set = Map.of(
-                "\"StopSignal\":null", "\"StopSignal\":\"SIGINT\"",
+                "\"Domainname\":null", "\"Domainname\":\"example.org\"",
                 "\"StorageOpt\":null", "\"StorageOpt\":{\"size\":\"1G\"}",
                 "\"OomScoreAdj\":null", "\"OomScoreAdj\":-500",
                 "\"MacAddress\":null", "\"MacAddress\":\"02:42:ac:11:00:02\"");
         set.forEach((from, to) -> {
             String field = to.substring(1, to.indexOf('"', 1));
             Optional<String> answer = ClientCreateBodiesTest.refusal(bytes(nulls.replace(from, to)));
-            assertTrue(answer.orElse("").endsWith(" not supported: " + (field.equals("StopSignal") || field.equals("MacAddress")
+            assertTrue(answer.orElse("").endsWith(" not supported: " + (field.equals("Domainname") || field.equals("MacAddress")
                     ? field : "HostConfig." + field)), to + ": " + answer);
         });
         assertEquals(500_000_000L, create(nulls.replace("\"NanoCPUs\":null", "\"NanoCPUs\":500000000")).config().limits()

@@ -32,8 +32,6 @@ class ClientCreateBodiesTest {
             Map.entry("network-named", "HostConfig.NetworkMode"),
             Map.entry("network-alias", "HostConfig.NetworkMode"),
             Map.entry("expose", "ExposedPorts"),
-            Map.entry("stop-signal", "StopSignal"),
-            Map.entry("stop-timeout", "StopTimeout"),
             Map.entry("health", "Healthcheck"),
             Map.entry("healthcheck", "Healthcheck"),
             Map.entry("domainname", "Domainname"),
@@ -73,7 +71,7 @@ class ClientCreateBodiesTest {
             "network-none", "network-bridge", "network-host", "no-health", "restart", "runtime", "ipc", "isolation",
             "platform", "cidfile", "privileged", "device", "secopt", "pid", "kernel-memory", "ip", "cpu-shares", "cpuset-cpus",
             "cpuset-mems", "memory-swap", "shm-size", "group-add", "add-host", "dns", "init", "cgroupns", "device-cgroup-rule",
-            "mount", "use-api-socket", "volume-anon");
+            "mount", "use-api-socket", "volume-anon", "stop-signal", "stop-timeout");
 
     @Test
     void everyRecordedBodyIsAcceptedOrRefusedNamingExactlyItsField() throws Exception {

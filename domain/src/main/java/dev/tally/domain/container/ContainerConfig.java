@@ -7,7 +7,8 @@ import java.util.Map;
  * What a container is made of, as the user asked for it. Never changes after creation; the run
  * lifecycle lives apart, in the aggregate's status. {@code tmpfs}: a fresh tmpfs at each path, with
  * its mount options ({@code --tmpfs /run:size=64m}). {@code networkMode}: {@code host}, or {@code none}
- * for the namespace with loopback only that every other container gets.
+ * for the namespace with loopback only that every other container gets. {@code stop}: how {@code
+ * docker stop} ends it.
  */
 public record ContainerConfig(
         String image,
@@ -27,7 +28,17 @@ public record ContainerConfig(
         HostAccess hostAccess,
         Hardening hardening,
         Map<String, String> tmpfs,
-        Setup setup) {
+        Setup setup,
+        Stop stop) {
+
+    /** A config that says nothing of how it stops (the defaults: SIGTERM, then SIGKILL after 10 s). */
+    public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                           String user, String hostname, Map<String, String> labels, boolean tty, boolean openStdin,
+                           List<Mount> mounts, Limits limits, String networkMode, boolean autoRemove, HostAccess hostAccess,
+                           Hardening hardening, Map<String, String> tmpfs, Setup setup) {
+        this(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts, limits, networkMode,
+                autoRemove, hostAccess, hardening, tmpfs, setup, Stop.DEFAULT);
+    }
 
     /** A config with no {@link Setup} beyond the image's. */
     public ContainerConfig(String image, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
@@ -60,6 +71,7 @@ public record ContainerConfig(
         hardening = hardening == null ? Hardening.NONE : hardening;
         tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
         setup = setup == null ? Setup.NONE : setup;
+        stop = stop == null ? Stop.DEFAULT : stop;
         // Until tally has networks, a container gets the host's network (admins) or a namespace with
         // loopback only, which is Docker's "none", whatever other mode was asked or stored before.
         networkMode = "host".equals(networkMode) ? "host" : "none";
@@ -68,7 +80,7 @@ public record ContainerConfig(
     /** The same config under other limits ({@code docker update}). */
     public ContainerConfig withLimits(Limits newLimits) {
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin, mounts,
-                newLimits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup);
+                newLimits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup, stop);
     }
 
     /**
@@ -117,6 +129,40 @@ public record ContainerConfig(
         }
     }
 
+    /** The same config stopping this way. */
+    public ContainerConfig withStop(Stop newStop) {
+        return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
+                mounts, limits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup, newStop);
+    }
+
+    /**
+     * How {@code docker stop} (and {@code restart}) ends the container when the request names neither:
+     * this signal, then SIGKILL once the timeout has passed (configs stored before these options read
+     * as the defaults).
+     *
+     * @param signal         {@code --stop-signal}, or the image's {@code STOPSIGNAL}; empty for SIGTERM
+     * @param timeoutSeconds {@code --stop-timeout}; null for 10 s, -1 to wait for the exit without a SIGKILL
+     */
+    public record Stop(String signal, Integer timeoutSeconds) {
+        public static final Stop DEFAULT = new Stop("", null);
+        /** Seconds a stop waits when neither the request nor the container says. */
+        public static final int DEFAULT_TIMEOUT = 10;
+
+        public Stop {
+            signal = signal == null ? "" : signal;
+        }
+
+        /** The signal a stop sends when its request names none. */
+        public String signalOrTerm() {
+            return signal.isEmpty() ? "TERM" : signal;
+        }
+
+        /** The seconds a stop waits when its request says nothing; -1: no end. */
+        public int timeout() {
+            return timeoutSeconds == null ? DEFAULT_TIMEOUT : timeoutSeconds;
+        }
+    }
+
     /** Whether the container mounts the volume of this name. */
     public boolean mountsVolume(String volume) {
         return mounts.stream().anyMatch(m -> m.isVolume() && m.source().equals(volume));
@@ -125,7 +171,7 @@ public record ContainerConfig(
     /** The same config with these mounts. */
     public ContainerConfig withMounts(List<Mount> newMounts) {
         return new ContainerConfig(image, entrypoint, cmd, env, workingDir, user, hostname, labels, tty, openStdin,
-                newMounts, limits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup);
+                newMounts, limits, networkMode, autoRemove, hostAccess, hardening, tmpfs, setup, stop);
     }
 
     /**

@@ -106,7 +106,7 @@ public class ContainerCreation {
                 mounts.add(m);
             }
         }
-        ContainerConfig config = anonymous.isEmpty() ? real : real.withMounts(mounts);
+        ContainerConfig config = withImageStop(anonymous.isEmpty() ? real : real.withMounts(mounts), image.id());
         String remapUser = admin ? null : actor.user();
         runtime.validate(config, image.id(), remapUser);
         volumes.ensureFor(config, anonymous, actor);
@@ -135,6 +135,28 @@ public class ContainerCreation {
             volumes.removeAnonymous(anonymous, actor);
             throw failed;
         }
+    }
+
+    /**
+     * The config with the image's STOPSIGNAL when it names none itself, as dockerd merges it at create (so
+     * that the record says how the container stops); INVALID for a signal that is none, or a timeout below
+     * -1 (no end).
+     */
+    private ContainerConfig withImageStop(ContainerConfig config, String imageId) {
+        ContainerConfig.Stop stop = config.stop();
+        if (stop.timeoutSeconds() != null && stop.timeoutSeconds() < -1) {
+            throw DomainException.invalid("invalid stop timeout " + stop.timeoutSeconds() + ": seconds, or -1 for none");
+        }
+        if (stop.signal().isEmpty()) {
+            String fromImage = runtime.imageDefaults(imageId).stopSignal();
+            if (fromImage == null || fromImage.isEmpty()) {
+                return config;
+            }
+            stop = new ContainerConfig.Stop(fromImage, stop.timeoutSeconds());
+            config = config.withStop(stop);
+        }
+        Signals.requireValid(stop.signal());
+        return config;
     }
 
     /** Removes what the host kept and records the failure (the name is free again); the error to throw. */

@@ -100,19 +100,22 @@ public class ContainerLifecycle {
     }
 
     /**
-     * Sends the signal (TERM unless given), then SIGKILL after the timeout (10 s when negative).
+     * Sends the signal, then SIGKILL after the timeout; when the request names no signal (or a negative
+     * timeout), the container's own ({@link ContainerConfig.Stop}: its {@code --stop-signal} or image's
+     * STOPSIGNAL, else TERM; its {@code --stop-timeout}, else 10 s; -1 waits without a SIGKILL).
      * Returns once the signal is sent, without waiting: the stage completes once the container has
      * exited (or the wait after SIGKILL ran out), on a thread of the {@link ExitWaits}. NOT_MODIFIED
      * (thrown) for a container that is not running.
      */
     public CompletionStage<Void> stop(String ref, String signal, int timeoutSeconds, Actor actor) {
         ContainerView c = visible.require(ref, actor, "container.stop");
-        String sig = signal == null || signal.isBlank() ? "TERM" : signal;
-        int timeout = timeoutSeconds < 0 ? 10 : timeoutSeconds;
+        String sig = signal == null || signal.isBlank() ? c.config().stop().signalOrTerm() : signal;
+        int timeout = timeoutSeconds < 0 ? c.config().stop().timeout() : timeoutSeconds;
         long pid = runPid(commands.sendAndWait(new RequestStop(c.id(), sig, timeout, actor)));
         // each wait starts before its signal, and is for this run: an exit recorded before a wait began,
         // and a start by another client after it, would make it the next run's (killed at its timeout)
-        CompletionStage<Boolean> exited = exits.exitOf(c.id(), pid, Duration.ofSeconds(timeout));
+        CompletionStage<Boolean> exited = exits.exitOf(c.id(), pid,
+                Duration.ofSeconds(timeout < 0 ? Integer.MAX_VALUE : timeout));
         runtime.kill(c.id(), sig);
         return exited.thenCompose(done -> {
             if (done) {

@@ -127,8 +127,6 @@ public final class ContainerOptionPolicy {
         for (ContainerConfig.Mount m : c.mounts()) {
             mounts.add(m.isVolume() ? m : new ContainerConfig.Mount(host.realPath(m.source()), m.target(), m.readOnly()));
         }
-        return new ContainerConfig(c.image(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(), c.hostname(),
-                c.labels(), c.tty(), c.openStdin(), mounts, c.limits(), c.networkMode(), c.autoRemove(), c.hostAccess(),
-                c.hardening(), c.tmpfs(), c.setup());
+        return c.withMounts(mounts);
     }
 }

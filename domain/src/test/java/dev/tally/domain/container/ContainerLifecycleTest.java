@@ -145,6 +145,63 @@ class ContainerLifecycleTest {
         assertEquals(143, f.view(id).orElseThrow().exitCode());
     }
 
+    /** --stop-signal and --stop-timeout: what a stop sends and how long it waits when its request says neither. */
+    @Test
+    void aStopThatNamesNoSignalSendsTheContainersOwnAndWaitsItsTimeout() {
+        String id = f.creation.create(null, UseCaseFixture.config("sleep", "60")
+                .withStop(new ContainerConfig.Stop("SIGUSR1", 1)), ALICE);
+        f.lifecycle.start(id, ALICE);
+        f.runtime.ignore(id, "USR1");
+        List<Object> events = f.eventsOf(() -> f.lifecycle.stop(id, null, -1, ALICE));
+        ContainerStopRequested asked = (ContainerStopRequested) events.get(0);
+        assertEquals("SIGUSR1", asked.signal());
+        assertEquals(1, asked.timeoutSeconds());
+        List<String> kills = f.runtime.calls().stream().filter(c -> c.startsWith("kill ")).toList();
+        assertEquals(List.of("kill " + id + " SIGUSR1", "kill " + id + " KILL"), kills);
+    }
+
+    @Test
+    void aStopsOwnSignalAndTimeoutComeBeforeTheContainers() {
+        String id = f.creation.create(null, UseCaseFixture.config("sleep", "60")
+                .withStop(new ContainerConfig.Stop("USR1", 300)), ALICE);
+        f.lifecycle.start(id, ALICE);
+        List<Object> events = f.eventsOf(() -> f.lifecycle.stop(id, "INT", 5, ALICE));
+        assertEquals("INT", ((ContainerStopRequested) events.get(0)).signal());
+        assertEquals(5, ((ContainerStopRequested) events.get(0)).timeoutSeconds());
+        assertEquals(130, f.view(id).orElseThrow().exitCode());
+    }
+
+    /** dockerd merges the image's STOPSIGNAL into the container's config at create: the record says how it stops. */
+    @Test
+    void theImagesStopSignalIsTheContainersWhenItNamesNone() {
+        f.runtime.imageStopSignal(UseCaseFixture.IMAGE_ID, "SIGQUIT");
+        String fromImage = f.creation.create(null, UseCaseFixture.config("sleep", "60"), ALICE);
+        assertEquals(new ContainerConfig.Stop("SIGQUIT", null), f.view(fromImage).orElseThrow().config().stop());
+        String own = f.creation.create(null, UseCaseFixture.config("sleep", "60")
+                .withStop(new ContainerConfig.Stop("HUP", 3)), ALICE);
+        assertEquals(new ContainerConfig.Stop("HUP", 3), f.view(own).orElseThrow().config().stop());
+        f.lifecycle.start(fromImage, ALICE);
+        List<Object> events = f.eventsOf(() -> f.lifecycle.stop(fromImage, null, -1, ALICE));
+        assertEquals("SIGQUIT", ((ContainerStopRequested) events.get(0)).signal());
+        assertEquals(131, f.view(fromImage).orElseThrow().exitCode());
+    }
+
+    @Test
+    void aStopSignalThatIsNoneOrATimeoutBelowMinusOneIsRefusedBeforeAnythingIsRecorded() {
+        for (ContainerConfig.Stop bad : List.of(new ContainerConfig.Stop("SIGFOO", null), new ContainerConfig.Stop("", -2))) {
+            List<Object> events = f.eventsOf(() -> {
+                DomainException e = assertThrows(DomainException.class, () -> f.creation.create(null,
+                        UseCaseFixture.config("true").withStop(bad), ALICE));
+                assertEquals(DomainException.Kind.INVALID, e.kind());
+            });
+            assertEquals(List.of(), events, bad.toString());
+        }
+        f.runtime.imageStopSignal(UseCaseFixture.IMAGE_ID, "NOSUCH");
+        DomainException e = assertThrows(DomainException.class, () -> f.creation.create(null,
+                UseCaseFixture.config("true"), ALICE));
+        assertEquals("Invalid signal: NOSUCH", e.getMessage());
+    }
+
     @Test
     void stopSendsKillWhenTheContainerOutlivesItsSignal() {
         String id = f.running(ALICE, "sleep", "60");
