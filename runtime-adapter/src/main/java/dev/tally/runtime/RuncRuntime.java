@@ -139,11 +139,6 @@ public final class RuncRuntime implements ContainerRuntime {
         plan(config, imageId, remapUser);
     }
 
-    @Override
-    public ImageStore.ImageConfig imageDefaults(String imageId) {
-        return images.get(imageId).config();
-    }
-
     /** config.json is written last: a bundle that has it is whole. */
     @Override
     public boolean prepared(String id) {

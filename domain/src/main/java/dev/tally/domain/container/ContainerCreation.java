@@ -34,7 +34,7 @@ public class ContainerCreation {
         this(commands, runtime, images, volumes, access, host, names, visible, ImageDetails.NONE);
     }
 
-    /** @param imageConfigs the stored images' configs, for their {@code VOLUME}s ({@link ImageVolumes}) */
+    /** @param imageConfigs the stored images' configs, for their {@code VOLUME}s ({@link ImageVolumes}) and STOPSIGNAL */
     public ContainerCreation(CommandGateway commands, ContainerRuntime runtime, ImageQueries images, VolumeService volumes,
                              AccessControl access, HostLookup host, ContainerNames names, VisibleContainers visible,
                              ImageDetails imageConfigs) {
@@ -148,11 +148,11 @@ public class ContainerCreation {
             throw DomainException.invalid("invalid stop timeout " + stop.timeoutSeconds() + ": seconds, or -1 for none");
         }
         if (stop.signal().isEmpty()) {
-            String fromImage = runtime.imageDefaults(imageId).stopSignal();
-            if (fromImage == null || fromImage.isEmpty()) {
+            Object fromImage = imageConfigs.of(imageId).map(d -> d.config().get("StopSignal")).orElse(null);
+            if (!(fromImage instanceof String signal) || signal.isEmpty()) {
                 return config;
             }
-            stop = new ContainerConfig.Stop(fromImage, stop.timeoutSeconds());
+            stop = new ContainerConfig.Stop(signal, stop.timeoutSeconds());
             config = config.withStop(stop);
         }
         Signals.requireValid(stop.signal());

@@ -16,11 +16,6 @@ public interface ContainerRuntime {
      */
     void validate(ContainerConfig config, String imageId, String remapUser);
 
-    /** The defaults the image gives its containers, read at create; none for an image this runtime does not hold. */
-    default dev.tally.domain.image.ImageStore.ImageConfig imageDefaults(String imageId) {
-        return dev.tally.domain.image.ImageStore.ImageConfig.NONE;
-    }
-
     /**
      * Whether the container's bundle is whole: {@link #create} finished for it and {@link #remove}
      * has not run. False for an unknown container, and for one whose create was cut short.

@@ -106,19 +106,9 @@ public interface ImageStore {
         }
     }
 
-    /**
-     * The defaults an image gives its containers. {@code stopSignal}: its STOPSIGNAL, empty for none;
-     * null in a record stored before tallyd read it (the store reads it from the image's config then).
-     */
+    /** The defaults an image gives its containers. */
     record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
-                       String user, String stopSignal) {
-        /** An image that gives nothing. */
-        public static final ImageConfig NONE = new ImageConfig(List.of(), List.of(), List.of(), "", "", "");
-
-        /** Defaults without a stop signal. */
-        public ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user) {
-            this(entrypoint, cmd, env, workingDir, user, "");
-        }
+                       String user) {
     }
 
     /** A manifest as stored: its bytes (what its digest is of), its media type, its digest. */

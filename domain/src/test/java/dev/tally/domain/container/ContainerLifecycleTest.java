@@ -174,7 +174,7 @@ class ContainerLifecycleTest {
     /** dockerd merges the image's STOPSIGNAL into the container's config at create: the record says how it stops. */
     @Test
     void theImagesStopSignalIsTheContainersWhenItNamesNone() {
-        f.runtime.imageStopSignal(UseCaseFixture.IMAGE_ID, "SIGQUIT");
+        f.imageConfigs.put(UseCaseFixture.IMAGE_ID, java.util.Map.of("StopSignal", "SIGQUIT"));
         String fromImage = f.creation.create(null, UseCaseFixture.config("sleep", "60"), ALICE);
         assertEquals(new ContainerConfig.Stop("SIGQUIT", null), f.view(fromImage).orElseThrow().config().stop());
         String own = f.creation.create(null, UseCaseFixture.config("sleep", "60")
@@ -196,7 +196,7 @@ class ContainerLifecycleTest {
             });
             assertEquals(List.of(), events, bad.toString());
         }
-        f.runtime.imageStopSignal(UseCaseFixture.IMAGE_ID, "NOSUCH");
+        f.imageConfigs.put(UseCaseFixture.IMAGE_ID, java.util.Map.of("StopSignal", "NOSUCH"));
         DomainException e = assertThrows(DomainException.class, () -> f.creation.create(null,
                 UseCaseFixture.config("true"), ALICE));
         assertEquals("Invalid signal: NOSUCH", e.getMessage());

@@ -33,8 +33,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
             "USR1", 10, "USR2", 12, "TERM", 15);
 
     private final Map<String, Box> boxes = new HashMap<>();
-    /** The STOPSIGNAL of images, by id (none for the rest). */
-    private final Map<String, String> imageStopSignals = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Runnable> reports = new LinkedBlockingQueue<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -287,17 +285,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
      */
     public void afterEachKill(Runnable step) {
         afterKills.add(step);
-    }
-
-    /** Images of this id say STOPSIGNAL {@code signal}. */
-    public void imageStopSignal(String imageId, String signal) {
-        imageStopSignals.put(imageId, signal);
-    }
-
-    @Override
-    public dev.tally.domain.image.ImageStore.ImageConfig imageDefaults(String imageId) {
-        return new dev.tally.domain.image.ImageStore.ImageConfig(List.of(), List.of(), List.of(), "", "",
-                imageStopSignals.getOrDefault(imageId, ""));
     }
 
     @Override

@@ -41,6 +41,8 @@ final class UseCaseFixture implements AutoCloseable {
     static final String IMAGE_ID = "sha256:busybox";
 
     final FakeContainerRuntime runtime = new FakeContainerRuntime();
+    /** The stored configs' {@code config} objects of images, by id (none for the rest). */
+    final Map<String, Map<String, Object>> imageConfigs = new java.util.concurrent.ConcurrentHashMap<>();
     /** The marks of leftover removals under way: they outlive a "restart" (a second reconcile). */
     final dev.tally.domain.host.InMemoryLeftoverMarks leftoverMarks = new dev.tally.domain.host.InMemoryLeftoverMarks();
     private final InMemoryEventStorageEngine store = new InMemoryEventStorageEngine();
@@ -85,7 +87,9 @@ final class UseCaseFixture implements AutoCloseable {
                 return absolutePath;
             }
         };
-        creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible);
+        creation = new ContainerCreation(commands, runtime, new OneImage(), noVolumes(), access, host, names, visible,
+                id -> java.util.Optional.ofNullable(imageConfigs.get(id)).map(c -> new dev.tally.domain.image.ImageDetails.Details(
+                        "", "", "", "", c, List.of(), List.of())));
         InOrder locks = new InOrder();
         lifecycle = new ContainerLifecycle(commands, runtime, visible, locks, exitWaits,
                 (c, actor) -> removedWithVolumes.add(c.id() + " by " + actor.user()));

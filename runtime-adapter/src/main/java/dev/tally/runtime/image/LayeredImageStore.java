@@ -143,15 +143,7 @@ public final class LayeredImageStore implements ImageStore {
 
     @Override
     public StoredImage get(String imageId) {
-        StoredImage image = records.get(imageId).image();
-        ImageConfig config = image.config();
-        if (config != null && config.stopSignal() == null) {
-            // a record stored before tallyd read the stop signal: the config it was made from says
-            String stopSignal = blobs.has(image.id()) ? Manifests.imageConfig(blobs.read(image.id())).stopSignal() : "";
-            image = new StoredImage(image.id(), image.layers(), image.size(), new ImageConfig(config.entrypoint(),
-                    config.cmd(), config.env(), config.workingDir(), config.user(), stopSignal), image.manifestDigest());
-        }
-        return image;
+        return records.get(imageId).image();
     }
 
     /**

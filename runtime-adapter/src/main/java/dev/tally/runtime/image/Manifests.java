@@ -121,8 +121,7 @@ final class Manifests {
     static ImageConfig imageConfig(byte[] config) {
         JsonNode c = tree(config, "image config").path("config");
         return new ImageConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
-                c.path("WorkingDir").asText(""), c.path("User").asText(""),
-                c.path("StopSignal").isTextual() ? c.path("StopSignal").asText() : "");
+                c.path("WorkingDir").asText(""), c.path("User").asText(""));
     }
 
     private static List<String> strings(JsonNode node) {

@@ -291,8 +291,7 @@ class LayeredImageStoreTest {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("architecture", "amd64");
         cfg.put("os", "linux");
-        cfg.put("config", Map.of("Cmd", List.of("sh", "-c", "echo hi"), "Env", List.of("PATH=/bin"), "WorkingDir", "/w",
-                "StopSignal", "SIGUSR1"));
+        cfg.put("config", Map.of("Cmd", List.of("sh", "-c", "echo hi"), "Env", List.of("PATH=/bin"), "WorkingDir", "/w"));
         cfg.put("rootfs", Map.of("type", "layers", "diff_ids", diffIdsInConfig == null ? diffIds : diffIdsInConfig));
         byte[] config = JSON.writeValueAsBytes(cfg);
         store.putBlob(digest(config), config.length, new ByteArrayInputStream(config));
@@ -315,32 +314,12 @@ class LayeredImageStoreTest {
         assertEquals(digest(p.manifest()), image.manifestDigest());
         assertEquals(List.of("sh", "-c", "echo hi"), image.config().cmd());
         assertEquals("/w", image.config().workingDir());
-        assertEquals("SIGUSR1", image.config().stopSignal());
         assertEquals(image, store.get(image.id()));
         Manifest m = store.manifest(image.id());
         assertArrayEquals(p.manifest(), m.bytes());
         assertEquals("application/vnd.oci.image.manifest.v1+json", m.mediaType());
         assertEquals(2, store.layerDirs(image.id()).size());
         assertTrue(store.layerDirs(image.id()).get(0).endsWith(p.diffIds().get(1).substring(7)), "top layer first");
-    }
-
-    /** A record stored before tallyd read an image's STOPSIGNAL: its config blob says, and the record is left as it is. */
-    @Test
-    void theStopSignalOfAnImageRecordedBeforeItWasReadComesFromItsConfig() throws IOException {
-        LayeredImageStore store = store();
-        Pulled p = pull(store, List.of(layer("a", "1")), null, "application/vnd.oci.image.manifest.v1+json");
-        StoredImage image = store.storeImage(p.manifest(), null);
-        Path record;
-        try (Stream<Path> records = Files.list(root.resolve("images"))) {
-            record = records.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
-        }
-        String stored = Files.readString(record);
-        String old = stored.replace(",\"stopSignal\":\"SIGUSR1\"", "");
-        assertTrue(!old.equals(stored) && !old.contains("stopSignal"), stored);
-        Files.writeString(record, old);
-        assertEquals("SIGUSR1", store.get(image.id()).config().stopSignal());
-        assertEquals(image, store.get(image.id()));
-        assertEquals(old, Files.readString(record));
     }
 
     /**
