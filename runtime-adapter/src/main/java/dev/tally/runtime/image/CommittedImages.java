@@ -55,12 +55,17 @@ public final class CommittedImages implements ContainerSnapshots {
         return new Snapshot(stored.id(), w.blobDigest(), Digests.of(manifest), stored.layers(), stored.size());
     }
 
-    /** The layer through a file on the data root's disk (cleared at start if a crash leaves it). */
-    private LayerWriter.Written written(Layer layer) {
+    /**
+     * The layer through a file on the data root's disk (cleared at start if a crash leaves it), held to
+     * the store's limits for a layer as it is written: a container's files are what its owner made them,
+     * and a sparse file of a terabyte takes no room in the container and a terabyte in the tar.
+     */
+    LayerWriter.Written written(Layer layer) {
         Path file = null;
         try {
             file = Files.createTempFile(store.tmp(), "layer-commit-", ".tar");
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(
+                    new Budgeted(Files.newOutputStream(file), store.layerBudget()), 1 << 16)) {
                 layer.writeTo(out);
             }
             try (InputStream in = Files.newInputStream(file)) {
@@ -76,6 +81,31 @@ public final class CommittedImages implements ContainerSnapshots {
                     // under tmp/, which the store clears at start
                 }
             }
+        }
+    }
+
+    /** Bytes to a file, each write checked first against the budget with the total it would make. */
+    private static final class Budgeted extends java.io.FilterOutputStream {
+        private final MeteredInput.Budget budget;
+        private long total;
+
+        Budgeted(OutputStream out, MeteredInput.Budget budget) {
+            super(out);
+            this.budget = budget;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            budget.check(total + 1);
+            out.write(b);
+            total++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            budget.check(total + len);
+            out.write(b, off, len);
+            total += len;
         }
     }
 

@@ -360,7 +360,7 @@ final class LayerWriter {
     }
 
     /** The decompressed size limit and the disk's reserve, checked as the tar passes (every 16 MiB). */
-    private MeteredInput.Budget budget() {
+    MeteredInput.Budget budget() {
         long[] checkedAt = {-1};
         return total -> {
             if (total > maxLayerBytes) {

@@ -472,6 +472,11 @@ public final class LayeredImageStore implements ImageStore {
         return freeSpace();
     }
 
+    /** A layer's size limit and the disk's reserve, for a layer written here before it is stored (a commit's). */
+    MeteredInput.Budget layerBudget() {
+        return writer.budget();
+    }
+
     Path tmp() {
         return tmp;
     }

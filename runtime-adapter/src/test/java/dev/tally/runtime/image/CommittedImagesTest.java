@@ -2,14 +2,21 @@ package dev.tally.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.domain.DomainException;
 import dev.tally.domain.image.ContainerSnapshots.CommitConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The config a commit writes: the parent's, the commit's settings over it as dockerd merges them, one layer and one history entry more. */
 class CommittedImagesTest {
@@ -57,5 +64,34 @@ class CommittedImagesTest {
         assertEquals("{\"80/tcp\":{},\"53/udp\":{}}", c.path("config").path("ExposedPorts").toString());
         assertEquals("{\"/data\":{}}", c.path("config").path("Volumes").toString());
         assertEquals("SIGINT", c.path("config").path("StopSignal").asText());
+    }
+
+    /**
+     * A commit's layer is held to the store's limit for a layer while it is written to tmp/, not only
+     * once it is stored: a container's sparse file of a terabyte was written out whole, as zeros, onto
+     * the data root's disk before the store's own check on reading it back said no. With a limit of
+     * 1 MiB, a layer of 64 MiB is stopped after its first 2 (the buffer's 64 KiB aside), and tmp/ is left
+     * empty.
+     */
+    @Test
+    void aCommitsLayerIsHeldToTheLayerLimitWhileItIsWritten(@TempDir Path root) throws IOException {
+        LayeredImageStore store = new LayeredImageStore(root, 1L << 20, 0);
+        long[] written = {0};
+        byte[] mib = new byte[1 << 20];
+        DomainException e = assertThrows(DomainException.class, () -> new CommittedImages(store).written(out -> {
+            try {
+                for (int i = 0; i < 64; i++) {
+                    out.write(mib);
+                    written[0] += mib.length;
+                }
+            } catch (IOException io) {
+                throw new java.io.UncheckedIOException(io);
+            }
+        }));
+        assertEquals(DomainException.Kind.INVALID, e.kind(), e.getMessage());
+        assertTrue(written[0] <= 2L << 20, "the layer wrote " + written[0] + " bytes before it was stopped");
+        try (var left = Files.list(store.tmp())) {
+            assertEquals(List.of(), left.toList());
+        }
     }
 }
