@@ -164,7 +164,7 @@ final class LayerWriter {
 
     /** Decompresses and unpacks the pipe's bytes into {@code tree}, and reads what follows the compressed stream. */
     private Unpacked unpack(InputStream piped, Compression compression, Path tree) throws IOException {
-        SafeTarExtractor extractor = new SafeTarExtractor(tree);
+        SafeTarExtractor extractor = new SafeTarExtractor(tree, budget());
         MeteredInput tar;
         try (InputStream raw = piped) {
             tar = new MeteredInput(compression.open(raw), compression == Compression.NONE ? null : Digests.sha256(),
@@ -258,7 +258,7 @@ final class LayerWriter {
             MessageDigest blobSha = Digests.sha256();
             MeteredInput tar;
             CountingOutput counted;
-            SafeTarExtractor extractor = new SafeTarExtractor(tree);
+            SafeTarExtractor extractor = new SafeTarExtractor(tree, budget());
             try (OutputStream file = Files.newOutputStream(blobFile);
                  OutputStream gzip = new GZIPOutputStream(new BufferedOutputStream(
                          new DigestOutputStream(counted = new CountingOutput(file), blobSha), 65536), 65536)) {

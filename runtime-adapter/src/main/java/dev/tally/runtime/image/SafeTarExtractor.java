@@ -50,8 +50,21 @@ final class SafeTarExtractor {
     private final Set<Path> files = new LinkedHashSet<>();
     private final Set<Path> dirs = new LinkedHashSet<>();
 
+    /**
+     * What the files written may add up to: the tar's own bytes are budgeted where they are read, but a
+     * sparse entry (GNU or PAX) of a terabyte takes a few hundred bytes of the tar and is written out
+     * whole, as zeros; so what is written is budgeted too.
+     */
+    private final MeteredInput.Budget written;
+    private long wrote;
+
     SafeTarExtractor(Path root) {
+        this(root, MeteredInput.Budget.NONE);
+    }
+
+    SafeTarExtractor(Path root, MeteredInput.Budget written) {
         this.root = root.toAbsolutePath().normalize();
+        this.written = written;
     }
 
     void extract(InputStream tar) throws IOException {
@@ -121,6 +134,8 @@ final class SafeTarExtractor {
         try (OutputStream out = created; EarlyWriteback writeback = new EarlyWriteback(target)) {
             int n;
             while ((n = content.read(buffer, 0, buffer.length)) >= 0) {
+                wrote += n;
+                written.check(wrote);
                 out.write(buffer, 0, n);
                 writeback.wrote(n);
             }

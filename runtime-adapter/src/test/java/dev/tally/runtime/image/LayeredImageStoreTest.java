@@ -125,6 +125,34 @@ class LayeredImageStoreTest {
         assertEquals(0, filesUnder("tmp"));
     }
 
+    /**
+     * A sparse entry (here GNU tar's, from {@code tar --sparse}) of 64 MiB takes a few hundred bytes of
+     * the tar, and unpacking writes it out whole: the store's limit for a layer holds for what is
+     * written, not only for the tar's bytes. With a limit of 16 MiB the import is refused and nothing is
+     * kept; without the bound a 10 KiB tar became a 64 MiB file in layers/ (a terabyte as easily, on the
+     * disk of the event store).
+     */
+    @Test
+    void aSparseEntryIsHeldToTheLayerLimitAsItIsWritten(@TempDir Path work) throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        try (var big = new java.io.RandomAccessFile(tree.resolve("big").toFile(), "rw")) {
+            big.setLength(64L << 20);
+        }
+        Path tar = work.resolve("sparse.tar");
+        Process made = new ProcessBuilder("tar", "--sparse", "-cf", tar.toString(), "-C", tree.toString(), "big")
+                .redirectErrorStream(true).start();
+        assertEquals(0, made.waitFor(), new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertTrue(Files.size(tar) < 1 << 20, "a sparse tar: " + Files.size(tar) + " bytes");
+        LayeredImageStore store = new LayeredImageStore(root, 16L << 20, 0);
+        DomainException e;
+        try (InputStream in = Files.newInputStream(tar)) {
+            e = assertThrows(DomainException.class, () -> store.importRootfs(in));
+        }
+        assertEquals(DomainException.Kind.INVALID, e.kind(), e.getMessage());
+        assertEquals(0, filesUnder("layers"));
+        assertEquals(0, filesUnder("tmp"));
+    }
+
     @Test
     void aBrokenStreamIsAFailureNotABadLayerAndKeepsNothing() throws IOException {
         LayeredImageStore store = store();
