@@ -46,9 +46,9 @@ final class ImageContentCopy {
     }
 
     /**
-     * Copies what {@code source} holds at {@code path} (absolute in it) into {@code dest}, which must be
-     * empty; whether there was a directory to copy (nothing when the path is missing or no directory,
-     * as dockerd). FAILED, naming the path, for what cannot be copied; what was copied stays (the
+     * Copies what {@code source} holds at {@code path} (absolute in it) into {@code dest} if that is
+     * empty; whether it copied (nothing when the path is missing or no directory, as dockerd, or when
+     * {@code dest} has content). FAILED, naming the path, for what cannot be copied; what was copied stays (the
      * caller's to undo).
      */
     static boolean copy(InRoot source, String path, Path dest) {
@@ -73,8 +73,9 @@ final class ImageContentCopy {
                 return false;
             }
             if (!InRoot.names(destHeld).isEmpty()) {
-                throw new DomainException(DomainException.Kind.FAILED, "copy the image's content at " + path
-                        + ": the volume at " + dest + " is not empty");
+                // a container that shares the volume wrote into it meanwhile: the volume has content, as dockerd
+                // finds it then; not a failure, whose undoing would take that container's files
+                return false;
             }
             ImageContentCopy c = new ImageContentCopy(destHeld, afterFirstFile);
             c.children(top, destHeld, new ArrayList<>(), 0);
