@@ -4,14 +4,24 @@ import dev.tally.domain.DomainException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@code --tmpfs PATH[:OPTIONS]} means in the spec: as in Docker, a tmpfs that is nosuid,
- * nodev and noexec unless the options say suid, dev or exec, with the other options (size=,
- * mode=, uid=, gid=, ro, rw…) passed on. Options are words of letters, digits and {@code =},
- * nothing else reaches the mount call.
+ * nodev and noexec unless the options say suid, dev or exec, with the other options passed on. Only
+ * a tmpfs's own options are: its data ({@code size=}, {@code mode=}, {@code uid=}, {@code gid=},
+ * {@code nr_inodes=}, {@code nr_blocks=}, {@code mpol=}, the keys dockerd takes) and the flags of a
+ * plain mount ({@code ro}, {@code rw}, the time flags, {@code sync}…). runc reads any word of the
+ * list as a mount flag, so {@code bind}, {@code rbind}, {@code remount} or a propagation would turn
+ * the tmpfs into another mount ({@code rbind} killed runc's init; a bind's source would be a path
+ * named {@code tmpfs}): those, and anything else, are INVALID with the option named.
  */
 final class TmpfsMounts {
+
+    private static final Set<String> DATA = Set.of("size", "mode", "uid", "gid", "nr_inodes", "nr_blocks", "mpol");
+    private static final Set<String> FLAGS = Set.of("ro", "rw", "exec", "noexec", "suid", "nosuid", "dev", "nodev",
+            "sync", "async", "dirsync", "atime", "noatime", "diratime", "nodiratime", "relatime", "norelatime",
+            "strictatime", "nostrictatime");
 
     private TmpfsMounts() {
     }
@@ -30,7 +40,8 @@ final class TmpfsMounts {
         List<String> options = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
         for (String option : asked.isBlank() ? new String[0] : asked.split(",")) {
             String o = option.strip();
-            if (!o.matches("[a-z0-9_]+(=[A-Za-z0-9_.]+)?")) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
+            if (!o.matches("[a-z0-9_]+(=[A-Za-z0-9_.:]+)?") || !(o.contains("=") ? DATA.contains(key) : FLAGS.contains(key))) {
                 throw DomainException.invalid("invalid tmpfs option for " + target + ": \"" + option + "\"");
             }
             switch (o) {
