@@ -122,7 +122,8 @@ public class ContainerArchives {
 
     /**
      * The path as asked, absolute. A path at or below a volume, bind or tmpfs mount is refused (INVALID):
-     * those are the container's own mounts, not its root filesystem, and tally does not reach them yet.
+     * those are the container's own mounts (an image's {@code VOLUME} paths among them), not its root
+     * filesystem, and tally does not reach them yet.
      */
     static String containerPath(String path, ContainerView c) {
         if (path == null || path.isEmpty()) {
@@ -132,12 +133,12 @@ public class ContainerArchives {
             throw DomainException.invalid("a path may not hold a NUL character");
         }
         String p = path.startsWith("/") ? path : "/" + path;
-        String plain = normalized(p);
+        String plain = MountPaths.cleaned(p);
         for (ContainerConfig.Mount m : c.config().mounts()) {
-            requireOutside(plain, normalized(m.target()), "the volume or bind mount");
+            requireOutside(plain, MountPaths.cleaned(m.target()), "the volume or bind mount");
         }
         for (String target : c.config().tmpfs().keySet()) {
-            requireOutside(plain, normalized(target), "the tmpfs mount");
+            requireOutside(plain, MountPaths.cleaned(target), "the tmpfs mount");
         }
         return p;
     }
@@ -147,21 +148,5 @@ public class ContainerArchives {
             throw DomainException.invalid("copying files at " + path + " is not supported: it is in " + what + " at "
                     + mount + " (tally copies the container's own root filesystem only)");
         }
-    }
-
-    /** The path with {@code .}, {@code ..} and repeated slashes resolved lexically, as a Go filepath.Clean. */
-    static String normalized(String absolute) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String s : absolute.split("/")) {
-            if (s.isEmpty() || s.equals(".")) {
-                continue;
-            }
-            if (s.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(s);
-            }
-        }
-        return "/" + String.join("/", parts);
     }
 }
