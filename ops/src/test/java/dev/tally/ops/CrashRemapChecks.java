@@ -107,7 +107,7 @@ final class CrashRemapChecks {
         // each user's look at once: each is mostly a docker CLI's start
         ranges.keySet().parallelStream().map(user -> visibleTo(user, load, psById, byId)).toList()
                 .forEach(problems::addAll);
-        int found = denialsOnRecord(load, problems);
+        int found = denialsOnRecord(load, psById.keySet(), problems);
         return new Outcome(found, problems);
     }
 
@@ -293,8 +293,12 @@ final class CrashRemapChecks {
         return problems;
     }
 
-    /** Each refusal a user was answered is an {@code AccessDenied} of theirs naming the container. */
-    private int denialsOnRecord(CrashWorkload load, List<String> problems) {
+    /**
+     * Each refusal a user was answered on a container still listed is an {@code AccessDenied} of theirs
+     * naming it. One on a container gone since may have met no container at all (its owner's rm
+     * answered meanwhile): a plain 404, which nothing records.
+     */
+    private int denialsOnRecord(CrashWorkload load, Set<String> listed, List<String> problems) {
         if (load.denialsAcked.isEmpty()) {
             return 0;
         }
@@ -319,7 +323,8 @@ final class CrashRemapChecks {
             }
         });
         Map<String, Integer> acked = new HashMap<>();
-        load.denialsAcked.forEach(d -> acked.merge(d.user() + " " + d.id(), 1, Integer::sum));
+        load.denialsAcked.stream().filter(d -> listed.contains(d.id()))
+                .forEach(d -> acked.merge(d.user() + " " + d.id(), 1, Integer::sum));
         int found = 0;
         for (Map.Entry<String, Integer> a : acked.entrySet()) {
             int n = recorded.getOrDefault(a.getKey(), 0);
