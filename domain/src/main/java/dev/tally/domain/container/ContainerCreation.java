@@ -89,10 +89,12 @@ public class ContainerCreation {
         ContainerConfig real = ContainerOptionPolicy.withRealBindPaths(requested, resolvedOnce);
         // among the images this caller may use (docs/security.md, "Images: who may use which")
         ImageView image = new VisibleImages(images, access).require(real.image(), actor, "container.create");
+        // what the image gives its containers, read once: its VOLUMEs and STOPSIGNAL
+        java.util.Map<String, Object> imageConfig = imageConfigs.of(image.id()).map(ImageDetails.Details::config)
+                .orElse(java.util.Map.of());
         // the image's VOLUMEs: an anonymous volume at each path nothing else mounts
         List<ContainerConfig.Mount> asked = new java.util.ArrayList<>(real.mounts());
-        asked.addAll(ImageVolumes.added(imageConfigs.of(image.id()).map(d -> d.config().get("Volumes")).orElse(null),
-                real));
+        asked.addAll(ImageVolumes.added(imageConfig.get("Volumes"), real));
         // -v PATH: a volume of its own, named as dockerd names one (64 random hex digits)
         java.util.Set<String> anonymous = new java.util.HashSet<>();
         List<ContainerConfig.Mount> mounts = new java.util.ArrayList<>();
@@ -106,7 +108,8 @@ public class ContainerCreation {
                 mounts.add(m);
             }
         }
-        ContainerConfig config = withImageStop(anonymous.isEmpty() ? real : real.withMounts(mounts), image.id());
+        ContainerConfig config = withImageStop(anonymous.isEmpty() ? real : real.withMounts(mounts),
+                imageConfig.get("StopSignal"));
         String remapUser = admin ? null : actor.user();
         runtime.validate(config, image.id(), remapUser);
         volumes.ensureFor(config, anonymous, actor);
@@ -142,13 +145,12 @@ public class ContainerCreation {
      * that the record says how the container stops); INVALID for a signal that is none, or a timeout below
      * -1 (no end).
      */
-    private ContainerConfig withImageStop(ContainerConfig config, String imageId) {
+    private static ContainerConfig withImageStop(ContainerConfig config, Object fromImage) {
         ContainerConfig.Stop stop = config.stop();
         if (stop.timeoutSeconds() != null && stop.timeoutSeconds() < -1) {
             throw DomainException.invalid("invalid stop timeout " + stop.timeoutSeconds() + ": seconds, or -1 for none");
         }
         if (stop.signal().isEmpty()) {
-            Object fromImage = imageConfigs.of(imageId).map(d -> d.config().get("StopSignal")).orElse(null);
             if (!(fromImage instanceof String signal) || signal.isEmpty()) {
                 return config;
             }
