@@ -208,8 +208,14 @@ public final class RuncRuntime implements ContainerRuntime {
                     throw DomainException.invalid("invalid mount config: mount path must be absolute: " + m.target());
                 }
                 if (m.isVolume()) {
-                    // volumes/ is root's alone: no user can change the path to a volume's data
-                    Path data = Files.createDirectories(volumes.dataDir(m.source()));
+                    // volumes/ is root's alone: no user can change the path to a volume's data. Made by the
+                    // volume's create, never here: one missing was removed after this create found it (an
+                    // rm -v of the container it was made for), and made again it would be a volume of no record
+                    Path data = volumes.dataDir(m.source());
+                    if (!Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
+                        throw DomainException.notFound("get " + m.source() + ": no such volume (it was removed while "
+                                + "this container was created)");
+                    }
                     spec.withBind(data.toString(), m.target(), m.readOnly());
                     continue;
                 }

@@ -1,8 +1,11 @@
 package dev.tally.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.domain.DomainException;
 import dev.tally.domain.container.ContainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,6 +91,19 @@ class CopyUpTest {
         RealRunc.Output second = runc.run(over("ls /etc/passwd 2>/dev/null; cat /etc/mark", m), null);
         assertEquals("changed\n", second.out(), second.err());
         assertTrue(names(data).contains("mark"));
+    }
+
+    /**
+     * A volume the create found and that was removed before the host's part of it (an {@code rm -v} of
+     * the container it was made for, at that moment) is not made again: it would be a volume of no
+     * record, its owner's data in it, kept by nothing and listed nowhere.
+     */
+    @Test
+    void aVolumeRemovedMeanwhileIsNotMadeAgain() {
+        DomainException e = assertThrows(DomainException.class,
+                () -> runc.create(over("true", new ContainerConfig.Mount("removedmeanwhile", "/data", false)), null));
+        assertEquals(DomainException.Kind.NOT_FOUND, e.kind(), e.getMessage());
+        assertFalse(Files.exists(runc.dataRoot.resolve("volumes/removedmeanwhile")));
     }
 
     private static List<String> names(Path dir) throws IOException {
