@@ -331,11 +331,19 @@ final class CrashRemapChecks {
             found += Math.min(n, a.getValue());
             if (n < a.getValue()) {
                 String[] k = a.getKey().split(" ");
-                problems.add(a.getValue() + " refusals answered to " + k[0] + " on " + k[1].substring(0, 12) + ", " + n
-                        + " in the audit log");
+                String which = String.join(", ", load.denialsAcked.stream().filter(d -> a.getKey().equals(d.user() + " " + d.id()))
+                        .map(d -> d.verb() + " at " + d.answered()).toList());
+                problems.add(a.getValue() + " refusals answered to " + k[0] + " on " + k[1].substring(0, 12) + " (" + which
+                        + "; " + listedState(k[1]) + "), " + n + " in the audit log");
             }
         }
         return found;
+    }
+
+    /** The container's state as {@code ps -a} shows it now, for a problem's words. */
+    private String listedState(String id) {
+        return "ps -a: " + daemon.docker("ps", "-a", "--no-trunc", "--filter", "id=" + id, "--format", "{{.State}} {{.Status}}")
+                .out().strip();
     }
 
     /** uid and gid of the path itself (a link not followed). */

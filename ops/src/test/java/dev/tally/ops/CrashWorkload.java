@@ -112,7 +112,7 @@ final class CrashWorkload {
      * A request a remapped user made on another user's container: refused as if the container did not
      * exist, and recorded (an {@code AccessDenied} in the audit log) before the refusal was answered.
      */
-    record Denial(String user, String verb, String id) {
+    record Denial(String user, String verb, String id, java.time.Instant answered) {
     }
 
     private final Daemon daemon;
@@ -348,7 +348,7 @@ final class CrashWorkload {
         // docker rm -f exits 0 on a container that does not exist, saying so
         if (answer.err().contains("No such container: " + b.id)) {
             acknowledged.incrementAndGet();
-            denialsAcked.add(new Denial(user, args[0], b.id));
+            denialsAcked.add(new Denial(user, args[0], b.id, java.time.Instant.now()));
         } else if (answer.code() == 0 || killedAt == 0 || ended < killedAt) {
             problems.add(user + "'s docker " + String.join(" ", args) + " on " + b.owner + "'s " + b.name
                     + " was not refused as a container that does not exist (" + answer.code() + "): "
