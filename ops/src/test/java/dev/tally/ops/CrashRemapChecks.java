@@ -261,7 +261,8 @@ final class CrashRemapChecks {
             }
         }
         // an image is listed with all its names: another's name shows on an image the user may use too
-        // (an admin's, as busybox, which an import of the same tar is; or one the user brought)
+        // (an admin's, as busybox, which every import of the busybox tar is; or one the user brought, named
+        // by what their commit or import answered)
         Daemon.Result images = HostUsers.docker(daemon, user, "images", "--no-trunc", "--format",
                 "{{.Repository}}:{{.Tag}} {{.ID}}");
         Map<String, String> listed = new HashMap<>();
@@ -270,6 +271,7 @@ final class CrashRemapChecks {
         usable.add(daemon.docker("image", "inspect", "--format", "{{.Id}}", "busybox:latest").out().strip());
         load.images.stream().filter(i -> i.owner == null || i.owner.equals(user)).map(i -> listed.get(i.ref))
                 .filter(java.util.Objects::nonNull).forEach(usable::add);
+        load.images.stream().filter(i -> user.equals(i.owner) && i.id != null).forEach(i -> usable.add(i.id));
         for (CrashWorkload.Img i : load.images) {
             boolean mine = user.equals(i.owner);
             if (!mine && i.owner != null && listed.containsKey(i.ref) && !usable.contains(listed.get(i.ref))) {
