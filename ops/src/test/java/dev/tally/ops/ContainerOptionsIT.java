@@ -243,22 +243,33 @@ class ContainerOptionsIT {
         assertEquals(0, daemon.docker("stop", "imaged").code());
         assertEquals("9\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}}", "imaged").out(), "HUP ended it");
 
+        // a real-time signal, as systemd images name theirs: runc knows no such name, so it is sent by number
+        assertEquals(0, daemon.docker("run", "-d", "--name", "realtime", "--stop-signal", "SIGRTMIN+3", "busybox", "sh", "-c",
+                "trap 'exit 5' 37; trap '' TERM; while :; do sleep 0.1; done").code());
+        awaitCaught("realtime", 1L << 36);
+        assertEquals(0, daemon.docker("stop", "realtime").code());
+        assertEquals("5\n", daemon.docker("inspect", "-f", "{{.State.ExitCode}}", "realtime").out(), "RTMIN+3 ended it");
+
         Daemon.Result bad = daemon.docker("run", "--rm", "--stop-signal", "SIGNOPE", "busybox", "true");
         assertEquals(125, bad.code(), bad.err());
         assertTrue(bad.err().contains("Invalid signal: SIGNOPE"), bad.err());
-        assertEquals(0, daemon.docker("rm", "-f", "own", "brief", "imaged").code());
+        assertEquals(0, daemon.docker("rm", "-f", "own", "brief", "imaged", "realtime").code());
         assertEquals(0, daemon.docker("rmi", "stops-on-hup:1").code());
     }
 
     /** Until its shell has set its traps (HUP and USR1 caught, TERM ignored), a signal would end it as the default action does. */
     private void awaitTraps(String container) {
+        awaitCaught(container, (1L << 0) | (1L << 9));
+    }
+
+    /** Until pid 1 catches the signals of {@code mask} (bit n-1 for signal n) and ignores TERM. */
+    private void awaitCaught(String container, long mask) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
             String status = daemon.docker("exec", container, "cat", "/proc/1/status").out();
             java.util.regex.Matcher caught = java.util.regex.Pattern.compile("SigCgt:\\s*([0-9a-f]+)").matcher(status);
             java.util.regex.Matcher ignored = java.util.regex.Pattern.compile("SigIgn:\\s*([0-9a-f]+)").matcher(status);
-            long hupAndUsr1 = (1L << 0) | (1L << 9);
             long term = 1L << 14;
-            return caught.find() && ignored.find() && (Long.parseUnsignedLong(caught.group(1), 16) & hupAndUsr1) == hupAndUsr1
+            return caught.find() && ignored.find() && (Long.parseUnsignedLong(caught.group(1), 16) & mask) == mask
                     && (Long.parseUnsignedLong(ignored.group(1), 16) & term) == term;
         });
     }

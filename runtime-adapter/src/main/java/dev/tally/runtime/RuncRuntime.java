@@ -490,7 +490,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void kill(String id, String signal) {
-        String sig = signal.toUpperCase().startsWith("SIG") ? signal.substring(3).toUpperCase() : signal.toUpperCase();
+        // by number: runc knows the names HUP to SYS only, not dockerd's real-time ones (RTMIN+3, a
+        // systemd image's STOPSIGNAL) or its aliases (CLD, IOT, POLL); what is no signal goes as given
+        java.util.OptionalInt number = dev.tally.domain.container.Signals.number(signal);
+        String sig = number.isPresent() ? Integer.toString(number.getAsInt())
+                : signal.toUpperCase().startsWith("SIG") ? signal.substring(3).toUpperCase() : signal.toUpperCase();
         HostCommand r = HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "kill", id, sig));
         if (!r.ok()) {
             String msg = HostCommand.runcMessage(r.stderr());

@@ -18,6 +18,15 @@ class SignalsTest {
         }
     }
 
+    /** What a runtime is sent: the number, as dockerd numbers them (runc knows no real-time names, nor CLD, IOT, POLL). */
+    @Test
+    void eachSignalHasItsLinuxNumber() {
+        java.util.Map<String, Integer> expected = java.util.Map.of("SIGTERM", 15, "usr1", 10, "KILL", 9, "RTMIN", 34,
+                "SIGRTMIN+3", 37, "RTMAX-1", 63, "RTMAX", 64, "CLD", 17, "IOT", 6, "7", 7);
+        expected.forEach((name, number) -> assertEquals(java.util.OptionalInt.of(number), Signals.number(name), name));
+        assertEquals(java.util.OptionalInt.empty(), Signals.number("SIGNOPE"));
+    }
+
     @Test
     void anythingElseIsDockerdsInvalidSignal() {
         for (String s : new String[] {"", "SIG", "SIGFOO", "0", "65", "100", "-9", "RTMIN+16", "RTMAX-15", "RTMIN+0", "TERM ",
