@@ -722,8 +722,14 @@ public final class RuncRuntime implements ContainerRuntime {
             return;
         }
         for (CompletableFuture<AttachStream> f : waiting) {
+            if (f.isDone()) {
+                continue; // its client went away meanwhile
+            }
             try {
-                f.complete(ConmonAttachSocket.connect(attachSocket(id)));
+                AttachStream connected = ConmonAttachSocket.connect(attachSocket(id));
+                if (!f.complete(connected)) {
+                    connected.close(); // cancelled between the look and the connect: nobody would close it
+                }
             } catch (DomainException e) {
                 f.completeExceptionally(e);
             }
