@@ -15,6 +15,9 @@ public final class LocalVolumes implements VolumeStore {
 
     private final Path root;
 
+    /** One lock per volume for its copy-up ({@link #fillIfEmpty}); a few bytes per volume name ever copied into. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> copyLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
     public LocalVolumes(Path dataRoot) {
         this.root = dataRoot.resolve("volumes");
     }
@@ -50,9 +53,16 @@ public final class LocalVolumes implements VolumeStore {
      * unmarked once whole: a copy that fails is undone here, and one a kill cut short is undone by
      * {@link #undoUnfinishedCopies} at the next start, or by the next copy into the volume; either way
      * the volume is empty again, never half an image's content taken for the volume's own. One copy
-     * at a time (two containers created at once with the same empty volume copy once).
+     * at a time into a volume (two containers created at once with the same empty volume copy once);
+     * copies into different volumes go on side by side, so one user's large copy holds up no other's.
      */
-    public synchronized boolean fillIfEmpty(String name, java.util.function.Consumer<Path> copy) {
+    public boolean fillIfEmpty(String name, java.util.function.Consumer<Path> copy) {
+        synchronized (copyLocks.computeIfAbsent(name, n -> new Object())) {
+            return fillIfEmptyNow(name, copy);
+        }
+    }
+
+    private boolean fillIfEmptyNow(String name, java.util.function.Consumer<Path> copy) {
         Path data = dataDir(name);
         Path marker = data.resolveSibling(COPYING);
         if (Files.exists(marker, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -54,6 +54,38 @@ class LocalVolumesCopyTest {
         assertFalse(Files.exists(dataRoot.resolve("volumes/vol1").resolve(LocalVolumes.COPYING)));
     }
 
+    /** One user's long copy holds up no copy into another volume (one lock for every copy did, for as long as it took). */
+    @Test
+    void aCopyIntoOneVolumeWaitsForNoCopyIntoAnother() throws Exception {
+        volumes.create("vol2");
+        java.util.concurrent.CountDownLatch inFirst = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releaseFirst = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Boolean> first = pool.submit(() -> volumes.fillIfEmpty("vol1", d -> {
+                inFirst.countDown();
+                try {
+                    assertTrue(releaseFirst.await(60, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                write(d.resolve("f"), "first");
+            }));
+            assertTrue(inFirst.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            // while the first copy is held: behind one lock for all copies it waited until the first ended
+            java.util.concurrent.Future<Boolean> second = pool.submit(() -> volumes.fillIfEmpty("vol2",
+                    d -> write(d.resolve("g"), "second")));
+            assertTrue(second.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            releaseFirst.countDown();
+            assertTrue(first.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            releaseFirst.countDown();
+            pool.shutdownNow();
+        }
+        assertEquals(List.of("f"), names(data()));
+        assertEquals(List.of("g"), names(dataRoot.resolve("volumes/vol2/_data")));
+    }
+
     @Test
     void aVolumeWithContentIsLeftAsItIs() throws IOException {
         write(data().resolve("mine"), "mine");
