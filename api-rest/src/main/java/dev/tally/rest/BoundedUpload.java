@@ -5,7 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,21 +14,15 @@ import java.nio.file.Path;
  */
 final class BoundedUpload implements WriteStream<Buffer> {
 
-    /** How often (in bytes written) the disk's free space is looked at again. */
-    private static final long CHECK_EVERY = 16L * 1024 * 1024;
-
     private final WriteStream<Buffer> file;
-    private final Path onDisk;
+    private final DiskReserve reserve;
     private final long maxBytes;
-    private final long keepFree;
     private long written;
-    private long checkedAt = -CHECK_EVERY;
 
     BoundedUpload(WriteStream<Buffer> file, Path onDisk, long maxBytes, long keepFree) {
         this.file = file;
-        this.onDisk = onDisk;
+        this.reserve = new DiskReserve(onDisk, keepFree);
         this.maxBytes = maxBytes;
-        this.keepFree = keepFree;
     }
 
     /** The limit a write of {@code bytes} more would pass, or null. */
@@ -37,19 +30,11 @@ final class BoundedUpload implements WriteStream<Buffer> {
         if (written + bytes > maxBytes) {
             return OverLimit.tooLarge("the upload is larger than the daemon's limit of " + maxBytes + " bytes");
         }
-        if (written + bytes - checkedAt >= CHECK_EVERY) {
-            checkedAt = written + bytes;
-            try {
-                long usable = Files.getFileStore(onDisk).getUsableSpace();
-                if (usable - bytes < keepFree) {
-                    return OverLimit.tooLarge("the upload would leave less than " + keepFree + " bytes free on the "
-                            + "disk of " + onDisk + " (kept for the event store)");
-                }
-            } catch (IOException e) {
-                return OverLimit.tooLarge("the free space of " + onDisk + " is unknown: " + e.getMessage());
-            }
+        try {
+            return reserve.refusal(written, bytes, "upload");
+        } catch (IOException e) {
+            return OverLimit.tooLarge("the free space of " + reserve.onDisk() + " is unknown: " + e.getMessage());
         }
-        return null;
     }
 
     @Override

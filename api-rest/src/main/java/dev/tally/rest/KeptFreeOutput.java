@@ -3,31 +3,24 @@ package dev.tally.rest;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * A spool of what is read out of a container ({@code docker cp} out, {@code export}), held to the
- * free space kept on the data root's disk as uploads are ({@link BoundedUpload}): the disk holds the
+ * free space kept on the data root's disk as uploads are ({@link DiskReserve}): the disk holds the
  * event store, and a container's files are whatever its owner made them (a sparse file of a terabyte
  * takes no room in the container and a terabyte in a tar). A write that would leave less than
  * {@code keepFree} fails, and {@link #refused()} says why.
  */
 final class KeptFreeOutput extends FilterOutputStream {
 
-    /** How often (in bytes written) the disk's free space is looked at again. */
-    private static final long CHECK_EVERY = 16L * 1024 * 1024;
-
-    private final Path onDisk;
-    private final long keepFree;
+    private final DiskReserve reserve;
     private long written;
-    private long checkedAt = -CHECK_EVERY;
     private OverLimit refused;
 
     KeptFreeOutput(OutputStream out, Path onDisk, long keepFree) {
         super(out);
-        this.onDisk = onDisk;
-        this.keepFree = keepFree;
+        this.reserve = new DiskReserve(onDisk, keepFree);
     }
 
     @Override
@@ -50,12 +43,8 @@ final class KeptFreeOutput extends FilterOutputStream {
     }
 
     private void room(long bytes) throws IOException {
-        if (refused == null && written + bytes - checkedAt >= CHECK_EVERY) {
-            checkedAt = written + bytes;
-            if (Files.getFileStore(onDisk).getUsableSpace() - bytes < keepFree) {
-                refused = OverLimit.tooLarge("the copy would leave less than " + keepFree + " bytes free on the disk of "
-                        + onDisk + " (kept for the event store)");
-            }
+        if (refused == null) {
+            refused = reserve.refusal(written, bytes, "copy");
         }
         if (refused != null) {
             throw new IOException(refused.getMessage(), refused);
