@@ -29,9 +29,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
 
-    private static final Map<String, Integer> SIGNALS = Map.of("HUP", 1, "INT", 2, "QUIT", 3, "KILL", 9,
-            "USR1", 10, "USR2", 12, "TERM", 15);
-
     private final Map<String, Box> boxes = new HashMap<>();
     private final List<ExitListener> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Runnable> reports = new LinkedBlockingQueue<>();
@@ -297,13 +294,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         synchronized (this) {
             calls.add("kill " + id + " " + signal);
             String name = signal.toUpperCase().startsWith("SIG") ? signal.substring(3).toUpperCase() : signal.toUpperCase();
-            Integer number = SIGNALS.get(name);
-            if (number == null && name.matches("[0-9]+") && SIGNALS.containsValue(Integer.parseInt(name))) {
-                number = Integer.parseInt(name);
-            }
-            if (number == null) {
-                throw DomainException.invalid("Invalid signal: " + signal);
-            }
+            int number = Signals.number(signal).orElseThrow(() -> DomainException.invalid("Invalid signal: " + signal));
             Box b = boxes.get(id);
             if (b == null || !b.running || b.ignoredSignals.contains(name)) {
                 return;
