@@ -28,6 +28,8 @@ public final class Signals {
     /** The real-time signals between RTMIN and RTMAX are named from either end: RTMIN+1..15, RTMAX-14..1. */
     private static final int RT_SPAN = 15;
     private static final int HIGHEST = 64;
+    private static final java.util.regex.Pattern REAL_TIME =
+            java.util.regex.Pattern.compile("RTMIN\\+([0-9]{1,2})|RTMAX-([0-9]{1,2})");
 
     private Signals() {
     }
@@ -61,7 +63,7 @@ public final class Signals {
         if (NAMES.containsKey(name)) {
             return java.util.OptionalInt.of(NAMES.get(name));
         }
-        java.util.regex.Matcher rt = java.util.regex.Pattern.compile("RTMIN\\+([0-9]{1,2})|RTMAX-([0-9]{1,2})").matcher(name);
+        java.util.regex.Matcher rt = REAL_TIME.matcher(name);
         if (!rt.matches()) {
             return java.util.OptionalInt.empty();
         }
